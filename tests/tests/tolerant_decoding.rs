@@ -1,6 +1,9 @@
 //! Tolerant decoding (issue 21): a response or stream event whose optional field does not match
 //! the spec decodes without that field, keeps its JSON in `extra`, and says so in a warning naming
 //! the JSON path; with `Config::with_strict_decoding(true)` the same bodies fail as before.
+//! Issue 29: a number sent as text reads as the number (with a warning), text sent as an object
+//! reads as its JSON text, a string `error` in a stream chunk ends the stream like an error
+//! object, and strict mode names the path while the chunk's usage stays readable.
 //! The fixtures follow the shapes of real OpenRouter traffic.
 
 use futures_util::StreamExt;
@@ -31,6 +34,8 @@ fn messages() -> Vec<openrouter::types::ChatMessage> {
 enum Seen {
     Chunk(Box<openrouter::types::ChatStreamChunk>, Vec<openrouter_langfuse::runtime::DecodeWarning>),
     StreamError(serde_json::Value),
+    /// A strict decode's failure: its path and the body it failed on.
+    Decode(String, Vec<u8>),
     // Read through `Debug` in the assertions' messages.
     #[allow(dead_code)]
     Other(String),
@@ -43,6 +48,7 @@ async fn stream_items(server: &Server, strict: bool) -> Vec<Seen> {
         seen.push(match item {
             Ok(chunk) => Seen::Chunk(Box::new(chunk), stream.warnings().to_vec()),
             Err(Error::Stream { error, .. }) => Seen::StreamError(error),
+            Err(Error::Decode(error)) => Seen::Decode(error.path.clone(), error.body.to_vec()),
             Err(other) => Seen::Other(other.to_string()),
         });
     }
@@ -77,10 +83,15 @@ async fn a_final_chunk_whose_error_lacks_error_type_keeps_its_usage() {
     assert!(warnings[0].expected.contains("missing field `error_type`"), "{}", warnings[0].expected);
     assert_eq!(error["metadata"]["provider_name"], "Anthropic", "the error item carries the error as sent");
 
-    // Strict: the chunk does not decode, so only the error comes, as before tolerant decoding.
+    // Strict: the chunk does not decode; the decode error names the path and carries the
+    // chunk (its usage included), then the stream's error comes.
     let strict = stream_items(&server, true).await;
-    assert_eq!(strict.len(), 4, "{strict:#?}");
-    assert!(matches!(&strict[3], Seen::StreamError(error) if error["code"] == 502), "{:?}", strict[3]);
+    assert_eq!(strict.len(), 5, "{strict:#?}");
+    let Seen::Decode(path, body) = &strict[3] else { panic!("{:?}", strict[3]) };
+    assert_eq!(path, "error.metadata");
+    let body: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(body["usage"]["prompt_tokens"], 31);
+    assert!(matches!(&strict[4], Seen::StreamError(error) if error["code"] == 502), "{:?}", strict[4]);
 }
 
 #[tokio::test]
@@ -93,12 +104,13 @@ async fn a_final_chunk_whose_error_code_is_a_string_keeps_its_usage() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(warnings[0].path, "error");
     let expected = &warnings[0].expected;
-    assert!(expected.starts_with("missing field `code`") && expected.contains("error.code: invalid type: string \"server_error\""), "{expected}");
+    assert_eq!(expected, "at error.code: invalid type: string \"server_error\", expected i32", "what was found, where, and what was expected");
     assert_eq!(error["code"], "server_error");
 
     let strict = stream_items(&server, true).await;
-    assert_eq!(strict.len(), 4, "{strict:#?}");
-    assert!(matches!(&strict[3], Seen::StreamError(error) if error["code"] == "server_error"), "{:?}", strict[3]);
+    assert_eq!(strict.len(), 5, "{strict:#?}");
+    assert!(matches!(&strict[3], Seen::Decode(path, _) if path == "error.code"), "{:?}", strict[3]);
+    assert!(matches!(&strict[4], Seen::StreamError(error) if error["code"] == "server_error"), "{:?}", strict[4]);
 }
 
 #[tokio::test]
@@ -112,25 +124,90 @@ async fn an_unknown_finish_reason_is_the_enums_unknown_value() {
 }
 
 #[tokio::test]
-async fn a_wrong_typed_optional_field_three_levels_down_costs_only_that_field() {
+async fn a_number_sent_as_text_three_levels_down_reads_as_the_number() {
     let server = serve("openrouter_chat_completion_wrong_typed_deep_field.json", "application/json").await;
     let response = client(&server, false).chat().send(messages()).await.unwrap();
     let usage = response.usage.as_ref().unwrap();
     let details = usage.prompt_tokens_details.as_ref().unwrap();
-    assert_eq!(details.cached_tokens, None);
+    assert_eq!(details.cached_tokens, Some(0), "\"0\" read as 0");
     assert_eq!(details.audio_tokens, Some(0), "its siblings decode");
-    assert_eq!(details.extra.get("cached_tokens").unwrap(), "0", "the raw value, under its wire name");
+    assert!(details.extra.is_empty(), "nothing set aside: {:?}", details.extra);
     assert_eq!((usage.total_tokens, response.choices[0].message.content.is_some()), (17, true));
     assert_eq!(response.warnings().len(), 1, "{:?}", response.warnings());
     assert_eq!(response.warnings()[0].path, "usage.prompt_tokens_details.cached_tokens");
-    assert!(response.warnings()[0].expected.contains("expected i64"), "{}", response.warnings()[0].expected);
-    // Encoding gives back what was sent: the set-aside value goes out under its own name.
-    let original: serde_json::Value = serde_json::from_slice(&fixture("openrouter_chat_completion_wrong_typed_deep_field.json")).unwrap();
-    let encoded = serde_json::to_value(&response.value).unwrap();
-    assert_eq!(spec_tests::json::first_difference(&original, &encoded, ""), None);
+    assert!(response.warnings()[0].expected.contains("found the string \"0\" where the spec says number"), "{}", response.warnings()[0].expected);
 
     let Err(Error::Decode(error)) = client(&server, true).chat().send(messages()).await else { panic!("strict decoding fails") };
     assert_eq!((error.operation, error.status, error.path.as_str()), ("sendChatCompletionRequest", 200, "usage.prompt_tokens_details.cached_tokens"));
+}
+
+#[tokio::test]
+async fn a_wrong_typed_value_in_an_array_element_costs_neither_the_array_nor_the_usage() {
+    let server = serve("openrouter_chat_completion_tool_arguments_object.json", "application/json").await;
+    let response = client(&server, false).chat().send(messages()).await.unwrap();
+    let calls = response.choices[0].message.tool_calls.as_ref().expect("every tool call is kept");
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0].function.arguments, r#"{"city":"Paris","unit":"celsius"}"#, "an object where the spec says string reads as its JSON text");
+    assert_eq!(calls[1].function.arguments, r#"{"city":"Paris"}"#);
+    let usage = response.usage.as_ref().expect("the usage the user paid for");
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens, usage.cost), (20, 41, Some(0.0)));
+    let paths: Vec<&str> = response.warnings().iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(paths, ["choices[0].logprobs", "choices[0].message.tool_calls[0].function.arguments", "usage.prompt_tokens"], "{:?}", response.warnings());
+    assert!(response.warnings()[1].expected.starts_with("found an object where the spec says string"), "{}", response.warnings()[1].expected);
+    // The optional field inside the array element is what `logprobs: "unavailable"` costs.
+    assert!(response.choices[0].logprobs.is_none());
+    assert_eq!(response.choices[0].extra.get("logprobs").unwrap(), "unavailable");
+    assert_eq!(response.choices[0].finish_reason, Some(ChatFinishReasonEnum::ToolCalls));
+    // An undeclared key keeps its name whatever it starts with, and is written once.
+    assert_eq!(response.extra.get("\u{F8FF}system_fingerprint").unwrap(), "a key starting with a private-use character");
+    assert!(response.system_fingerprint.is_none());
+    let encoded = serde_json::to_string(&response.value).unwrap();
+    assert_eq!(encoded.matches("\u{F8FF}system_fingerprint").count(), 1, "{encoded}");
+
+    let Err(Error::Decode(error)) = client(&server, true).chat().send(messages()).await else { panic!("strict decoding fails") };
+    assert_eq!(error.path, "choices[0].logprobs", "the first deviation in the body");
+}
+
+#[tokio::test]
+async fn a_string_error_in_a_chunk_ends_the_stream_and_keeps_the_usage() {
+    let server = serve("openrouter_chat_stream_error_string.sse", "text/event-stream").await;
+    let seen = stream_items(&server, false).await;
+    let (last, warnings, error) = last_chunk_then_error(&seen);
+    assert_eq!(error, "Upstream disconnected", "the string error is the stream's error");
+    assert!(last.error.is_none());
+    assert_eq!(last.extra.get("error").unwrap(), "Upstream disconnected", "kept under its wire name");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].path, "error");
+    assert!(warnings[0].expected.contains("invalid type: string \"Upstream disconnected\""), "{}", warnings[0].expected);
+
+    let strict = stream_items(&server, true).await;
+    assert_eq!(strict.len(), 5, "{strict:#?}");
+    let Seen::Decode(path, body) = &strict[3] else { panic!("{:?}", strict[3]) };
+    assert_eq!(path, "error", "strict mode names the path");
+    let body: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(body["usage"]["cost"], 0.003273, "the usage stays readable");
+    assert!(matches!(&strict[4], Seen::StreamError(error) if error == "Upstream disconnected"), "{:?}", strict[4]);
+}
+
+#[tokio::test]
+async fn an_error_chunk_with_an_off_spec_usage_keeps_the_usage_in_both_modes() {
+    let server = serve("openrouter_chat_stream_error_text_usage.sse", "text/event-stream").await;
+    let seen = stream_items(&server, false).await;
+    assert_eq!(seen.len(), 3, "{seen:#?}");
+    let (Seen::Chunk(last, warnings), Seen::StreamError(error)) = (&seen[1], &seen[2]) else { panic!("{seen:#?}") };
+    let usage = last.usage.as_ref().expect("usage read");
+    assert_eq!((usage.prompt_tokens, usage.total_tokens), (20, 29));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].path, "usage.prompt_tokens");
+    assert_eq!(error["code"], 502);
+
+    let strict = stream_items(&server, true).await;
+    assert_eq!(strict.len(), 3, "{strict:#?}");
+    let Seen::Decode(path, body) = &strict[1] else { panic!("{:?}", strict[1]) };
+    assert_eq!(path, "usage.prompt_tokens");
+    let body: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(body["usage"]["completion_tokens"], 9);
+    assert!(matches!(&strict[2], Seen::StreamError(error) if error["code"] == 502), "{:?}", strict[2]);
 }
 
 #[tokio::test]

@@ -36,10 +36,15 @@ pub fn serialize_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str)
     item.lines(cfgs);
     item.open_impl_for("impl serde::Serialize", name);
     item.open("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
-    item.line("let mut map = crate::runtime::ObjectWriter::begin(serializer)?;");
+    match rest {
+        Rest::Declared(_) => item.line("let mut map = crate::runtime::ObjectWriter::begin(serializer)?;"),
+        // The `extra` says whether the value was decoded, so that it encodes as it was sent.
+        Rest::Undeclared => item.list("let mut map = crate::runtime::ObjectWriter::begin_with(", &["serializer".to_string(), format!("&self.{}", sanitise(UNDECLARED_FIELD))], ")?;"),
+    }
     for field in fields {
         let write = match field.presence {
-            Presence::Required | Presence::RequiredNullable => "entry",
+            Presence::Required => "entry",
+            Presence::RequiredNullable => "nullable",
             Presence::Optional => "optional",
             Presence::TriState => "patch",
         };
@@ -96,7 +101,7 @@ fn object_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Res
             ("keep_declared", sanitise(EXTRA_FIELD))
         }
         Rest::Undeclared => {
-            item.line("let mut rest = rt::Extra::default();");
+            item.line("let mut rest = rt::Extra::decoded();");
             ("keep_extra", sanitise(UNDECLARED_FIELD))
         }
     };
@@ -107,11 +112,13 @@ fn object_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Res
     let last = fields.len().saturating_sub(1);
     for (index, field) in fields.iter().enumerate() {
         let pattern = if index == last { "_".to_string() } else { index.to_string() };
+        // Optional and nullable fields remember a `null` by the field's index (see `ObjectWriter`).
         let read = match field.presence {
-            Presence::Required => "read_required",
-            _ => "read_value",
+            Presence::Required => format!("read_required(&mut map, &mut {})", local(index)),
+            Presence::Optional | Presence::RequiredNullable => format!("read_opt(&mut map, &mut {}, &mut rest, {index})", local(index)),
+            Presence::TriState => format!("read_value(&mut map, &mut {})", local(index)),
         };
-        item.element(&format!("rt::FieldKey::Known({pattern}) => rt::{read}(&mut map, &mut {})", local(index)), false);
+        item.element(&format!("rt::FieldKey::Known({pattern}) => rt::{read}"), false);
     }
     item.element(&format!("rt::FieldKey::Unknown(key) => rt::{keep}(&mut map, &mut rest, key)"), true);
     item.close("};");

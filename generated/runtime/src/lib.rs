@@ -1,29 +1,24 @@
-//! Support code shared by every generated type and operation: HTTP, auth, retries, streaming,
-//! errors, and the serde helpers behind enums, constants and unions.
+//! Support code shared by every generated type and operation, in folders by concern:
+//! `transport/` (HTTP, auth, retries, errors), `decoding/` (structs' serde, the tolerant reader,
+//! bounded reports), `streaming/` (SSE, event streams, pagination), `values/` (enums, unions,
+//! constants, `Patch`) and `observe/` (OpenRouter calls recorded in Langfuse).
 //!
 //! Written into the generated crates by `cargo xtask regen` from `codegen/runtime/`; edit it there.
 //! A crate of its own, so that each API's (large) crate compiles in parallel with the other.
 
-mod binary;
-mod config;
-mod constant;
-mod controls;
-mod error;
-mod http;
-mod json_path;
-mod object;
+mod decoding;
 #[cfg(feature = "observe")]
 pub mod observe;
-mod paginate;
-mod patch;
-mod request;
-mod retry;
-mod secret;
-mod sse;
-mod stream;
-mod template;
-mod tolerant;
+mod streaming;
+mod transport;
 mod values;
+
+// Each module by its own name at the root, wherever its folder: the code (the observation folder
+// too) names them `crate::http`, `crate::request`, … whatever the layout.
+pub(crate) use decoding::{json_path, object, report, tolerant};
+pub(crate) use streaming::{paginate, sse, stream};
+pub(crate) use transport::{config, error, http, request, retry, secret};
+pub(crate) use values::{binary, constant, patch, template, unions};
 
 pub use binary::Binary;
 pub use config::ConfigError;
@@ -50,7 +45,7 @@ pub use error::ErrorBody;
 #[doc(hidden)]
 pub use http::{finish, unwrap_json, ClientOptions, HttpClient, Json, RawResponse, SuccessBody};
 #[doc(hidden)]
-pub use object::{deserialize_object, keep_declared, keep_extra, read_required, read_value, FieldKey, Names, Object, ObjectWriter};
+pub use object::{deserialize_object, keep_declared, keep_extra, read_opt, read_required, read_value, FieldKey, Names, Object, ObjectWriter, Rest};
 #[doc(hidden)]
 pub use paginate::paginate;
 #[doc(hidden)]
@@ -62,7 +57,7 @@ pub use sse::{RawEvent, SseParser};
 #[doc(hidden)]
 pub use stream::{decode_event, decode_event_with, open_stream};
 #[doc(hidden)]
-pub use values::{decode_variant, deserialize_one_value, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
+pub use unions::{decode_variant, deserialize_one_value, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
 
 pub use bytes::Bytes;
 #[doc(hidden)]
@@ -76,7 +71,7 @@ pub use reqwest;
 
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use template::fill_template;
-pub use values::DecimalText;
+pub use unions::DecimalText;
 
 /// The current time, for the `date-time` fields of requests (`DateTime` is chrono's UTC time).
 pub fn now() -> DateTime {

@@ -17,7 +17,7 @@ pub struct BaseEvent {
 }
 impl serde::Serialize for BaseEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -40,12 +40,12 @@ impl crate::runtime::Object for BaseEvent {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -106,7 +106,7 @@ pub struct BasePrompt {
 }
 impl serde::Serialize for BasePrompt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("config", &self.config);
@@ -145,7 +145,7 @@ impl crate::runtime::Object for BasePrompt {
         let mut v4: Option<Vec<String>> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<serde_json::Value> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -153,8 +153,8 @@ impl crate::runtime::Object for BasePrompt {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -263,7 +263,7 @@ pub struct BaseScore {
 }
 impl serde::Serialize for BaseScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -274,11 +274,11 @@ impl serde::Serialize for BaseScore {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.extra(&self.extra);
         map.end()
@@ -329,24 +329,32 @@ impl crate::runtime::Object for BaseScore {
         let mut v13: Option<String> = None;
         let mut v14: Option<String> = None;
         let mut v15: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -525,7 +533,7 @@ pub struct BaseScoreV1 {
 }
 impl serde::Serialize for BaseScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -534,11 +542,11 @@ impl serde::Serialize for BaseScoreV1 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.extra(&self.extra);
         map.end()
@@ -585,22 +593,26 @@ impl crate::runtime::Object for BaseScoreV1 {
         let mut v11: Option<String> = None;
         let mut v12: Option<String> = None;
         let mut v13: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v13),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -758,7 +770,7 @@ pub struct BaseScoreV3 {
 }
 impl serde::Serialize for BaseScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -818,7 +830,7 @@ impl crate::runtime::Object for BaseScoreV3 {
         let mut v11: Option<String> = None;
         let mut v12: Option<String> = None;
         let mut v13: Option<ScoreSubjectV3> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -829,12 +841,18 @@ impl crate::runtime::Object for BaseScoreV3 {
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v13, &mut rest, 13),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1002,7 +1020,7 @@ pub struct BooleanScore {
 }
 impl serde::Serialize for BooleanScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -1013,11 +1031,11 @@ impl serde::Serialize for BooleanScore {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -1074,24 +1092,32 @@ impl crate::runtime::Object for BooleanScore {
         let mut v15: Option<String> = None;
         let mut v16: Option<f64> = None;
         let mut v17: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v17),
@@ -1288,7 +1314,7 @@ pub struct BooleanScoreV1 {
 }
 impl serde::Serialize for BooleanScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -1297,11 +1323,11 @@ impl serde::Serialize for BooleanScoreV1 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -1354,22 +1380,26 @@ impl crate::runtime::Object for BooleanScoreV1 {
         let mut v13: Option<String> = None;
         let mut v14: Option<f64> = None;
         let mut v15: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v15),
@@ -1543,7 +1573,7 @@ pub struct BooleanScoreV3 {
 }
 impl serde::Serialize for BooleanScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -1606,7 +1636,7 @@ impl crate::runtime::Object for BooleanScoreV3 {
         let mut v12: Option<String> = None;
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1617,12 +1647,20 @@ impl crate::runtime::Object for BooleanScoreV3 {
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1797,7 +1835,7 @@ pub struct CategoricalScore {
 }
 impl serde::Serialize for CategoricalScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -1808,11 +1846,11 @@ impl serde::Serialize for CategoricalScore {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -1869,24 +1907,32 @@ impl crate::runtime::Object for CategoricalScore {
         let mut v15: Option<String> = None;
         let mut v16: Option<f64> = None;
         let mut v17: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v17),
@@ -2083,7 +2129,7 @@ pub struct CategoricalScoreV1 {
 }
 impl serde::Serialize for CategoricalScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -2092,11 +2138,11 @@ impl serde::Serialize for CategoricalScoreV1 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -2149,22 +2195,26 @@ impl crate::runtime::Object for CategoricalScoreV1 {
         let mut v13: Option<String> = None;
         let mut v14: Option<f64> = None;
         let mut v15: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v15),
@@ -2338,7 +2388,7 @@ pub struct CategoricalScoreV3 {
 }
 impl serde::Serialize for CategoricalScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -2401,7 +2451,7 @@ impl crate::runtime::Object for CategoricalScoreV3 {
         let mut v12: Option<String> = None;
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2412,12 +2462,20 @@ impl crate::runtime::Object for CategoricalScoreV3 {
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2572,7 +2630,7 @@ pub struct ChatPrompt {
 }
 impl serde::Serialize for ChatPrompt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("config", &self.config);
@@ -2614,7 +2672,7 @@ impl crate::runtime::Object for ChatPrompt {
         let mut v5: Option<String> = None;
         let mut v6: Option<serde_json::Value> = None;
         let mut v7: Option<Vec<ChatMessageWithPlaceholders>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2622,8 +2680,8 @@ impl crate::runtime::Object for ChatPrompt {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2743,7 +2801,7 @@ pub struct CorrectionScore {
 }
 impl serde::Serialize for CorrectionScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -2754,11 +2812,11 @@ impl serde::Serialize for CorrectionScore {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -2815,24 +2873,32 @@ impl crate::runtime::Object for CorrectionScore {
         let mut v15: Option<String> = None;
         let mut v16: Option<f64> = None;
         let mut v17: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v17),
@@ -3027,7 +3093,7 @@ pub struct CorrectionScoreV3 {
 }
 impl serde::Serialize for CorrectionScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -3090,7 +3156,7 @@ impl crate::runtime::Object for CorrectionScoreV3 {
         let mut v12: Option<String> = None;
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3101,12 +3167,20 @@ impl crate::runtime::Object for CorrectionScoreV3 {
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3253,7 +3327,7 @@ pub struct CreateEventEvent {
 }
 impl serde::Serialize for CreateEventEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -3278,12 +3352,12 @@ impl crate::runtime::Object for CreateEventEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<CreateEventBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3348,7 +3422,7 @@ pub struct CreateGenerationEvent {
 }
 impl serde::Serialize for CreateGenerationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -3373,12 +3447,12 @@ impl crate::runtime::Object for CreateGenerationEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<CreateGenerationBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3443,7 +3517,7 @@ pub struct CreateObservationEvent {
 }
 impl serde::Serialize for CreateObservationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -3468,12 +3542,12 @@ impl crate::runtime::Object for CreateObservationEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<ObservationBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3538,7 +3612,7 @@ pub struct CreateSpanEvent {
 }
 impl serde::Serialize for CreateSpanEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -3563,12 +3637,12 @@ impl crate::runtime::Object for CreateSpanEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<CreateSpanBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3663,7 +3737,7 @@ pub struct GetScoresResponseDataBoolean {
 }
 impl serde::Serialize for GetScoresResponseDataBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -3674,11 +3748,11 @@ impl serde::Serialize for GetScoresResponseDataBoolean {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -3738,28 +3812,36 @@ impl crate::runtime::Object for GetScoresResponseDataBoolean {
         let mut v16: Option<f64> = None;
         let mut v17: Option<String> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3966,7 +4048,7 @@ pub struct GetScoresResponseDataCategorical {
 }
 impl serde::Serialize for GetScoresResponseDataCategorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -3977,11 +4059,11 @@ impl serde::Serialize for GetScoresResponseDataCategorical {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -4041,28 +4123,36 @@ impl crate::runtime::Object for GetScoresResponseDataCategorical {
         let mut v16: Option<f64> = None;
         let mut v17: Option<String> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -4269,7 +4359,7 @@ pub struct GetScoresResponseDataCorrection {
 }
 impl serde::Serialize for GetScoresResponseDataCorrection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -4280,11 +4370,11 @@ impl serde::Serialize for GetScoresResponseDataCorrection {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -4344,28 +4434,36 @@ impl crate::runtime::Object for GetScoresResponseDataCorrection {
         let mut v16: Option<f64> = None;
         let mut v17: Option<String> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -4570,7 +4668,7 @@ pub struct GetScoresResponseDataNumeric {
 }
 impl serde::Serialize for GetScoresResponseDataNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -4581,11 +4679,11 @@ impl serde::Serialize for GetScoresResponseDataNumeric {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.optional("trace", &self.trace);
@@ -4642,27 +4740,35 @@ impl crate::runtime::Object for GetScoresResponseDataNumeric {
         let mut v15: Option<String> = None;
         let mut v16: Option<f64> = None;
         let mut v17: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v17),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v17, &mut rest, 17),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -4861,7 +4967,7 @@ pub struct GetScoresResponseDataText {
 }
 impl serde::Serialize for GetScoresResponseDataText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -4872,11 +4978,11 @@ impl serde::Serialize for GetScoresResponseDataText {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("stringValue", &self.string_value);
         map.optional("trace", &self.trace);
@@ -4933,27 +5039,35 @@ impl crate::runtime::Object for GetScoresResponseDataText {
         let mut v15: Option<String> = None;
         let mut v16: Option<String> = None;
         let mut v17: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v17),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v17, &mut rest, 17),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5120,7 +5234,7 @@ pub struct LegacyObservations {
 }
 impl serde::Serialize for LegacyObservations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -5141,7 +5255,7 @@ impl crate::runtime::Object for LegacyObservations {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<Observation>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5220,7 +5334,7 @@ pub struct NumericScore {
 }
 impl serde::Serialize for NumericScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -5231,11 +5345,11 @@ impl serde::Serialize for NumericScore {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -5289,24 +5403,32 @@ impl crate::runtime::Object for NumericScore {
         let mut v14: Option<String> = None;
         let mut v15: Option<String> = None;
         let mut v16: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -5494,7 +5616,7 @@ pub struct NumericScoreV1 {
 }
 impl serde::Serialize for NumericScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -5503,11 +5625,11 @@ impl serde::Serialize for NumericScoreV1 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -5557,22 +5679,26 @@ impl crate::runtime::Object for NumericScoreV1 {
         let mut v12: Option<String> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -5739,7 +5865,7 @@ pub struct NumericScoreV3 {
 }
 impl serde::Serialize for NumericScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -5802,7 +5928,7 @@ impl crate::runtime::Object for NumericScoreV3 {
         let mut v12: Option<String> = None;
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5813,12 +5939,20 @@ impl crate::runtime::Object for NumericScoreV3 {
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5999,25 +6133,25 @@ pub struct Observation {
 }
 impl serde::Serialize for Observation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
-        map.entry("traceId", &self.trace_id);
+        map.nullable("traceId", &self.trace_id);
         map.entry("type", &self.r#type);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("startTime", &self.start_time);
-        map.entry("endTime", &self.end_time);
-        map.entry("completionStartTime", &self.completion_start_time);
-        map.entry("model", &self.model);
+        map.nullable("endTime", &self.end_time);
+        map.nullable("completionStartTime", &self.completion_start_time);
+        map.nullable("model", &self.model);
         map.entry("modelParameters", &self.model_parameters);
         map.entry("input", &self.input);
-        map.entry("version", &self.version);
+        map.nullable("version", &self.version);
         map.entry("metadata", &self.metadata);
         map.entry("output", &self.output);
         map.entry("usage", &self.usage);
         map.entry("level", &self.level);
-        map.entry("statusMessage", &self.status_message);
-        map.entry("parentObservationId", &self.parent_observation_id);
-        map.entry("promptId", &self.prompt_id);
+        map.nullable("statusMessage", &self.status_message);
+        map.nullable("parentObservationId", &self.parent_observation_id);
+        map.nullable("promptId", &self.prompt_id);
         map.entry("usageDetails", &self.usage_details);
         map.entry("costDetails", &self.cost_details);
         map.entry("environment", &self.environment);
@@ -6080,27 +6214,35 @@ impl crate::runtime::Object for Observation {
         let mut v18: Option<crate::runtime::Map<i64>> = None;
         let mut v19: Option<crate::runtime::Map<f64>> = None;
         let mut v20: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
                 rt::FieldKey::Known(19) => rt::read_required(&mut map, &mut v19),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v20),
@@ -6314,7 +6456,7 @@ pub struct OptionalObservationBody {
 }
 impl serde::Serialize for OptionalObservationBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -6365,20 +6507,20 @@ impl crate::runtime::Object for OptionalObservationBody {
         let mut v8: Option<String> = None;
         let mut v9: Option<String> = None;
         let mut v10: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v10, &mut rest, 10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6491,7 +6633,7 @@ pub struct ScoreEvent {
 }
 impl serde::Serialize for ScoreEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -6516,12 +6658,12 @@ impl crate::runtime::Object for ScoreEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<ScoreBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6580,7 +6722,7 @@ pub struct ScoreSubjectExperimentV3 {
 }
 impl serde::Serialize for ScoreSubjectExperimentV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -6599,7 +6741,7 @@ impl crate::runtime::Object for ScoreSubjectExperimentV3 {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -6636,7 +6778,7 @@ pub struct ScoreSubjectObservationV3 {
 }
 impl serde::Serialize for ScoreSubjectObservationV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.extra(&self.extra);
@@ -6657,11 +6799,11 @@ impl crate::runtime::Object for ScoreSubjectObservationV3 {
         const FIELDS: &[&str] = &["id", "traceId"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6705,7 +6847,7 @@ pub struct ScoreSubjectSessionV3 {
 }
 impl serde::Serialize for ScoreSubjectSessionV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -6724,7 +6866,7 @@ impl crate::runtime::Object for ScoreSubjectSessionV3 {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -6759,7 +6901,7 @@ pub struct ScoreSubjectTraceV3 {
 }
 impl serde::Serialize for ScoreSubjectTraceV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -6778,7 +6920,7 @@ impl crate::runtime::Object for ScoreSubjectTraceV3 {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -6819,7 +6961,7 @@ pub struct SdkLogEvent {
 }
 impl serde::Serialize for SdkLogEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -6844,12 +6986,12 @@ impl crate::runtime::Object for SdkLogEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<SdkLogBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6908,7 +7050,7 @@ pub struct Sort {
 }
 impl serde::Serialize for Sort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -6927,7 +7069,7 @@ impl crate::runtime::Object for Sort {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -6976,7 +7118,7 @@ pub struct TextPrompt {
 }
 impl serde::Serialize for TextPrompt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("config", &self.config);
@@ -7018,7 +7160,7 @@ impl crate::runtime::Object for TextPrompt {
         let mut v5: Option<String> = None;
         let mut v6: Option<serde_json::Value> = None;
         let mut v7: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7026,8 +7168,8 @@ impl crate::runtime::Object for TextPrompt {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -7145,7 +7287,7 @@ pub struct TextScore {
 }
 impl serde::Serialize for TextScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -7156,11 +7298,11 @@ impl serde::Serialize for TextScore {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("stringValue", &self.string_value);
         map.extra(&self.extra);
@@ -7214,24 +7356,32 @@ impl crate::runtime::Object for TextScore {
         let mut v14: Option<String> = None;
         let mut v15: Option<String> = None;
         let mut v16: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -7419,7 +7569,7 @@ pub struct TextScoreV1 {
 }
 impl serde::Serialize for TextScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -7428,11 +7578,11 @@ impl serde::Serialize for TextScoreV1 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("stringValue", &self.string_value);
         map.extra(&self.extra);
@@ -7482,22 +7632,26 @@ impl crate::runtime::Object for TextScoreV1 {
         let mut v12: Option<String> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -7664,7 +7818,7 @@ pub struct TextScoreV3 {
 }
 impl serde::Serialize for TextScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -7727,7 +7881,7 @@ impl crate::runtime::Object for TextScoreV3 {
         let mut v12: Option<String> = None;
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7738,12 +7892,20 @@ impl crate::runtime::Object for TextScoreV3 {
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -7890,7 +8052,7 @@ pub struct TraceEvent {
 }
 impl serde::Serialize for TraceEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -7915,12 +8077,12 @@ impl crate::runtime::Object for TraceEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<TraceBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -7983,7 +8145,7 @@ pub struct UnstableArrayOptionsEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableArrayOptionsEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -8006,7 +8168,7 @@ impl crate::runtime::Object for UnstableArrayOptionsEvaluationRuleFilter {
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleArrayOptionsFilterOperator> = None;
         let mut v2: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8064,7 +8226,7 @@ pub struct UnstableBooleanEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableBooleanEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -8087,7 +8249,7 @@ impl crate::runtime::Object for UnstableBooleanEvaluationRuleFilter {
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleBooleanFilterOperator> = None;
         let mut v2: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8147,7 +8309,7 @@ pub struct UnstableCategoryOptionsEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableCategoryOptionsEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("key", &self.key);
         map.entry("operator", &self.operator);
@@ -8172,7 +8334,7 @@ impl crate::runtime::Object for UnstableCategoryOptionsEvaluationRuleFilter {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleOptionsFilterOperator> = None;
         let mut v3: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8257,12 +8419,12 @@ pub struct UnstableCodeEvaluator {
 }
 impl serde::Serialize for UnstableCodeEvaluator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("variables", &self.variables);
-        map.entry("mapping", &self.mapping);
+        map.nullable("mapping", &self.mapping);
         map.entry("evaluationRuleCount", &self.evaluation_rule_count);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -8305,14 +8467,14 @@ impl crate::runtime::Object for UnstableCodeEvaluator {
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut v8: Option<String> = None;
         let mut v9: Option<UnstableCodeEvaluatorSourceCodeLanguage> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
@@ -8419,7 +8581,7 @@ pub struct UnstableCreateCodeEvaluatorRequest {
 }
 impl serde::Serialize for UnstableCreateCodeEvaluatorRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("sourceCode", &self.source_code);
         map.entry("sourceCodeLanguage", &self.source_code_language);
@@ -8442,7 +8604,7 @@ impl crate::runtime::Object for UnstableCreateCodeEvaluatorRequest {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableCodeEvaluatorSourceCodeLanguage> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8507,7 +8669,7 @@ pub struct UnstableCreateLlmAsJudgeEvaluatorRequest {
 }
 impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluatorRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("prompt", &self.prompt);
         map.entry("outputDefinition", &self.output_definition);
@@ -8540,14 +8702,14 @@ impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluatorRequest {
         let mut v2: Option<UnstableEvaluatorOutputDefinition> = None;
         let mut v3: Option<UnstableEvaluatorModelConfig> = None;
         let mut v4: Option<Vec<UnstableEvaluationRuleMapping>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8627,7 +8789,7 @@ pub struct UnstableCreatePresetPlacement {
 }
 impl serde::Serialize for UnstableCreatePresetPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("id", &self.id);
         map.entry("presetId", &self.preset_id);
         map.optional("x", &self.x);
@@ -8656,15 +8818,15 @@ impl crate::runtime::Object for UnstableCreatePresetPlacement {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8754,7 +8916,7 @@ pub struct UnstableCreateWidgetPlacement {
 }
 impl serde::Serialize for UnstableCreateWidgetPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("id", &self.id);
         map.entry("widgetId", &self.widget_id);
         map.optional("x", &self.x);
@@ -8783,15 +8945,15 @@ impl crate::runtime::Object for UnstableCreateWidgetPlacement {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8875,7 +9037,7 @@ pub struct UnstableDateTimeEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableDateTimeEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -8898,7 +9060,7 @@ impl crate::runtime::Object for UnstableDateTimeEvaluationRuleFilter {
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8990,14 +9152,14 @@ pub struct UnstableEvaluationRuleBase {
 }
 impl serde::Serialize for UnstableEvaluationRuleBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
-        map.entry("evaluator", &self.evaluator);
+        map.nullable("evaluator", &self.evaluator);
         map.entry("enabled", &self.enabled);
         map.entry("status", &self.status);
-        map.entry("pausedReason", &self.paused_reason);
-        map.entry("pausedMessage", &self.paused_message);
+        map.nullable("pausedReason", &self.paused_reason);
+        map.nullable("pausedMessage", &self.paused_message);
         map.entry("sampling", &self.sampling);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -9038,16 +9200,16 @@ impl crate::runtime::Object for UnstableEvaluationRuleBase {
         let mut v7: Option<f64> = None;
         let mut v8: Option<crate::runtime::DateTime> = None;
         let mut v9: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v9),
@@ -9174,12 +9336,12 @@ pub struct UnstableEvaluatorBase {
 }
 impl serde::Serialize for UnstableEvaluatorBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("variables", &self.variables);
-        map.entry("mapping", &self.mapping);
+        map.nullable("mapping", &self.mapping);
         map.entry("evaluationRuleCount", &self.evaluation_rule_count);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -9216,14 +9378,14 @@ impl crate::runtime::Object for UnstableEvaluatorBase {
         let mut v5: Option<i64> = None;
         let mut v6: Option<crate::runtime::DateTime> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
@@ -9340,18 +9502,18 @@ pub struct UnstableLlmAsJudgeEvaluator {
 }
 impl serde::Serialize for UnstableLlmAsJudgeEvaluator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("variables", &self.variables);
-        map.entry("mapping", &self.mapping);
+        map.nullable("mapping", &self.mapping);
         map.entry("evaluationRuleCount", &self.evaluation_rule_count);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
         map.entry("prompt", &self.prompt);
         map.entry("outputDefinition", &self.output_definition);
-        map.entry("modelConfig", &self.model_config);
+        map.nullable("modelConfig", &self.model_config);
         map.extra(&self.extra);
         map.end()
     }
@@ -9391,20 +9553,20 @@ impl crate::runtime::Object for UnstableLlmAsJudgeEvaluator {
         let mut v8: Option<String> = None;
         let mut v9: Option<UnstablePublicEvaluatorOutputDefinition> = None;
         let mut v10: Option<UnstableEvaluatorModelConfig> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v10, &mut rest, 10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -9518,7 +9680,7 @@ pub struct UnstableNullEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableNullEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.optional("value", &self.value);
@@ -9541,12 +9703,12 @@ impl crate::runtime::Object for UnstableNullEvaluationRuleFilter {
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleNullFilterOperator> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -9602,7 +9764,7 @@ pub struct UnstableNumberEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableNumberEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -9625,7 +9787,7 @@ impl crate::runtime::Object for UnstableNumberEvaluationRuleFilter {
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v2: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -9685,7 +9847,7 @@ pub struct UnstableNumberObjectEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableNumberObjectEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("key", &self.key);
         map.entry("operator", &self.operator);
@@ -9710,7 +9872,7 @@ impl crate::runtime::Object for UnstableNumberObjectEvaluationRuleFilter {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v3: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -9781,7 +9943,7 @@ pub struct UnstablePresetPlacement {
 }
 impl serde::Serialize for UnstablePresetPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("presetId", &self.preset_id);
         map.entry("x", &self.x);
@@ -9810,7 +9972,7 @@ impl crate::runtime::Object for UnstablePresetPlacement {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -9889,7 +10051,7 @@ pub struct UnstablePublicBooleanEvaluatorOutputDefinition {
 }
 impl serde::Serialize for UnstablePublicBooleanEvaluatorOutputDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -9912,7 +10074,7 @@ impl crate::runtime::Object for UnstablePublicBooleanEvaluatorOutputDefinition {
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstableEvaluatorOutputFieldDefinition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -9970,7 +10132,7 @@ pub struct UnstablePublicCategoricalEvaluatorOutputDefinition {
 }
 impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -9994,7 +10156,7 @@ impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputDefiniti
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicCategoricalEvaluatorOutputScoreDefinition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -10052,7 +10214,7 @@ pub struct UnstablePublicNumericEvaluatorOutputDefinition {
 }
 impl serde::Serialize for UnstablePublicNumericEvaluatorOutputDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -10075,7 +10237,7 @@ impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputDefinition {
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicNumericEvaluatorOutputScoreDefinition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -10133,7 +10295,7 @@ pub struct UnstableStringEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableStringEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -10156,7 +10318,7 @@ impl crate::runtime::Object for UnstableStringEvaluationRuleFilter {
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleStringFilterOperator> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -10216,7 +10378,7 @@ pub struct UnstableStringObjectEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableStringObjectEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("key", &self.key);
         map.entry("operator", &self.operator);
@@ -10241,7 +10403,7 @@ impl crate::runtime::Object for UnstableStringObjectEvaluationRuleFilter {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleStringFilterOperator> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -10306,7 +10468,7 @@ pub struct UnstableStringOptionsEvaluationRuleFilter {
 }
 impl serde::Serialize for UnstableStringOptionsEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -10329,7 +10491,7 @@ impl crate::runtime::Object for UnstableStringOptionsEvaluationRuleFilter {
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleOptionsFilterOperator> = None;
         let mut v2: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -10393,7 +10555,7 @@ pub struct UnstableWidgetPlacement {
 }
 impl serde::Serialize for UnstableWidgetPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("widgetId", &self.widget_id);
         map.entry("x", &self.x);
@@ -10422,7 +10584,7 @@ impl crate::runtime::Object for UnstableWidgetPlacement {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -10519,7 +10681,7 @@ pub struct UpdateEventBody {
 }
 impl serde::Serialize for UpdateEventBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -10573,20 +10735,22 @@ impl crate::runtime::Object for UpdateEventBody {
         let mut v9: Option<String> = None;
         let mut v10: Option<String> = None;
         let mut v11: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -10705,7 +10869,7 @@ pub struct UpdateGenerationEvent {
 }
 impl serde::Serialize for UpdateGenerationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -10730,12 +10894,12 @@ impl crate::runtime::Object for UpdateGenerationEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<UpdateGenerationBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -10800,7 +10964,7 @@ pub struct UpdateObservationEvent {
 }
 impl serde::Serialize for UpdateObservationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -10825,12 +10989,12 @@ impl crate::runtime::Object for UpdateObservationEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<ObservationBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -10895,7 +11059,7 @@ pub struct UpdateSpanEvent {
 }
 impl serde::Serialize for UpdateSpanEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -10920,12 +11084,12 @@ impl crate::runtime::Object for UpdateSpanEvent {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<UpdateSpanBody> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };

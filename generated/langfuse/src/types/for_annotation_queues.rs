@@ -26,10 +26,10 @@ pub struct AnnotationQueue {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnnotationQueue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
-        map.entry("description", &self.description);
+        map.nullable("description", &self.description);
         map.entry("scoreConfigIds", &self.score_config_ids);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -62,12 +62,12 @@ impl crate::runtime::Object for AnnotationQueue {
         let mut v3: Option<Vec<String>> = None;
         let mut v4: Option<crate::runtime::DateTime> = None;
         let mut v5: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
@@ -140,7 +140,7 @@ pub struct AnnotationQueueAssignmentRequest {
 }
 impl serde::Serialize for AnnotationQueueAssignmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("userId", &self.user_id);
         map.extra(&self.extra);
         map.end()
@@ -161,7 +161,7 @@ impl crate::runtime::Object for AnnotationQueueAssignmentRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["userId"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -213,7 +213,7 @@ pub struct AnnotationQueueItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnnotationQueueItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("queueId", &self.queue_id);
         map.entry("objectId", &self.object_id);
@@ -255,7 +255,7 @@ impl crate::runtime::Object for AnnotationQueueItem {
         let mut v5: Option<crate::runtime::DateTime> = None;
         let mut v6: Option<crate::runtime::DateTime> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -263,7 +263,7 @@ impl crate::runtime::Object for AnnotationQueueItem {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -415,7 +415,7 @@ pub struct CreateAnnotationQueueAssignmentResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateAnnotationQueueAssignmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("userId", &self.user_id);
         map.entry("queueId", &self.queue_id);
         map.entry("projectId", &self.project_id);
@@ -438,7 +438,7 @@ impl crate::runtime::Object for CreateAnnotationQueueAssignmentResponse {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -498,7 +498,7 @@ pub struct CreateAnnotationQueueItemRequest {
 }
 impl serde::Serialize for CreateAnnotationQueueItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("objectId", &self.object_id);
         map.entry("objectType", &self.object_type);
         map.optional("status", &self.status);
@@ -523,12 +523,12 @@ impl crate::runtime::Object for CreateAnnotationQueueItemRequest {
         let mut v0: Option<String> = None;
         let mut v1: Option<AnnotationQueueObjectType> = None;
         let mut v2: Option<AnnotationQueueStatus> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -592,7 +592,7 @@ pub struct CreateAnnotationQueueRequest {
 }
 impl serde::Serialize for CreateAnnotationQueueRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("description", &self.description);
         map.entry("scoreConfigIds", &self.score_config_ids);
@@ -617,11 +617,11 @@ impl crate::runtime::Object for CreateAnnotationQueueRequest {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -672,7 +672,7 @@ pub struct DeleteAnnotationQueueAssignmentResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteAnnotationQueueAssignmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("success", &self.success);
         map.extra(&self.extra);
         map.end()
@@ -691,7 +691,7 @@ impl crate::runtime::Object for DeleteAnnotationQueueAssignmentResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["success"];
         let mut v0: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -731,7 +731,7 @@ pub struct DeleteAnnotationQueueItemResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteAnnotationQueueItemResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("success", &self.success);
         map.entry("message", &self.message);
         map.extra(&self.extra);
@@ -752,7 +752,7 @@ impl crate::runtime::Object for DeleteAnnotationQueueItemResponse {
         const FIELDS: &[&str] = &["success", "message"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -801,7 +801,7 @@ pub struct PaginatedAnnotationQueueItems {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedAnnotationQueueItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -822,7 +822,7 @@ impl crate::runtime::Object for PaginatedAnnotationQueueItems {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<AnnotationQueueItem>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -877,7 +877,7 @@ pub struct PaginatedAnnotationQueues {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedAnnotationQueues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -898,7 +898,7 @@ impl crate::runtime::Object for PaginatedAnnotationQueues {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<AnnotationQueue>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -947,7 +947,7 @@ pub struct UpdateAnnotationQueueItemRequest {
 }
 impl serde::Serialize for UpdateAnnotationQueueItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("status", &self.status);
         map.extra(&self.extra);
         map.end()
@@ -968,7 +968,7 @@ impl crate::runtime::Object for UpdateAnnotationQueueItemRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["status"];
         let mut v0: crate::runtime::Patch<AnnotationQueueStatus> = crate::runtime::Patch::Absent;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),

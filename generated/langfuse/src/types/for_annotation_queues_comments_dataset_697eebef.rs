@@ -79,7 +79,7 @@ pub struct UtilsMetaResponse {
 }
 impl serde::Serialize for UtilsMetaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("page", &self.page);
         map.entry("limit", &self.limit);
         map.entry("totalItems", &self.total_items);
@@ -104,7 +104,7 @@ impl crate::runtime::Object for UtilsMetaResponse {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

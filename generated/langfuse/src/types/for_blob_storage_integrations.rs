@@ -47,7 +47,7 @@ pub struct BlobStorageIntegrationDeletionResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BlobStorageIntegrationDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -66,7 +66,7 @@ impl crate::runtime::Object for BlobStorageIntegrationDeletionResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -167,28 +167,28 @@ pub struct BlobStorageIntegrationResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BlobStorageIntegrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("type", &self.r#type);
         map.entry("bucketName", &self.bucket_name);
-        map.entry("endpoint", &self.endpoint);
+        map.nullable("endpoint", &self.endpoint);
         map.entry("region", &self.region);
-        map.entry("accessKeyId", &self.access_key_id);
+        map.nullable("accessKeyId", &self.access_key_id);
         map.entry("prefix", &self.prefix);
         map.entry("exportFrequency", &self.export_frequency);
         map.entry("enabled", &self.enabled);
         map.entry("forcePathStyle", &self.force_path_style);
         map.entry("fileType", &self.file_type);
         map.entry("exportMode", &self.export_mode);
-        map.entry("exportStartDate", &self.export_start_date);
+        map.nullable("exportStartDate", &self.export_start_date);
         map.entry("compressed", &self.compressed);
         map.entry("exportSource", &self.export_source);
-        map.entry("exportFieldGroups", &self.export_field_groups);
-        map.entry("nextSyncAt", &self.next_sync_at);
-        map.entry("lastSyncAt", &self.last_sync_at);
-        map.entry("lastError", &self.last_error);
-        map.entry("lastErrorAt", &self.last_error_at);
+        map.nullable("exportFieldGroups", &self.export_field_groups);
+        map.nullable("nextSyncAt", &self.next_sync_at);
+        map.nullable("lastSyncAt", &self.last_sync_at);
+        map.nullable("lastError", &self.last_error);
+        map.nullable("lastErrorAt", &self.last_error_at);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
         map.extra(&self.extra);
@@ -254,30 +254,42 @@ impl crate::runtime::Object for BlobStorageIntegrationResponse {
         let mut v20: Option<crate::runtime::DateTime> = None;
         let mut v21: Option<crate::runtime::DateTime> = None;
         let mut v22: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(18) => rt::read_value(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
-                rt::FieldKey::Known(20) => rt::read_value(&mut map, &mut v20),
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(18) => {
+                    rt::read_opt(&mut map, &mut v18, &mut rest, 18)
+                }
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
+                rt::FieldKey::Known(20) => {
+                    rt::read_opt(&mut map, &mut v20, &mut rest, 20)
+                }
                 rt::FieldKey::Known(21) => rt::read_required(&mut map, &mut v21),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v22),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -519,15 +531,15 @@ pub struct BlobStorageIntegrationStatusResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BlobStorageIntegrationStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("syncStatus", &self.sync_status);
         map.entry("enabled", &self.enabled);
-        map.entry("lastSyncAt", &self.last_sync_at);
-        map.entry("nextSyncAt", &self.next_sync_at);
-        map.entry("lastError", &self.last_error);
-        map.entry("lastErrorAt", &self.last_error_at);
+        map.nullable("lastSyncAt", &self.last_sync_at);
+        map.nullable("nextSyncAt", &self.next_sync_at);
+        map.nullable("lastError", &self.last_error);
+        map.nullable("lastErrorAt", &self.last_error_at);
         map.extra(&self.extra);
         map.end()
     }
@@ -561,17 +573,17 @@ impl crate::runtime::Object for BlobStorageIntegrationStatusResponse {
         let mut v5: Option<crate::runtime::DateTime> = None;
         let mut v6: Option<String> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -691,7 +703,7 @@ pub struct BlobStorageIntegrationsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BlobStorageIntegrationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -710,7 +722,7 @@ impl crate::runtime::Object for BlobStorageIntegrationsResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<BlobStorageIntegrationResponse>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -813,7 +825,7 @@ pub struct CreateBlobStorageIntegrationRequest {
 }
 impl serde::Serialize for CreateBlobStorageIntegrationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("projectId", &self.project_id);
         map.entry("type", &self.r#type);
         map.entry("bucketName", &self.bucket_name);
@@ -884,26 +896,32 @@ impl crate::runtime::Object for CreateBlobStorageIntegrationRequest {
         let mut v14: Option<bool> = None;
         let mut v15: Option<BlobStorageExportSource> = None;
         let mut v16: Option<Vec<BlobStorageExportFieldGroup>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v16),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v16, &mut rest, 16),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

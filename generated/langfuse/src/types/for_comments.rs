@@ -30,7 +30,7 @@ pub struct Comment {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Comment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("createdAt", &self.created_at);
@@ -72,7 +72,7 @@ impl crate::runtime::Object for Comment {
         let mut v5: Option<String> = None;
         let mut v6: Option<String> = None;
         let mut v7: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -82,7 +82,7 @@ impl crate::runtime::Object for Comment {
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -193,7 +193,7 @@ pub struct CreateCommentRequest {
 }
 impl serde::Serialize for CreateCommentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("projectId", &self.project_id);
         map.entry("objectType", &self.object_type);
         map.entry("objectId", &self.object_id);
@@ -228,14 +228,14 @@ impl crate::runtime::Object for CreateCommentRequest {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -302,7 +302,7 @@ pub struct CreateCommentResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateCommentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -321,7 +321,7 @@ impl crate::runtime::Object for CreateCommentResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -361,7 +361,7 @@ pub struct GetCommentsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetCommentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -382,7 +382,7 @@ impl crate::runtime::Object for GetCommentsResponse {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<Comment>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

@@ -29,7 +29,7 @@ pub struct CreateDatasetItemRequest {
 }
 impl serde::Serialize for CreateDatasetItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("datasetName", &self.dataset_name);
         map.optional("input", &self.input);
         map.optional("expectedOutput", &self.expected_output);
@@ -73,17 +73,17 @@ impl crate::runtime::Object for CreateDatasetItemRequest {
         let mut v5: Option<String> = None;
         let mut v6: Option<String> = None;
         let mut v7: Option<DatasetStatus> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -199,14 +199,14 @@ pub struct DatasetItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("status", &self.status);
         map.entry("input", &self.input);
         map.entry("expectedOutput", &self.expected_output);
         map.entry("metadata", &self.metadata);
-        map.entry("sourceTraceId", &self.source_trace_id);
-        map.entry("sourceObservationId", &self.source_observation_id);
+        map.nullable("sourceTraceId", &self.source_trace_id);
+        map.nullable("sourceObservationId", &self.source_observation_id);
         map.entry("datasetId", &self.dataset_id);
         map.entry("datasetName", &self.dataset_name);
         map.entry("createdAt", &self.created_at);
@@ -253,7 +253,7 @@ impl crate::runtime::Object for DatasetItem {
         let mut v9: Option<crate::runtime::DateTime> = None;
         let mut v10: Option<crate::runtime::DateTime> = None;
         let mut v11: Option<Vec<DatasetItemMediaReference>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -261,8 +261,8 @@ impl crate::runtime::Object for DatasetItem {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
@@ -386,7 +386,7 @@ pub struct DatasetItemMediaReference {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetItemMediaReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("field", &self.field);
         map.entry("referenceString", &self.reference_string);
         map.entry("jsonPath", &self.json_path);
@@ -411,7 +411,7 @@ impl crate::runtime::Object for DatasetItemMediaReference {
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<DatasetItemMediaReferenceMedia> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -491,7 +491,7 @@ pub struct DatasetItemMediaReferenceMedia {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetItemMediaReferenceMedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("mediaId", &self.media_id);
         map.entry("contentType", &self.content_type);
         map.entry("contentLength", &self.content_length);
@@ -524,7 +524,7 @@ impl crate::runtime::Object for DatasetItemMediaReferenceMedia {
         let mut v2: Option<i64> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -620,7 +620,7 @@ pub struct DeleteDatasetItemResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteDatasetItemResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -639,7 +639,7 @@ impl crate::runtime::Object for DeleteDatasetItemResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -679,7 +679,7 @@ pub struct PaginatedDatasetItems {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedDatasetItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -700,7 +700,7 @@ impl crate::runtime::Object for PaginatedDatasetItems {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<DatasetItem>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

@@ -30,13 +30,13 @@ pub struct DatasetRunItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetRunItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("datasetRunId", &self.dataset_run_id);
         map.entry("datasetRunName", &self.dataset_run_name);
         map.entry("datasetItemId", &self.dataset_item_id);
         map.entry("traceId", &self.trace_id);
-        map.entry("observationId", &self.observation_id);
+        map.nullable("observationId", &self.observation_id);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
         map.extra(&self.extra);
@@ -72,7 +72,7 @@ impl crate::runtime::Object for DatasetRunItem {
         let mut v5: Option<String> = None;
         let mut v6: Option<crate::runtime::DateTime> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -80,7 +80,7 @@ impl crate::runtime::Object for DatasetRunItem {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),

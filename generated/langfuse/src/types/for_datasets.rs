@@ -23,7 +23,7 @@ pub struct CreateDatasetRequest {
 }
 impl serde::Serialize for CreateDatasetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("description", &self.description);
         map.optional("metadata", &self.metadata);
@@ -58,14 +58,14 @@ impl crate::runtime::Object for CreateDatasetRequest {
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<serde_json::Value> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -154,10 +154,10 @@ pub struct Dataset {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Dataset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
-        map.entry("description", &self.description);
+        map.nullable("description", &self.description);
         map.entry("metadata", &self.metadata);
         map.entry("inputSchema", &self.input_schema);
         map.entry("expectedOutputSchema", &self.expected_output_schema);
@@ -199,12 +199,12 @@ impl crate::runtime::Object for Dataset {
         let mut v6: Option<String> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut v8: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
@@ -316,10 +316,10 @@ pub struct DatasetRun {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetRun {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
-        map.entry("description", &self.description);
+        map.nullable("description", &self.description);
         map.entry("metadata", &self.metadata);
         map.entry("datasetId", &self.dataset_id);
         map.entry("datasetName", &self.dataset_name);
@@ -358,12 +358,12 @@ impl crate::runtime::Object for DatasetRun {
         let mut v5: Option<String> = None;
         let mut v6: Option<crate::runtime::DateTime> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
@@ -471,10 +471,10 @@ pub struct DatasetRunWithItems {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetRunWithItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
-        map.entry("description", &self.description);
+        map.nullable("description", &self.description);
         map.entry("metadata", &self.metadata);
         map.entry("datasetId", &self.dataset_id);
         map.entry("datasetName", &self.dataset_name);
@@ -519,19 +519,19 @@ impl crate::runtime::Object for DatasetRunWithItems {
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut v8: Option<Vec<DatasetRunItem>> = None;
         let mut v9: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -653,7 +653,7 @@ pub struct DeleteDatasetRunResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteDatasetRunResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -672,7 +672,7 @@ impl crate::runtime::Object for DeleteDatasetRunResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -714,7 +714,7 @@ pub struct PaginatedDatasetRuns {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedDatasetRuns {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -737,12 +737,12 @@ impl crate::runtime::Object for PaginatedDatasetRuns {
         let mut v0: Option<Vec<DatasetRun>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -799,7 +799,7 @@ pub struct PaginatedDatasets {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedDatasets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -820,7 +820,7 @@ impl crate::runtime::Object for PaginatedDatasets {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<Dataset>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

@@ -35,14 +35,14 @@ pub struct Experiment {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Experiment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
-        map.entry("description", &self.description);
+        map.nullable("description", &self.description);
         map.entry("startTime", &self.start_time);
         map.entry("endTime", &self.end_time);
         map.entry("itemCount", &self.item_count);
-        map.entry("datasetId", &self.dataset_id);
+        map.nullable("datasetId", &self.dataset_id);
         map.optional("metadata", &self.metadata);
         map.optional("scores", &self.scores);
         map.extra(&self.extra);
@@ -80,18 +80,18 @@ impl crate::runtime::Object for Experiment {
         let mut v6: Option<String> = None;
         let mut v7: Option<serde_json::Value> = None;
         let mut v8: Option<Vec<ScoreV3>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -225,11 +225,11 @@ pub struct ExperimentItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ExperimentItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("startTime", &self.start_time);
-        map.entry("endTime", &self.end_time);
+        map.nullable("endTime", &self.end_time);
         map.entry("level", &self.level);
         map.entry("environment", &self.environment);
         map.entry("experimentId", &self.experiment_id);
@@ -300,28 +300,44 @@ impl crate::runtime::Object for ExperimentItem {
         let mut v16: Option<serde_json::Value> = None;
         let mut v17: Option<String> = None;
         let mut v18: Option<Vec<ScoreV3>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -512,7 +528,7 @@ pub struct ExperimentItemsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ExperimentItemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -533,7 +549,7 @@ impl crate::runtime::Object for ExperimentItemsResponse {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<ExperimentItem>> = None;
         let mut v1: Option<ExperimentsResponseMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -597,7 +613,7 @@ pub struct ExperimentsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ExperimentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -618,7 +634,7 @@ impl crate::runtime::Object for ExperimentsResponse {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<Experiment>> = None;
         let mut v1: Option<ExperimentsResponseMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -668,7 +684,7 @@ pub struct ExperimentsResponseMeta {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ExperimentsResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cursor", &self.cursor);
         map.extra(&self.extra);
         map.end()
@@ -687,10 +703,10 @@ impl crate::runtime::Object for ExperimentsResponseMeta {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cursor"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -36,7 +36,7 @@ pub struct SubmitFeedbackRequest {
 }
 impl serde::Serialize for SubmitFeedbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("targetType", &self.target_type);
         map.entry("target", &self.target);
         map.entry("feedback", &self.feedback);
@@ -71,14 +71,14 @@ impl crate::runtime::Object for SubmitFeedbackRequest {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -151,7 +151,7 @@ pub struct SubmitFeedbackResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SubmitFeedbackResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -170,7 +170,7 @@ impl crate::runtime::Object for SubmitFeedbackResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

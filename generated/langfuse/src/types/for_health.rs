@@ -21,7 +21,7 @@ pub struct HealthResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for HealthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("version", &self.version);
         map.entry("status", &self.status);
         map.extra(&self.extra);
@@ -42,7 +42,7 @@ impl crate::runtime::Object for HealthResponse {
         const FIELDS: &[&str] = &["version", "status"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

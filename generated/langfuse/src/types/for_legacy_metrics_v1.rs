@@ -20,7 +20,7 @@ pub struct LegacyMetricsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for LegacyMetricsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("_deprecation", &self.deprecation);
         map.extra(&self.extra);
@@ -41,11 +41,11 @@ impl crate::runtime::Object for LegacyMetricsResponse {
         const FIELDS: &[&str] = &["data", "_deprecation"];
         let mut v0: Option<Vec<serde_json::Value>> = None;
         let mut v1: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -26,7 +26,7 @@ pub struct LegacyObservationsViews {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for LegacyObservationsViews {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -49,12 +49,12 @@ impl crate::runtime::Object for LegacyObservationsViews {
         let mut v0: Option<Vec<ObservationsView>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -170,39 +170,39 @@ pub struct ObservationsViewSingle {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationsViewSingle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
-        map.entry("traceId", &self.trace_id);
+        map.nullable("traceId", &self.trace_id);
         map.entry("type", &self.r#type);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("startTime", &self.start_time);
-        map.entry("endTime", &self.end_time);
-        map.entry("completionStartTime", &self.completion_start_time);
-        map.entry("model", &self.model);
+        map.nullable("endTime", &self.end_time);
+        map.nullable("completionStartTime", &self.completion_start_time);
+        map.nullable("model", &self.model);
         map.entry("modelParameters", &self.model_parameters);
         map.entry("input", &self.input);
-        map.entry("version", &self.version);
+        map.nullable("version", &self.version);
         map.entry("metadata", &self.metadata);
         map.entry("output", &self.output);
         map.entry("usage", &self.usage);
         map.entry("level", &self.level);
-        map.entry("statusMessage", &self.status_message);
-        map.entry("parentObservationId", &self.parent_observation_id);
-        map.entry("promptId", &self.prompt_id);
+        map.nullable("statusMessage", &self.status_message);
+        map.nullable("parentObservationId", &self.parent_observation_id);
+        map.nullable("promptId", &self.prompt_id);
         map.entry("usageDetails", &self.usage_details);
         map.entry("costDetails", &self.cost_details);
         map.entry("environment", &self.environment);
-        map.entry("promptName", &self.prompt_name);
-        map.entry("promptVersion", &self.prompt_version);
-        map.entry("modelId", &self.model_id);
-        map.entry("inputPrice", &self.input_price);
-        map.entry("outputPrice", &self.output_price);
-        map.entry("totalPrice", &self.total_price);
-        map.entry("calculatedInputCost", &self.calculated_input_cost);
-        map.entry("calculatedOutputCost", &self.calculated_output_cost);
-        map.entry("calculatedTotalCost", &self.calculated_total_cost);
-        map.entry("latency", &self.latency);
-        map.entry("timeToFirstToken", &self.time_to_first_token);
+        map.nullable("promptName", &self.prompt_name);
+        map.nullable("promptVersion", &self.prompt_version);
+        map.nullable("modelId", &self.model_id);
+        map.nullable("inputPrice", &self.input_price);
+        map.nullable("outputPrice", &self.output_price);
+        map.nullable("totalPrice", &self.total_price);
+        map.nullable("calculatedInputCost", &self.calculated_input_cost);
+        map.nullable("calculatedOutputCost", &self.calculated_output_cost);
+        map.nullable("calculatedTotalCost", &self.calculated_total_cost);
+        map.nullable("latency", &self.latency);
+        map.nullable("timeToFirstToken", &self.time_to_first_token);
         map.optional("_deprecation", &self.deprecation);
         map.extra(&self.extra);
         map.end()
@@ -287,42 +287,72 @@ impl crate::runtime::Object for ObservationsViewSingle {
         let mut v30: Option<f64> = None;
         let mut v31: Option<f64> = None;
         let mut v32: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
                 rt::FieldKey::Known(19) => rt::read_required(&mut map, &mut v19),
                 rt::FieldKey::Known(20) => rt::read_required(&mut map, &mut v20),
-                rt::FieldKey::Known(21) => rt::read_value(&mut map, &mut v21),
-                rt::FieldKey::Known(22) => rt::read_value(&mut map, &mut v22),
-                rt::FieldKey::Known(23) => rt::read_value(&mut map, &mut v23),
-                rt::FieldKey::Known(24) => rt::read_value(&mut map, &mut v24),
-                rt::FieldKey::Known(25) => rt::read_value(&mut map, &mut v25),
-                rt::FieldKey::Known(26) => rt::read_value(&mut map, &mut v26),
-                rt::FieldKey::Known(27) => rt::read_value(&mut map, &mut v27),
-                rt::FieldKey::Known(28) => rt::read_value(&mut map, &mut v28),
-                rt::FieldKey::Known(29) => rt::read_value(&mut map, &mut v29),
-                rt::FieldKey::Known(30) => rt::read_value(&mut map, &mut v30),
-                rt::FieldKey::Known(31) => rt::read_value(&mut map, &mut v31),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v32),
+                rt::FieldKey::Known(21) => {
+                    rt::read_opt(&mut map, &mut v21, &mut rest, 21)
+                }
+                rt::FieldKey::Known(22) => {
+                    rt::read_opt(&mut map, &mut v22, &mut rest, 22)
+                }
+                rt::FieldKey::Known(23) => {
+                    rt::read_opt(&mut map, &mut v23, &mut rest, 23)
+                }
+                rt::FieldKey::Known(24) => {
+                    rt::read_opt(&mut map, &mut v24, &mut rest, 24)
+                }
+                rt::FieldKey::Known(25) => {
+                    rt::read_opt(&mut map, &mut v25, &mut rest, 25)
+                }
+                rt::FieldKey::Known(26) => {
+                    rt::read_opt(&mut map, &mut v26, &mut rest, 26)
+                }
+                rt::FieldKey::Known(27) => {
+                    rt::read_opt(&mut map, &mut v27, &mut rest, 27)
+                }
+                rt::FieldKey::Known(28) => {
+                    rt::read_opt(&mut map, &mut v28, &mut rest, 28)
+                }
+                rt::FieldKey::Known(29) => {
+                    rt::read_opt(&mut map, &mut v29, &mut rest, 29)
+                }
+                rt::FieldKey::Known(30) => {
+                    rt::read_opt(&mut map, &mut v30, &mut rest, 30)
+                }
+                rt::FieldKey::Known(31) => {
+                    rt::read_opt(&mut map, &mut v31, &mut rest, 31)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v32, &mut rest, 32),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

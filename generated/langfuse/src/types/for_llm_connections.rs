@@ -16,7 +16,7 @@ pub struct DeleteLlmConnectionResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteLlmConnectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -35,7 +35,7 @@ impl crate::runtime::Object for DeleteLlmConnectionResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -101,7 +101,7 @@ pub struct LlmConnection {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for LlmConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("provider", &self.provider);
         map.entry("adapter", &self.adapter);
@@ -152,18 +152,18 @@ impl crate::runtime::Object for LlmConnection {
         let mut v8: Option<serde_json::Value> = None;
         let mut v9: Option<crate::runtime::DateTime> = None;
         let mut v10: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -286,7 +286,7 @@ pub struct PaginatedLlmConnections {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedLlmConnections {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -307,7 +307,7 @@ impl crate::runtime::Object for PaginatedLlmConnections {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<LlmConnection>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -370,7 +370,7 @@ pub struct UpsertLlmConnectionRequest {
 }
 impl serde::Serialize for UpsertLlmConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("provider", &self.provider);
         map.entry("adapter", &self.adapter);
         map.entry("secretKey", &self.secret_key);
@@ -414,17 +414,17 @@ impl crate::runtime::Object for UpsertLlmConnectionRequest {
         let mut v5: Option<bool> = None;
         let mut v6: Option<crate::runtime::Map<String>> = None;
         let mut v7: Option<serde_json::Value> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -26,7 +26,7 @@ pub struct GetMediaResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetMediaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("mediaId", &self.media_id);
         map.entry("contentType", &self.content_type);
         map.entry("contentLength", &self.content_length);
@@ -62,7 +62,7 @@ impl crate::runtime::Object for GetMediaResponse {
         let mut v3: Option<crate::runtime::DateTime> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -153,7 +153,7 @@ pub struct GetMediaUploadUrlRequest {
 }
 impl serde::Serialize for GetMediaUploadUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("observationId", &self.observation_id);
         map.optional("datasetId", &self.dataset_id);
@@ -197,13 +197,13 @@ impl crate::runtime::Object for GetMediaUploadUrlRequest {
         let mut v5: Option<i64> = None;
         let mut v6: Option<String> = None;
         let mut v7: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
@@ -306,7 +306,7 @@ pub struct GetMediaUploadUrlResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetMediaUploadUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("uploadUrl", &self.upload_url);
         map.entry("mediaId", &self.media_id);
         map.extra(&self.extra);
@@ -327,10 +327,10 @@ impl crate::runtime::Object for GetMediaUploadUrlResponse {
         const FIELDS: &[&str] = &["uploadUrl", "mediaId"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -426,7 +426,7 @@ pub struct PatchMediaBody {
 }
 impl serde::Serialize for PatchMediaBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("uploadedAt", &self.uploaded_at);
         map.entry("uploadHttpStatus", &self.upload_http_status);
         map.patch("uploadHttpError", &self.upload_http_error);
@@ -458,7 +458,7 @@ impl crate::runtime::Object for PatchMediaBody {
         let mut v1: Option<i64> = None;
         let mut v2: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut v3: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

@@ -50,7 +50,7 @@ pub struct CreateModelRequest {
 }
 impl serde::Serialize for CreateModelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("modelName", &self.model_name);
         map.entry("matchPattern", &self.match_pattern);
         map.optional("startDate", &self.start_date);
@@ -100,19 +100,19 @@ impl crate::runtime::Object for CreateModelRequest {
         let mut v7: Option<Vec<PricingTierInput>> = None;
         let mut v8: Option<String> = None;
         let mut v9: Option<serde_json::Value> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -278,16 +278,16 @@ pub struct Model {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Model {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("modelName", &self.model_name);
         map.entry("matchPattern", &self.match_pattern);
-        map.entry("startDate", &self.start_date);
+        map.nullable("startDate", &self.start_date);
         map.optional("unit", &self.unit);
-        map.entry("inputPrice", &self.input_price);
-        map.entry("outputPrice", &self.output_price);
-        map.entry("totalPrice", &self.total_price);
-        map.entry("tokenizerId", &self.tokenizer_id);
+        map.nullable("inputPrice", &self.input_price);
+        map.nullable("outputPrice", &self.output_price);
+        map.nullable("totalPrice", &self.total_price);
+        map.nullable("tokenizerId", &self.tokenizer_id);
         map.entry("tokenizerConfig", &self.tokenizer_config);
         map.entry("isLangfuseManaged", &self.is_langfuse_managed);
         map.entry("createdAt", &self.created_at);
@@ -338,18 +338,18 @@ impl crate::runtime::Object for Model {
         let mut v11: Option<crate::runtime::DateTime> = None;
         let mut v12: Option<crate::runtime::Map<ModelPrice>> = None;
         let mut v13: Option<Vec<PricingTier>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
@@ -494,7 +494,7 @@ pub struct ModelPrice {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("price", &self.price);
         map.extra(&self.extra);
         map.end()
@@ -513,7 +513,7 @@ impl crate::runtime::Object for ModelPrice {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["price"];
         let mut v0: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -579,7 +579,7 @@ pub struct PaginatedModels {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedModels {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -600,7 +600,7 @@ impl crate::runtime::Object for PaginatedModels {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<Model>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -700,7 +700,7 @@ pub struct PricingTier {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PricingTier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("isDefault", &self.is_default);
@@ -736,7 +736,7 @@ impl crate::runtime::Object for PricingTier {
         let mut v3: Option<i64> = None;
         let mut v4: Option<Vec<PricingTierCondition>> = None;
         let mut v5: Option<crate::runtime::Map<f64>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -817,7 +817,7 @@ pub struct PricingTierAttributeCondition {
 }
 impl serde::Serialize for PricingTierAttributeCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("source", &self.source);
         map.entry("key", &self.key);
         map.entry("operator", &self.operator);
@@ -842,7 +842,7 @@ impl crate::runtime::Object for PricingTierAttributeCondition {
         let mut v1: Option<String> = None;
         let mut v2: Option<PricingTierAttributeConditionOperator> = None;
         let mut v3: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -977,7 +977,7 @@ pub struct PricingTierInput {
 }
 impl serde::Serialize for PricingTierInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("isDefault", &self.is_default);
         map.entry("priority", &self.priority);
@@ -1012,7 +1012,7 @@ impl crate::runtime::Object for PricingTierInput {
         let mut v2: Option<i64> = None;
         let mut v3: Option<Vec<PricingTierCondition>> = None;
         let mut v4: Option<crate::runtime::Map<f64>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1094,7 +1094,7 @@ pub struct PricingTierUsageCondition {
 }
 impl serde::Serialize for PricingTierUsageCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("usageDetailPattern", &self.usage_detail_pattern);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -1124,7 +1124,7 @@ impl crate::runtime::Object for PricingTierUsageCondition {
         let mut v1: Option<PricingTierOperator> = None;
         let mut v2: Option<f64> = None;
         let mut v3: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

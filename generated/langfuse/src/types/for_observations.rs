@@ -101,13 +101,13 @@ pub struct ObservationV2 {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationV2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
-        map.entry("traceId", &self.trace_id);
+        map.nullable("traceId", &self.trace_id);
         map.entry("startTime", &self.start_time);
-        map.entry("endTime", &self.end_time);
+        map.nullable("endTime", &self.end_time);
         map.entry("projectId", &self.project_id);
-        map.entry("parentObservationId", &self.parent_observation_id);
+        map.nullable("parentObservationId", &self.parent_observation_id);
         map.entry("type", &self.r#type);
         map.optional("isRootObservation", &self.is_root_observation);
         map.optional("name", &self.name);
@@ -137,10 +137,10 @@ impl serde::Serialize for ObservationV2 {
         map.optional("promptVersion", &self.prompt_version);
         map.optional("latency", &self.latency);
         map.optional("timeToFirstToken", &self.time_to_first_token);
-        map.entry("modelId", &self.model_id);
-        map.entry("inputPrice", &self.input_price);
-        map.entry("outputPrice", &self.output_price);
-        map.entry("totalPrice", &self.total_price);
+        map.nullable("modelId", &self.model_id);
+        map.nullable("inputPrice", &self.input_price);
+        map.nullable("outputPrice", &self.output_price);
+        map.nullable("totalPrice", &self.total_price);
         map.optional("traceName", &self.trace_name);
         map.optional("tags", &self.tags);
         map.optional("release", &self.release);
@@ -245,51 +245,113 @@ impl crate::runtime::Object for ObservationV2 {
         let mut v39: Option<String> = None;
         let mut v40: Option<Vec<String>> = None;
         let mut v41: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(18) => rt::read_value(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
-                rt::FieldKey::Known(20) => rt::read_value(&mut map, &mut v20),
-                rt::FieldKey::Known(21) => rt::read_value(&mut map, &mut v21),
-                rt::FieldKey::Known(22) => rt::read_value(&mut map, &mut v22),
-                rt::FieldKey::Known(23) => rt::read_value(&mut map, &mut v23),
-                rt::FieldKey::Known(24) => rt::read_value(&mut map, &mut v24),
-                rt::FieldKey::Known(25) => rt::read_value(&mut map, &mut v25),
-                rt::FieldKey::Known(26) => rt::read_value(&mut map, &mut v26),
-                rt::FieldKey::Known(27) => rt::read_value(&mut map, &mut v27),
-                rt::FieldKey::Known(28) => rt::read_value(&mut map, &mut v28),
-                rt::FieldKey::Known(29) => rt::read_value(&mut map, &mut v29),
-                rt::FieldKey::Known(30) => rt::read_value(&mut map, &mut v30),
-                rt::FieldKey::Known(31) => rt::read_value(&mut map, &mut v31),
-                rt::FieldKey::Known(32) => rt::read_value(&mut map, &mut v32),
-                rt::FieldKey::Known(33) => rt::read_value(&mut map, &mut v33),
-                rt::FieldKey::Known(34) => rt::read_value(&mut map, &mut v34),
-                rt::FieldKey::Known(35) => rt::read_value(&mut map, &mut v35),
-                rt::FieldKey::Known(36) => rt::read_value(&mut map, &mut v36),
-                rt::FieldKey::Known(37) => rt::read_value(&mut map, &mut v37),
-                rt::FieldKey::Known(38) => rt::read_value(&mut map, &mut v38),
-                rt::FieldKey::Known(39) => rt::read_value(&mut map, &mut v39),
-                rt::FieldKey::Known(40) => rt::read_value(&mut map, &mut v40),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v41),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(18) => {
+                    rt::read_opt(&mut map, &mut v18, &mut rest, 18)
+                }
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
+                rt::FieldKey::Known(20) => {
+                    rt::read_opt(&mut map, &mut v20, &mut rest, 20)
+                }
+                rt::FieldKey::Known(21) => {
+                    rt::read_opt(&mut map, &mut v21, &mut rest, 21)
+                }
+                rt::FieldKey::Known(22) => {
+                    rt::read_opt(&mut map, &mut v22, &mut rest, 22)
+                }
+                rt::FieldKey::Known(23) => {
+                    rt::read_opt(&mut map, &mut v23, &mut rest, 23)
+                }
+                rt::FieldKey::Known(24) => {
+                    rt::read_opt(&mut map, &mut v24, &mut rest, 24)
+                }
+                rt::FieldKey::Known(25) => {
+                    rt::read_opt(&mut map, &mut v25, &mut rest, 25)
+                }
+                rt::FieldKey::Known(26) => {
+                    rt::read_opt(&mut map, &mut v26, &mut rest, 26)
+                }
+                rt::FieldKey::Known(27) => {
+                    rt::read_opt(&mut map, &mut v27, &mut rest, 27)
+                }
+                rt::FieldKey::Known(28) => {
+                    rt::read_opt(&mut map, &mut v28, &mut rest, 28)
+                }
+                rt::FieldKey::Known(29) => {
+                    rt::read_opt(&mut map, &mut v29, &mut rest, 29)
+                }
+                rt::FieldKey::Known(30) => {
+                    rt::read_opt(&mut map, &mut v30, &mut rest, 30)
+                }
+                rt::FieldKey::Known(31) => {
+                    rt::read_opt(&mut map, &mut v31, &mut rest, 31)
+                }
+                rt::FieldKey::Known(32) => {
+                    rt::read_opt(&mut map, &mut v32, &mut rest, 32)
+                }
+                rt::FieldKey::Known(33) => {
+                    rt::read_opt(&mut map, &mut v33, &mut rest, 33)
+                }
+                rt::FieldKey::Known(34) => {
+                    rt::read_opt(&mut map, &mut v34, &mut rest, 34)
+                }
+                rt::FieldKey::Known(35) => {
+                    rt::read_opt(&mut map, &mut v35, &mut rest, 35)
+                }
+                rt::FieldKey::Known(36) => {
+                    rt::read_opt(&mut map, &mut v36, &mut rest, 36)
+                }
+                rt::FieldKey::Known(37) => {
+                    rt::read_opt(&mut map, &mut v37, &mut rest, 37)
+                }
+                rt::FieldKey::Known(38) => {
+                    rt::read_opt(&mut map, &mut v38, &mut rest, 38)
+                }
+                rt::FieldKey::Known(39) => {
+                    rt::read_opt(&mut map, &mut v39, &mut rest, 39)
+                }
+                rt::FieldKey::Known(40) => {
+                    rt::read_opt(&mut map, &mut v40, &mut rest, 40)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v41, &mut rest, 41),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -700,7 +762,7 @@ pub struct ObservationsV2Meta {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationsV2Meta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cursor", &self.cursor);
         map.extra(&self.extra);
         map.end()
@@ -719,10 +781,10 @@ impl crate::runtime::Object for ObservationsV2Meta {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cursor"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -766,7 +828,7 @@ pub struct ObservationsV2Response {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationsV2Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -787,7 +849,7 @@ impl crate::runtime::Object for ObservationsV2Response {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<ObservationV2>> = None;
         let mut v1: Option<ObservationsV2Meta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

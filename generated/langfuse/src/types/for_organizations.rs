@@ -15,7 +15,7 @@ pub struct DeleteMembershipRequest {
 }
 impl serde::Serialize for DeleteMembershipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("userId", &self.user_id);
         map.extra(&self.extra);
         map.end()
@@ -36,7 +36,7 @@ impl crate::runtime::Object for DeleteMembershipRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["userId"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -76,7 +76,7 @@ pub struct MembershipDeletionResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MembershipDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.entry("userId", &self.user_id);
         map.extra(&self.extra);
@@ -97,7 +97,7 @@ impl crate::runtime::Object for MembershipDeletionResponse {
         const FIELDS: &[&str] = &["message", "userId"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -145,7 +145,7 @@ pub struct MembershipRequest {
 }
 impl serde::Serialize for MembershipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("userId", &self.user_id);
         map.entry("role", &self.role);
         map.extra(&self.extra);
@@ -168,7 +168,7 @@ impl crate::runtime::Object for MembershipRequest {
         const FIELDS: &[&str] = &["userId", "role"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MembershipRole> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -224,7 +224,7 @@ pub struct MembershipResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MembershipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("userId", &self.user_id);
         map.entry("role", &self.role);
         map.entry("email", &self.email);
@@ -249,7 +249,7 @@ impl crate::runtime::Object for MembershipResponse {
         let mut v1: Option<MembershipRole> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -321,7 +321,7 @@ pub struct MembershipsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MembershipsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("memberships", &self.memberships);
         map.extra(&self.extra);
         map.end()
@@ -340,7 +340,7 @@ impl crate::runtime::Object for MembershipsResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["memberships"];
         let mut v0: Option<Vec<MembershipResponse>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -396,7 +396,7 @@ pub struct OrganizationApiKey {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OrganizationApiKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("createdAt", &self.created_at);
         map.optional("expiresAt", &self.expires_at);
@@ -435,14 +435,14 @@ impl crate::runtime::Object for OrganizationApiKey {
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -523,7 +523,7 @@ pub struct OrganizationApiKeysResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OrganizationApiKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKeys", &self.api_keys);
         map.extra(&self.extra);
         map.end()
@@ -542,7 +542,7 @@ impl crate::runtime::Object for OrganizationApiKeysResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["apiKeys"];
         let mut v0: Option<Vec<OrganizationApiKey>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -591,7 +591,7 @@ pub struct OrganizationProject {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OrganizationProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.optional("metadata", &self.metadata);
@@ -618,12 +618,12 @@ impl crate::runtime::Object for OrganizationProject {
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<crate::runtime::DateTime> = None;
         let mut v4: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -690,7 +690,7 @@ pub struct OrganizationProjectsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OrganizationProjectsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("projects", &self.projects);
         map.extra(&self.extra);
         map.end()
@@ -709,7 +709,7 @@ impl crate::runtime::Object for OrganizationProjectsResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["projects"];
         let mut v0: Option<Vec<OrganizationProject>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

@@ -15,7 +15,7 @@ pub struct PromptVersionUpdateRequest {
 }
 impl serde::Serialize for PromptVersionUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("newLabels", &self.new_labels);
         map.extra(&self.extra);
         map.end()
@@ -36,7 +36,7 @@ impl crate::runtime::Object for PromptVersionUpdateRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["newLabels"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

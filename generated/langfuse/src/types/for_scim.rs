@@ -24,7 +24,7 @@ pub struct AuthenticationScheme {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AuthenticationScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("description", &self.description);
         map.entry("specUri", &self.spec_uri);
@@ -51,7 +51,7 @@ impl crate::runtime::Object for AuthenticationScheme {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -126,7 +126,7 @@ pub struct BulkConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("supported", &self.supported);
         map.entry("maxOperations", &self.max_operations);
         map.entry("maxPayloadSize", &self.max_payload_size);
@@ -149,7 +149,7 @@ impl crate::runtime::Object for BulkConfig {
         let mut v0: Option<bool> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -210,7 +210,7 @@ pub struct FilterConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for FilterConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("supported", &self.supported);
         map.entry("maxResults", &self.max_results);
         map.extra(&self.extra);
@@ -231,7 +231,7 @@ impl crate::runtime::Object for FilterConfig {
         const FIELDS: &[&str] = &["supported", "maxResults"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -280,7 +280,7 @@ pub struct ResourceMeta {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ResourceMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("resourceType", &self.resource_type);
         map.entry("location", &self.location);
         map.extra(&self.extra);
@@ -301,7 +301,7 @@ impl crate::runtime::Object for ResourceMeta {
         const FIELDS: &[&str] = &["resourceType", "location"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -362,7 +362,7 @@ pub struct ResourceType {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ResourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("schemas", &self.schemas);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
@@ -404,10 +404,10 @@ impl crate::runtime::Object for ResourceType {
         let mut v5: Option<String> = None;
         let mut v6: Option<Vec<SchemaExtension>> = None;
         let mut v7: Option<ResourceMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
@@ -507,7 +507,7 @@ pub struct ResourceTypesResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ResourceTypesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("totalResults", &self.total_results);
         map.entry("Resources", &self.resources);
@@ -530,7 +530,7 @@ impl crate::runtime::Object for ResourceTypesResponse {
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<Vec<ResourceType>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -592,7 +592,7 @@ pub struct SchemaExtension {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SchemaExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("schema", &self.schema);
         map.entry("required", &self.required);
         map.extra(&self.extra);
@@ -613,7 +613,7 @@ impl crate::runtime::Object for SchemaExtension {
         const FIELDS: &[&str] = &["schema", "required"];
         let mut v0: Option<String> = None;
         let mut v1: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -668,7 +668,7 @@ pub struct SchemaResource {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SchemaResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("description", &self.description);
@@ -695,7 +695,7 @@ impl crate::runtime::Object for SchemaResource {
         let mut v2: Option<String> = None;
         let mut v3: Option<Vec<serde_json::Value>> = None;
         let mut v4: Option<ResourceMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -773,7 +773,7 @@ pub struct SchemasResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SchemasResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("totalResults", &self.total_results);
         map.entry("Resources", &self.resources);
@@ -796,7 +796,7 @@ impl crate::runtime::Object for SchemasResponse {
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<Vec<SchemaResource>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -863,7 +863,7 @@ pub struct ScimCreateUserRequest {
 }
 impl serde::Serialize for ScimCreateUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("userName", &self.user_name);
         map.entry("name", &self.name);
         map.optional("emails", &self.emails);
@@ -892,14 +892,14 @@ impl crate::runtime::Object for ScimCreateUserRequest {
         let mut v2: Option<Vec<ScimEmail>> = None;
         let mut v3: Option<bool> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -982,7 +982,7 @@ pub struct ScimEmail {
 }
 impl serde::Serialize for ScimEmail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("primary", &self.primary);
         map.entry("value", &self.value);
         map.entry("type", &self.r#type);
@@ -1005,7 +1005,7 @@ impl crate::runtime::Object for ScimEmail {
         let mut v0: Option<bool> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1062,7 +1062,7 @@ pub struct ScimFeatureSupport {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimFeatureSupport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("supported", &self.supported);
         map.extra(&self.extra);
         map.end()
@@ -1081,7 +1081,7 @@ impl crate::runtime::Object for ScimFeatureSupport {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["supported"];
         let mut v0: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1131,7 +1131,7 @@ pub struct ScimName {
 }
 impl serde::Serialize for ScimName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("formatted", &self.formatted);
         map.extra(&self.extra);
         map.end()
@@ -1150,10 +1150,10 @@ impl crate::runtime::Object for ScimName {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["formatted"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1200,7 +1200,7 @@ pub struct ScimUser {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("id", &self.id);
         map.entry("userName", &self.user_name);
@@ -1229,7 +1229,7 @@ impl crate::runtime::Object for ScimUser {
         let mut v3: Option<ScimName> = None;
         let mut v4: Option<Vec<ScimEmail>> = None;
         let mut v5: Option<UserMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1324,7 +1324,7 @@ pub struct ScimUsersListResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimUsersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("totalResults", &self.total_results);
         map.entry("startIndex", &self.start_index);
@@ -1357,7 +1357,7 @@ impl crate::runtime::Object for ScimUsersListResponse {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<Vec<ScimUser>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1449,7 +1449,7 @@ pub struct ServiceProviderConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ServiceProviderConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("documentationUri", &self.documentation_uri);
         map.entry("patch", &self.patch);
@@ -1497,7 +1497,7 @@ impl crate::runtime::Object for ServiceProviderConfig {
         let mut v7: Option<ScimFeatureSupport> = None;
         let mut v8: Option<Vec<AuthenticationScheme>> = None;
         let mut v9: Option<ResourceMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1632,7 +1632,7 @@ pub struct UserMeta {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UserMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("resourceType", &self.resource_type);
         map.optional("created", &self.created);
         map.optional("lastModified", &self.last_modified);
@@ -1655,12 +1655,12 @@ impl crate::runtime::Object for UserMeta {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -15,7 +15,7 @@ pub struct ConfigCategory {
 }
 impl serde::Serialize for ConfigCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("value", &self.value);
         map.entry("label", &self.label);
         map.extra(&self.extra);
@@ -36,7 +36,7 @@ impl crate::runtime::Object for ConfigCategory {
         const FIELDS: &[&str] = &["value", "label"];
         let mut v0: Option<f64> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -92,7 +92,7 @@ pub struct CreateScoreConfigRequest {
 }
 impl serde::Serialize for CreateScoreConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("dataType", &self.data_type);
         map.optional("categories", &self.categories);
@@ -130,15 +130,15 @@ impl crate::runtime::Object for CreateScoreConfigRequest {
         let mut v3: Option<f64> = None;
         let mut v4: Option<f64> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -246,7 +246,7 @@ pub struct ScoreConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("createdAt", &self.created_at);
@@ -297,7 +297,7 @@ impl crate::runtime::Object for ScoreConfig {
         let mut v8: Option<f64> = None;
         let mut v9: Option<Vec<ConfigCategory>> = None;
         let mut v10: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -307,10 +307,10 @@ impl crate::runtime::Object for ScoreConfig {
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v10, &mut rest, 10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -432,7 +432,7 @@ pub struct ScoreConfigs {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreConfigs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -453,7 +453,7 @@ impl crate::runtime::Object for ScoreConfigs {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<ScoreConfig>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -530,7 +530,7 @@ pub struct UpdateScoreConfigRequest {
 }
 impl serde::Serialize for UpdateScoreConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("isArchived", &self.is_archived);
         map.patch("name", &self.name);
         map.patch("categories", &self.categories);
@@ -568,7 +568,7 @@ impl crate::runtime::Object for UpdateScoreConfigRequest {
         let mut v3: crate::runtime::Patch<f64> = crate::runtime::Patch::Absent;
         let mut v4: crate::runtime::Patch<f64> = crate::runtime::Patch::Absent;
         let mut v5: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),

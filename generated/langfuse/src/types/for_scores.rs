@@ -41,7 +41,7 @@ pub struct CreateScoreRequest {
 }
 impl serde::Serialize for CreateScoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -103,23 +103,29 @@ impl crate::runtime::Object for CreateScoreRequest {
         let mut v11: Option<ScoreDataType> = None;
         let mut v12: Option<String> = None;
         let mut v13: Option<CreateScoreSource> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v13, &mut rest, 13),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -259,7 +265,7 @@ pub struct CreateScoreResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateScoreResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -278,7 +284,7 @@ impl crate::runtime::Object for CreateScoreResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -328,7 +334,7 @@ pub struct GetScoresResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -351,12 +357,12 @@ impl crate::runtime::Object for GetScoresResponse {
         let mut v0: Option<Vec<GetScoresResponseData>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -467,7 +473,7 @@ pub struct GetScoresResponseDataBoolean2 {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataBoolean2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -479,11 +485,11 @@ impl serde::Serialize for GetScoresResponseDataBoolean2 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -545,29 +551,37 @@ impl crate::runtime::Object for GetScoresResponseDataBoolean2 {
         let mut v17: Option<f64> = None;
         let mut v18: Option<String> = None;
         let mut v19: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v19),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v19, &mut rest, 19),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -793,7 +807,7 @@ pub struct GetScoresResponseDataCategorical2 {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataCategorical2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -805,11 +819,11 @@ impl serde::Serialize for GetScoresResponseDataCategorical2 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -871,29 +885,37 @@ impl crate::runtime::Object for GetScoresResponseDataCategorical2 {
         let mut v17: Option<f64> = None;
         let mut v18: Option<String> = None;
         let mut v19: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v19),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v19, &mut rest, 19),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1119,7 +1141,7 @@ pub struct GetScoresResponseDataCorrection2 {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataCorrection2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -1131,11 +1153,11 @@ impl serde::Serialize for GetScoresResponseDataCorrection2 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -1197,29 +1219,37 @@ impl crate::runtime::Object for GetScoresResponseDataCorrection2 {
         let mut v17: Option<f64> = None;
         let mut v18: Option<String> = None;
         let mut v19: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v19),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v19, &mut rest, 19),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1446,7 +1476,7 @@ pub struct GetScoresResponseDataNumeric2 {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataNumeric2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -1458,11 +1488,11 @@ impl serde::Serialize for GetScoresResponseDataNumeric2 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.optional("trace", &self.trace);
@@ -1521,28 +1551,36 @@ impl crate::runtime::Object for GetScoresResponseDataNumeric2 {
         let mut v16: Option<String> = None;
         let mut v17: Option<f64> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1760,7 +1798,7 @@ pub struct GetScoresResponseDataText2 {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataText2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -1772,11 +1810,11 @@ impl serde::Serialize for GetScoresResponseDataText2 {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("stringValue", &self.string_value);
         map.optional("trace", &self.trace);
@@ -1835,28 +1873,36 @@ impl crate::runtime::Object for GetScoresResponseDataText2 {
         let mut v16: Option<String> = None;
         let mut v17: Option<String> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2041,7 +2087,7 @@ pub struct GetScoresResponseTraceData {
 }
 impl serde::Serialize for GetScoresResponseTraceData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("userId", &self.user_id);
         map.optional("tags", &self.tags);
         map.optional("environment", &self.environment);
@@ -2066,13 +2112,13 @@ impl crate::runtime::Object for GetScoresResponseTraceData {
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2193,7 +2239,7 @@ pub struct ScoreBoolean {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -2205,11 +2251,11 @@ impl serde::Serialize for ScoreBoolean {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -2271,29 +2317,37 @@ impl crate::runtime::Object for ScoreBoolean {
         let mut v17: Option<f64> = None;
         let mut v18: Option<String> = None;
         let mut v19: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v19),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v19, &mut rest, 19),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2516,7 +2570,7 @@ pub struct ScoreCategorical {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreCategorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -2528,11 +2582,11 @@ impl serde::Serialize for ScoreCategorical {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -2594,29 +2648,37 @@ impl crate::runtime::Object for ScoreCategorical {
         let mut v17: Option<f64> = None;
         let mut v18: Option<String> = None;
         let mut v19: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v19),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v19, &mut rest, 19),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2841,7 +2903,7 @@ pub struct ScoreCorrection {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreCorrection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -2853,11 +2915,11 @@ impl serde::Serialize for ScoreCorrection {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -2919,29 +2981,37 @@ impl crate::runtime::Object for ScoreCorrection {
         let mut v17: Option<f64> = None;
         let mut v18: Option<String> = None;
         let mut v19: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v19),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v19, &mut rest, 19),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3164,7 +3234,7 @@ pub struct ScoreNumeric {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -3176,11 +3246,11 @@ impl serde::Serialize for ScoreNumeric {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.optional("_deprecation", &self.deprecation);
@@ -3239,28 +3309,36 @@ impl crate::runtime::Object for ScoreNumeric {
         let mut v16: Option<String> = None;
         let mut v17: Option<f64> = None;
         let mut v18: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3475,7 +3553,7 @@ pub struct ScoreText {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -3487,11 +3565,11 @@ impl serde::Serialize for ScoreText {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("stringValue", &self.string_value);
         map.optional("_deprecation", &self.deprecation);
@@ -3550,28 +3628,36 @@ impl crate::runtime::Object for ScoreText {
         let mut v16: Option<String> = None;
         let mut v17: Option<String> = None;
         let mut v18: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -18,7 +18,7 @@ pub struct GetScoresV3Meta {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresV3Meta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("limit", &self.limit);
         map.optional("cursor", &self.cursor);
         map.extra(&self.extra);
@@ -39,11 +39,11 @@ impl crate::runtime::Object for GetScoresV3Meta {
         const FIELDS: &[&str] = &["limit", "cursor"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -92,7 +92,7 @@ pub struct GetScoresV3Response {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresV3Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -113,7 +113,7 @@ impl crate::runtime::Object for GetScoresV3Response {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<ScoreV3>> = None;
         let mut v1: Option<GetScoresV3Meta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

@@ -20,7 +20,7 @@ pub struct PaginatedSessions {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedSessions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -43,12 +43,12 @@ impl crate::runtime::Object for PaginatedSessions {
         let mut v0: Option<Vec<Session>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -109,7 +109,7 @@ pub struct Session {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Session {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("createdAt", &self.created_at);
         map.entry("projectId", &self.project_id);
@@ -134,7 +134,7 @@ impl crate::runtime::Object for Session {
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -208,7 +208,7 @@ pub struct SessionWithTraces {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SessionWithTraces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("createdAt", &self.created_at);
         map.entry("projectId", &self.project_id);
@@ -244,7 +244,7 @@ impl crate::runtime::Object for SessionWithTraces {
         let mut v3: Option<String> = None;
         let mut v4: Option<Vec<Trace>> = None;
         let mut v5: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -252,7 +252,7 @@ impl crate::runtime::Object for SessionWithTraces {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -358,16 +358,16 @@ pub struct Trace {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Trace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.optional("input", &self.input);
         map.optional("output", &self.output);
-        map.entry("sessionId", &self.session_id);
-        map.entry("release", &self.release);
-        map.entry("version", &self.version);
-        map.entry("userId", &self.user_id);
+        map.nullable("sessionId", &self.session_id);
+        map.nullable("release", &self.release);
+        map.nullable("version", &self.version);
+        map.nullable("userId", &self.user_id);
         map.optional("metadata", &self.metadata);
         map.entry("tags", &self.tags);
         map.entry("public", &self.public);
@@ -415,19 +415,19 @@ impl crate::runtime::Object for Trace {
         let mut v10: Option<Vec<String>> = None;
         let mut v11: Option<bool> = None;
         let mut v12: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v12),

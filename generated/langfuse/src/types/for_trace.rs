@@ -16,7 +16,7 @@ pub struct DeleteTraceResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteTraceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -35,7 +35,7 @@ impl crate::runtime::Object for DeleteTraceResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -119,7 +119,7 @@ pub struct ScoreV1Boolean {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Boolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -129,11 +129,11 @@ impl serde::Serialize for ScoreV1Boolean {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -188,7 +188,7 @@ impl crate::runtime::Object for ScoreV1Boolean {
         let mut v14: Option<String> = None;
         let mut v15: Option<f64> = None;
         let mut v16: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -196,15 +196,21 @@ impl crate::runtime::Object for ScoreV1Boolean {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v16),
@@ -396,7 +402,7 @@ pub struct ScoreV1Categorical {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Categorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -406,11 +412,11 @@ impl serde::Serialize for ScoreV1Categorical {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.entry("stringValue", &self.string_value);
@@ -465,7 +471,7 @@ impl crate::runtime::Object for ScoreV1Categorical {
         let mut v14: Option<String> = None;
         let mut v15: Option<f64> = None;
         let mut v16: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -473,15 +479,21 @@ impl crate::runtime::Object for ScoreV1Categorical {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v16),
@@ -671,7 +683,7 @@ pub struct ScoreV1Numeric {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Numeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -681,11 +693,11 @@ impl serde::Serialize for ScoreV1Numeric {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -737,7 +749,7 @@ impl crate::runtime::Object for ScoreV1Numeric {
         let mut v13: Option<String> = None;
         let mut v14: Option<String> = None;
         let mut v15: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -745,15 +757,21 @@ impl crate::runtime::Object for ScoreV1Numeric {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -936,7 +954,7 @@ pub struct ScoreV1Text {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Text {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -946,11 +964,11 @@ impl serde::Serialize for ScoreV1Text {
         map.entry("timestamp", &self.timestamp);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
-        map.entry("authorUserId", &self.author_user_id);
-        map.entry("comment", &self.comment);
+        map.nullable("authorUserId", &self.author_user_id);
+        map.nullable("comment", &self.comment);
         map.entry("metadata", &self.metadata);
-        map.entry("configId", &self.config_id);
-        map.entry("queueId", &self.queue_id);
+        map.nullable("configId", &self.config_id);
+        map.nullable("queueId", &self.queue_id);
         map.entry("environment", &self.environment);
         map.entry("stringValue", &self.string_value);
         map.extra(&self.extra);
@@ -1002,7 +1020,7 @@ impl crate::runtime::Object for ScoreV1Text {
         let mut v13: Option<String> = None;
         let mut v14: Option<String> = None;
         let mut v15: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1010,15 +1028,21 @@ impl crate::runtime::Object for ScoreV1Text {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -1168,7 +1192,7 @@ pub struct TraceDeleteMultipleRequest {
 }
 impl serde::Serialize for TraceDeleteMultipleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("traceIds", &self.trace_ids);
         map.extra(&self.extra);
         map.end()
@@ -1189,7 +1213,7 @@ impl crate::runtime::Object for TraceDeleteMultipleRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["traceIds"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1273,16 +1297,16 @@ pub struct TraceWithDetails {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TraceWithDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.optional("input", &self.input);
         map.optional("output", &self.output);
-        map.entry("sessionId", &self.session_id);
-        map.entry("release", &self.release);
-        map.entry("version", &self.version);
-        map.entry("userId", &self.user_id);
+        map.nullable("sessionId", &self.session_id);
+        map.nullable("release", &self.release);
+        map.nullable("version", &self.version);
+        map.nullable("userId", &self.user_id);
         map.optional("metadata", &self.metadata);
         map.entry("tags", &self.tags);
         map.entry("public", &self.public);
@@ -1345,27 +1369,33 @@ impl crate::runtime::Object for TraceWithDetails {
         let mut v15: Option<f64> = None;
         let mut v16: Option<Vec<String>> = None;
         let mut v17: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v17),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v17, &mut rest, 17),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1579,16 +1609,16 @@ pub struct TraceWithFullDetails {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TraceWithFullDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.optional("input", &self.input);
         map.optional("output", &self.output);
-        map.entry("sessionId", &self.session_id);
-        map.entry("release", &self.release);
-        map.entry("version", &self.version);
-        map.entry("userId", &self.user_id);
+        map.nullable("sessionId", &self.session_id);
+        map.nullable("release", &self.release);
+        map.nullable("version", &self.version);
+        map.nullable("userId", &self.user_id);
         map.optional("metadata", &self.metadata);
         map.entry("tags", &self.tags);
         map.entry("public", &self.public);
@@ -1654,28 +1684,32 @@ impl crate::runtime::Object for TraceWithFullDetails {
         let mut v16: Option<Vec<ObservationsView>> = None;
         let mut v17: Option<Vec<ScoreV1>> = None;
         let mut v18: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1864,7 +1898,7 @@ pub struct Traces {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Traces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -1887,12 +1921,12 @@ impl crate::runtime::Object for Traces {
         let mut v0: Option<Vec<TraceWithDetails>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

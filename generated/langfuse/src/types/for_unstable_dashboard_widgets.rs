@@ -29,7 +29,7 @@ pub struct UnstableCreateDashboardWidgetRequest {
 }
 impl serde::Serialize for UnstableCreateDashboardWidgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("description", &self.description);
         map.entry("view", &self.view);
@@ -73,17 +73,17 @@ impl crate::runtime::Object for UnstableCreateDashboardWidgetRequest {
         let mut v5: Option<Vec<UnstableDashboardWidgetFilter>> = None;
         let mut v6: Option<UnstableDashboardWidgetChartType> = None;
         let mut v7: Option<UnstableDashboardWidgetChartConfigInput> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -215,7 +215,7 @@ pub struct UnstableDashboardWidget {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -266,7 +266,7 @@ impl crate::runtime::Object for UnstableDashboardWidget {
         let mut v8: Option<Vec<UnstableDashboardWidgetFilter>> = None;
         let mut v9: Option<UnstableDashboardWidgetChartType> = None;
         let mut v10: Option<UnstableDashboardWidgetChartConfig> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -393,7 +393,7 @@ pub struct UnstableDashboardWidgetChartConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardWidgetChartConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.optional("row_limit", &self.row_limit);
         map.optional("show_value_labels", &self.show_value_labels);
@@ -426,14 +426,14 @@ impl crate::runtime::Object for UnstableDashboardWidgetChartConfig {
         let mut v2: Option<bool> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<UnstableDashboardWidgetDefaultSort> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -513,7 +513,7 @@ pub struct UnstableDashboardWidgetChartConfigInput {
 }
 impl serde::Serialize for UnstableDashboardWidgetChartConfigInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("type", &self.r#type);
         map.optional("row_limit", &self.row_limit);
         map.optional("show_value_labels", &self.show_value_labels);
@@ -548,14 +548,14 @@ impl crate::runtime::Object for UnstableDashboardWidgetChartConfigInput {
         let mut v2: Option<bool> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<UnstableDashboardWidgetDefaultSort> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -642,7 +642,7 @@ pub struct UnstableDashboardWidgetDefaultSort {
 }
 impl serde::Serialize for UnstableDashboardWidgetDefaultSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("order", &self.order);
         map.extra(&self.extra);
@@ -663,7 +663,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetDefaultSort {
         const FIELDS: &[&str] = &["column", "order"];
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableDashboardWidgetSortOrder> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -713,7 +713,7 @@ pub struct UnstableDashboardWidgetDimension {
 }
 impl serde::Serialize for UnstableDashboardWidgetDimension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("field", &self.field);
         map.extra(&self.extra);
         map.end()
@@ -732,7 +732,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetDimension {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["field"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -775,7 +775,7 @@ pub struct UnstableDashboardWidgetList {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardWidgetList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -796,7 +796,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetList {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnstableDashboardWidget>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -848,7 +848,7 @@ pub struct UnstableDashboardWidgetMetric {
 }
 impl serde::Serialize for UnstableDashboardWidgetMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("measure", &self.measure);
         map.entry("agg", &self.agg);
         map.extra(&self.extra);
@@ -869,7 +869,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetMetric {
         const FIELDS: &[&str] = &["measure", "agg"];
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableDashboardWidgetMetricAggregation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -974,7 +974,7 @@ pub struct UnstableDeleteDashboardWidgetResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteDashboardWidgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -993,7 +993,7 @@ impl crate::runtime::Object for UnstableDeleteDashboardWidgetResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1045,7 +1045,7 @@ pub struct UnstableUpdateDashboardWidgetRequest {
 }
 impl serde::Serialize for UnstableUpdateDashboardWidgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("name", &self.name);
         map.patch("description", &self.description);
         map.patch("view", &self.view);
@@ -1089,7 +1089,7 @@ impl crate::runtime::Object for UnstableUpdateDashboardWidgetRequest {
         let mut v5: crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>> = crate::runtime::Patch::Absent;
         let mut v6: crate::runtime::Patch<UnstableDashboardWidgetChartType> = crate::runtime::Patch::Absent;
         let mut v7: crate::runtime::Patch<UnstableDashboardWidgetChartConfigInput> = crate::runtime::Patch::Absent;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),

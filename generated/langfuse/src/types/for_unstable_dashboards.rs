@@ -42,7 +42,7 @@ pub struct UnstableCreateDashboardPlacementRequestPreset {
 }
 impl serde::Serialize for UnstableCreateDashboardPlacementRequestPreset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.optional("id", &self.id);
         map.entry("presetId", &self.preset_id);
@@ -75,16 +75,16 @@ impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestPreset {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -189,7 +189,7 @@ pub struct UnstableCreateDashboardPlacementRequestWidget {
 }
 impl serde::Serialize for UnstableCreateDashboardPlacementRequestWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.optional("id", &self.id);
         map.entry("widgetId", &self.widget_id);
@@ -222,16 +222,16 @@ impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestWidget {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -330,7 +330,7 @@ pub struct UnstableCreateDashboardRequest {
 }
 impl serde::Serialize for UnstableCreateDashboardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("description", &self.description);
         map.optional("definition", &self.definition);
@@ -357,13 +357,13 @@ impl crate::runtime::Object for UnstableCreateDashboardRequest {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableDashboardDefinition> = None;
         let mut v3: Option<Vec<UnstableDashboardWidgetFilter>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -437,7 +437,7 @@ pub struct UnstableDashboard {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -476,7 +476,7 @@ impl crate::runtime::Object for UnstableDashboard {
         let mut v4: Option<String> = None;
         let mut v5: Option<UnstableDashboardDefinition> = None;
         let mut v6: Option<Vec<UnstableDashboardWidgetFilter>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -558,7 +558,7 @@ pub struct UnstableDashboardDefinition {
 }
 impl serde::Serialize for UnstableDashboardDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("widgets", &self.widgets);
         map.extra(&self.extra);
         map.end()
@@ -577,7 +577,7 @@ impl crate::runtime::Object for UnstableDashboardDefinition {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["widgets"];
         let mut v0: Option<Vec<UnstableDashboardPlacement>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -620,7 +620,7 @@ pub struct UnstableDashboardList {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -641,7 +641,7 @@ impl crate::runtime::Object for UnstableDashboardList {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnstableDashboard>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -716,7 +716,7 @@ pub struct UnstableDashboardPlacementPreset {
 }
 impl serde::Serialize for UnstableDashboardPlacementPreset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("presetId", &self.preset_id);
@@ -747,7 +747,7 @@ impl crate::runtime::Object for UnstableDashboardPlacementPreset {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -846,7 +846,7 @@ pub struct UnstableDashboardPlacementWidget {
 }
 impl serde::Serialize for UnstableDashboardPlacementWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("widgetId", &self.widget_id);
@@ -877,7 +877,7 @@ impl crate::runtime::Object for UnstableDashboardPlacementWidget {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1003,7 +1003,7 @@ pub struct UnstableDeleteDashboardPlacementResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteDashboardPlacementResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -1022,7 +1022,7 @@ impl crate::runtime::Object for UnstableDeleteDashboardPlacementResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1060,7 +1060,7 @@ pub struct UnstableDeleteDashboardResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteDashboardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -1079,7 +1079,7 @@ impl crate::runtime::Object for UnstableDeleteDashboardResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1122,7 +1122,7 @@ pub struct UnstableUpdateDashboardPlacementRequest {
 }
 impl serde::Serialize for UnstableUpdateDashboardPlacementRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("x", &self.x);
         map.patch("y", &self.y);
         map.patch("width", &self.width);
@@ -1149,7 +1149,7 @@ impl crate::runtime::Object for UnstableUpdateDashboardPlacementRequest {
         let mut v1: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
         let mut v2: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
         let mut v3: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
@@ -1229,7 +1229,7 @@ pub struct UnstableUpdateDashboardRequest {
 }
 impl serde::Serialize for UnstableUpdateDashboardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("name", &self.name);
         map.patch("description", &self.description);
         map.patch("definition", &self.definition);
@@ -1256,7 +1256,7 @@ impl crate::runtime::Object for UnstableUpdateDashboardRequest {
         let mut v1: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut v2: crate::runtime::Patch<UnstableDashboardDefinition> = crate::runtime::Patch::Absent;
         let mut v3: crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>> = crate::runtime::Patch::Absent;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),

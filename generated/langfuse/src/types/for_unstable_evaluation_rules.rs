@@ -26,7 +26,7 @@ pub struct UnstableCodeEvaluationRuleEvaluatorReference {
 }
 impl serde::Serialize for UnstableCodeEvaluationRuleEvaluatorReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -49,7 +49,7 @@ impl crate::runtime::Object for UnstableCodeEvaluationRuleEvaluatorReference {
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableCodeEvaluationRuleEvaluatorReferenceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -117,7 +117,7 @@ pub struct UnstableCreateCodeEvaluationRuleRequest {
 }
 impl serde::Serialize for UnstableCreateCodeEvaluationRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("evaluator", &self.evaluator);
         map.entry("target", &self.target);
@@ -155,15 +155,15 @@ impl crate::runtime::Object for UnstableCreateCodeEvaluationRuleRequest {
         let mut v3: Option<bool> = None;
         let mut v4: Option<f64> = None;
         let mut v5: Option<Vec<UnstableEvaluationRuleFilter>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -249,7 +249,7 @@ pub struct UnstableCreateEvaluationRuleEvaluatorAssignment {
 }
 impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("evaluator", &self.evaluator);
         map.optional("mapping", &self.mapping);
         map.extra(&self.extra);
@@ -272,11 +272,11 @@ impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorAssignment 
         const FIELDS: &[&str] = &["evaluator", "mapping"];
         let mut v0: Option<UnstableCreateEvaluationRuleEvaluatorReference> = None;
         let mut v1: Option<Vec<UnstableEvaluationRuleMapping>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -329,7 +329,7 @@ pub struct UnstableCreateEvaluationRuleEvaluatorReference {
 }
 impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("type", &self.r#type);
         map.extra(&self.extra);
@@ -352,11 +352,11 @@ impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorReference {
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluatorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -460,7 +460,7 @@ pub struct UnstableCreateEvaluationRuleWithEvaluatorsRequest {
 }
 impl serde::Serialize for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("evaluators", &self.evaluators);
         map.entry("target", &self.target);
@@ -498,15 +498,15 @@ impl crate::runtime::Object for UnstableCreateEvaluationRuleWithEvaluatorsReques
         let mut v3: Option<bool> = None;
         let mut v4: Option<f64> = None;
         let mut v5: Option<Vec<UnstableEvaluationRuleFilter>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -608,7 +608,7 @@ pub struct UnstableCreateLlmAsJudgeEvaluationRuleRequest {
 }
 impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("evaluator", &self.evaluator);
         map.entry("target", &self.target);
@@ -649,15 +649,15 @@ impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
         let mut v4: Option<f64> = None;
         let mut v5: Option<Vec<UnstableEvaluationRuleFilter>> = None;
         let mut v6: Option<Vec<UnstableEvaluationRuleMapping>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -752,7 +752,7 @@ pub struct UnstableDeleteEvaluationRuleResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteEvaluationRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -771,7 +771,7 @@ impl crate::runtime::Object for UnstableDeleteEvaluationRuleResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -843,14 +843,14 @@ pub struct UnstableEvaluationRule {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
-        map.entry("evaluator", &self.evaluator);
+        map.nullable("evaluator", &self.evaluator);
         map.entry("enabled", &self.enabled);
         map.entry("status", &self.status);
-        map.entry("pausedReason", &self.paused_reason);
-        map.entry("pausedMessage", &self.paused_message);
+        map.nullable("pausedReason", &self.paused_reason);
+        map.nullable("pausedMessage", &self.paused_message);
         map.entry("sampling", &self.sampling);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -903,16 +903,16 @@ impl crate::runtime::Object for UnstableEvaluationRule {
         let mut v11: Option<UnstableEvaluationRuleTarget> = None;
         let mut v12: Option<Vec<UnstableEvaluationRuleFilter>> = None;
         let mut v13: Option<Vec<UnstableEvaluationRuleReadMapping>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
@@ -1072,7 +1072,7 @@ pub struct UnstableEvaluationRuleEvaluator {
 }
 impl serde::Serialize for UnstableEvaluationRuleEvaluator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -1095,7 +1095,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleEvaluator {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluatorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1157,9 +1157,9 @@ pub struct UnstableEvaluationRuleEvaluatorAssignment {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluationRuleEvaluatorAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("evaluator", &self.evaluator);
-        map.entry("mapping", &self.mapping);
+        map.nullable("mapping", &self.mapping);
         map.extra(&self.extra);
         map.end()
     }
@@ -1178,11 +1178,11 @@ impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorAssignment {
         const FIELDS: &[&str] = &["evaluator", "mapping"];
         let mut v0: Option<UnstableEvaluationRuleEvaluator> = None;
         let mut v1: Option<Vec<UnstableEvaluationRuleReadMapping>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1237,7 +1237,7 @@ pub struct UnstableEvaluationRuleEvaluatorReference {
 }
 impl serde::Serialize for UnstableEvaluationRuleEvaluatorReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.extra(&self.extra);
         map.end()
@@ -1258,7 +1258,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorReference {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1371,7 +1371,7 @@ pub struct UnstableEvaluationRuleFilterArrayOptions {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterArrayOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1396,7 +1396,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterArrayOptions {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleArrayOptionsFilterOperator> = None;
         let mut v3: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1468,7 +1468,7 @@ pub struct UnstableEvaluationRuleFilterBoolean {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1493,7 +1493,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterBoolean {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleBooleanFilterOperator> = None;
         let mut v3: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1567,7 +1567,7 @@ pub struct UnstableEvaluationRuleFilterCategoryOptions {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterCategoryOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("key", &self.key);
@@ -1594,7 +1594,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterCategoryOptions {
         let mut v2: Option<String> = None;
         let mut v3: Option<UnstableEvaluationRuleOptionsFilterOperator> = None;
         let mut v4: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1673,7 +1673,7 @@ pub struct UnstableEvaluationRuleFilterDatetime {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterDatetime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1698,7 +1698,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterDatetime {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v3: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1773,7 +1773,7 @@ pub struct UnstableEvaluationRuleFilterNull {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterNull {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1798,13 +1798,13 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterNull {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleNullFilterOperator> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1873,7 +1873,7 @@ pub struct UnstableEvaluationRuleFilterNumber {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1898,7 +1898,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterNumber {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v3: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1966,7 +1966,7 @@ pub struct UnstableEvaluationRuleFilterNumberObject {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterNumberObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("key", &self.key);
@@ -1993,7 +1993,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterNumberObject {
         let mut v2: Option<String> = None;
         let mut v3: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v4: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2078,7 +2078,7 @@ pub struct UnstableEvaluationRuleFilterString {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterString {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -2103,7 +2103,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterString {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleStringFilterOperator> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2171,7 +2171,7 @@ pub struct UnstableEvaluationRuleFilterStringObject {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterStringObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("key", &self.key);
@@ -2198,7 +2198,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterStringObject {
         let mut v2: Option<String> = None;
         let mut v3: Option<UnstableEvaluationRuleStringFilterOperator> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2277,7 +2277,7 @@ pub struct UnstableEvaluationRuleFilterStringOptions {
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterStringOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -2302,7 +2302,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterStringOptions {
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleOptionsFilterOperator> = None;
         let mut v3: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2434,7 +2434,7 @@ pub struct UnstableEvaluationRules {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluationRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -2455,7 +2455,7 @@ impl crate::runtime::Object for UnstableEvaluationRules {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnstableReadableEvaluationRule>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2584,14 +2584,14 @@ pub struct UnstableLegacyEvaluationRule {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableLegacyEvaluationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
-        map.entry("evaluator", &self.evaluator);
+        map.nullable("evaluator", &self.evaluator);
         map.entry("enabled", &self.enabled);
         map.entry("status", &self.status);
-        map.entry("pausedReason", &self.paused_reason);
-        map.entry("pausedMessage", &self.paused_message);
+        map.nullable("pausedReason", &self.paused_reason);
+        map.nullable("pausedMessage", &self.paused_message);
         map.entry("sampling", &self.sampling);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -2650,16 +2650,16 @@ impl crate::runtime::Object for UnstableLegacyEvaluationRule {
         let mut v13: Option<Vec<UnstableEvaluationRuleTimeScope>> = None;
         let mut v14: Option<Vec<UnstableEvaluationRuleFilter>> = None;
         let mut v15: Option<Vec<UnstableLegacyEvaluationRuleMapping>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
@@ -2817,9 +2817,9 @@ pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableLegacyEvaluationRuleEvaluatorAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("evaluator", &self.evaluator);
-        map.entry("mapping", &self.mapping);
+        map.nullable("mapping", &self.mapping);
         map.extra(&self.extra);
         map.end()
     }
@@ -2838,11 +2838,11 @@ impl crate::runtime::Object for UnstableLegacyEvaluationRuleEvaluatorAssignment 
         const FIELDS: &[&str] = &["evaluator", "mapping"];
         let mut v0: Option<UnstableEvaluationRuleEvaluator> = None;
         let mut v1: Option<Vec<UnstableLegacyEvaluationRuleMapping>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2910,10 +2910,10 @@ pub struct UnstableLegacyEvaluationRuleMapping {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableLegacyEvaluationRuleMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("variable", &self.variable);
         map.entry("langfuseObject", &self.langfuse_object);
-        map.entry("objectName", &self.object_name);
+        map.nullable("objectName", &self.object_name);
         map.entry("source", &self.source);
         map.optional("jsonPath", &self.json_path);
         map.extra(&self.extra);
@@ -2943,14 +2943,14 @@ impl crate::runtime::Object for UnstableLegacyEvaluationRuleMapping {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3036,7 +3036,7 @@ pub struct UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
 }
 impl serde::Serialize for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("type", &self.r#type);
         map.extra(&self.extra);
@@ -3060,11 +3060,11 @@ impl crate::runtime::Object for UnstableLlmAsJudgeEvaluationRuleEvaluatorReferen
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableLlmAsJudgeEvaluatorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3197,7 +3197,7 @@ pub struct UnstableUpdateEvaluationRuleRequest {
 }
 impl serde::Serialize for UnstableUpdateEvaluationRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("name", &self.name);
         map.patch("evaluators", &self.evaluators);
         map.patch("evaluator", &self.evaluator);
@@ -3243,7 +3243,7 @@ impl crate::runtime::Object for UnstableUpdateEvaluationRuleRequest {
         let mut v5: crate::runtime::Patch<f64> = crate::runtime::Patch::Absent;
         let mut v6: crate::runtime::Patch<Vec<UnstableEvaluationRuleFilter>> = crate::runtime::Patch::Absent;
         let mut v7: crate::runtime::Patch<Vec<UnstableEvaluationRuleMapping>> = crate::runtime::Patch::Absent;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),

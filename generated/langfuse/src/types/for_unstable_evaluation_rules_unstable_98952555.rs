@@ -57,7 +57,7 @@ pub struct UnstableEvaluationRuleMapping {
 }
 impl serde::Serialize for UnstableEvaluationRuleMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("variable", &self.variable);
         map.entry("source", &self.source);
         map.optional("jsonPath", &self.json_path);
@@ -80,12 +80,12 @@ impl crate::runtime::Object for UnstableEvaluationRuleMapping {
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleMappingSource> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -173,9 +173,9 @@ pub struct UnstableEvaluationRuleReadMapping {
 }
 impl serde::Serialize for UnstableEvaluationRuleReadMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("variable", &self.variable);
-        map.entry("source", &self.source);
+        map.nullable("source", &self.source);
         map.optional("jsonPath", &self.json_path);
         map.extra(&self.extra);
         map.end()
@@ -196,12 +196,12 @@ impl crate::runtime::Object for UnstableEvaluationRuleReadMapping {
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleMappingSource> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -46,7 +46,7 @@ pub struct UnstableCreateEvaluatorRequestCode {
 }
 impl serde::Serialize for UnstableCreateEvaluatorRequestCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("name", &self.name);
         map.entry("sourceCode", &self.source_code);
@@ -73,7 +73,7 @@ impl crate::runtime::Object for UnstableCreateEvaluatorRequestCode {
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<UnstableCodeEvaluatorSourceCodeLanguage> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -154,7 +154,7 @@ pub struct UnstableCreateEvaluatorRequestLlmAsJudge {
 }
 impl serde::Serialize for UnstableCreateEvaluatorRequestLlmAsJudge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("name", &self.name);
         map.entry("prompt", &self.prompt);
@@ -192,15 +192,15 @@ impl crate::runtime::Object for UnstableCreateEvaluatorRequestLlmAsJudge {
         let mut v3: Option<UnstableEvaluatorOutputDefinition> = None;
         let mut v4: Option<UnstableEvaluatorModelConfig> = None;
         let mut v5: Option<Vec<UnstableEvaluationRuleMapping>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -290,7 +290,7 @@ pub struct UnstableDeleteEvaluatorResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteEvaluatorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
@@ -309,7 +309,7 @@ impl crate::runtime::Object for UnstableDeleteEvaluatorResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -396,13 +396,13 @@ pub struct UnstableEvaluatorCode {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluatorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("variables", &self.variables);
-        map.entry("mapping", &self.mapping);
+        map.nullable("mapping", &self.mapping);
         map.entry("evaluationRuleCount", &self.evaluation_rule_count);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -447,7 +447,7 @@ impl crate::runtime::Object for UnstableEvaluatorCode {
         let mut v8: Option<crate::runtime::DateTime> = None;
         let mut v9: Option<String> = None;
         let mut v10: Option<UnstableCodeEvaluatorSourceCodeLanguage> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -455,7 +455,7 @@ impl crate::runtime::Object for UnstableEvaluatorCode {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
@@ -603,19 +603,19 @@ pub struct UnstableEvaluatorLlmAsJudge {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluatorLlmAsJudge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("variables", &self.variables);
-        map.entry("mapping", &self.mapping);
+        map.nullable("mapping", &self.mapping);
         map.entry("evaluationRuleCount", &self.evaluation_rule_count);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
         map.entry("prompt", &self.prompt);
         map.entry("outputDefinition", &self.output_definition);
-        map.entry("modelConfig", &self.model_config);
+        map.nullable("modelConfig", &self.model_config);
         map.extra(&self.extra);
         map.end()
     }
@@ -657,7 +657,7 @@ impl crate::runtime::Object for UnstableEvaluatorLlmAsJudge {
         let mut v9: Option<String> = None;
         let mut v10: Option<UnstablePublicEvaluatorOutputDefinition> = None;
         let mut v11: Option<UnstableEvaluatorModelConfig> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -665,13 +665,13 @@ impl crate::runtime::Object for UnstableEvaluatorLlmAsJudge {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v11, &mut rest, 11),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -805,7 +805,7 @@ pub struct UnstableEvaluatorModelConfig {
 }
 impl serde::Serialize for UnstableEvaluatorModelConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("provider", &self.provider);
         map.entry("model", &self.model);
         map.extra(&self.extra);
@@ -826,7 +826,7 @@ impl crate::runtime::Object for UnstableEvaluatorModelConfig {
         const FIELDS: &[&str] = &["provider", "model"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -904,7 +904,7 @@ pub struct UnstableEvaluatorOutputDefinitionBoolean {
 }
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -927,7 +927,7 @@ impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionBoolean {
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstableEvaluatorOutputFieldDefinition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -985,7 +985,7 @@ pub struct UnstableEvaluatorOutputDefinitionCategorical {
 }
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionCategorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -1008,7 +1008,7 @@ impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionCategorical {
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicCategoricalEvaluatorOutputScoreDefinition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1066,7 +1066,7 @@ pub struct UnstableEvaluatorOutputDefinitionNumeric {
 }
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -1089,7 +1089,7 @@ impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionNumeric {
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicNumericEvaluatorOutputScoreDefinition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1143,7 +1143,7 @@ pub struct UnstableEvaluatorOutputFieldDefinition {
 }
 impl serde::Serialize for UnstableEvaluatorOutputFieldDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("description", &self.description);
         map.extra(&self.extra);
         map.end()
@@ -1162,7 +1162,7 @@ impl crate::runtime::Object for UnstableEvaluatorOutputFieldDefinition {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1205,7 +1205,7 @@ pub struct UnstableEvaluators {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluators {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -1226,7 +1226,7 @@ impl crate::runtime::Object for UnstableEvaluators {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnstableEvaluator>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1319,7 +1319,7 @@ pub struct UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
 }
 impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("description", &self.description);
         map.entry("categories", &self.categories);
         map.entry("shouldAllowMultipleMatches", &self.should_allow_multiple_matches);
@@ -1347,7 +1347,7 @@ impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputScoreDef
         let mut v0: Option<String> = None;
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1427,7 +1427,7 @@ pub struct UnstablePublicEvaluatorOutputDefinitionBoolean {
 }
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -1450,7 +1450,7 @@ impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionBoolean {
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstableEvaluatorOutputFieldDefinition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1508,7 +1508,7 @@ pub struct UnstablePublicEvaluatorOutputDefinitionCategorical {
 }
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionCategorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -1532,7 +1532,7 @@ impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionCategoric
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicCategoricalEvaluatorOutputScoreDefinition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1590,7 +1590,7 @@ pub struct UnstablePublicEvaluatorOutputDefinitionNumeric {
 }
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -1613,7 +1613,7 @@ impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionNumeric {
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicNumericEvaluatorOutputScoreDefinition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1680,7 +1680,7 @@ pub struct UnstablePublicNumericEvaluatorOutputScoreDefinition {
 }
 impl serde::Serialize for UnstablePublicNumericEvaluatorOutputScoreDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("description", &self.description);
         map.optional("minValue", &self.min_value);
         map.optional("maxValue", &self.max_value);
@@ -1704,12 +1704,12 @@ impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputScoreDefinit
         let mut v0: Option<String> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -23,7 +23,7 @@ pub struct AnthropicBaseUsageIteration {
 }
 impl serde::Serialize for AnthropicBaseUsageIteration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_creation", &self.cache_creation);
         map.optional("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.optional("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -56,14 +56,14 @@ impl crate::runtime::Object for AnthropicBaseUsageIteration {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -155,16 +155,16 @@ pub struct AnthropicUsage {
 }
 impl serde::Serialize for AnthropicUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("cache_creation", &self.cache_creation);
-        map.entry("cache_creation_input_tokens", &self.cache_creation_input_tokens);
-        map.entry("cache_read_input_tokens", &self.cache_read_input_tokens);
-        map.entry("inference_geo", &self.inference_geo);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("cache_creation", &self.cache_creation);
+        map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
+        map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
+        map.nullable("inference_geo", &self.inference_geo);
         map.entry("input_tokens", &self.input_tokens);
         map.entry("output_tokens", &self.output_tokens);
-        map.entry("output_tokens_details", &self.output_tokens_details);
-        map.entry("server_tool_use", &self.server_tool_use);
-        map.entry("service_tier", &self.service_tier);
+        map.nullable("output_tokens_details", &self.output_tokens_details);
+        map.nullable("server_tool_use", &self.server_tool_use);
+        map.nullable("service_tier", &self.service_tier);
         map.extra(&self.extra);
         map.end()
     }
@@ -200,18 +200,18 @@ impl crate::runtime::Object for AnthropicUsage {
         let mut v6: Option<AnthropicOutputTokensDetails> = None;
         let mut v7: Option<AnthropicServerToolUsage> = None;
         let mut v8: Option<AnthropicServiceTier> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -326,7 +326,7 @@ pub struct BaseAnnotationAddedEvent {
 }
 impl serde::Serialize for BaseAnnotationAddedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("annotation", &self.annotation);
         map.entry("annotation_index", &self.annotation_index);
         map.entry("content_index", &self.content_index);
@@ -365,7 +365,7 @@ impl crate::runtime::Object for BaseAnnotationAddedEvent {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<BaseAnnotationAddedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -456,7 +456,7 @@ pub struct BaseContentPartAddedEvent {
 }
 impl serde::Serialize for BaseContentPartAddedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -492,7 +492,7 @@ impl crate::runtime::Object for BaseContentPartAddedEvent {
         let mut v3: Option<BaseContentPartAddedEventPart> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseContentPartAddedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -586,7 +586,7 @@ pub struct BaseContentPartDoneEvent {
 }
 impl serde::Serialize for BaseContentPartDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -622,7 +622,7 @@ impl crate::runtime::Object for BaseContentPartDoneEvent {
         let mut v3: Option<BaseContentPartDoneEventPart> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseContentPartDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -714,7 +714,7 @@ pub struct BaseCustomToolCallInputDeltaEvent {
 }
 impl serde::Serialize for BaseCustomToolCallInputDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -747,7 +747,7 @@ impl crate::runtime::Object for BaseCustomToolCallInputDeltaEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<BaseCustomToolCallInputDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -822,7 +822,7 @@ pub struct BaseCustomToolCallInputDoneEvent {
 }
 impl serde::Serialize for BaseCustomToolCallInputDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input", &self.input);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -855,7 +855,7 @@ impl crate::runtime::Object for BaseCustomToolCallInputDoneEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<BaseCustomToolCallInputDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -930,10 +930,10 @@ pub struct BaseErrorEvent {
 }
 impl serde::Serialize for BaseErrorEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("code", &self.code);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("code", &self.code);
         map.entry("message", &self.message);
-        map.entry("param", &self.param);
+        map.nullable("param", &self.param);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -957,12 +957,12 @@ impl crate::runtime::Object for BaseErrorEvent {
         let mut v2: Option<String> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<BaseErrorEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -1031,7 +1031,7 @@ pub struct BaseFunctionCallArgsDeltaEvent {
 }
 impl serde::Serialize for BaseFunctionCallArgsDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1064,7 +1064,7 @@ impl crate::runtime::Object for BaseFunctionCallArgsDeltaEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<BaseFunctionCallArgsDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1141,7 +1141,7 @@ pub struct BaseFunctionCallArgsDoneEvent {
 }
 impl serde::Serialize for BaseFunctionCallArgsDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("item_id", &self.item_id);
         map.entry("name", &self.name);
@@ -1177,7 +1177,7 @@ impl crate::runtime::Object for BaseFunctionCallArgsDoneEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseFunctionCallArgsDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1277,15 +1277,15 @@ pub struct BaseMessagesResult {
 }
 impl serde::Serialize for BaseMessagesResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("container", &self.container);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("container", &self.container);
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.entry("model", &self.model);
         map.entry("role", &self.role);
-        map.entry("stop_details", &self.stop_details);
-        map.entry("stop_reason", &self.stop_reason);
-        map.entry("stop_sequence", &self.stop_sequence);
+        map.nullable("stop_details", &self.stop_details);
+        map.nullable("stop_reason", &self.stop_reason);
+        map.nullable("stop_sequence", &self.stop_sequence);
         map.entry("type", &self.r#type);
         map.entry("usage", &self.usage);
         map.extra(&self.extra);
@@ -1325,17 +1325,17 @@ impl crate::runtime::Object for BaseMessagesResult {
         let mut v7: Option<String> = None;
         let mut v8: Option<BaseMessagesResultType> = None;
         let mut v9: Option<BaseMessagesResultUsage> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -1468,16 +1468,16 @@ pub struct BaseMessagesResultUsage {
 }
 impl serde::Serialize for BaseMessagesResultUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("cache_creation", &self.cache_creation);
-        map.entry("cache_creation_input_tokens", &self.cache_creation_input_tokens);
-        map.entry("cache_read_input_tokens", &self.cache_read_input_tokens);
-        map.entry("inference_geo", &self.inference_geo);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("cache_creation", &self.cache_creation);
+        map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
+        map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
+        map.nullable("inference_geo", &self.inference_geo);
         map.entry("input_tokens", &self.input_tokens);
         map.entry("output_tokens", &self.output_tokens);
-        map.entry("output_tokens_details", &self.output_tokens_details);
-        map.entry("server_tool_use", &self.server_tool_use);
-        map.entry("service_tier", &self.service_tier);
+        map.nullable("output_tokens_details", &self.output_tokens_details);
+        map.nullable("server_tool_use", &self.server_tool_use);
+        map.nullable("service_tier", &self.service_tier);
         map.optional("iterations", &self.iterations);
         map.optional("speed", &self.speed);
         map.extra(&self.extra);
@@ -1519,20 +1519,20 @@ impl crate::runtime::Object for BaseMessagesResultUsage {
         let mut v8: Option<AnthropicServiceTier> = None;
         let mut v9: Option<Vec<AnthropicUsageIteration>> = None;
         let mut v10: Option<AnthropicSpeed> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v10, &mut rest, 10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1657,7 +1657,7 @@ pub struct BaseReasoningDeltaEvent {
 }
 impl serde::Serialize for BaseReasoningDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -1693,7 +1693,7 @@ impl crate::runtime::Object for BaseReasoningDeltaEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseReasoningDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1777,7 +1777,7 @@ pub struct BaseReasoningDoneEvent {
 }
 impl serde::Serialize for BaseReasoningDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1813,7 +1813,7 @@ impl crate::runtime::Object for BaseReasoningDoneEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<BaseReasoningDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1899,7 +1899,7 @@ pub struct BaseReasoningSummaryPartAddedEvent {
 }
 impl serde::Serialize for BaseReasoningSummaryPartAddedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -1935,7 +1935,7 @@ impl crate::runtime::Object for BaseReasoningSummaryPartAddedEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseReasoningSummaryPartAddedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2021,7 +2021,7 @@ pub struct BaseReasoningSummaryPartDoneEvent {
 }
 impl serde::Serialize for BaseReasoningSummaryPartDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -2057,7 +2057,7 @@ impl crate::runtime::Object for BaseReasoningSummaryPartDoneEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseReasoningSummaryPartDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2141,7 +2141,7 @@ pub struct BaseReasoningSummaryTextDeltaEvent {
 }
 impl serde::Serialize for BaseReasoningSummaryTextDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2177,7 +2177,7 @@ impl crate::runtime::Object for BaseReasoningSummaryTextDeltaEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseReasoningSummaryTextDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2261,7 +2261,7 @@ pub struct BaseReasoningSummaryTextDoneEvent {
 }
 impl serde::Serialize for BaseReasoningSummaryTextDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -2297,7 +2297,7 @@ impl crate::runtime::Object for BaseReasoningSummaryTextDoneEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<BaseReasoningSummaryTextDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2381,7 +2381,7 @@ pub struct BaseRefusalDeltaEvent {
 }
 impl serde::Serialize for BaseRefusalDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -2417,7 +2417,7 @@ impl crate::runtime::Object for BaseRefusalDeltaEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseRefusalDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2501,7 +2501,7 @@ pub struct BaseRefusalDoneEvent {
 }
 impl serde::Serialize for BaseRefusalDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2537,7 +2537,7 @@ impl crate::runtime::Object for BaseRefusalDoneEvent {
         let mut v3: Option<String> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseRefusalDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2705,24 +2705,24 @@ pub struct BaseResponsesResult {
 }
 impl serde::Serialize for BaseResponsesResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("background", &self.background);
-        map.entry("completed_at", &self.completed_at);
+        map.nullable("completed_at", &self.completed_at);
         map.entry("created_at", &self.created_at);
-        map.entry("error", &self.error);
-        map.entry("frequency_penalty", &self.frequency_penalty);
+        map.nullable("error", &self.error);
+        map.nullable("frequency_penalty", &self.frequency_penalty);
         map.entry("id", &self.id);
-        map.entry("incomplete_details", &self.incomplete_details);
-        map.entry("instructions", &self.instructions);
+        map.nullable("incomplete_details", &self.incomplete_details);
+        map.nullable("instructions", &self.instructions);
         map.optional("max_output_tokens", &self.max_output_tokens);
         map.optional("max_tool_calls", &self.max_tool_calls);
-        map.entry("metadata", &self.metadata);
+        map.nullable("metadata", &self.metadata);
         map.entry("model", &self.model);
         map.entry("object", &self.object);
         map.entry("output", &self.output);
         map.optional("output_text", &self.output_text);
         map.entry("parallel_tool_calls", &self.parallel_tool_calls);
-        map.entry("presence_penalty", &self.presence_penalty);
+        map.nullable("presence_penalty", &self.presence_penalty);
         map.optional("previous_response_id", &self.previous_response_id);
         map.optional("prompt", &self.prompt);
         map.optional("prompt_cache_key", &self.prompt_cache_key);
@@ -2732,12 +2732,12 @@ impl serde::Serialize for BaseResponsesResult {
         map.optional("service_tier", &self.service_tier);
         map.entry("status", &self.status);
         map.optional("store", &self.store);
-        map.entry("temperature", &self.temperature);
+        map.nullable("temperature", &self.temperature);
         map.optional("text", &self.text);
         map.entry("tool_choice", &self.tool_choice);
         map.entry("tools", &self.tools);
         map.optional("top_logprobs", &self.top_logprobs);
-        map.entry("top_p", &self.top_p);
+        map.nullable("top_p", &self.top_p);
         map.optional("truncation", &self.truncation);
         map.optional("usage", &self.usage);
         map.optional("user", &self.user);
@@ -2828,44 +2828,78 @@ impl crate::runtime::Object for BaseResponsesResult {
         let mut v32: Option<Truncation> = None;
         let mut v33: Option<OpenAiResponsesUsage> = None;
         let mut v34: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(18) => rt::read_value(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
-                rt::FieldKey::Known(20) => rt::read_value(&mut map, &mut v20),
-                rt::FieldKey::Known(21) => rt::read_value(&mut map, &mut v21),
-                rt::FieldKey::Known(22) => rt::read_value(&mut map, &mut v22),
-                rt::FieldKey::Known(23) => rt::read_value(&mut map, &mut v23),
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(18) => {
+                    rt::read_opt(&mut map, &mut v18, &mut rest, 18)
+                }
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
+                rt::FieldKey::Known(20) => {
+                    rt::read_opt(&mut map, &mut v20, &mut rest, 20)
+                }
+                rt::FieldKey::Known(21) => {
+                    rt::read_opt(&mut map, &mut v21, &mut rest, 21)
+                }
+                rt::FieldKey::Known(22) => {
+                    rt::read_opt(&mut map, &mut v22, &mut rest, 22)
+                }
+                rt::FieldKey::Known(23) => {
+                    rt::read_opt(&mut map, &mut v23, &mut rest, 23)
+                }
                 rt::FieldKey::Known(24) => rt::read_required(&mut map, &mut v24),
-                rt::FieldKey::Known(25) => rt::read_value(&mut map, &mut v25),
-                rt::FieldKey::Known(26) => rt::read_value(&mut map, &mut v26),
-                rt::FieldKey::Known(27) => rt::read_value(&mut map, &mut v27),
+                rt::FieldKey::Known(25) => {
+                    rt::read_opt(&mut map, &mut v25, &mut rest, 25)
+                }
+                rt::FieldKey::Known(26) => {
+                    rt::read_opt(&mut map, &mut v26, &mut rest, 26)
+                }
+                rt::FieldKey::Known(27) => {
+                    rt::read_opt(&mut map, &mut v27, &mut rest, 27)
+                }
                 rt::FieldKey::Known(28) => rt::read_required(&mut map, &mut v28),
                 rt::FieldKey::Known(29) => rt::read_required(&mut map, &mut v29),
-                rt::FieldKey::Known(30) => rt::read_value(&mut map, &mut v30),
-                rt::FieldKey::Known(31) => rt::read_value(&mut map, &mut v31),
-                rt::FieldKey::Known(32) => rt::read_value(&mut map, &mut v32),
-                rt::FieldKey::Known(33) => rt::read_value(&mut map, &mut v33),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v34),
+                rt::FieldKey::Known(30) => {
+                    rt::read_opt(&mut map, &mut v30, &mut rest, 30)
+                }
+                rt::FieldKey::Known(31) => {
+                    rt::read_opt(&mut map, &mut v31, &mut rest, 31)
+                }
+                rt::FieldKey::Known(32) => {
+                    rt::read_opt(&mut map, &mut v32, &mut rest, 32)
+                }
+                rt::FieldKey::Known(33) => {
+                    rt::read_opt(&mut map, &mut v33, &mut rest, 33)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v34, &mut rest, 34),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3207,7 +3241,7 @@ pub struct BaseTextDeltaEvent {
 }
 impl serde::Serialize for BaseTextDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -3246,7 +3280,7 @@ impl crate::runtime::Object for BaseTextDeltaEvent {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<BaseTextDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3342,7 +3376,7 @@ pub struct BaseTextDoneEvent {
 }
 impl serde::Serialize for BaseTextDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("logprobs", &self.logprobs);
@@ -3381,7 +3415,7 @@ impl crate::runtime::Object for BaseTextDoneEvent {
         let mut v4: Option<i64> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<BaseTextDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3467,7 +3501,7 @@ pub struct ChatStreamingResponse {
 }
 impl serde::Serialize for ChatStreamingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -3486,7 +3520,7 @@ impl crate::runtime::Object for ChatStreamingResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ChatStreamChunk> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -3531,7 +3565,7 @@ pub struct CodeInterpreterCallItem {
 }
 impl serde::Serialize for CodeInterpreterCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("code", &self.code);
         map.optional("container_id", &self.container_id);
         map.entry("id", &self.id);
@@ -3567,13 +3601,13 @@ impl crate::runtime::Object for CodeInterpreterCallItem {
         let mut v3: Option<Vec<OutputItemCodeInterpreterCallOutputsItem>> = None;
         let mut v4: Option<OutputItemCodeInterpreterCallStatus> = None;
         let mut v5: Option<OutputItemCodeInterpreterCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -3651,7 +3685,7 @@ pub struct CompletedEvent {
 }
 impl serde::Serialize for CompletedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -3674,7 +3708,7 @@ impl crate::runtime::Object for CompletedEvent {
         let mut v0: Option<BaseResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<CompletedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3742,7 +3776,7 @@ pub struct CreateAudioTranscriptionsRequest {
 }
 impl serde::Serialize for CreateAudioTranscriptionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("file", &self.file);
         map.optional("language", &self.language);
         map.entry("model", &self.model);
@@ -3780,15 +3814,15 @@ impl crate::runtime::Object for CreateAudioTranscriptionsRequest {
         let mut v5: Option<
             Vec<CreateAudioTranscriptionsRequestTimestampGranularitiesItem>,
         > = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3889,7 +3923,7 @@ pub struct CreatedEvent {
 }
 impl serde::Serialize for CreatedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -3912,7 +3946,7 @@ impl crate::runtime::Object for CreatedEvent {
         let mut v0: Option<BaseResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<CreatedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3972,7 +4006,7 @@ pub struct FailedEvent {
 }
 impl serde::Serialize for FailedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -3995,7 +4029,7 @@ impl crate::runtime::Object for FailedEvent {
         let mut v0: Option<BaseResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<FailedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4059,7 +4093,7 @@ pub struct FunctionTool {
 }
 impl serde::Serialize for FunctionTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -4086,13 +4120,13 @@ impl crate::runtime::Object for FunctionTool {
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<bool> = None;
         let mut v4: Option<FunctionToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -4155,7 +4189,7 @@ pub struct ImageStreamingResponse {
 }
 impl serde::Serialize for ImageStreamingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -4174,7 +4208,7 @@ impl crate::runtime::Object for ImageStreamingResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ImageStreamingResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -4213,7 +4247,7 @@ pub struct InProgressEvent {
 }
 impl serde::Serialize for InProgressEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -4236,7 +4270,7 @@ impl crate::runtime::Object for InProgressEvent {
         let mut v0: Option<BaseResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<InProgressEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4296,7 +4330,7 @@ pub struct IncompleteEvent {
 }
 impl serde::Serialize for IncompleteEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -4319,7 +4353,7 @@ impl crate::runtime::Object for IncompleteEvent {
         let mut v0: Option<BaseResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<IncompleteEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4379,7 +4413,7 @@ pub struct MessagesStreamingResponse {
 }
 impl serde::Serialize for MessagesStreamingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("event", &self.event);
         map.extra(&self.extra);
@@ -4400,7 +4434,7 @@ impl crate::runtime::Object for MessagesStreamingResponse {
         const FIELDS: &[&str] = &["data", "event"];
         let mut v0: Option<MessagesStreamEvents> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4452,7 +4486,7 @@ pub struct OpenAiResponsesCodeInterpreterCallCodeDelta {
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -4485,7 +4519,7 @@ impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCodeDelta {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDeltaType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4560,7 +4594,7 @@ pub struct OpenAiResponsesCodeInterpreterCallCodeDone {
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -4593,7 +4627,7 @@ impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCodeDone {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDoneType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4666,7 +4700,7 @@ pub struct OpenAiResponsesCodeInterpreterCallCompleted {
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCompleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -4691,7 +4725,7 @@ impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCompleted {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesCodeInterpreterCallCompletedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4757,7 +4791,7 @@ pub struct OpenAiResponsesCodeInterpreterCallInProgress {
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInProgress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -4782,7 +4816,7 @@ impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallInProgress {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesCodeInterpreterCallInProgressType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4848,7 +4882,7 @@ pub struct OpenAiResponsesCodeInterpreterCallInterpreting {
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInterpreting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -4873,7 +4907,7 @@ impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallInterpreting {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesCodeInterpreterCallInterpretingType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4939,7 +4973,7 @@ pub struct OpenAiResponsesImageGenCallCompleted {
 }
 impl serde::Serialize for OpenAiResponsesImageGenCallCompleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -4964,7 +4998,7 @@ impl crate::runtime::Object for OpenAiResponsesImageGenCallCompleted {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesImageGenCallCompletedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5030,7 +5064,7 @@ pub struct OpenAiResponsesImageGenCallGenerating {
 }
 impl serde::Serialize for OpenAiResponsesImageGenCallGenerating {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5055,7 +5089,7 @@ impl crate::runtime::Object for OpenAiResponsesImageGenCallGenerating {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesImageGenCallGeneratingType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5121,7 +5155,7 @@ pub struct OpenAiResponsesImageGenCallInProgress {
 }
 impl serde::Serialize for OpenAiResponsesImageGenCallInProgress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5146,7 +5180,7 @@ impl crate::runtime::Object for OpenAiResponsesImageGenCallInProgress {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesImageGenCallInProgressType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5216,7 +5250,7 @@ pub struct OpenAiResponsesImageGenCallPartialImage {
 }
 impl serde::Serialize for OpenAiResponsesImageGenCallPartialImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("partial_image_b64", &self.partial_image_b64);
@@ -5252,7 +5286,7 @@ impl crate::runtime::Object for OpenAiResponsesImageGenCallPartialImage {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<OpenAiResponsesImageGenCallPartialImageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5332,7 +5366,7 @@ pub struct OpenAiResponsesSearchCompleted {
 }
 impl serde::Serialize for OpenAiResponsesSearchCompleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5357,7 +5391,7 @@ impl crate::runtime::Object for OpenAiResponsesSearchCompleted {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesSearchCompletedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5425,7 +5459,7 @@ pub struct OpenAiResponsesUsage {
 }
 impl serde::Serialize for OpenAiResponsesUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input_tokens", &self.input_tokens);
         map.entry("input_tokens_details", &self.input_tokens_details);
         map.entry("output_tokens", &self.output_tokens);
@@ -5458,7 +5492,7 @@ impl crate::runtime::Object for OpenAiResponsesUsage {
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesUsageOutputTokensDetails> = None;
         let mut v4: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5532,7 +5566,7 @@ pub struct OpenAiResponsesWebSearchCallInProgress {
 }
 impl serde::Serialize for OpenAiResponsesWebSearchCallInProgress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5557,7 +5591,7 @@ impl crate::runtime::Object for OpenAiResponsesWebSearchCallInProgress {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesWebSearchCallInProgressType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5623,7 +5657,7 @@ pub struct OpenAiResponsesWebSearchCallSearching {
 }
 impl serde::Serialize for OpenAiResponsesWebSearchCallSearching {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5648,7 +5682,7 @@ impl crate::runtime::Object for OpenAiResponsesWebSearchCallSearching {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesWebSearchCallSearchingType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5714,7 +5748,7 @@ pub struct OpenResponsesLogProbs {
 }
 impl serde::Serialize for OpenResponsesLogProbs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -5739,13 +5773,13 @@ impl crate::runtime::Object for OpenResponsesLogProbs {
         let mut v1: Option<f64> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<Vec<OpenResponsesTopLogprobs>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5806,7 +5840,7 @@ pub struct OpenResponsesTopLogprobs {
 }
 impl serde::Serialize for OpenResponsesTopLogprobs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("bytes", &self.bytes);
         map.optional("logprob", &self.logprob);
         map.optional("token", &self.token);
@@ -5829,12 +5863,12 @@ impl crate::runtime::Object for OpenResponsesTopLogprobs {
         let mut v0: Option<Vec<i64>> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5891,7 +5925,7 @@ pub struct OutputItemAddedEvent {
 }
 impl serde::Serialize for OutputItemAddedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5916,7 +5950,7 @@ impl crate::runtime::Object for OutputItemAddedEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OutputItemAddedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -6028,7 +6062,7 @@ pub struct OutputItemApplyPatchCall {
 }
 impl serde::Serialize for OutputItemApplyPatchCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("created_by", &self.created_by);
         map.entry("id", &self.id);
@@ -6064,11 +6098,11 @@ impl crate::runtime::Object for OutputItemApplyPatchCall {
         let mut v3: Option<OutputItemApplyPatchCallOperation> = None;
         let mut v4: Option<OutputItemApplyPatchCallStatus> = None;
         let mut v5: Option<OutputItemApplyPatchCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
@@ -6174,7 +6208,7 @@ pub struct OutputItemCodeInterpreterCall {
 }
 impl serde::Serialize for OutputItemCodeInterpreterCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("code", &self.code);
         map.optional("container_id", &self.container_id);
         map.entry("id", &self.id);
@@ -6210,13 +6244,13 @@ impl crate::runtime::Object for OutputItemCodeInterpreterCall {
         let mut v3: Option<Vec<OutputItemCodeInterpreterCallOutputsItem>> = None;
         let mut v4: Option<OutputItemCodeInterpreterCallStatus> = None;
         let mut v5: Option<OutputItemCodeInterpreterCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -6300,7 +6334,7 @@ pub struct OutputItemCustomToolCall {
 }
 impl serde::Serialize for OutputItemCustomToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -6329,14 +6363,14 @@ impl crate::runtime::Object for OutputItemCustomToolCall {
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<OutputItemCustomToolCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6419,7 +6453,7 @@ pub struct OutputItemDoneEvent {
 }
 impl serde::Serialize for OutputItemDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -6444,7 +6478,7 @@ impl crate::runtime::Object for OutputItemDoneEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OutputItemDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -6554,7 +6588,7 @@ pub struct OutputItemFileSearchCall {
 }
 impl serde::Serialize for OutputItemFileSearchCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("queries", &self.queries);
         map.entry("status", &self.status);
@@ -6579,7 +6613,7 @@ impl crate::runtime::Object for OutputItemFileSearchCall {
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<WebSearchStatus> = None;
         let mut v3: Option<OutputItemFileSearchCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -6651,7 +6685,7 @@ pub struct OutputItemFunctionCall {
 }
 impl serde::Serialize for OutputItemFunctionCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -6690,15 +6724,15 @@ impl crate::runtime::Object for OutputItemFunctionCall {
         let mut v4: Option<String> = None;
         let mut v5: Option<OutputItemFunctionCallStatus> = None;
         let mut v6: Option<OutputItemFunctionCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6786,7 +6820,7 @@ pub struct OutputItemReasoning {
 }
 impl serde::Serialize for OutputItemReasoning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -6822,13 +6856,13 @@ impl crate::runtime::Object for OutputItemReasoning {
         let mut v3: Option<OutputItemReasoningStatus> = None;
         let mut v4: Option<Vec<ReasoningSummaryText>> = None;
         let mut v5: Option<OutputItemReasoningType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -6904,7 +6938,7 @@ pub struct OutputItemWebSearchCall {
 }
 impl serde::Serialize for OutputItemWebSearchCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("action", &self.action);
         map.entry("id", &self.id);
         map.entry("status", &self.status);
@@ -6929,10 +6963,10 @@ impl crate::runtime::Object for OutputItemWebSearchCall {
         let mut v1: Option<String> = None;
         let mut v2: Option<WebSearchStatus> = None;
         let mut v3: Option<OutputItemWebSearchCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
@@ -6987,7 +7021,7 @@ pub struct ResponsesStreamingResponse {
 }
 impl serde::Serialize for ResponsesStreamingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -7006,7 +7040,7 @@ impl crate::runtime::Object for ResponsesStreamingResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<StreamEvents> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -7050,7 +7084,7 @@ pub struct TextConfig {
 }
 impl serde::Serialize for TextConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("format", &self.format);
         map.optional("verbosity", &self.verbosity);
         map.extra(&self.extra);
@@ -7071,11 +7105,11 @@ impl crate::runtime::Object for TextConfig {
         const FIELDS: &[&str] = &["format", "verbosity"];
         let mut v0: Option<Formats> = None;
         let mut v1: Option<TextConfigVerbosity> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -62,7 +62,7 @@ pub struct ActivityItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ActivityItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("byok_usage_inference", &self.byok_usage_inference);
         map.entry("completion_tokens", &self.completion_tokens);
         map.entry("date", &self.date);
@@ -116,7 +116,7 @@ impl crate::runtime::Object for ActivityItem {
         let mut v9: Option<i64> = None;
         let mut v10: Option<f64> = None;
         let mut v11: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -130,7 +130,7 @@ impl crate::runtime::Object for ActivityItem {
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v11, &mut rest, 11),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -240,7 +240,7 @@ pub struct ActivityResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ActivityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -259,7 +259,7 @@ impl crate::runtime::Object for ActivityResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<ActivityItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -300,7 +300,7 @@ pub struct GetAnalyticsMetaResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -319,7 +319,7 @@ impl crate::runtime::Object for GetAnalyticsMetaResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<GetAnalyticsMetaResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -363,7 +363,7 @@ pub struct GetAnalyticsMetaResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dimensions", &self.dimensions);
         map.entry("granularities", &self.granularities);
         map.entry("metrics", &self.metrics);
@@ -388,7 +388,7 @@ impl crate::runtime::Object for GetAnalyticsMetaResponseData {
         let mut v1: Option<Vec<GetAnalyticsMetaResponseDataGranularitiesItem>> = None;
         let mut v2: Option<Vec<GetAnalyticsMetaResponseDataMetricsItem>> = None;
         let mut v3: Option<Vec<GetAnalyticsMetaResponseDataOperatorsItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -458,7 +458,7 @@ pub struct GetAnalyticsMetaResponseDataDimensionsItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseDataDimensionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("display_label", &self.display_label);
         map.entry("name", &self.name);
         map.extra(&self.extra);
@@ -479,7 +479,7 @@ impl crate::runtime::Object for GetAnalyticsMetaResponseDataDimensionsItem {
         const FIELDS: &[&str] = &["display_label", "name"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -532,7 +532,7 @@ pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseDataGranularitiesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("display_label", &self.display_label);
         map.entry("name", &self.name);
         map.extra(&self.extra);
@@ -553,7 +553,7 @@ impl crate::runtime::Object for GetAnalyticsMetaResponseDataGranularitiesItem {
         const FIELDS: &[&str] = &["display_label", "name"];
         let mut v0: Option<String> = None;
         let mut v1: Option<GetAnalyticsMetaResponseDataGranularitiesItemName> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -621,7 +621,7 @@ pub struct GetAnalyticsMetaResponseDataMetricsItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseDataMetricsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("display_format", &self.display_format);
         map.entry("display_label", &self.display_label);
         map.entry("is_rate", &self.is_rate);
@@ -646,7 +646,7 @@ impl crate::runtime::Object for GetAnalyticsMetaResponseDataMetricsItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<bool> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -723,7 +723,7 @@ pub struct GetAnalyticsMetaResponseDataOperatorsItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseDataOperatorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("value_type", &self.value_type);
         map.extra(&self.extra);
@@ -744,7 +744,7 @@ impl crate::runtime::Object for GetAnalyticsMetaResponseDataOperatorsItem {
         const FIELDS: &[&str] = &["name", "value_type"];
         let mut v0: Option<GetAnalyticsMetaResponseDataOperatorsItemName> = None;
         let mut v1: Option<GetAnalyticsMetaResponseDataOperatorsItemValueType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -838,7 +838,7 @@ pub struct QueryAnalyticsRequest {
 }
 impl serde::Serialize for QueryAnalyticsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("classifier_dimensions", &self.classifier_dimensions);
         map.optional("classifier_filters", &self.classifier_filters);
         map.optional("dimensions", &self.dimensions);
@@ -888,19 +888,19 @@ impl crate::runtime::Object for QueryAnalyticsRequest {
         let mut v7: Option<Vec<String>> = None;
         let mut v8: Option<QueryAnalyticsRequestOrderBy> = None;
         let mut v9: Option<QueryAnalyticsRequestTimeRange> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1025,7 +1025,7 @@ pub struct QueryAnalyticsRequestClassifierDimensions {
 }
 impl serde::Serialize for QueryAnalyticsRequestClassifierDimensions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("classifier_id", &self.classifier_id);
         map.optional("dimension_names", &self.dimension_names);
         map.optional("include_nulls", &self.include_nulls);
@@ -1050,12 +1050,12 @@ impl crate::runtime::Object for QueryAnalyticsRequestClassifierDimensions {
         let mut v0: Option<crate::runtime::Uuid> = None;
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1112,7 +1112,7 @@ pub struct QueryAnalyticsRequestClassifierFilters {
 }
 impl serde::Serialize for QueryAnalyticsRequestClassifierFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("classifier_id", &self.classifier_id);
         map.entry("filters", &self.filters);
         map.extra(&self.extra);
@@ -1135,7 +1135,7 @@ impl crate::runtime::Object for QueryAnalyticsRequestClassifierFilters {
         const FIELDS: &[&str] = &["classifier_id", "filters"];
         let mut v0: Option<crate::runtime::Uuid> = None;
         let mut v1: Option<Vec<QueryAnalyticsRequestClassifierFiltersDefItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1194,7 +1194,7 @@ pub struct QueryAnalyticsRequestClassifierFiltersDefItem {
 }
 impl serde::Serialize for QueryAnalyticsRequestClassifierFiltersDefItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("field", &self.field);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -1219,7 +1219,7 @@ impl crate::runtime::Object for QueryAnalyticsRequestClassifierFiltersDefItem {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<QueryAnalyticsRequestClassifierFiltersDefItemValue> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1335,7 +1335,7 @@ pub struct QueryAnalyticsRequestFiltersItem {
 }
 impl serde::Serialize for QueryAnalyticsRequestFiltersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("field", &self.field);
         map.optional("include_unset", &self.include_unset);
         map.entry("operator", &self.operator);
@@ -1362,11 +1362,11 @@ impl crate::runtime::Object for QueryAnalyticsRequestFiltersItem {
         let mut v1: Option<bool> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<QueryAnalyticsRequestFiltersItemValue> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -1477,7 +1477,7 @@ pub struct QueryAnalyticsRequestOrderBy {
 }
 impl serde::Serialize for QueryAnalyticsRequestOrderBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("direction", &self.direction);
         map.entry("field", &self.field);
         map.extra(&self.extra);
@@ -1500,7 +1500,7 @@ impl crate::runtime::Object for QueryAnalyticsRequestOrderBy {
         const FIELDS: &[&str] = &["direction", "field"];
         let mut v0: Option<QueryAnalyticsRequestOrderByDirection> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1558,7 +1558,7 @@ pub struct QueryAnalyticsRequestTimeRange {
 }
 impl serde::Serialize for QueryAnalyticsRequestTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("end", &self.end);
         map.entry("start", &self.start);
         map.extra(&self.extra);
@@ -1581,7 +1581,7 @@ impl crate::runtime::Object for QueryAnalyticsRequestTimeRange {
         const FIELDS: &[&str] = &["end", "start"];
         let mut v0: Option<crate::runtime::DateTime> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1631,7 +1631,7 @@ pub struct QueryAnalyticsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for QueryAnalyticsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -1650,7 +1650,7 @@ impl crate::runtime::Object for QueryAnalyticsResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<QueryAnalyticsResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1694,7 +1694,7 @@ pub struct QueryAnalyticsResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for QueryAnalyticsResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cachedAt", &self.cached_at);
         map.entry("data", &self.data);
         map.entry("metadata", &self.metadata);
@@ -1719,13 +1719,13 @@ impl crate::runtime::Object for QueryAnalyticsResponseData {
         let mut v1: Option<Vec<serde_json::Value>> = None;
         let mut v2: Option<QueryAnalyticsResponseDataMetadata> = None;
         let mut v3: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1791,7 +1791,7 @@ pub struct QueryAnalyticsResponseDataMetadata {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for QueryAnalyticsResponseDataMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("query_time_ms", &self.query_time_ms);
         map.entry("row_count", &self.row_count);
         map.entry("truncated", &self.truncated);
@@ -1814,7 +1814,7 @@ impl crate::runtime::Object for QueryAnalyticsResponseDataMetadata {
         let mut v0: Option<f64> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

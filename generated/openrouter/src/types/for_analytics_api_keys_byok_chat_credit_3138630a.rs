@@ -73,7 +73,7 @@ pub struct ForbiddenResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ForbiddenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error", &self.error);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.optional("user_id", &self.user_id);
@@ -96,12 +96,12 @@ impl crate::runtime::Object for ForbiddenResponse {
         let mut v0: Option<ForbiddenResponseErrorData> = None;
         let mut v1: Option<serde_json::Value> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -160,7 +160,7 @@ pub struct ForbiddenResponseErrorData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ForbiddenResponseErrorData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.optional("metadata", &self.metadata);
@@ -183,12 +183,12 @@ impl crate::runtime::Object for ForbiddenResponseErrorData {
         let mut v0: Option<i64> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

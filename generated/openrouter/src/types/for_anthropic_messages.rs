@@ -17,7 +17,7 @@ pub struct AnthropicAdvisorToolResult {
 }
 impl serde::Serialize for AnthropicAdvisorToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -40,7 +40,7 @@ impl crate::runtime::Object for AnthropicAdvisorToolResult {
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicAdvisorToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -120,7 +120,7 @@ pub struct AnthropicBashCodeExecutionOutput {
 }
 impl serde::Serialize for AnthropicBashCodeExecutionOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -141,7 +141,7 @@ impl crate::runtime::Object for AnthropicBashCodeExecutionOutput {
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicBashCodeExecutionOutputType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -201,7 +201,7 @@ pub struct AnthropicBashCodeExecutionResult {
 }
 impl serde::Serialize for AnthropicBashCodeExecutionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("return_code", &self.return_code);
         map.entry("stderr", &self.stderr);
@@ -228,7 +228,7 @@ impl crate::runtime::Object for AnthropicBashCodeExecutionResult {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<AnthropicBashCodeExecutionResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -310,7 +310,7 @@ pub struct AnthropicBashCodeExecutionToolResult {
 }
 impl serde::Serialize for AnthropicBashCodeExecutionToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -333,7 +333,7 @@ impl crate::runtime::Object for AnthropicBashCodeExecutionToolResult {
         let mut v0: Option<AnthropicBashCodeExecutionContent> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicBashCodeExecutionToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -391,7 +391,7 @@ pub struct AnthropicBashCodeExecutionToolResultError {
 }
 impl serde::Serialize for AnthropicBashCodeExecutionToolResultError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -412,7 +412,7 @@ impl crate::runtime::Object for AnthropicBashCodeExecutionToolResultError {
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicBashCodeExecutionToolResultErrorCode> = None;
         let mut v1: Option<AnthropicBashCodeExecutionToolResultErrorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -512,12 +512,12 @@ pub struct AnthropicCitationCharLocation {
 }
 impl serde::Serialize for AnthropicCitationCharLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
-        map.entry("document_title", &self.document_title);
+        map.nullable("document_title", &self.document_title);
         map.entry("end_char_index", &self.end_char_index);
-        map.entry("file_id", &self.file_id);
+        map.nullable("file_id", &self.file_id);
         map.entry("start_char_index", &self.start_char_index);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -551,14 +551,14 @@ impl crate::runtime::Object for AnthropicCitationCharLocation {
         let mut v4: Option<String> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<AnthropicCitationCharLocationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -652,12 +652,12 @@ pub struct AnthropicCitationContentBlockLocation {
 }
 impl serde::Serialize for AnthropicCitationContentBlockLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
-        map.entry("document_title", &self.document_title);
+        map.nullable("document_title", &self.document_title);
         map.entry("end_block_index", &self.end_block_index);
-        map.entry("file_id", &self.file_id);
+        map.nullable("file_id", &self.file_id);
         map.entry("start_block_index", &self.start_block_index);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -691,14 +691,14 @@ impl crate::runtime::Object for AnthropicCitationContentBlockLocation {
         let mut v4: Option<String> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<AnthropicCitationContentBlockLocationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -792,12 +792,12 @@ pub struct AnthropicCitationPageLocation {
 }
 impl serde::Serialize for AnthropicCitationPageLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
-        map.entry("document_title", &self.document_title);
+        map.nullable("document_title", &self.document_title);
         map.entry("end_page_number", &self.end_page_number);
-        map.entry("file_id", &self.file_id);
+        map.nullable("file_id", &self.file_id);
         map.entry("start_page_number", &self.start_page_number);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -831,14 +831,14 @@ impl crate::runtime::Object for AnthropicCitationPageLocation {
         let mut v4: Option<String> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<AnthropicCitationPageLocationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -932,13 +932,13 @@ pub struct AnthropicCitationSearchResultLocation {
 }
 impl serde::Serialize for AnthropicCitationSearchResultLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("end_block_index", &self.end_block_index);
         map.entry("search_result_index", &self.search_result_index);
         map.entry("source", &self.source);
         map.entry("start_block_index", &self.start_block_index);
-        map.entry("title", &self.title);
+        map.nullable("title", &self.title);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -971,7 +971,7 @@ impl crate::runtime::Object for AnthropicCitationSearchResultLocation {
         let mut v4: Option<i64> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<AnthropicCitationSearchResultLocationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -979,7 +979,7 @@ impl crate::runtime::Object for AnthropicCitationSearchResultLocation {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1067,10 +1067,10 @@ pub struct AnthropicCitationWebSearchResultLocation {
 }
 impl serde::Serialize for AnthropicCitationWebSearchResultLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("encrypted_index", &self.encrypted_index);
-        map.entry("title", &self.title);
+        map.nullable("title", &self.title);
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -1100,12 +1100,12 @@ impl crate::runtime::Object for AnthropicCitationWebSearchResultLocation {
         let mut v2: Option<String> = None;
         let mut v3: Option<AnthropicCitationWebSearchResultLocationType> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -1174,7 +1174,7 @@ pub struct AnthropicCitationsConfig {
 }
 impl serde::Serialize for AnthropicCitationsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("enabled", &self.enabled);
         map.extra(&self.extra);
         map.end()
@@ -1193,7 +1193,7 @@ impl crate::runtime::Object for AnthropicCitationsConfig {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled"];
         let mut v0: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1230,7 +1230,7 @@ pub struct AnthropicCodeExecution20250825Caller {
 }
 impl serde::Serialize for AnthropicCodeExecution20250825Caller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("tool_id", &self.tool_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1251,7 +1251,7 @@ impl crate::runtime::Object for AnthropicCodeExecution20250825Caller {
         const FIELDS: &[&str] = &["tool_id", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicCodeExecution20250825CallerType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1303,7 +1303,7 @@ pub struct AnthropicCodeExecution20260120Caller {
 }
 impl serde::Serialize for AnthropicCodeExecution20260120Caller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("tool_id", &self.tool_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1324,7 +1324,7 @@ impl crate::runtime::Object for AnthropicCodeExecution20260120Caller {
         const FIELDS: &[&str] = &["tool_id", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicCodeExecution20260120CallerType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1400,7 +1400,7 @@ pub struct AnthropicCodeExecutionOutput {
 }
 impl serde::Serialize for AnthropicCodeExecutionOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1421,7 +1421,7 @@ impl crate::runtime::Object for AnthropicCodeExecutionOutput {
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicCodeExecutionOutputType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1481,7 +1481,7 @@ pub struct AnthropicCodeExecutionResult {
 }
 impl serde::Serialize for AnthropicCodeExecutionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("return_code", &self.return_code);
         map.entry("stderr", &self.stderr);
@@ -1508,7 +1508,7 @@ impl crate::runtime::Object for AnthropicCodeExecutionResult {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<AnthropicCodeExecutionResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1590,7 +1590,7 @@ pub struct AnthropicCodeExecutionToolResult {
 }
 impl serde::Serialize for AnthropicCodeExecutionToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -1613,7 +1613,7 @@ impl crate::runtime::Object for AnthropicCodeExecutionToolResult {
         let mut v0: Option<AnthropicCodeExecutionContent> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicCodeExecutionToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1673,7 +1673,7 @@ pub struct AnthropicCodeExecutionToolResultError {
 }
 impl serde::Serialize for AnthropicCodeExecutionToolResultError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1694,7 +1694,7 @@ impl crate::runtime::Object for AnthropicCodeExecutionToolResultError {
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicServerToolErrorCode> = None;
         let mut v1: Option<AnthropicCodeExecutionToolResultErrorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1757,8 +1757,8 @@ pub struct AnthropicCompactionBlock {
 }
 impl serde::Serialize for AnthropicCompactionBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("content", &self.content);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1780,11 +1780,11 @@ impl crate::runtime::Object for AnthropicCompactionBlock {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicCompactionBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1842,7 +1842,7 @@ pub struct AnthropicContainer {
 }
 impl serde::Serialize for AnthropicContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("expires_at", &self.expires_at);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -1863,7 +1863,7 @@ impl crate::runtime::Object for AnthropicContainer {
         const FIELDS: &[&str] = &["expires_at", "id"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1909,7 +1909,7 @@ pub struct AnthropicContainerUpload {
 }
 impl serde::Serialize for AnthropicContainerUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1930,7 +1930,7 @@ impl crate::runtime::Object for AnthropicContainerUpload {
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicContainerUploadType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1980,7 +1980,7 @@ pub struct AnthropicDirectCaller {
 }
 impl serde::Serialize for AnthropicDirectCaller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -1999,7 +1999,7 @@ impl crate::runtime::Object for AnthropicDirectCaller {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<AnthropicDirectCallerType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -2048,10 +2048,10 @@ pub struct AnthropicDocumentBlock {
 }
 impl serde::Serialize for AnthropicDocumentBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("citations", &self.citations);
         map.entry("source", &self.source);
-        map.entry("title", &self.title);
+        map.nullable("title", &self.title);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -2073,12 +2073,12 @@ impl crate::runtime::Object for AnthropicDocumentBlock {
         let mut v1: Option<AnthropicDocumentBlockSource> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<AnthropicDocumentBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2161,7 +2161,7 @@ pub struct AnthropicEncryptedCodeExecutionResult {
 }
 impl serde::Serialize for AnthropicEncryptedCodeExecutionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("encrypted_stdout", &self.encrypted_stdout);
         map.entry("return_code", &self.return_code);
@@ -2194,7 +2194,7 @@ impl crate::runtime::Object for AnthropicEncryptedCodeExecutionResult {
         let mut v2: Option<i64> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<AnthropicEncryptedCodeExecutionResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2281,11 +2281,11 @@ pub struct AnthropicMessagesErrorResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicMessagesErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error", &self.error);
         map.optional("metadata", &self.metadata);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
-        map.entry("request_id", &self.request_id);
+        map.nullable("request_id", &self.request_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -2314,13 +2314,13 @@ impl crate::runtime::Object for AnthropicMessagesErrorResponse {
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<AnthropicMessagesErrorResponseType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2391,7 +2391,7 @@ pub struct AnthropicMessagesErrorResponseError {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicMessagesErrorResponseError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("error_type", &self.error_type);
         map.entry("message", &self.message);
         map.entry("type", &self.r#type);
@@ -2414,10 +2414,10 @@ impl crate::runtime::Object for AnthropicMessagesErrorResponseError {
         let mut v0: Option<ApiErrorType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicMessagesErrorResponseErrorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -2490,7 +2490,7 @@ pub struct AnthropicOutputTokensDetails {
 }
 impl serde::Serialize for AnthropicOutputTokensDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("thinking_tokens", &self.thinking_tokens);
         map.extra(&self.extra);
         map.end()
@@ -2509,7 +2509,7 @@ impl crate::runtime::Object for AnthropicOutputTokensDetails {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["thinking_tokens"];
         let mut v0: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -2549,7 +2549,7 @@ pub struct AnthropicRedactedThinkingBlock {
 }
 impl serde::Serialize for AnthropicRedactedThinkingBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2570,7 +2570,7 @@ impl crate::runtime::Object for AnthropicRedactedThinkingBlock {
         const FIELDS: &[&str] = &["data", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicRedactedThinkingBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2624,9 +2624,9 @@ pub struct AnthropicRefusalStopDetails {
 }
 impl serde::Serialize for AnthropicRefusalStopDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("category", &self.category);
-        map.entry("explanation", &self.explanation);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("category", &self.category);
+        map.nullable("explanation", &self.explanation);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -2647,11 +2647,11 @@ impl crate::runtime::Object for AnthropicRefusalStopDetails {
         let mut v0: Option<AnthropicRefusalStopDetailsCategory> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicRefusalStopDetailsType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2727,7 +2727,7 @@ pub struct AnthropicServerToolUsage {
 }
 impl serde::Serialize for AnthropicServerToolUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("web_fetch_requests", &self.web_fetch_requests);
         map.entry("web_search_requests", &self.web_search_requests);
         map.extra(&self.extra);
@@ -2748,7 +2748,7 @@ impl crate::runtime::Object for AnthropicServerToolUsage {
         const FIELDS: &[&str] = &["web_fetch_requests", "web_search_requests"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2804,8 +2804,8 @@ pub struct AnthropicTextBlock {
 }
 impl serde::Serialize for AnthropicTextBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("citations", &self.citations);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("citations", &self.citations);
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2827,10 +2827,10 @@ impl crate::runtime::Object for AnthropicTextBlock {
         let mut v0: Option<Vec<AnthropicTextCitation>> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicTextBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -2960,7 +2960,7 @@ pub struct AnthropicTextEditorCodeExecutionCreateResult {
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionCreateResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("is_file_update", &self.is_file_update);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2981,7 +2981,7 @@ impl crate::runtime::Object for AnthropicTextEditorCodeExecutionCreateResult {
         const FIELDS: &[&str] = &["is_file_update", "type"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<AnthropicTextEditorCodeExecutionCreateResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3041,12 +3041,12 @@ pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionStrReplaceResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("lines", &self.lines);
-        map.entry("new_lines", &self.new_lines);
-        map.entry("new_start", &self.new_start);
-        map.entry("old_lines", &self.old_lines);
-        map.entry("old_start", &self.old_start);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("lines", &self.lines);
+        map.nullable("new_lines", &self.new_lines);
+        map.nullable("new_start", &self.new_start);
+        map.nullable("old_lines", &self.old_lines);
+        map.nullable("old_start", &self.old_start);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -3077,14 +3077,14 @@ impl crate::runtime::Object for AnthropicTextEditorCodeExecutionStrReplaceResult
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<AnthropicTextEditorCodeExecutionStrReplaceResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3167,7 +3167,7 @@ pub struct AnthropicTextEditorCodeExecutionToolResult {
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -3190,7 +3190,7 @@ impl crate::runtime::Object for AnthropicTextEditorCodeExecutionToolResult {
         let mut v0: Option<AnthropicTextEditorCodeExecutionContent> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicTextEditorCodeExecutionToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3250,9 +3250,9 @@ pub struct AnthropicTextEditorCodeExecutionToolResultError {
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResultError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error_code", &self.error_code);
-        map.entry("error_message", &self.error_message);
+        map.nullable("error_message", &self.error_message);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -3273,11 +3273,11 @@ impl crate::runtime::Object for AnthropicTextEditorCodeExecutionToolResultError 
         let mut v0: Option<AnthropicTextEditorCodeExecutionToolResultErrorCode> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicTextEditorCodeExecutionToolResultErrorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3357,12 +3357,12 @@ pub struct AnthropicTextEditorCodeExecutionViewResult {
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionViewResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("file_type", &self.file_type);
-        map.entry("num_lines", &self.num_lines);
-        map.entry("start_line", &self.start_line);
-        map.entry("total_lines", &self.total_lines);
+        map.nullable("num_lines", &self.num_lines);
+        map.nullable("start_line", &self.start_line);
+        map.nullable("total_lines", &self.total_lines);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -3393,14 +3393,14 @@ impl crate::runtime::Object for AnthropicTextEditorCodeExecutionViewResult {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<AnthropicTextEditorCodeExecutionViewResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3486,7 +3486,7 @@ pub struct AnthropicThinkingBlock {
 }
 impl serde::Serialize for AnthropicThinkingBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("signature", &self.signature);
         map.entry("thinking", &self.thinking);
         map.entry("type", &self.r#type);
@@ -3509,7 +3509,7 @@ impl crate::runtime::Object for AnthropicThinkingBlock {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicThinkingBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3567,7 +3567,7 @@ pub struct AnthropicToolReference {
 }
 impl serde::Serialize for AnthropicToolReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("tool_name", &self.tool_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3588,7 +3588,7 @@ impl crate::runtime::Object for AnthropicToolReference {
         const FIELDS: &[&str] = &["tool_name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicToolReferenceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3660,7 +3660,7 @@ pub struct AnthropicToolSearchResult {
 }
 impl serde::Serialize for AnthropicToolSearchResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("tool_references", &self.tool_references);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3681,7 +3681,7 @@ impl crate::runtime::Object for AnthropicToolSearchResult {
         const FIELDS: &[&str] = &["tool_references", "type"];
         let mut v0: Option<Vec<AnthropicToolReference>> = None;
         let mut v1: Option<AnthropicToolSearchResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3731,9 +3731,9 @@ pub struct AnthropicToolSearchResultError {
 }
 impl serde::Serialize for AnthropicToolSearchResultError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error_code", &self.error_code);
-        map.entry("error_message", &self.error_message);
+        map.nullable("error_message", &self.error_message);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -3754,11 +3754,11 @@ impl crate::runtime::Object for AnthropicToolSearchResultError {
         let mut v0: Option<AnthropicServerToolErrorCode> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicToolSearchResultErrorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3830,7 +3830,7 @@ pub struct AnthropicToolSearchToolResult {
 }
 impl serde::Serialize for AnthropicToolSearchToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -3853,7 +3853,7 @@ impl crate::runtime::Object for AnthropicToolSearchToolResult {
         let mut v0: Option<AnthropicToolSearchContent> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicToolSearchToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3925,7 +3925,7 @@ pub struct AnthropicToolUseBlock {
 }
 impl serde::Serialize for AnthropicToolUseBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("caller", &self.caller);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -3952,12 +3952,12 @@ impl crate::runtime::Object for AnthropicToolUseBlock {
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<AnthropicToolUseBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -4046,9 +4046,9 @@ pub struct AnthropicWebFetchBlock {
 }
 impl serde::Serialize for AnthropicWebFetchBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
-        map.entry("retrieved_at", &self.retrieved_at);
+        map.nullable("retrieved_at", &self.retrieved_at);
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -4071,11 +4071,11 @@ impl crate::runtime::Object for AnthropicWebFetchBlock {
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicWebFetchBlockType> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -4168,7 +4168,7 @@ pub struct AnthropicWebFetchToolResult {
 }
 impl serde::Serialize for AnthropicWebFetchToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("caller", &self.caller);
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
@@ -4193,7 +4193,7 @@ impl crate::runtime::Object for AnthropicWebFetchToolResult {
         let mut v1: Option<AnthropicWebFetchContent> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<AnthropicWebFetchToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4261,7 +4261,7 @@ pub struct AnthropicWebFetchToolResultError {
 }
 impl serde::Serialize for AnthropicWebFetchToolResultError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4282,7 +4282,7 @@ impl crate::runtime::Object for AnthropicWebFetchToolResultError {
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicWebFetchToolResultErrorCode> = None;
         let mut v1: Option<AnthropicWebFetchToolResultErrorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4355,9 +4355,9 @@ pub struct AnthropicWebSearchResult {
 }
 impl serde::Serialize for AnthropicWebSearchResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("encrypted_content", &self.encrypted_content);
-        map.entry("page_age", &self.page_age);
+        map.nullable("page_age", &self.page_age);
         map.entry("title", &self.title);
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
@@ -4388,11 +4388,11 @@ impl crate::runtime::Object for AnthropicWebSearchResult {
         let mut v2: Option<String> = None;
         let mut v3: Option<AnthropicWebSearchResultType> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
@@ -4471,7 +4471,7 @@ pub struct AnthropicWebSearchToolResult {
 }
 impl serde::Serialize for AnthropicWebSearchToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("caller", &self.caller);
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
@@ -4496,7 +4496,7 @@ impl crate::runtime::Object for AnthropicWebSearchToolResult {
         let mut v1: Option<AnthropicWebSearchToolResultContent> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<AnthropicWebSearchToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4579,7 +4579,7 @@ pub struct AnthropicWebSearchToolResultError {
 }
 impl serde::Serialize for AnthropicWebSearchToolResultError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4600,7 +4600,7 @@ impl crate::runtime::Object for AnthropicWebSearchToolResultError {
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicWebSearchToolResultErrorCode> = None;
         let mut v1: Option<AnthropicWebSearchToolResultErrorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4720,7 +4720,7 @@ pub struct MessagesContentBlockDeltaEvent {
 }
 impl serde::Serialize for MessagesContentBlockDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
@@ -4743,7 +4743,7 @@ impl crate::runtime::Object for MessagesContentBlockDeltaEvent {
         let mut v0: Option<MessagesContentBlockDeltaEventDelta> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<MessagesContentBlockDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4831,7 +4831,7 @@ pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCitationsDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("citation", &self.citation);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4852,7 +4852,7 @@ impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaCitationsDelt
         const FIELDS: &[&str] = &["citation", "type"];
         let mut v0: Option<MessagesContentBlockDeltaEventDeltaCitationsDeltaCitation> = None;
         let mut v1: Option<MessagesContentBlockDeltaEventDeltaCitationsDeltaType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4927,8 +4927,8 @@ pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCompactionDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("content", &self.content);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4951,11 +4951,11 @@ impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaCompactionDel
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<MessagesContentBlockDeltaEventDeltaCompactionDeltaType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5013,7 +5013,7 @@ pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("partial_json", &self.partial_json);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5034,7 +5034,7 @@ impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaInputJsonDelt
         const FIELDS: &[&str] = &["partial_json", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesContentBlockDeltaEventDeltaInputJsonDeltaType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5086,7 +5086,7 @@ pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaSignatureDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("signature", &self.signature);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5107,7 +5107,7 @@ impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaSignatureDelt
         const FIELDS: &[&str] = &["signature", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesContentBlockDeltaEventDeltaSignatureDeltaType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5159,7 +5159,7 @@ pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaTextDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5180,7 +5180,7 @@ impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaTextDelta {
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesContentBlockDeltaEventDeltaTextDeltaType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5232,7 +5232,7 @@ pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaThinkingDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("thinking", &self.thinking);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5253,7 +5253,7 @@ impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaThinkingDelta
         const FIELDS: &[&str] = &["thinking", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesContentBlockDeltaEventDeltaThinkingDeltaType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5316,7 +5316,7 @@ pub struct MessagesContentBlockStartEvent {
 }
 impl serde::Serialize for MessagesContentBlockStartEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_block", &self.content_block);
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
@@ -5339,7 +5339,7 @@ impl crate::runtime::Object for MessagesContentBlockStartEvent {
         let mut v0: Option<MessagesContentBlockStartEventContentBlock> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<MessagesContentBlockStartEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5451,8 +5451,8 @@ pub struct MessagesContentBlockStartEventContentBlockCompaction {
 }
 impl serde::Serialize for MessagesContentBlockStartEventContentBlockCompaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("content", &self.content);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5475,11 +5475,11 @@ impl crate::runtime::Object for MessagesContentBlockStartEventContentBlockCompac
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<MessagesContentBlockStartEventContentBlockCompactionType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5569,7 +5569,7 @@ pub struct MessagesContentBlockStopEvent {
 }
 impl serde::Serialize for MessagesContentBlockStopEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5590,7 +5590,7 @@ impl crate::runtime::Object for MessagesContentBlockStopEvent {
         const FIELDS: &[&str] = &["index", "type"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<MessagesContentBlockStopEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5644,7 +5644,7 @@ pub struct MessagesDeltaEvent {
 }
 impl serde::Serialize for MessagesDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("type", &self.r#type);
         map.entry("usage", &self.usage);
@@ -5667,7 +5667,7 @@ impl crate::runtime::Object for MessagesDeltaEvent {
         let mut v0: Option<MessagesDeltaEventDelta> = None;
         let mut v1: Option<MessagesDeltaEventType> = None;
         let mut v2: Option<MessagesDeltaEventUsage> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5732,11 +5732,11 @@ pub struct MessagesDeltaEventDelta {
 }
 impl serde::Serialize for MessagesDeltaEventDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("container", &self.container);
-        map.entry("stop_details", &self.stop_details);
-        map.entry("stop_reason", &self.stop_reason);
-        map.entry("stop_sequence", &self.stop_sequence);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("container", &self.container);
+        map.nullable("stop_details", &self.stop_details);
+        map.nullable("stop_reason", &self.stop_reason);
+        map.nullable("stop_sequence", &self.stop_sequence);
         map.extra(&self.extra);
         map.end()
     }
@@ -5762,13 +5762,13 @@ impl crate::runtime::Object for MessagesDeltaEventDelta {
         let mut v1: Option<AnthropicRefusalStopDetails> = None;
         let mut v2: Option<OrAnthropicStopReason> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5867,15 +5867,15 @@ pub struct MessagesDeltaEventUsage {
 }
 impl serde::Serialize for MessagesDeltaEventUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_creation", &self.cache_creation);
-        map.entry("cache_creation_input_tokens", &self.cache_creation_input_tokens);
-        map.entry("cache_read_input_tokens", &self.cache_read_input_tokens);
-        map.entry("input_tokens", &self.input_tokens);
+        map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
+        map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
+        map.nullable("input_tokens", &self.input_tokens);
         map.optional("iterations", &self.iterations);
         map.entry("output_tokens", &self.output_tokens);
-        map.entry("output_tokens_details", &self.output_tokens_details);
-        map.entry("server_tool_use", &self.server_tool_use);
+        map.nullable("output_tokens_details", &self.output_tokens_details);
+        map.nullable("server_tool_use", &self.server_tool_use);
         map.extra(&self.extra);
         map.end()
     }
@@ -5909,17 +5909,17 @@ impl crate::runtime::Object for MessagesDeltaEventUsage {
         let mut v5: Option<i64> = None;
         let mut v6: Option<AnthropicOutputTokensDetails> = None;
         let mut v7: Option<MessagesDeltaEventUsageServerToolUse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6014,7 +6014,7 @@ pub struct MessagesDeltaEventUsageServerToolUse {
 }
 impl serde::Serialize for MessagesDeltaEventUsageServerToolUse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("web_fetch_requests", &self.web_fetch_requests);
         map.entry("web_search_requests", &self.web_search_requests);
         map.extra(&self.extra);
@@ -6035,7 +6035,7 @@ impl crate::runtime::Object for MessagesDeltaEventUsageServerToolUse {
         const FIELDS: &[&str] = &["web_fetch_requests", "web_search_requests"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -6088,7 +6088,7 @@ pub struct MessagesErrorEvent {
 }
 impl serde::Serialize for MessagesErrorEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error", &self.error);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.entry("type", &self.r#type);
@@ -6111,11 +6111,11 @@ impl crate::runtime::Object for MessagesErrorEvent {
         let mut v0: Option<MessagesErrorEventError> = None;
         let mut v1: Option<OpenRouterMetadata> = None;
         let mut v2: Option<MessagesErrorEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6169,7 +6169,7 @@ pub struct MessagesErrorEventError {
 }
 impl serde::Serialize for MessagesErrorEventError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("error_type", &self.error_type);
         map.entry("message", &self.message);
         map.entry("type", &self.r#type);
@@ -6192,10 +6192,10 @@ impl crate::runtime::Object for MessagesErrorEventError {
         let mut v0: Option<ApiErrorType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -6252,7 +6252,7 @@ pub struct MessagesPingEvent {
 }
 impl serde::Serialize for MessagesPingEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -6271,7 +6271,7 @@ impl crate::runtime::Object for MessagesPingEvent {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesPingEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -6349,15 +6349,15 @@ pub struct MessagesResult {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("container", &self.container);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("container", &self.container);
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.entry("model", &self.model);
         map.entry("role", &self.role);
-        map.entry("stop_details", &self.stop_details);
-        map.entry("stop_reason", &self.stop_reason);
-        map.entry("stop_sequence", &self.stop_sequence);
+        map.nullable("stop_details", &self.stop_details);
+        map.nullable("stop_reason", &self.stop_reason);
+        map.nullable("stop_sequence", &self.stop_sequence);
         map.entry("type", &self.r#type);
         map.entry("usage", &self.usage);
         map.optional("context_management", &self.context_management);
@@ -6406,22 +6406,26 @@ impl crate::runtime::Object for MessagesResult {
         let mut v10: Option<MessagesResultContextManagement> = None;
         let mut v11: Option<OpenRouterMetadata> = None;
         let mut v12: Option<ProviderName> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v12, &mut rest, 12),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6549,7 +6553,7 @@ pub struct MessagesResultContextManagement {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultContextManagement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("applied_edits", &self.applied_edits);
         map.extra(&self.extra);
         map.end()
@@ -6568,7 +6572,7 @@ impl crate::runtime::Object for MessagesResultContextManagement {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["applied_edits"];
         let mut v0: Option<Vec<MessagesResultContextManagementAppliedEditsItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -6611,7 +6615,7 @@ pub struct MessagesResultContextManagementAppliedEditsItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultContextManagementAppliedEditsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -6630,7 +6634,7 @@ impl crate::runtime::Object for MessagesResultContextManagementAppliedEditsItem 
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -6704,16 +6708,16 @@ pub struct MessagesResultUsage {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("cache_creation", &self.cache_creation);
-        map.entry("cache_creation_input_tokens", &self.cache_creation_input_tokens);
-        map.entry("cache_read_input_tokens", &self.cache_read_input_tokens);
-        map.entry("inference_geo", &self.inference_geo);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("cache_creation", &self.cache_creation);
+        map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
+        map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
+        map.nullable("inference_geo", &self.inference_geo);
         map.entry("input_tokens", &self.input_tokens);
         map.entry("output_tokens", &self.output_tokens);
-        map.entry("output_tokens_details", &self.output_tokens_details);
-        map.entry("server_tool_use", &self.server_tool_use);
-        map.entry("service_tier", &self.service_tier);
+        map.nullable("output_tokens_details", &self.output_tokens_details);
+        map.nullable("server_tool_use", &self.server_tool_use);
+        map.nullable("service_tier", &self.service_tier);
         map.optional("cost", &self.cost);
         map.optional("cost_details", &self.cost_details);
         map.optional("is_byok", &self.is_byok);
@@ -6764,23 +6768,29 @@ impl crate::runtime::Object for MessagesResultUsage {
         let mut v11: Option<bool> = None;
         let mut v12: Option<Vec<AnthropicUsageIteration>> = None;
         let mut v13: Option<AnthropicSpeed> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v13, &mut rest, 13),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6917,7 +6927,7 @@ pub struct MessagesStartEvent {
 }
 impl serde::Serialize for MessagesStartEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("message", &self.message);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6938,7 +6948,7 @@ impl crate::runtime::Object for MessagesStartEvent {
         const FIELDS: &[&str] = &["message", "type"];
         let mut v0: Option<MessagesStartEventMessage> = None;
         let mut v1: Option<MessagesStartEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7008,14 +7018,14 @@ pub struct MessagesStartEventMessage {
 }
 impl serde::Serialize for MessagesStartEventMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("container", &self.container);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("container", &self.container);
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.entry("model", &self.model);
         map.optional("provider", &self.provider);
         map.entry("role", &self.role);
-        map.entry("stop_details", &self.stop_details);
+        map.nullable("stop_details", &self.stop_details);
         map.entry("stop_reason", &self.stop_reason);
         map.entry("stop_sequence", &self.stop_sequence);
         map.entry("type", &self.r#type);
@@ -7059,16 +7069,16 @@ impl crate::runtime::Object for MessagesStartEventMessage {
         let mut v8: Option<serde_json::Value> = None;
         let mut v9: Option<MessagesStartEventMessageType> = None;
         let mut v10: Option<MessagesStartEventMessageUsage> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
@@ -7275,16 +7285,16 @@ pub struct MessagesStartEventMessageUsage {
 }
 impl serde::Serialize for MessagesStartEventMessageUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("cache_creation", &self.cache_creation);
-        map.entry("cache_creation_input_tokens", &self.cache_creation_input_tokens);
-        map.entry("cache_read_input_tokens", &self.cache_read_input_tokens);
-        map.entry("inference_geo", &self.inference_geo);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("cache_creation", &self.cache_creation);
+        map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
+        map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
+        map.nullable("inference_geo", &self.inference_geo);
         map.entry("input_tokens", &self.input_tokens);
         map.entry("output_tokens", &self.output_tokens);
-        map.entry("output_tokens_details", &self.output_tokens_details);
-        map.entry("server_tool_use", &self.server_tool_use);
-        map.entry("service_tier", &self.service_tier);
+        map.nullable("output_tokens_details", &self.output_tokens_details);
+        map.nullable("server_tool_use", &self.server_tool_use);
+        map.nullable("service_tier", &self.service_tier);
         map.optional("iterations", &self.iterations);
         map.optional("speed", &self.speed);
         map.extra(&self.extra);
@@ -7326,20 +7336,20 @@ impl crate::runtime::Object for MessagesStartEventMessageUsage {
         let mut v8: Option<AnthropicServiceTier> = None;
         let mut v9: Option<Vec<AnthropicUsageIteration>> = None;
         let mut v10: Option<AnthropicSpeed> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v10, &mut rest, 10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -7464,7 +7474,7 @@ pub struct MessagesStopEvent {
 }
 impl serde::Serialize for MessagesStopEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7485,10 +7495,10 @@ impl crate::runtime::Object for MessagesStopEvent {
         const FIELDS: &[&str] = &["openrouter_metadata", "type"];
         let mut v0: Option<OpenRouterMetadata> = None;
         let mut v1: Option<MessagesStopEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -7584,7 +7594,7 @@ pub struct OrAnthropicBashToolResult {
 }
 impl serde::Serialize for OrAnthropicBashToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -7607,7 +7617,7 @@ impl crate::runtime::Object for OrAnthropicBashToolResult {
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<OrAnthropicBashToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7783,7 +7793,7 @@ pub struct OrAnthropicServerToolUseBlock {
 }
 impl serde::Serialize for OrAnthropicServerToolUseBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("caller", &self.caller);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -7810,12 +7820,12 @@ impl crate::runtime::Object for OrAnthropicServerToolUseBlock {
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<OrAnthropicServerToolUseBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -7889,7 +7899,7 @@ pub struct OrAnthropicShellToolResult {
 }
 impl serde::Serialize for OrAnthropicShellToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -7912,7 +7922,7 @@ impl crate::runtime::Object for OrAnthropicShellToolResult {
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<OrAnthropicShellToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

@@ -33,7 +33,7 @@ pub struct PercentileLatencyCutoffs {
 }
 impl serde::Serialize for PercentileLatencyCutoffs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("p50", &self.p50);
         map.optional("p75", &self.p75);
         map.optional("p90", &self.p90);
@@ -60,13 +60,13 @@ impl crate::runtime::Object for PercentileLatencyCutoffs {
         let mut v1: Option<f64> = None;
         let mut v2: Option<f64> = None;
         let mut v3: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -140,7 +140,7 @@ pub struct PercentileThroughputCutoffs {
 }
 impl serde::Serialize for PercentileThroughputCutoffs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("p50", &self.p50);
         map.optional("p75", &self.p75);
         map.optional("p90", &self.p90);
@@ -167,13 +167,13 @@ impl crate::runtime::Object for PercentileThroughputCutoffs {
         let mut v1: Option<f64> = None;
         let mut v2: Option<f64> = None;
         let mut v3: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -314,7 +314,7 @@ pub struct ProviderPreferences {
 }
 impl serde::Serialize for ProviderPreferences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allow_fallbacks", &self.allow_fallbacks);
         map.optional("data_collection", &self.data_collection);
         map.optional("enforce_distillable_text", &self.enforce_distillable_text);
@@ -373,22 +373,26 @@ impl crate::runtime::Object for ProviderPreferences {
         let mut v10: Option<bool> = None;
         let mut v11: Option<ProviderPreferencesSort> = None;
         let mut v12: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v12, &mut rest, 12),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -567,7 +571,7 @@ pub struct ProviderPreferencesMaxPrice {
 }
 impl serde::Serialize for ProviderPreferencesMaxPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("audio", &self.audio);
         map.optional("completion", &self.completion);
         map.optional("image", &self.image);
@@ -596,14 +600,14 @@ impl crate::runtime::Object for ProviderPreferencesMaxPrice {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -28,7 +28,7 @@ pub struct ProviderSortConfig {
 }
 impl serde::Serialize for ProviderSortConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("by", &self.by);
         map.optional("partition", &self.partition);
         map.extra(&self.extra);
@@ -51,11 +51,11 @@ impl crate::runtime::Object for ProviderSortConfig {
         const FIELDS: &[&str] = &["by", "partition"];
         let mut v0: Option<ProviderSortConfigBy> = None;
         let mut v1: Option<ProviderSortConfigPartition> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -20,7 +20,7 @@ pub struct CostDetails {
 }
 impl serde::Serialize for CostDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry(
             "upstream_inference_completions_cost",
             &self.upstream_inference_completions_cost,
@@ -53,11 +53,11 @@ impl crate::runtime::Object for CostDetails {
         let mut v0: Option<f64> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };

@@ -31,7 +31,7 @@ pub struct AnthropicCacheControlDirective {
 }
 impl serde::Serialize for AnthropicCacheControlDirective {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("ttl", &self.ttl);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -54,10 +54,10 @@ impl crate::runtime::Object for AnthropicCacheControlDirective {
         const FIELDS: &[&str] = &["ttl", "type"];
         let mut v0: Option<AnthropicCacheControlTtl> = None;
         let mut v1: Option<AnthropicCacheControlDirectiveType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -153,7 +153,7 @@ pub struct AutoBetaRouterPlugin {
 }
 impl serde::Serialize for AutoBetaRouterPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("cost_quality_tradeoff", &self.cost_quality_tradeoff);
         map.optional("cost_tier", &self.cost_tier);
@@ -191,14 +191,14 @@ impl crate::runtime::Object for AutoBetaRouterPlugin {
         let mut v3: Option<bool> = None;
         let mut v4: Option<Vec<String>> = None;
         let mut v5: Option<AutoBetaRouterPluginId> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -318,7 +318,7 @@ pub struct AutoRouterPlugin {
 }
 impl serde::Serialize for AutoRouterPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("cost_quality_tradeoff", &self.cost_quality_tradeoff);
         map.optional("cost_tier", &self.cost_tier);
@@ -359,16 +359,16 @@ impl crate::runtime::Object for AutoRouterPlugin {
         let mut v4: Option<Vec<String>> = None;
         let mut v5: Option<AutoRouterPluginId> = None;
         let mut v6: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -475,7 +475,7 @@ pub struct BashServerTool {
 }
 impl serde::Serialize for BashServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -498,10 +498,10 @@ impl crate::runtime::Object for BashServerTool {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<BashServerToolConfig> = None;
         let mut v1: Option<BashServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -558,7 +558,7 @@ pub struct BashServerToolConfig {
 }
 impl serde::Serialize for BashServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("environment", &self.environment);
         map.optional("sleep_after_seconds", &self.sleep_after_seconds);
@@ -583,12 +583,12 @@ impl crate::runtime::Object for BashServerToolConfig {
         let mut v0: Option<BashServerToolEngine> = None;
         let mut v1: Option<BashServerToolEnvironment> = None;
         let mut v2: Option<SandboxSleepAfterSeconds> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -760,7 +760,7 @@ pub struct ContainerAutoEnvironment {
 }
 impl serde::Serialize for ContainerAutoEnvironment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -781,7 +781,7 @@ impl crate::runtime::Object for ContainerAutoEnvironment {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ContainerAutoEnvironmentType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -828,7 +828,7 @@ pub struct ContainerReferenceEnvironment {
 }
 impl serde::Serialize for ContainerReferenceEnvironment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("container_id", &self.container_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -851,7 +851,7 @@ impl crate::runtime::Object for ContainerReferenceEnvironment {
         const FIELDS: &[&str] = &["container_id", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<ContainerReferenceEnvironmentType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -915,7 +915,7 @@ pub struct ContextCompressionPlugin {
 }
 impl serde::Serialize for ContextCompressionPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.optional("engine", &self.engine);
         map.entry("id", &self.id);
@@ -940,11 +940,11 @@ impl crate::runtime::Object for ContextCompressionPlugin {
         let mut v0: Option<bool> = None;
         let mut v1: Option<ContextCompressionEngine> = None;
         let mut v2: Option<ContextCompressionPluginId> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1013,7 +1013,7 @@ pub struct DatetimeServerTool {
 }
 impl serde::Serialize for DatetimeServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1036,10 +1036,10 @@ impl crate::runtime::Object for DatetimeServerTool {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<DatetimeServerToolConfig> = None;
         let mut v1: Option<DatetimeServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1088,7 +1088,7 @@ pub struct DatetimeServerToolConfig {
 }
 impl serde::Serialize for DatetimeServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("timezone", &self.timezone);
         map.extra(&self.extra);
         map.end()
@@ -1109,10 +1109,10 @@ impl crate::runtime::Object for DatetimeServerToolConfig {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["timezone"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1173,7 +1173,7 @@ pub struct FileParserPlugin {
 }
 impl serde::Serialize for FileParserPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
         map.optional("pdf", &self.pdf);
@@ -1198,12 +1198,12 @@ impl crate::runtime::Object for FileParserPlugin {
         let mut v0: Option<bool> = None;
         let mut v1: Option<FileParserPluginId> = None;
         let mut v2: Option<PdfParserOptions> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1287,7 +1287,7 @@ pub struct FusionPlugin {
 }
 impl serde::Serialize for FusionPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("analysis_models", &self.analysis_models);
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
@@ -1328,16 +1328,16 @@ impl crate::runtime::Object for FusionPlugin {
         let mut v4: Option<String> = None;
         let mut v5: Option<FusionPluginPreset> = None;
         let mut v6: Option<Vec<FusionPluginToolsItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1444,7 +1444,7 @@ pub struct FusionPluginToolsItem {
 }
 impl serde::Serialize for FusionPluginToolsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1469,10 +1469,10 @@ impl crate::runtime::Object for FusionPluginToolsItem {
             crate::runtime::Map<Option<FusionPluginToolsItemParametersValue>>,
         > = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1624,7 +1624,7 @@ impl crate::runtime::Object for ImageGenerationServerToolConfig {
         let mut rest: crate::runtime::Map<ImageGenerationServerToolConfigValue> = rt::Map::new();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
             };
             read?;
@@ -1691,7 +1691,7 @@ pub struct ImageGenerationServerToolOpenRouter {
 }
 impl serde::Serialize for ImageGenerationServerToolOpenRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1714,10 +1714,10 @@ impl crate::runtime::Object for ImageGenerationServerToolOpenRouter {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ImageGenerationServerToolConfig> = None;
         let mut v1: Option<ImageGenerationServerToolOpenRouterType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1881,7 +1881,7 @@ pub struct ModerationPlugin {
 }
 impl serde::Serialize for ModerationPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -1902,7 +1902,7 @@ impl crate::runtime::Object for ModerationPlugin {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<ModerationPluginId> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1955,7 +1955,7 @@ pub struct ParetoRouterPlugin {
 }
 impl serde::Serialize for ParetoRouterPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
         map.optional("max_price", &self.max_price);
@@ -1990,14 +1990,14 @@ impl crate::runtime::Object for ParetoRouterPlugin {
         let mut v2: Option<f64> = None;
         let mut v3: Option<f64> = None;
         let mut v4: Option<ParetoRouterPluginPriceSource> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2095,7 +2095,7 @@ pub struct PdfParserOptions {
 }
 impl serde::Serialize for PdfParserOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("engine", &self.engine);
         map.extra(&self.extra);
         map.end()
@@ -2116,10 +2116,10 @@ impl crate::runtime::Object for PdfParserOptions {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["engine"];
         let mut v0: Option<PdfParserEngine> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2174,7 +2174,7 @@ pub struct ResponseHealingPlugin {
 }
 impl serde::Serialize for ResponseHealingPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -2197,10 +2197,10 @@ impl crate::runtime::Object for ResponseHealingPlugin {
         const FIELDS: &[&str] = &["enabled", "id"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<ResponseHealingPluginId> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2311,7 +2311,7 @@ pub struct SearchModelsServerToolConfig {
 }
 impl serde::Serialize for SearchModelsServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("max_results", &self.max_results);
         map.extra(&self.extra);
         map.end()
@@ -2332,10 +2332,10 @@ impl crate::runtime::Object for SearchModelsServerToolConfig {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_results"];
         let mut v0: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2431,7 +2431,7 @@ pub struct StopServerToolsWhenFinishReasonIs {
 }
 impl serde::Serialize for StopServerToolsWhenFinishReasonIs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("reason", &self.reason);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2454,7 +2454,7 @@ impl crate::runtime::Object for StopServerToolsWhenFinishReasonIs {
         const FIELDS: &[&str] = &["reason", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<StopServerToolsWhenFinishReasonIsType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2508,7 +2508,7 @@ pub struct StopServerToolsWhenHasToolCall {
 }
 impl serde::Serialize for StopServerToolsWhenHasToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("tool_name", &self.tool_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2531,7 +2531,7 @@ impl crate::runtime::Object for StopServerToolsWhenHasToolCall {
         const FIELDS: &[&str] = &["tool_name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<StopServerToolsWhenHasToolCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2588,7 +2588,7 @@ pub struct StopServerToolsWhenMaxCost {
 }
 impl serde::Serialize for StopServerToolsWhenMaxCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("max_cost_in_dollars", &self.max_cost_in_dollars);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2611,7 +2611,7 @@ impl crate::runtime::Object for StopServerToolsWhenMaxCost {
         const FIELDS: &[&str] = &["max_cost_in_dollars", "type"];
         let mut v0: Option<f64> = None;
         let mut v1: Option<StopServerToolsWhenMaxCostType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2665,7 +2665,7 @@ pub struct StopServerToolsWhenMaxTokensUsed {
 }
 impl serde::Serialize for StopServerToolsWhenMaxTokensUsed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("max_tokens", &self.max_tokens);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2688,7 +2688,7 @@ impl crate::runtime::Object for StopServerToolsWhenMaxTokensUsed {
         const FIELDS: &[&str] = &["max_tokens", "type"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<StopServerToolsWhenMaxTokensUsedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2742,7 +2742,7 @@ pub struct StopServerToolsWhenStepCountIs {
 }
 impl serde::Serialize for StopServerToolsWhenStepCountIs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("step_count", &self.step_count);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2765,7 +2765,7 @@ impl crate::runtime::Object for StopServerToolsWhenStepCountIs {
         const FIELDS: &[&str] = &["step_count", "type"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<StopServerToolsWhenStepCountIsType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2825,7 +2825,7 @@ pub struct TraceConfig {
 }
 impl serde::Serialize for TraceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("generation_name", &self.generation_name);
         map.optional("parent_span_id", &self.parent_span_id);
         map.optional("span_name", &self.span_name);
@@ -2860,14 +2860,14 @@ impl crate::runtime::Object for TraceConfig {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2950,7 +2950,7 @@ pub struct WebFetchPlugin {
 }
 impl serde::Serialize for WebFetchPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.entry("id", &self.id);
@@ -2985,14 +2985,14 @@ impl crate::runtime::Object for WebFetchPlugin {
         let mut v2: Option<WebFetchPluginId> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3073,7 +3073,7 @@ pub struct WebFetchServerTool {
 }
 impl serde::Serialize for WebFetchServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3096,10 +3096,10 @@ impl crate::runtime::Object for WebFetchServerTool {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<WebFetchServerToolConfig> = None;
         let mut v1: Option<WebFetchServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3160,7 +3160,7 @@ pub struct WebFetchServerToolConfig {
 }
 impl serde::Serialize for WebFetchServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.optional("engine", &self.engine);
@@ -3195,14 +3195,14 @@ impl crate::runtime::Object for WebFetchServerToolConfig {
         let mut v2: Option<WebFetchEngineEnum> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3348,7 +3348,7 @@ pub struct WebSearchPlugin {
 }
 impl serde::Serialize for WebSearchPlugin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.optional("engine", &self.engine);
         map.optional("exclude_domains", &self.exclude_domains);
@@ -3398,19 +3398,19 @@ impl crate::runtime::Object for WebSearchPlugin {
         let mut v7: Option<WebSearchMode> = None;
         let mut v8: Option<String> = None;
         let mut v9: Option<WebSearchPluginUserLocation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3543,7 +3543,7 @@ pub struct WebSearchPluginUserLocation {
 }
 impl serde::Serialize for WebSearchPluginUserLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -3572,13 +3572,13 @@ impl crate::runtime::Object for WebSearchPluginUserLocation {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<WebSearchUserLocationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3670,7 +3670,7 @@ pub struct WebSearchUserLocationServerTool {
 }
 impl serde::Serialize for WebSearchUserLocationServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -3699,14 +3699,14 @@ impl crate::runtime::Object for WebSearchUserLocationServerTool {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<WebSearchUserLocationServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

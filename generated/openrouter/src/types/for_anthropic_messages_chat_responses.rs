@@ -49,7 +49,7 @@ pub struct EndpointInfo {
 }
 impl serde::Serialize for EndpointInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("model", &self.model);
         map.entry("provider", &self.provider);
         map.entry("selected", &self.selected);
@@ -72,7 +72,7 @@ impl crate::runtime::Object for EndpointInfo {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -128,7 +128,7 @@ pub struct EndpointsMetadata {
 }
 impl serde::Serialize for EndpointsMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("available", &self.available);
         map.entry("total", &self.total);
         map.extra(&self.extra);
@@ -149,7 +149,7 @@ impl crate::runtime::Object for EndpointsMetadata {
         const FIELDS: &[&str] = &["available", "total"];
         let mut v0: Option<Vec<EndpointInfo>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -245,14 +245,14 @@ pub struct OpenRouterMetadata {
 }
 impl serde::Serialize for OpenRouterMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("attempt", &self.attempt);
         map.optional("attempts", &self.attempts);
         map.entry("endpoints", &self.endpoints);
         map.entry("is_byok", &self.is_byok);
         map.optional("params", &self.params);
         map.optional("pipeline", &self.pipeline);
-        map.entry("region", &self.region);
+        map.nullable("region", &self.region);
         map.entry("requested", &self.requested);
         map.entry("strategy", &self.strategy);
         map.entry("summary", &self.summary);
@@ -293,16 +293,16 @@ impl crate::runtime::Object for OpenRouterMetadata {
         let mut v7: Option<String> = None;
         let mut v8: Option<RoutingStrategy> = None;
         let mut v9: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v9),
@@ -429,7 +429,7 @@ pub struct PipelineStage {
 }
 impl serde::Serialize for PipelineStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cost_usd", &self.cost_usd);
         map.optional("data", &self.data);
         map.optional("guardrail_id", &self.guardrail_id);
@@ -468,15 +468,15 @@ impl crate::runtime::Object for PipelineStage {
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<PipelineStageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -563,7 +563,7 @@ pub struct RouterAttempt {
 }
 impl serde::Serialize for RouterAttempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("model", &self.model);
         map.entry("provider", &self.provider);
         map.entry("status", &self.status);
@@ -586,7 +586,7 @@ impl crate::runtime::Object for RouterAttempt {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -644,7 +644,7 @@ pub struct RouterParams {
 }
 impl serde::Serialize for RouterParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("quality_floor", &self.quality_floor);
         map.optional("throughput_floor", &self.throughput_floor);
         map.optional("version_group", &self.version_group);
@@ -667,12 +667,12 @@ impl crate::runtime::Object for RouterParams {
         let mut v0: Option<f64> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -31,7 +31,7 @@ pub struct AnthropicBase64ImageSource {
 }
 impl serde::Serialize for AnthropicBase64ImageSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("media_type", &self.media_type);
         map.entry("type", &self.r#type);
@@ -56,7 +56,7 @@ impl crate::runtime::Object for AnthropicBase64ImageSource {
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicImageMimeType> = None;
         let mut v2: Option<AnthropicBase64ImageSourceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -122,7 +122,7 @@ pub struct AnthropicBase64PdfSource {
 }
 impl serde::Serialize for AnthropicBase64PdfSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("media_type", &self.media_type);
         map.entry("type", &self.r#type);
@@ -145,7 +145,7 @@ impl crate::runtime::Object for AnthropicBase64PdfSource {
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicBase64PdfSourceMediaType> = None;
         let mut v2: Option<AnthropicBase64PdfSourceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -220,10 +220,10 @@ pub struct AnthropicCitationCharLocationParam {
 }
 impl serde::Serialize for AnthropicCitationCharLocationParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
-        map.entry("document_title", &self.document_title);
+        map.nullable("document_title", &self.document_title);
         map.entry("end_char_index", &self.end_char_index);
         map.entry("start_char_index", &self.start_char_index);
         map.entry("type", &self.r#type);
@@ -258,12 +258,12 @@ impl crate::runtime::Object for AnthropicCitationCharLocationParam {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<AnthropicCitationCharLocationParamType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
@@ -351,10 +351,10 @@ pub struct AnthropicCitationContentBlockLocationParam {
 }
 impl serde::Serialize for AnthropicCitationContentBlockLocationParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
-        map.entry("document_title", &self.document_title);
+        map.nullable("document_title", &self.document_title);
         map.entry("end_block_index", &self.end_block_index);
         map.entry("start_block_index", &self.start_block_index);
         map.entry("type", &self.r#type);
@@ -389,12 +389,12 @@ impl crate::runtime::Object for AnthropicCitationContentBlockLocationParam {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<AnthropicCitationContentBlockLocationParamType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
@@ -482,10 +482,10 @@ pub struct AnthropicCitationPageLocationParam {
 }
 impl serde::Serialize for AnthropicCitationPageLocationParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
-        map.entry("document_title", &self.document_title);
+        map.nullable("document_title", &self.document_title);
         map.entry("end_page_number", &self.end_page_number);
         map.entry("start_page_number", &self.start_page_number);
         map.entry("type", &self.r#type);
@@ -520,12 +520,12 @@ impl crate::runtime::Object for AnthropicCitationPageLocationParam {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<AnthropicCitationPageLocationParamType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
@@ -615,13 +615,13 @@ pub struct AnthropicCitationSearchResultLocationParam {
 }
 impl serde::Serialize for AnthropicCitationSearchResultLocationParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("end_block_index", &self.end_block_index);
         map.entry("search_result_index", &self.search_result_index);
         map.entry("source", &self.source);
         map.entry("start_block_index", &self.start_block_index);
-        map.entry("title", &self.title);
+        map.nullable("title", &self.title);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -656,7 +656,7 @@ impl crate::runtime::Object for AnthropicCitationSearchResultLocationParam {
         let mut v4: Option<i64> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<AnthropicCitationSearchResultLocationParamType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -664,7 +664,7 @@ impl crate::runtime::Object for AnthropicCitationSearchResultLocationParam {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -754,10 +754,10 @@ pub struct AnthropicCitationWebSearchResultLocationParam {
 }
 impl serde::Serialize for AnthropicCitationWebSearchResultLocationParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("encrypted_index", &self.encrypted_index);
-        map.entry("title", &self.title);
+        map.nullable("title", &self.title);
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -789,12 +789,12 @@ impl crate::runtime::Object for AnthropicCitationWebSearchResultLocationParam {
         let mut v2: Option<String> = None;
         let mut v3: Option<AnthropicCitationWebSearchResultLocationParamType> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -877,7 +877,7 @@ pub struct AnthropicDocumentBlockParam {
 }
 impl serde::Serialize for AnthropicDocumentBlockParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("citations", &self.citations);
         map.optional("context", &self.context);
@@ -915,14 +915,14 @@ impl crate::runtime::Object for AnthropicDocumentBlockParam {
         let mut v3: Option<AnthropicDocumentBlockParamSource> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<AnthropicDocumentBlockParamType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1001,7 +1001,7 @@ pub struct AnthropicDocumentBlockParamCitations {
 }
 impl serde::Serialize for AnthropicDocumentBlockParamCitations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.extra(&self.extra);
         map.end()
@@ -1022,10 +1022,10 @@ impl crate::runtime::Object for AnthropicDocumentBlockParamCitations {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled"];
         let mut v0: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1082,7 +1082,7 @@ pub struct AnthropicDocumentBlockParamSourceContent {
 }
 impl serde::Serialize for AnthropicDocumentBlockParamSourceContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1105,7 +1105,7 @@ impl crate::runtime::Object for AnthropicDocumentBlockParamSourceContent {
         const FIELDS: &[&str] = &["content", "type"];
         let mut v0: Option<AnthropicDocumentBlockParamSourceContentDef> = None;
         let mut v1: Option<AnthropicDocumentBlockParamSourceContentType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1222,7 +1222,7 @@ pub struct AnthropicFileDocumentSource {
 }
 impl serde::Serialize for AnthropicFileDocumentSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1245,7 +1245,7 @@ impl crate::runtime::Object for AnthropicFileDocumentSource {
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicFileDocumentSourceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1303,7 +1303,7 @@ pub struct AnthropicImageBlockParam {
 }
 impl serde::Serialize for AnthropicImageBlockParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("source", &self.source);
         map.entry("type", &self.r#type);
@@ -1328,10 +1328,10 @@ impl crate::runtime::Object for AnthropicImageBlockParam {
         let mut v0: Option<AnthropicCacheControlDirective> = None;
         let mut v1: Option<AnthropicImageBlockParamSource> = None;
         let mut v2: Option<AnthropicImageBlockParamType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -1421,7 +1421,7 @@ pub struct AnthropicInputTokensClearAtLeast {
 }
 impl serde::Serialize for AnthropicInputTokensClearAtLeast {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -1444,7 +1444,7 @@ impl crate::runtime::Object for AnthropicInputTokensClearAtLeast {
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicInputTokensClearAtLeastType> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1499,7 +1499,7 @@ pub struct AnthropicInputTokensTrigger {
 }
 impl serde::Serialize for AnthropicInputTokensTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -1522,7 +1522,7 @@ impl crate::runtime::Object for AnthropicInputTokensTrigger {
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicInputTokensTriggerType> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1576,7 +1576,7 @@ pub struct AnthropicPlainTextSource {
 }
 impl serde::Serialize for AnthropicPlainTextSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("media_type", &self.media_type);
         map.entry("type", &self.r#type);
@@ -1599,7 +1599,7 @@ impl crate::runtime::Object for AnthropicPlainTextSource {
         let mut v0: Option<String> = None;
         let mut v1: Option<AnthropicPlainTextSourceMediaType> = None;
         let mut v2: Option<AnthropicPlainTextSourceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1676,7 +1676,7 @@ pub struct AnthropicSearchResultBlockParam {
 }
 impl serde::Serialize for AnthropicSearchResultBlockParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("citations", &self.citations);
         map.entry("content", &self.content);
@@ -1714,11 +1714,11 @@ impl crate::runtime::Object for AnthropicSearchResultBlockParam {
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<AnthropicSearchResultBlockParamType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
@@ -1800,7 +1800,7 @@ pub struct AnthropicSearchResultBlockParamCitations {
 }
 impl serde::Serialize for AnthropicSearchResultBlockParamCitations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.extra(&self.extra);
         map.end()
@@ -1821,10 +1821,10 @@ impl crate::runtime::Object for AnthropicSearchResultBlockParamCitations {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled"];
         let mut v0: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1877,7 +1877,7 @@ pub struct AnthropicTextBlockParam {
 }
 impl serde::Serialize for AnthropicTextBlockParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("citations", &self.citations);
         map.entry("text", &self.text);
@@ -1904,11 +1904,11 @@ impl crate::runtime::Object for AnthropicTextBlockParam {
         let mut v1: Option<Vec<AnthropicTextBlockParamCitationsItem>> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<AnthropicTextBlockParamType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -2026,7 +2026,7 @@ pub struct AnthropicThinkingTurns {
 }
 impl serde::Serialize for AnthropicThinkingTurns {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -2049,7 +2049,7 @@ impl crate::runtime::Object for AnthropicThinkingTurns {
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicThinkingTurnsType> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2116,7 +2116,7 @@ pub struct AnthropicToolSearchToolBm25 {
 }
 impl serde::Serialize for AnthropicToolSearchToolBm25 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("cache_control", &self.cache_control);
         map.optional("defer_loading", &self.defer_loading);
@@ -2154,14 +2154,14 @@ impl crate::runtime::Object for AnthropicToolSearchToolBm25 {
         let mut v3: Option<AnthropicToolSearchToolBm25Name> = None;
         let mut v4: Option<bool> = None;
         let mut v5: Option<AnthropicToolSearchToolBm25Type> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2270,7 +2270,7 @@ pub struct AnthropicToolSearchToolRegex {
 }
 impl serde::Serialize for AnthropicToolSearchToolRegex {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("cache_control", &self.cache_control);
         map.optional("defer_loading", &self.defer_loading);
@@ -2308,14 +2308,14 @@ impl crate::runtime::Object for AnthropicToolSearchToolRegex {
         let mut v3: Option<AnthropicToolSearchToolRegexName> = None;
         let mut v4: Option<bool> = None;
         let mut v5: Option<AnthropicToolSearchToolRegexType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2412,7 +2412,7 @@ pub struct AnthropicToolUsesKeep {
 }
 impl serde::Serialize for AnthropicToolUsesKeep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -2435,7 +2435,7 @@ impl crate::runtime::Object for AnthropicToolUsesKeep {
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicToolUsesKeepType> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2490,7 +2490,7 @@ pub struct AnthropicToolUsesTrigger {
 }
 impl serde::Serialize for AnthropicToolUsesTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -2513,7 +2513,7 @@ impl crate::runtime::Object for AnthropicToolUsesTrigger {
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicToolUsesTriggerType> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2567,7 +2567,7 @@ pub struct AnthropicUrlImageSource {
 }
 impl serde::Serialize for AnthropicUrlImageSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -2590,7 +2590,7 @@ impl crate::runtime::Object for AnthropicUrlImageSource {
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<AnthropicUrlImageSourceType> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2644,7 +2644,7 @@ pub struct AnthropicUrlPdfSource {
 }
 impl serde::Serialize for AnthropicUrlPdfSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -2667,7 +2667,7 @@ impl crate::runtime::Object for AnthropicUrlPdfSource {
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<AnthropicUrlPdfSourceType> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2727,7 +2727,7 @@ pub struct AnthropicWebSearchResultBlockParam {
 }
 impl serde::Serialize for AnthropicWebSearchResultBlockParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.optional("page_age", &self.page_age);
         map.entry("title", &self.title);
@@ -2762,11 +2762,11 @@ impl crate::runtime::Object for AnthropicWebSearchResultBlockParam {
         let mut v2: Option<String> = None;
         let mut v3: Option<AnthropicWebSearchResultBlockParamType> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
@@ -2848,7 +2848,7 @@ pub struct AnthropicWebSearchToolUserLocation {
 }
 impl serde::Serialize for AnthropicWebSearchToolUserLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -2877,13 +2877,13 @@ impl crate::runtime::Object for AnthropicWebSearchToolUserLocation {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<AnthropicWebSearchToolUserLocationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2966,7 +2966,7 @@ pub struct MessagesAdvisorToolResultBlock {
 }
 impl serde::Serialize for MessagesAdvisorToolResultBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -2991,7 +2991,7 @@ impl crate::runtime::Object for MessagesAdvisorToolResultBlock {
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<MessagesAdvisorToolResultBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3056,7 +3056,7 @@ pub struct MessagesBashToolResultBlock {
 }
 impl serde::Serialize for MessagesBashToolResultBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -3081,7 +3081,7 @@ impl crate::runtime::Object for MessagesBashToolResultBlock {
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<MessagesBashToolResultBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3142,7 +3142,7 @@ pub struct MessagesFallbackParam {
 }
 impl serde::Serialize for MessagesFallbackParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("model", &self.model);
         map.extra(&self.extra);
         map.end()
@@ -3163,7 +3163,7 @@ impl crate::runtime::Object for MessagesFallbackParam {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -3202,7 +3202,7 @@ pub struct MessagesMessageParam {
 }
 impl serde::Serialize for MessagesMessageParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("role", &self.role);
         map.extra(&self.extra);
@@ -3225,7 +3225,7 @@ impl crate::runtime::Object for MessagesMessageParam {
         const FIELDS: &[&str] = &["content", "role"];
         let mut v0: Option<MessagesMessageParamContent> = None;
         let mut v1: Option<MessagesMessageParamRole> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3348,9 +3348,9 @@ pub struct MessagesMessageParamContentListItemCompaction {
 }
 impl serde::Serialize for MessagesMessageParamContentListItemCompaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
-        map.entry("content", &self.content);
+        map.nullable("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3380,12 +3380,12 @@ impl crate::runtime::Object for MessagesMessageParamContentListItemCompaction {
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<MessagesMessageParamContentListItemCompactionType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3469,7 +3469,7 @@ pub struct MessagesMessageParamContentListItemRedactedThinking {
 }
 impl serde::Serialize for MessagesMessageParamContentListItemRedactedThinking {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3493,7 +3493,7 @@ impl crate::runtime::Object for MessagesMessageParamContentListItemRedactedThink
         const FIELDS: &[&str] = &["data", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesMessageParamContentListItemRedactedThinkingType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3558,7 +3558,7 @@ pub struct MessagesMessageParamContentListItemServerToolUse {
 }
 impl serde::Serialize for MessagesMessageParamContentListItemServerToolUse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -3587,12 +3587,12 @@ impl crate::runtime::Object for MessagesMessageParamContentListItemServerToolUse
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<MessagesMessageParamContentListItemServerToolUseType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -3673,7 +3673,7 @@ pub struct MessagesMessageParamContentListItemThinking {
 }
 impl serde::Serialize for MessagesMessageParamContentListItemThinking {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("signature", &self.signature);
         map.entry("thinking", &self.thinking);
         map.entry("type", &self.r#type);
@@ -3698,7 +3698,7 @@ impl crate::runtime::Object for MessagesMessageParamContentListItemThinking {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<MessagesMessageParamContentListItemThinkingType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3772,7 +3772,7 @@ pub struct MessagesMessageParamContentListItemToolResult {
 }
 impl serde::Serialize for MessagesMessageParamContentListItemToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("content", &self.content);
         map.optional("is_error", &self.is_error);
@@ -3807,12 +3807,12 @@ impl crate::runtime::Object for MessagesMessageParamContentListItemToolResult {
         let mut v2: Option<bool> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<MessagesMessageParamContentListItemToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -3945,7 +3945,7 @@ pub struct MessagesMessageParamContentListItemToolUse {
 }
 impl serde::Serialize for MessagesMessageParamContentListItemToolUse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -3974,12 +3974,12 @@ impl crate::runtime::Object for MessagesMessageParamContentListItemToolUse {
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<MessagesMessageParamContentListItemToolUseType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -4061,7 +4061,7 @@ pub struct MessagesMessageParamContentListItemWebSearchToolResult {
 }
 impl serde::Serialize for MessagesMessageParamContentListItemWebSearchToolResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
@@ -4089,10 +4089,10 @@ impl crate::runtime::Object for MessagesMessageParamContentListItemWebSearchTool
         let mut v1: Option<MessagesMessageParamContentWebSearchToolResultContent> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<MessagesMessageParamContentListItemWebSearchToolResultType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
@@ -4177,7 +4177,7 @@ pub struct MessagesMessageParamContentToolResultContentToolReference {
 }
 impl serde::Serialize for MessagesMessageParamContentToolResultContentToolReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("tool_name", &self.tool_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4202,7 +4202,7 @@ for MessagesMessageParamContentToolResultContentToolReference {
         const FIELDS: &[&str] = &["tool_name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesMessageParamToolResultContentToolReferenceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4265,7 +4265,7 @@ pub struct MessagesMessageParamContentWebSearchToolResultError {
 }
 impl serde::Serialize for MessagesMessageParamContentWebSearchToolResultError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4289,7 +4289,7 @@ impl crate::runtime::Object for MessagesMessageParamContentWebSearchToolResultEr
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<MessagesMessageParamContentWebSearchToolResultErrorCode> = None;
         let mut v1: Option<MessagesMessageParamContentWebSearchToolResultErrorType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4380,7 +4380,7 @@ pub struct MessagesOutputConfig {
 }
 impl serde::Serialize for MessagesOutputConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("effort", &self.effort);
         map.optional("format", &self.format);
         map.optional("task_budget", &self.task_budget);
@@ -4405,12 +4405,12 @@ impl crate::runtime::Object for MessagesOutputConfig {
         let mut v0: Option<MessagesOutputConfigEffort> = None;
         let mut v1: Option<MessagesOutputConfigFormat> = None;
         let mut v2: Option<MessagesOutputConfigTaskBudget> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -4482,7 +4482,7 @@ pub struct MessagesOutputConfigFormat {
 }
 impl serde::Serialize for MessagesOutputConfigFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("schema", &self.schema);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4505,7 +4505,7 @@ impl crate::runtime::Object for MessagesOutputConfigFormat {
         const FIELDS: &[&str] = &["schema", "type"];
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<MessagesOutputConfigFormatType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4562,7 +4562,7 @@ pub struct MessagesOutputConfigTaskBudget {
 }
 impl serde::Serialize for MessagesOutputConfigTaskBudget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("remaining", &self.remaining);
         map.entry("total", &self.total);
         map.entry("type", &self.r#type);
@@ -4587,10 +4587,10 @@ impl crate::runtime::Object for MessagesOutputConfigTaskBudget {
         let mut v0: Option<i64> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<MessagesOutputConfigTaskBudgetType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -4717,12 +4717,12 @@ pub struct MessagesRequest {
 }
 impl serde::Serialize for MessagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("context_management", &self.context_management);
         map.optional("fallbacks", &self.fallbacks);
         map.optional("max_tokens", &self.max_tokens);
-        map.entry("messages", &self.messages);
+        map.nullable("messages", &self.messages);
         map.optional("metadata", &self.metadata);
         map.entry("model", &self.model);
         map.optional("models", &self.models);
@@ -4818,36 +4818,68 @@ impl crate::runtime::Object for MessagesRequest {
         let mut v24: Option<f64> = None;
         let mut v25: Option<TraceConfig> = None;
         let mut v26: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(18) => rt::read_value(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
-                rt::FieldKey::Known(20) => rt::read_value(&mut map, &mut v20),
-                rt::FieldKey::Known(21) => rt::read_value(&mut map, &mut v21),
-                rt::FieldKey::Known(22) => rt::read_value(&mut map, &mut v22),
-                rt::FieldKey::Known(23) => rt::read_value(&mut map, &mut v23),
-                rt::FieldKey::Known(24) => rt::read_value(&mut map, &mut v24),
-                rt::FieldKey::Known(25) => rt::read_value(&mut map, &mut v25),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v26),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(18) => {
+                    rt::read_opt(&mut map, &mut v18, &mut rest, 18)
+                }
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
+                rt::FieldKey::Known(20) => {
+                    rt::read_opt(&mut map, &mut v20, &mut rest, 20)
+                }
+                rt::FieldKey::Known(21) => {
+                    rt::read_opt(&mut map, &mut v21, &mut rest, 21)
+                }
+                rt::FieldKey::Known(22) => {
+                    rt::read_opt(&mut map, &mut v22, &mut rest, 22)
+                }
+                rt::FieldKey::Known(23) => {
+                    rt::read_opt(&mut map, &mut v23, &mut rest, 23)
+                }
+                rt::FieldKey::Known(24) => {
+                    rt::read_opt(&mut map, &mut v24, &mut rest, 24)
+                }
+                rt::FieldKey::Known(25) => {
+                    rt::read_opt(&mut map, &mut v25, &mut rest, 25)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v26, &mut rest, 26),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5098,7 +5130,7 @@ pub struct MessagesRequestContextManagement {
 }
 impl serde::Serialize for MessagesRequestContextManagement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("edits", &self.edits);
         map.extra(&self.extra);
         map.end()
@@ -5119,10 +5151,10 @@ impl crate::runtime::Object for MessagesRequestContextManagement {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["edits"];
         let mut v0: Option<Vec<MessagesRequestContextManagementEditsItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5163,7 +5195,7 @@ pub struct MessagesRequestContextManagementEditsClearThinking20251015 {
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsClearThinking20251015 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("keep", &self.keep);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5188,10 +5220,10 @@ for MessagesRequestContextManagementEditsClearThinking20251015 {
         const FIELDS: &[&str] = &["keep", "type"];
         let mut v0: Option<MessagesRequestManagementEditsClearThinking20251015Keep> = None;
         let mut v1: Option<MessagesRequestManagementEditsClearThinking20251015Type> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5255,7 +5287,7 @@ pub struct MessagesRequestContextManagementEditsClearToolUses20250919 {
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsClearToolUses20250919 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("clear_at_least", &self.clear_at_least);
         map.optional("clear_tool_inputs", &self.clear_tool_inputs);
         map.optional("exclude_tools", &self.exclude_tools);
@@ -5295,14 +5327,14 @@ for MessagesRequestContextManagementEditsClearToolUses20250919 {
         let mut v3: Option<AnthropicToolUsesKeep> = None;
         let mut v4: Option<MessagesRequestManagementEditsClearToolUses20250919Trigger> = None;
         let mut v5: Option<MessagesRequestManagementEditsClearToolUses20250919Type> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5386,7 +5418,7 @@ pub struct MessagesRequestContextManagementEditsCompact20260112Trigger {
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsCompact20260112Trigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -5411,7 +5443,7 @@ for MessagesRequestContextManagementEditsCompact20260112Trigger {
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicInputTokensTriggerType> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5484,7 +5516,7 @@ pub struct MessagesRequestContextManagementEditsItemCompact20260112 {
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsItemCompact20260112 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("instructions", &self.instructions);
         map.optional("pause_after_compaction", &self.pause_after_compaction);
         map.optional("trigger", &self.trigger);
@@ -5522,12 +5554,12 @@ for MessagesRequestContextManagementEditsItemCompact20260112 {
         let mut v3: Option<
             MessagesRequestContextManagementEditsItemCompact20260112Type,
         > = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5646,7 +5678,7 @@ pub struct MessagesRequestManagementEditsClearThinking20251015KeepAll {
 }
 impl serde::Serialize for MessagesRequestManagementEditsClearThinking20251015KeepAll {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -5669,7 +5701,7 @@ for MessagesRequestManagementEditsClearThinking20251015KeepAll {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesRequestEditsClearThinking20251015KeepAllType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -5745,7 +5777,7 @@ pub struct MessagesRequestMetadata {
 }
 impl serde::Serialize for MessagesRequestMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("user_id", &self.user_id);
         map.extra(&self.extra);
         map.end()
@@ -5766,10 +5798,10 @@ impl crate::runtime::Object for MessagesRequestMetadata {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["user_id"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5873,7 +5905,7 @@ pub struct MessagesRequestThinkingAdaptive {
 }
 impl serde::Serialize for MessagesRequestThinkingAdaptive {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("display", &self.display);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5896,10 +5928,10 @@ impl crate::runtime::Object for MessagesRequestThinkingAdaptive {
         const FIELDS: &[&str] = &["display", "type"];
         let mut v0: Option<AnthropicThinkingDisplay> = None;
         let mut v1: Option<MessagesRequestThinkingAdaptiveType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5953,7 +5985,7 @@ pub struct MessagesRequestThinkingDisabled {
 }
 impl serde::Serialize for MessagesRequestThinkingDisabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -5974,7 +6006,7 @@ impl crate::runtime::Object for MessagesRequestThinkingDisabled {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesRequestThinkingDisabledType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -6023,7 +6055,7 @@ pub struct MessagesRequestThinkingEnabled {
 }
 impl serde::Serialize for MessagesRequestThinkingEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("budget_tokens", &self.budget_tokens);
         map.optional("display", &self.display);
         map.entry("type", &self.r#type);
@@ -6048,11 +6080,11 @@ impl crate::runtime::Object for MessagesRequestThinkingEnabled {
         let mut v0: Option<i64> = None;
         let mut v1: Option<AnthropicThinkingDisplay> = None;
         let mut v2: Option<MessagesRequestThinkingEnabledType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6128,7 +6160,7 @@ pub struct MessagesRequestToolChoiceAny {
 }
 impl serde::Serialize for MessagesRequestToolChoiceAny {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("disable_parallel_tool_use", &self.disable_parallel_tool_use);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6151,10 +6183,10 @@ impl crate::runtime::Object for MessagesRequestToolChoiceAny {
         const FIELDS: &[&str] = &["disable_parallel_tool_use", "type"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<MessagesRequestToolChoiceAnyType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6207,7 +6239,7 @@ pub struct MessagesRequestToolChoiceAuto {
 }
 impl serde::Serialize for MessagesRequestToolChoiceAuto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("disable_parallel_tool_use", &self.disable_parallel_tool_use);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6230,10 +6262,10 @@ impl crate::runtime::Object for MessagesRequestToolChoiceAuto {
         const FIELDS: &[&str] = &["disable_parallel_tool_use", "type"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<MessagesRequestToolChoiceAutoType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6284,7 +6316,7 @@ pub struct MessagesRequestToolChoiceNone {
 }
 impl serde::Serialize for MessagesRequestToolChoiceNone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -6305,7 +6337,7 @@ impl crate::runtime::Object for MessagesRequestToolChoiceNone {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesRequestToolChoiceNoneType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -6352,7 +6384,7 @@ pub struct MessagesRequestToolChoiceTool {
 }
 impl serde::Serialize for MessagesRequestToolChoiceTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("disable_parallel_tool_use", &self.disable_parallel_tool_use);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -6377,10 +6409,10 @@ impl crate::runtime::Object for MessagesRequestToolChoiceTool {
         let mut v0: Option<bool> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<MessagesRequestToolChoiceToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -6495,7 +6527,7 @@ pub struct MessagesRequestToolsItemAdvisor20260301 {
 }
 impl serde::Serialize for MessagesRequestToolsItemAdvisor20260301 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("cache_control", &self.cache_control);
         map.optional("caching", &self.caching);
@@ -6539,14 +6571,14 @@ impl crate::runtime::Object for MessagesRequestToolsItemAdvisor20260301 {
         let mut v5: Option<String> = None;
         let mut v6: Option<MessagesRequestToolsItemAdvisor20260301Name> = None;
         let mut v7: Option<MessagesRequestToolsItemAdvisor20260301Type> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
@@ -6660,7 +6692,7 @@ pub struct MessagesRequestToolsItemBash20250124 {
 }
 impl serde::Serialize for MessagesRequestToolsItemBash20250124 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -6685,10 +6717,10 @@ impl crate::runtime::Object for MessagesRequestToolsItemBash20250124 {
         let mut v0: Option<AnthropicCacheControlDirective> = None;
         let mut v1: Option<MessagesRequestToolsItemBash20250124Name> = None;
         let mut v2: Option<MessagesRequestToolsItemBash20250124Type> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -6771,7 +6803,7 @@ pub struct MessagesRequestToolsItemCustom {
 }
 impl serde::Serialize for MessagesRequestToolsItemCustom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("defer_loading", &self.defer_loading);
         map.optional("description", &self.description);
@@ -6809,15 +6841,15 @@ impl crate::runtime::Object for MessagesRequestToolsItemCustom {
         let mut v3: Option<MessagesRequestToolsItemCustomInputSchema> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<MessagesRequestToolsItemCustomType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6902,7 +6934,7 @@ pub struct MessagesRequestToolsItemCustomInputSchema {
 }
 impl serde::Serialize for MessagesRequestToolsItemCustomInputSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("properties", &self.properties);
         map.optional("required", &self.required);
         map.optional("type", &self.r#type);
@@ -6927,12 +6959,12 @@ impl crate::runtime::Object for MessagesRequestToolsItemCustomInputSchema {
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6992,7 +7024,7 @@ pub struct MessagesRequestToolsItemObject {
 }
 impl serde::Serialize for MessagesRequestToolsItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -7013,7 +7045,7 @@ impl crate::runtime::Object for MessagesRequestToolsItemObject {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -7059,7 +7091,7 @@ pub struct MessagesRequestToolsItemTextEditor20250124 {
 }
 impl serde::Serialize for MessagesRequestToolsItemTextEditor20250124 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -7084,10 +7116,10 @@ impl crate::runtime::Object for MessagesRequestToolsItemTextEditor20250124 {
         let mut v0: Option<AnthropicCacheControlDirective> = None;
         let mut v1: Option<MessagesRequestToolsItemTextEditor20250124Name> = None;
         let mut v2: Option<MessagesRequestToolsItemTextEditor20250124Type> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -7181,7 +7213,7 @@ pub struct MessagesRequestToolsItemWebSearch20250305 {
 }
 impl serde::Serialize for MessagesRequestToolsItemWebSearch20250305 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.optional("cache_control", &self.cache_control);
@@ -7222,16 +7254,16 @@ impl crate::runtime::Object for MessagesRequestToolsItemWebSearch20250305 {
         let mut v4: Option<MessagesRequestToolsItemWebSearch20250305Name> = None;
         let mut v5: Option<MessagesRequestToolsItemWebSearch20250305Type> = None;
         let mut v6: Option<AnthropicWebSearchToolUserLocation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -7354,7 +7386,7 @@ pub struct MessagesRequestToolsItemWebSearch20260209 {
 }
 impl serde::Serialize for MessagesRequestToolsItemWebSearch20260209 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
@@ -7398,17 +7430,17 @@ impl crate::runtime::Object for MessagesRequestToolsItemWebSearch20260209 {
         let mut v5: Option<MessagesRequestToolsItemWebSearch20260209Name> = None;
         let mut v6: Option<MessagesRequestToolsItemWebSearch20260209Type> = None;
         let mut v7: Option<AnthropicWebSearchToolUserLocation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -7525,7 +7557,7 @@ pub struct MessagesSearchModelsServerTool {
 }
 impl serde::Serialize for MessagesSearchModelsServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7548,10 +7580,10 @@ impl crate::runtime::Object for MessagesSearchModelsServerTool {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SearchModelsServerToolConfig> = None;
         let mut v1: Option<MessagesSearchModelsServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -7610,7 +7642,7 @@ pub struct MessagesShellToolResultBlock {
 }
 impl serde::Serialize for MessagesShellToolResultBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -7635,7 +7667,7 @@ impl crate::runtime::Object for MessagesShellToolResultBlock {
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<MessagesShellToolResultBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7702,7 +7734,7 @@ pub struct MessagesToolAdditionBlock {
 }
 impl serde::Serialize for MessagesToolAdditionBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("tool", &self.tool);
         map.entry("type", &self.r#type);
@@ -7727,10 +7759,10 @@ impl crate::runtime::Object for MessagesToolAdditionBlock {
         let mut v0: Option<AnthropicCacheControlDirective> = None;
         let mut v1: Option<MessagesToolAdditionBlockTool> = None;
         let mut v2: Option<MessagesToolAdditionBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -7808,7 +7840,7 @@ pub struct MessagesToolAdditionBlockToolMcpToolReference {
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
@@ -7833,7 +7865,7 @@ impl crate::runtime::Object for MessagesToolAdditionBlockToolMcpToolReference {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<MessagesToolAdditionBlockToolMcpToolReferenceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7893,7 +7925,7 @@ pub struct MessagesToolAdditionBlockToolMcpToolsetReference {
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolsetReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7916,7 +7948,7 @@ impl crate::runtime::Object for MessagesToolAdditionBlockToolMcpToolsetReference
         const FIELDS: &[&str] = &["server_name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesToolAdditionBlockToolMcpToolsetReferenceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7970,7 +8002,7 @@ pub struct MessagesToolAdditionBlockToolReference {
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7993,7 +8025,7 @@ impl crate::runtime::Object for MessagesToolAdditionBlockToolReference {
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesToolAdditionBlockToolReferenceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8057,7 +8089,7 @@ pub struct MessagesToolRemovalBlock {
 }
 impl serde::Serialize for MessagesToolRemovalBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("tool", &self.tool);
         map.entry("type", &self.r#type);
@@ -8082,10 +8114,10 @@ impl crate::runtime::Object for MessagesToolRemovalBlock {
         let mut v0: Option<AnthropicCacheControlDirective> = None;
         let mut v1: Option<MessagesToolRemovalBlockTool> = None;
         let mut v2: Option<MessagesToolRemovalBlockType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -8162,7 +8194,7 @@ pub struct MessagesToolRemovalBlockToolMcpToolReference {
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
@@ -8187,7 +8219,7 @@ impl crate::runtime::Object for MessagesToolRemovalBlockToolMcpToolReference {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<MessagesToolRemovalBlockToolMcpToolReferenceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8247,7 +8279,7 @@ pub struct MessagesToolRemovalBlockToolMcpToolsetReference {
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolsetReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8270,7 +8302,7 @@ impl crate::runtime::Object for MessagesToolRemovalBlockToolMcpToolsetReference 
         const FIELDS: &[&str] = &["server_name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesToolRemovalBlockToolMcpToolsetReferenceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8324,7 +8356,7 @@ pub struct MessagesToolRemovalBlockToolReference {
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8347,7 +8379,7 @@ impl crate::runtime::Object for MessagesToolRemovalBlockToolReference {
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<MessagesToolRemovalBlockToolReferenceType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

@@ -43,7 +43,7 @@ pub struct ShellServerToolConfig {
 }
 impl serde::Serialize for ShellServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("environment", &self.environment);
         map.optional("sleep_after_seconds", &self.sleep_after_seconds);
@@ -68,12 +68,12 @@ impl crate::runtime::Object for ShellServerToolConfig {
         let mut v0: Option<ShellServerToolEngine> = None;
         let mut v1: Option<ShellServerToolEnvironment> = None;
         let mut v2: Option<SandboxSleepAfterSeconds> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -165,7 +165,7 @@ pub struct ShellServerToolOpenRouter {
 }
 impl serde::Serialize for ShellServerToolOpenRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -188,10 +188,10 @@ impl crate::runtime::Object for ShellServerToolOpenRouter {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ShellServerToolConfig> = None;
         let mut v1: Option<ShellServerToolOpenRouterType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -251,7 +251,7 @@ pub struct ToolSearchServerTool {
 }
 impl serde::Serialize for ToolSearchServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -274,10 +274,10 @@ impl crate::runtime::Object for ToolSearchServerTool {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ToolSearchServerToolConfig> = None;
         let mut v1: Option<ToolSearchServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -326,7 +326,7 @@ pub struct ToolSearchServerToolConfig {
 }
 impl serde::Serialize for ToolSearchServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("max_results", &self.max_results);
         map.extra(&self.extra);
         map.end()
@@ -347,10 +347,10 @@ impl crate::runtime::Object for ToolSearchServerToolConfig {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_results"];
         let mut v0: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

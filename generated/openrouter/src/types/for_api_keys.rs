@@ -41,7 +41,7 @@ pub struct CreateKeysRequest {
 }
 impl serde::Serialize for CreateKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("creator_user_id", &self.creator_user_id);
         map.optional("expires_at", &self.expires_at);
         map.optional("include_byok_in_limit", &self.include_byok_in_limit);
@@ -82,16 +82,16 @@ impl crate::runtime::Object for CreateKeysRequest {
         let mut v4: Option<CreateKeysRequestLimitReset> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -195,7 +195,7 @@ pub struct CreateKeysResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("key", &self.key);
         map.extra(&self.extra);
@@ -216,7 +216,7 @@ impl crate::runtime::Object for CreateKeysResponse {
         const FIELDS: &[&str] = &["data", "key"];
         let mut v0: Option<CreateKeysResponseData> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -345,23 +345,23 @@ pub struct CreateKeysResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateKeysResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("byok_usage", &self.byok_usage);
         map.entry("byok_usage_daily", &self.byok_usage_daily);
         map.entry("byok_usage_monthly", &self.byok_usage_monthly);
         map.entry("byok_usage_weekly", &self.byok_usage_weekly);
         map.entry("created_at", &self.created_at);
-        map.entry("creator_user_id", &self.creator_user_id);
+        map.nullable("creator_user_id", &self.creator_user_id);
         map.entry("disabled", &self.disabled);
         map.optional("expires_at", &self.expires_at);
         map.entry("hash", &self.hash);
         map.entry("include_byok_in_limit", &self.include_byok_in_limit);
         map.entry("label", &self.label);
-        map.entry("limit", &self.limit);
-        map.entry("limit_remaining", &self.limit_remaining);
-        map.entry("limit_reset", &self.limit_reset);
+        map.nullable("limit", &self.limit);
+        map.nullable("limit_remaining", &self.limit_remaining);
+        map.nullable("limit_reset", &self.limit_reset);
         map.entry("name", &self.name);
-        map.entry("updated_at", &self.updated_at);
+        map.nullable("updated_at", &self.updated_at);
         map.entry("usage", &self.usage);
         map.entry("usage_daily", &self.usage_daily);
         map.entry("usage_monthly", &self.usage_monthly);
@@ -426,7 +426,7 @@ impl crate::runtime::Object for CreateKeysResponseData {
         let mut v18: Option<f64> = None;
         let mut v19: Option<f64> = None;
         let mut v20: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -434,17 +434,25 @@ impl crate::runtime::Object for CreateKeysResponseData {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
@@ -630,7 +638,7 @@ pub struct DeleteKeysResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
@@ -649,7 +657,7 @@ impl crate::runtime::Object for DeleteKeysResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteKeysResponseDeleted> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -693,7 +701,7 @@ pub struct GetCurrentKeyResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetCurrentKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -712,7 +720,7 @@ impl crate::runtime::Object for GetCurrentKeyResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<GetCurrentKeyResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -826,21 +834,21 @@ pub struct GetCurrentKeyResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetCurrentKeyResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("byok_usage", &self.byok_usage);
         map.entry("byok_usage_daily", &self.byok_usage_daily);
         map.entry("byok_usage_monthly", &self.byok_usage_monthly);
         map.entry("byok_usage_weekly", &self.byok_usage_weekly);
-        map.entry("creator_user_id", &self.creator_user_id);
+        map.nullable("creator_user_id", &self.creator_user_id);
         map.optional("expires_at", &self.expires_at);
         map.entry("include_byok_in_limit", &self.include_byok_in_limit);
         map.entry("is_free_tier", &self.is_free_tier);
         map.entry("is_management_key", &self.is_management_key);
         map.entry("is_provisioning_key", &self.is_provisioning_key);
         map.entry("label", &self.label);
-        map.entry("limit", &self.limit);
-        map.entry("limit_remaining", &self.limit_remaining);
-        map.entry("limit_reset", &self.limit_reset);
+        map.nullable("limit", &self.limit);
+        map.nullable("limit_remaining", &self.limit_remaining);
+        map.nullable("limit_reset", &self.limit_reset);
         map.entry("rate_limit", &self.rate_limit);
         map.entry("usage", &self.usage);
         map.entry("usage_daily", &self.usage_daily);
@@ -901,23 +909,29 @@ impl crate::runtime::Object for GetCurrentKeyResponseData {
         let mut v16: Option<f64> = None;
         let mut v17: Option<f64> = None;
         let mut v18: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
@@ -1097,7 +1111,7 @@ pub struct GetCurrentKeyResponseDataRateLimit {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetCurrentKeyResponseDataRateLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("interval", &self.interval);
         map.entry("note", &self.note);
         map.entry("requests", &self.requests);
@@ -1120,7 +1134,7 @@ impl crate::runtime::Object for GetCurrentKeyResponseDataRateLimit {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1177,7 +1191,7 @@ pub struct GetKeyResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -1196,7 +1210,7 @@ impl crate::runtime::Object for GetKeyResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<GetKeyResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1316,23 +1330,23 @@ pub struct GetKeyResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetKeyResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("byok_usage", &self.byok_usage);
         map.entry("byok_usage_daily", &self.byok_usage_daily);
         map.entry("byok_usage_monthly", &self.byok_usage_monthly);
         map.entry("byok_usage_weekly", &self.byok_usage_weekly);
         map.entry("created_at", &self.created_at);
-        map.entry("creator_user_id", &self.creator_user_id);
+        map.nullable("creator_user_id", &self.creator_user_id);
         map.entry("disabled", &self.disabled);
         map.optional("expires_at", &self.expires_at);
         map.entry("hash", &self.hash);
         map.entry("include_byok_in_limit", &self.include_byok_in_limit);
         map.entry("label", &self.label);
-        map.entry("limit", &self.limit);
-        map.entry("limit_remaining", &self.limit_remaining);
-        map.entry("limit_reset", &self.limit_reset);
+        map.nullable("limit", &self.limit);
+        map.nullable("limit_remaining", &self.limit_remaining);
+        map.nullable("limit_reset", &self.limit_reset);
         map.entry("name", &self.name);
-        map.entry("updated_at", &self.updated_at);
+        map.nullable("updated_at", &self.updated_at);
         map.entry("usage", &self.usage);
         map.entry("usage_daily", &self.usage_daily);
         map.entry("usage_monthly", &self.usage_monthly);
@@ -1397,7 +1411,7 @@ impl crate::runtime::Object for GetKeyResponseData {
         let mut v18: Option<f64> = None;
         let mut v19: Option<f64> = None;
         let mut v20: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1405,17 +1419,25 @@ impl crate::runtime::Object for GetKeyResponseData {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
@@ -1599,7 +1621,7 @@ pub struct ListResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -1618,7 +1640,7 @@ impl crate::runtime::Object for ListResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<ListResponseDataItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1738,23 +1760,23 @@ pub struct ListResponseDataItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("byok_usage", &self.byok_usage);
         map.entry("byok_usage_daily", &self.byok_usage_daily);
         map.entry("byok_usage_monthly", &self.byok_usage_monthly);
         map.entry("byok_usage_weekly", &self.byok_usage_weekly);
         map.entry("created_at", &self.created_at);
-        map.entry("creator_user_id", &self.creator_user_id);
+        map.nullable("creator_user_id", &self.creator_user_id);
         map.entry("disabled", &self.disabled);
         map.optional("expires_at", &self.expires_at);
         map.entry("hash", &self.hash);
         map.entry("include_byok_in_limit", &self.include_byok_in_limit);
         map.entry("label", &self.label);
-        map.entry("limit", &self.limit);
-        map.entry("limit_remaining", &self.limit_remaining);
-        map.entry("limit_reset", &self.limit_reset);
+        map.nullable("limit", &self.limit);
+        map.nullable("limit_remaining", &self.limit_remaining);
+        map.nullable("limit_reset", &self.limit_reset);
         map.entry("name", &self.name);
-        map.entry("updated_at", &self.updated_at);
+        map.nullable("updated_at", &self.updated_at);
         map.entry("usage", &self.usage);
         map.entry("usage_daily", &self.usage_daily);
         map.entry("usage_monthly", &self.usage_monthly);
@@ -1819,7 +1841,7 @@ impl crate::runtime::Object for ListResponseDataItem {
         let mut v18: Option<f64> = None;
         let mut v19: Option<f64> = None;
         let mut v20: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1827,17 +1849,25 @@ impl crate::runtime::Object for ListResponseDataItem {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
@@ -2038,7 +2068,7 @@ pub struct UpdateKeysRequest {
 }
 impl serde::Serialize for UpdateKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("disabled", &self.disabled);
         map.optional("include_byok_in_limit", &self.include_byok_in_limit);
         map.patch("limit", &self.limit);
@@ -2073,14 +2103,14 @@ impl crate::runtime::Object for UpdateKeysRequest {
         let mut v2: crate::runtime::Patch<f64> = crate::runtime::Patch::Absent;
         let mut v3: crate::runtime::Patch<UpdateKeysRequestLimitReset> = crate::runtime::Patch::Absent;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2169,7 +2199,7 @@ pub struct UpdateKeysResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -2188,7 +2218,7 @@ impl crate::runtime::Object for UpdateKeysResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<UpdateKeysResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -2308,23 +2338,23 @@ pub struct UpdateKeysResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateKeysResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("byok_usage", &self.byok_usage);
         map.entry("byok_usage_daily", &self.byok_usage_daily);
         map.entry("byok_usage_monthly", &self.byok_usage_monthly);
         map.entry("byok_usage_weekly", &self.byok_usage_weekly);
         map.entry("created_at", &self.created_at);
-        map.entry("creator_user_id", &self.creator_user_id);
+        map.nullable("creator_user_id", &self.creator_user_id);
         map.entry("disabled", &self.disabled);
         map.optional("expires_at", &self.expires_at);
         map.entry("hash", &self.hash);
         map.entry("include_byok_in_limit", &self.include_byok_in_limit);
         map.entry("label", &self.label);
-        map.entry("limit", &self.limit);
-        map.entry("limit_remaining", &self.limit_remaining);
-        map.entry("limit_reset", &self.limit_reset);
+        map.nullable("limit", &self.limit);
+        map.nullable("limit_remaining", &self.limit_remaining);
+        map.nullable("limit_reset", &self.limit_reset);
         map.entry("name", &self.name);
-        map.entry("updated_at", &self.updated_at);
+        map.nullable("updated_at", &self.updated_at);
         map.entry("usage", &self.usage);
         map.entry("usage_daily", &self.usage_daily);
         map.entry("usage_monthly", &self.usage_monthly);
@@ -2389,7 +2419,7 @@ impl crate::runtime::Object for UpdateKeysResponseData {
         let mut v18: Option<f64> = None;
         let mut v19: Option<f64> = None;
         let mut v20: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2397,17 +2427,25 @@ impl crate::runtime::Object for UpdateKeysResponseData {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
                 rt::FieldKey::Known(16) => rt::read_required(&mut map, &mut v16),
                 rt::FieldKey::Known(17) => rt::read_required(&mut map, &mut v17),
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),

@@ -67,7 +67,7 @@ pub struct UnifiedBenchmarkPricing {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarkPricing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("completion", &self.completion);
         map.entry("prompt", &self.prompt);
         map.extra(&self.extra);
@@ -88,7 +88,7 @@ impl crate::runtime::Object for UnifiedBenchmarkPricing {
         const FIELDS: &[&str] = &["completion", "prompt"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -159,13 +159,13 @@ pub struct UnifiedBenchmarksAaItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksAaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("agentic_index", &self.agentic_index);
-        map.entry("coding_index", &self.coding_index);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("agentic_index", &self.agentic_index);
+        map.nullable("coding_index", &self.coding_index);
         map.entry("display_name", &self.display_name);
-        map.entry("intelligence_index", &self.intelligence_index);
+        map.nullable("intelligence_index", &self.intelligence_index);
         map.entry("model_permaslug", &self.model_permaslug);
-        map.entry("pricing", &self.pricing);
+        map.nullable("pricing", &self.pricing);
         map.entry("source", &self.source);
         map.extra(&self.extra);
         map.end()
@@ -198,15 +198,15 @@ impl crate::runtime::Object for UnifiedBenchmarksAaItem {
         let mut v4: Option<String> = None;
         let mut v5: Option<UnifiedBenchmarkPricing> = None;
         let mut v6: Option<UnifiedBenchmarksAaItemSource> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -337,14 +337,14 @@ pub struct UnifiedBenchmarksDaItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksDaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("arena", &self.arena);
-        map.entry("avg_generation_time_ms", &self.avg_generation_time_ms);
+        map.nullable("avg_generation_time_ms", &self.avg_generation_time_ms);
         map.entry("category", &self.category);
         map.entry("display_name", &self.display_name);
         map.entry("elo", &self.elo);
         map.entry("model_permaslug", &self.model_permaslug);
-        map.entry("pricing", &self.pricing);
+        map.nullable("pricing", &self.pricing);
         map.entry("source", &self.source);
         map.entry("tournament_stats", &self.tournament_stats);
         map.entry("win_rate", &self.win_rate);
@@ -385,16 +385,16 @@ impl crate::runtime::Object for UnifiedBenchmarksDaItem {
         let mut v7: Option<UnifiedBenchmarksDaItemSource> = None;
         let mut v8: Option<UnifiedBenchmarksDaItemTournamentStats> = None;
         let mut v9: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v9),
@@ -512,12 +512,12 @@ pub struct UnifiedBenchmarksDaItemTournamentStats {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksDaItemTournamentStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("first_place", &self.first_place);
-        map.entry("fourth_place", &self.fourth_place);
-        map.entry("second_place", &self.second_place);
-        map.entry("third_place", &self.third_place);
-        map.entry("total", &self.total);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("first_place", &self.first_place);
+        map.nullable("fourth_place", &self.fourth_place);
+        map.nullable("second_place", &self.second_place);
+        map.nullable("third_place", &self.third_place);
+        map.nullable("total", &self.total);
         map.extra(&self.extra);
         map.end()
     }
@@ -545,14 +545,14 @@ impl crate::runtime::Object for UnifiedBenchmarksDaItemTournamentStats {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -640,13 +640,13 @@ pub struct UnifiedBenchmarksMeta {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("as_of", &self.as_of);
-        map.entry("citation", &self.citation);
+        map.nullable("citation", &self.citation);
         map.entry("model_count", &self.model_count);
-        map.entry("source", &self.source);
-        map.entry("source_url", &self.source_url);
-        map.entry("task_type", &self.task_type);
+        map.nullable("source", &self.source);
+        map.nullable("source_url", &self.source_url);
+        map.nullable("task_type", &self.task_type);
         map.entry("version", &self.version);
         map.extra(&self.extra);
         map.end()
@@ -679,15 +679,15 @@ impl crate::runtime::Object for UnifiedBenchmarksMeta {
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<UnifiedBenchmarksMetaVersion> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -819,10 +819,10 @@ pub struct UnifiedBenchmarksOrItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksOrItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("accuracy", &self.accuracy);
-        map.entry("accuracy_stddev", &self.accuracy_stddev);
-        map.entry("avg_cost_per_task", &self.avg_cost_per_task);
+        map.nullable("accuracy_stddev", &self.accuracy_stddev);
+        map.nullable("avg_cost_per_task", &self.avg_cost_per_task);
         map.entry("benchmark_type", &self.benchmark_type);
         map.entry("display_name", &self.display_name);
         map.entry("last_run_timestamp", &self.last_run_timestamp);
@@ -864,12 +864,12 @@ impl crate::runtime::Object for UnifiedBenchmarksOrItem {
         let mut v6: Option<String> = None;
         let mut v7: Option<UnifiedBenchmarksOrItemSource> = None;
         let mut v8: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
@@ -983,7 +983,7 @@ pub struct UnifiedBenchmarksResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -1004,7 +1004,7 @@ impl crate::runtime::Object for UnifiedBenchmarksResponse {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnifiedBenchmarksResponseDataItem>> = None;
         let mut v1: Option<UnifiedBenchmarksMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1126,9 +1126,9 @@ pub struct UnifiedBenchmarksSearchItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksSearchItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("avg_cost_per_task", &self.avg_cost_per_task);
-        map.entry("avg_latency_per_task_ms", &self.avg_latency_per_task_ms);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("avg_cost_per_task", &self.avg_cost_per_task);
+        map.nullable("avg_latency_per_task_ms", &self.avg_latency_per_task_ms);
         map.entry("benchmark_type", &self.benchmark_type);
         map.entry("display_name", &self.display_name);
         map.entry("last_run_timestamp", &self.last_run_timestamp);
@@ -1183,18 +1183,18 @@ impl crate::runtime::Object for UnifiedBenchmarksSearchItem {
         let mut v10: Option<UnifiedBenchmarksSearchItemSearchSurface> = None;
         let mut v11: Option<UnifiedBenchmarksSearchItemSource> = None;
         let mut v12: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
@@ -1362,10 +1362,10 @@ pub struct UnifiedBenchmarksSearchRunConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksSearchRunConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("max_agent_turns", &self.max_agent_turns);
-        map.entry("reasoning_effort", &self.reasoning_effort);
-        map.entry("temperature", &self.temperature);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("max_agent_turns", &self.max_agent_turns);
+        map.nullable("reasoning_effort", &self.reasoning_effort);
+        map.nullable("temperature", &self.temperature);
         map.extra(&self.extra);
         map.end()
     }
@@ -1385,12 +1385,12 @@ impl crate::runtime::Object for UnifiedBenchmarksSearchRunConfig {
         let mut v0: Option<i64> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

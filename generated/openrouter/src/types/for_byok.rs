@@ -58,10 +58,10 @@ pub struct ByokKey {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ByokKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("allowed_api_key_hashes", &self.allowed_api_key_hashes);
-        map.entry("allowed_models", &self.allowed_models);
-        map.entry("allowed_user_ids", &self.allowed_user_ids);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("allowed_api_key_hashes", &self.allowed_api_key_hashes);
+        map.nullable("allowed_models", &self.allowed_models);
+        map.nullable("allowed_user_ids", &self.allowed_user_ids);
         map.entry("created_at", &self.created_at);
         map.entry("disabled", &self.disabled);
         map.entry("id", &self.id);
@@ -70,7 +70,7 @@ impl serde::Serialize for ByokKey {
         map.optional("name", &self.name);
         map.entry("provider", &self.provider);
         map.entry("sort_order", &self.sort_order);
-        map.entry("workspace_id", &self.workspace_id);
+        map.nullable("workspace_id", &self.workspace_id);
         map.extra(&self.extra);
         map.end()
     }
@@ -112,21 +112,21 @@ impl crate::runtime::Object for ByokKey {
         let mut v9: Option<ByokProviderSlug> = None;
         let mut v10: Option<i64> = None;
         let mut v11: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v11, &mut rest, 11),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -319,7 +319,7 @@ pub struct CreateByokKeyRequest {
 }
 impl serde::Serialize for CreateByokKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_api_key_hashes", &self.allowed_api_key_hashes);
         map.optional("allowed_models", &self.allowed_models);
         map.optional("allowed_user_ids", &self.allowed_user_ids);
@@ -366,18 +366,18 @@ impl crate::runtime::Object for CreateByokKeyRequest {
         let mut v6: Option<String> = None;
         let mut v7: Option<ByokProviderSlug> = None;
         let mut v8: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -486,7 +486,7 @@ pub struct CreateByokKeyResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateByokKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -505,7 +505,7 @@ impl crate::runtime::Object for CreateByokKeyResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ByokKey> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -548,7 +548,7 @@ pub struct DeleteByokKeyResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteByokKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
@@ -567,7 +567,7 @@ impl crate::runtime::Object for DeleteByokKeyResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteByokKeyResponseDeleted> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -611,7 +611,7 @@ pub struct GetByokKeyResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetByokKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -630,7 +630,7 @@ impl crate::runtime::Object for GetByokKeyResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ByokKey> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -711,7 +711,7 @@ pub struct ListByokKeysResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListByokKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -732,7 +732,7 @@ impl crate::runtime::Object for ListByokKeysResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<ByokKey>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -803,7 +803,7 @@ pub struct UpdateByokKeyRequest {
 }
 impl serde::Serialize for UpdateByokKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("allowed_api_key_hashes", &self.allowed_api_key_hashes);
         map.patch("allowed_models", &self.allowed_models);
         map.patch("allowed_user_ids", &self.allowed_user_ids);
@@ -844,15 +844,15 @@ impl crate::runtime::Object for UpdateByokKeyRequest {
         let mut v4: Option<bool> = None;
         let mut v5: Option<String> = None;
         let mut v6: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -958,7 +958,7 @@ pub struct UpdateByokKeyResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateByokKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -977,7 +977,7 @@ impl crate::runtime::Object for UpdateByokKeyResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ByokKey> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

@@ -29,7 +29,7 @@ pub struct AdvisorReasoning {
 }
 impl serde::Serialize for AdvisorReasoning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("effort", &self.effort);
         map.optional("max_tokens", &self.max_tokens);
         map.extra(&self.extra);
@@ -52,11 +52,11 @@ impl crate::runtime::Object for AdvisorReasoning {
         const FIELDS: &[&str] = &["effort", "max_tokens"];
         let mut v0: Option<AdvisorReasoningEffort> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -142,7 +142,7 @@ pub struct AdvisorServerToolConfig {
 }
 impl serde::Serialize for AdvisorServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("forward_transcript", &self.forward_transcript);
         map.optional("instructions", &self.instructions);
         map.optional("max_completion_tokens", &self.max_completion_tokens);
@@ -186,17 +186,17 @@ impl crate::runtime::Object for AdvisorServerToolConfig {
         let mut v5: Option<AdvisorReasoning> = None;
         let mut v6: Option<bool> = None;
         let mut v7: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -307,7 +307,7 @@ pub struct AdvisorServerToolOpenRouter {
 }
 impl serde::Serialize for AdvisorServerToolOpenRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -330,10 +330,10 @@ impl crate::runtime::Object for AdvisorServerToolOpenRouter {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<AdvisorServerToolConfig> = None;
         let mut v1: Option<AdvisorServerToolOpenRouterType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -397,7 +397,7 @@ pub struct ChatDebugOptions {
 }
 impl serde::Serialize for ChatDebugOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("echo_upstream_body", &self.echo_upstream_body);
         map.extra(&self.extra);
         map.end()
@@ -418,10 +418,10 @@ impl crate::runtime::Object for ChatDebugOptions {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["echo_upstream_body"];
         let mut v0: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -487,7 +487,7 @@ pub struct FilesServerTool {
 }
 impl serde::Serialize for FilesServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -510,10 +510,10 @@ impl crate::runtime::Object for FilesServerTool {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<FilesServerToolConfig> = None;
         let mut v1: Option<FilesServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -597,7 +597,7 @@ pub struct FusionServerToolConfig {
 }
 impl serde::Serialize for FusionServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("analysis_models", &self.analysis_models);
         map.optional("cache_control", &self.cache_control);
         map.optional("max_completion_tokens", &self.max_completion_tokens);
@@ -641,17 +641,17 @@ impl crate::runtime::Object for FusionServerToolConfig {
         let mut v5: Option<FusionServerToolConfigReasoning> = None;
         let mut v6: Option<f64> = None;
         let mut v7: Option<Vec<FusionServerToolConfigToolsItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -763,7 +763,7 @@ pub struct FusionServerToolConfigReasoning {
 }
 impl serde::Serialize for FusionServerToolConfigReasoning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("effort", &self.effort);
         map.optional("max_tokens", &self.max_tokens);
         map.extra(&self.extra);
@@ -786,11 +786,11 @@ impl crate::runtime::Object for FusionServerToolConfigReasoning {
         const FIELDS: &[&str] = &["effort", "max_tokens"];
         let mut v0: Option<FusionServerToolConfigReasoningEffort> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -852,7 +852,7 @@ pub struct FusionServerToolConfigToolsItem {
 }
 impl serde::Serialize for FusionServerToolConfigToolsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -875,10 +875,10 @@ impl crate::runtime::Object for FusionServerToolConfigToolsItem {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -929,7 +929,7 @@ pub struct FusionServerToolOpenRouter {
 }
 impl serde::Serialize for FusionServerToolOpenRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -952,10 +952,10 @@ impl crate::runtime::Object for FusionServerToolOpenRouter {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<FusionServerToolConfig> = None;
         let mut v1: Option<FusionServerToolOpenRouterType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1039,7 +1039,7 @@ pub struct PromptCacheBreakpoint {
 }
 impl serde::Serialize for PromptCacheBreakpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("mode", &self.mode);
         map.extra(&self.extra);
         map.end()
@@ -1058,7 +1058,7 @@ impl crate::runtime::Object for PromptCacheBreakpoint {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["mode"];
         let mut v0: Option<PromptCacheBreakpointMode> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1102,7 +1102,7 @@ pub struct PromptCacheOptions {
 }
 impl serde::Serialize for PromptCacheOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("mode", &self.mode);
         map.optional("ttl", &self.ttl);
         map.extra(&self.extra);
@@ -1123,11 +1123,11 @@ impl crate::runtime::Object for PromptCacheOptions {
         const FIELDS: &[&str] = &["mode", "ttl"];
         let mut v0: Option<PromptCacheOptionsMode> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1225,7 +1225,7 @@ pub struct SubagentNestedTool {
 }
 impl serde::Serialize for SubagentNestedTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1248,10 +1248,10 @@ impl crate::runtime::Object for SubagentNestedTool {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1298,7 +1298,7 @@ pub struct SubagentReasoning {
 }
 impl serde::Serialize for SubagentReasoning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("effort", &self.effort);
         map.optional("max_tokens", &self.max_tokens);
         map.extra(&self.extra);
@@ -1321,11 +1321,11 @@ impl crate::runtime::Object for SubagentReasoning {
         const FIELDS: &[&str] = &["effort", "max_tokens"];
         let mut v0: Option<SubagentReasoningEffort> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1417,7 +1417,7 @@ pub struct SubagentServerToolConfig {
 }
 impl serde::Serialize for SubagentServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("inherit_functions", &self.inherit_functions);
         map.optional("inherited_function_names", &self.inherited_function_names);
         map.optional("instructions", &self.instructions);
@@ -1467,19 +1467,19 @@ impl crate::runtime::Object for SubagentServerToolConfig {
         let mut v7: Option<SubagentReasoning> = None;
         let mut v8: Option<f64> = None;
         let mut v9: Option<Vec<SubagentNestedTool>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1611,7 +1611,7 @@ pub struct SubagentServerToolOpenRouter {
 }
 impl serde::Serialize for SubagentServerToolOpenRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1634,10 +1634,10 @@ impl crate::runtime::Object for SubagentServerToolOpenRouter {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SubagentServerToolConfig> = None;
         let mut v1: Option<SubagentServerToolOpenRouterType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };

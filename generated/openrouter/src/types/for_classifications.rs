@@ -54,7 +54,7 @@ pub struct TaskClassificationItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("category_token_share", &self.category_token_share);
         map.entry("category_usage_share", &self.category_usage_share);
         map.entry("display_name", &self.display_name);
@@ -96,7 +96,7 @@ impl crate::runtime::Object for TaskClassificationItem {
         let mut v5: Option<String> = None;
         let mut v6: Option<f64> = None;
         let mut v7: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -206,7 +206,7 @@ pub struct TaskClassificationMacroCategory {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationMacroCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("key", &self.key);
         map.entry("label", &self.label);
         map.entry("token_share", &self.token_share);
@@ -231,7 +231,7 @@ impl crate::runtime::Object for TaskClassificationMacroCategory {
         let mut v1: Option<String> = None;
         let mut v2: Option<f64> = None;
         let mut v3: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -305,7 +305,7 @@ pub struct TaskClassificationModel {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("tag_token_share", &self.tag_token_share);
         map.entry("tag_usage_share", &self.tag_usage_share);
@@ -328,7 +328,7 @@ impl crate::runtime::Object for TaskClassificationModel {
         let mut v0: Option<String> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -385,7 +385,7 @@ pub struct TaskClassificationResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -404,7 +404,7 @@ impl crate::runtime::Object for TaskClassificationResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<TaskClassificationResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -452,7 +452,7 @@ pub struct TaskClassificationResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("as_of", &self.as_of);
         map.entry("classifications", &self.classifications);
         map.entry("macro_categories", &self.macro_categories);
@@ -482,7 +482,7 @@ impl crate::runtime::Object for TaskClassificationResponseData {
         let mut v1: Option<Vec<TaskClassificationItem>> = None;
         let mut v2: Option<Vec<TaskClassificationMacroCategory>> = None;
         let mut v3: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

@@ -21,7 +21,7 @@ pub struct GetCreditsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetCreditsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -40,7 +40,7 @@ impl crate::runtime::Object for GetCreditsResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<GetCreditsResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -84,7 +84,7 @@ pub struct GetCreditsResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetCreditsResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("total_credits", &self.total_credits);
         map.entry("total_usage", &self.total_usage);
         map.extra(&self.extra);
@@ -105,7 +105,7 @@ impl crate::runtime::Object for GetCreditsResponseData {
         const FIELDS: &[&str] = &["total_credits", "total_usage"];
         let mut v0: Option<f64> = None;
         let mut v1: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -158,7 +158,7 @@ pub struct GoneResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GoneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error", &self.error);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.optional("user_id", &self.user_id);
@@ -181,12 +181,12 @@ impl crate::runtime::Object for GoneResponse {
         let mut v0: Option<GoneResponseErrorData> = None;
         let mut v1: Option<serde_json::Value> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -245,7 +245,7 @@ pub struct GoneResponseErrorData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GoneResponseErrorData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.optional("metadata", &self.metadata);
@@ -268,12 +268,12 @@ impl crate::runtime::Object for GoneResponseErrorData {
         let mut v0: Option<i64> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -34,7 +34,7 @@ pub struct AppRankingsItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AppRankingsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("app_id", &self.app_id);
         map.entry("app_name", &self.app_name);
         map.entry("rank", &self.rank);
@@ -67,7 +67,7 @@ impl crate::runtime::Object for AppRankingsItem {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -142,7 +142,7 @@ pub struct AppRankingsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AppRankingsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -163,7 +163,7 @@ impl crate::runtime::Object for AppRankingsResponse {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<AppRankingsItem>> = None;
         let mut v1: Option<RankingsDailyMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -311,7 +311,7 @@ pub struct RankingsDailyItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for RankingsDailyItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("date", &self.date);
         map.entry("model_permaslug", &self.model_permaslug);
         map.entry("total_tokens", &self.total_tokens);
@@ -334,7 +334,7 @@ impl crate::runtime::Object for RankingsDailyItem {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -403,7 +403,7 @@ pub struct RankingsDailyMeta {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for RankingsDailyMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("as_of", &self.as_of);
         map.entry("end_date", &self.end_date);
         map.entry("start_date", &self.start_date);
@@ -428,7 +428,7 @@ impl crate::runtime::Object for RankingsDailyMeta {
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<RankingsDailyMetaVersion> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -501,7 +501,7 @@ pub struct RankingsDailyResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for RankingsDailyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -522,7 +522,7 @@ impl crate::runtime::Object for RankingsDailyResponse {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<RankingsDailyItem>> = None;
         let mut v1: Option<RankingsDailyMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -596,7 +596,7 @@ pub struct SessionCostItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SessionCostItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("app_name", &self.app_name);
         map.entry("app_slug", &self.app_slug);
         map.entry("median_session_cost_usd", &self.median_session_cost_usd);
@@ -629,7 +629,7 @@ impl crate::runtime::Object for SessionCostItem {
         let mut v2: Option<f64> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<SessionCostItemTurnRange> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -718,11 +718,11 @@ pub struct SessionCostMeta {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SessionCostMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("as_of", &self.as_of);
         map.entry("version", &self.version);
-        map.entry("window_days", &self.window_days);
-        map.entry("window_end_date", &self.window_end_date);
+        map.nullable("window_days", &self.window_days);
+        map.nullable("window_end_date", &self.window_end_date);
         map.extra(&self.extra);
         map.end()
     }
@@ -743,13 +743,13 @@ impl crate::runtime::Object for SessionCostMeta {
         let mut v1: Option<SessionCostMetaVersion> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -817,7 +817,7 @@ pub struct SessionCostResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SessionCostResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -838,7 +838,7 @@ impl crate::runtime::Object for SessionCostResponse {
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<SessionCostItem>> = None;
         let mut v1: Option<SessionCostMeta> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

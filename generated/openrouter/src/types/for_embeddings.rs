@@ -19,7 +19,7 @@ pub struct ContentPartInputAudio {
 }
 impl serde::Serialize for ContentPartInputAudio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -42,7 +42,7 @@ impl crate::runtime::Object for ContentPartInputAudio {
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<MultimodalMedia> = None;
         let mut v1: Option<ContentPartInputAudioType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -101,7 +101,7 @@ pub struct ContentPartInputFile {
 }
 impl serde::Serialize for ContentPartInputFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input_file", &self.input_file);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -124,7 +124,7 @@ impl crate::runtime::Object for ContentPartInputFile {
         const FIELDS: &[&str] = &["input_file", "type"];
         let mut v0: Option<MultimodalMedia> = None;
         let mut v1: Option<ContentPartInputFileType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -183,7 +183,7 @@ pub struct ContentPartInputVideo {
 }
 impl serde::Serialize for ContentPartInputVideo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input_video", &self.input_video);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -206,7 +206,7 @@ impl crate::runtime::Object for ContentPartInputVideo {
         const FIELDS: &[&str] = &["input_video", "type"];
         let mut v0: Option<MultimodalMedia> = None;
         let mut v1: Option<ContentPartInputVideoType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -287,7 +287,7 @@ pub struct CreateEmbeddingsRequest {
 }
 impl serde::Serialize for CreateEmbeddingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("dimensions", &self.dimensions);
         map.optional("encoding_format", &self.encoding_format);
         map.entry("input", &self.input);
@@ -328,16 +328,16 @@ impl crate::runtime::Object for CreateEmbeddingsRequest {
         let mut v4: Option<String> = None;
         let mut v5: Option<ProviderPreferences> = None;
         let mut v6: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -459,7 +459,7 @@ pub struct CreateEmbeddingsRequestInputContentImageUrl {
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputContentImageUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -480,7 +480,7 @@ impl crate::runtime::Object for CreateEmbeddingsRequestInputContentImageUrl {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -517,7 +517,7 @@ pub struct CreateEmbeddingsRequestInputListItem {
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.extra(&self.extra);
         map.end()
@@ -538,7 +538,7 @@ impl crate::runtime::Object for CreateEmbeddingsRequestInputListItem {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content"];
         let mut v0: Option<Vec<CreateEmbeddingsRequestInputListItemContentItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -596,7 +596,7 @@ pub struct CreateEmbeddingsRequestInputListItemContentItemImageUrl {
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputListItemContentItemImageUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("image_url", &self.image_url);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -622,7 +622,7 @@ impl crate::runtime::Object for CreateEmbeddingsRequestInputListItemContentItemI
         let mut v1: Option<
             CreateEmbeddingsRequestInputListItemContentItemImageUrlType,
         > = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -687,7 +687,7 @@ pub struct CreateEmbeddingsRequestInputListItemContentItemText {
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputListItemContentItemText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -711,7 +711,7 @@ impl crate::runtime::Object for CreateEmbeddingsRequestInputListItemContentItemT
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<CreateEmbeddingsRequestInputListItemContentItemTextType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -782,7 +782,7 @@ pub struct CreateEmbeddingsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateEmbeddingsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("id", &self.id);
         map.entry("model", &self.model);
@@ -811,15 +811,15 @@ impl crate::runtime::Object for CreateEmbeddingsResponse {
         let mut v3: Option<CreateEmbeddingsResponseObject> = None;
         let mut v4: Option<CreateEmbeddingsResponseUsage> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -905,7 +905,7 @@ pub struct CreateEmbeddingsResponseDataItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateEmbeddingsResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("embedding", &self.embedding);
         map.optional("index", &self.index);
         map.entry("object", &self.object);
@@ -928,11 +928,11 @@ impl crate::runtime::Object for CreateEmbeddingsResponseDataItem {
         let mut v0: Option<CreateEmbeddingsResponseDataItemEmbedding> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<CreateEmbeddingsResponseDataItemObject> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1038,7 +1038,7 @@ pub struct CreateEmbeddingsResponseUsage {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateEmbeddingsResponseUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cost", &self.cost);
         map.optional("cost_details", &self.cost_details);
         map.optional("is_byok", &self.is_byok);
@@ -1074,14 +1074,14 @@ impl crate::runtime::Object for CreateEmbeddingsResponseUsage {
         let mut v3: Option<i64> = None;
         let mut v4: Option<CreateEmbeddingsResponseUsagePromptTokensDetails> = None;
         let mut v5: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1176,7 +1176,7 @@ pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateEmbeddingsResponseUsagePromptTokensDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("audio_tokens", &self.audio_tokens);
         map.optional("file_tokens", &self.file_tokens);
         map.optional("image_tokens", &self.image_tokens);
@@ -1209,14 +1209,14 @@ impl crate::runtime::Object for CreateEmbeddingsResponseUsagePromptTokensDetails
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1295,7 +1295,7 @@ pub struct MultimodalMedia {
 }
 impl serde::Serialize for MultimodalMedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("format", &self.format);
         map.extra(&self.extra);
@@ -1318,11 +1318,11 @@ impl crate::runtime::Object for MultimodalMedia {
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -41,7 +41,7 @@ pub struct ListEndpointsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListEndpointsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("architecture", &self.architecture);
         map.entry("created", &self.created);
         map.entry("description", &self.description);
@@ -77,7 +77,7 @@ impl crate::runtime::Object for ListEndpointsResponse {
         let mut v3: Option<Vec<PublicEndpoint>> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -167,12 +167,12 @@ pub struct ListEndpointsResponseArchitecture {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListEndpointsResponseArchitecture {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input_modalities", &self.input_modalities);
-        map.entry("instruct_type", &self.instruct_type);
-        map.entry("modality", &self.modality);
+        map.nullable("instruct_type", &self.instruct_type);
+        map.nullable("modality", &self.modality);
         map.entry("output_modalities", &self.output_modalities);
-        map.entry("tokenizer", &self.tokenizer);
+        map.nullable("tokenizer", &self.tokenizer);
         map.extra(&self.extra);
         map.end()
     }
@@ -200,14 +200,14 @@ impl crate::runtime::Object for ListEndpointsResponseArchitecture {
         let mut v2: Option<String> = None;
         let mut v3: Option<Vec<OutputModality>> = None;
         let mut v4: Option<ModelGroup> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -278,7 +278,7 @@ pub struct ListEndpointsResponseBody {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListEndpointsResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -297,7 +297,7 @@ impl crate::runtime::Object for ListEndpointsResponseBody {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ListEndpointsResponse> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -341,7 +341,7 @@ pub struct ListEndpointsZdrResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListEndpointsZdrResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -360,7 +360,7 @@ impl crate::runtime::Object for ListEndpointsZdrResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<PublicEndpoint>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -415,7 +415,7 @@ pub struct PercentileStats {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PercentileStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("p50", &self.p50);
         map.entry("p75", &self.p75);
         map.entry("p90", &self.p90);
@@ -440,7 +440,7 @@ impl crate::runtime::Object for PercentileStats {
         let mut v1: Option<f64> = None;
         let mut v2: Option<f64> = None;
         let mut v3: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -550,26 +550,26 @@ pub struct PublicEndpoint {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("context_length", &self.context_length);
-        map.entry("latency_last_30m", &self.latency_last_30m);
-        map.entry("max_completion_tokens", &self.max_completion_tokens);
-        map.entry("max_prompt_tokens", &self.max_prompt_tokens);
+        map.nullable("latency_last_30m", &self.latency_last_30m);
+        map.nullable("max_completion_tokens", &self.max_completion_tokens);
+        map.nullable("max_prompt_tokens", &self.max_prompt_tokens);
         map.entry("model_id", &self.model_id);
         map.entry("model_name", &self.model_name);
         map.entry("name", &self.name);
         map.entry("pricing", &self.pricing);
         map.entry("provider_name", &self.provider_name);
-        map.entry("quantization", &self.quantization);
+        map.nullable("quantization", &self.quantization);
         map.optional("status", &self.status);
         map.entry("supported_parameters", &self.supported_parameters);
         map.entry("supports_implicit_caching", &self.supports_implicit_caching);
         map.optional("supports_voice_cloning", &self.supports_voice_cloning);
         map.entry("tag", &self.tag);
-        map.entry("throughput_last_30m", &self.throughput_last_30m);
-        map.entry("uptime_last_1d", &self.uptime_last_1d);
-        map.entry("uptime_last_30m", &self.uptime_last_30m);
-        map.entry("uptime_last_5m", &self.uptime_last_5m);
+        map.nullable("throughput_last_30m", &self.throughput_last_30m);
+        map.nullable("uptime_last_1d", &self.uptime_last_1d);
+        map.nullable("uptime_last_30m", &self.uptime_last_30m);
+        map.nullable("uptime_last_5m", &self.uptime_last_5m);
         map.extra(&self.extra);
         map.end()
     }
@@ -625,28 +625,38 @@ impl crate::runtime::Object for PublicEndpoint {
         let mut v16: Option<f64> = None;
         let mut v17: Option<f64> = None;
         let mut v18: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v18, &mut rest, 18),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -854,7 +864,7 @@ pub struct PublicEndpointPricing {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicEndpointPricing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("audio", &self.audio);
         map.optional("audio_output", &self.audio_output);
         map.entry("completion", &self.completion);
@@ -920,25 +930,33 @@ impl crate::runtime::Object for PublicEndpointPricing {
         let mut v13: Option<String> = None;
         let mut v14: Option<String> = None;
         let mut v15: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v15),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v15, &mut rest, 15),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

@@ -30,7 +30,7 @@ pub struct AnthropicFile {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("created_at", &self.created_at);
         map.entry("downloadable", &self.downloadable);
@@ -72,7 +72,7 @@ impl crate::runtime::Object for AnthropicFile {
         let mut v5: Option<String> = None;
         let mut v6: Option<i64> = None;
         let mut v7: Option<AnthropicFileType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -166,7 +166,7 @@ pub struct AnthropicFileDeleted {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicFileDeleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
@@ -189,7 +189,7 @@ impl crate::runtime::Object for AnthropicFileDeleted {
         let mut v0: Option<AnthropicFileDeletedShape> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<AnthropicFileDeletedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -263,12 +263,12 @@ pub struct AnthropicFileList {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicFileList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("data", &self.data);
-        map.entry("first_id", &self.first_id);
+        map.nullable("first_id", &self.first_id);
         map.entry("has_more", &self.has_more);
-        map.entry("last_id", &self.last_id);
+        map.nullable("last_id", &self.last_id);
         map.extra(&self.extra);
         map.end()
     }
@@ -290,14 +290,14 @@ impl crate::runtime::Object for AnthropicFileList {
         let mut v2: Option<String> = None;
         let mut v3: Option<bool> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -490,7 +490,7 @@ pub struct OpenAiFile {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenAiFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("bytes", &self.bytes);
         map.entry("created_at", &self.created_at);
@@ -532,7 +532,7 @@ impl crate::runtime::Object for OpenAiFile {
         let mut v5: Option<OpenAiFileObject> = None;
         let mut v6: Option<OpenAiFilePurpose> = None;
         let mut v7: Option<OpenAiFileStatus> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -627,7 +627,7 @@ pub struct OpenAiFileDeleted {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenAiFileDeleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("deleted", &self.deleted);
         map.entry("id", &self.id);
@@ -652,7 +652,7 @@ impl crate::runtime::Object for OpenAiFileDeleted {
         let mut v1: Option<OpenAiFileDeletedDef> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<OpenAiFileDeletedObject> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -738,12 +738,12 @@ pub struct OpenAiFileList {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenAiFileList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("data", &self.data);
-        map.entry("first_id", &self.first_id);
+        map.nullable("first_id", &self.first_id);
         map.entry("has_more", &self.has_more);
-        map.entry("last_id", &self.last_id);
+        map.nullable("last_id", &self.last_id);
         map.entry("object", &self.object);
         map.extra(&self.extra);
         map.end()
@@ -774,14 +774,14 @@ impl crate::runtime::Object for OpenAiFileList {
         let mut v3: Option<bool> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<OpenAiFileListObject> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -905,7 +905,7 @@ pub struct OpenRouterFile {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenRouterFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("created_at", &self.created_at);
         map.entry("downloadable", &self.downloadable);
@@ -947,7 +947,7 @@ impl crate::runtime::Object for OpenRouterFile {
         let mut v5: Option<String> = None;
         let mut v6: Option<i64> = None;
         let mut v7: Option<OpenRouterFileType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1041,7 +1041,7 @@ pub struct OpenRouterFileDeleted {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenRouterFileDeleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
@@ -1064,7 +1064,7 @@ impl crate::runtime::Object for OpenRouterFileDeleted {
         let mut v0: Option<OpenRouterFileDeletedShape> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<OpenRouterFileDeletedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1140,13 +1140,13 @@ pub struct OpenRouterFileList {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenRouterFileList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("_shape", &self.shape);
-        map.entry("cursor", &self.cursor);
+        map.nullable("cursor", &self.cursor);
         map.entry("data", &self.data);
-        map.entry("first_id", &self.first_id);
+        map.nullable("first_id", &self.first_id);
         map.entry("has_more", &self.has_more);
-        map.entry("last_id", &self.last_id);
+        map.nullable("last_id", &self.last_id);
         map.extra(&self.extra);
         map.end()
     }
@@ -1176,15 +1176,15 @@ impl crate::runtime::Object for OpenRouterFileList {
         let mut v3: Option<String> = None;
         let mut v4: Option<bool> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1277,7 +1277,7 @@ pub struct UploadFileRequest {
 }
 impl serde::Serialize for UploadFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("file", &self.file);
         map.extra(&self.extra);
         map.end()
@@ -1298,7 +1298,7 @@ impl crate::runtime::Object for UploadFileRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file"];
         let mut v0: Option<crate::runtime::Binary> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

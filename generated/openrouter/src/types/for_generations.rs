@@ -20,8 +20,8 @@ pub struct GenerationContentData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("error", &self.error);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("error", &self.error);
         map.entry("input", &self.input);
         map.entry("output", &self.output);
         map.extra(&self.extra);
@@ -43,10 +43,10 @@ impl crate::runtime::Object for GenerationContentData {
         let mut v0: Option<GenerationContentError> = None;
         let mut v1: Option<GenerationContentDataInput> = None;
         let mut v2: Option<GenerationContentDataOutput> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -121,7 +121,7 @@ pub struct GenerationContentDataInputObject {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentDataInputObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("prompt", &self.prompt);
         map.extra(&self.extra);
         map.end()
@@ -140,7 +140,7 @@ impl crate::runtime::Object for GenerationContentDataInputObject {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["prompt"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -180,7 +180,7 @@ pub struct GenerationContentDataInputObject2 {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentDataInputObject2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("messages", &self.messages);
         map.extra(&self.extra);
         map.end()
@@ -199,7 +199,7 @@ impl crate::runtime::Object for GenerationContentDataInputObject2 {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["messages"];
         let mut v0: Option<Vec<serde_json::Value>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -241,9 +241,9 @@ pub struct GenerationContentDataOutput {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentDataOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("completion", &self.completion);
-        map.entry("reasoning", &self.reasoning);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("completion", &self.completion);
+        map.nullable("reasoning", &self.reasoning);
         map.extra(&self.extra);
         map.end()
     }
@@ -262,11 +262,11 @@ impl crate::runtime::Object for GenerationContentDataOutput {
         const FIELDS: &[&str] = &["completion", "reasoning"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -333,12 +333,12 @@ pub struct GenerationContentError {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("message", &self.message);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("message", &self.message);
         map.entry("previous_errors", &self.previous_errors);
-        map.entry("provider_name", &self.provider_name);
-        map.entry("raw", &self.raw);
-        map.entry("status", &self.status);
+        map.nullable("provider_name", &self.provider_name);
+        map.nullable("raw", &self.raw);
+        map.nullable("status", &self.status);
         map.extra(&self.extra);
         map.end()
     }
@@ -366,14 +366,14 @@ impl crate::runtime::Object for GenerationContentError {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -461,11 +461,11 @@ pub struct GenerationContentErrorAttempt {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentErrorAttempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
-        map.entry("provider_name", &self.provider_name);
-        map.entry("raw", &self.raw);
+        map.nullable("provider_name", &self.provider_name);
+        map.nullable("raw", &self.raw);
         map.extra(&self.extra);
         map.end()
     }
@@ -486,13 +486,13 @@ impl crate::runtime::Object for GenerationContentErrorAttempt {
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -558,7 +558,7 @@ pub struct GenerationContentResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -577,7 +577,7 @@ impl crate::runtime::Object for GenerationContentResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<GenerationContentData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -618,7 +618,7 @@ pub struct GenerationResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -637,7 +637,7 @@ impl crate::runtime::Object for GenerationResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<GenerationResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -841,55 +841,55 @@ pub struct GenerationResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_type", &self.api_type);
-        map.entry("app_id", &self.app_id);
-        map.entry("cache_discount", &self.cache_discount);
-        map.entry("cancelled", &self.cancelled);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_type", &self.api_type);
+        map.nullable("app_id", &self.app_id);
+        map.nullable("cache_discount", &self.cache_discount);
+        map.nullable("cancelled", &self.cancelled);
         map.entry("created_at", &self.created_at);
         map.entry("data_region", &self.data_region);
-        map.entry("external_user", &self.external_user);
-        map.entry("finish_reason", &self.finish_reason);
-        map.entry("generation_time", &self.generation_time);
-        map.entry("http_referer", &self.http_referer);
+        map.nullable("external_user", &self.external_user);
+        map.nullable("finish_reason", &self.finish_reason);
+        map.nullable("generation_time", &self.generation_time);
+        map.nullable("http_referer", &self.http_referer);
         map.entry("id", &self.id);
         map.entry("is_byok", &self.is_byok);
-        map.entry("latency", &self.latency);
+        map.nullable("latency", &self.latency);
         map.entry("model", &self.model);
-        map.entry("moderation_latency", &self.moderation_latency);
-        map.entry("native_finish_reason", &self.native_finish_reason);
-        map.entry("native_tokens_cached", &self.native_tokens_cached);
-        map.entry("native_tokens_completion", &self.native_tokens_completion);
-        map.entry(
+        map.nullable("moderation_latency", &self.moderation_latency);
+        map.nullable("native_finish_reason", &self.native_finish_reason);
+        map.nullable("native_tokens_cached", &self.native_tokens_cached);
+        map.nullable("native_tokens_completion", &self.native_tokens_completion);
+        map.nullable(
             "native_tokens_completion_images",
             &self.native_tokens_completion_images,
         );
-        map.entry("native_tokens_prompt", &self.native_tokens_prompt);
-        map.entry("native_tokens_reasoning", &self.native_tokens_reasoning);
-        map.entry("num_fetches", &self.num_fetches);
-        map.entry("num_input_audio_prompt", &self.num_input_audio_prompt);
-        map.entry("num_media_completion", &self.num_media_completion);
-        map.entry("num_media_prompt", &self.num_media_prompt);
-        map.entry("num_search_results", &self.num_search_results);
+        map.nullable("native_tokens_prompt", &self.native_tokens_prompt);
+        map.nullable("native_tokens_reasoning", &self.native_tokens_reasoning);
+        map.nullable("num_fetches", &self.num_fetches);
+        map.nullable("num_input_audio_prompt", &self.num_input_audio_prompt);
+        map.nullable("num_media_completion", &self.num_media_completion);
+        map.nullable("num_media_prompt", &self.num_media_prompt);
+        map.nullable("num_search_results", &self.num_search_results);
         map.entry("origin", &self.origin);
-        map.entry("preset_id", &self.preset_id);
-        map.entry("provider_name", &self.provider_name);
-        map.entry("provider_responses", &self.provider_responses);
+        map.nullable("preset_id", &self.preset_id);
+        map.nullable("provider_name", &self.provider_name);
+        map.nullable("provider_responses", &self.provider_responses);
         map.optional("request_id", &self.request_id);
         map.optional("response_cache_source_id", &self.response_cache_source_id);
-        map.entry("router", &self.router);
-        map.entry("service_tier", &self.service_tier);
+        map.nullable("router", &self.router);
+        map.nullable("service_tier", &self.service_tier);
         map.optional("session_id", &self.session_id);
-        map.entry("streamed", &self.streamed);
-        map.entry("tokens_completion", &self.tokens_completion);
-        map.entry("tokens_prompt", &self.tokens_prompt);
+        map.nullable("streamed", &self.streamed);
+        map.nullable("tokens_completion", &self.tokens_completion);
+        map.nullable("tokens_prompt", &self.tokens_prompt);
         map.entry("total_cost", &self.total_cost);
-        map.entry("upstream_id", &self.upstream_id);
-        map.entry("upstream_inference_cost", &self.upstream_inference_cost);
+        map.nullable("upstream_id", &self.upstream_id);
+        map.nullable("upstream_inference_cost", &self.upstream_inference_cost);
         map.entry("usage", &self.usage);
-        map.entry("user_agent", &self.user_agent);
-        map.entry("web_search_engine", &self.web_search_engine);
-        map.entry("workspace_id", &self.workspace_id);
+        map.nullable("user_agent", &self.user_agent);
+        map.nullable("web_search_engine", &self.web_search_engine);
+        map.nullable("workspace_id", &self.workspace_id);
         map.extra(&self.extra);
         map.end()
     }
@@ -997,54 +997,110 @@ impl crate::runtime::Object for GenerationResponseData {
         let mut v42: Option<String> = None;
         let mut v43: Option<String> = None;
         let mut v44: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(18) => rt::read_value(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
-                rt::FieldKey::Known(20) => rt::read_value(&mut map, &mut v20),
-                rt::FieldKey::Known(21) => rt::read_value(&mut map, &mut v21),
-                rt::FieldKey::Known(22) => rt::read_value(&mut map, &mut v22),
-                rt::FieldKey::Known(23) => rt::read_value(&mut map, &mut v23),
-                rt::FieldKey::Known(24) => rt::read_value(&mut map, &mut v24),
-                rt::FieldKey::Known(25) => rt::read_value(&mut map, &mut v25),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(18) => {
+                    rt::read_opt(&mut map, &mut v18, &mut rest, 18)
+                }
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
+                rt::FieldKey::Known(20) => {
+                    rt::read_opt(&mut map, &mut v20, &mut rest, 20)
+                }
+                rt::FieldKey::Known(21) => {
+                    rt::read_opt(&mut map, &mut v21, &mut rest, 21)
+                }
+                rt::FieldKey::Known(22) => {
+                    rt::read_opt(&mut map, &mut v22, &mut rest, 22)
+                }
+                rt::FieldKey::Known(23) => {
+                    rt::read_opt(&mut map, &mut v23, &mut rest, 23)
+                }
+                rt::FieldKey::Known(24) => {
+                    rt::read_opt(&mut map, &mut v24, &mut rest, 24)
+                }
+                rt::FieldKey::Known(25) => {
+                    rt::read_opt(&mut map, &mut v25, &mut rest, 25)
+                }
                 rt::FieldKey::Known(26) => rt::read_required(&mut map, &mut v26),
-                rt::FieldKey::Known(27) => rt::read_value(&mut map, &mut v27),
-                rt::FieldKey::Known(28) => rt::read_value(&mut map, &mut v28),
-                rt::FieldKey::Known(29) => rt::read_value(&mut map, &mut v29),
-                rt::FieldKey::Known(30) => rt::read_value(&mut map, &mut v30),
-                rt::FieldKey::Known(31) => rt::read_value(&mut map, &mut v31),
-                rt::FieldKey::Known(32) => rt::read_value(&mut map, &mut v32),
-                rt::FieldKey::Known(33) => rt::read_value(&mut map, &mut v33),
-                rt::FieldKey::Known(34) => rt::read_value(&mut map, &mut v34),
-                rt::FieldKey::Known(35) => rt::read_value(&mut map, &mut v35),
-                rt::FieldKey::Known(36) => rt::read_value(&mut map, &mut v36),
-                rt::FieldKey::Known(37) => rt::read_value(&mut map, &mut v37),
+                rt::FieldKey::Known(27) => {
+                    rt::read_opt(&mut map, &mut v27, &mut rest, 27)
+                }
+                rt::FieldKey::Known(28) => {
+                    rt::read_opt(&mut map, &mut v28, &mut rest, 28)
+                }
+                rt::FieldKey::Known(29) => {
+                    rt::read_opt(&mut map, &mut v29, &mut rest, 29)
+                }
+                rt::FieldKey::Known(30) => {
+                    rt::read_opt(&mut map, &mut v30, &mut rest, 30)
+                }
+                rt::FieldKey::Known(31) => {
+                    rt::read_opt(&mut map, &mut v31, &mut rest, 31)
+                }
+                rt::FieldKey::Known(32) => {
+                    rt::read_opt(&mut map, &mut v32, &mut rest, 32)
+                }
+                rt::FieldKey::Known(33) => {
+                    rt::read_opt(&mut map, &mut v33, &mut rest, 33)
+                }
+                rt::FieldKey::Known(34) => {
+                    rt::read_opt(&mut map, &mut v34, &mut rest, 34)
+                }
+                rt::FieldKey::Known(35) => {
+                    rt::read_opt(&mut map, &mut v35, &mut rest, 35)
+                }
+                rt::FieldKey::Known(36) => {
+                    rt::read_opt(&mut map, &mut v36, &mut rest, 36)
+                }
+                rt::FieldKey::Known(37) => {
+                    rt::read_opt(&mut map, &mut v37, &mut rest, 37)
+                }
                 rt::FieldKey::Known(38) => rt::read_required(&mut map, &mut v38),
-                rt::FieldKey::Known(39) => rt::read_value(&mut map, &mut v39),
-                rt::FieldKey::Known(40) => rt::read_value(&mut map, &mut v40),
+                rt::FieldKey::Known(39) => {
+                    rt::read_opt(&mut map, &mut v39, &mut rest, 39)
+                }
+                rt::FieldKey::Known(40) => {
+                    rt::read_opt(&mut map, &mut v40, &mut rest, 40)
+                }
                 rt::FieldKey::Known(41) => rt::read_required(&mut map, &mut v41),
-                rt::FieldKey::Known(42) => rt::read_value(&mut map, &mut v42),
-                rt::FieldKey::Known(43) => rt::read_value(&mut map, &mut v43),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v44),
+                rt::FieldKey::Known(42) => {
+                    rt::read_opt(&mut map, &mut v42, &mut rest, 42)
+                }
+                rt::FieldKey::Known(43) => {
+                    rt::read_opt(&mut map, &mut v43, &mut rest, 43)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v44, &mut rest, 44),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1523,7 +1579,7 @@ pub struct ProviderResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ProviderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("endpoint_id", &self.endpoint_id);
         map.optional("id", &self.id);
         map.optional("is_byok", &self.is_byok);
@@ -1531,7 +1587,7 @@ impl serde::Serialize for ProviderResponse {
         map.optional("model_permaslug", &self.model_permaslug);
         map.optional("provider_name", &self.provider_name);
         map.optional("routed_service_tier", &self.routed_service_tier);
-        map.entry("status", &self.status);
+        map.nullable("status", &self.status);
         map.extra(&self.extra);
         map.end()
     }
@@ -1565,17 +1621,17 @@ impl crate::runtime::Object for ProviderResponse {
         let mut v5: Option<ProviderResponseProviderName> = None;
         let mut v6: Option<ProviderResponseRoutedServiceTier> = None;
         let mut v7: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1747,7 +1803,7 @@ pub struct SubmitGenerationFeedbackRequest {
 }
 impl serde::Serialize for SubmitGenerationFeedbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("category", &self.category);
         map.optional("comment", &self.comment);
         map.entry("generation_id", &self.generation_id);
@@ -1772,11 +1828,11 @@ impl crate::runtime::Object for SubmitGenerationFeedbackRequest {
         let mut v0: Option<SubmitGenerationFeedbackRequestCategory> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1839,7 +1895,7 @@ pub struct SubmitGenerationFeedbackResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SubmitGenerationFeedbackResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -1858,7 +1914,7 @@ impl crate::runtime::Object for SubmitGenerationFeedbackResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<SubmitGenerationFeedbackResponseData> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1898,7 +1954,7 @@ pub struct SubmitGenerationFeedbackResponseData {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SubmitGenerationFeedbackResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("success", &self.success);
         map.extra(&self.extra);
         map.end()
@@ -1917,7 +1973,7 @@ impl crate::runtime::Object for SubmitGenerationFeedbackResponseData {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["success"];
         let mut v0: Option<SubmitGenerationFeedbackResponseDataSuccess> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

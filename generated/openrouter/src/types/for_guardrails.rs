@@ -17,7 +17,7 @@ pub struct BulkAssignKeysRequest {
 }
 impl serde::Serialize for BulkAssignKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("key_hashes", &self.key_hashes);
         map.extra(&self.extra);
         map.end()
@@ -38,7 +38,7 @@ impl crate::runtime::Object for BulkAssignKeysRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["key_hashes"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -81,7 +81,7 @@ pub struct BulkAssignKeysResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkAssignKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("assigned_count", &self.assigned_count);
         map.extra(&self.extra);
         map.end()
@@ -100,7 +100,7 @@ impl crate::runtime::Object for BulkAssignKeysResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["assigned_count"];
         let mut v0: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -148,7 +148,7 @@ pub struct BulkAssignMembersRequest {
 }
 impl serde::Serialize for BulkAssignMembersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("member_user_ids", &self.member_user_ids);
         map.extra(&self.extra);
         map.end()
@@ -169,7 +169,7 @@ impl crate::runtime::Object for BulkAssignMembersRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["member_user_ids"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -212,7 +212,7 @@ pub struct BulkAssignMembersResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkAssignMembersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("assigned_count", &self.assigned_count);
         map.extra(&self.extra);
         map.end()
@@ -231,7 +231,7 @@ impl crate::runtime::Object for BulkAssignMembersResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["assigned_count"];
         let mut v0: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -285,7 +285,7 @@ pub struct BulkUnassignKeysRequest {
 }
 impl serde::Serialize for BulkUnassignKeysRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("key_hashes", &self.key_hashes);
         map.extra(&self.extra);
         map.end()
@@ -306,7 +306,7 @@ impl crate::runtime::Object for BulkUnassignKeysRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["key_hashes"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -349,7 +349,7 @@ pub struct BulkUnassignKeysResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkUnassignKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("unassigned_count", &self.unassigned_count);
         map.extra(&self.extra);
         map.end()
@@ -368,7 +368,7 @@ impl crate::runtime::Object for BulkUnassignKeysResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["unassigned_count"];
         let mut v0: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -416,7 +416,7 @@ pub struct BulkUnassignMembersRequest {
 }
 impl serde::Serialize for BulkUnassignMembersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("member_user_ids", &self.member_user_ids);
         map.extra(&self.extra);
         map.end()
@@ -437,7 +437,7 @@ impl crate::runtime::Object for BulkUnassignMembersRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["member_user_ids"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -480,7 +480,7 @@ pub struct BulkUnassignMembersResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkUnassignMembersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("unassigned_count", &self.unassigned_count);
         map.extra(&self.extra);
         map.end()
@@ -499,7 +499,7 @@ impl crate::runtime::Object for BulkUnassignMembersResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["unassigned_count"];
         let mut v0: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -562,7 +562,7 @@ pub struct ContentFilterBuiltinEntry {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ContentFilterBuiltinEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("action", &self.action);
         map.optional("label", &self.label);
         map.optional("scan_scope", &self.scan_scope);
@@ -587,12 +587,12 @@ impl crate::runtime::Object for ContentFilterBuiltinEntry {
         let mut v1: Option<String> = None;
         let mut v2: Option<PromptInjectionScanScope> = None;
         let mut v3: Option<ContentFilterBuiltinSlug> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -672,7 +672,7 @@ pub struct ContentFilterBuiltinEntryInput {
 }
 impl serde::Serialize for ContentFilterBuiltinEntryInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("action", &self.action);
         map.optional("label", &self.label);
         map.optional("scan_scope", &self.scan_scope);
@@ -699,12 +699,12 @@ impl crate::runtime::Object for ContentFilterBuiltinEntryInput {
         let mut v1: Option<String> = None;
         let mut v2: Option<PromptInjectionScanScope> = None;
         let mut v3: Option<ContentFilterBuiltinSlug> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -797,7 +797,7 @@ pub struct ContentFilterEntry {
 }
 impl serde::Serialize for ContentFilterEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("action", &self.action);
         map.optional("label", &self.label);
         map.entry("pattern", &self.pattern);
@@ -820,11 +820,11 @@ impl crate::runtime::Object for ContentFilterEntry {
         let mut v0: Option<ContentFilterAction> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -965,7 +965,7 @@ pub struct CreateGuardrailRequest {
 }
 impl serde::Serialize for CreateGuardrailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("allowed_providers", &self.allowed_providers);
         map.optional("content_filter_builtins", &self.content_filter_builtins);
@@ -1051,30 +1051,48 @@ impl crate::runtime::Object for CreateGuardrailRequest {
         let mut v18: Option<String> = None;
         let mut v19: Option<GuardrailInterval> = None;
         let mut v20: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v20),
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v20, &mut rest, 20),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1304,7 +1322,7 @@ pub struct CreateGuardrailResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateGuardrailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -1323,7 +1341,7 @@ impl crate::runtime::Object for CreateGuardrailResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Guardrail> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1366,7 +1384,7 @@ pub struct DeleteGuardrailResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteGuardrailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
@@ -1385,7 +1403,7 @@ impl crate::runtime::Object for DeleteGuardrailResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteGuardrailResponseDeleted> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1429,7 +1447,7 @@ pub struct GetGuardrailResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetGuardrailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -1448,7 +1466,7 @@ impl crate::runtime::Object for GetGuardrailResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Guardrail> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1584,7 +1602,7 @@ pub struct Guardrail {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Guardrail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("allowed_providers", &self.allowed_providers);
         map.optional("content_filter_builtins", &self.content_filter_builtins);
@@ -1611,7 +1629,7 @@ impl serde::Serialize for Guardrail {
         map.entry("name", &self.name);
         map.optional("reset_interval", &self.reset_interval);
         map.optional("updated_at", &self.updated_at);
-        map.entry("workspace_id", &self.workspace_id);
+        map.nullable("workspace_id", &self.workspace_id);
         map.extra(&self.extra);
         map.end()
     }
@@ -1677,33 +1695,53 @@ impl crate::runtime::Object for Guardrail {
         let mut v21: Option<GuardrailInterval> = None;
         let mut v22: Option<String> = None;
         let mut v23: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
                 rt::FieldKey::Known(18) => rt::read_required(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
                 rt::FieldKey::Known(20) => rt::read_required(&mut map, &mut v20),
-                rt::FieldKey::Known(21) => rt::read_value(&mut map, &mut v21),
-                rt::FieldKey::Known(22) => rt::read_value(&mut map, &mut v22),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v23),
+                rt::FieldKey::Known(21) => {
+                    rt::read_opt(&mut map, &mut v21, &mut rest, 21)
+                }
+                rt::FieldKey::Known(22) => {
+                    rt::read_opt(&mut map, &mut v22, &mut rest, 22)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v23, &mut rest, 23),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1983,8 +2021,8 @@ pub struct KeyAssignment {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for KeyAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("assigned_by", &self.assigned_by);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("assigned_by", &self.assigned_by);
         map.entry("created_at", &self.created_at);
         map.entry("guardrail_id", &self.guardrail_id);
         map.entry("id", &self.id);
@@ -2022,10 +2060,10 @@ impl crate::runtime::Object for KeyAssignment {
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
@@ -2120,7 +2158,7 @@ pub struct ListGuardrailsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListGuardrailsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -2141,7 +2179,7 @@ impl crate::runtime::Object for ListGuardrailsResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<Guardrail>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2195,7 +2233,7 @@ pub struct ListKeyAssignmentsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListKeyAssignmentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -2216,7 +2254,7 @@ impl crate::runtime::Object for ListKeyAssignmentsResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<KeyAssignment>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2270,7 +2308,7 @@ pub struct ListMemberAssignmentsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListMemberAssignmentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -2291,7 +2329,7 @@ impl crate::runtime::Object for ListMemberAssignmentsResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<MemberAssignment>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2363,8 +2401,8 @@ pub struct MemberAssignment {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MemberAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("assigned_by", &self.assigned_by);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("assigned_by", &self.assigned_by);
         map.entry("created_at", &self.created_at);
         map.entry("guardrail_id", &self.guardrail_id);
         map.entry("id", &self.id);
@@ -2399,10 +2437,10 @@ impl crate::runtime::Object for MemberAssignment {
         let mut v3: Option<crate::runtime::Uuid> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
@@ -2564,7 +2602,7 @@ pub struct UpdateGuardrailRequest {
 }
 impl serde::Serialize for UpdateGuardrailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("allowed_models", &self.allowed_models);
         map.patch("allowed_providers", &self.allowed_providers);
         map.patch("content_filter_builtins", &self.content_filter_builtins);
@@ -2644,7 +2682,7 @@ impl crate::runtime::Object for UpdateGuardrailRequest {
         let mut v17: crate::runtime::Patch<f64> = crate::runtime::Patch::Absent;
         let mut v18: Option<String> = None;
         let mut v19: crate::runtime::Patch<GuardrailInterval> = crate::runtime::Patch::Absent;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
@@ -2663,9 +2701,13 @@ impl crate::runtime::Object for UpdateGuardrailRequest {
                 rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
                 rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
                 rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
                 rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(18) => rt::read_value(&mut map, &mut v18),
+                rt::FieldKey::Known(18) => {
+                    rt::read_opt(&mut map, &mut v18, &mut rest, 18)
+                }
                 rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v19),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2936,7 +2978,7 @@ pub struct UpdateGuardrailResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateGuardrailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -2955,7 +2997,7 @@ impl crate::runtime::Object for UpdateGuardrailResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Guardrail> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

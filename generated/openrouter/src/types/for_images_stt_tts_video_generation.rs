@@ -288,7 +288,7 @@ pub struct ProviderOptions {
 }
 impl serde::Serialize for ProviderOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("01ai", &self._01ai);
         map.optional("ai21", &self.ai21);
         map.optional("aion-labs", &self.aion_labs);
@@ -716,145 +716,397 @@ impl crate::runtime::Object for ProviderOptions {
         let mut v133: Option<serde_json::Value> = None;
         let mut v134: Option<serde_json::Value> = None;
         let mut v135: Option<serde_json::Value> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(18) => rt::read_value(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
-                rt::FieldKey::Known(20) => rt::read_value(&mut map, &mut v20),
-                rt::FieldKey::Known(21) => rt::read_value(&mut map, &mut v21),
-                rt::FieldKey::Known(22) => rt::read_value(&mut map, &mut v22),
-                rt::FieldKey::Known(23) => rt::read_value(&mut map, &mut v23),
-                rt::FieldKey::Known(24) => rt::read_value(&mut map, &mut v24),
-                rt::FieldKey::Known(25) => rt::read_value(&mut map, &mut v25),
-                rt::FieldKey::Known(26) => rt::read_value(&mut map, &mut v26),
-                rt::FieldKey::Known(27) => rt::read_value(&mut map, &mut v27),
-                rt::FieldKey::Known(28) => rt::read_value(&mut map, &mut v28),
-                rt::FieldKey::Known(29) => rt::read_value(&mut map, &mut v29),
-                rt::FieldKey::Known(30) => rt::read_value(&mut map, &mut v30),
-                rt::FieldKey::Known(31) => rt::read_value(&mut map, &mut v31),
-                rt::FieldKey::Known(32) => rt::read_value(&mut map, &mut v32),
-                rt::FieldKey::Known(33) => rt::read_value(&mut map, &mut v33),
-                rt::FieldKey::Known(34) => rt::read_value(&mut map, &mut v34),
-                rt::FieldKey::Known(35) => rt::read_value(&mut map, &mut v35),
-                rt::FieldKey::Known(36) => rt::read_value(&mut map, &mut v36),
-                rt::FieldKey::Known(37) => rt::read_value(&mut map, &mut v37),
-                rt::FieldKey::Known(38) => rt::read_value(&mut map, &mut v38),
-                rt::FieldKey::Known(39) => rt::read_value(&mut map, &mut v39),
-                rt::FieldKey::Known(40) => rt::read_value(&mut map, &mut v40),
-                rt::FieldKey::Known(41) => rt::read_value(&mut map, &mut v41),
-                rt::FieldKey::Known(42) => rt::read_value(&mut map, &mut v42),
-                rt::FieldKey::Known(43) => rt::read_value(&mut map, &mut v43),
-                rt::FieldKey::Known(44) => rt::read_value(&mut map, &mut v44),
-                rt::FieldKey::Known(45) => rt::read_value(&mut map, &mut v45),
-                rt::FieldKey::Known(46) => rt::read_value(&mut map, &mut v46),
-                rt::FieldKey::Known(47) => rt::read_value(&mut map, &mut v47),
-                rt::FieldKey::Known(48) => rt::read_value(&mut map, &mut v48),
-                rt::FieldKey::Known(49) => rt::read_value(&mut map, &mut v49),
-                rt::FieldKey::Known(50) => rt::read_value(&mut map, &mut v50),
-                rt::FieldKey::Known(51) => rt::read_value(&mut map, &mut v51),
-                rt::FieldKey::Known(52) => rt::read_value(&mut map, &mut v52),
-                rt::FieldKey::Known(53) => rt::read_value(&mut map, &mut v53),
-                rt::FieldKey::Known(54) => rt::read_value(&mut map, &mut v54),
-                rt::FieldKey::Known(55) => rt::read_value(&mut map, &mut v55),
-                rt::FieldKey::Known(56) => rt::read_value(&mut map, &mut v56),
-                rt::FieldKey::Known(57) => rt::read_value(&mut map, &mut v57),
-                rt::FieldKey::Known(58) => rt::read_value(&mut map, &mut v58),
-                rt::FieldKey::Known(59) => rt::read_value(&mut map, &mut v59),
-                rt::FieldKey::Known(60) => rt::read_value(&mut map, &mut v60),
-                rt::FieldKey::Known(61) => rt::read_value(&mut map, &mut v61),
-                rt::FieldKey::Known(62) => rt::read_value(&mut map, &mut v62),
-                rt::FieldKey::Known(63) => rt::read_value(&mut map, &mut v63),
-                rt::FieldKey::Known(64) => rt::read_value(&mut map, &mut v64),
-                rt::FieldKey::Known(65) => rt::read_value(&mut map, &mut v65),
-                rt::FieldKey::Known(66) => rt::read_value(&mut map, &mut v66),
-                rt::FieldKey::Known(67) => rt::read_value(&mut map, &mut v67),
-                rt::FieldKey::Known(68) => rt::read_value(&mut map, &mut v68),
-                rt::FieldKey::Known(69) => rt::read_value(&mut map, &mut v69),
-                rt::FieldKey::Known(70) => rt::read_value(&mut map, &mut v70),
-                rt::FieldKey::Known(71) => rt::read_value(&mut map, &mut v71),
-                rt::FieldKey::Known(72) => rt::read_value(&mut map, &mut v72),
-                rt::FieldKey::Known(73) => rt::read_value(&mut map, &mut v73),
-                rt::FieldKey::Known(74) => rt::read_value(&mut map, &mut v74),
-                rt::FieldKey::Known(75) => rt::read_value(&mut map, &mut v75),
-                rt::FieldKey::Known(76) => rt::read_value(&mut map, &mut v76),
-                rt::FieldKey::Known(77) => rt::read_value(&mut map, &mut v77),
-                rt::FieldKey::Known(78) => rt::read_value(&mut map, &mut v78),
-                rt::FieldKey::Known(79) => rt::read_value(&mut map, &mut v79),
-                rt::FieldKey::Known(80) => rt::read_value(&mut map, &mut v80),
-                rt::FieldKey::Known(81) => rt::read_value(&mut map, &mut v81),
-                rt::FieldKey::Known(82) => rt::read_value(&mut map, &mut v82),
-                rt::FieldKey::Known(83) => rt::read_value(&mut map, &mut v83),
-                rt::FieldKey::Known(84) => rt::read_value(&mut map, &mut v84),
-                rt::FieldKey::Known(85) => rt::read_value(&mut map, &mut v85),
-                rt::FieldKey::Known(86) => rt::read_value(&mut map, &mut v86),
-                rt::FieldKey::Known(87) => rt::read_value(&mut map, &mut v87),
-                rt::FieldKey::Known(88) => rt::read_value(&mut map, &mut v88),
-                rt::FieldKey::Known(89) => rt::read_value(&mut map, &mut v89),
-                rt::FieldKey::Known(90) => rt::read_value(&mut map, &mut v90),
-                rt::FieldKey::Known(91) => rt::read_value(&mut map, &mut v91),
-                rt::FieldKey::Known(92) => rt::read_value(&mut map, &mut v92),
-                rt::FieldKey::Known(93) => rt::read_value(&mut map, &mut v93),
-                rt::FieldKey::Known(94) => rt::read_value(&mut map, &mut v94),
-                rt::FieldKey::Known(95) => rt::read_value(&mut map, &mut v95),
-                rt::FieldKey::Known(96) => rt::read_value(&mut map, &mut v96),
-                rt::FieldKey::Known(97) => rt::read_value(&mut map, &mut v97),
-                rt::FieldKey::Known(98) => rt::read_value(&mut map, &mut v98),
-                rt::FieldKey::Known(99) => rt::read_value(&mut map, &mut v99),
-                rt::FieldKey::Known(100) => rt::read_value(&mut map, &mut v100),
-                rt::FieldKey::Known(101) => rt::read_value(&mut map, &mut v101),
-                rt::FieldKey::Known(102) => rt::read_value(&mut map, &mut v102),
-                rt::FieldKey::Known(103) => rt::read_value(&mut map, &mut v103),
-                rt::FieldKey::Known(104) => rt::read_value(&mut map, &mut v104),
-                rt::FieldKey::Known(105) => rt::read_value(&mut map, &mut v105),
-                rt::FieldKey::Known(106) => rt::read_value(&mut map, &mut v106),
-                rt::FieldKey::Known(107) => rt::read_value(&mut map, &mut v107),
-                rt::FieldKey::Known(108) => rt::read_value(&mut map, &mut v108),
-                rt::FieldKey::Known(109) => rt::read_value(&mut map, &mut v109),
-                rt::FieldKey::Known(110) => rt::read_value(&mut map, &mut v110),
-                rt::FieldKey::Known(111) => rt::read_value(&mut map, &mut v111),
-                rt::FieldKey::Known(112) => rt::read_value(&mut map, &mut v112),
-                rt::FieldKey::Known(113) => rt::read_value(&mut map, &mut v113),
-                rt::FieldKey::Known(114) => rt::read_value(&mut map, &mut v114),
-                rt::FieldKey::Known(115) => rt::read_value(&mut map, &mut v115),
-                rt::FieldKey::Known(116) => rt::read_value(&mut map, &mut v116),
-                rt::FieldKey::Known(117) => rt::read_value(&mut map, &mut v117),
-                rt::FieldKey::Known(118) => rt::read_value(&mut map, &mut v118),
-                rt::FieldKey::Known(119) => rt::read_value(&mut map, &mut v119),
-                rt::FieldKey::Known(120) => rt::read_value(&mut map, &mut v120),
-                rt::FieldKey::Known(121) => rt::read_value(&mut map, &mut v121),
-                rt::FieldKey::Known(122) => rt::read_value(&mut map, &mut v122),
-                rt::FieldKey::Known(123) => rt::read_value(&mut map, &mut v123),
-                rt::FieldKey::Known(124) => rt::read_value(&mut map, &mut v124),
-                rt::FieldKey::Known(125) => rt::read_value(&mut map, &mut v125),
-                rt::FieldKey::Known(126) => rt::read_value(&mut map, &mut v126),
-                rt::FieldKey::Known(127) => rt::read_value(&mut map, &mut v127),
-                rt::FieldKey::Known(128) => rt::read_value(&mut map, &mut v128),
-                rt::FieldKey::Known(129) => rt::read_value(&mut map, &mut v129),
-                rt::FieldKey::Known(130) => rt::read_value(&mut map, &mut v130),
-                rt::FieldKey::Known(131) => rt::read_value(&mut map, &mut v131),
-                rt::FieldKey::Known(132) => rt::read_value(&mut map, &mut v132),
-                rt::FieldKey::Known(133) => rt::read_value(&mut map, &mut v133),
-                rt::FieldKey::Known(134) => rt::read_value(&mut map, &mut v134),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v135),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(18) => {
+                    rt::read_opt(&mut map, &mut v18, &mut rest, 18)
+                }
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
+                rt::FieldKey::Known(20) => {
+                    rt::read_opt(&mut map, &mut v20, &mut rest, 20)
+                }
+                rt::FieldKey::Known(21) => {
+                    rt::read_opt(&mut map, &mut v21, &mut rest, 21)
+                }
+                rt::FieldKey::Known(22) => {
+                    rt::read_opt(&mut map, &mut v22, &mut rest, 22)
+                }
+                rt::FieldKey::Known(23) => {
+                    rt::read_opt(&mut map, &mut v23, &mut rest, 23)
+                }
+                rt::FieldKey::Known(24) => {
+                    rt::read_opt(&mut map, &mut v24, &mut rest, 24)
+                }
+                rt::FieldKey::Known(25) => {
+                    rt::read_opt(&mut map, &mut v25, &mut rest, 25)
+                }
+                rt::FieldKey::Known(26) => {
+                    rt::read_opt(&mut map, &mut v26, &mut rest, 26)
+                }
+                rt::FieldKey::Known(27) => {
+                    rt::read_opt(&mut map, &mut v27, &mut rest, 27)
+                }
+                rt::FieldKey::Known(28) => {
+                    rt::read_opt(&mut map, &mut v28, &mut rest, 28)
+                }
+                rt::FieldKey::Known(29) => {
+                    rt::read_opt(&mut map, &mut v29, &mut rest, 29)
+                }
+                rt::FieldKey::Known(30) => {
+                    rt::read_opt(&mut map, &mut v30, &mut rest, 30)
+                }
+                rt::FieldKey::Known(31) => {
+                    rt::read_opt(&mut map, &mut v31, &mut rest, 31)
+                }
+                rt::FieldKey::Known(32) => {
+                    rt::read_opt(&mut map, &mut v32, &mut rest, 32)
+                }
+                rt::FieldKey::Known(33) => {
+                    rt::read_opt(&mut map, &mut v33, &mut rest, 33)
+                }
+                rt::FieldKey::Known(34) => {
+                    rt::read_opt(&mut map, &mut v34, &mut rest, 34)
+                }
+                rt::FieldKey::Known(35) => {
+                    rt::read_opt(&mut map, &mut v35, &mut rest, 35)
+                }
+                rt::FieldKey::Known(36) => {
+                    rt::read_opt(&mut map, &mut v36, &mut rest, 36)
+                }
+                rt::FieldKey::Known(37) => {
+                    rt::read_opt(&mut map, &mut v37, &mut rest, 37)
+                }
+                rt::FieldKey::Known(38) => {
+                    rt::read_opt(&mut map, &mut v38, &mut rest, 38)
+                }
+                rt::FieldKey::Known(39) => {
+                    rt::read_opt(&mut map, &mut v39, &mut rest, 39)
+                }
+                rt::FieldKey::Known(40) => {
+                    rt::read_opt(&mut map, &mut v40, &mut rest, 40)
+                }
+                rt::FieldKey::Known(41) => {
+                    rt::read_opt(&mut map, &mut v41, &mut rest, 41)
+                }
+                rt::FieldKey::Known(42) => {
+                    rt::read_opt(&mut map, &mut v42, &mut rest, 42)
+                }
+                rt::FieldKey::Known(43) => {
+                    rt::read_opt(&mut map, &mut v43, &mut rest, 43)
+                }
+                rt::FieldKey::Known(44) => {
+                    rt::read_opt(&mut map, &mut v44, &mut rest, 44)
+                }
+                rt::FieldKey::Known(45) => {
+                    rt::read_opt(&mut map, &mut v45, &mut rest, 45)
+                }
+                rt::FieldKey::Known(46) => {
+                    rt::read_opt(&mut map, &mut v46, &mut rest, 46)
+                }
+                rt::FieldKey::Known(47) => {
+                    rt::read_opt(&mut map, &mut v47, &mut rest, 47)
+                }
+                rt::FieldKey::Known(48) => {
+                    rt::read_opt(&mut map, &mut v48, &mut rest, 48)
+                }
+                rt::FieldKey::Known(49) => {
+                    rt::read_opt(&mut map, &mut v49, &mut rest, 49)
+                }
+                rt::FieldKey::Known(50) => {
+                    rt::read_opt(&mut map, &mut v50, &mut rest, 50)
+                }
+                rt::FieldKey::Known(51) => {
+                    rt::read_opt(&mut map, &mut v51, &mut rest, 51)
+                }
+                rt::FieldKey::Known(52) => {
+                    rt::read_opt(&mut map, &mut v52, &mut rest, 52)
+                }
+                rt::FieldKey::Known(53) => {
+                    rt::read_opt(&mut map, &mut v53, &mut rest, 53)
+                }
+                rt::FieldKey::Known(54) => {
+                    rt::read_opt(&mut map, &mut v54, &mut rest, 54)
+                }
+                rt::FieldKey::Known(55) => {
+                    rt::read_opt(&mut map, &mut v55, &mut rest, 55)
+                }
+                rt::FieldKey::Known(56) => {
+                    rt::read_opt(&mut map, &mut v56, &mut rest, 56)
+                }
+                rt::FieldKey::Known(57) => {
+                    rt::read_opt(&mut map, &mut v57, &mut rest, 57)
+                }
+                rt::FieldKey::Known(58) => {
+                    rt::read_opt(&mut map, &mut v58, &mut rest, 58)
+                }
+                rt::FieldKey::Known(59) => {
+                    rt::read_opt(&mut map, &mut v59, &mut rest, 59)
+                }
+                rt::FieldKey::Known(60) => {
+                    rt::read_opt(&mut map, &mut v60, &mut rest, 60)
+                }
+                rt::FieldKey::Known(61) => {
+                    rt::read_opt(&mut map, &mut v61, &mut rest, 61)
+                }
+                rt::FieldKey::Known(62) => {
+                    rt::read_opt(&mut map, &mut v62, &mut rest, 62)
+                }
+                rt::FieldKey::Known(63) => {
+                    rt::read_opt(&mut map, &mut v63, &mut rest, 63)
+                }
+                rt::FieldKey::Known(64) => {
+                    rt::read_opt(&mut map, &mut v64, &mut rest, 64)
+                }
+                rt::FieldKey::Known(65) => {
+                    rt::read_opt(&mut map, &mut v65, &mut rest, 65)
+                }
+                rt::FieldKey::Known(66) => {
+                    rt::read_opt(&mut map, &mut v66, &mut rest, 66)
+                }
+                rt::FieldKey::Known(67) => {
+                    rt::read_opt(&mut map, &mut v67, &mut rest, 67)
+                }
+                rt::FieldKey::Known(68) => {
+                    rt::read_opt(&mut map, &mut v68, &mut rest, 68)
+                }
+                rt::FieldKey::Known(69) => {
+                    rt::read_opt(&mut map, &mut v69, &mut rest, 69)
+                }
+                rt::FieldKey::Known(70) => {
+                    rt::read_opt(&mut map, &mut v70, &mut rest, 70)
+                }
+                rt::FieldKey::Known(71) => {
+                    rt::read_opt(&mut map, &mut v71, &mut rest, 71)
+                }
+                rt::FieldKey::Known(72) => {
+                    rt::read_opt(&mut map, &mut v72, &mut rest, 72)
+                }
+                rt::FieldKey::Known(73) => {
+                    rt::read_opt(&mut map, &mut v73, &mut rest, 73)
+                }
+                rt::FieldKey::Known(74) => {
+                    rt::read_opt(&mut map, &mut v74, &mut rest, 74)
+                }
+                rt::FieldKey::Known(75) => {
+                    rt::read_opt(&mut map, &mut v75, &mut rest, 75)
+                }
+                rt::FieldKey::Known(76) => {
+                    rt::read_opt(&mut map, &mut v76, &mut rest, 76)
+                }
+                rt::FieldKey::Known(77) => {
+                    rt::read_opt(&mut map, &mut v77, &mut rest, 77)
+                }
+                rt::FieldKey::Known(78) => {
+                    rt::read_opt(&mut map, &mut v78, &mut rest, 78)
+                }
+                rt::FieldKey::Known(79) => {
+                    rt::read_opt(&mut map, &mut v79, &mut rest, 79)
+                }
+                rt::FieldKey::Known(80) => {
+                    rt::read_opt(&mut map, &mut v80, &mut rest, 80)
+                }
+                rt::FieldKey::Known(81) => {
+                    rt::read_opt(&mut map, &mut v81, &mut rest, 81)
+                }
+                rt::FieldKey::Known(82) => {
+                    rt::read_opt(&mut map, &mut v82, &mut rest, 82)
+                }
+                rt::FieldKey::Known(83) => {
+                    rt::read_opt(&mut map, &mut v83, &mut rest, 83)
+                }
+                rt::FieldKey::Known(84) => {
+                    rt::read_opt(&mut map, &mut v84, &mut rest, 84)
+                }
+                rt::FieldKey::Known(85) => {
+                    rt::read_opt(&mut map, &mut v85, &mut rest, 85)
+                }
+                rt::FieldKey::Known(86) => {
+                    rt::read_opt(&mut map, &mut v86, &mut rest, 86)
+                }
+                rt::FieldKey::Known(87) => {
+                    rt::read_opt(&mut map, &mut v87, &mut rest, 87)
+                }
+                rt::FieldKey::Known(88) => {
+                    rt::read_opt(&mut map, &mut v88, &mut rest, 88)
+                }
+                rt::FieldKey::Known(89) => {
+                    rt::read_opt(&mut map, &mut v89, &mut rest, 89)
+                }
+                rt::FieldKey::Known(90) => {
+                    rt::read_opt(&mut map, &mut v90, &mut rest, 90)
+                }
+                rt::FieldKey::Known(91) => {
+                    rt::read_opt(&mut map, &mut v91, &mut rest, 91)
+                }
+                rt::FieldKey::Known(92) => {
+                    rt::read_opt(&mut map, &mut v92, &mut rest, 92)
+                }
+                rt::FieldKey::Known(93) => {
+                    rt::read_opt(&mut map, &mut v93, &mut rest, 93)
+                }
+                rt::FieldKey::Known(94) => {
+                    rt::read_opt(&mut map, &mut v94, &mut rest, 94)
+                }
+                rt::FieldKey::Known(95) => {
+                    rt::read_opt(&mut map, &mut v95, &mut rest, 95)
+                }
+                rt::FieldKey::Known(96) => {
+                    rt::read_opt(&mut map, &mut v96, &mut rest, 96)
+                }
+                rt::FieldKey::Known(97) => {
+                    rt::read_opt(&mut map, &mut v97, &mut rest, 97)
+                }
+                rt::FieldKey::Known(98) => {
+                    rt::read_opt(&mut map, &mut v98, &mut rest, 98)
+                }
+                rt::FieldKey::Known(99) => {
+                    rt::read_opt(&mut map, &mut v99, &mut rest, 99)
+                }
+                rt::FieldKey::Known(100) => {
+                    rt::read_opt(&mut map, &mut v100, &mut rest, 100)
+                }
+                rt::FieldKey::Known(101) => {
+                    rt::read_opt(&mut map, &mut v101, &mut rest, 101)
+                }
+                rt::FieldKey::Known(102) => {
+                    rt::read_opt(&mut map, &mut v102, &mut rest, 102)
+                }
+                rt::FieldKey::Known(103) => {
+                    rt::read_opt(&mut map, &mut v103, &mut rest, 103)
+                }
+                rt::FieldKey::Known(104) => {
+                    rt::read_opt(&mut map, &mut v104, &mut rest, 104)
+                }
+                rt::FieldKey::Known(105) => {
+                    rt::read_opt(&mut map, &mut v105, &mut rest, 105)
+                }
+                rt::FieldKey::Known(106) => {
+                    rt::read_opt(&mut map, &mut v106, &mut rest, 106)
+                }
+                rt::FieldKey::Known(107) => {
+                    rt::read_opt(&mut map, &mut v107, &mut rest, 107)
+                }
+                rt::FieldKey::Known(108) => {
+                    rt::read_opt(&mut map, &mut v108, &mut rest, 108)
+                }
+                rt::FieldKey::Known(109) => {
+                    rt::read_opt(&mut map, &mut v109, &mut rest, 109)
+                }
+                rt::FieldKey::Known(110) => {
+                    rt::read_opt(&mut map, &mut v110, &mut rest, 110)
+                }
+                rt::FieldKey::Known(111) => {
+                    rt::read_opt(&mut map, &mut v111, &mut rest, 111)
+                }
+                rt::FieldKey::Known(112) => {
+                    rt::read_opt(&mut map, &mut v112, &mut rest, 112)
+                }
+                rt::FieldKey::Known(113) => {
+                    rt::read_opt(&mut map, &mut v113, &mut rest, 113)
+                }
+                rt::FieldKey::Known(114) => {
+                    rt::read_opt(&mut map, &mut v114, &mut rest, 114)
+                }
+                rt::FieldKey::Known(115) => {
+                    rt::read_opt(&mut map, &mut v115, &mut rest, 115)
+                }
+                rt::FieldKey::Known(116) => {
+                    rt::read_opt(&mut map, &mut v116, &mut rest, 116)
+                }
+                rt::FieldKey::Known(117) => {
+                    rt::read_opt(&mut map, &mut v117, &mut rest, 117)
+                }
+                rt::FieldKey::Known(118) => {
+                    rt::read_opt(&mut map, &mut v118, &mut rest, 118)
+                }
+                rt::FieldKey::Known(119) => {
+                    rt::read_opt(&mut map, &mut v119, &mut rest, 119)
+                }
+                rt::FieldKey::Known(120) => {
+                    rt::read_opt(&mut map, &mut v120, &mut rest, 120)
+                }
+                rt::FieldKey::Known(121) => {
+                    rt::read_opt(&mut map, &mut v121, &mut rest, 121)
+                }
+                rt::FieldKey::Known(122) => {
+                    rt::read_opt(&mut map, &mut v122, &mut rest, 122)
+                }
+                rt::FieldKey::Known(123) => {
+                    rt::read_opt(&mut map, &mut v123, &mut rest, 123)
+                }
+                rt::FieldKey::Known(124) => {
+                    rt::read_opt(&mut map, &mut v124, &mut rest, 124)
+                }
+                rt::FieldKey::Known(125) => {
+                    rt::read_opt(&mut map, &mut v125, &mut rest, 125)
+                }
+                rt::FieldKey::Known(126) => {
+                    rt::read_opt(&mut map, &mut v126, &mut rest, 126)
+                }
+                rt::FieldKey::Known(127) => {
+                    rt::read_opt(&mut map, &mut v127, &mut rest, 127)
+                }
+                rt::FieldKey::Known(128) => {
+                    rt::read_opt(&mut map, &mut v128, &mut rest, 128)
+                }
+                rt::FieldKey::Known(129) => {
+                    rt::read_opt(&mut map, &mut v129, &mut rest, 129)
+                }
+                rt::FieldKey::Known(130) => {
+                    rt::read_opt(&mut map, &mut v130, &mut rest, 130)
+                }
+                rt::FieldKey::Known(131) => {
+                    rt::read_opt(&mut map, &mut v131, &mut rest, 131)
+                }
+                rt::FieldKey::Known(132) => {
+                    rt::read_opt(&mut map, &mut v132, &mut rest, 132)
+                }
+                rt::FieldKey::Known(133) => {
+                    rt::read_opt(&mut map, &mut v133, &mut rest, 133)
+                }
+                rt::FieldKey::Known(134) => {
+                    rt::read_opt(&mut map, &mut v134, &mut rest, 134)
+                }
+                rt::FieldKey::Known(_) => {
+                    rt::read_opt(&mut map, &mut v135, &mut rest, 135)
+                }
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

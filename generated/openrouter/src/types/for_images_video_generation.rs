@@ -17,7 +17,7 @@ pub struct ContentPartImage {
 }
 impl serde::Serialize for ContentPartImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("image_url", &self.image_url);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -40,7 +40,7 @@ impl crate::runtime::Object for ContentPartImage {
         const FIELDS: &[&str] = &["image_url", "type"];
         let mut v0: Option<ContentPartImageUrl> = None;
         let mut v1: Option<ContentPartImageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -90,7 +90,7 @@ pub struct ContentPartImageUrl {
 }
 impl serde::Serialize for ContentPartImageUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -111,7 +111,7 @@ impl crate::runtime::Object for ContentPartImageUrl {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

@@ -57,7 +57,7 @@ pub struct CreateObservabilityDestinationRequest {
 }
 impl serde::Serialize for CreateObservabilityDestinationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("api_key_hashes", &self.api_key_hashes);
         map.optional("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.optional(
@@ -119,21 +119,21 @@ impl crate::runtime::Object for CreateObservabilityDestinationRequest {
         let mut v9: Option<f64> = None;
         let mut v10: Option<CreateObservabilityDestinationRequestType> = None;
         let mut v11: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v11, &mut rest, 11),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -286,7 +286,7 @@ pub struct CreateObservabilityDestinationResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateObservabilityDestinationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -305,7 +305,7 @@ impl crate::runtime::Object for CreateObservabilityDestinationResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ObservabilityDestination> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -346,7 +346,7 @@ pub struct DeleteObservabilityDestinationResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteObservabilityDestinationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
@@ -365,7 +365,7 @@ impl crate::runtime::Object for DeleteObservabilityDestinationResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteObservabilityDestinationResponseDeleted> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -409,7 +409,7 @@ pub struct GetObservabilityDestinationResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetObservabilityDestinationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -428,7 +428,7 @@ impl crate::runtime::Object for GetObservabilityDestinationResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ObservabilityDestination> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -473,7 +473,7 @@ pub struct ListObservabilityDestinationsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListObservabilityDestinationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -494,7 +494,7 @@ impl crate::runtime::Object for ListObservabilityDestinationsResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<ObservabilityDestination>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -597,8 +597,8 @@ pub struct ObservabilityArizeDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityArizeDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -608,9 +608,9 @@ impl serde::Serialize for ObservabilityArizeDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -663,19 +663,19 @@ impl crate::runtime::Object for ObservabilityArizeDestination {
         let mut v12: Option<ObservabilityArizeDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -827,7 +827,7 @@ pub struct ObservabilityArizeDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityArizeDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
@@ -854,12 +854,12 @@ impl crate::runtime::Object for ObservabilityArizeDestinationConfig {
         let mut v2: Option<crate::runtime::Map<String>> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -988,8 +988,8 @@ pub struct ObservabilityBraintrustDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityBraintrustDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -999,9 +999,9 @@ impl serde::Serialize for ObservabilityBraintrustDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -1054,19 +1054,19 @@ impl crate::runtime::Object for ObservabilityBraintrustDestination {
         let mut v12: Option<ObservabilityBraintrustDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -1216,7 +1216,7 @@ pub struct ObservabilityBraintrustDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityBraintrustDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
@@ -1241,12 +1241,12 @@ impl crate::runtime::Object for ObservabilityBraintrustDestinationConfig {
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::Map<String>> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1365,8 +1365,8 @@ pub struct ObservabilityClickhouseDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityClickhouseDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -1376,9 +1376,9 @@ impl serde::Serialize for ObservabilityClickhouseDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -1431,19 +1431,19 @@ impl crate::runtime::Object for ObservabilityClickhouseDestination {
         let mut v12: Option<ObservabilityClickhouseDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -1597,7 +1597,7 @@ pub struct ObservabilityClickhouseDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityClickhouseDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("database", &self.database);
         map.optional("headers", &self.headers);
         map.entry("host", &self.host);
@@ -1633,14 +1633,14 @@ impl crate::runtime::Object for ObservabilityClickhouseDestinationConfig {
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1774,8 +1774,8 @@ pub struct ObservabilityDatadogDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityDatadogDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -1785,9 +1785,9 @@ impl serde::Serialize for ObservabilityDatadogDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -1840,19 +1840,19 @@ impl crate::runtime::Object for ObservabilityDatadogDestination {
         let mut v12: Option<ObservabilityDatadogDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -2002,7 +2002,7 @@ pub struct ObservabilityDatadogDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityDatadogDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("headers", &self.headers);
         map.entry("mlApp", &self.ml_app);
@@ -2027,13 +2027,13 @@ impl crate::runtime::Object for ObservabilityDatadogDestinationConfig {
         let mut v1: Option<crate::runtime::Map<String>> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2189,7 +2189,7 @@ pub struct ObservabilityFilterRuleGroup {
 }
 impl serde::Serialize for ObservabilityFilterRuleGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("logic", &self.logic);
         map.entry("rules", &self.rules);
         map.extra(&self.extra);
@@ -2210,10 +2210,10 @@ impl crate::runtime::Object for ObservabilityFilterRuleGroup {
         const FIELDS: &[&str] = &["logic", "rules"];
         let mut v0: Option<ObservabilityFilterRuleGroupLogic> = None;
         let mut v1: Option<Vec<ObservabilityFilterRuleGroupRulesItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2265,7 +2265,7 @@ pub struct ObservabilityFilterRuleGroupRulesItem {
 }
 impl serde::Serialize for ObservabilityFilterRuleGroupRulesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("field", &self.field);
         map.entry("operator", &self.operator);
         map.optional("value", &self.value);
@@ -2288,12 +2288,12 @@ impl crate::runtime::Object for ObservabilityFilterRuleGroupRulesItem {
         let mut v0: Option<ObservabilityFilterRuleGroupRulesItemField> = None;
         let mut v1: Option<ObservabilityFilterRuleGroupRulesItemOperator> = None;
         let mut v2: Option<ObservabilityFilterRuleGroupRulesItemValue> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2388,7 +2388,7 @@ pub struct ObservabilityFilterRulesConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityFilterRulesConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("groups", &self.groups);
         map.extra(&self.extra);
@@ -2409,10 +2409,10 @@ impl crate::runtime::Object for ObservabilityFilterRulesConfig {
         const FIELDS: &[&str] = &["enabled", "groups"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<Vec<ObservabilityFilterRuleGroup>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2462,7 +2462,7 @@ pub struct ObservabilityFilterRulesConfigNullable {
 }
 impl serde::Serialize for ObservabilityFilterRulesConfigNullable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("groups", &self.groups);
         map.extra(&self.extra);
@@ -2485,10 +2485,10 @@ impl crate::runtime::Object for ObservabilityFilterRulesConfigNullable {
         const FIELDS: &[&str] = &["enabled", "groups"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<Vec<ObservabilityFilterRuleGroup>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2587,8 +2587,8 @@ pub struct ObservabilityGrafanaDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityGrafanaDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -2598,9 +2598,9 @@ impl serde::Serialize for ObservabilityGrafanaDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -2653,19 +2653,19 @@ impl crate::runtime::Object for ObservabilityGrafanaDestination {
         let mut v12: Option<ObservabilityGrafanaDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -2815,7 +2815,7 @@ pub struct ObservabilityGrafanaDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityGrafanaDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
@@ -2840,12 +2840,12 @@ impl crate::runtime::Object for ObservabilityGrafanaDestinationConfig {
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::Map<String>> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2964,8 +2964,8 @@ pub struct ObservabilityLangfuseDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityLangfuseDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -2975,9 +2975,9 @@ impl serde::Serialize for ObservabilityLangfuseDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -3030,19 +3030,19 @@ impl crate::runtime::Object for ObservabilityLangfuseDestination {
         let mut v12: Option<ObservabilityLangfuseDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -3192,7 +3192,7 @@ pub struct ObservabilityLangfuseDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityLangfuseDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
         map.entry("publicKey", &self.public_key);
@@ -3217,11 +3217,11 @@ impl crate::runtime::Object for ObservabilityLangfuseDestinationConfig {
         let mut v1: Option<crate::runtime::Map<String>> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -3341,8 +3341,8 @@ pub struct ObservabilityLangsmithDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityLangsmithDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -3352,9 +3352,9 @@ impl serde::Serialize for ObservabilityLangsmithDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -3407,19 +3407,19 @@ impl crate::runtime::Object for ObservabilityLangsmithDestination {
         let mut v12: Option<ObservabilityLangsmithDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -3571,7 +3571,7 @@ pub struct ObservabilityLangsmithDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityLangsmithDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("endpoint", &self.endpoint);
         map.optional("headers", &self.headers);
@@ -3604,14 +3604,14 @@ impl crate::runtime::Object for ObservabilityLangsmithDestinationConfig {
         let mut v2: Option<crate::runtime::Map<String>> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3742,8 +3742,8 @@ pub struct ObservabilityNewrelicDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityNewrelicDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -3753,9 +3753,9 @@ impl serde::Serialize for ObservabilityNewrelicDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -3808,19 +3808,19 @@ impl crate::runtime::Object for ObservabilityNewrelicDestination {
         let mut v12: Option<ObservabilityNewrelicDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -3968,7 +3968,7 @@ pub struct ObservabilityNewrelicDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityNewrelicDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("headers", &self.headers);
         map.entry("licenseKey", &self.license_key);
         map.optional("region", &self.region);
@@ -3991,12 +3991,12 @@ impl crate::runtime::Object for ObservabilityNewrelicDestinationConfig {
         let mut v0: Option<crate::runtime::Map<String>> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<ObservabilityNewrelicDestinationConfigRegion> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -4119,8 +4119,8 @@ pub struct ObservabilityOpikDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityOpikDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -4130,9 +4130,9 @@ impl serde::Serialize for ObservabilityOpikDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -4185,19 +4185,19 @@ impl crate::runtime::Object for ObservabilityOpikDestination {
         let mut v12: Option<ObservabilityOpikDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -4347,7 +4347,7 @@ pub struct ObservabilityOpikDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityOpikDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("headers", &self.headers);
         map.entry("projectName", &self.project_name);
@@ -4372,11 +4372,11 @@ impl crate::runtime::Object for ObservabilityOpikDestinationConfig {
         let mut v1: Option<crate::runtime::Map<String>> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -4498,8 +4498,8 @@ pub struct ObservabilityOtelCollectorDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityOtelCollectorDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -4509,9 +4509,9 @@ impl serde::Serialize for ObservabilityOtelCollectorDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -4564,19 +4564,19 @@ impl crate::runtime::Object for ObservabilityOtelCollectorDestination {
         let mut v12: Option<ObservabilityOtelCollectorDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -4722,7 +4722,7 @@ pub struct ObservabilityOtelCollectorDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityOtelCollectorDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("endpoint", &self.endpoint);
         map.optional("headers", &self.headers);
         map.extra(&self.extra);
@@ -4743,11 +4743,11 @@ impl crate::runtime::Object for ObservabilityOtelCollectorDestinationConfig {
         const FIELDS: &[&str] = &["endpoint", "headers"];
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::Map<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -4853,8 +4853,8 @@ pub struct ObservabilityPosthogDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityPosthogDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -4864,9 +4864,9 @@ impl serde::Serialize for ObservabilityPosthogDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -4919,19 +4919,19 @@ impl crate::runtime::Object for ObservabilityPosthogDestination {
         let mut v12: Option<ObservabilityPosthogDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -5079,7 +5079,7 @@ pub struct ObservabilityPosthogDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityPosthogDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("endpoint", &self.endpoint);
         map.optional("headers", &self.headers);
@@ -5102,12 +5102,12 @@ impl crate::runtime::Object for ObservabilityPosthogDestinationConfig {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::Map<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5220,8 +5220,8 @@ pub struct ObservabilityRampDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityRampDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -5231,9 +5231,9 @@ impl serde::Serialize for ObservabilityRampDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -5286,19 +5286,19 @@ impl crate::runtime::Object for ObservabilityRampDestination {
         let mut v12: Option<ObservabilityRampDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -5446,7 +5446,7 @@ pub struct ObservabilityRampDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityRampDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
@@ -5469,12 +5469,12 @@ impl crate::runtime::Object for ObservabilityRampDestinationConfig {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::Map<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5587,8 +5587,8 @@ pub struct ObservabilityS3Destination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityS3Destination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -5598,9 +5598,9 @@ impl serde::Serialize for ObservabilityS3Destination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -5653,19 +5653,19 @@ impl crate::runtime::Object for ObservabilityS3Destination {
         let mut v12: Option<ObservabilityS3DestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -5825,7 +5825,7 @@ pub struct ObservabilityS3DestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityS3DestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("accessKeyId", &self.access_key_id);
         map.entry("bucketName", &self.bucket_name);
         map.optional("endpoint", &self.endpoint);
@@ -5870,18 +5870,18 @@ impl crate::runtime::Object for ObservabilityS3DestinationConfig {
         let mut v6: Option<String> = None;
         let mut v7: Option<String> = None;
         let mut v8: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6040,8 +6040,8 @@ pub struct ObservabilitySentryDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilitySentryDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -6051,9 +6051,9 @@ impl serde::Serialize for ObservabilitySentryDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -6106,19 +6106,19 @@ impl crate::runtime::Object for ObservabilitySentryDestination {
         let mut v12: Option<ObservabilitySentryDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -6266,7 +6266,7 @@ pub struct ObservabilitySentryDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilitySentryDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("dsn", &self.dsn);
         map.optional("headers", &self.headers);
         map.entry("otlpEndpoint", &self.otlp_endpoint);
@@ -6289,11 +6289,11 @@ impl crate::runtime::Object for ObservabilitySentryDestinationConfig {
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::Map<String>> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6405,8 +6405,8 @@ pub struct ObservabilitySnowflakeDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilitySnowflakeDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -6416,9 +6416,9 @@ impl serde::Serialize for ObservabilitySnowflakeDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -6471,19 +6471,19 @@ impl crate::runtime::Object for ObservabilitySnowflakeDestination {
         let mut v12: Option<ObservabilitySnowflakeDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -6639,7 +6639,7 @@ pub struct ObservabilitySnowflakeDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilitySnowflakeDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("account", &self.account);
         map.optional("database", &self.database);
         map.optional("headers", &self.headers);
@@ -6678,16 +6678,16 @@ impl crate::runtime::Object for ObservabilitySnowflakeDestinationConfig {
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6826,8 +6826,8 @@ pub struct ObservabilityWeaveDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityWeaveDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -6837,9 +6837,9 @@ impl serde::Serialize for ObservabilityWeaveDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -6892,19 +6892,19 @@ impl crate::runtime::Object for ObservabilityWeaveDestination {
         let mut v12: Option<ObservabilityWeaveDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -7056,7 +7056,7 @@ pub struct ObservabilityWeaveDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityWeaveDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.entry("entity", &self.entity);
@@ -7083,13 +7083,13 @@ impl crate::runtime::Object for ObservabilityWeaveDestinationConfig {
         let mut v2: Option<String> = None;
         let mut v3: Option<crate::runtime::Map<String>> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -7217,8 +7217,8 @@ pub struct ObservabilityWebhookDestination {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityWebhookDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("api_key_hashes", &self.api_key_hashes);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
         map.entry(
@@ -7228,9 +7228,9 @@ impl serde::Serialize for ObservabilityWebhookDestination {
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("enabled", &self.enabled);
-        map.entry("filter_rules", &self.filter_rules);
+        map.nullable("filter_rules", &self.filter_rules);
         map.entry("id", &self.id);
-        map.entry("name", &self.name);
+        map.nullable("name", &self.name);
         map.entry("privacy_mode", &self.privacy_mode);
         map.entry("sampling_rate", &self.sampling_rate);
         map.entry("type", &self.r#type);
@@ -7283,19 +7283,19 @@ impl crate::runtime::Object for ObservabilityWebhookDestination {
         let mut v12: Option<ObservabilityWebhookDestinationType> = None;
         let mut v13: Option<String> = None;
         let mut v14: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
@@ -7443,7 +7443,7 @@ pub struct ObservabilityWebhookDestinationConfig {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityWebhookDestinationConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("headers", &self.headers);
         map.optional("method", &self.method);
         map.entry("url", &self.url);
@@ -7466,11 +7466,11 @@ impl crate::runtime::Object for ObservabilityWebhookDestinationConfig {
         let mut v0: Option<crate::runtime::Map<String>> = None;
         let mut v1: Option<ObservabilityWebhookDestinationConfigMethod> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -7576,7 +7576,7 @@ pub struct UpdateObservabilityDestinationRequest {
 }
 impl serde::Serialize for UpdateObservabilityDestinationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("api_key_hashes", &self.api_key_hashes);
         map.optional("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.optional(
@@ -7632,19 +7632,19 @@ impl crate::runtime::Object for UpdateObservabilityDestinationRequest {
         let mut v7: Option<String> = None;
         let mut v8: Option<bool> = None;
         let mut v9: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -7779,7 +7779,7 @@ pub struct UpdateObservabilityDestinationResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateObservabilityDestinationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -7798,7 +7798,7 @@ impl crate::runtime::Object for UpdateObservabilityDestinationResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ObservabilityDestination> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

@@ -20,7 +20,7 @@ pub struct ListOrganizationMembersResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListOrganizationMembersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -41,7 +41,7 @@ impl crate::runtime::Object for ListOrganizationMembersResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<ListOrganizationMembersResponseDataItem>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -109,11 +109,11 @@ pub struct ListOrganizationMembersResponseDataItem {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListOrganizationMembersResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("email", &self.email);
-        map.entry("first_name", &self.first_name);
+        map.nullable("first_name", &self.first_name);
         map.entry("id", &self.id);
-        map.entry("last_name", &self.last_name);
+        map.nullable("last_name", &self.last_name);
         map.entry("role", &self.role);
         map.extra(&self.extra);
         map.end()
@@ -136,13 +136,13 @@ impl crate::runtime::Object for ListOrganizationMembersResponseDataItem {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<ListOrganizationMembersResponseDataItemRole> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };

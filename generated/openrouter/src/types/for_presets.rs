@@ -16,7 +16,7 @@ pub struct CreatePresetFromInferenceResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreatePresetFromInferenceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -35,7 +35,7 @@ impl crate::runtime::Object for CreatePresetFromInferenceResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<PresetWithDesignatedVersion> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -85,7 +85,7 @@ pub struct GetPresetResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetPresetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -104,7 +104,7 @@ impl crate::runtime::Object for GetPresetResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<PresetWithDesignatedVersion> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -145,8 +145,8 @@ pub struct GetPresetVersionResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetPresetVersionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("data", &self.data);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
@@ -164,10 +164,10 @@ impl crate::runtime::Object for GetPresetVersionResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<PresetDesignatedVersion> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -211,7 +211,7 @@ pub struct ListPresetVersionsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListPresetVersionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -232,7 +232,7 @@ impl crate::runtime::Object for ListPresetVersionsResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<Option<PresetDesignatedVersion>>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -287,7 +287,7 @@ pub struct ListPresetsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListPresetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -308,7 +308,7 @@ impl crate::runtime::Object for ListPresetsResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<Preset>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -380,18 +380,18 @@ pub struct Preset {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Preset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("created_at", &self.created_at);
-        map.entry("creator_user_id", &self.creator_user_id);
-        map.entry("description", &self.description);
-        map.entry("designated_version_id", &self.designated_version_id);
+        map.nullable("creator_user_id", &self.creator_user_id);
+        map.nullable("description", &self.description);
+        map.nullable("designated_version_id", &self.designated_version_id);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("slug", &self.slug);
         map.entry("status", &self.status);
-        map.entry("status_updated_at", &self.status_updated_at);
+        map.nullable("status_updated_at", &self.status_updated_at);
         map.entry("updated_at", &self.updated_at);
-        map.entry("workspace_id", &self.workspace_id);
+        map.nullable("workspace_id", &self.workspace_id);
         map.extra(&self.extra);
         map.end()
     }
@@ -431,20 +431,20 @@ impl crate::runtime::Object for Preset {
         let mut v8: Option<String> = None;
         let mut v9: Option<String> = None;
         let mut v10: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v10, &mut rest, 10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -563,13 +563,13 @@ pub struct PresetDesignatedVersion {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PresetDesignatedVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("config", &self.config);
         map.entry("created_at", &self.created_at);
         map.entry("creator_id", &self.creator_id);
         map.entry("id", &self.id);
         map.entry("preset_id", &self.preset_id);
-        map.entry("system_prompt", &self.system_prompt);
+        map.nullable("system_prompt", &self.system_prompt);
         map.entry("updated_at", &self.updated_at);
         map.entry("version", &self.version);
         map.extra(&self.extra);
@@ -605,7 +605,7 @@ impl crate::runtime::Object for PresetDesignatedVersion {
         let mut v5: Option<String> = None;
         let mut v6: Option<String> = None;
         let mut v7: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -613,7 +613,7 @@ impl crate::runtime::Object for PresetDesignatedVersion {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -728,19 +728,19 @@ pub struct PresetWithDesignatedVersion {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PresetWithDesignatedVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("created_at", &self.created_at);
-        map.entry("creator_user_id", &self.creator_user_id);
-        map.entry("description", &self.description);
-        map.entry("designated_version_id", &self.designated_version_id);
+        map.nullable("creator_user_id", &self.creator_user_id);
+        map.nullable("description", &self.description);
+        map.nullable("designated_version_id", &self.designated_version_id);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("slug", &self.slug);
         map.entry("status", &self.status);
-        map.entry("status_updated_at", &self.status_updated_at);
+        map.nullable("status_updated_at", &self.status_updated_at);
         map.entry("updated_at", &self.updated_at);
-        map.entry("workspace_id", &self.workspace_id);
-        map.entry("designated_version", &self.designated_version);
+        map.nullable("workspace_id", &self.workspace_id);
+        map.nullable("designated_version", &self.designated_version);
         map.extra(&self.extra);
         map.end()
     }
@@ -782,21 +782,23 @@ impl crate::runtime::Object for PresetWithDesignatedVersion {
         let mut v9: Option<String> = None;
         let mut v10: Option<String> = None;
         let mut v11: Option<PresetDesignatedVersion> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v11),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v11, &mut rest, 11),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

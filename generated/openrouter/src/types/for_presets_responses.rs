@@ -21,7 +21,7 @@ pub struct AdditionalToolsItem {
 }
 impl serde::Serialize for AdditionalToolsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("id", &self.id);
         map.entry("role", &self.role);
         map.entry("tools", &self.tools);
@@ -48,10 +48,10 @@ impl crate::runtime::Object for AdditionalToolsItem {
         let mut v1: Option<AdditionalToolsItemRole> = None;
         let mut v2: Option<Vec<AdditionalToolsItemToolsItem>> = None;
         let mut v3: Option<AdditionalToolsItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
@@ -196,7 +196,7 @@ pub struct AdditionalToolsItemToolsItemFunctionTool {
 }
 impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -234,15 +234,15 @@ impl crate::runtime::Object for AdditionalToolsItemToolsItemFunctionTool {
         let mut v3: Option<bool> = None;
         let mut v4: Option<FunctionToolType> = None;
         let mut v5: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -327,7 +327,7 @@ pub struct AdditionalToolsItemToolsItemObject {
 }
 impl serde::Serialize for AdditionalToolsItemToolsItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -348,7 +348,7 @@ impl crate::runtime::Object for AdditionalToolsItemToolsItemObject {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -426,7 +426,7 @@ pub struct AgentMessageItem {
 }
 impl serde::Serialize for AgentMessageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("agent", &self.agent);
         map.entry("author", &self.author);
         map.entry("content", &self.content);
@@ -464,13 +464,13 @@ impl crate::runtime::Object for AgentMessageItem {
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<AgentMessageItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -542,7 +542,7 @@ pub struct AgentMessageItemAgent {
 }
 impl serde::Serialize for AgentMessageItemAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("agent_name", &self.agent_name);
         map.extra(&self.extra);
         map.end()
@@ -563,7 +563,7 @@ impl crate::runtime::Object for AgentMessageItemAgent {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["agent_name"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -621,7 +621,7 @@ pub struct AgentMessageItemContentItemEncryptedContent {
 }
 impl serde::Serialize for AgentMessageItemContentItemEncryptedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -644,7 +644,7 @@ impl crate::runtime::Object for AgentMessageItemContentItemEncryptedContent {
         const FIELDS: &[&str] = &["encrypted_content", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AgentMessageItemContentItemEncryptedContentType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -700,7 +700,7 @@ pub struct AgentMessageItemContentItemInputImage {
 }
 impl serde::Serialize for AgentMessageItemContentItemInputImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -725,11 +725,11 @@ impl crate::runtime::Object for AgentMessageItemContentItemInputImage {
         let mut v0: Option<InputImageDetail> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<InputImageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -799,7 +799,7 @@ pub struct ApplyPatchCallItem {
 }
 impl serde::Serialize for ApplyPatchCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("operation", &self.operation);
@@ -826,11 +826,11 @@ impl crate::runtime::Object for ApplyPatchCallItem {
         let mut v2: Option<ApplyPatchCallOperation> = None;
         let mut v3: Option<ApplyPatchCallStatus> = None;
         let mut v4: Option<ApplyPatchCallItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
@@ -937,7 +937,7 @@ pub struct ApplyPatchCallOutputItem {
 }
 impl serde::Serialize for ApplyPatchCallOutputItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.optional("output", &self.output);
@@ -964,12 +964,12 @@ impl crate::runtime::Object for ApplyPatchCallOutputItem {
         let mut v2: Option<String> = None;
         let mut v3: Option<ApplyPatchCallOutputItemStatus> = None;
         let mut v4: Option<ApplyPatchCallOutputItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -1055,7 +1055,7 @@ pub struct ApplyPatchCreateFileOperation {
 }
 impl serde::Serialize for ApplyPatchCreateFileOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("diff", &self.diff);
         map.entry("path", &self.path);
         map.entry("type", &self.r#type);
@@ -1078,7 +1078,7 @@ impl crate::runtime::Object for ApplyPatchCreateFileOperation {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<ApplyPatchCreateFileOperationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1136,7 +1136,7 @@ pub struct ApplyPatchDeleteFileOperation {
 }
 impl serde::Serialize for ApplyPatchDeleteFileOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("path", &self.path);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1157,7 +1157,7 @@ impl crate::runtime::Object for ApplyPatchDeleteFileOperation {
         const FIELDS: &[&str] = &["path", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<ApplyPatchDeleteFileOperationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1215,7 +1215,7 @@ pub struct ApplyPatchServerTool {
 }
 impl serde::Serialize for ApplyPatchServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -1234,7 +1234,7 @@ impl crate::runtime::Object for ApplyPatchServerTool {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ApplyPatchServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1273,7 +1273,7 @@ pub struct ApplyPatchServerToolConfig {
 }
 impl serde::Serialize for ApplyPatchServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("engine", &self.engine);
         map.extra(&self.extra);
         map.end()
@@ -1294,10 +1294,10 @@ impl crate::runtime::Object for ApplyPatchServerToolConfig {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["engine"];
         let mut v0: Option<ApplyPatchEngineEnum> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1342,7 +1342,7 @@ pub struct ApplyPatchServerToolOpenRouter {
 }
 impl serde::Serialize for ApplyPatchServerToolOpenRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1365,10 +1365,10 @@ impl crate::runtime::Object for ApplyPatchServerToolOpenRouter {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ApplyPatchServerToolConfig> = None;
         let mut v1: Option<ApplyPatchServerToolOpenRouterType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1432,7 +1432,7 @@ pub struct ApplyPatchUpdateFileOperation {
 }
 impl serde::Serialize for ApplyPatchUpdateFileOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("diff", &self.diff);
         map.entry("path", &self.path);
         map.entry("type", &self.r#type);
@@ -1455,7 +1455,7 @@ impl crate::runtime::Object for ApplyPatchUpdateFileOperation {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<ApplyPatchUpdateFileOperationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1628,7 +1628,7 @@ pub struct CodeInterpreterFileOutput {
 }
 impl serde::Serialize for CodeInterpreterFileOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("download_url", &self.download_url);
         map.optional("error_code", &self.error_code);
         map.optional("expires_at", &self.expires_at);
@@ -1676,18 +1676,18 @@ impl crate::runtime::Object for CodeInterpreterFileOutput {
         let mut v7: Option<i64> = None;
         let mut v8: Option<String> = None;
         let mut v9: Option<CodeInterpreterFileOutputType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1802,7 +1802,7 @@ pub struct CodeInterpreterImageOutput {
 }
 impl serde::Serialize for CodeInterpreterImageOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -1823,7 +1823,7 @@ impl crate::runtime::Object for CodeInterpreterImageOutput {
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<CodeInterpreterImageOutputType> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1875,7 +1875,7 @@ pub struct CodeInterpreterLogsOutput {
 }
 impl serde::Serialize for CodeInterpreterLogsOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("logs", &self.logs);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1896,7 +1896,7 @@ impl crate::runtime::Object for CodeInterpreterLogsOutput {
         const FIELDS: &[&str] = &["logs", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<CodeInterpreterLogsOutputType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1948,7 +1948,7 @@ pub struct CodeInterpreterServerTool {
 }
 impl serde::Serialize for CodeInterpreterServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("container", &self.container);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1969,7 +1969,7 @@ impl crate::runtime::Object for CodeInterpreterServerTool {
         const FIELDS: &[&str] = &["container", "type"];
         let mut v0: Option<CodeInterpreterServerToolContainer> = None;
         let mut v1: Option<CodeInterpreterServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2037,7 +2037,7 @@ pub struct CodeInterpreterServerToolContainerAuto {
 }
 impl serde::Serialize for CodeInterpreterServerToolContainerAuto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("file_ids", &self.file_ids);
         map.optional("memory_limit", &self.memory_limit);
         map.entry("type", &self.r#type);
@@ -2060,11 +2060,11 @@ impl crate::runtime::Object for CodeInterpreterServerToolContainerAuto {
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<CodeInterpreterServerToolContainerAutoMemoryLimit> = None;
         let mut v2: Option<CodeInterpreterServerToolContainerAutoType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2136,7 +2136,7 @@ pub struct CodexLocalShellTool {
 }
 impl serde::Serialize for CodexLocalShellTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -2155,7 +2155,7 @@ impl crate::runtime::Object for CodexLocalShellTool {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<CodexLocalShellToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -2202,7 +2202,7 @@ pub struct CompactionItem {
 }
 impl serde::Serialize for CompactionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.optional("id", &self.id);
         map.entry("type", &self.r#type);
@@ -2227,11 +2227,11 @@ impl crate::runtime::Object for CompactionItem {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<CompactionItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2288,7 +2288,7 @@ pub struct CompoundFilter {
 }
 impl serde::Serialize for CompoundFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("filters", &self.filters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2309,7 +2309,7 @@ impl crate::runtime::Object for CompoundFilter {
         const FIELDS: &[&str] = &["filters", "type"];
         let mut v0: Option<Vec<serde_json::Value>> = None;
         let mut v1: Option<CompoundFilterType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2367,7 +2367,7 @@ pub struct ComputerUseServerTool {
 }
 impl serde::Serialize for ComputerUseServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("display_height", &self.display_height);
         map.entry("display_width", &self.display_width);
         map.entry("environment", &self.environment);
@@ -2397,7 +2397,7 @@ impl crate::runtime::Object for ComputerUseServerTool {
         let mut v1: Option<i64> = None;
         let mut v2: Option<ComputerUseServerToolEnvironment> = None;
         let mut v3: Option<ComputerUseServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2493,7 +2493,7 @@ pub struct ContextCompactionItem {
 }
 impl serde::Serialize for ContextCompactionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("encrypted_content", &self.encrypted_content);
         map.optional("id", &self.id);
         map.entry("type", &self.r#type);
@@ -2518,11 +2518,11 @@ impl crate::runtime::Object for ContextCompactionItem {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<ContextCompactionItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -2591,7 +2591,7 @@ pub struct CustomTool {
 }
 impl serde::Serialize for CustomTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("description", &self.description);
         map.optional("format", &self.format);
         map.entry("name", &self.name);
@@ -2616,11 +2616,11 @@ impl crate::runtime::Object for CustomTool {
         let mut v1: Option<CustomToolFormat> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<CustomToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -2692,7 +2692,7 @@ pub struct CustomToolCallItem {
 }
 impl serde::Serialize for CustomToolCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -2733,16 +2733,16 @@ impl crate::runtime::Object for CustomToolCallItem {
         let mut v4: Option<String> = None;
         let mut v5: Option<OpenAiResponseCustomToolCallType> = None;
         let mut v6: Option<ToolCallStatus> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2830,7 +2830,7 @@ pub struct CustomToolCallOutputItem {
 }
 impl serde::Serialize for CustomToolCallOutputItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -2857,11 +2857,11 @@ impl crate::runtime::Object for CustomToolCallOutputItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<CustomToolCallOutputItemOutput> = None;
         let mut v3: Option<OpenAiResponseCustomToolCallOutputType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -2964,7 +2964,7 @@ pub struct CustomToolCallOutputItemOutputListItemInputImage {
 }
 impl serde::Serialize for CustomToolCallOutputItemOutputListItemInputImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -2989,11 +2989,11 @@ impl crate::runtime::Object for CustomToolCallOutputItemOutputListItemInputImage
         let mut v0: Option<InputImageDetail> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<InputImageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3057,7 +3057,7 @@ pub struct CustomToolFormatGrammar {
 }
 impl serde::Serialize for CustomToolFormatGrammar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("definition", &self.definition);
         map.entry("syntax", &self.syntax);
         map.entry("type", &self.r#type);
@@ -3080,7 +3080,7 @@ impl crate::runtime::Object for CustomToolFormatGrammar {
         let mut v0: Option<String> = None;
         let mut v1: Option<CustomToolFormatGrammarSyntax> = None;
         let mut v2: Option<CustomToolFormatGrammarType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3144,7 +3144,7 @@ pub struct CustomToolFormatText {
 }
 impl serde::Serialize for CustomToolFormatText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -3163,7 +3163,7 @@ impl crate::runtime::Object for CustomToolFormatText {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<CustomToolFormatTextType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -3218,7 +3218,7 @@ pub struct EasyInputMessage {
 }
 impl serde::Serialize for EasyInputMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("phase", &self.phase);
         map.entry("role", &self.role);
@@ -3245,13 +3245,13 @@ impl crate::runtime::Object for EasyInputMessage {
         let mut v1: Option<EasyInputMessagePhase> = None;
         let mut v2: Option<EasyInputMessageRole> = None;
         let mut v3: Option<EasyInputMessageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3359,7 +3359,7 @@ pub struct EasyInputMessageContentListItemInputImage {
 }
 impl serde::Serialize for EasyInputMessageContentListItemInputImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -3384,11 +3384,11 @@ impl crate::runtime::Object for EasyInputMessageContentListItemInputImage {
         let mut v0: Option<InputImageDetail> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<InputImageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3476,7 +3476,7 @@ pub struct FileCitation {
 }
 impl serde::Serialize for FileCitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("filename", &self.filename);
         map.entry("index", &self.index);
@@ -3501,7 +3501,7 @@ impl crate::runtime::Object for FileCitation {
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<FileCitationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3569,7 +3569,7 @@ pub struct FilePath {
 }
 impl serde::Serialize for FilePath {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
@@ -3592,7 +3592,7 @@ impl crate::runtime::Object for FilePath {
         let mut v0: Option<String> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<FilePathType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3654,7 +3654,7 @@ pub struct FileSearchServerTool {
 }
 impl serde::Serialize for FileSearchServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("filters", &self.filters);
         map.optional("max_num_results", &self.max_num_results);
         map.optional("ranking_options", &self.ranking_options);
@@ -3687,12 +3687,12 @@ impl crate::runtime::Object for FileSearchServerTool {
         let mut v2: Option<FileSearchServerToolRankingOptions> = None;
         let mut v3: Option<FileSearchServerToolType> = None;
         let mut v4: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -3772,7 +3772,7 @@ pub struct FileSearchServerToolFiltersObject {
 }
 impl serde::Serialize for FileSearchServerToolFiltersObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("key", &self.key);
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
@@ -3795,7 +3795,7 @@ impl crate::runtime::Object for FileSearchServerToolFiltersObject {
         let mut v0: Option<String> = None;
         let mut v1: Option<FileSearchServerToolFiltersObjectType> = None;
         let mut v2: Option<FileSearchServerToolFiltersObjectValue> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3897,7 +3897,7 @@ pub struct FileSearchServerToolRankingOptions {
 }
 impl serde::Serialize for FileSearchServerToolRankingOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("ranker", &self.ranker);
         map.optional("score_threshold", &self.score_threshold);
         map.extra(&self.extra);
@@ -3918,11 +3918,11 @@ impl crate::runtime::Object for FileSearchServerToolRankingOptions {
         const FIELDS: &[&str] = &["ranker", "score_threshold"];
         let mut v0: Option<FileSearchServerToolRankingOptionsRanker> = None;
         let mut v1: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -3981,7 +3981,7 @@ pub struct FormatJsonObjectConfig {
 }
 impl serde::Serialize for FormatJsonObjectConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -4000,7 +4000,7 @@ impl crate::runtime::Object for FormatJsonObjectConfig {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<FormatJsonObjectConfigType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -4049,7 +4049,7 @@ pub struct FormatJsonSchemaConfig {
 }
 impl serde::Serialize for FormatJsonSchemaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("schema", &self.schema);
@@ -4076,13 +4076,13 @@ impl crate::runtime::Object for FormatJsonSchemaConfig {
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<bool> = None;
         let mut v4: Option<FormatJsonSchemaConfigType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -4148,7 +4148,7 @@ pub struct FormatTextConfig {
 }
 impl serde::Serialize for FormatTextConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -4167,7 +4167,7 @@ impl crate::runtime::Object for FormatTextConfig {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<FormatTextConfigType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -4244,7 +4244,7 @@ pub struct FunctionCallItem {
 }
 impl serde::Serialize for FunctionCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
@@ -4291,17 +4291,17 @@ impl crate::runtime::Object for FunctionCallItem {
         let mut v6: Option<String> = None;
         let mut v7: Option<Vec<OpenAiResponseFunctionToolCallSubagentItemsItem>> = None;
         let mut v8: Option<OpenAiResponseFunctionToolCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -4409,7 +4409,7 @@ pub struct FunctionCallOutputItem {
 }
 impl serde::Serialize for FunctionCallOutputItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -4438,13 +4438,13 @@ impl crate::runtime::Object for FunctionCallOutputItem {
         let mut v2: Option<FunctionCallOutputItemOutput> = None;
         let mut v3: Option<ToolCallStatus> = None;
         let mut v4: Option<OpenAiResponseFunctionToolCallOutputType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -4553,7 +4553,7 @@ pub struct FunctionCallOutputItemOutputListItemInputImage {
 }
 impl serde::Serialize for FunctionCallOutputItemOutputListItemInputImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -4578,11 +4578,11 @@ impl crate::runtime::Object for FunctionCallOutputItemOutputListItemInputImage {
         let mut v0: Option<InputImageDetail> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<InputImageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -4645,7 +4645,7 @@ pub struct FusionAnalysisResult {
 }
 impl serde::Serialize for FusionAnalysisResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("blind_spots", &self.blind_spots);
         map.entry("consensus", &self.consensus);
         map.entry("contradictions", &self.contradictions);
@@ -4678,7 +4678,7 @@ impl crate::runtime::Object for FusionAnalysisResult {
         let mut v2: Option<Vec<FusionAnalysisResultContradictionsItem>> = None;
         let mut v3: Option<Vec<FusionAnalysisResultPartialCoverageItem>> = None;
         let mut v4: Option<Vec<FusionAnalysisResultUniqueInsightsItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4748,7 +4748,7 @@ pub struct FusionAnalysisResultContradictionsItem {
 }
 impl serde::Serialize for FusionAnalysisResultContradictionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("stances", &self.stances);
         map.entry("topic", &self.topic);
         map.extra(&self.extra);
@@ -4769,7 +4769,7 @@ impl crate::runtime::Object for FusionAnalysisResultContradictionsItem {
         const FIELDS: &[&str] = &["stances", "topic"];
         let mut v0: Option<Vec<FusionAnalysisResultContradictionsItemStancesItem>> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4818,7 +4818,7 @@ pub struct FusionAnalysisResultContradictionsItemStancesItem {
 }
 impl serde::Serialize for FusionAnalysisResultContradictionsItemStancesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("model", &self.model);
         map.entry("stance", &self.stance);
         map.extra(&self.extra);
@@ -4839,7 +4839,7 @@ impl crate::runtime::Object for FusionAnalysisResultContradictionsItemStancesIte
         const FIELDS: &[&str] = &["model", "stance"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4885,7 +4885,7 @@ pub struct FusionAnalysisResultPartialCoverageItem {
 }
 impl serde::Serialize for FusionAnalysisResultPartialCoverageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("models", &self.models);
         map.entry("point", &self.point);
         map.extra(&self.extra);
@@ -4906,7 +4906,7 @@ impl crate::runtime::Object for FusionAnalysisResultPartialCoverageItem {
         const FIELDS: &[&str] = &["models", "point"];
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -4952,7 +4952,7 @@ pub struct FusionAnalysisResultUniqueInsightsItem {
 }
 impl serde::Serialize for FusionAnalysisResultUniqueInsightsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("insight", &self.insight);
         map.entry("model", &self.model);
         map.extra(&self.extra);
@@ -4973,7 +4973,7 @@ impl crate::runtime::Object for FusionAnalysisResultUniqueInsightsItem {
         const FIELDS: &[&str] = &["insight", "model"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5022,7 +5022,7 @@ pub struct FusionSource {
 }
 impl serde::Serialize for FusionSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("title", &self.title);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -5043,7 +5043,7 @@ impl crate::runtime::Object for FusionSource {
         const FIELDS: &[&str] = &["title", "url"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5107,7 +5107,7 @@ pub struct ImageGenerationServerTool {
 }
 impl serde::Serialize for ImageGenerationServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("background", &self.background);
         map.optional("input_fidelity", &self.input_fidelity);
         map.optional("input_image_mask", &self.input_image_mask);
@@ -5158,19 +5158,19 @@ impl crate::runtime::Object for ImageGenerationServerTool {
         let mut v8: Option<ImageGenerationServerToolQuality> = None;
         let mut v9: Option<String> = None;
         let mut v10: Option<ImageGenerationServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5307,7 +5307,7 @@ pub struct ImageGenerationServerToolInputImageMask {
 }
 impl serde::Serialize for ImageGenerationServerToolInputImageMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("file_id", &self.file_id);
         map.optional("image_url", &self.image_url);
         map.extra(&self.extra);
@@ -5328,11 +5328,11 @@ impl crate::runtime::Object for ImageGenerationServerToolInputImageMask {
         const FIELDS: &[&str] = &["file_id", "image_url"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5406,7 +5406,7 @@ pub struct InputAudio {
 }
 impl serde::Serialize for InputAudio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5427,7 +5427,7 @@ impl crate::runtime::Object for InputAudio {
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<InputAudioInputAudio> = None;
         let mut v1: Option<InputAudioType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5473,7 +5473,7 @@ pub struct InputAudioInputAudio {
 }
 impl serde::Serialize for InputAudioInputAudio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("format", &self.format);
         map.extra(&self.extra);
@@ -5494,7 +5494,7 @@ impl crate::runtime::Object for InputAudioInputAudio {
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;
         let mut v1: Option<InputAudioInputAudioFormat> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5558,7 +5558,7 @@ pub struct InputFile {
 }
 impl serde::Serialize for InputFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("file_data", &self.file_data);
         map.optional("file_id", &self.file_id);
         map.optional("file_url", &self.file_url);
@@ -5591,13 +5591,13 @@ impl crate::runtime::Object for InputFile {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<InputFileType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5669,7 +5669,7 @@ pub struct InputImage {
 }
 impl serde::Serialize for InputImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -5692,11 +5692,11 @@ impl crate::runtime::Object for InputImage {
         let mut v0: Option<InputImageDetail> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<InputImageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5762,7 +5762,7 @@ pub struct InputMessageItem {
 }
 impl serde::Serialize for InputMessageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("id", &self.id);
         map.entry("role", &self.role);
@@ -5789,13 +5789,13 @@ impl crate::runtime::Object for InputMessageItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<InputMessageItemRole> = None;
         let mut v3: Option<InputMessageItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5879,7 +5879,7 @@ pub struct InputMessageItemContentItemInputImage {
 }
 impl serde::Serialize for InputMessageItemContentItemInputImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -5904,11 +5904,11 @@ impl crate::runtime::Object for InputMessageItemContentItemInputImage {
         let mut v0: Option<InputImageDetail> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<InputImageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -5983,7 +5983,7 @@ pub struct InputText {
 }
 impl serde::Serialize for InputText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("prompt_cache_breakpoint", &self.prompt_cache_breakpoint);
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
@@ -6006,10 +6006,10 @@ impl crate::runtime::Object for InputText {
         let mut v0: Option<PromptCacheBreakpoint> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<InputTextType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -6071,7 +6071,7 @@ pub struct InputVideo {
 }
 impl serde::Serialize for InputVideo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -6094,7 +6094,7 @@ impl crate::runtime::Object for InputVideo {
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<InputVideoType> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -6297,8 +6297,8 @@ pub struct InputsListItemMessage {
 }
 impl serde::Serialize for InputsListItemMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("content", &self.content);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("content", &self.content);
         map.entry("id", &self.id);
         map.optional("phase", &self.phase);
         map.entry("role", &self.role);
@@ -6328,14 +6328,14 @@ impl crate::runtime::Object for InputsListItemMessage {
         let mut v3: Option<OutputMessageRole> = None;
         let mut v4: Option<OutputMessageStatus> = None;
         let mut v5: Option<InputsListItemMessageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6533,12 +6533,12 @@ pub struct InputsListItemOutputReasoningItem {
 }
 impl serde::Serialize for InputsListItemOutputReasoningItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
         map.optional("status", &self.status);
-        map.entry("summary", &self.summary);
+        map.nullable("summary", &self.summary);
         map.entry("type", &self.r#type);
         map.optional("format", &self.format);
         map.optional("signature", &self.signature);
@@ -6577,17 +6577,17 @@ impl crate::runtime::Object for InputsListItemOutputReasoningItem {
         let mut v5: Option<OutputItemReasoningType> = None;
         let mut v6: Option<ReasoningFormat> = None;
         let mut v7: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6690,7 +6690,7 @@ pub struct ItemReferenceItem {
 }
 impl serde::Serialize for ItemReferenceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6713,7 +6713,7 @@ impl crate::runtime::Object for ItemReferenceItem {
         const FIELDS: &[&str] = &["id", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<ItemReferenceItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -6792,7 +6792,7 @@ pub struct LegacyWebSearchServerTool {
 }
 impl serde::Serialize for LegacyWebSearchServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -6834,17 +6834,17 @@ impl crate::runtime::Object for LegacyWebSearchServerTool {
         let mut v5: Option<SearchContextSizeEnum> = None;
         let mut v6: Option<LegacyWebSearchServerToolType> = None;
         let mut v7: Option<WebSearchUserLocation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6970,7 +6970,7 @@ pub struct LocalShellCallItem {
 }
 impl serde::Serialize for LocalShellCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("action", &self.action);
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
@@ -6999,7 +6999,7 @@ impl crate::runtime::Object for LocalShellCallItem {
         let mut v2: Option<String> = None;
         let mut v3: Option<ToolCallStatus> = None;
         let mut v4: Option<LocalShellCallItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7078,7 +7078,7 @@ pub struct LocalShellCallItemAction {
 }
 impl serde::Serialize for LocalShellCallItemAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("command", &self.command);
         map.entry("env", &self.env);
         map.optional("timeout_ms", &self.timeout_ms);
@@ -7116,15 +7116,15 @@ impl crate::runtime::Object for LocalShellCallItemAction {
         let mut v3: Option<LocalShellCallItemActionType> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -7218,7 +7218,7 @@ pub struct LocalShellCallOutputItem {
 }
 impl serde::Serialize for LocalShellCallOutputItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("output", &self.output);
         map.optional("status", &self.status);
@@ -7245,12 +7245,12 @@ impl crate::runtime::Object for LocalShellCallOutputItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<ToolCallStatus> = None;
         let mut v3: Option<LocalShellCallOutputItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -7324,7 +7324,7 @@ pub struct McpApprovalRequestItem {
 }
 impl serde::Serialize for McpApprovalRequestItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
@@ -7353,7 +7353,7 @@ impl crate::runtime::Object for McpApprovalRequestItem {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<McpApprovalRequestItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7437,7 +7437,7 @@ pub struct McpApprovalResponseItem {
 }
 impl serde::Serialize for McpApprovalResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("approval_request_id", &self.approval_request_id);
         map.entry("approve", &self.approve);
         map.optional("id", &self.id);
@@ -7472,13 +7472,13 @@ impl crate::runtime::Object for McpApprovalResponseItem {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<McpApprovalResponseItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -7563,7 +7563,7 @@ pub struct McpCallItem {
 }
 impl serde::Serialize for McpCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.optional("error", &self.error);
         map.entry("id", &self.id);
@@ -7604,14 +7604,14 @@ impl crate::runtime::Object for McpCallItem {
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<McpCallItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -7704,7 +7704,7 @@ pub struct McpListToolsItem {
 }
 impl serde::Serialize for McpListToolsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("error", &self.error);
         map.entry("id", &self.id);
         map.entry("server_label", &self.server_label);
@@ -7733,10 +7733,10 @@ impl crate::runtime::Object for McpListToolsItem {
         let mut v2: Option<String> = None;
         let mut v3: Option<Vec<McpListToolsItemToolsItem>> = None;
         let mut v4: Option<McpListToolsItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
@@ -7809,7 +7809,7 @@ pub struct McpListToolsItemToolsItem {
 }
 impl serde::Serialize for McpListToolsItemToolsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("annotations", &self.annotations);
         map.optional("description", &self.description);
         map.entry("input_schema", &self.input_schema);
@@ -7836,11 +7836,11 @@ impl crate::runtime::Object for McpListToolsItemToolsItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -7922,7 +7922,7 @@ pub struct McpServerTool {
 }
 impl serde::Serialize for McpServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_tools", &self.allowed_tools);
         map.optional("authorization", &self.authorization);
         map.optional("connector_id", &self.connector_id);
@@ -7967,17 +7967,17 @@ impl crate::runtime::Object for McpServerTool {
         let mut v6: Option<String> = None;
         let mut v7: Option<String> = None;
         let mut v8: Option<McpServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -8082,7 +8082,7 @@ pub struct McpServerToolAllowedToolsObject {
 }
 impl serde::Serialize for McpServerToolAllowedToolsObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("read_only", &self.read_only);
         map.optional("tool_names", &self.tool_names);
         map.extra(&self.extra);
@@ -8103,11 +8103,11 @@ impl crate::runtime::Object for McpServerToolAllowedToolsObject {
         const FIELDS: &[&str] = &["read_only", "tool_names"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8189,7 +8189,7 @@ pub struct McpServerToolRequireApprovalObject {
 }
 impl serde::Serialize for McpServerToolRequireApprovalObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("always", &self.always);
         map.optional("never", &self.never);
         map.extra(&self.extra);
@@ -8210,11 +8210,11 @@ impl crate::runtime::Object for McpServerToolRequireApprovalObject {
         const FIELDS: &[&str] = &["always", "never"];
         let mut v0: Option<McpServerToolRequireApprovalObjectAlways> = None;
         let mut v1: Option<McpServerToolRequireApprovalObjectNever> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8264,7 +8264,7 @@ pub struct McpServerToolRequireApprovalObjectAlways {
 }
 impl serde::Serialize for McpServerToolRequireApprovalObjectAlways {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("tool_names", &self.tool_names);
         map.extra(&self.extra);
         map.end()
@@ -8283,10 +8283,10 @@ impl crate::runtime::Object for McpServerToolRequireApprovalObjectAlways {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_names"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8323,7 +8323,7 @@ pub struct McpServerToolRequireApprovalObjectNever {
 }
 impl serde::Serialize for McpServerToolRequireApprovalObjectNever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("tool_names", &self.tool_names);
         map.extra(&self.extra);
         map.end()
@@ -8342,10 +8342,10 @@ impl crate::runtime::Object for McpServerToolRequireApprovalObjectNever {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_names"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8400,7 +8400,7 @@ pub struct NamespaceFunctionTool {
 }
 impl serde::Serialize for NamespaceFunctionTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("defer_loading", &self.defer_loading);
         map.optional("description", &self.description);
@@ -8442,16 +8442,16 @@ impl crate::runtime::Object for NamespaceFunctionTool {
         let mut v5: Option<serde_json::Value> = None;
         let mut v6: Option<bool> = None;
         let mut v7: Option<NamespaceFunctionToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -8555,7 +8555,7 @@ pub struct NamespaceTool {
 }
 impl serde::Serialize for NamespaceTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("description", &self.description);
         map.entry("name", &self.name);
         map.entry("tools", &self.tools);
@@ -8580,7 +8580,7 @@ impl crate::runtime::Object for NamespaceTool {
         let mut v1: Option<String> = None;
         let mut v2: Option<Vec<NamespaceToolToolsItem>> = None;
         let mut v3: Option<NamespaceToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8706,7 +8706,7 @@ pub struct OpenAiResponseFunctionToolCallSubagentItemsItem {
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCallSubagentItemsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -8725,7 +8725,7 @@ impl crate::runtime::Object for OpenAiResponseFunctionToolCallSubagentItemsItem 
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -8801,7 +8801,7 @@ pub struct OpenAiResponsesRefusalContent {
 }
 impl serde::Serialize for OpenAiResponsesRefusalContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("refusal", &self.refusal);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8822,7 +8822,7 @@ impl crate::runtime::Object for OpenAiResponsesRefusalContent {
         const FIELDS: &[&str] = &["refusal", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<OpenAiResponsesRefusalContentType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8891,7 +8891,7 @@ pub struct OpenAiResponsesToolChoiceApplyPatch {
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceApplyPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -8910,7 +8910,7 @@ impl crate::runtime::Object for OpenAiResponsesToolChoiceApplyPatch {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<OpenAiResponsesToolChoiceApplyPatchType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -8961,7 +8961,7 @@ pub struct OpenAiResponsesToolChoiceFunction {
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8982,7 +8982,7 @@ impl crate::runtime::Object for OpenAiResponsesToolChoiceFunction {
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<OpenAiResponsesToolChoiceFunctionType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -9040,7 +9040,7 @@ pub struct OpenAiResponsesToolChoiceObject {
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -9059,7 +9059,7 @@ impl crate::runtime::Object for OpenAiResponsesToolChoiceObject {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<OpenAiResponsesToolChoiceObjectType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -9107,7 +9107,7 @@ pub struct OpenAiResponsesToolChoiceShell {
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceShell {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -9126,7 +9126,7 @@ impl crate::runtime::Object for OpenAiResponsesToolChoiceShell {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<OpenAiResponsesToolChoiceShellType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -9195,7 +9195,7 @@ pub struct OutputAdvisorServerToolItem {
 }
 impl serde::Serialize for OutputAdvisorServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("advice", &self.advice);
         map.optional("error", &self.error);
         map.optional("id", &self.id);
@@ -9237,15 +9237,15 @@ impl crate::runtime::Object for OutputAdvisorServerToolItem {
         let mut v5: Option<String> = None;
         let mut v6: Option<FailableToolCallStatus> = None;
         let mut v7: Option<OutputAdvisorServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -9366,7 +9366,7 @@ pub struct OutputApplyPatchServerToolItem {
 }
 impl serde::Serialize for OutputApplyPatchServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.optional("operation", &self.operation);
@@ -9393,12 +9393,12 @@ impl crate::runtime::Object for OutputApplyPatchServerToolItem {
         let mut v2: Option<ApplyPatchCallOperation> = None;
         let mut v3: Option<ToolCallStatus> = None;
         let mut v4: Option<OutputApplyPatchServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -9493,7 +9493,7 @@ pub struct OutputBashServerToolItem {
 }
 impl serde::Serialize for OutputBashServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("arguments", &self.arguments);
         map.optional("call_id", &self.call_id);
         map.optional("command", &self.command);
@@ -9538,17 +9538,17 @@ impl crate::runtime::Object for OutputBashServerToolItem {
         let mut v6: Option<String> = None;
         let mut v7: Option<String> = None;
         let mut v8: Option<OutputBashServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -9661,7 +9661,7 @@ pub struct OutputBrowserUseServerToolItem {
 }
 impl serde::Serialize for OutputBrowserUseServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("id", &self.id);
         map.optional("screenshotB64", &self.screenshot_b64);
@@ -9688,12 +9688,12 @@ impl crate::runtime::Object for OutputBrowserUseServerToolItem {
         let mut v2: Option<String> = None;
         let mut v3: Option<ToolCallStatus> = None;
         let mut v4: Option<OutputBrowserUseServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -9775,7 +9775,7 @@ pub struct OutputCodeInterpreterCallItem {
 }
 impl serde::Serialize for OutputCodeInterpreterCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("code", &self.code);
         map.optional("container_id", &self.container_id);
         map.entry("id", &self.id);
@@ -9811,13 +9811,13 @@ impl crate::runtime::Object for OutputCodeInterpreterCallItem {
         let mut v3: Option<Vec<OutputItemCodeInterpreterCallOutputsItem>> = None;
         let mut v4: Option<OutputItemCodeInterpreterCallStatus> = None;
         let mut v5: Option<OutputItemCodeInterpreterCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -9907,7 +9907,7 @@ pub struct OutputCodeInterpreterServerToolItem {
 }
 impl serde::Serialize for OutputCodeInterpreterServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("code", &self.code);
         map.optional("exitCode", &self.exit_code);
         map.optional("id", &self.id);
@@ -9949,16 +9949,16 @@ impl crate::runtime::Object for OutputCodeInterpreterServerToolItem {
         let mut v5: Option<String> = None;
         let mut v6: Option<String> = None;
         let mut v7: Option<OutputCodeInterpreterServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -10060,7 +10060,7 @@ pub struct OutputComputerCallItem {
 }
 impl serde::Serialize for OutputComputerCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("action", &self.action);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -10096,12 +10096,12 @@ impl crate::runtime::Object for OutputComputerCallItem {
         let mut v3: Option<Vec<OutputComputerCallItemPendingSafetyChecksItem>> = None;
         let mut v4: Option<OutputComputerCallItemStatus> = None;
         let mut v5: Option<OutputComputerCallItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
@@ -10176,7 +10176,7 @@ pub struct OutputComputerCallItemPendingSafetyChecksItem {
 }
 impl serde::Serialize for OutputComputerCallItemPendingSafetyChecksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("id", &self.id);
         map.entry("message", &self.message);
@@ -10199,7 +10199,7 @@ impl crate::runtime::Object for OutputComputerCallItemPendingSafetyChecksItem {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -10275,7 +10275,7 @@ pub struct OutputCustomToolCallItem {
 }
 impl serde::Serialize for OutputCustomToolCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -10304,14 +10304,14 @@ impl crate::runtime::Object for OutputCustomToolCallItem {
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<OutputCustomToolCallItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -10398,7 +10398,7 @@ pub struct OutputDatetimeItem {
 }
 impl serde::Serialize for OutputDatetimeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("datetime", &self.datetime);
         map.optional("id", &self.id);
         map.entry("status", &self.status);
@@ -10425,11 +10425,11 @@ impl crate::runtime::Object for OutputDatetimeItem {
         let mut v2: Option<ToolCallStatus> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<OutputDatetimeItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
@@ -10510,7 +10510,7 @@ pub struct OutputFileSearchCallItem {
 }
 impl serde::Serialize for OutputFileSearchCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("queries", &self.queries);
         map.entry("status", &self.status);
@@ -10535,7 +10535,7 @@ impl crate::runtime::Object for OutputFileSearchCallItem {
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<WebSearchStatus> = None;
         let mut v3: Option<OutputItemFileSearchCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -10603,7 +10603,7 @@ pub struct OutputFileSearchServerToolItem {
 }
 impl serde::Serialize for OutputFileSearchServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("queries", &self.queries);
         map.entry("status", &self.status);
@@ -10628,11 +10628,11 @@ impl crate::runtime::Object for OutputFileSearchServerToolItem {
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<ToolCallStatus> = None;
         let mut v3: Option<OutputFileSearchServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -10717,7 +10717,7 @@ pub struct OutputFilesServerToolItem {
 }
 impl serde::Serialize for OutputFilesServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("arguments", &self.arguments);
         map.optional("call_id", &self.call_id);
         map.optional("error", &self.error);
@@ -10765,17 +10765,17 @@ impl crate::runtime::Object for OutputFilesServerToolItem {
         let mut v7: Option<String> = None;
         let mut v8: Option<ToolCallStatus> = None;
         let mut v9: Option<OutputFilesServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -10912,7 +10912,7 @@ pub struct OutputFunctionCallItem {
 }
 impl serde::Serialize for OutputFunctionCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -10957,18 +10957,18 @@ impl crate::runtime::Object for OutputFunctionCallItem {
         let mut v6: Option<OutputItemFunctionCallType> = None;
         let mut v7: Option<String> = None;
         let mut v8: Option<Vec<OutputFunctionCallItemSubagentItemsItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -11066,7 +11066,7 @@ pub struct OutputFunctionCallItemSubagentItemsItem {
 }
 impl serde::Serialize for OutputFunctionCallItemSubagentItemsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -11085,7 +11085,7 @@ impl crate::runtime::Object for OutputFunctionCallItemSubagentItemsItem {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -11138,7 +11138,7 @@ pub struct OutputFusionServerToolItem {
 }
 impl serde::Serialize for OutputFusionServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("analysis", &self.analysis);
         map.optional("error", &self.error);
         map.optional("failed_models", &self.failed_models);
@@ -11183,16 +11183,16 @@ impl crate::runtime::Object for OutputFusionServerToolItem {
         let mut v6: Option<Vec<FusionSource>> = None;
         let mut v7: Option<ToolCallStatus> = None;
         let mut v8: Option<OutputFusionServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -11308,7 +11308,7 @@ pub struct OutputFusionServerToolItemFailedModelsItem {
 }
 impl serde::Serialize for OutputFusionServerToolItemFailedModelsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error", &self.error);
         map.entry("model", &self.model);
         map.optional("status_code", &self.status_code);
@@ -11331,12 +11331,12 @@ impl crate::runtime::Object for OutputFusionServerToolItemFailedModelsItem {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -11387,7 +11387,7 @@ pub struct OutputFusionServerToolItemResponsesItem {
 }
 impl serde::Serialize for OutputFusionServerToolItemResponsesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("content", &self.content);
         map.entry("model", &self.model);
         map.extra(&self.extra);
@@ -11408,10 +11408,10 @@ impl crate::runtime::Object for OutputFusionServerToolItemResponsesItem {
         const FIELDS: &[&str] = &["content", "model"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -11476,7 +11476,7 @@ pub struct OutputImageGenerationCallItem {
 }
 impl serde::Serialize for OutputImageGenerationCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("result", &self.result);
         map.entry("status", &self.status);
@@ -11503,14 +11503,14 @@ impl crate::runtime::Object for OutputImageGenerationCallItem {
         let mut v2: Option<ImageGenerationStatus> = None;
         let mut v3: Option<OutputItemImageGenerationCallType> = None;
         let mut v4: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -11587,7 +11587,7 @@ pub struct OutputImageGenerationServerToolItem {
 }
 impl serde::Serialize for OutputImageGenerationServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("imageB64", &self.image_b64);
         map.optional("imageUrl", &self.image_url);
@@ -11629,15 +11629,15 @@ impl crate::runtime::Object for OutputImageGenerationServerToolItem {
         let mut v5: Option<String> = None;
         let mut v6: Option<ToolCallStatus> = None;
         let mut v7: Option<OutputImageGenerationServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -11841,7 +11841,7 @@ pub struct OutputItemWebSearchCallActionFindInPage {
 }
 impl serde::Serialize for OutputItemWebSearchCallActionFindInPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("pattern", &self.pattern);
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
@@ -11864,7 +11864,7 @@ impl crate::runtime::Object for OutputItemWebSearchCallActionFindInPage {
         let mut v0: Option<String> = None;
         let mut v1: Option<OutputItemWebSearchCallActionFindInPageType> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -11922,7 +11922,7 @@ pub struct OutputItemWebSearchCallActionOpenPage {
 }
 impl serde::Serialize for OutputItemWebSearchCallActionOpenPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.optional("url", &self.url);
         map.extra(&self.extra);
@@ -11943,11 +11943,11 @@ impl crate::runtime::Object for OutputItemWebSearchCallActionOpenPage {
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<OutputItemWebSearchCallActionOpenPageType> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -12001,7 +12001,7 @@ pub struct OutputItemWebSearchCallActionSearch {
 }
 impl serde::Serialize for OutputItemWebSearchCallActionSearch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("queries", &self.queries);
         map.entry("query", &self.query);
         map.optional("sources", &self.sources);
@@ -12026,12 +12026,12 @@ impl crate::runtime::Object for OutputItemWebSearchCallActionSearch {
         let mut v1: Option<String> = None;
         let mut v2: Option<Vec<WebSearchSource>> = None;
         let mut v3: Option<OutputItemWebSearchCallActionSearchType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -12177,7 +12177,7 @@ pub struct OutputMcpServerToolItem {
 }
 impl serde::Serialize for OutputMcpServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("serverLabel", &self.server_label);
         map.entry("status", &self.status);
@@ -12204,13 +12204,13 @@ impl crate::runtime::Object for OutputMcpServerToolItem {
         let mut v2: Option<ToolCallStatus> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<OutputMcpServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -12293,7 +12293,7 @@ pub struct OutputMemoryServerToolItem {
 }
 impl serde::Serialize for OutputMemoryServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("id", &self.id);
         map.optional("key", &self.key);
@@ -12322,15 +12322,15 @@ impl crate::runtime::Object for OutputMemoryServerToolItem {
         let mut v3: Option<ToolCallStatus> = None;
         let mut v4: Option<OutputMemoryServerToolItemType> = None;
         let mut v5: Option<serde_json::Value> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -12457,7 +12457,7 @@ pub struct OutputSearchModelsServerToolItem {
 }
 impl serde::Serialize for OutputSearchModelsServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("arguments", &self.arguments);
         map.optional("id", &self.id);
         map.optional("query", &self.query);
@@ -12484,12 +12484,12 @@ impl crate::runtime::Object for OutputSearchModelsServerToolItem {
         let mut v2: Option<String> = None;
         let mut v3: Option<ToolCallStatus> = None;
         let mut v4: Option<OutputSearchModelsServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -12580,7 +12580,7 @@ pub struct OutputShellServerToolItem {
 }
 impl serde::Serialize for OutputShellServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("arguments", &self.arguments);
         map.optional("call_id", &self.call_id);
@@ -12619,14 +12619,14 @@ impl crate::runtime::Object for OutputShellServerToolItem {
         let mut v4: Option<Vec<ShellCallOutputContent>> = None;
         let mut v5: Option<ToolCallStatus> = None;
         let mut v6: Option<OutputShellServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -12711,7 +12711,7 @@ pub struct OutputShellServerToolItemAction {
 }
 impl serde::Serialize for OutputShellServerToolItemAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("commands", &self.commands);
         map.optional("max_output_length", &self.max_output_length);
         map.optional("timeout_ms", &self.timeout_ms);
@@ -12734,12 +12734,12 @@ impl crate::runtime::Object for OutputShellServerToolItemAction {
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -12826,7 +12826,7 @@ pub struct OutputSubagentServerToolItem {
 }
 impl serde::Serialize for OutputSubagentServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("call_id", &self.call_id);
         map.optional("error", &self.error);
         map.optional("id", &self.id);
@@ -12877,19 +12877,19 @@ impl crate::runtime::Object for OutputSubagentServerToolItem {
         let mut v8: Option<String> = None;
         let mut v9: Option<String> = None;
         let mut v10: Option<OutputSubagentServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -13028,7 +13028,7 @@ pub struct OutputTextEditorServerToolItem {
 }
 impl serde::Serialize for OutputTextEditorServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("command", &self.command);
         map.optional("filePath", &self.file_path);
         map.optional("id", &self.id);
@@ -13055,12 +13055,12 @@ impl crate::runtime::Object for OutputTextEditorServerToolItem {
         let mut v2: Option<String> = None;
         let mut v3: Option<ToolCallStatus> = None;
         let mut v4: Option<OutputTextEditorServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -13149,7 +13149,7 @@ pub struct OutputToolSearchServerToolItem {
 }
 impl serde::Serialize for OutputToolSearchServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("query", &self.query);
         map.entry("status", &self.status);
@@ -13174,11 +13174,11 @@ impl crate::runtime::Object for OutputToolSearchServerToolItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<ToolCallStatus> = None;
         let mut v3: Option<OutputToolSearchServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -13259,7 +13259,7 @@ pub struct OutputWebFetchServerToolItem {
 }
 impl serde::Serialize for OutputWebFetchServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("error", &self.error);
         map.optional("httpStatus", &self.http_status);
@@ -13301,17 +13301,17 @@ impl crate::runtime::Object for OutputWebFetchServerToolItem {
         let mut v5: Option<String> = None;
         let mut v6: Option<OutputWebFetchServerToolItemType> = None;
         let mut v7: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -13414,7 +13414,7 @@ pub struct OutputWebSearchCallItem {
 }
 impl serde::Serialize for OutputWebSearchCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("action", &self.action);
         map.entry("id", &self.id);
         map.entry("status", &self.status);
@@ -13439,10 +13439,10 @@ impl crate::runtime::Object for OutputWebSearchCallItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<WebSearchStatus> = None;
         let mut v3: Option<OutputItemWebSearchCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
@@ -13505,7 +13505,7 @@ pub struct OutputWebSearchServerToolItem {
 }
 impl serde::Serialize for OutputWebSearchServerToolItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("id", &self.id);
         map.entry("status", &self.status);
@@ -13530,11 +13530,11 @@ impl crate::runtime::Object for OutputWebSearchServerToolItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<ToolCallStatus> = None;
         let mut v3: Option<OutputWebSearchServerToolItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -13599,7 +13599,7 @@ pub struct OutputWebSearchServerToolItemAction {
 }
 impl serde::Serialize for OutputWebSearchServerToolItemAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("query", &self.query);
         map.optional("sources", &self.sources);
         map.entry("type", &self.r#type);
@@ -13622,11 +13622,11 @@ impl crate::runtime::Object for OutputWebSearchServerToolItemAction {
         let mut v0: Option<String> = None;
         let mut v1: Option<Vec<OutputWebSearchServerToolItemActionSourcesItem>> = None;
         let mut v2: Option<OutputWebSearchServerToolItemActionType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -13679,7 +13679,7 @@ pub struct OutputWebSearchServerToolItemActionSourcesItem {
 }
 impl serde::Serialize for OutputWebSearchServerToolItemActionSourcesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -13700,7 +13700,7 @@ impl crate::runtime::Object for OutputWebSearchServerToolItemActionSourcesItem {
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<OutputWebSearchServerToolItemActionSourcesItemType> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -13795,7 +13795,7 @@ pub struct Preview20250311WebSearchServerTool {
 }
 impl serde::Serialize for Preview20250311WebSearchServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -13837,17 +13837,17 @@ impl crate::runtime::Object for Preview20250311WebSearchServerTool {
         let mut v5: Option<SearchContextSizeEnum> = None;
         let mut v6: Option<Preview20250311WebSearchServerToolType> = None;
         let mut v7: Option<PreviewWebSearchUserLocation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -13990,7 +13990,7 @@ pub struct PreviewWebSearchServerTool {
 }
 impl serde::Serialize for PreviewWebSearchServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -14032,17 +14032,17 @@ impl crate::runtime::Object for PreviewWebSearchServerTool {
         let mut v5: Option<SearchContextSizeEnum> = None;
         let mut v6: Option<PreviewWebSearchServerToolType> = None;
         let mut v7: Option<PreviewWebSearchUserLocation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -14165,7 +14165,7 @@ pub struct PreviewWebSearchUserLocation {
 }
 impl serde::Serialize for PreviewWebSearchUserLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -14192,13 +14192,13 @@ impl crate::runtime::Object for PreviewWebSearchUserLocation {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<PreviewWebSearchUserLocationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -14289,7 +14289,7 @@ pub struct ReasoningConfig {
 }
 impl serde::Serialize for ReasoningConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("context", &self.context);
         map.optional("effort", &self.effort);
         map.optional("mode", &self.mode);
@@ -14327,15 +14327,15 @@ impl crate::runtime::Object for ReasoningConfig {
         let mut v3: Option<ReasoningSummaryVerbosity> = None;
         let mut v4: Option<bool> = None;
         let mut v5: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -14435,7 +14435,7 @@ pub struct ReasoningItem {
 }
 impl serde::Serialize for ReasoningItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -14479,17 +14479,17 @@ impl crate::runtime::Object for ReasoningItem {
         let mut v5: Option<OutputItemReasoningType> = None;
         let mut v6: Option<ReasoningFormat> = None;
         let mut v7: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -14579,7 +14579,7 @@ pub struct ReasoningSummaryText {
 }
 impl serde::Serialize for ReasoningSummaryText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -14600,7 +14600,7 @@ impl crate::runtime::Object for ReasoningSummaryText {
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<ReasoningSummaryTextType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -14658,7 +14658,7 @@ pub struct ReasoningTextContent {
 }
 impl serde::Serialize for ReasoningTextContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -14679,7 +14679,7 @@ impl crate::runtime::Object for ReasoningTextContent {
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<ReasoningTextContentType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -14747,7 +14747,7 @@ pub struct ResponseOutputText {
 }
 impl serde::Serialize for ResponseOutputText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("annotations", &self.annotations);
         map.optional("logprobs", &self.logprobs);
         map.entry("text", &self.text);
@@ -14772,11 +14772,11 @@ impl crate::runtime::Object for ResponseOutputText {
         let mut v1: Option<Vec<ResponseOutputTextLogprobsItem>> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<ResponseOutputTextType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -14841,7 +14841,7 @@ pub struct ResponseOutputTextLogprobsItem {
 }
 impl serde::Serialize for ResponseOutputTextLogprobsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -14866,7 +14866,7 @@ impl crate::runtime::Object for ResponseOutputTextLogprobsItem {
         let mut v1: Option<f64> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<Vec<ResponseOutputTextLogprobsItemTopLogprobsItem>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -14931,7 +14931,7 @@ pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
 }
 impl serde::Serialize for ResponseOutputTextLogprobsItemTopLogprobsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -14954,7 +14954,7 @@ impl crate::runtime::Object for ResponseOutputTextLogprobsItemTopLogprobsItem {
         let mut v0: Option<Vec<i64>> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -15131,7 +15131,7 @@ pub struct ResponsesRequest {
 }
 impl serde::Serialize for ResponsesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("background", &self.background);
         map.optional("cache_control", &self.cache_control);
         map.optional("debug", &self.debug);
@@ -15271,49 +15271,107 @@ impl crate::runtime::Object for ResponsesRequest {
         let mut v37: Option<TraceConfig> = None;
         let mut v38: Option<OpenAiResponsesTruncation> = None;
         let mut v39: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(18) => rt::read_value(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
-                rt::FieldKey::Known(20) => rt::read_value(&mut map, &mut v20),
-                rt::FieldKey::Known(21) => rt::read_value(&mut map, &mut v21),
-                rt::FieldKey::Known(22) => rt::read_value(&mut map, &mut v22),
-                rt::FieldKey::Known(23) => rt::read_value(&mut map, &mut v23),
-                rt::FieldKey::Known(24) => rt::read_value(&mut map, &mut v24),
-                rt::FieldKey::Known(25) => rt::read_value(&mut map, &mut v25),
-                rt::FieldKey::Known(26) => rt::read_value(&mut map, &mut v26),
-                rt::FieldKey::Known(27) => rt::read_value(&mut map, &mut v27),
-                rt::FieldKey::Known(28) => rt::read_value(&mut map, &mut v28),
-                rt::FieldKey::Known(29) => rt::read_value(&mut map, &mut v29),
-                rt::FieldKey::Known(30) => rt::read_value(&mut map, &mut v30),
-                rt::FieldKey::Known(31) => rt::read_value(&mut map, &mut v31),
-                rt::FieldKey::Known(32) => rt::read_value(&mut map, &mut v32),
-                rt::FieldKey::Known(33) => rt::read_value(&mut map, &mut v33),
-                rt::FieldKey::Known(34) => rt::read_value(&mut map, &mut v34),
-                rt::FieldKey::Known(35) => rt::read_value(&mut map, &mut v35),
-                rt::FieldKey::Known(36) => rt::read_value(&mut map, &mut v36),
-                rt::FieldKey::Known(37) => rt::read_value(&mut map, &mut v37),
-                rt::FieldKey::Known(38) => rt::read_value(&mut map, &mut v38),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v39),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(18) => {
+                    rt::read_opt(&mut map, &mut v18, &mut rest, 18)
+                }
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
+                rt::FieldKey::Known(20) => {
+                    rt::read_opt(&mut map, &mut v20, &mut rest, 20)
+                }
+                rt::FieldKey::Known(21) => {
+                    rt::read_opt(&mut map, &mut v21, &mut rest, 21)
+                }
+                rt::FieldKey::Known(22) => {
+                    rt::read_opt(&mut map, &mut v22, &mut rest, 22)
+                }
+                rt::FieldKey::Known(23) => {
+                    rt::read_opt(&mut map, &mut v23, &mut rest, 23)
+                }
+                rt::FieldKey::Known(24) => {
+                    rt::read_opt(&mut map, &mut v24, &mut rest, 24)
+                }
+                rt::FieldKey::Known(25) => {
+                    rt::read_opt(&mut map, &mut v25, &mut rest, 25)
+                }
+                rt::FieldKey::Known(26) => {
+                    rt::read_opt(&mut map, &mut v26, &mut rest, 26)
+                }
+                rt::FieldKey::Known(27) => {
+                    rt::read_opt(&mut map, &mut v27, &mut rest, 27)
+                }
+                rt::FieldKey::Known(28) => {
+                    rt::read_opt(&mut map, &mut v28, &mut rest, 28)
+                }
+                rt::FieldKey::Known(29) => {
+                    rt::read_opt(&mut map, &mut v29, &mut rest, 29)
+                }
+                rt::FieldKey::Known(30) => {
+                    rt::read_opt(&mut map, &mut v30, &mut rest, 30)
+                }
+                rt::FieldKey::Known(31) => {
+                    rt::read_opt(&mut map, &mut v31, &mut rest, 31)
+                }
+                rt::FieldKey::Known(32) => {
+                    rt::read_opt(&mut map, &mut v32, &mut rest, 32)
+                }
+                rt::FieldKey::Known(33) => {
+                    rt::read_opt(&mut map, &mut v33, &mut rest, 33)
+                }
+                rt::FieldKey::Known(34) => {
+                    rt::read_opt(&mut map, &mut v34, &mut rest, 34)
+                }
+                rt::FieldKey::Known(35) => {
+                    rt::read_opt(&mut map, &mut v35, &mut rest, 35)
+                }
+                rt::FieldKey::Known(36) => {
+                    rt::read_opt(&mut map, &mut v36, &mut rest, 36)
+                }
+                rt::FieldKey::Known(37) => {
+                    rt::read_opt(&mut map, &mut v37, &mut rest, 37)
+                }
+                rt::FieldKey::Known(38) => {
+                    rt::read_opt(&mut map, &mut v38, &mut rest, 38)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v39, &mut rest, 39),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -15812,7 +15870,7 @@ pub struct ResponsesRequestToolsItemFunctionTool {
 }
 impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -15850,15 +15908,15 @@ impl crate::runtime::Object for ResponsesRequestToolsItemFunctionTool {
         let mut v3: Option<bool> = None;
         let mut v4: Option<FunctionToolType> = None;
         let mut v5: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -15978,7 +16036,7 @@ pub struct SearchModelsServerToolOpenRouter {
 }
 impl serde::Serialize for SearchModelsServerToolOpenRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -16001,10 +16059,10 @@ impl crate::runtime::Object for SearchModelsServerToolOpenRouter {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SearchModelsServerToolConfig> = None;
         let mut v1: Option<SearchModelsServerToolOpenRouterType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -16069,7 +16127,7 @@ pub struct ShellCallItem {
 }
 impl serde::Serialize for ShellCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("action", &self.action);
         map.optional("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
@@ -16110,15 +16168,15 @@ impl crate::runtime::Object for ShellCallItem {
         let mut v4: Option<String> = None;
         let mut v5: Option<ToolCallStatus> = None;
         let mut v6: Option<ShellCallItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -16203,7 +16261,7 @@ pub struct ShellCallItemAction {
 }
 impl serde::Serialize for ShellCallItemAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("commands", &self.commands);
         map.optional("max_output_length", &self.max_output_length);
         map.optional("timeout_ms", &self.timeout_ms);
@@ -16228,12 +16286,12 @@ impl crate::runtime::Object for ShellCallItemAction {
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -16296,7 +16354,7 @@ pub struct ShellCallOutputContent {
 }
 impl serde::Serialize for ShellCallOutputContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("outcome", &self.outcome);
         map.entry("stderr", &self.stderr);
         map.entry("stdout", &self.stdout);
@@ -16319,7 +16377,7 @@ impl crate::runtime::Object for ShellCallOutputContent {
         let mut v0: Option<ShellCallOutputContentOutcome> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -16386,7 +16444,7 @@ pub struct ShellCallOutputContentOutcomeExit {
 }
 impl serde::Serialize for ShellCallOutputContentOutcomeExit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("exit_code", &self.exit_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -16407,7 +16465,7 @@ impl crate::runtime::Object for ShellCallOutputContentOutcomeExit {
         const FIELDS: &[&str] = &["exit_code", "type"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<ShellCallOutputContentOutcomeExitType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -16457,7 +16515,7 @@ pub struct ShellCallOutputContentOutcomeTimeout {
 }
 impl serde::Serialize for ShellCallOutputContentOutcomeTimeout {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -16476,7 +16534,7 @@ impl crate::runtime::Object for ShellCallOutputContentOutcomeTimeout {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ShellCallOutputContentOutcomeTimeoutType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -16529,7 +16587,7 @@ pub struct ShellCallOutputItem {
 }
 impl serde::Serialize for ShellCallOutputItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.optional("max_output_length", &self.max_output_length);
@@ -16567,14 +16625,14 @@ impl crate::runtime::Object for ShellCallOutputItem {
         let mut v3: Option<Vec<ShellCallOutputContent>> = None;
         let mut v4: Option<ToolCallStatus> = None;
         let mut v5: Option<ShellCallOutputItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -16654,7 +16712,7 @@ pub struct ShellServerTool {
 }
 impl serde::Serialize for ShellServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -16673,7 +16731,7 @@ impl crate::runtime::Object for ShellServerTool {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ShellServerToolType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -16714,7 +16772,7 @@ pub struct StoredPromptTemplate {
 }
 impl serde::Serialize for StoredPromptTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("variables", &self.variables);
         map.extra(&self.extra);
@@ -16735,11 +16793,11 @@ impl crate::runtime::Object for StoredPromptTemplate {
         const FIELDS: &[&str] = &["id", "variables"];
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::Map<StoredPromptTemplateVariablesValue>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -16820,7 +16878,7 @@ pub struct TextExtendedConfig {
 }
 impl serde::Serialize for TextExtendedConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("format", &self.format);
         map.optional("verbosity", &self.verbosity);
         map.extra(&self.extra);
@@ -16841,11 +16899,11 @@ impl crate::runtime::Object for TextExtendedConfig {
         const FIELDS: &[&str] = &["format", "verbosity"];
         let mut v0: Option<Formats> = None;
         let mut v1: Option<TextExtendedConfigVerbosity> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -16906,7 +16964,7 @@ pub struct ToolChoiceAllowed {
 }
 impl serde::Serialize for ToolChoiceAllowed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("mode", &self.mode);
         map.entry("tools", &self.tools);
         map.entry("type", &self.r#type);
@@ -16929,7 +16987,7 @@ impl crate::runtime::Object for ToolChoiceAllowed {
         let mut v0: Option<ToolChoiceAllowedMode> = None;
         let mut v1: Option<Vec<serde_json::Value>> = None;
         let mut v2: Option<ToolChoiceAllowedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -17004,7 +17062,7 @@ pub struct UrlCitation {
 }
 impl serde::Serialize for UrlCitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("content", &self.content);
         map.entry("end_index", &self.end_index);
         map.entry("start_index", &self.start_index);
@@ -17040,10 +17098,10 @@ impl crate::runtime::Object for UrlCitation {
         let mut v3: Option<String> = None;
         let mut v4: Option<UrlCitationType> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
@@ -17123,7 +17181,7 @@ pub struct WebSearchDomainFilter {
 }
 impl serde::Serialize for WebSearchDomainFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.optional("excluded_domains", &self.excluded_domains);
@@ -17150,12 +17208,12 @@ impl crate::runtime::Object for WebSearchDomainFilter {
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -17234,7 +17292,7 @@ pub struct WebSearchServerTool {
 }
 impl serde::Serialize for WebSearchServerTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -17276,17 +17334,17 @@ impl crate::runtime::Object for WebSearchServerTool {
         let mut v5: Option<SearchContextSizeEnum> = None;
         let mut v6: Option<WebSearchServerToolType> = None;
         let mut v7: Option<WebSearchUserLocation> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(6) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -17421,7 +17479,7 @@ pub struct WebSearchServerToolConfig {
 }
 impl serde::Serialize for WebSearchServerToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("engine", &self.engine);
         map.optional("excluded_domains", &self.excluded_domains);
@@ -17471,19 +17529,19 @@ impl crate::runtime::Object for WebSearchServerToolConfig {
         let mut v7: Option<WebSearchMode> = None;
         let mut v8: Option<SearchQualityLevel> = None;
         let mut v9: Option<WebSearchUserLocationServerTool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -17615,7 +17673,7 @@ pub struct WebSearchServerToolOpenRouter {
 }
 impl serde::Serialize for WebSearchServerToolOpenRouter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -17638,10 +17696,10 @@ impl crate::runtime::Object for WebSearchServerToolOpenRouter {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<WebSearchServerToolConfig> = None;
         let mut v1: Option<WebSearchServerToolOpenRouterType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -17709,7 +17767,7 @@ pub struct WebSearchSource {
 }
 impl serde::Serialize for WebSearchSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -17730,7 +17788,7 @@ impl crate::runtime::Object for WebSearchSource {
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<WebSearchSourceType> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -17794,7 +17852,7 @@ pub struct WebSearchUserLocation {
 }
 impl serde::Serialize for WebSearchUserLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -17821,14 +17879,14 @@ impl crate::runtime::Object for WebSearchUserLocation {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<WebSearchUserLocationType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

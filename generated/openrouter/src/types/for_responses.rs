@@ -27,7 +27,7 @@ pub struct AnnotationAddedEvent {
 }
 impl serde::Serialize for AnnotationAddedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("annotation", &self.annotation);
         map.entry("annotation_index", &self.annotation_index);
         map.entry("content_index", &self.content_index);
@@ -66,7 +66,7 @@ impl crate::runtime::Object for AnnotationAddedEvent {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<BaseAnnotationAddedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -155,7 +155,7 @@ pub struct ApplyPatchCallOperationDiffDeltaEvent {
 }
 impl serde::Serialize for ApplyPatchCallOperationDiffDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -188,7 +188,7 @@ impl crate::runtime::Object for ApplyPatchCallOperationDiffDeltaEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<ApplyPatchCallOperationDiffDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -269,7 +269,7 @@ pub struct ApplyPatchCallOperationDiffDoneEvent {
 }
 impl serde::Serialize for ApplyPatchCallOperationDiffDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("diff", &self.diff);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -302,7 +302,7 @@ impl crate::runtime::Object for ApplyPatchCallOperationDiffDoneEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<ApplyPatchCallOperationDiffDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -484,7 +484,7 @@ pub struct BaseInputsListItemMessage {
 }
 impl serde::Serialize for BaseInputsListItemMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.optional("phase", &self.phase);
         map.entry("role", &self.role);
@@ -509,13 +509,13 @@ impl crate::runtime::Object for BaseInputsListItemMessage {
         let mut v1: Option<BaseInputsListItemMessagePhase> = None;
         let mut v2: Option<BaseInputsListItemMessageRole> = None;
         let mut v3: Option<BaseInputsListItemMessageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -636,7 +636,7 @@ pub struct BaseReasoningConfig {
 }
 impl serde::Serialize for BaseReasoningConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("context", &self.context);
         map.optional("effort", &self.effort);
         map.optional("mode", &self.mode);
@@ -661,13 +661,13 @@ impl crate::runtime::Object for BaseReasoningConfig {
         let mut v1: Option<ReasoningEffort> = None;
         let mut v2: Option<ReasoningMode> = None;
         let mut v3: Option<ReasoningSummaryVerbosity> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -845,7 +845,7 @@ pub struct BaseResponsesResultToolsItemFunctionTool {
 }
 impl serde::Serialize for BaseResponsesResultToolsItemFunctionTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -881,15 +881,15 @@ impl crate::runtime::Object for BaseResponsesResultToolsItemFunctionTool {
         let mut v3: Option<bool> = None;
         let mut v4: Option<FunctionToolType> = None;
         let mut v5: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -981,7 +981,7 @@ pub struct CodeInterpreterCallCodeDeltaEvent {
 }
 impl serde::Serialize for CodeInterpreterCallCodeDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1014,7 +1014,7 @@ impl crate::runtime::Object for CodeInterpreterCallCodeDeltaEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDeltaType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1089,7 +1089,7 @@ pub struct CodeInterpreterCallCodeDoneEvent {
 }
 impl serde::Serialize for CodeInterpreterCallCodeDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1122,7 +1122,7 @@ impl crate::runtime::Object for CodeInterpreterCallCodeDoneEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDoneType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1195,7 +1195,7 @@ pub struct CodeInterpreterCallCompletedEvent {
 }
 impl serde::Serialize for CodeInterpreterCallCompletedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -1220,7 +1220,7 @@ impl crate::runtime::Object for CodeInterpreterCallCompletedEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesCodeInterpreterCallCompletedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1286,7 +1286,7 @@ pub struct CodeInterpreterCallInProgressEvent {
 }
 impl serde::Serialize for CodeInterpreterCallInProgressEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -1311,7 +1311,7 @@ impl crate::runtime::Object for CodeInterpreterCallInProgressEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesCodeInterpreterCallInProgressType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1377,7 +1377,7 @@ pub struct CodeInterpreterCallInterpretingEvent {
 }
 impl serde::Serialize for CodeInterpreterCallInterpretingEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -1402,7 +1402,7 @@ impl crate::runtime::Object for CodeInterpreterCallInterpretingEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesCodeInterpreterCallInterpretingType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1476,7 +1476,7 @@ pub struct ContentPartAddedEvent {
 }
 impl serde::Serialize for ContentPartAddedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1512,7 +1512,7 @@ impl crate::runtime::Object for ContentPartAddedEvent {
         let mut v3: Option<ContentPartAddedEventPart> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseContentPartAddedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1607,7 +1607,7 @@ pub struct ContentPartDoneEvent {
 }
 impl serde::Serialize for ContentPartDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1643,7 +1643,7 @@ impl crate::runtime::Object for ContentPartDoneEvent {
         let mut v3: Option<ContentPartDoneEventPart> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseContentPartDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1740,7 +1740,7 @@ pub struct CustomToolCallInputDeltaEvent {
 }
 impl serde::Serialize for CustomToolCallInputDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1773,7 +1773,7 @@ impl crate::runtime::Object for CustomToolCallInputDeltaEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<BaseCustomToolCallInputDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1848,7 +1848,7 @@ pub struct CustomToolCallInputDoneEvent {
 }
 impl serde::Serialize for CustomToolCallInputDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input", &self.input);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1881,7 +1881,7 @@ impl crate::runtime::Object for CustomToolCallInputDoneEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<BaseCustomToolCallInputDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1952,7 +1952,7 @@ pub struct DebugEvent {
 }
 impl serde::Serialize for DebugEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("debug", &self.debug);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -1975,7 +1975,7 @@ impl crate::runtime::Object for DebugEvent {
         let mut v0: Option<DebugEventDebug> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<DebugEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2030,7 +2030,7 @@ pub struct DebugEventDebug {
 }
 impl serde::Serialize for DebugEventDebug {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("echo_upstream_body", &self.echo_upstream_body);
         map.optional("timings", &self.timings);
         map.extra(&self.extra);
@@ -2051,11 +2051,11 @@ impl crate::runtime::Object for DebugEventDebug {
         const FIELDS: &[&str] = &["echo_upstream_body", "timings"];
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<DebugEventDebugTimings> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -2103,7 +2103,7 @@ pub struct DebugEventDebugTimings {
 }
 impl serde::Serialize for DebugEventDebugTimings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("epoch_ms", &self.epoch_ms);
         map.entry("event", &self.event);
         map.entry("start_ms", &self.start_ms);
@@ -2126,7 +2126,7 @@ impl crate::runtime::Object for DebugEventDebugTimings {
         let mut v0: Option<i64> = None;
         let mut v1: Option<DebugEventDebugTimingsEvent> = None;
         let mut v2: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2199,10 +2199,10 @@ pub struct ErrorEvent {
 }
 impl serde::Serialize for ErrorEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("code", &self.code);
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+        map.nullable("code", &self.code);
         map.entry("message", &self.message);
-        map.entry("param", &self.param);
+        map.nullable("param", &self.param);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2226,12 +2226,12 @@ impl crate::runtime::Object for ErrorEvent {
         let mut v2: Option<String> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<BaseErrorEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -2304,7 +2304,7 @@ pub struct FunctionCallArgsDeltaEvent {
 }
 impl serde::Serialize for FunctionCallArgsDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2337,7 +2337,7 @@ impl crate::runtime::Object for FunctionCallArgsDeltaEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<BaseFunctionCallArgsDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2414,7 +2414,7 @@ pub struct FunctionCallArgsDoneEvent {
 }
 impl serde::Serialize for FunctionCallArgsDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("item_id", &self.item_id);
         map.entry("name", &self.name);
@@ -2450,7 +2450,7 @@ impl crate::runtime::Object for FunctionCallArgsDoneEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseFunctionCallArgsDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2532,7 +2532,7 @@ pub struct FusionCallAnalysisCompletedEvent {
 }
 impl serde::Serialize for FusionCallAnalysisCompletedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("analysis", &self.analysis);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2565,7 +2565,7 @@ impl crate::runtime::Object for FusionCallAnalysisCompletedEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<FusionCallAnalysisCompletedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2649,7 +2649,7 @@ pub struct FusionCallAnalysisInProgressEvent {
 }
 impl serde::Serialize for FusionCallAnalysisInProgressEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("analyst_model", &self.analyst_model);
         map.entry("item_id", &self.item_id);
         map.entry("judge_model", &self.judge_model);
@@ -2685,7 +2685,7 @@ impl crate::runtime::Object for FusionCallAnalysisInProgressEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<FusionCallAnalysisInProgressEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2771,7 +2771,7 @@ pub struct FusionCallCompletedEvent {
 }
 impl serde::Serialize for FusionCallCompletedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -2796,7 +2796,7 @@ impl crate::runtime::Object for FusionCallCompletedEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<FusionCallCompletedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2868,7 +2868,7 @@ pub struct FusionCallInProgressEvent {
 }
 impl serde::Serialize for FusionCallInProgressEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -2893,7 +2893,7 @@ impl crate::runtime::Object for FusionCallInProgressEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<FusionCallInProgressEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -2967,7 +2967,7 @@ pub struct FusionCallPanelAddedEvent {
 }
 impl serde::Serialize for FusionCallPanelAddedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
         map.entry("output_index", &self.output_index);
@@ -3000,7 +3000,7 @@ impl crate::runtime::Object for FusionCallPanelAddedEvent {
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<FusionCallPanelAddedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3083,7 +3083,7 @@ pub struct FusionCallPanelCompletedEvent {
 }
 impl serde::Serialize for FusionCallPanelCompletedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3119,7 +3119,7 @@ impl crate::runtime::Object for FusionCallPanelCompletedEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<FusionCallPanelCompletedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3209,7 +3209,7 @@ pub struct FusionCallPanelDeltaEvent {
 }
 impl serde::Serialize for FusionCallPanelDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3245,7 +3245,7 @@ impl crate::runtime::Object for FusionCallPanelDeltaEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<FusionCallPanelDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3337,7 +3337,7 @@ pub struct FusionCallPanelFailedEvent {
 }
 impl serde::Serialize for FusionCallPanelFailedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("error", &self.error);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3376,7 +3376,7 @@ impl crate::runtime::Object for FusionCallPanelFailedEvent {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<FusionCallPanelFailedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3384,7 +3384,7 @@ impl crate::runtime::Object for FusionCallPanelFailedEvent {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -3474,7 +3474,7 @@ pub struct FusionCallPanelReasoningDeltaEvent {
 }
 impl serde::Serialize for FusionCallPanelReasoningDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3510,7 +3510,7 @@ impl crate::runtime::Object for FusionCallPanelReasoningDeltaEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<FusionCallPanelReasoningDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3596,7 +3596,7 @@ pub struct ImageGenCallCompletedEvent {
 }
 impl serde::Serialize for ImageGenCallCompletedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -3621,7 +3621,7 @@ impl crate::runtime::Object for ImageGenCallCompletedEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesImageGenCallCompletedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3687,7 +3687,7 @@ pub struct ImageGenCallGeneratingEvent {
 }
 impl serde::Serialize for ImageGenCallGeneratingEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -3712,7 +3712,7 @@ impl crate::runtime::Object for ImageGenCallGeneratingEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesImageGenCallGeneratingType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3778,7 +3778,7 @@ pub struct ImageGenCallInProgressEvent {
 }
 impl serde::Serialize for ImageGenCallInProgressEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -3803,7 +3803,7 @@ impl crate::runtime::Object for ImageGenCallInProgressEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesImageGenCallInProgressType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3873,7 +3873,7 @@ pub struct ImageGenCallPartialImageEvent {
 }
 impl serde::Serialize for ImageGenCallPartialImageEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("partial_image_b64", &self.partial_image_b64);
@@ -3909,7 +3909,7 @@ impl crate::runtime::Object for ImageGenCallPartialImageEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<OpenAiResponsesImageGenCallPartialImageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -3987,7 +3987,7 @@ pub struct IncompleteDetails {
 }
 impl serde::Serialize for IncompleteDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("reason", &self.reason);
         map.extra(&self.extra);
         map.end()
@@ -4006,10 +4006,10 @@ impl crate::runtime::Object for IncompleteDetails {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["reason"];
         let mut v0: Option<IncompleteDetailsReason> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -4063,7 +4063,7 @@ pub struct OpenAiResponseCustomToolCall {
 }
 impl serde::Serialize for OpenAiResponseCustomToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -4092,14 +4092,14 @@ impl crate::runtime::Object for OpenAiResponseCustomToolCall {
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<OpenAiResponseCustomToolCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -4176,7 +4176,7 @@ pub struct OpenAiResponseCustomToolCallOutput {
 }
 impl serde::Serialize for OpenAiResponseCustomToolCallOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -4201,11 +4201,11 @@ impl crate::runtime::Object for OpenAiResponseCustomToolCallOutput {
         let mut v1: Option<String> = None;
         let mut v2: Option<OpenAiResponseCustomToolCallOutputDef> = None;
         let mut v3: Option<OpenAiResponseCustomToolCallOutputType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -4311,7 +4311,7 @@ pub struct OpenAiResponseFunctionToolCall {
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -4356,17 +4356,17 @@ impl crate::runtime::Object for OpenAiResponseFunctionToolCall {
         let mut v6: Option<String> = None;
         let mut v7: Option<Vec<OpenAiResponseFunctionToolCallSubagentItemsItem>> = None;
         let mut v8: Option<OpenAiResponseFunctionToolCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -4473,7 +4473,7 @@ pub struct OpenAiResponseFunctionToolCallOutput {
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCallOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -4500,13 +4500,13 @@ impl crate::runtime::Object for OpenAiResponseFunctionToolCallOutput {
         let mut v2: Option<OpenAiResponseFunctionToolCallOutputDef> = None;
         let mut v3: Option<ToolCallStatus> = None;
         let mut v4: Option<OpenAiResponseFunctionToolCallOutputType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -4606,7 +4606,7 @@ pub struct OpenAiResponseInputMessageItem {
 }
 impl serde::Serialize for OpenAiResponseInputMessageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.entry("role", &self.role);
@@ -4631,13 +4631,13 @@ impl crate::runtime::Object for OpenAiResponseInputMessageItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<OpenAiResponseInputMessageItemRole> = None;
         let mut v3: Option<OpenAiResponseInputMessageItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -4789,7 +4789,7 @@ pub struct OpenAiResponsesUsageInputTokensDetails {
 }
 impl serde::Serialize for OpenAiResponsesUsageInputTokensDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cache_write_tokens", &self.cache_write_tokens);
         map.entry("cached_tokens", &self.cached_tokens);
         map.extra(&self.extra);
@@ -4810,10 +4810,10 @@ impl crate::runtime::Object for OpenAiResponsesUsageInputTokensDetails {
         const FIELDS: &[&str] = &["cache_write_tokens", "cached_tokens"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -4856,7 +4856,7 @@ pub struct OpenAiResponsesUsageOutputTokensDetails {
 }
 impl serde::Serialize for OpenAiResponsesUsageOutputTokensDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("reasoning_tokens", &self.reasoning_tokens);
         map.extra(&self.extra);
         map.end()
@@ -4875,7 +4875,7 @@ impl crate::runtime::Object for OpenAiResponsesUsageOutputTokensDetails {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["reasoning_tokens"];
         let mut v0: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -4929,7 +4929,7 @@ pub struct OpenResponsesCreatedEvent {
 }
 impl serde::Serialize for OpenResponsesCreatedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -4952,7 +4952,7 @@ impl crate::runtime::Object for OpenResponsesCreatedEvent {
         let mut v0: Option<OpenResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<CreatedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5012,7 +5012,7 @@ pub struct OpenResponsesInProgressEvent {
 }
 impl serde::Serialize for OpenResponsesInProgressEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -5035,7 +5035,7 @@ impl crate::runtime::Object for OpenResponsesInProgressEvent {
         let mut v0: Option<OpenResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<InProgressEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5191,24 +5191,24 @@ pub struct OpenResponsesResult {
 }
 impl serde::Serialize for OpenResponsesResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("background", &self.background);
-        map.entry("completed_at", &self.completed_at);
+        map.nullable("completed_at", &self.completed_at);
         map.entry("created_at", &self.created_at);
-        map.entry("error", &self.error);
-        map.entry("frequency_penalty", &self.frequency_penalty);
+        map.nullable("error", &self.error);
+        map.nullable("frequency_penalty", &self.frequency_penalty);
         map.entry("id", &self.id);
-        map.entry("incomplete_details", &self.incomplete_details);
-        map.entry("instructions", &self.instructions);
+        map.nullable("incomplete_details", &self.incomplete_details);
+        map.nullable("instructions", &self.instructions);
         map.optional("max_output_tokens", &self.max_output_tokens);
         map.optional("max_tool_calls", &self.max_tool_calls);
-        map.entry("metadata", &self.metadata);
+        map.nullable("metadata", &self.metadata);
         map.entry("model", &self.model);
         map.entry("object", &self.object);
         map.entry("output", &self.output);
         map.optional("output_text", &self.output_text);
         map.entry("parallel_tool_calls", &self.parallel_tool_calls);
-        map.entry("presence_penalty", &self.presence_penalty);
+        map.nullable("presence_penalty", &self.presence_penalty);
         map.optional("previous_response_id", &self.previous_response_id);
         map.optional("prompt", &self.prompt);
         map.optional("prompt_cache_key", &self.prompt_cache_key);
@@ -5218,12 +5218,12 @@ impl serde::Serialize for OpenResponsesResult {
         map.optional("service_tier", &self.service_tier);
         map.entry("status", &self.status);
         map.optional("store", &self.store);
-        map.entry("temperature", &self.temperature);
+        map.nullable("temperature", &self.temperature);
         map.optional("text", &self.text);
         map.entry("tool_choice", &self.tool_choice);
         map.entry("tools", &self.tools);
         map.optional("top_logprobs", &self.top_logprobs);
-        map.entry("top_p", &self.top_p);
+        map.nullable("top_p", &self.top_p);
         map.optional("truncation", &self.truncation);
         map.optional("usage", &self.usage);
         map.optional("user", &self.user);
@@ -5320,46 +5320,84 @@ impl crate::runtime::Object for OpenResponsesResult {
         let mut v34: Option<String> = None;
         let mut v35: Option<ApiErrorType> = None;
         let mut v36: Option<OpenRouterMetadata> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
-                rt::FieldKey::Known(16) => rt::read_value(&mut map, &mut v16),
-                rt::FieldKey::Known(17) => rt::read_value(&mut map, &mut v17),
-                rt::FieldKey::Known(18) => rt::read_value(&mut map, &mut v18),
-                rt::FieldKey::Known(19) => rt::read_value(&mut map, &mut v19),
-                rt::FieldKey::Known(20) => rt::read_value(&mut map, &mut v20),
-                rt::FieldKey::Known(21) => rt::read_value(&mut map, &mut v21),
-                rt::FieldKey::Known(22) => rt::read_value(&mut map, &mut v22),
-                rt::FieldKey::Known(23) => rt::read_value(&mut map, &mut v23),
+                rt::FieldKey::Known(16) => {
+                    rt::read_opt(&mut map, &mut v16, &mut rest, 16)
+                }
+                rt::FieldKey::Known(17) => {
+                    rt::read_opt(&mut map, &mut v17, &mut rest, 17)
+                }
+                rt::FieldKey::Known(18) => {
+                    rt::read_opt(&mut map, &mut v18, &mut rest, 18)
+                }
+                rt::FieldKey::Known(19) => {
+                    rt::read_opt(&mut map, &mut v19, &mut rest, 19)
+                }
+                rt::FieldKey::Known(20) => {
+                    rt::read_opt(&mut map, &mut v20, &mut rest, 20)
+                }
+                rt::FieldKey::Known(21) => {
+                    rt::read_opt(&mut map, &mut v21, &mut rest, 21)
+                }
+                rt::FieldKey::Known(22) => {
+                    rt::read_opt(&mut map, &mut v22, &mut rest, 22)
+                }
+                rt::FieldKey::Known(23) => {
+                    rt::read_opt(&mut map, &mut v23, &mut rest, 23)
+                }
                 rt::FieldKey::Known(24) => rt::read_required(&mut map, &mut v24),
-                rt::FieldKey::Known(25) => rt::read_value(&mut map, &mut v25),
-                rt::FieldKey::Known(26) => rt::read_value(&mut map, &mut v26),
-                rt::FieldKey::Known(27) => rt::read_value(&mut map, &mut v27),
+                rt::FieldKey::Known(25) => {
+                    rt::read_opt(&mut map, &mut v25, &mut rest, 25)
+                }
+                rt::FieldKey::Known(26) => {
+                    rt::read_opt(&mut map, &mut v26, &mut rest, 26)
+                }
+                rt::FieldKey::Known(27) => {
+                    rt::read_opt(&mut map, &mut v27, &mut rest, 27)
+                }
                 rt::FieldKey::Known(28) => rt::read_required(&mut map, &mut v28),
                 rt::FieldKey::Known(29) => rt::read_required(&mut map, &mut v29),
-                rt::FieldKey::Known(30) => rt::read_value(&mut map, &mut v30),
-                rt::FieldKey::Known(31) => rt::read_value(&mut map, &mut v31),
-                rt::FieldKey::Known(32) => rt::read_value(&mut map, &mut v32),
-                rt::FieldKey::Known(33) => rt::read_value(&mut map, &mut v33),
-                rt::FieldKey::Known(34) => rt::read_value(&mut map, &mut v34),
-                rt::FieldKey::Known(35) => rt::read_value(&mut map, &mut v35),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v36),
+                rt::FieldKey::Known(30) => {
+                    rt::read_opt(&mut map, &mut v30, &mut rest, 30)
+                }
+                rt::FieldKey::Known(31) => {
+                    rt::read_opt(&mut map, &mut v31, &mut rest, 31)
+                }
+                rt::FieldKey::Known(32) => {
+                    rt::read_opt(&mut map, &mut v32, &mut rest, 32)
+                }
+                rt::FieldKey::Known(33) => {
+                    rt::read_opt(&mut map, &mut v33, &mut rest, 33)
+                }
+                rt::FieldKey::Known(34) => {
+                    rt::read_opt(&mut map, &mut v34, &mut rest, 34)
+                }
+                rt::FieldKey::Known(35) => {
+                    rt::read_opt(&mut map, &mut v35, &mut rest, 35)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v36, &mut rest, 36),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5673,7 +5711,7 @@ pub struct OutputApplyPatchCallItem {
 }
 impl serde::Serialize for OutputApplyPatchCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
         map.entry("operation", &self.operation);
@@ -5700,7 +5738,7 @@ impl crate::runtime::Object for OutputApplyPatchCallItem {
         let mut v2: Option<ApplyPatchCallOperation> = None;
         let mut v3: Option<ApplyPatchCallStatus> = None;
         let mut v4: Option<OutputApplyPatchCallItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -5805,7 +5843,7 @@ pub struct OutputItemImageGenerationCall {
 }
 impl serde::Serialize for OutputItemImageGenerationCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("result", &self.result);
         map.entry("status", &self.status);
@@ -5830,11 +5868,11 @@ impl crate::runtime::Object for OutputItemImageGenerationCall {
         let mut v1: Option<String> = None;
         let mut v2: Option<ImageGenerationStatus> = None;
         let mut v3: Option<OutputItemImageGenerationCallType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -5968,7 +6006,7 @@ pub struct OutputMessage {
 }
 impl serde::Serialize for OutputMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.optional("phase", &self.phase);
@@ -5997,14 +6035,14 @@ impl crate::runtime::Object for OutputMessage {
         let mut v3: Option<OutputMessageRole> = None;
         let mut v4: Option<OutputMessageStatus> = None;
         let mut v5: Option<OutputMessageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6091,7 +6129,7 @@ pub struct OutputMessageItem {
 }
 impl serde::Serialize for OutputMessageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.optional("phase", &self.phase);
@@ -6120,14 +6158,14 @@ impl crate::runtime::Object for OutputMessageItem {
         let mut v3: Option<OutputMessageRole> = None;
         let mut v4: Option<OutputMessageStatus> = None;
         let mut v5: Option<OutputMessageType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -6216,7 +6254,7 @@ pub struct OutputReasoningItem {
 }
 impl serde::Serialize for OutputReasoningItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -6258,17 +6296,17 @@ impl crate::runtime::Object for OutputReasoningItem {
         let mut v5: Option<OutputItemReasoningType> = None;
         let mut v6: Option<ReasoningFormat> = None;
         let mut v7: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v7),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6362,7 +6400,7 @@ pub struct OutputShellCallItem {
 }
 impl serde::Serialize for OutputShellCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
@@ -6398,11 +6436,11 @@ impl crate::runtime::Object for OutputShellCallItem {
         let mut v3: Option<String> = None;
         let mut v4: Option<ShellCallStatus> = None;
         let mut v5: Option<OutputShellCallItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
@@ -6480,10 +6518,10 @@ pub struct OutputShellCallItemAction {
 }
 impl serde::Serialize for OutputShellCallItemAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("commands", &self.commands);
-        map.entry("max_output_length", &self.max_output_length);
-        map.entry("timeout_ms", &self.timeout_ms);
+        map.nullable("max_output_length", &self.max_output_length);
+        map.nullable("timeout_ms", &self.timeout_ms);
         map.extra(&self.extra);
         map.end()
     }
@@ -6503,12 +6541,12 @@ impl crate::runtime::Object for OutputShellCallItemAction {
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -6578,7 +6616,7 @@ pub struct OutputShellCallOutputItem {
 }
 impl serde::Serialize for OutputShellCallOutputItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
         map.optional("max_output_length", &self.max_output_length);
@@ -6614,12 +6652,12 @@ impl crate::runtime::Object for OutputShellCallOutputItem {
         let mut v3: Option<Vec<ShellCallOutputContent>> = None;
         let mut v4: Option<ShellCallStatus> = None;
         let mut v5: Option<OutputShellCallOutputItemType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
@@ -6708,7 +6746,7 @@ pub struct ReasoningDeltaEvent {
 }
 impl serde::Serialize for ReasoningDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -6744,7 +6782,7 @@ impl crate::runtime::Object for ReasoningDeltaEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseReasoningDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -6828,7 +6866,7 @@ pub struct ReasoningDoneEvent {
 }
 impl serde::Serialize for ReasoningDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -6864,7 +6902,7 @@ impl crate::runtime::Object for ReasoningDoneEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<BaseReasoningDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -6950,7 +6988,7 @@ pub struct ReasoningSummaryPartAddedEvent {
 }
 impl serde::Serialize for ReasoningSummaryPartAddedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -6986,7 +7024,7 @@ impl crate::runtime::Object for ReasoningSummaryPartAddedEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseReasoningSummaryPartAddedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7072,7 +7110,7 @@ pub struct ReasoningSummaryPartDoneEvent {
 }
 impl serde::Serialize for ReasoningSummaryPartDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -7108,7 +7146,7 @@ impl crate::runtime::Object for ReasoningSummaryPartDoneEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseReasoningSummaryPartDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7192,7 +7230,7 @@ pub struct ReasoningSummaryTextDeltaEvent {
 }
 impl serde::Serialize for ReasoningSummaryTextDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -7228,7 +7266,7 @@ impl crate::runtime::Object for ReasoningSummaryTextDeltaEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseReasoningSummaryTextDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7312,7 +7350,7 @@ pub struct ReasoningSummaryTextDoneEvent {
 }
 impl serde::Serialize for ReasoningSummaryTextDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -7348,7 +7386,7 @@ impl crate::runtime::Object for ReasoningSummaryTextDoneEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<BaseReasoningSummaryTextDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7432,7 +7470,7 @@ pub struct RefusalDeltaEvent {
 }
 impl serde::Serialize for RefusalDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -7468,7 +7506,7 @@ impl crate::runtime::Object for RefusalDeltaEvent {
         let mut v3: Option<i64> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseRefusalDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7552,7 +7590,7 @@ pub struct RefusalDoneEvent {
 }
 impl serde::Serialize for RefusalDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -7588,7 +7626,7 @@ impl crate::runtime::Object for RefusalDoneEvent {
         let mut v3: Option<String> = None;
         let mut v4: Option<i64> = None;
         let mut v5: Option<BaseRefusalDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7664,7 +7702,7 @@ pub struct ResponsesErrorField {
 }
 impl serde::Serialize for ResponsesErrorField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.extra(&self.extra);
@@ -7685,7 +7723,7 @@ impl crate::runtime::Object for ResponsesErrorField {
         const FIELDS: &[&str] = &["code", "message"];
         let mut v0: Option<ResponsesErrorFieldCode> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7883,7 +7921,7 @@ pub struct StreamEventsResponseCompleted {
 }
 impl serde::Serialize for StreamEventsResponseCompleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -7906,7 +7944,7 @@ impl crate::runtime::Object for StreamEventsResponseCompleted {
         let mut v0: Option<OpenResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<CompletedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -7969,7 +8007,7 @@ pub struct StreamEventsResponseFailed {
 }
 impl serde::Serialize for StreamEventsResponseFailed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -7992,7 +8030,7 @@ impl crate::runtime::Object for StreamEventsResponseFailed {
         let mut v0: Option<OpenResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<FailedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8079,7 +8117,7 @@ pub struct StreamEventsResponseIncomplete {
 }
 impl serde::Serialize for StreamEventsResponseIncomplete {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -8102,7 +8140,7 @@ impl crate::runtime::Object for StreamEventsResponseIncomplete {
         let mut v0: Option<OpenResponsesResult> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<IncompleteEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8166,7 +8204,7 @@ pub struct StreamEventsResponseOutputItemAdded {
 }
 impl serde::Serialize for StreamEventsResponseOutputItemAdded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -8191,7 +8229,7 @@ impl crate::runtime::Object for StreamEventsResponseOutputItemAdded {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OutputItemAddedEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8262,7 +8300,7 @@ pub struct StreamEventsResponseOutputItemDone {
 }
 impl serde::Serialize for StreamEventsResponseOutputItemDone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -8287,7 +8325,7 @@ impl crate::runtime::Object for StreamEventsResponseOutputItemDone {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OutputItemDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8356,7 +8394,7 @@ pub struct StreamLogprob {
 }
 impl serde::Serialize for StreamLogprob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -8381,13 +8419,13 @@ impl crate::runtime::Object for StreamLogprob {
         let mut v1: Option<f64> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<Vec<StreamLogprobTopLogprob>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8445,7 +8483,7 @@ pub struct StreamLogprobTopLogprob {
 }
 impl serde::Serialize for StreamLogprobTopLogprob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("bytes", &self.bytes);
         map.optional("logprob", &self.logprob);
         map.optional("token", &self.token);
@@ -8468,12 +8506,12 @@ impl crate::runtime::Object for StreamLogprobTopLogprob {
         let mut v0: Option<Vec<i64>> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8539,7 +8577,7 @@ pub struct TextDeltaEvent {
 }
 impl serde::Serialize for TextDeltaEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -8578,7 +8616,7 @@ impl crate::runtime::Object for TextDeltaEvent {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut v6: Option<BaseTextDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8674,7 +8712,7 @@ pub struct TextDoneEvent {
 }
 impl serde::Serialize for TextDoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("logprobs", &self.logprobs);
@@ -8713,7 +8751,7 @@ impl crate::runtime::Object for TextDoneEvent {
         let mut v4: Option<i64> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<BaseTextDoneEventType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8819,7 +8857,7 @@ pub struct Usage {
 }
 impl serde::Serialize for Usage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input_tokens", &self.input_tokens);
         map.entry("input_tokens_details", &self.input_tokens_details);
         map.entry("output_tokens", &self.output_tokens);
@@ -8864,7 +8902,7 @@ impl crate::runtime::Object for Usage {
         let mut v6: Option<UsageCostDetails> = None;
         let mut v7: Option<bool> = None;
         let mut v8: Option<ServerToolUseDetails> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -8872,10 +8910,10 @@ impl crate::runtime::Object for Usage {
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -8977,7 +9015,7 @@ pub struct UsageCostDetails {
 }
 impl serde::Serialize for UsageCostDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("upstream_inference_cost", &self.upstream_inference_cost);
         map.entry("upstream_inference_input_cost", &self.upstream_inference_input_cost);
         map.entry(
@@ -9007,10 +9045,10 @@ impl crate::runtime::Object for UsageCostDetails {
         let mut v0: Option<f64> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -9070,7 +9108,7 @@ pub struct WebSearchCallCompletedEvent {
 }
 impl serde::Serialize for WebSearchCallCompletedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -9095,7 +9133,7 @@ impl crate::runtime::Object for WebSearchCallCompletedEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesSearchCompletedType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -9161,7 +9199,7 @@ pub struct WebSearchCallInProgressEvent {
 }
 impl serde::Serialize for WebSearchCallInProgressEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -9186,7 +9224,7 @@ impl crate::runtime::Object for WebSearchCallInProgressEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesWebSearchCallInProgressType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -9252,7 +9290,7 @@ pub struct WebSearchCallSearchingEvent {
 }
 impl serde::Serialize for WebSearchCallSearchingEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -9277,7 +9315,7 @@ impl crate::runtime::Object for WebSearchCallSearchingEvent {
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<OpenAiResponsesWebSearchCallSearchingType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

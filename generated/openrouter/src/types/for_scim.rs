@@ -19,7 +19,7 @@ pub struct CreateScimGroupMappingRequest {
 }
 impl serde::Serialize for CreateScimGroupMappingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("role", &self.role);
         map.entry("scim_group_id", &self.scim_group_id);
         map.entry("workspace_id", &self.workspace_id);
@@ -44,7 +44,7 @@ impl crate::runtime::Object for CreateScimGroupMappingRequest {
         let mut v0: Option<CreateScimGroupMappingRequestRole> = None;
         let mut v1: Option<crate::runtime::Uuid> = None;
         let mut v2: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -110,7 +110,7 @@ pub struct CreateScimGroupMappingResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateScimGroupMappingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -129,7 +129,7 @@ impl crate::runtime::Object for CreateScimGroupMappingResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ScimGroupMapping> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -190,7 +190,7 @@ pub struct DeleteScimGroupMappingResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteScimGroupMappingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
@@ -209,7 +209,7 @@ impl crate::runtime::Object for DeleteScimGroupMappingResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteScimGroupMappingResponseDeleted> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -255,7 +255,7 @@ pub struct GetScimGroupMappingResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScimGroupMappingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -274,7 +274,7 @@ impl crate::runtime::Object for GetScimGroupMappingResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ScimGroupMapping> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -317,7 +317,7 @@ pub struct ListScimGroupMappingsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListScimGroupMappingsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -338,7 +338,7 @@ impl crate::runtime::Object for ListScimGroupMappingsResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<ScimGroupMapping>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -390,7 +390,7 @@ pub struct ListScimGroupsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListScimGroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -411,7 +411,7 @@ impl crate::runtime::Object for ListScimGroupsResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<ScimGroup>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -471,10 +471,10 @@ pub struct ScimGroup {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("created_at", &self.created_at);
         map.entry("display_name", &self.display_name);
-        map.entry("external_id", &self.external_id);
+        map.nullable("external_id", &self.external_id);
         map.entry("id", &self.id);
         map.entry("organization_id", &self.organization_id);
         map.entry("updated_at", &self.updated_at);
@@ -507,12 +507,12 @@ impl crate::runtime::Object for ScimGroup {
         let mut v3: Option<crate::runtime::Uuid> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
@@ -598,7 +598,7 @@ pub struct ScimGroupMapping {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimGroupMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("created_at", &self.created_at);
         map.entry("id", &self.id);
         map.entry("organization_id", &self.organization_id);
@@ -637,7 +637,7 @@ impl crate::runtime::Object for ScimGroupMapping {
         let mut v4: Option<crate::runtime::Uuid> = None;
         let mut v5: Option<String> = None;
         let mut v6: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -728,7 +728,7 @@ pub struct UpdateScimGroupMappingRequest {
 }
 impl serde::Serialize for UpdateScimGroupMappingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("role", &self.role);
         map.extra(&self.extra);
         map.end()
@@ -749,7 +749,7 @@ impl crate::runtime::Object for UpdateScimGroupMappingRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["role"];
         let mut v0: Option<UpdateScimGroupMappingRequestRole> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -796,7 +796,7 @@ pub struct UpdateScimGroupMappingResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateScimGroupMappingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -815,7 +815,7 @@ impl crate::runtime::Object for UpdateScimGroupMappingResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ScimGroupMapping> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

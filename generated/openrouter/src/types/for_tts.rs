@@ -31,7 +31,7 @@ pub struct SpeechInputReferenceAudio {
 }
 impl serde::Serialize for SpeechInputReferenceAudio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -54,7 +54,7 @@ impl crate::runtime::Object for SpeechInputReferenceAudio {
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<SpeechInputReferenceAudioInput> = None;
         let mut v1: Option<SpeechInputReferenceAudioType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -106,7 +106,7 @@ pub struct SpeechInputReferenceAudioInput {
 }
 impl serde::Serialize for SpeechInputReferenceAudioInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("format", &self.format);
         map.extra(&self.extra);
@@ -129,11 +129,11 @@ impl crate::runtime::Object for SpeechInputReferenceAudioInput {
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -195,7 +195,7 @@ pub struct SpeechInputReferenceText {
 }
 impl serde::Serialize for SpeechInputReferenceText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -218,7 +218,7 @@ impl crate::runtime::Object for SpeechInputReferenceText {
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<SpeechInputReferenceTextType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -294,7 +294,7 @@ pub struct SpeechRequest {
 }
 impl serde::Serialize for SpeechRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("input", &self.input);
         map.optional("input_references", &self.input_references);
         map.entry("model", &self.model);
@@ -335,16 +335,16 @@ impl crate::runtime::Object for SpeechRequest {
         let mut v4: Option<SpeechRequestResponseFormat> = None;
         let mut v5: Option<f64> = None;
         let mut v6: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -439,7 +439,7 @@ pub struct SpeechRequestProvider {
 }
 impl serde::Serialize for SpeechRequestProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("options", &self.options);
         map.extra(&self.extra);
         map.end()
@@ -460,10 +460,10 @@ impl crate::runtime::Object for SpeechRequestProvider {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["options"];
         let mut v0: Option<ProviderOptions> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;

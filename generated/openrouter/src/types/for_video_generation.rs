@@ -17,7 +17,7 @@ pub struct ContentPartAudio {
 }
 impl serde::Serialize for ContentPartAudio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("audio_url", &self.audio_url);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -40,7 +40,7 @@ impl crate::runtime::Object for ContentPartAudio {
         const FIELDS: &[&str] = &["audio_url", "type"];
         let mut v0: Option<ContentPartAudioUrl> = None;
         let mut v1: Option<ContentPartAudioType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -90,7 +90,7 @@ pub struct ContentPartAudioUrl {
 }
 impl serde::Serialize for ContentPartAudioUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -111,7 +111,7 @@ impl crate::runtime::Object for ContentPartAudioUrl {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -150,7 +150,7 @@ pub struct ContentPartVideo {
 }
 impl serde::Serialize for ContentPartVideo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -173,7 +173,7 @@ impl crate::runtime::Object for ContentPartVideo {
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<ContentPartVideoType> = None;
         let mut v1: Option<ContentPartVideoUrl> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -223,7 +223,7 @@ pub struct ContentPartVideoUrl {
 }
 impl serde::Serialize for ContentPartVideoUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -244,7 +244,7 @@ impl crate::runtime::Object for ContentPartVideoUrl {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -293,7 +293,7 @@ pub struct FrameImage {
 }
 impl serde::Serialize for FrameImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("image_url", &self.image_url);
         map.entry("type", &self.r#type);
         map.entry("frame_type", &self.frame_type);
@@ -318,7 +318,7 @@ impl crate::runtime::Object for FrameImage {
         let mut v0: Option<ContentPartImageUrl> = None;
         let mut v1: Option<ContentPartImageType> = None;
         let mut v2: Option<FrameImageFrameType> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -449,7 +449,7 @@ pub struct VideoGenerationRequest {
 }
 impl serde::Serialize for VideoGenerationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("aspect_ratio", &self.aspect_ratio);
         map.optional("callback_url", &self.callback_url);
         map.optional("creativity", &self.creativity);
@@ -511,23 +511,29 @@ impl crate::runtime::Object for VideoGenerationRequest {
         let mut v11: Option<i64> = None;
         let mut v12: Option<String> = None;
         let mut v13: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v13),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v13, &mut rest, 13),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -702,7 +708,7 @@ pub struct VideoGenerationRequestProvider {
 }
 impl serde::Serialize for VideoGenerationRequestProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("options", &self.options);
         map.extra(&self.extra);
         map.end()
@@ -723,10 +729,10 @@ impl crate::runtime::Object for VideoGenerationRequestProvider {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["options"];
         let mut v0: Option<ProviderOptions> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -785,7 +791,7 @@ pub struct VideoGenerationResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoGenerationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("error", &self.error);
         map.optional("generation_id", &self.generation_id);
         map.entry("id", &self.id);
@@ -824,16 +830,16 @@ impl crate::runtime::Object for VideoGenerationResponse {
         let mut v4: Option<VideoGenerationResponseStatus> = None;
         let mut v5: Option<Vec<String>> = None;
         let mut v6: Option<VideoGenerationUsage> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -931,7 +937,7 @@ pub struct VideoGenerationUsage {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoGenerationUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("cost", &self.cost);
         map.optional("is_byok", &self.is_byok);
         map.extra(&self.extra);
@@ -952,11 +958,11 @@ impl crate::runtime::Object for VideoGenerationUsage {
         const FIELDS: &[&str] = &["cost", "is_byok"];
         let mut v0: Option<f64> = None;
         let mut v1: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1051,27 +1057,27 @@ pub struct VideoModel {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry(
             "allowed_passthrough_parameters",
             &self.allowed_passthrough_parameters,
         );
         map.entry("canonical_slug", &self.canonical_slug);
         map.entry("created", &self.created);
-        map.entry("creativity", &self.creativity);
+        map.nullable("creativity", &self.creativity);
         map.optional("description", &self.description);
-        map.entry("generate_audio", &self.generate_audio);
+        map.nullable("generate_audio", &self.generate_audio);
         map.optional("hugging_face_id", &self.hugging_face_id);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.optional("pricing_skus", &self.pricing_skus);
-        map.entry("seed", &self.seed);
-        map.entry("supported_aspect_ratios", &self.supported_aspect_ratios);
-        map.entry("supported_durations", &self.supported_durations);
-        map.entry("supported_frame_images", &self.supported_frame_images);
-        map.entry("supported_resolutions", &self.supported_resolutions);
-        map.entry("supported_sizes", &self.supported_sizes);
-        map.entry("upscale_factor", &self.upscale_factor);
+        map.nullable("seed", &self.seed);
+        map.nullable("supported_aspect_ratios", &self.supported_aspect_ratios);
+        map.nullable("supported_durations", &self.supported_durations);
+        map.nullable("supported_frame_images", &self.supported_frame_images);
+        map.nullable("supported_resolutions", &self.supported_resolutions);
+        map.nullable("supported_sizes", &self.supported_sizes);
+        map.nullable("upscale_factor", &self.upscale_factor);
         map.extra(&self.extra);
         map.end()
     }
@@ -1123,26 +1129,38 @@ impl crate::runtime::Object for VideoModel {
         let mut v14: Option<Vec<VideoModelSupportedResolutionsItem>> = None;
         let mut v15: Option<Vec<VideoModelSupportedSizesItem>> = None;
         let mut v16: Option<VideoModelUpscaleFactor> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_required(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(10) => rt::read_value(&mut map, &mut v10),
-                rt::FieldKey::Known(11) => rt::read_value(&mut map, &mut v11),
-                rt::FieldKey::Known(12) => rt::read_value(&mut map, &mut v12),
-                rt::FieldKey::Known(13) => rt::read_value(&mut map, &mut v13),
-                rt::FieldKey::Known(14) => rt::read_value(&mut map, &mut v14),
-                rt::FieldKey::Known(15) => rt::read_value(&mut map, &mut v15),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v16),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(10) => {
+                    rt::read_opt(&mut map, &mut v10, &mut rest, 10)
+                }
+                rt::FieldKey::Known(11) => {
+                    rt::read_opt(&mut map, &mut v11, &mut rest, 11)
+                }
+                rt::FieldKey::Known(12) => {
+                    rt::read_opt(&mut map, &mut v12, &mut rest, 12)
+                }
+                rt::FieldKey::Known(13) => {
+                    rt::read_opt(&mut map, &mut v13, &mut rest, 13)
+                }
+                rt::FieldKey::Known(14) => {
+                    rt::read_opt(&mut map, &mut v14, &mut rest, 14)
+                }
+                rt::FieldKey::Known(15) => {
+                    rt::read_opt(&mut map, &mut v15, &mut rest, 15)
+                }
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v16, &mut rest, 16),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1387,7 +1405,7 @@ pub struct VideoModelUpscaleFactor {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoModelUpscaleFactor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("max", &self.max);
         map.optional("min", &self.min);
         map.extra(&self.extra);
@@ -1408,11 +1426,11 @@ impl crate::runtime::Object for VideoModelUpscaleFactor {
         const FIELDS: &[&str] = &["max", "min"];
         let mut v0: Option<f64> = None;
         let mut v1: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1459,7 +1477,7 @@ pub struct VideoModelsListResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoModelsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -1478,7 +1496,7 @@ impl crate::runtime::Object for VideoModelsListResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<VideoModel>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),

@@ -17,7 +17,7 @@ pub struct BulkAddWorkspaceMembersRequest {
 }
 impl serde::Serialize for BulkAddWorkspaceMembersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("user_ids", &self.user_ids);
         map.extra(&self.extra);
         map.end()
@@ -38,7 +38,7 @@ impl crate::runtime::Object for BulkAddWorkspaceMembersRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["user_ids"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -80,7 +80,7 @@ pub struct BulkAddWorkspaceMembersResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkAddWorkspaceMembersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("added_count", &self.added_count);
         map.entry("data", &self.data);
         map.extra(&self.extra);
@@ -101,7 +101,7 @@ impl crate::runtime::Object for BulkAddWorkspaceMembersResponse {
         const FIELDS: &[&str] = &["added_count", "data"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<Vec<WorkspaceMember>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -152,7 +152,7 @@ pub struct BulkRemoveWorkspaceMembersRequest {
 }
 impl serde::Serialize for BulkRemoveWorkspaceMembersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("user_ids", &self.user_ids);
         map.extra(&self.extra);
         map.end()
@@ -173,7 +173,7 @@ impl crate::runtime::Object for BulkRemoveWorkspaceMembersRequest {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["user_ids"];
         let mut v0: Option<Vec<String>> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -213,7 +213,7 @@ pub struct BulkRemoveWorkspaceMembersResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkRemoveWorkspaceMembersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("removed_count", &self.removed_count);
         map.extra(&self.extra);
         map.end()
@@ -232,7 +232,7 @@ impl crate::runtime::Object for BulkRemoveWorkspaceMembersResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["removed_count"];
         let mut v0: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -312,7 +312,7 @@ pub struct CreateWorkspaceRequest {
 }
 impl serde::Serialize for CreateWorkspaceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("default_image_model", &self.default_image_model);
         map.optional("default_provider_sort", &self.default_provider_sort);
         map.optional("default_text_model", &self.default_text_model);
@@ -374,18 +374,18 @@ impl crate::runtime::Object for CreateWorkspaceRequest {
         let mut v8: Option<bool> = None;
         let mut v9: Option<String> = None;
         let mut v10: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
+                rt::FieldKey::Known(2) => rt::read_opt(&mut map, &mut v2, &mut rest, 2),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
                 rt::FieldKey::Known(9) => rt::read_required(&mut map, &mut v9),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -514,7 +514,7 @@ pub struct CreateWorkspaceResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateWorkspaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -533,7 +533,7 @@ impl crate::runtime::Object for CreateWorkspaceResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Workspace> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -579,7 +579,7 @@ pub struct DeleteWorkspaceBudgetResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteWorkspaceBudgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
@@ -598,7 +598,7 @@ impl crate::runtime::Object for DeleteWorkspaceBudgetResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteWorkspaceBudgetResponseDeleted> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -644,7 +644,7 @@ pub struct DeleteWorkspaceResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteWorkspaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
@@ -663,7 +663,7 @@ impl crate::runtime::Object for DeleteWorkspaceResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteWorkspaceResponseDeleted> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -716,7 +716,7 @@ pub struct GetWorkspaceBudgetResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetWorkspaceBudgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("include_byok_in_budgets", &self.include_byok_in_budgets);
         map.extra(&self.extra);
@@ -737,11 +737,11 @@ impl crate::runtime::Object for GetWorkspaceBudgetResponse {
         const FIELDS: &[&str] = &["data", "include_byok_in_budgets"];
         let mut v0: Option<WorkspaceBudget> = None;
         let mut v1: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -791,7 +791,7 @@ pub struct GetWorkspaceResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetWorkspaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -810,7 +810,7 @@ impl crate::runtime::Object for GetWorkspaceResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Workspace> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -855,7 +855,7 @@ pub struct ListWorkspaceBudgetsResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListWorkspaceBudgetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("include_byok_in_budgets", &self.include_byok_in_budgets);
         map.extra(&self.extra);
@@ -876,11 +876,11 @@ impl crate::runtime::Object for ListWorkspaceBudgetsResponse {
         const FIELDS: &[&str] = &["data", "include_byok_in_budgets"];
         let mut v0: Option<Vec<WorkspaceBudget>> = None;
         let mut v1: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -934,7 +934,7 @@ pub struct ListWorkspaceMembersResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListWorkspaceMembersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -955,7 +955,7 @@ impl crate::runtime::Object for ListWorkspaceMembersResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<WorkspaceMember>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1009,7 +1009,7 @@ pub struct ListWorkspacesResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListWorkspacesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -1030,7 +1030,7 @@ impl crate::runtime::Object for ListWorkspacesResponse {
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<Workspace>> = None;
         let mut v1: Option<i64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
@@ -1119,7 +1119,7 @@ pub struct UpdateWorkspaceRequest {
 }
 impl serde::Serialize for UpdateWorkspaceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.patch("default_image_model", &self.default_image_model);
         map.patch("default_provider_sort", &self.default_provider_sort);
         map.patch("default_text_model", &self.default_text_model);
@@ -1181,7 +1181,7 @@ impl crate::runtime::Object for UpdateWorkspaceRequest {
         let mut v8: Option<bool> = None;
         let mut v9: Option<String> = None;
         let mut v10: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
@@ -1189,12 +1189,12 @@ impl crate::runtime::Object for UpdateWorkspaceRequest {
                 rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
-                rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v10),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
+                rt::FieldKey::Known(7) => rt::read_opt(&mut map, &mut v7, &mut rest, 7),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v10, &mut rest, 10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1344,7 +1344,7 @@ pub struct UpdateWorkspaceResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateWorkspaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
@@ -1363,7 +1363,7 @@ impl crate::runtime::Object for UpdateWorkspaceResponse {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Workspace> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
@@ -1412,7 +1412,7 @@ pub struct UpsertWorkspaceBudgetRequest {
 }
 impl serde::Serialize for UpsertWorkspaceBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.optional("include_byok_in_budgets", &self.include_byok_in_budgets);
         map.entry("limit_usd", &self.limit_usd);
         map.extra(&self.extra);
@@ -1435,10 +1435,10 @@ impl crate::runtime::Object for UpsertWorkspaceBudgetRequest {
         const FIELDS: &[&str] = &["include_byok_in_budgets", "limit_usd"];
         let mut v0: Option<bool> = None;
         let mut v1: Option<f64> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(0) => rt::read_opt(&mut map, &mut v0, &mut rest, 0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
@@ -1492,7 +1492,7 @@ pub struct UpsertWorkspaceBudgetResponse {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpsertWorkspaceBudgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("include_byok_in_budgets", &self.include_byok_in_budgets);
         map.extra(&self.extra);
@@ -1513,11 +1513,11 @@ impl crate::runtime::Object for UpsertWorkspaceBudgetResponse {
         const FIELDS: &[&str] = &["data", "include_byok_in_budgets"];
         let mut v0: Option<WorkspaceBudget> = None;
         let mut v1: Option<bool> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1631,17 +1631,17 @@ pub struct Workspace {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Workspace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("created_at", &self.created_at);
-        map.entry("created_by", &self.created_by);
+        map.nullable("created_by", &self.created_by);
         map.entry("default_guardrail_id", &self.default_guardrail_id);
-        map.entry("default_image_model", &self.default_image_model);
-        map.entry("default_provider_sort", &self.default_provider_sort);
-        map.entry("default_text_model", &self.default_text_model);
-        map.entry("description", &self.description);
+        map.nullable("default_image_model", &self.default_image_model);
+        map.nullable("default_provider_sort", &self.default_provider_sort);
+        map.nullable("default_text_model", &self.default_text_model);
+        map.nullable("description", &self.description);
         map.entry("id", &self.id);
         map.optional("include_byok_in_budgets", &self.include_byok_in_budgets);
-        map.entry("io_logging_api_key_ids", &self.io_logging_api_key_ids);
+        map.nullable("io_logging_api_key_ids", &self.io_logging_api_key_ids);
         map.entry("io_logging_sampling_rate", &self.io_logging_sampling_rate);
         map.entry(
             "is_data_discount_logging_enabled",
@@ -1657,7 +1657,7 @@ impl serde::Serialize for Workspace {
         );
         map.entry("name", &self.name);
         map.entry("slug", &self.slug);
-        map.entry("updated_at", &self.updated_at);
+        map.nullable("updated_at", &self.updated_at);
         map.extra(&self.extra);
         map.end()
     }
@@ -1709,26 +1709,26 @@ impl crate::runtime::Object for Workspace {
         let mut v14: Option<String> = None;
         let mut v15: Option<String> = None;
         let mut v16: Option<String> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(1) => rt::read_opt(&mut map, &mut v1, &mut rest, 1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
-                rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
+                rt::FieldKey::Known(4) => rt::read_opt(&mut map, &mut v4, &mut rest, 4),
+                rt::FieldKey::Known(5) => rt::read_opt(&mut map, &mut v5, &mut rest, 5),
+                rt::FieldKey::Known(6) => rt::read_opt(&mut map, &mut v6, &mut rest, 6),
                 rt::FieldKey::Known(7) => rt::read_required(&mut map, &mut v7),
-                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(8) => rt::read_opt(&mut map, &mut v8, &mut rest, 8),
+                rt::FieldKey::Known(9) => rt::read_opt(&mut map, &mut v9, &mut rest, 9),
                 rt::FieldKey::Known(10) => rt::read_required(&mut map, &mut v10),
                 rt::FieldKey::Known(11) => rt::read_required(&mut map, &mut v11),
                 rt::FieldKey::Known(12) => rt::read_required(&mut map, &mut v12),
                 rt::FieldKey::Known(13) => rt::read_required(&mut map, &mut v13),
                 rt::FieldKey::Known(14) => rt::read_required(&mut map, &mut v14),
                 rt::FieldKey::Known(15) => rt::read_required(&mut map, &mut v15),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v16),
+                rt::FieldKey::Known(_) => rt::read_opt(&mut map, &mut v16, &mut rest, 16),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -1919,11 +1919,11 @@ pub struct WorkspaceBudget {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for WorkspaceBudget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("created_at", &self.created_at);
         map.entry("id", &self.id);
         map.entry("limit_usd", &self.limit_usd);
-        map.entry("reset_interval", &self.reset_interval);
+        map.nullable("reset_interval", &self.reset_interval);
         map.entry("updated_at", &self.updated_at);
         map.entry("workspace_id", &self.workspace_id);
         map.extra(&self.extra);
@@ -1955,13 +1955,13 @@ impl crate::runtime::Object for WorkspaceBudget {
         let mut v3: Option<WorkspaceBudgetResetInterval> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
+                rt::FieldKey::Known(3) => rt::read_opt(&mut map, &mut v3, &mut rest, 3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
@@ -2072,7 +2072,7 @@ pub struct WorkspaceMember {
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for WorkspaceMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
         map.entry("created_at", &self.created_at);
         map.entry("id", &self.id);
         map.entry("role", &self.role);
@@ -2099,7 +2099,7 @@ impl crate::runtime::Object for WorkspaceMember {
         let mut v2: Option<WorkspaceMemberRole> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<crate::runtime::Uuid> = None;
-        let mut rest = rt::Extra::default();
+        let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),

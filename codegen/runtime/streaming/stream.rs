@@ -1,10 +1,10 @@
 //! Streaming responses: server-sent events decoded into the spec's event type, one item per event.
 
-use super::error::{ApiError, DecodeError, Error, ErrorBody};
-use super::http::{read_body, HttpClient};
-use super::request::RequestParts;
-use super::sse::{RawEvent, SseParser};
-use super::tolerant::{decode_tolerant, log_once, DecodeWarning};
+use crate::error::{ApiError, DecodeError, Error, ErrorBody};
+use crate::http::{read_body, HttpClient};
+use crate::request::RequestParts;
+use crate::sse::{RawEvent, SseParser};
+use crate::tolerant::{decode_tolerant, log_once, DecodeWarning};
 use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -25,7 +25,7 @@ pub struct EventStream<T, E> {
     events: Pin<Box<dyn Stream<Item = Item<T, E>> + Send>>,
     warnings: Vec<DecodeWarning>,
     #[cfg(feature = "observe")]
-    observation: Option<super::observe::ObservationIds>,
+    observation: Option<crate::observe::ObservationIds>,
 }
 
 impl<T, E> EventStream<T, E> {
@@ -51,7 +51,7 @@ impl<T, E> EventStream<T, E> {
     /// Where this stream's call is recorded in Langfuse (its trace and observation ids), when
     /// the client is observed: known from the start, so a score can name it before the stream ends.
     #[cfg(feature = "observe")]
-    pub fn observation(&self) -> Option<&super::observe::ObservationIds> {
+    pub fn observation(&self) -> Option<&crate::observe::ObservationIds> {
         self.observation.as_ref()
     }
 }
@@ -151,7 +151,7 @@ where
             if state.done {
                 #[cfg(feature = "observe")]
                 if let Some(watch) = state.watch.take() {
-                    watch.finish(None, super::observe::Outcome::Success);
+                    watch.finish(None, crate::observe::Outcome::Success);
                 }
                 return None;
             }
@@ -278,7 +278,7 @@ struct State<T, E> {
     /// The observer's watch over this stream; dropping the stream unfinished drops it too, which
     /// records the stream as abandoned.
     #[cfg(feature = "observe")]
-    watch: Option<super::observe::Watch>,
+    watch: Option<crate::observe::Watch>,
     /// Whether an error item has been queued: the call's outcome is then known.
     #[cfg(feature = "observe")]
     failed: bool,
@@ -302,7 +302,7 @@ impl<T, E> State<T, E> {
         #[cfg(feature = "observe")]
         if self.failed || self.done {
             if let Some(watch) = self.watch.take() {
-                watch.finish(None, super::observe::Outcome::Success);
+                watch.finish(None, crate::observe::Outcome::Success);
             }
         }
     }
@@ -322,7 +322,7 @@ impl<T: DeserializeOwned, E> State<T, E> {
                 // An error sent together with data (OpenRouter's last chunk: `error` and `usage`)
                 // follows the decoded chunk, so the usage reaches the user before the error.
                 if let Some(error) = in_band_error(event) {
-                    let error = self.noted(Error::Stream { operation, event: event.event.clone(), error });
+                    let error = self.noted(stream_error(operation, event, error));
                     self.ready.push_back((Err(error), Vec::new()));
                 }
                 true
@@ -331,8 +331,18 @@ impl<T: DeserializeOwned, E> State<T, E> {
                 if let Error::Decode(decode) = &mut error {
                     decode.headers = self.headers.clone();
                 }
+                // Strict decoding of a chunk that carries an error with other data: the decode
+                // error names the path (its body is the chunk, usage included), then the error.
+                let in_band = match &error {
+                    Error::Decode(_) => in_band_error(event),
+                    _ => None,
+                };
                 let error = self.noted(error);
                 self.ready.push_back((Err(error), warnings));
+                if let Some(error) = in_band {
+                    let error = self.noted(stream_error(operation, event, error));
+                    self.ready.push_back((Err(error), Vec::new()));
+                }
                 true
             }
         }
@@ -378,11 +388,14 @@ pub fn decode_event_with<T: DeserializeOwned, E>(operation: &'static str, status
     };
     if let Some(error) = in_band_error(event) {
         if carries_data(event) {
-            if let Ok((value, warnings)) = decode() {
-                return Some((Ok(value), warnings));
-            }
+            return Some(match decode() {
+                Ok((value, warnings)) => (Ok(value), warnings),
+                // Strict: the decode error, which names the path; the stream adds the error.
+                Err(decode_error) if strict => (Err(decode_error), Vec::new()),
+                Err(_) => (Err(stream_error(operation, event, error)), Vec::new()),
+            });
         }
-        return Some((Err(Error::Stream { operation, event: event.event.clone(), error }), Vec::new()));
+        return Some((Err(stream_error(operation, event, error)), Vec::new()));
     }
     Some(match decode() {
         Ok((value, warnings)) => (Ok(value), warnings),
@@ -390,8 +403,14 @@ pub fn decode_event_with<T: DeserializeOwned, E>(operation: &'static str, status
     })
 }
 
+/// `Error::Stream` for an event that carried `error`.
+fn stream_error<E>(operation: &'static str, event: &RawEvent, error: serde_json::Value) -> Error<E> {
+    Error::Stream { operation, event: event.event.clone(), error, data: bytes::Bytes::copy_from_slice(event.data.as_bytes()) }
+}
+
 /// An error the server sends as an event: `event: error`, a payload of `type: "error"`, or a
-/// payload carrying an `error` object (OpenRouter's mid-stream chunk errors).
+/// payload carrying an `error` object or string (OpenRouter's mid-stream chunk errors; some
+/// providers send `"error": "Upstream disconnected"`).
 fn in_band_error(event: &RawEvent) -> Option<serde_json::Value> {
     let looks_like_error = event.event.as_deref() == Some("error") || event.data.contains("\"error\"");
     if !looks_like_error {
@@ -400,7 +419,7 @@ fn in_band_error(event: &RawEvent) -> Option<serde_json::Value> {
     // `from_slice`, as everywhere in the runtime: one `serde_json` reader compiled, not two.
     let value: serde_json::Value = serde_json::from_slice(event.data.as_bytes()).ok()?;
     match value.get("error") {
-        Some(error) if error.is_object() => Some(error.clone()),
+        Some(error) if error.is_object() || error.as_str().is_some_and(|text| !text.trim().is_empty()) => Some(error.clone()),
         _ if event.event.as_deref() == Some("error") || value.get("type").and_then(|t| t.as_str()) == Some("error") => Some(value),
         _ => None,
     }

@@ -25,39 +25,81 @@ use crate::Map;
 /// extra.insert("provider", "OpenAI");
 /// assert_eq!(extra.get("provider").and_then(|v| v.as_str()), Some("OpenAI"));
 /// ```
-#[derive(Clone, Default, PartialEq)]
-pub struct Extra(Option<Box<Map<serde_json::Value>>>);
+#[derive(Clone, Default)]
+pub struct Extra {
+    keys: Option<Box<Map<serde_json::Value>>>,
+    /// Indices (in declaration order) of the nullable and optional fields sent as `null`.
+    nulls: Vec<u16>,
+    /// Whether the value was decoded (not built): encoding then gives back what was sent,
+    /// `null` where `null` was sent and nothing where nothing was.
+    decoded: bool,
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys == other.keys
+    }
+}
 
 impl Extra {
     /// The value of an undeclared key.
     pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
-        self.0.as_ref().and_then(|map| map.get(key))
+        self.keys.as_ref().and_then(|map| map.get(key))
     }
 
     /// Adds (or replaces) a key, returning the value it had.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Option<serde_json::Value> {
-        self.0.get_or_insert_with(Default::default).insert(key.into(), value.into())
+        self.keys.get_or_insert_with(Default::default).insert(key.into(), value.into())
     }
 
     /// Removes a key, returning its value.
     pub fn remove(&mut self, key: &str) -> Option<serde_json::Value> {
-        self.0.as_mut().and_then(|map| map.shift_remove(key))
+        self.keys.as_mut().and_then(|map| map.shift_remove(key))
     }
 
     /// The keys and values, in the order the server sent them.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &serde_json::Value)> {
-        self.0.iter().flat_map(|map| map.iter())
+        self.keys.iter().flat_map(|map| map.iter())
     }
 
     /// How many undeclared keys there are.
     pub fn len(&self) -> usize {
-        self.0.as_ref().map_or(0, |map| map.len())
+        self.keys.as_ref().map_or(0, |map| map.len())
     }
 
     /// True when the server sent only declared keys.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The `extra` of a struct being decoded: its encoding gives back what was sent.
+    #[doc(hidden)]
+    pub fn decoded() -> Self {
+        Extra { keys: None, nulls: Vec::new(), decoded: true }
+    }
+
+    /// Whether the field at `index` was sent as `null`; `None` for a value built, not decoded.
+    fn sent_null(&self, index: usize) -> Option<bool> {
+        self.decoded.then(|| self.nulls.iter().any(|&at| usize::from(at) == index))
+    }
+}
+
+/// Where a decoded struct's keys beyond its fields go, and what it remembers of how it was sent.
+#[doc(hidden)]
+pub trait Rest {
+    /// The field at `index` was sent as `null`.
+    fn sent_null(&mut self, index: u16);
+}
+
+impl Rest for Extra {
+    fn sent_null(&mut self, index: u16) {
+        self.nulls.push(index);
+    }
+}
+
+/// A typed `additionalProperties` map keeps no record of `null`s (the struct has no `extra`).
+impl<V> Rest for Map<V> {
+    fn sent_null(&mut self, _index: u16) {}
 }
 
 impl fmt::Debug for Extra {
@@ -142,6 +184,12 @@ impl Visitor<'_> for Names {
             None => FieldKey::Unknown(key),
         })
     }
+    /// A key the tolerant decoder hands over again after its value failed (see `tolerant`):
+    /// undeclared whatever its name, so its JSON lands in `extra`. JSON text never gives keys
+    /// as bytes.
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<FieldKey, E> {
+        Ok(FieldKey::Unknown(String::from_utf8_lossy(key).into_owned()))
+    }
 }
 
 // The readers below return a `Result` without `?` in the generated `match`: one `?` after it
@@ -155,69 +203,147 @@ pub fn read_required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, s
     Ok(())
 }
 
-/// Reads an optional, nullable or patch field's value, as its own type decodes it.
+/// Reads an optional, nullable or patch field's value, as its own type decodes it. In a tolerant
+/// decode (see `tolerant`) a value that fails leaves the field `None` (its `null`), and the
+/// decoder hands its key over again as an undeclared one, for `extra`.
 #[doc(hidden)]
 pub fn read_value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut T) -> Result<(), A::Error> {
-    *slot = map.next_value()?;
+    match map.next_value() {
+        Ok(value) => *slot = value,
+        Err(error) => {
+            let none = T::deserialize(de::value::UnitDeserializer::<A::Error>::new());
+            match none {
+                Ok(none) if crate::tolerant::set_aside_failed_field() => *slot = none,
+                _ => return Err(error),
+            }
+        }
+    }
     Ok(())
 }
 
-/// Stores an undeclared key's value in the struct's own `additionalProperties` map.
+/// Reads an optional or nullable field's value, remembering a `null` (so that encoding writes
+/// it back); in a tolerant decode a value that fails leaves the field `None`, as `read_value`.
+#[doc(hidden)]
+pub fn read_opt<'de, A: MapAccess<'de>, T: Deserialize<'de>, R: Rest>(map: &mut A, slot: &mut Option<T>, rest: &mut R, index: u16) -> Result<(), A::Error> {
+    match map.next_value::<Option<T>>() {
+        Ok(value) => {
+            if value.is_none() {
+                rest.sent_null(index);
+            }
+            *slot = value;
+        }
+        Err(_) if crate::tolerant::set_aside_failed_field() => *slot = None,
+        Err(error) => return Err(error),
+    }
+    Ok(())
+}
+
+/// Stores an undeclared key's value in the struct's own `additionalProperties` map. In a tolerant
+/// decode a value that fails is dropped with its warning (there is no `extra` to keep it in).
 #[doc(hidden)]
 pub fn keep_declared<'de, A: MapAccess<'de>, V: Deserialize<'de>>(map: &mut A, rest: &mut Map<V>, key: String) -> Result<(), A::Error> {
-    rest.insert(crate::tolerant::wire_key(key), map.next_value()?);
+    match map.next_value() {
+        Ok(value) => {
+            rest.insert(key, value);
+        }
+        Err(error) if !crate::tolerant::drop_failed_entry() => return Err(error),
+        Err(_) => {}
+    }
     Ok(())
 }
 
 /// Stores an undeclared key's value; a declared field the tolerant decoder set aside (see
-/// `tolerant`) arrives here too, and is stored under its wire name.
+/// `tolerant`) arrives here too, under its wire name.
 #[doc(hidden)]
 pub fn keep_extra<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: String) -> Result<(), A::Error> {
     let value: serde_json::Value = map.next_value()?;
-    extra.insert(crate::tolerant::wire_key(key), value);
+    extra.insert(key, value);
     Ok(())
 }
 
 /// A generated struct's `Serialize`: one call per field, no branch. The first error is kept and
 /// the later entries skipped, so `end` returns what an early `?` would have.
+///
+/// A value that was decoded (its `extra` says so, see `begin_with`) is written as it was sent:
+/// an optional field sent as `null` is written `null`, a nullable one that was absent is left
+/// out, and a whole number in a number field is written without a fraction (`0`, not `0.0`: the
+/// form JSON servers written in JavaScript, both APIs among them, send). The calls come in the
+/// order of the struct's fields, which is how a field's index is known.
 #[doc(hidden)]
-pub struct ObjectWriter<M: SerializeMap> {
+pub struct ObjectWriter<'a, M: SerializeMap> {
     map: M,
     error: Option<M::Error>,
+    sent: Option<&'a Extra>,
+    field: usize,
 }
 
-impl<M: SerializeMap> ObjectWriter<M> {
+impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
     pub fn begin<S: serde::Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(serializer: S) -> Result<Self, M::Error> {
-        Ok(Self { map: serializer.serialize_map(None)?, error: None })
+        Ok(Self { map: serializer.serialize_map(None)?, error: None, sent: None, field: 0 })
     }
 
-    /// A required or nullable field: always written.
-    pub fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        if self.error.is_none() {
-            if let Err(error) = self.map.serialize_entry(key, value) {
-                self.error = Some(error);
-            }
+    /// `begin` for a struct with an `extra`, which knows whether the value was decoded.
+    pub fn begin_with<S: serde::Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(serializer: S, extra: &'a Extra) -> Result<Self, M::Error> {
+        Ok(Self { map: serializer.serialize_map(None)?, error: None, sent: extra.decoded.then_some(extra), field: 0 })
+    }
+
+    /// A required field, or a key of `extra`: always written.
+    pub fn entry<T: Serialize + 'static>(&mut self, key: &str, value: &T) {
+        self.field += 1;
+        self.write(key, value);
+    }
+
+    fn write<T: Serialize + 'static>(&mut self, key: &str, value: &T) {
+        if self.error.is_some() {
+            return;
+        }
+        let written = match self.sent.and_then(|_| whole_number(value)) {
+            Some(number) => self.map.serialize_entry(key, &number),
+            None => self.map.serialize_entry(key, value),
+        };
+        if let Err(error) = written {
+            self.error = Some(error);
         }
     }
 
-    /// An optional field: written when set.
-    pub fn optional<T: Serialize>(&mut self, key: &str, value: &Option<T>) {
-        if let Some(value) = value {
-            self.entry(key, value);
+    /// Whether the field being written was sent as `null` (`None`: the value was built).
+    fn sent_null(&self) -> Option<bool> {
+        self.sent.and_then(|extra| extra.sent_null(self.field))
+    }
+
+    /// An optional field: written when set, and `null` when it was sent as `null`.
+    pub fn optional<T: Serialize + 'static>(&mut self, key: &str, value: &Option<T>) {
+        match value {
+            Some(value) => self.write(key, value),
+            None if self.sent_null() == Some(true) => self.write(key, &()),
+            None => {}
         }
+        self.field += 1;
+    }
+
+    /// A required nullable field: written, `null` when unset, unless it was decoded from a body
+    /// that left it out.
+    pub fn nullable<T: Serialize + 'static>(&mut self, key: &str, value: &Option<T>) {
+        match value {
+            Some(value) => self.write(key, value),
+            None if self.sent_null() == Some(false) => {}
+            None => self.write(key, &()),
+        }
+        self.field += 1;
     }
 
     /// A field that tells absent from `null`: written unless absent.
-    pub fn patch<T: Serialize>(&mut self, key: &str, value: &crate::Patch<T>) {
+    pub fn patch<T: Serialize + 'static>(&mut self, key: &str, value: &crate::Patch<T>) {
         if !value.is_absent() {
-            self.entry(key, value);
+            self.write(key, value);
         }
+        self.field += 1;
     }
 
     /// The struct's `additionalProperties` map, after the declared fields.
-    pub fn entries<'a, V: Serialize + 'a>(&mut self, rest: impl IntoIterator<Item = (&'a String, &'a V)>) {
+    pub fn entries<'v, V: Serialize + 'static>(&mut self, rest: impl IntoIterator<Item = (&'v String, &'v V)>) {
         for (key, value) in rest {
-            self.entry(key, value);
+            self.write(key, value);
         }
     }
 
@@ -232,6 +358,20 @@ impl<M: SerializeMap> ObjectWriter<M> {
             None => self.map.end(),
         }
     }
+}
+
+/// A whole `f64` as an integer, for writing a decoded number in the form it was sent.
+fn whole_number<T: 'static>(value: &T) -> Option<i64> {
+    let value = value as &dyn std::any::Any;
+    match value.downcast_ref::<f64>() {
+        Some(number) => whole(*number),
+        None => value.downcast_ref::<Box<f64>>().and_then(|number| whole(**number)),
+    }
+}
+
+fn whole(number: f64) -> Option<i64> {
+    // Within ±2^53 every whole f64 is exactly an i64, and JavaScript writes it without a fraction.
+    (number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0 && !(number == 0.0 && number.is_sign_negative())).then_some(number as i64)
 }
 
 /// Writes the undeclared keys after the declared fields.
@@ -254,14 +394,15 @@ impl Serialize for Extra {
 mod tests {
     use super::*;
     use std::cell::Cell;
+    use std::rc::Rc;
 
     /// A field value that fails to encode, or counts how often it was encoded.
-    struct Probe<'a> {
+    struct Probe {
         fail: bool,
-        encoded: &'a Cell<u32>,
+        encoded: Rc<Cell<u32>>,
     }
 
-    impl Serialize for Probe<'_> {
+    impl Serialize for Probe {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             self.encoded.set(self.encoded.get() + 1);
             if self.fail {
@@ -271,9 +412,9 @@ mod tests {
         }
     }
 
-    struct Written<'a>(Vec<(&'static str, Probe<'a>)>, Option<u32>);
+    struct Written(Vec<(&'static str, Probe)>, Option<u32>);
 
-    impl Serialize for Written<'_> {
+    impl Serialize for Written {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut map = ObjectWriter::begin(serializer)?;
             for (key, probe) in &self.0 {
@@ -289,16 +430,16 @@ mod tests {
 
     #[test]
     fn the_object_writer_skips_what_is_absent_and_stops_at_the_first_error() {
-        let count = Cell::new(0);
-        let ok = Written(vec![("a", Probe { fail: false, encoded: &count })], Some(7));
+        let count = Rc::new(Cell::new(0));
+        let ok = Written(vec![("a", Probe { fail: false, encoded: count.clone() })], Some(7));
         assert_eq!(serde_json::to_string(&ok).unwrap(), r#"{"a":1,"present":7,"cleared":null}"#);
 
-        let after_error = Cell::new(0);
+        let after_error = Rc::new(Cell::new(0));
         let failing = Written(
             vec![
-                ("a", Probe { fail: false, encoded: &count }),
-                ("b", Probe { fail: true, encoded: &count }),
-                ("c", Probe { fail: false, encoded: &after_error }),
+                ("a", Probe { fail: false, encoded: count.clone() }),
+                ("b", Probe { fail: true, encoded: count.clone() }),
+                ("c", Probe { fail: false, encoded: after_error.clone() }),
             ],
             None,
         );

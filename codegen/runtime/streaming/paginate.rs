@@ -1,6 +1,6 @@
 //! Paginated listings as one lazy stream of items.
 
-use super::error::Error;
+use crate::error::Error;
 use futures_util::stream::{self, Stream};
 use std::collections::VecDeque;
 use std::future::Future;

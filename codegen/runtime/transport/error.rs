@@ -3,11 +3,14 @@
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use crate::report::{clean, clean_bytes, Capped, SHOWN};
 use std::fmt;
 use std::time::Duration;
 
 /// Everything that can go wrong with a call. `E` is the operation's typed error body.
-#[derive(Debug)]
+///
+/// `Display` and `Debug` show at most a few hundred bytes of what the server sent, with control
+/// characters escaped; [`Error::body`] gives the whole body.
 pub enum Error<E = serde_json::Value> {
     /// The request could not be sent or the response not read (DNS, TLS, connection reset…).
     Transport {
@@ -33,8 +36,11 @@ pub enum Error<E = serde_json::Value> {
         operation: &'static str,
         /// The event's `event:` name, when it had one.
         event: Option<String>,
-        /// The error object as sent (e.g. `{"code": 502, "message": "…"}`).
+        /// The error as sent: an object (e.g. `{"code": 502, "message": "…"}`) or a string.
         error: serde_json::Value,
+        /// The whole event as sent (its `data`), where the chunk's `usage` can still be read
+        /// when the chunk itself did not decode.
+        data: Bytes,
     },
     /// A response body or stream event was larger than the configured limit; nothing past the
     /// limit was read into memory.
@@ -55,8 +61,8 @@ pub enum Error<E = serde_json::Value> {
     },
 }
 
-/// An error status from the server, with its body typed when it matched the spec.
-#[derive(Debug)]
+/// An error status from the server, with its body typed when it matched the spec. `Debug` shows
+/// a bounded, escaped start of the body.
 pub struct ApiError<E> {
     /// The operation's id in the spec.
     pub operation: &'static str,
@@ -70,8 +76,9 @@ pub struct ApiError<E> {
     pub raw: Bytes,
 }
 
-/// A response body that did not decode into the spec's type.
-#[derive(Debug, Clone)]
+/// A response body that did not decode into the spec's type. `Debug` shows a bounded, escaped
+/// start of the body.
+#[derive(Clone)]
 pub struct DecodeError {
     /// The operation's id in the spec.
     pub operation: &'static str,
@@ -101,6 +108,17 @@ impl<E> Error<E> {
         }
     }
 
+    /// The whole body the server sent with this error, unbounded: an error status's body, the
+    /// body that did not decode, or the stream event that carried the error.
+    pub fn body(&self) -> Option<&Bytes> {
+        match self {
+            Error::Api(e) => Some(&e.raw),
+            Error::Decode(e) => Some(&e.body),
+            Error::Stream { data, .. } => Some(data),
+            _ => None,
+        }
+    }
+
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -120,15 +138,15 @@ impl<E> fmt::Display for Error<E> {
             Error::Api(e) => {
                 write!(f, "{}: the server answered {}{}", e.operation, e.status, request_id(&e.headers))?;
                 match server_message(&e.raw) {
-                    Some(message) => write!(f, ": {}", bounded(&message, DISPLAY_LIMIT)),
+                    Some(message) => write!(f, ": {}", clean(&message, SHOWN)),
                     None if e.raw.is_empty() => Ok(()),
                     None => write!(f, ": {}", snippet(&e.raw)),
                 }
             }
             Error::Decode(e) => write!(f, "{e}"),
             Error::Stream { operation, error, .. } => {
-                let text = error.get("message").and_then(|m| m.as_str()).map(str::to_string).unwrap_or_else(|| error.to_string());
-                write!(f, "{operation}: the server reported an error mid-stream: {}", bounded(&text, DISPLAY_LIMIT))
+                let text = error.get("message").or(Some(error)).and_then(|m| m.as_str()).map(str::to_string).unwrap_or_else(|| error.to_string());
+                write!(f, "{operation}: the server reported an error mid-stream: {}", clean(&text, SHOWN))
             }
             Error::TooLarge { operation, what, limit } => {
                 write!(f, "{operation}: the {what} is larger than the limit of {limit} bytes (raise it with the max_body_bytes / max_event_bytes settings)")
@@ -140,9 +158,9 @@ impl<E> fmt::Display for Error<E> {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.path.is_empty() || self.path == "." { "the top level".to_string() } else { format!("`{}`", self.path) };
+        let at = if self.path.is_empty() || self.path == "." { "the top level".to_string() } else { format!("`{}`", clean(&self.path, SHOWN)) };
         // serde quotes the offending value, which may be megabytes long.
-        let message = bounded(&self.message, 200);
+        let message = clean(&self.message, 200);
         write!(f, "{}: status {}{} body does not match the spec at {at}: {message}", self.operation, self.status, request_id(&self.headers))?;
         if !self.body.is_empty() {
             write!(f, " (body starts: {})", snippet(&self.body))?;
@@ -150,9 +168,6 @@ impl fmt::Display for DecodeError {
         Ok(())
     }
 }
-
-/// How much of a server's text an error message shows.
-const DISPLAY_LIMIT: usize = 500;
 
 /// Headers servers use for the id support asks for.
 const REQUEST_ID_HEADERS: [&str; 4] = ["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
@@ -162,7 +177,7 @@ fn request_id(headers: &HeaderMap) -> String {
     REQUEST_ID_HEADERS
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok())
-        .map(|id| format!(" (request id {})", bounded(id, 100)))
+        .map(|id| format!(" (request id {})", clean(id, 100)))
         .unwrap_or_default()
 }
 
@@ -178,18 +193,6 @@ fn server_message(raw: &[u8]) -> Option<String> {
         .or_else(|| text(value.get("error_description")))
 }
 
-/// At most `limit` bytes of `text`, cut at a character boundary.
-fn bounded(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
-    if text.len() <= limit {
-        return text.into();
-    }
-    let mut end = limit;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end]).into()
-}
-
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -201,13 +204,63 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 
 impl std::error::Error for DecodeError {}
 
-/// The first bytes of a body as text, bounded so that errors stay readable.
+/// The first bytes of a body as text, bounded and with control characters escaped, so that
+/// errors stay readable and a body cannot forge a log line.
 pub fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(DISPLAY_LIMIT)]);
-    if body.len() > DISPLAY_LIMIT {
-        format!("{text}…")
-    } else {
-        text.into_owned()
+    clean_bytes(body, SHOWN)
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Transport { operation, source } => f.debug_struct("Transport").field("operation", operation).field("source", source).finish(),
+            Error::Timeout { operation, elapsed } => f.debug_struct("Timeout").field("operation", operation).field("elapsed", elapsed).finish(),
+            Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
+            Error::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
+            Error::Stream { operation, event, error, data } => f
+                .debug_struct("Stream")
+                .field("operation", operation)
+                .field("event", &event.as_deref().map(|name| clean(name, SHOWN)))
+                .field("error", &Capped(error))
+                .field("data", &Shown(data))
+                .finish(),
+            Error::TooLarge { operation, what, limit } => f.debug_struct("TooLarge").field("operation", operation).field("what", what).field("limit", limit).finish(),
+            Error::Request { operation, message } => f.debug_struct("Request").field("operation", operation).field("message", message).finish(),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &Capped(&self.headers))
+            .field("body", &self.body.as_ref().map(Capped))
+            .field("raw", &Shown(&self.raw))
+            .finish()
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("path", &clean(&self.path, SHOWN))
+            .field("message", &clean(&self.message, SHOWN))
+            .field("body", &Shown(&self.body))
+            .field("headers", &Capped(&self.headers))
+            .finish()
+    }
+}
+
+/// A body in `Debug`: its start as cleaned text.
+struct Shown<'a>(&'a Bytes);
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", snippet(self.0))
     }
 }
 

@@ -52,7 +52,7 @@ pub enum PartValue {
     /// A text field.
     Text(String),
     /// A file upload.
-    File(super::Binary),
+    File(crate::Binary),
 }
 
 /// Settings for one call that override the client's.
@@ -62,7 +62,7 @@ pub struct CallOptions {
     /// for the whole stream.
     pub timeout: Option<Duration>,
     /// Retry policy for this call.
-    pub retry: Option<super::RetryPolicy>,
+    pub retry: Option<crate::RetryPolicy>,
     /// Extra headers for this call.
     pub headers: HeaderList,
     /// For streams: the longest silence from the server, before the headers and between events
@@ -165,11 +165,11 @@ pub fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(&'static str, String)>
 /// percent-encoded, `.` included. A value that is empty or a dot segment (`.`, `..`) is refused:
 /// URL normalisation would remove the segment and send the call, credentials and all, to another
 /// endpoint (`/keys/..` is `/`).
-pub fn path_segment<T: Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<String, super::Error<E>> {
+pub fn path_segment<T: Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<String, crate::Error<E>> {
     let text = serde_json::to_value(value).ok().as_ref().and_then(scalar_text).unwrap_or_default();
     if text.is_empty() || text == "." || text == ".." {
         let message = format!("path parameter `{name}` is {text:?}, which would address another endpoint");
-        return Err(super::Error::Request { operation, message });
+        return Err(crate::Error::Request { operation, message });
     }
     Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
@@ -205,6 +205,6 @@ pub fn json_body<T: Serialize + ?Sized>(operation: &'static str, body: &T) -> Re
 }
 
 /// A multipart file part.
-pub fn push_file(parts: &mut Vec<Part>, name: &str, file: &super::Binary) {
+pub fn push_file(parts: &mut Vec<Part>, name: &str, file: &crate::Binary) {
     parts.push(Part { name: name.to_string(), value: PartValue::File(file.clone()) });
 }

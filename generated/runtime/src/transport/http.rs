@@ -1,10 +1,10 @@
 //! The HTTP layer every generated client shares: base URL, auth, default headers, timeouts,
 //! retries, and turning responses into typed values or errors.
 
-use super::error::{ApiError, DecodeError, Error, ErrorBody};
-use super::request::{parse_header, CallOptions, HeaderList, PartValue, Payload, RequestParts};
-use super::retry::{idempotent, not_processed, retry_after, retryable_status, RetryPolicy};
-use super::secret::{Credentials, Secret};
+use crate::error::{ApiError, DecodeError, Error, ErrorBody};
+use crate::request::{parse_header, CallOptions, HeaderList, PartValue, Payload, RequestParts};
+use crate::retry::{idempotent, not_processed, retry_after, retryable_status, RetryPolicy};
+use crate::secret::{Credentials, Secret};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -58,7 +58,7 @@ pub mod defaults {
     /// Largest response body: a full `/models` listing is a few MB.
     pub const MAX_BODY_BYTES: usize = 64 << 20;
     /// Largest stream event.
-    pub const MAX_EVENT_BYTES: usize = super::super::sse::DEFAULT_MAX_EVENT_BYTES;
+    pub const MAX_EVENT_BYTES: usize = crate::sse::DEFAULT_MAX_EVENT_BYTES;
 }
 
 /// A `reqwest::Client` the user built (proxies, custom roots, middleware). Its redirect policy,
@@ -104,10 +104,10 @@ pub struct Response<T> {
     /// Fields that did not decode as the spec says and were left out of `value` (their JSON is
     /// in the `extra` of the struct that holds them); empty for a body that matched the spec, and
     /// always with `Config::with_strict_decoding`, which fails such a body instead.
-    pub warnings: Vec<super::tolerant::DecodeWarning>,
+    pub warnings: Vec<crate::tolerant::DecodeWarning>,
     /// Where the call is recorded in Langfuse, when its client is observed (feature `observe`).
     #[cfg(feature = "observe")]
-    pub observation: Option<super::observe::ObservationIds>,
+    pub observation: Option<crate::observe::ObservationIds>,
 }
 
 impl<T> Response<T> {
@@ -115,13 +115,13 @@ impl<T> Response<T> {
     /// is observed and the operation is a generation: what a score names
     /// (`langfuse.score(ids, Score::numeric("quality", 0.9))`).
     #[cfg(feature = "observe")]
-    pub fn observation(&self) -> Option<&super::observe::ObservationIds> {
+    pub fn observation(&self) -> Option<&crate::observe::ObservationIds> {
         self.observation.as_ref()
     }
 
     /// Fields that did not decode as the spec says and were left out of the value: each with its
     /// JSON path and what was expected; their JSON is kept in the enclosing struct's `extra`.
-    pub fn warnings(&self) -> &[super::tolerant::DecodeWarning] {
+    pub fn warnings(&self) -> &[crate::tolerant::DecodeWarning] {
         &self.warnings
     }
 
@@ -151,7 +151,7 @@ pub struct RawResponse {
     pub strict_decoding: bool,
     /// The observer's watch over this call, ended by [`finish`].
     #[cfg(feature = "observe")]
-    pub(crate) watch: Option<super::observe::Watch>,
+    pub(crate) watch: Option<crate::observe::Watch>,
 }
 
 /// A configured HTTP client; cheap to clone.
@@ -161,7 +161,7 @@ pub struct HttpClient {
     options: Arc<ClientOptions>,
     default_headers: Arc<HeaderMap>,
     #[cfg(feature = "observe")]
-    observer: Option<Arc<dyn super::observe::Observer>>,
+    observer: Option<Arc<dyn crate::observe::Observer>>,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -203,15 +203,15 @@ impl HttpClient {
 
     /// The same client (same connection pool and settings), reporting its calls to `observer`.
     #[cfg(feature = "observe")]
-    pub fn with_observer(&self, observer: Arc<dyn super::observe::Observer>) -> Self {
+    pub fn with_observer(&self, observer: Arc<dyn crate::observe::Observer>) -> Self {
         HttpClient { observer: Some(observer), ..self.clone() }
     }
 
     /// The observer's watch over a call that is starting, when there is an observer and it
     /// wants this operation.
     #[cfg(feature = "observe")]
-    pub(crate) fn watch(&self, parts: &RequestParts) -> Option<super::observe::Watch> {
-        super::observe::Watch::begin(self.observer.as_ref(), parts.operation, &parts.body)
+    pub(crate) fn watch(&self, parts: &RequestParts) -> Option<crate::observe::Watch> {
+        crate::observe::Watch::begin(self.observer.as_ref(), parts.operation, &parts.body)
     }
 
     /// The options this client was built with.
@@ -435,7 +435,7 @@ pub trait SuccessBody: Sized {
 
     /// Decodes the body leaving out optional fields that do not match the spec, with a warning
     /// for each (JSON bodies; the others have no fields to leave out).
-    fn decode_tolerant(body: &Bytes) -> Result<(Self, Vec<super::tolerant::DecodeWarning>), (String, String)> {
+    fn decode_tolerant(body: &Bytes) -> Result<(Self, Vec<crate::tolerant::DecodeWarning>), (String, String)> {
         Self::decode(body).map(|value| (value, Vec::new()))
     }
 }
@@ -450,12 +450,12 @@ impl<T: DeserializeOwned> SuccessBody for Json<T> {
         serde_json::from_slice(bytes).map(Json).map_err(|e| crate::json_path::located(bytes, &e))
     }
 
-    fn decode_tolerant(body: &Bytes) -> Result<(Self, Vec<super::tolerant::DecodeWarning>), (String, String)> {
+    fn decode_tolerant(body: &Bytes) -> Result<(Self, Vec<crate::tolerant::DecodeWarning>), (String, String)> {
         let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
         // The strict decode first, unchanged: a body that matches the spec costs nothing more.
         match serde_json::from_slice(bytes) {
             Ok(value) => Ok((Json(value), Vec::new())),
-            Err(error) => super::tolerant::decode_tolerant(bytes, error)
+            Err(error) => crate::tolerant::decode_tolerant(bytes, error)
                 .map(|(value, warnings)| (Json(value), warnings))
                 .map_err(|e| crate::json_path::located(bytes, &e)),
         }
@@ -493,7 +493,7 @@ pub fn finish<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRes
             match &mut result {
                 Ok(response) => {
                     response.observation = watch.ids();
-                    watch.finish(Some(response.raw.clone()), super::observe::Outcome::Success)
+                    watch.finish(Some(response.raw.clone()), crate::observe::Outcome::Success)
                 }
                 Err(error) => watch.fail(error),
             }
@@ -513,7 +513,7 @@ fn decide<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRespons
         let decoded = if strict_decoding { S::decode(&body).map(|value| (value, Vec::new())) } else { S::decode_tolerant(&body) };
         return match decoded {
             Ok((value, warnings)) => {
-                super::tolerant::log_once(operation, &warnings);
+                crate::tolerant::log_once(operation, &warnings);
                 Ok(Response {
                     status,
                     headers,
