@@ -37,8 +37,8 @@ pub struct ScoreSubjectV3Experiment {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Experiment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("kind", &self.kind);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -46,15 +46,15 @@ impl serde::Serialize for ScoreSubjectV3Experiment {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Experiment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectV3Experiment {
     const NAME: &'static str = "ScoreSubjectV3Experiment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["kind", "id"];
         let mut v0: Option<ScoreSubjectV3ExperimentKind> = None;
@@ -112,8 +112,8 @@ pub struct ScoreSubjectV3Observation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Observation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("kind", &self.kind);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -122,15 +122,15 @@ impl serde::Serialize for ScoreSubjectV3Observation {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Observation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectV3Observation {
     const NAME: &'static str = "ScoreSubjectV3Observation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["kind", "id", "traceId"];
         let mut v0: Option<ScoreSubjectV3ObservationKind> = None;
@@ -197,8 +197,8 @@ pub struct ScoreSubjectV3Session {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Session {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("kind", &self.kind);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -206,15 +206,15 @@ impl serde::Serialize for ScoreSubjectV3Session {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Session {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectV3Session {
     const NAME: &'static str = "ScoreSubjectV3Session";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["kind", "id"];
         let mut v0: Option<ScoreSubjectV3SessionKind> = None;
@@ -270,8 +270,8 @@ pub struct ScoreSubjectV3Trace {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Trace {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("kind", &self.kind);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -279,15 +279,15 @@ impl serde::Serialize for ScoreSubjectV3Trace {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Trace {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectV3Trace {
     const NAME: &'static str = "ScoreSubjectV3Trace";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["kind", "id"];
         let mut v0: Option<ScoreSubjectV3TraceKind> = None;
@@ -388,8 +388,8 @@ pub struct ScoreV3Boolean {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Boolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -411,15 +411,15 @@ impl serde::Serialize for ScoreV3Boolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Boolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Boolean {
     const NAME: &'static str = "ScoreV3Boolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -656,8 +656,8 @@ pub struct ScoreV3Categorical {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Categorical {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -679,15 +679,15 @@ impl serde::Serialize for ScoreV3Categorical {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Categorical {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Categorical {
     const NAME: &'static str = "ScoreV3Categorical";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -924,8 +924,8 @@ pub struct ScoreV3Correction {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Correction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -947,15 +947,15 @@ impl serde::Serialize for ScoreV3Correction {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Correction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Correction {
     const NAME: &'static str = "ScoreV3Correction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1192,8 +1192,8 @@ pub struct ScoreV3Numeric {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Numeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -1215,15 +1215,15 @@ impl serde::Serialize for ScoreV3Numeric {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Numeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Numeric {
     const NAME: &'static str = "ScoreV3Numeric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1460,8 +1460,8 @@ pub struct ScoreV3Text {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Text {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -1483,15 +1483,15 @@ impl serde::Serialize for ScoreV3Text {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Text {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Text {
     const NAME: &'static str = "ScoreV3Text";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",

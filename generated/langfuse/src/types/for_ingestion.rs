@@ -34,8 +34,8 @@ pub struct CreateEventBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEventBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -53,15 +53,15 @@ impl serde::Serialize for CreateEventBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEventBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateEventBody {
     const NAME: &'static str = "CreateEventBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -259,8 +259,8 @@ pub struct CreateGenerationBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateGenerationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -287,15 +287,15 @@ impl serde::Serialize for CreateGenerationBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateGenerationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateGenerationBody {
     const NAME: &'static str = "CreateGenerationBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -585,8 +585,8 @@ pub struct CreateSpanBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateSpanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -605,15 +605,15 @@ impl serde::Serialize for CreateSpanBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSpanBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateSpanBody {
     const NAME: &'static str = "CreateSpanBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -785,8 +785,8 @@ pub struct IngestionBatchRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionBatchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("batch", &self.batch);
         map.optional("metadata", &self.metadata);
         map.extra(&self.extra);
@@ -795,16 +795,16 @@ impl serde::Serialize for IngestionBatchRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionBatchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionBatchRequest {
     const NAME: &'static str = "IngestionBatchRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["batch", "metadata"];
         let mut v0: Option<Vec<IngestionEvent>> = None;
@@ -871,8 +871,8 @@ pub struct IngestionError {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for IngestionError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.entry("status", &self.status);
         map.optional("message", &self.message);
@@ -882,15 +882,15 @@ impl serde::Serialize for IngestionError {
     }
 }
 impl<'de> serde::Deserialize<'de> for IngestionError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for IngestionError {
     const NAME: &'static str = "IngestionError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "status", "message", "error"];
         let mut v0: Option<String> = None;
@@ -990,8 +990,8 @@ pub struct IngestionEventCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1003,16 +1003,16 @@ impl serde::Serialize for IngestionEventCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventCreate {
     const NAME: &'static str = "IngestionEventCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventCreateType> = None;
@@ -1105,8 +1105,8 @@ pub struct IngestionEventGenerationCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventGenerationCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1118,16 +1118,16 @@ impl serde::Serialize for IngestionEventGenerationCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventGenerationCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventGenerationCreate {
     const NAME: &'static str = "IngestionEventGenerationCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventGenerationCreateType> = None;
@@ -1220,8 +1220,8 @@ pub struct IngestionEventGenerationUpdate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventGenerationUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1233,16 +1233,16 @@ impl serde::Serialize for IngestionEventGenerationUpdate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventGenerationUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventGenerationUpdate {
     const NAME: &'static str = "IngestionEventGenerationUpdate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventGenerationUpdateType> = None;
@@ -1335,8 +1335,8 @@ pub struct IngestionEventObservationCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventObservationCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1348,16 +1348,16 @@ impl serde::Serialize for IngestionEventObservationCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventObservationCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventObservationCreate {
     const NAME: &'static str = "IngestionEventObservationCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventObservationCreateType> = None;
@@ -1450,8 +1450,8 @@ pub struct IngestionEventObservationUpdate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventObservationUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1463,16 +1463,16 @@ impl serde::Serialize for IngestionEventObservationUpdate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventObservationUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventObservationUpdate {
     const NAME: &'static str = "IngestionEventObservationUpdate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventObservationUpdateType> = None;
@@ -1565,8 +1565,8 @@ pub struct IngestionEventScoreCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventScoreCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1578,16 +1578,16 @@ impl serde::Serialize for IngestionEventScoreCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventScoreCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventScoreCreate {
     const NAME: &'static str = "IngestionEventScoreCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventScoreCreateType> = None;
@@ -1680,8 +1680,8 @@ pub struct IngestionEventSdkLog {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventSdkLog {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1693,16 +1693,16 @@ impl serde::Serialize for IngestionEventSdkLog {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSdkLog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventSdkLog {
     const NAME: &'static str = "IngestionEventSdkLog";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventSdkLogType> = None;
@@ -1795,8 +1795,8 @@ pub struct IngestionEventSpanCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventSpanCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1808,16 +1808,16 @@ impl serde::Serialize for IngestionEventSpanCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSpanCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventSpanCreate {
     const NAME: &'static str = "IngestionEventSpanCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventSpanCreateType> = None;
@@ -1910,8 +1910,8 @@ pub struct IngestionEventSpanUpdate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventSpanUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1923,16 +1923,16 @@ impl serde::Serialize for IngestionEventSpanUpdate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSpanUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventSpanUpdate {
     const NAME: &'static str = "IngestionEventSpanUpdate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventSpanUpdateType> = None;
@@ -2025,8 +2025,8 @@ pub struct IngestionEventTraceCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventTraceCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -2038,16 +2038,16 @@ impl serde::Serialize for IngestionEventTraceCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventTraceCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventTraceCreate {
     const NAME: &'static str = "IngestionEventTraceCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventTraceCreateType> = None;
@@ -2135,8 +2135,8 @@ pub struct IngestionResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for IngestionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("successes", &self.successes);
         map.entry("errors", &self.errors);
         map.extra(&self.extra);
@@ -2144,15 +2144,15 @@ impl serde::Serialize for IngestionResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for IngestionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for IngestionResponse {
     const NAME: &'static str = "IngestionResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["successes", "errors"];
         let mut v0: Option<Vec<IngestionSuccess>> = None;
@@ -2211,8 +2211,8 @@ pub struct IngestionSuccess {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for IngestionSuccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.entry("status", &self.status);
         map.extra(&self.extra);
@@ -2220,15 +2220,15 @@ impl serde::Serialize for IngestionSuccess {
     }
 }
 impl<'de> serde::Deserialize<'de> for IngestionSuccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for IngestionSuccess {
     const NAME: &'static str = "IngestionSuccess";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "status"];
         let mut v0: Option<String> = None;
@@ -2341,8 +2341,8 @@ pub struct ObservationBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ObservationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.entry("type", &self.r#type);
@@ -2366,15 +2366,15 @@ impl serde::Serialize for ObservationBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservationBody {
     const NAME: &'static str = "ObservationBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -2615,8 +2615,8 @@ pub struct OpenAiCompletionUsageSchema {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiCompletionUsageSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("prompt_tokens", &self.prompt_tokens);
         map.entry("completion_tokens", &self.completion_tokens);
         map.entry("total_tokens", &self.total_tokens);
@@ -2627,15 +2627,15 @@ impl serde::Serialize for OpenAiCompletionUsageSchema {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiCompletionUsageSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiCompletionUsageSchema {
     const NAME: &'static str = "OpenAiCompletionUsageSchema";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "prompt_tokens",
@@ -2732,8 +2732,8 @@ pub struct OpenAiResponseUsageSchema {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseUsageSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("input_tokens", &self.input_tokens);
         map.entry("output_tokens", &self.output_tokens);
         map.entry("total_tokens", &self.total_tokens);
@@ -2744,15 +2744,15 @@ impl serde::Serialize for OpenAiResponseUsageSchema {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseUsageSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseUsageSchema {
     const NAME: &'static str = "OpenAiResponseUsageSchema";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input_tokens",
@@ -2845,8 +2845,8 @@ pub struct OpenAiUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("promptTokens", &self.prompt_tokens);
         map.optional("completionTokens", &self.completion_tokens);
         map.optional("totalTokens", &self.total_tokens);
@@ -2855,15 +2855,15 @@ impl serde::Serialize for OpenAiUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiUsage {
     const NAME: &'static str = "OpenAiUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["promptTokens", "completionTokens", "totalTokens"];
         let mut v0: Option<i64> = None;
@@ -2948,8 +2948,8 @@ pub struct ScoreBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -2968,15 +2968,15 @@ impl serde::Serialize for ScoreBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreBody {
     const NAME: &'static str = "ScoreBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -3146,23 +3146,23 @@ pub struct SdkLogBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SdkLogBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("log", &self.log);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SdkLogBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SdkLogBody {
     const NAME: &'static str = "SdkLogBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["log"];
         let mut v0: Option<serde_json::Value> = None;
@@ -3227,8 +3227,8 @@ pub struct TraceBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("id", &self.id);
         map.optional("timestamp", &self.timestamp);
         map.optional("name", &self.name);
@@ -3247,15 +3247,15 @@ impl serde::Serialize for TraceBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TraceBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TraceBody {
     const NAME: &'static str = "TraceBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -3465,8 +3465,8 @@ pub struct UpdateGenerationBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateGenerationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -3493,15 +3493,15 @@ impl serde::Serialize for UpdateGenerationBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateGenerationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateGenerationBody {
     const NAME: &'static str = "UpdateGenerationBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -3789,8 +3789,8 @@ pub struct UpdateSpanBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateSpanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -3809,15 +3809,15 @@ impl serde::Serialize for UpdateSpanBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateSpanBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateSpanBody {
     const NAME: &'static str = "UpdateSpanBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",

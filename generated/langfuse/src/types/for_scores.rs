@@ -40,8 +40,8 @@ pub struct CreateScoreRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateScoreRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -62,16 +62,16 @@ impl serde::Serialize for CreateScoreRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateScoreRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateScoreRequest {
     const NAME: &'static str = "CreateScoreRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -258,23 +258,23 @@ pub struct CreateScoreResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateScoreResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateScoreResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateScoreResponse {
     const NAME: &'static str = "CreateScoreResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
@@ -327,8 +327,8 @@ pub struct GetScoresResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -337,15 +337,15 @@ impl serde::Serialize for GetScoresResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponse {
     const NAME: &'static str = "GetScoresResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta", "_deprecation"];
         let mut v0: Option<Vec<GetScoresResponseData>> = None;
@@ -466,8 +466,8 @@ pub struct GetScoresResponseDataBoolean2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataBoolean2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -493,15 +493,15 @@ impl serde::Serialize for GetScoresResponseDataBoolean2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataBoolean2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataBoolean2 {
     const NAME: &'static str = "GetScoresResponseDataBoolean2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -792,8 +792,8 @@ pub struct GetScoresResponseDataCategorical2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataCategorical2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -819,15 +819,15 @@ impl serde::Serialize for GetScoresResponseDataCategorical2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCategorical2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataCategorical2 {
     const NAME: &'static str = "GetScoresResponseDataCategorical2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1118,8 +1118,8 @@ pub struct GetScoresResponseDataCorrection2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataCorrection2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -1145,15 +1145,15 @@ impl serde::Serialize for GetScoresResponseDataCorrection2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCorrection2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataCorrection2 {
     const NAME: &'static str = "GetScoresResponseDataCorrection2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1445,8 +1445,8 @@ pub struct GetScoresResponseDataNumeric2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataNumeric2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -1471,15 +1471,15 @@ impl serde::Serialize for GetScoresResponseDataNumeric2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataNumeric2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataNumeric2 {
     const NAME: &'static str = "GetScoresResponseDataNumeric2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1759,8 +1759,8 @@ pub struct GetScoresResponseDataText2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataText2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -1785,15 +1785,15 @@ impl serde::Serialize for GetScoresResponseDataText2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataText2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataText2 {
     const NAME: &'static str = "GetScoresResponseDataText2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -2040,8 +2040,8 @@ pub struct GetScoresResponseTraceData {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseTraceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("userId", &self.user_id);
         map.optional("tags", &self.tags);
         map.optional("environment", &self.environment);
@@ -2051,15 +2051,15 @@ impl serde::Serialize for GetScoresResponseTraceData {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseTraceData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseTraceData {
     const NAME: &'static str = "GetScoresResponseTraceData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["userId", "tags", "environment", "sessionId"];
         let mut v0: Option<String> = None;
@@ -2192,8 +2192,8 @@ pub struct ScoreBoolean {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreBoolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -2219,15 +2219,15 @@ impl serde::Serialize for ScoreBoolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreBoolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreBoolean {
     const NAME: &'static str = "ScoreBoolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -2515,8 +2515,8 @@ pub struct ScoreCategorical {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreCategorical {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -2542,15 +2542,15 @@ impl serde::Serialize for ScoreCategorical {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreCategorical {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreCategorical {
     const NAME: &'static str = "ScoreCategorical";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -2840,8 +2840,8 @@ pub struct ScoreCorrection {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreCorrection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -2867,15 +2867,15 @@ impl serde::Serialize for ScoreCorrection {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreCorrection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreCorrection {
     const NAME: &'static str = "ScoreCorrection";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -3163,8 +3163,8 @@ pub struct ScoreNumeric {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreNumeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -3189,15 +3189,15 @@ impl serde::Serialize for ScoreNumeric {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreNumeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreNumeric {
     const NAME: &'static str = "ScoreNumeric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -3474,8 +3474,8 @@ pub struct ScoreText {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -3500,15 +3500,15 @@ impl serde::Serialize for ScoreText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreText {
     const NAME: &'static str = "ScoreText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",

@@ -15,23 +15,23 @@ pub struct DeleteTraceResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteTraceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteTraceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DeleteTraceResponse {
     const NAME: &'static str = "DeleteTraceResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
@@ -118,8 +118,8 @@ pub struct ScoreV1Boolean {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Boolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -142,15 +142,15 @@ impl serde::Serialize for ScoreV1Boolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV1Boolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV1Boolean {
     const NAME: &'static str = "ScoreV1Boolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -395,8 +395,8 @@ pub struct ScoreV1Categorical {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Categorical {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -419,15 +419,15 @@ impl serde::Serialize for ScoreV1Categorical {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV1Categorical {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV1Categorical {
     const NAME: &'static str = "ScoreV1Categorical";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -670,8 +670,8 @@ pub struct ScoreV1Numeric {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Numeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -693,15 +693,15 @@ impl serde::Serialize for ScoreV1Numeric {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV1Numeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV1Numeric {
     const NAME: &'static str = "ScoreV1Numeric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -935,8 +935,8 @@ pub struct ScoreV1Text {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Text {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -958,15 +958,15 @@ impl serde::Serialize for ScoreV1Text {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV1Text {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV1Text {
     const NAME: &'static str = "ScoreV1Text";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1167,8 +1167,8 @@ pub struct TraceDeleteMultipleRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceDeleteMultipleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("traceIds", &self.trace_ids);
         map.extra(&self.extra);
         map.end()
@@ -1176,16 +1176,16 @@ impl serde::Serialize for TraceDeleteMultipleRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for TraceDeleteMultipleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for TraceDeleteMultipleRequest {
     const NAME: &'static str = "TraceDeleteMultipleRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["traceIds"];
         let mut v0: Option<Vec<String>> = None;
@@ -1272,8 +1272,8 @@ pub struct TraceWithDetails {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TraceWithDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.entry("name", &self.name);
@@ -1297,15 +1297,15 @@ impl serde::Serialize for TraceWithDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for TraceWithDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TraceWithDetails {
     const NAME: &'static str = "TraceWithDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -1578,8 +1578,8 @@ pub struct TraceWithFullDetails {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TraceWithFullDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.entry("name", &self.name);
@@ -1604,15 +1604,15 @@ impl serde::Serialize for TraceWithFullDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for TraceWithFullDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TraceWithFullDetails {
     const NAME: &'static str = "TraceWithFullDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -1863,8 +1863,8 @@ pub struct Traces {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Traces {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -1873,15 +1873,15 @@ impl serde::Serialize for Traces {
     }
 }
 impl<'de> serde::Deserialize<'de> for Traces {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Traces {
     const NAME: &'static str = "Traces";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta", "_deprecation"];
         let mut v0: Option<Vec<TraceWithDetails>> = None;

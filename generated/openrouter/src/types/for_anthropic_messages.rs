@@ -16,8 +16,8 @@ pub struct AnthropicAdvisorToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicAdvisorToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -26,15 +26,15 @@ impl serde::Serialize for AnthropicAdvisorToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicAdvisorToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicAdvisorToolResult {
     const NAME: &'static str = "AnthropicAdvisorToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -119,8 +119,8 @@ pub struct AnthropicBashCodeExecutionOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -128,15 +128,15 @@ impl serde::Serialize for AnthropicBashCodeExecutionOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBashCodeExecutionOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBashCodeExecutionOutput {
     const NAME: &'static str = "AnthropicBashCodeExecutionOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
@@ -200,8 +200,8 @@ pub struct AnthropicBashCodeExecutionResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("return_code", &self.return_code);
         map.entry("stderr", &self.stderr);
@@ -212,15 +212,15 @@ impl serde::Serialize for AnthropicBashCodeExecutionResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBashCodeExecutionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBashCodeExecutionResult {
     const NAME: &'static str = "AnthropicBashCodeExecutionResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "return_code", "stderr", "stdout", "type"];
         let mut v0: Option<Vec<AnthropicBashCodeExecutionOutput>> = None;
@@ -309,8 +309,8 @@ pub struct AnthropicBashCodeExecutionToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -319,15 +319,15 @@ impl serde::Serialize for AnthropicBashCodeExecutionToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBashCodeExecutionToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBashCodeExecutionToolResult {
     const NAME: &'static str = "AnthropicBashCodeExecutionToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicBashCodeExecutionContent> = None;
@@ -390,8 +390,8 @@ pub struct AnthropicBashCodeExecutionToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -399,15 +399,15 @@ impl serde::Serialize for AnthropicBashCodeExecutionToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBashCodeExecutionToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBashCodeExecutionToolResultError {
     const NAME: &'static str = "AnthropicBashCodeExecutionToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicBashCodeExecutionToolResultErrorCode> = None;
@@ -511,8 +511,8 @@ pub struct AnthropicCitationCharLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationCharLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.entry("document_title", &self.document_title);
@@ -525,15 +525,15 @@ impl serde::Serialize for AnthropicCitationCharLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationCharLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationCharLocation {
     const NAME: &'static str = "AnthropicCitationCharLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -651,8 +651,8 @@ pub struct AnthropicCitationContentBlockLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationContentBlockLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.entry("document_title", &self.document_title);
@@ -665,15 +665,15 @@ impl serde::Serialize for AnthropicCitationContentBlockLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationContentBlockLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationContentBlockLocation {
     const NAME: &'static str = "AnthropicCitationContentBlockLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -791,8 +791,8 @@ pub struct AnthropicCitationPageLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationPageLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.entry("document_title", &self.document_title);
@@ -805,15 +805,15 @@ impl serde::Serialize for AnthropicCitationPageLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationPageLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationPageLocation {
     const NAME: &'static str = "AnthropicCitationPageLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -931,8 +931,8 @@ pub struct AnthropicCitationSearchResultLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationSearchResultLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("end_block_index", &self.end_block_index);
         map.entry("search_result_index", &self.search_result_index);
@@ -945,15 +945,15 @@ impl serde::Serialize for AnthropicCitationSearchResultLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationSearchResultLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationSearchResultLocation {
     const NAME: &'static str = "AnthropicCitationSearchResultLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -1066,8 +1066,8 @@ pub struct AnthropicCitationWebSearchResultLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationWebSearchResultLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("encrypted_index", &self.encrypted_index);
         map.entry("title", &self.title);
@@ -1078,15 +1078,15 @@ impl serde::Serialize for AnthropicCitationWebSearchResultLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationWebSearchResultLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationWebSearchResultLocation {
     const NAME: &'static str = "AnthropicCitationWebSearchResultLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -1173,23 +1173,23 @@ pub struct AnthropicCitationsConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationsConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("enabled", &self.enabled);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationsConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationsConfig {
     const NAME: &'static str = "AnthropicCitationsConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled"];
         let mut v0: Option<bool> = None;
@@ -1229,8 +1229,8 @@ pub struct AnthropicCodeExecution20250825Caller {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecution20250825Caller {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("tool_id", &self.tool_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1238,15 +1238,15 @@ impl serde::Serialize for AnthropicCodeExecution20250825Caller {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecution20250825Caller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecution20250825Caller {
     const NAME: &'static str = "AnthropicCodeExecution20250825Caller";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_id", "type"];
         let mut v0: Option<String> = None;
@@ -1302,8 +1302,8 @@ pub struct AnthropicCodeExecution20260120Caller {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecution20260120Caller {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("tool_id", &self.tool_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1311,15 +1311,15 @@ impl serde::Serialize for AnthropicCodeExecution20260120Caller {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecution20260120Caller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecution20260120Caller {
     const NAME: &'static str = "AnthropicCodeExecution20260120Caller";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_id", "type"];
         let mut v0: Option<String> = None;
@@ -1399,8 +1399,8 @@ pub struct AnthropicCodeExecutionOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1408,15 +1408,15 @@ impl serde::Serialize for AnthropicCodeExecutionOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecutionOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecutionOutput {
     const NAME: &'static str = "AnthropicCodeExecutionOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
@@ -1480,8 +1480,8 @@ pub struct AnthropicCodeExecutionResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("return_code", &self.return_code);
         map.entry("stderr", &self.stderr);
@@ -1492,15 +1492,15 @@ impl serde::Serialize for AnthropicCodeExecutionResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecutionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecutionResult {
     const NAME: &'static str = "AnthropicCodeExecutionResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "return_code", "stderr", "stdout", "type"];
         let mut v0: Option<Vec<AnthropicCodeExecutionOutput>> = None;
@@ -1589,8 +1589,8 @@ pub struct AnthropicCodeExecutionToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -1599,15 +1599,15 @@ impl serde::Serialize for AnthropicCodeExecutionToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecutionToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecutionToolResult {
     const NAME: &'static str = "AnthropicCodeExecutionToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicCodeExecutionContent> = None;
@@ -1672,8 +1672,8 @@ pub struct AnthropicCodeExecutionToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1681,15 +1681,15 @@ impl serde::Serialize for AnthropicCodeExecutionToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecutionToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecutionToolResultError {
     const NAME: &'static str = "AnthropicCodeExecutionToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicServerToolErrorCode> = None;
@@ -1756,8 +1756,8 @@ pub struct AnthropicCompactionBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCompactionBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
@@ -1766,15 +1766,15 @@ impl serde::Serialize for AnthropicCompactionBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCompactionBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCompactionBlock {
     const NAME: &'static str = "AnthropicCompactionBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "encrypted_content", "type"];
         let mut v0: Option<String> = None;
@@ -1841,8 +1841,8 @@ pub struct AnthropicContainer {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("expires_at", &self.expires_at);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -1850,15 +1850,15 @@ impl serde::Serialize for AnthropicContainer {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicContainer {
     const NAME: &'static str = "AnthropicContainer";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["expires_at", "id"];
         let mut v0: Option<String> = None;
@@ -1908,8 +1908,8 @@ pub struct AnthropicContainerUpload {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicContainerUpload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1917,15 +1917,15 @@ impl serde::Serialize for AnthropicContainerUpload {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicContainerUpload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicContainerUpload {
     const NAME: &'static str = "AnthropicContainerUpload";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
@@ -1979,23 +1979,23 @@ pub struct AnthropicDirectCaller {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDirectCaller {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicDirectCaller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicDirectCaller {
     const NAME: &'static str = "AnthropicDirectCaller";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<AnthropicDirectCallerType> = None;
@@ -2047,8 +2047,8 @@ pub struct AnthropicDocumentBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("citations", &self.citations);
         map.entry("source", &self.source);
         map.entry("title", &self.title);
@@ -2058,15 +2058,15 @@ impl serde::Serialize for AnthropicDocumentBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicDocumentBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicDocumentBlock {
     const NAME: &'static str = "AnthropicDocumentBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["citations", "source", "title", "type"];
         let mut v0: Option<AnthropicCitationsConfig> = None;
@@ -2160,8 +2160,8 @@ pub struct AnthropicEncryptedCodeExecutionResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicEncryptedCodeExecutionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("encrypted_stdout", &self.encrypted_stdout);
         map.entry("return_code", &self.return_code);
@@ -2172,15 +2172,15 @@ impl serde::Serialize for AnthropicEncryptedCodeExecutionResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicEncryptedCodeExecutionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicEncryptedCodeExecutionResult {
     const NAME: &'static str = "AnthropicEncryptedCodeExecutionResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -2280,8 +2280,8 @@ pub struct AnthropicMessagesErrorResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicMessagesErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error", &self.error);
         map.optional("metadata", &self.metadata);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
@@ -2292,15 +2292,15 @@ impl serde::Serialize for AnthropicMessagesErrorResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicMessagesErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicMessagesErrorResponse {
     const NAME: &'static str = "AnthropicMessagesErrorResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "error",
@@ -2390,8 +2390,8 @@ pub struct AnthropicMessagesErrorResponseError {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicMessagesErrorResponseError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("error_type", &self.error_type);
         map.entry("message", &self.message);
         map.entry("type", &self.r#type);
@@ -2400,15 +2400,15 @@ impl serde::Serialize for AnthropicMessagesErrorResponseError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicMessagesErrorResponseError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicMessagesErrorResponseError {
     const NAME: &'static str = "AnthropicMessagesErrorResponseError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_type", "message", "type"];
         let mut v0: Option<ApiErrorType> = None;
@@ -2489,23 +2489,23 @@ pub struct AnthropicOutputTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicOutputTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("thinking_tokens", &self.thinking_tokens);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicOutputTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicOutputTokensDetails {
     const NAME: &'static str = "AnthropicOutputTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["thinking_tokens"];
         let mut v0: Option<i64> = None;
@@ -2548,8 +2548,8 @@ pub struct AnthropicRedactedThinkingBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicRedactedThinkingBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2557,15 +2557,15 @@ impl serde::Serialize for AnthropicRedactedThinkingBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicRedactedThinkingBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicRedactedThinkingBlock {
     const NAME: &'static str = "AnthropicRedactedThinkingBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "type"];
         let mut v0: Option<String> = None;
@@ -2623,8 +2623,8 @@ pub struct AnthropicRefusalStopDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicRefusalStopDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("category", &self.category);
         map.entry("explanation", &self.explanation);
         map.entry("type", &self.r#type);
@@ -2633,15 +2633,15 @@ impl serde::Serialize for AnthropicRefusalStopDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicRefusalStopDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicRefusalStopDetails {
     const NAME: &'static str = "AnthropicRefusalStopDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["category", "explanation", "type"];
         let mut v0: Option<AnthropicRefusalStopDetailsCategory> = None;
@@ -2726,8 +2726,8 @@ pub struct AnthropicServerToolUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicServerToolUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("web_fetch_requests", &self.web_fetch_requests);
         map.entry("web_search_requests", &self.web_search_requests);
         map.extra(&self.extra);
@@ -2735,15 +2735,15 @@ impl serde::Serialize for AnthropicServerToolUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicServerToolUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicServerToolUsage {
     const NAME: &'static str = "AnthropicServerToolUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["web_fetch_requests", "web_search_requests"];
         let mut v0: Option<i64> = None;
@@ -2803,8 +2803,8 @@ pub struct AnthropicTextBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("citations", &self.citations);
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
@@ -2813,15 +2813,15 @@ impl serde::Serialize for AnthropicTextBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextBlock {
     const NAME: &'static str = "AnthropicTextBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["citations", "text", "type"];
         let mut v0: Option<Vec<AnthropicTextCitation>> = None;
@@ -2959,8 +2959,8 @@ pub struct AnthropicTextEditorCodeExecutionCreateResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionCreateResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("is_file_update", &self.is_file_update);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2968,15 +2968,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionCreateResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionCreateResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionCreateResult {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionCreateResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["is_file_update", "type"];
         let mut v0: Option<bool> = None;
@@ -3040,8 +3040,8 @@ pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionStrReplaceResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("lines", &self.lines);
         map.entry("new_lines", &self.new_lines);
         map.entry("new_start", &self.new_start);
@@ -3053,15 +3053,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionStrReplaceResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionStrReplaceResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionStrReplaceResult {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionStrReplaceResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "lines",
@@ -3166,8 +3166,8 @@ pub struct AnthropicTextEditorCodeExecutionToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -3176,15 +3176,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionToolResult {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicTextEditorCodeExecutionContent> = None;
@@ -3249,8 +3249,8 @@ pub struct AnthropicTextEditorCodeExecutionToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error_code", &self.error_code);
         map.entry("error_message", &self.error_message);
         map.entry("type", &self.r#type);
@@ -3259,15 +3259,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionToolResultError {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "error_message", "type"];
         let mut v0: Option<AnthropicTextEditorCodeExecutionToolResultErrorCode> = None;
@@ -3356,8 +3356,8 @@ pub struct AnthropicTextEditorCodeExecutionViewResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionViewResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("file_type", &self.file_type);
         map.entry("num_lines", &self.num_lines);
@@ -3369,15 +3369,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionViewResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionViewResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionViewResult {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionViewResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -3485,8 +3485,8 @@ pub struct AnthropicThinkingBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicThinkingBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("signature", &self.signature);
         map.entry("thinking", &self.thinking);
         map.entry("type", &self.r#type);
@@ -3495,15 +3495,15 @@ impl serde::Serialize for AnthropicThinkingBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicThinkingBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicThinkingBlock {
     const NAME: &'static str = "AnthropicThinkingBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["signature", "thinking", "type"];
         let mut v0: Option<String> = None;
@@ -3566,8 +3566,8 @@ pub struct AnthropicToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("tool_name", &self.tool_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3575,15 +3575,15 @@ impl serde::Serialize for AnthropicToolReference {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolReference {
     const NAME: &'static str = "AnthropicToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_name", "type"];
         let mut v0: Option<String> = None;
@@ -3659,8 +3659,8 @@ pub struct AnthropicToolSearchResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("tool_references", &self.tool_references);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3668,15 +3668,15 @@ impl serde::Serialize for AnthropicToolSearchResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolSearchResult {
     const NAME: &'static str = "AnthropicToolSearchResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_references", "type"];
         let mut v0: Option<Vec<AnthropicToolReference>> = None;
@@ -3730,8 +3730,8 @@ pub struct AnthropicToolSearchResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error_code", &self.error_code);
         map.entry("error_message", &self.error_message);
         map.entry("type", &self.r#type);
@@ -3740,15 +3740,15 @@ impl serde::Serialize for AnthropicToolSearchResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolSearchResultError {
     const NAME: &'static str = "AnthropicToolSearchResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "error_message", "type"];
         let mut v0: Option<AnthropicServerToolErrorCode> = None;
@@ -3829,8 +3829,8 @@ pub struct AnthropicToolSearchToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -3839,15 +3839,15 @@ impl serde::Serialize for AnthropicToolSearchToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolSearchToolResult {
     const NAME: &'static str = "AnthropicToolSearchToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicToolSearchContent> = None;
@@ -3924,8 +3924,8 @@ pub struct AnthropicToolUseBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolUseBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("caller", &self.caller);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -3936,15 +3936,15 @@ impl serde::Serialize for AnthropicToolUseBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolUseBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolUseBlock {
     const NAME: &'static str = "AnthropicToolUseBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["caller", "id", "input", "name", "type"];
         let mut v0: Option<AnthropicCaller> = None;
@@ -4045,8 +4045,8 @@ pub struct AnthropicWebFetchBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebFetchBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("retrieved_at", &self.retrieved_at);
         map.entry("type", &self.r#type);
@@ -4056,15 +4056,15 @@ impl serde::Serialize for AnthropicWebFetchBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebFetchBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebFetchBlock {
     const NAME: &'static str = "AnthropicWebFetchBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "retrieved_at", "type", "url"];
         let mut v0: Option<AnthropicDocumentBlock> = None;
@@ -4167,8 +4167,8 @@ pub struct AnthropicWebFetchToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebFetchToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("caller", &self.caller);
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
@@ -4178,15 +4178,15 @@ impl serde::Serialize for AnthropicWebFetchToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebFetchToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebFetchToolResult {
     const NAME: &'static str = "AnthropicWebFetchToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["caller", "content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicCaller> = None;
@@ -4260,8 +4260,8 @@ pub struct AnthropicWebFetchToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebFetchToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4269,15 +4269,15 @@ impl serde::Serialize for AnthropicWebFetchToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebFetchToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebFetchToolResultError {
     const NAME: &'static str = "AnthropicWebFetchToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicWebFetchToolResultErrorCode> = None;
@@ -4354,8 +4354,8 @@ pub struct AnthropicWebSearchResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.entry("page_age", &self.page_age);
         map.entry("title", &self.title);
@@ -4366,15 +4366,15 @@ impl serde::Serialize for AnthropicWebSearchResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebSearchResult {
     const NAME: &'static str = "AnthropicWebSearchResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "encrypted_content",
@@ -4470,8 +4470,8 @@ pub struct AnthropicWebSearchToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("caller", &self.caller);
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
@@ -4481,15 +4481,15 @@ impl serde::Serialize for AnthropicWebSearchToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebSearchToolResult {
     const NAME: &'static str = "AnthropicWebSearchToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["caller", "content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicCaller> = None;
@@ -4578,8 +4578,8 @@ pub struct AnthropicWebSearchToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4587,15 +4587,15 @@ impl serde::Serialize for AnthropicWebSearchToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebSearchToolResultError {
     const NAME: &'static str = "AnthropicWebSearchToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicWebSearchToolResultErrorCode> = None;
@@ -4719,8 +4719,8 @@ pub struct MessagesContentBlockDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("delta", &self.delta);
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
@@ -4729,15 +4729,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEvent {
     const NAME: &'static str = "MessagesContentBlockDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["delta", "index", "type"];
         let mut v0: Option<MessagesContentBlockDeltaEventDelta> = None;
@@ -4830,8 +4830,8 @@ pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCitationsDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("citation", &self.citation);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4839,15 +4839,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCitationsDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaCitationsDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaCitationsDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaCitationsDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["citation", "type"];
         let mut v0: Option<MessagesContentBlockDeltaEventDeltaCitationsDeltaCitation> = None;
@@ -4926,8 +4926,8 @@ pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCompactionDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
@@ -4937,15 +4937,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCompactionDelta {
 }
 impl<'de> serde::Deserialize<'de>
 for MessagesContentBlockDeltaEventDeltaCompactionDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaCompactionDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaCompactionDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "encrypted_content", "type"];
         let mut v0: Option<String> = None;
@@ -5012,8 +5012,8 @@ pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("partial_json", &self.partial_json);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5021,15 +5021,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaInputJsonDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["partial_json", "type"];
         let mut v0: Option<String> = None;
@@ -5085,8 +5085,8 @@ pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaSignatureDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("signature", &self.signature);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5094,15 +5094,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaSignatureDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaSignatureDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaSignatureDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaSignatureDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["signature", "type"];
         let mut v0: Option<String> = None;
@@ -5158,8 +5158,8 @@ pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaTextDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5167,15 +5167,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaTextDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaTextDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaTextDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaTextDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -5231,8 +5231,8 @@ pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaThinkingDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("thinking", &self.thinking);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5240,15 +5240,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaThinkingDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaThinkingDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaThinkingDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaThinkingDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["thinking", "type"];
         let mut v0: Option<String> = None;
@@ -5315,8 +5315,8 @@ pub struct MessagesContentBlockStartEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockStartEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content_block", &self.content_block);
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
@@ -5325,15 +5325,15 @@ impl serde::Serialize for MessagesContentBlockStartEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockStartEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockStartEvent {
     const NAME: &'static str = "MessagesContentBlockStartEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content_block", "index", "type"];
         let mut v0: Option<MessagesContentBlockStartEventContentBlock> = None;
@@ -5450,8 +5450,8 @@ pub struct MessagesContentBlockStartEventContentBlockCompaction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockStartEventContentBlockCompaction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
@@ -5461,15 +5461,15 @@ impl serde::Serialize for MessagesContentBlockStartEventContentBlockCompaction {
 }
 impl<'de> serde::Deserialize<'de>
 for MessagesContentBlockStartEventContentBlockCompaction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockStartEventContentBlockCompaction {
     const NAME: &'static str = "MessagesContentBlockStartEventContentBlockCompaction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "encrypted_content", "type"];
         let mut v0: Option<String> = None;
@@ -5568,8 +5568,8 @@ pub struct MessagesContentBlockStopEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockStopEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5577,15 +5577,15 @@ impl serde::Serialize for MessagesContentBlockStopEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockStopEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockStopEvent {
     const NAME: &'static str = "MessagesContentBlockStopEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["index", "type"];
         let mut v0: Option<i64> = None;
@@ -5643,8 +5643,8 @@ pub struct MessagesDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("delta", &self.delta);
         map.entry("type", &self.r#type);
         map.entry("usage", &self.usage);
@@ -5653,15 +5653,15 @@ impl serde::Serialize for MessagesDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesDeltaEvent {
     const NAME: &'static str = "MessagesDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["delta", "type", "usage"];
         let mut v0: Option<MessagesDeltaEventDelta> = None;
@@ -5731,8 +5731,8 @@ pub struct MessagesDeltaEventDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEventDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("container", &self.container);
         map.entry("stop_details", &self.stop_details);
         map.entry("stop_reason", &self.stop_reason);
@@ -5742,15 +5742,15 @@ impl serde::Serialize for MessagesDeltaEventDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesDeltaEventDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesDeltaEventDelta {
     const NAME: &'static str = "MessagesDeltaEventDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "container",
@@ -5866,8 +5866,8 @@ pub struct MessagesDeltaEventUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEventUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_creation", &self.cache_creation);
         map.entry("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.entry("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -5881,15 +5881,15 @@ impl serde::Serialize for MessagesDeltaEventUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesDeltaEventUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesDeltaEventUsage {
     const NAME: &'static str = "MessagesDeltaEventUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -6013,8 +6013,8 @@ pub struct MessagesDeltaEventUsageServerToolUse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEventUsageServerToolUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("web_fetch_requests", &self.web_fetch_requests);
         map.entry("web_search_requests", &self.web_search_requests);
         map.extra(&self.extra);
@@ -6022,15 +6022,15 @@ impl serde::Serialize for MessagesDeltaEventUsageServerToolUse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesDeltaEventUsageServerToolUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesDeltaEventUsageServerToolUse {
     const NAME: &'static str = "MessagesDeltaEventUsageServerToolUse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["web_fetch_requests", "web_search_requests"];
         let mut v0: Option<i64> = None;
@@ -6087,8 +6087,8 @@ pub struct MessagesErrorEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error", &self.error);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.entry("type", &self.r#type);
@@ -6097,15 +6097,15 @@ impl serde::Serialize for MessagesErrorEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesErrorEvent {
     const NAME: &'static str = "MessagesErrorEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "openrouter_metadata", "type"];
         let mut v0: Option<MessagesErrorEventError> = None;
@@ -6168,8 +6168,8 @@ pub struct MessagesErrorEventError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesErrorEventError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("error_type", &self.error_type);
         map.entry("message", &self.message);
         map.entry("type", &self.r#type);
@@ -6178,15 +6178,15 @@ impl serde::Serialize for MessagesErrorEventError {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesErrorEventError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesErrorEventError {
     const NAME: &'static str = "MessagesErrorEventError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_type", "message", "type"];
         let mut v0: Option<ApiErrorType> = None;
@@ -6251,23 +6251,23 @@ pub struct MessagesPingEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesPingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesPingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesPingEvent {
     const NAME: &'static str = "MessagesPingEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesPingEventType> = None;
@@ -6348,8 +6348,8 @@ pub struct MessagesResult {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("container", &self.container);
         map.entry("content", &self.content);
         map.entry("id", &self.id);
@@ -6368,15 +6368,15 @@ impl serde::Serialize for MessagesResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesResult {
     const NAME: &'static str = "MessagesResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "container",
@@ -6548,23 +6548,23 @@ pub struct MessagesResultContextManagement {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultContextManagement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("applied_edits", &self.applied_edits);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesResultContextManagement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesResultContextManagement {
     const NAME: &'static str = "MessagesResultContextManagement";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["applied_edits"];
         let mut v0: Option<Vec<MessagesResultContextManagementAppliedEditsItem>> = None;
@@ -6610,23 +6610,23 @@ pub struct MessagesResultContextManagementAppliedEditsItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultContextManagementAppliedEditsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesResultContextManagementAppliedEditsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesResultContextManagementAppliedEditsItem {
     const NAME: &'static str = "MessagesResultContextManagementAppliedEditsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -6703,8 +6703,8 @@ pub struct MessagesResultUsage {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cache_creation", &self.cache_creation);
         map.entry("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.entry("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -6724,15 +6724,15 @@ impl serde::Serialize for MessagesResultUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesResultUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesResultUsage {
     const NAME: &'static str = "MessagesResultUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -6916,8 +6916,8 @@ pub struct MessagesStartEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStartEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("message", &self.message);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6925,15 +6925,15 @@ impl serde::Serialize for MessagesStartEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesStartEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesStartEvent {
     const NAME: &'static str = "MessagesStartEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message", "type"];
         let mut v0: Option<MessagesStartEventMessage> = None;
@@ -7007,8 +7007,8 @@ pub struct MessagesStartEventMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStartEventMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("container", &self.container);
         map.entry("content", &self.content);
         map.entry("id", &self.id);
@@ -7025,15 +7025,15 @@ impl serde::Serialize for MessagesStartEventMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesStartEventMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesStartEventMessage {
     const NAME: &'static str = "MessagesStartEventMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "container",
@@ -7274,8 +7274,8 @@ pub struct MessagesStartEventMessageUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStartEventMessageUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cache_creation", &self.cache_creation);
         map.entry("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.entry("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -7292,15 +7292,15 @@ impl serde::Serialize for MessagesStartEventMessageUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesStartEventMessageUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesStartEventMessageUsage {
     const NAME: &'static str = "MessagesStartEventMessageUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -7463,8 +7463,8 @@ pub struct MessagesStopEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStopEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7472,15 +7472,15 @@ impl serde::Serialize for MessagesStopEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesStopEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesStopEvent {
     const NAME: &'static str = "MessagesStopEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["openrouter_metadata", "type"];
         let mut v0: Option<OpenRouterMetadata> = None;
@@ -7583,8 +7583,8 @@ pub struct OrAnthropicBashToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OrAnthropicBashToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -7593,15 +7593,15 @@ impl serde::Serialize for OrAnthropicBashToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrAnthropicBashToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OrAnthropicBashToolResult {
     const NAME: &'static str = "OrAnthropicBashToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -7782,8 +7782,8 @@ pub struct OrAnthropicServerToolUseBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OrAnthropicServerToolUseBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("caller", &self.caller);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -7794,15 +7794,15 @@ impl serde::Serialize for OrAnthropicServerToolUseBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrAnthropicServerToolUseBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OrAnthropicServerToolUseBlock {
     const NAME: &'static str = "OrAnthropicServerToolUseBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["caller", "id", "input", "name", "type"];
         let mut v0: Option<OrAnthropicNullableCaller> = None;
@@ -7888,8 +7888,8 @@ pub struct OrAnthropicShellToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OrAnthropicShellToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -7898,15 +7898,15 @@ impl serde::Serialize for OrAnthropicShellToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrAnthropicShellToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OrAnthropicShellToolResult {
     const NAME: &'static str = "OrAnthropicShellToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;

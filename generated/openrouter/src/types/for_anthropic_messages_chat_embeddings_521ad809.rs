@@ -32,8 +32,8 @@ pub struct PercentileLatencyCutoffs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PercentileLatencyCutoffs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("p50", &self.p50);
         map.optional("p75", &self.p75);
         map.optional("p90", &self.p90);
@@ -44,16 +44,16 @@ impl serde::Serialize for PercentileLatencyCutoffs {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PercentileLatencyCutoffs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PercentileLatencyCutoffs {
     const NAME: &'static str = "PercentileLatencyCutoffs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["p50", "p75", "p90", "p99"];
         let mut v0: Option<f64> = None;
@@ -139,8 +139,8 @@ pub struct PercentileThroughputCutoffs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PercentileThroughputCutoffs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("p50", &self.p50);
         map.optional("p75", &self.p75);
         map.optional("p90", &self.p90);
@@ -151,16 +151,16 @@ impl serde::Serialize for PercentileThroughputCutoffs {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PercentileThroughputCutoffs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PercentileThroughputCutoffs {
     const NAME: &'static str = "PercentileThroughputCutoffs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["p50", "p75", "p90", "p99"];
         let mut v0: Option<f64> = None;
@@ -313,8 +313,8 @@ pub struct ProviderPreferences {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProviderPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allow_fallbacks", &self.allow_fallbacks);
         map.optional("data_collection", &self.data_collection);
         map.optional("enforce_distillable_text", &self.enforce_distillable_text);
@@ -334,16 +334,16 @@ impl serde::Serialize for ProviderPreferences {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ProviderPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ProviderPreferences {
     const NAME: &'static str = "ProviderPreferences";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allow_fallbacks",
@@ -566,8 +566,8 @@ pub struct ProviderPreferencesMaxPrice {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProviderPreferencesMaxPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("audio", &self.audio);
         map.optional("completion", &self.completion);
         map.optional("image", &self.image);
@@ -579,16 +579,16 @@ impl serde::Serialize for ProviderPreferencesMaxPrice {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ProviderPreferencesMaxPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ProviderPreferencesMaxPrice {
     const NAME: &'static str = "ProviderPreferencesMaxPrice";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["audio", "completion", "image", "prompt", "request"];
         let mut v0: Option<String> = None;

@@ -30,8 +30,8 @@ pub struct AnthropicCacheControlDirective {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCacheControlDirective {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("ttl", &self.ttl);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -40,16 +40,16 @@ impl serde::Serialize for AnthropicCacheControlDirective {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCacheControlDirective {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCacheControlDirective {
     const NAME: &'static str = "AnthropicCacheControlDirective";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["ttl", "type"];
         let mut v0: Option<AnthropicCacheControlTtl> = None;
@@ -152,8 +152,8 @@ pub struct AutoBetaRouterPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AutoBetaRouterPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("cost_quality_tradeoff", &self.cost_quality_tradeoff);
         map.optional("cost_tier", &self.cost_tier);
@@ -166,16 +166,16 @@ impl serde::Serialize for AutoBetaRouterPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AutoBetaRouterPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AutoBetaRouterPlugin {
     const NAME: &'static str = "AutoBetaRouterPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_models",
@@ -317,8 +317,8 @@ pub struct AutoRouterPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AutoRouterPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("cost_quality_tradeoff", &self.cost_quality_tradeoff);
         map.optional("cost_tier", &self.cost_tier);
@@ -332,16 +332,16 @@ impl serde::Serialize for AutoRouterPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AutoRouterPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AutoRouterPlugin {
     const NAME: &'static str = "AutoRouterPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_models",
@@ -474,8 +474,8 @@ pub struct BashServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BashServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -484,16 +484,16 @@ impl serde::Serialize for BashServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BashServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BashServerTool {
     const NAME: &'static str = "BashServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<BashServerToolConfig> = None;
@@ -557,8 +557,8 @@ pub struct BashServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BashServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("engine", &self.engine);
         map.optional("environment", &self.environment);
         map.optional("sleep_after_seconds", &self.sleep_after_seconds);
@@ -568,16 +568,16 @@ impl serde::Serialize for BashServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BashServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BashServerToolConfig {
     const NAME: &'static str = "BashServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["engine", "environment", "sleep_after_seconds"];
         let mut v0: Option<BashServerToolEngine> = None;
@@ -759,8 +759,8 @@ pub struct ContainerAutoEnvironment {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContainerAutoEnvironment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -768,16 +768,16 @@ impl serde::Serialize for ContainerAutoEnvironment {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContainerAutoEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContainerAutoEnvironment {
     const NAME: &'static str = "ContainerAutoEnvironment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ContainerAutoEnvironmentType> = None;
@@ -827,8 +827,8 @@ pub struct ContainerReferenceEnvironment {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContainerReferenceEnvironment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("container_id", &self.container_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -837,16 +837,16 @@ impl serde::Serialize for ContainerReferenceEnvironment {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContainerReferenceEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContainerReferenceEnvironment {
     const NAME: &'static str = "ContainerReferenceEnvironment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["container_id", "type"];
         let mut v0: Option<String> = None;
@@ -914,8 +914,8 @@ pub struct ContextCompressionPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContextCompressionPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("enabled", &self.enabled);
         map.optional("engine", &self.engine);
         map.entry("id", &self.id);
@@ -925,16 +925,16 @@ impl serde::Serialize for ContextCompressionPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContextCompressionPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContextCompressionPlugin {
     const NAME: &'static str = "ContextCompressionPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled", "engine", "id"];
         let mut v0: Option<bool> = None;
@@ -1012,8 +1012,8 @@ pub struct DatetimeServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DatetimeServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1022,16 +1022,16 @@ impl serde::Serialize for DatetimeServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DatetimeServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for DatetimeServerTool {
     const NAME: &'static str = "DatetimeServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<DatetimeServerToolConfig> = None;
@@ -1087,8 +1087,8 @@ pub struct DatetimeServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DatetimeServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("timezone", &self.timezone);
         map.extra(&self.extra);
         map.end()
@@ -1096,16 +1096,16 @@ impl serde::Serialize for DatetimeServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DatetimeServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for DatetimeServerToolConfig {
     const NAME: &'static str = "DatetimeServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["timezone"];
         let mut v0: Option<String> = None;
@@ -1172,8 +1172,8 @@ pub struct FileParserPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileParserPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
         map.optional("pdf", &self.pdf);
@@ -1183,16 +1183,16 @@ impl serde::Serialize for FileParserPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FileParserPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FileParserPlugin {
     const NAME: &'static str = "FileParserPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled", "id", "pdf"];
         let mut v0: Option<bool> = None;
@@ -1286,8 +1286,8 @@ pub struct FusionPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("analysis_models", &self.analysis_models);
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
@@ -1301,16 +1301,16 @@ impl serde::Serialize for FusionPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionPlugin {
     const NAME: &'static str = "FusionPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analysis_models",
@@ -1443,8 +1443,8 @@ pub struct FusionPluginToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionPluginToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1453,16 +1453,16 @@ impl serde::Serialize for FusionPluginToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionPluginToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionPluginToolsItem {
     const NAME: &'static str = "FusionPluginToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<
@@ -1599,8 +1599,8 @@ pub struct ImageGenerationServerToolConfig {
     pub additional_properties: crate::runtime::Map<ImageGenerationServerToolConfigValue>,
 }
 impl serde::Serialize for ImageGenerationServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("model", &self.model);
         map.entries(&self.additional_properties);
         map.end()
@@ -1608,16 +1608,16 @@ impl serde::Serialize for ImageGenerationServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ImageGenerationServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ImageGenerationServerToolConfig {
     const NAME: &'static str = "ImageGenerationServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model"];
         let mut v0: Option<String> = None;
@@ -1690,8 +1690,8 @@ pub struct ImageGenerationServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1700,16 +1700,16 @@ impl serde::Serialize for ImageGenerationServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ImageGenerationServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ImageGenerationServerToolOpenRouter {
     const NAME: &'static str = "ImageGenerationServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ImageGenerationServerToolConfig> = None;
@@ -1880,8 +1880,8 @@ pub struct ModerationPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ModerationPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -1889,16 +1889,16 @@ impl serde::Serialize for ModerationPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ModerationPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ModerationPlugin {
     const NAME: &'static str = "ModerationPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<ModerationPluginId> = None;
@@ -1954,8 +1954,8 @@ pub struct ParetoRouterPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ParetoRouterPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
         map.optional("max_price", &self.max_price);
@@ -1967,16 +1967,16 @@ impl serde::Serialize for ParetoRouterPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ParetoRouterPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ParetoRouterPlugin {
     const NAME: &'static str = "ParetoRouterPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "enabled",
@@ -2094,8 +2094,8 @@ pub struct PdfParserOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PdfParserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("engine", &self.engine);
         map.extra(&self.extra);
         map.end()
@@ -2103,16 +2103,16 @@ impl serde::Serialize for PdfParserOptions {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PdfParserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PdfParserOptions {
     const NAME: &'static str = "PdfParserOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["engine"];
         let mut v0: Option<PdfParserEngine> = None;
@@ -2173,8 +2173,8 @@ pub struct ResponseHealingPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseHealingPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -2183,16 +2183,16 @@ impl serde::Serialize for ResponseHealingPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResponseHealingPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ResponseHealingPlugin {
     const NAME: &'static str = "ResponseHealingPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled", "id"];
         let mut v0: Option<bool> = None;
@@ -2310,8 +2310,8 @@ pub struct SearchModelsServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SearchModelsServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("max_results", &self.max_results);
         map.extra(&self.extra);
         map.end()
@@ -2319,16 +2319,16 @@ impl serde::Serialize for SearchModelsServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SearchModelsServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SearchModelsServerToolConfig {
     const NAME: &'static str = "SearchModelsServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_results"];
         let mut v0: Option<i64> = None;
@@ -2430,8 +2430,8 @@ pub struct StopServerToolsWhenFinishReasonIs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenFinishReasonIs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("reason", &self.reason);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2440,16 +2440,16 @@ impl serde::Serialize for StopServerToolsWhenFinishReasonIs {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenFinishReasonIs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenFinishReasonIs {
     const NAME: &'static str = "StopServerToolsWhenFinishReasonIs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["reason", "type"];
         let mut v0: Option<String> = None;
@@ -2507,8 +2507,8 @@ pub struct StopServerToolsWhenHasToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenHasToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("tool_name", &self.tool_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2517,16 +2517,16 @@ impl serde::Serialize for StopServerToolsWhenHasToolCall {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenHasToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenHasToolCall {
     const NAME: &'static str = "StopServerToolsWhenHasToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_name", "type"];
         let mut v0: Option<String> = None;
@@ -2587,8 +2587,8 @@ pub struct StopServerToolsWhenMaxCost {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenMaxCost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("max_cost_in_dollars", &self.max_cost_in_dollars);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2597,16 +2597,16 @@ impl serde::Serialize for StopServerToolsWhenMaxCost {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenMaxCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenMaxCost {
     const NAME: &'static str = "StopServerToolsWhenMaxCost";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_cost_in_dollars", "type"];
         let mut v0: Option<f64> = None;
@@ -2664,8 +2664,8 @@ pub struct StopServerToolsWhenMaxTokensUsed {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenMaxTokensUsed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("max_tokens", &self.max_tokens);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2674,16 +2674,16 @@ impl serde::Serialize for StopServerToolsWhenMaxTokensUsed {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenMaxTokensUsed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenMaxTokensUsed {
     const NAME: &'static str = "StopServerToolsWhenMaxTokensUsed";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_tokens", "type"];
         let mut v0: Option<i64> = None;
@@ -2741,8 +2741,8 @@ pub struct StopServerToolsWhenStepCountIs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenStepCountIs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("step_count", &self.step_count);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2751,16 +2751,16 @@ impl serde::Serialize for StopServerToolsWhenStepCountIs {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenStepCountIs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenStepCountIs {
     const NAME: &'static str = "StopServerToolsWhenStepCountIs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["step_count", "type"];
         let mut v0: Option<i64> = None;
@@ -2824,8 +2824,8 @@ pub struct TraceConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("generation_name", &self.generation_name);
         map.optional("parent_span_id", &self.parent_span_id);
         map.optional("span_name", &self.span_name);
@@ -2837,16 +2837,16 @@ impl serde::Serialize for TraceConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for TraceConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for TraceConfig {
     const NAME: &'static str = "TraceConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "generation_name",
@@ -2949,8 +2949,8 @@ pub struct WebFetchPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebFetchPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.entry("id", &self.id);
@@ -2962,16 +2962,16 @@ impl serde::Serialize for WebFetchPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebFetchPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebFetchPlugin {
     const NAME: &'static str = "WebFetchPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -3072,8 +3072,8 @@ pub struct WebFetchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebFetchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3082,16 +3082,16 @@ impl serde::Serialize for WebFetchServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebFetchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebFetchServerTool {
     const NAME: &'static str = "WebFetchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<WebFetchServerToolConfig> = None;
@@ -3159,8 +3159,8 @@ pub struct WebFetchServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebFetchServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.optional("engine", &self.engine);
@@ -3172,16 +3172,16 @@ impl serde::Serialize for WebFetchServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebFetchServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebFetchServerToolConfig {
     const NAME: &'static str = "WebFetchServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -3347,8 +3347,8 @@ pub struct WebSearchPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("enabled", &self.enabled);
         map.optional("engine", &self.engine);
         map.optional("exclude_domains", &self.exclude_domains);
@@ -3365,16 +3365,16 @@ impl serde::Serialize for WebSearchPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchPlugin {
     const NAME: &'static str = "WebSearchPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "enabled",
@@ -3542,8 +3542,8 @@ pub struct WebSearchPluginUserLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchPluginUserLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -3555,16 +3555,16 @@ impl serde::Serialize for WebSearchPluginUserLocation {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchPluginUserLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchPluginUserLocation {
     const NAME: &'static str = "WebSearchPluginUserLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;
@@ -3669,8 +3669,8 @@ pub struct WebSearchUserLocationServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchUserLocationServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -3682,16 +3682,16 @@ impl serde::Serialize for WebSearchUserLocationServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchUserLocationServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchUserLocationServerTool {
     const NAME: &'static str = "WebSearchUserLocationServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;

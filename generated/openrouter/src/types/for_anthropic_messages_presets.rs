@@ -30,8 +30,8 @@ pub struct AnthropicBase64ImageSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBase64ImageSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("media_type", &self.media_type);
         map.entry("type", &self.r#type);
@@ -41,16 +41,16 @@ impl serde::Serialize for AnthropicBase64ImageSource {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicBase64ImageSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicBase64ImageSource {
     const NAME: &'static str = "AnthropicBase64ImageSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "media_type", "type"];
         let mut v0: Option<String> = None;
@@ -121,8 +121,8 @@ pub struct AnthropicBase64PdfSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBase64PdfSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("media_type", &self.media_type);
         map.entry("type", &self.r#type);
@@ -131,15 +131,15 @@ impl serde::Serialize for AnthropicBase64PdfSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBase64PdfSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBase64PdfSource {
     const NAME: &'static str = "AnthropicBase64PdfSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "media_type", "type"];
         let mut v0: Option<String> = None;
@@ -219,8 +219,8 @@ pub struct AnthropicCitationCharLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationCharLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.entry("document_title", &self.document_title);
@@ -233,16 +233,16 @@ impl serde::Serialize for AnthropicCitationCharLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationCharLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationCharLocationParam {
     const NAME: &'static str = "AnthropicCitationCharLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -350,8 +350,8 @@ pub struct AnthropicCitationContentBlockLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationContentBlockLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.entry("document_title", &self.document_title);
@@ -364,16 +364,16 @@ impl serde::Serialize for AnthropicCitationContentBlockLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationContentBlockLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationContentBlockLocationParam {
     const NAME: &'static str = "AnthropicCitationContentBlockLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -481,8 +481,8 @@ pub struct AnthropicCitationPageLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationPageLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.entry("document_title", &self.document_title);
@@ -495,16 +495,16 @@ impl serde::Serialize for AnthropicCitationPageLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationPageLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationPageLocationParam {
     const NAME: &'static str = "AnthropicCitationPageLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -614,8 +614,8 @@ pub struct AnthropicCitationSearchResultLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationSearchResultLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("end_block_index", &self.end_block_index);
         map.entry("search_result_index", &self.search_result_index);
@@ -629,16 +629,16 @@ impl serde::Serialize for AnthropicCitationSearchResultLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationSearchResultLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationSearchResultLocationParam {
     const NAME: &'static str = "AnthropicCitationSearchResultLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -753,8 +753,8 @@ pub struct AnthropicCitationWebSearchResultLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationWebSearchResultLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("encrypted_index", &self.encrypted_index);
         map.entry("title", &self.title);
@@ -766,16 +766,16 @@ impl serde::Serialize for AnthropicCitationWebSearchResultLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationWebSearchResultLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationWebSearchResultLocationParam {
     const NAME: &'static str = "AnthropicCitationWebSearchResultLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -876,8 +876,8 @@ pub struct AnthropicDocumentBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("citations", &self.citations);
         map.optional("context", &self.context);
@@ -890,16 +890,16 @@ impl serde::Serialize for AnthropicDocumentBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicDocumentBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicDocumentBlockParam {
     const NAME: &'static str = "AnthropicDocumentBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -1000,8 +1000,8 @@ pub struct AnthropicDocumentBlockParamCitations {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlockParamCitations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("enabled", &self.enabled);
         map.extra(&self.extra);
         map.end()
@@ -1009,16 +1009,16 @@ impl serde::Serialize for AnthropicDocumentBlockParamCitations {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicDocumentBlockParamCitations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicDocumentBlockParamCitations {
     const NAME: &'static str = "AnthropicDocumentBlockParamCitations";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled"];
         let mut v0: Option<bool> = None;
@@ -1081,8 +1081,8 @@ pub struct AnthropicDocumentBlockParamSourceContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlockParamSourceContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1091,16 +1091,16 @@ impl serde::Serialize for AnthropicDocumentBlockParamSourceContent {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicDocumentBlockParamSourceContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicDocumentBlockParamSourceContent {
     const NAME: &'static str = "AnthropicDocumentBlockParamSourceContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "type"];
         let mut v0: Option<AnthropicDocumentBlockParamSourceContentDef> = None;
@@ -1221,8 +1221,8 @@ pub struct AnthropicFileDocumentSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicFileDocumentSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1231,16 +1231,16 @@ impl serde::Serialize for AnthropicFileDocumentSource {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicFileDocumentSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicFileDocumentSource {
     const NAME: &'static str = "AnthropicFileDocumentSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
@@ -1302,8 +1302,8 @@ pub struct AnthropicImageBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicImageBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("source", &self.source);
         map.entry("type", &self.r#type);
@@ -1313,16 +1313,16 @@ impl serde::Serialize for AnthropicImageBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicImageBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicImageBlockParam {
     const NAME: &'static str = "AnthropicImageBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "source", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -1420,8 +1420,8 @@ pub struct AnthropicInputTokensClearAtLeast {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicInputTokensClearAtLeast {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -1430,16 +1430,16 @@ impl serde::Serialize for AnthropicInputTokensClearAtLeast {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicInputTokensClearAtLeast {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicInputTokensClearAtLeast {
     const NAME: &'static str = "AnthropicInputTokensClearAtLeast";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicInputTokensClearAtLeastType> = None;
@@ -1498,8 +1498,8 @@ pub struct AnthropicInputTokensTrigger {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicInputTokensTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -1508,16 +1508,16 @@ impl serde::Serialize for AnthropicInputTokensTrigger {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicInputTokensTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicInputTokensTrigger {
     const NAME: &'static str = "AnthropicInputTokensTrigger";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicInputTokensTriggerType> = None;
@@ -1575,8 +1575,8 @@ pub struct AnthropicPlainTextSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicPlainTextSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("media_type", &self.media_type);
         map.entry("type", &self.r#type);
@@ -1585,15 +1585,15 @@ impl serde::Serialize for AnthropicPlainTextSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicPlainTextSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicPlainTextSource {
     const NAME: &'static str = "AnthropicPlainTextSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "media_type", "type"];
         let mut v0: Option<String> = None;
@@ -1675,8 +1675,8 @@ pub struct AnthropicSearchResultBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicSearchResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("citations", &self.citations);
         map.entry("content", &self.content);
@@ -1689,16 +1689,16 @@ impl serde::Serialize for AnthropicSearchResultBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicSearchResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicSearchResultBlockParam {
     const NAME: &'static str = "AnthropicSearchResultBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -1799,8 +1799,8 @@ pub struct AnthropicSearchResultBlockParamCitations {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicSearchResultBlockParamCitations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("enabled", &self.enabled);
         map.extra(&self.extra);
         map.end()
@@ -1808,16 +1808,16 @@ impl serde::Serialize for AnthropicSearchResultBlockParamCitations {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicSearchResultBlockParamCitations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicSearchResultBlockParamCitations {
     const NAME: &'static str = "AnthropicSearchResultBlockParamCitations";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled"];
         let mut v0: Option<bool> = None;
@@ -1876,8 +1876,8 @@ pub struct AnthropicTextBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("citations", &self.citations);
         map.entry("text", &self.text);
@@ -1888,16 +1888,16 @@ impl serde::Serialize for AnthropicTextBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicTextBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicTextBlockParam {
     const NAME: &'static str = "AnthropicTextBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "citations", "text", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -2025,8 +2025,8 @@ pub struct AnthropicThinkingTurns {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicThinkingTurns {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -2035,16 +2035,16 @@ impl serde::Serialize for AnthropicThinkingTurns {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicThinkingTurns {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicThinkingTurns {
     const NAME: &'static str = "AnthropicThinkingTurns";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicThinkingTurnsType> = None;
@@ -2115,8 +2115,8 @@ pub struct AnthropicToolSearchToolBm25 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchToolBm25 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("cache_control", &self.cache_control);
         map.optional("defer_loading", &self.defer_loading);
@@ -2129,16 +2129,16 @@ impl serde::Serialize for AnthropicToolSearchToolBm25 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchToolBm25 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicToolSearchToolBm25 {
     const NAME: &'static str = "AnthropicToolSearchToolBm25";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -2269,8 +2269,8 @@ pub struct AnthropicToolSearchToolRegex {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchToolRegex {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("cache_control", &self.cache_control);
         map.optional("defer_loading", &self.defer_loading);
@@ -2283,16 +2283,16 @@ impl serde::Serialize for AnthropicToolSearchToolRegex {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchToolRegex {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicToolSearchToolRegex {
     const NAME: &'static str = "AnthropicToolSearchToolRegex";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -2411,8 +2411,8 @@ pub struct AnthropicToolUsesKeep {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolUsesKeep {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -2421,16 +2421,16 @@ impl serde::Serialize for AnthropicToolUsesKeep {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicToolUsesKeep {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicToolUsesKeep {
     const NAME: &'static str = "AnthropicToolUsesKeep";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicToolUsesKeepType> = None;
@@ -2489,8 +2489,8 @@ pub struct AnthropicToolUsesTrigger {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolUsesTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -2499,16 +2499,16 @@ impl serde::Serialize for AnthropicToolUsesTrigger {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicToolUsesTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicToolUsesTrigger {
     const NAME: &'static str = "AnthropicToolUsesTrigger";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicToolUsesTriggerType> = None;
@@ -2566,8 +2566,8 @@ pub struct AnthropicUrlImageSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUrlImageSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -2576,16 +2576,16 @@ impl serde::Serialize for AnthropicUrlImageSource {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicUrlImageSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicUrlImageSource {
     const NAME: &'static str = "AnthropicUrlImageSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<AnthropicUrlImageSourceType> = None;
@@ -2643,8 +2643,8 @@ pub struct AnthropicUrlPdfSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUrlPdfSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -2653,16 +2653,16 @@ impl serde::Serialize for AnthropicUrlPdfSource {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicUrlPdfSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicUrlPdfSource {
     const NAME: &'static str = "AnthropicUrlPdfSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<AnthropicUrlPdfSourceType> = None;
@@ -2726,8 +2726,8 @@ pub struct AnthropicWebSearchResultBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.optional("page_age", &self.page_age);
         map.entry("title", &self.title);
@@ -2739,16 +2739,16 @@ impl serde::Serialize for AnthropicWebSearchResultBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicWebSearchResultBlockParam {
     const NAME: &'static str = "AnthropicWebSearchResultBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "encrypted_content",
@@ -2847,8 +2847,8 @@ pub struct AnthropicWebSearchToolUserLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchToolUserLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -2860,16 +2860,16 @@ impl serde::Serialize for AnthropicWebSearchToolUserLocation {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchToolUserLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicWebSearchToolUserLocation {
     const NAME: &'static str = "AnthropicWebSearchToolUserLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;
@@ -2965,8 +2965,8 @@ pub struct MessagesAdvisorToolResultBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesAdvisorToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -2976,16 +2976,16 @@ impl serde::Serialize for MessagesAdvisorToolResultBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesAdvisorToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesAdvisorToolResultBlock {
     const NAME: &'static str = "MessagesAdvisorToolResultBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -3055,8 +3055,8 @@ pub struct MessagesBashToolResultBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesBashToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -3066,16 +3066,16 @@ impl serde::Serialize for MessagesBashToolResultBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesBashToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesBashToolResultBlock {
     const NAME: &'static str = "MessagesBashToolResultBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -3141,8 +3141,8 @@ pub struct MessagesFallbackParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesFallbackParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("model", &self.model);
         map.extra(&self.extra);
         map.end()
@@ -3150,16 +3150,16 @@ impl serde::Serialize for MessagesFallbackParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesFallbackParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesFallbackParam {
     const NAME: &'static str = "MessagesFallbackParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model"];
         let mut v0: Option<String> = None;
@@ -3201,8 +3201,8 @@ pub struct MessagesMessageParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("role", &self.role);
         map.extra(&self.extra);
@@ -3211,16 +3211,16 @@ impl serde::Serialize for MessagesMessageParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParam {
     const NAME: &'static str = "MessagesMessageParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "role"];
         let mut v0: Option<MessagesMessageParamContent> = None;
@@ -3347,8 +3347,8 @@ pub struct MessagesMessageParamContentListItemCompaction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemCompaction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
@@ -3359,16 +3359,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemCompaction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemCompaction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemCompaction {
     const NAME: &'static str = "MessagesMessageParamContentListItemCompaction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -3468,8 +3468,8 @@ pub struct MessagesMessageParamContentListItemRedactedThinking {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemRedactedThinking {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3479,16 +3479,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemRedactedThinking {
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesMessageParamContentListItemRedactedThinking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemRedactedThinking {
     const NAME: &'static str = "MessagesMessageParamContentListItemRedactedThinking";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "type"];
         let mut v0: Option<String> = None;
@@ -3557,8 +3557,8 @@ pub struct MessagesMessageParamContentListItemServerToolUse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemServerToolUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -3570,16 +3570,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemServerToolUse {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemServerToolUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemServerToolUse {
     const NAME: &'static str = "MessagesMessageParamContentListItemServerToolUse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "id", "input", "name", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -3672,8 +3672,8 @@ pub struct MessagesMessageParamContentListItemThinking {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemThinking {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("signature", &self.signature);
         map.entry("thinking", &self.thinking);
         map.entry("type", &self.r#type);
@@ -3683,16 +3683,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemThinking {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemThinking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemThinking {
     const NAME: &'static str = "MessagesMessageParamContentListItemThinking";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["signature", "thinking", "type"];
         let mut v0: Option<String> = None;
@@ -3771,8 +3771,8 @@ pub struct MessagesMessageParamContentListItemToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("content", &self.content);
         map.optional("is_error", &self.is_error);
@@ -3784,16 +3784,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemToolResult {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemToolResult {
     const NAME: &'static str = "MessagesMessageParamContentListItemToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -3944,8 +3944,8 @@ pub struct MessagesMessageParamContentListItemToolUse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemToolUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -3957,16 +3957,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemToolUse {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemToolUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemToolUse {
     const NAME: &'static str = "MessagesMessageParamContentListItemToolUse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "id", "input", "name", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -4060,8 +4060,8 @@ pub struct MessagesMessageParamContentListItemWebSearchToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemWebSearchToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
@@ -4073,16 +4073,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemWebSearchToolResult
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesMessageParamContentListItemWebSearchToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemWebSearchToolResult {
     const NAME: &'static str = "MessagesMessageParamContentListItemWebSearchToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -4176,8 +4176,8 @@ pub struct MessagesMessageParamContentToolResultContentToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentToolResultContentToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("tool_name", &self.tool_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4187,9 +4187,9 @@ impl serde::Serialize for MessagesMessageParamContentToolResultContentToolRefere
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesMessageParamContentToolResultContentToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -4197,7 +4197,7 @@ for MessagesMessageParamContentToolResultContentToolReference {
 impl crate::runtime::Object
 for MessagesMessageParamContentToolResultContentToolReference {
     const NAME: &'static str = "MessagesMessageParamContentToolResultContentToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_name", "type"];
         let mut v0: Option<String> = None;
@@ -4264,8 +4264,8 @@ pub struct MessagesMessageParamContentWebSearchToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentWebSearchToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4275,16 +4275,16 @@ impl serde::Serialize for MessagesMessageParamContentWebSearchToolResultError {
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesMessageParamContentWebSearchToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentWebSearchToolResultError {
     const NAME: &'static str = "MessagesMessageParamContentWebSearchToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<MessagesMessageParamContentWebSearchToolResultErrorCode> = None;
@@ -4379,8 +4379,8 @@ pub struct MessagesOutputConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesOutputConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("effort", &self.effort);
         map.optional("format", &self.format);
         map.optional("task_budget", &self.task_budget);
@@ -4390,16 +4390,16 @@ impl serde::Serialize for MessagesOutputConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesOutputConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesOutputConfig {
     const NAME: &'static str = "MessagesOutputConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "format", "task_budget"];
         let mut v0: Option<MessagesOutputConfigEffort> = None;
@@ -4481,8 +4481,8 @@ pub struct MessagesOutputConfigFormat {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesOutputConfigFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("schema", &self.schema);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4491,16 +4491,16 @@ impl serde::Serialize for MessagesOutputConfigFormat {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesOutputConfigFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesOutputConfigFormat {
     const NAME: &'static str = "MessagesOutputConfigFormat";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["schema", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -4561,8 +4561,8 @@ pub struct MessagesOutputConfigTaskBudget {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesOutputConfigTaskBudget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("remaining", &self.remaining);
         map.entry("total", &self.total);
         map.entry("type", &self.r#type);
@@ -4572,16 +4572,16 @@ impl serde::Serialize for MessagesOutputConfigTaskBudget {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesOutputConfigTaskBudget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesOutputConfigTaskBudget {
     const NAME: &'static str = "MessagesOutputConfigTaskBudget";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["remaining", "total", "type"];
         let mut v0: Option<i64> = None;
@@ -4716,8 +4716,8 @@ pub struct MessagesRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("context_management", &self.context_management);
         map.optional("fallbacks", &self.fallbacks);
@@ -4751,16 +4751,16 @@ impl serde::Serialize for MessagesRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequest {
     const NAME: &'static str = "MessagesRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -5097,8 +5097,8 @@ pub struct MessagesRequestContextManagement {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("edits", &self.edits);
         map.extra(&self.extra);
         map.end()
@@ -5106,16 +5106,16 @@ impl serde::Serialize for MessagesRequestContextManagement {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestContextManagement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestContextManagement {
     const NAME: &'static str = "MessagesRequestContextManagement";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["edits"];
         let mut v0: Option<Vec<MessagesRequestContextManagementEditsItem>> = None;
@@ -5162,8 +5162,8 @@ pub struct MessagesRequestContextManagementEditsClearThinking20251015 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsClearThinking20251015 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("keep", &self.keep);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5173,9 +5173,9 @@ impl serde::Serialize for MessagesRequestContextManagementEditsClearThinking2025
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestContextManagementEditsClearThinking20251015 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5183,7 +5183,7 @@ for MessagesRequestContextManagementEditsClearThinking20251015 {
 impl crate::runtime::Object
 for MessagesRequestContextManagementEditsClearThinking20251015 {
     const NAME: &'static str = "MessagesRequestContextManagementEditsClearThinking20251015";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["keep", "type"];
         let mut v0: Option<MessagesRequestManagementEditsClearThinking20251015Keep> = None;
@@ -5254,8 +5254,8 @@ pub struct MessagesRequestContextManagementEditsClearToolUses20250919 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsClearToolUses20250919 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("clear_at_least", &self.clear_at_least);
         map.optional("clear_tool_inputs", &self.clear_tool_inputs);
         map.optional("exclude_tools", &self.exclude_tools);
@@ -5269,9 +5269,9 @@ impl serde::Serialize for MessagesRequestContextManagementEditsClearToolUses2025
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestContextManagementEditsClearToolUses20250919 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5279,7 +5279,7 @@ for MessagesRequestContextManagementEditsClearToolUses20250919 {
 impl crate::runtime::Object
 for MessagesRequestContextManagementEditsClearToolUses20250919 {
     const NAME: &'static str = "MessagesRequestContextManagementEditsClearToolUses20250919";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "clear_at_least",
@@ -5385,8 +5385,8 @@ pub struct MessagesRequestContextManagementEditsCompact20260112Trigger {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsCompact20260112Trigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -5396,9 +5396,9 @@ impl serde::Serialize for MessagesRequestContextManagementEditsCompact20260112Tr
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestContextManagementEditsCompact20260112Trigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5406,7 +5406,7 @@ for MessagesRequestContextManagementEditsCompact20260112Trigger {
 impl crate::runtime::Object
 for MessagesRequestContextManagementEditsCompact20260112Trigger {
     const NAME: &'static str = "MessagesRequestContextManagementEditsCompact20260112Trigger";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicInputTokensTriggerType> = None;
@@ -5483,8 +5483,8 @@ pub struct MessagesRequestContextManagementEditsItemCompact20260112 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsItemCompact20260112 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("instructions", &self.instructions);
         map.optional("pause_after_compaction", &self.pause_after_compaction);
         map.optional("trigger", &self.trigger);
@@ -5496,9 +5496,9 @@ impl serde::Serialize for MessagesRequestContextManagementEditsItemCompact202601
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestContextManagementEditsItemCompact20260112 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5506,7 +5506,7 @@ for MessagesRequestContextManagementEditsItemCompact20260112 {
 impl crate::runtime::Object
 for MessagesRequestContextManagementEditsItemCompact20260112 {
     const NAME: &'static str = "MessagesRequestContextManagementEditsItemCompact20260112";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "instructions",
@@ -5645,8 +5645,8 @@ pub struct MessagesRequestManagementEditsClearThinking20251015KeepAll {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestManagementEditsClearThinking20251015KeepAll {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -5655,9 +5655,9 @@ impl serde::Serialize for MessagesRequestManagementEditsClearThinking20251015Kee
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestManagementEditsClearThinking20251015KeepAll {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5665,7 +5665,7 @@ for MessagesRequestManagementEditsClearThinking20251015KeepAll {
 impl crate::runtime::Object
 for MessagesRequestManagementEditsClearThinking20251015KeepAll {
     const NAME: &'static str = "MessagesRequestManagementEditsClearThinking20251015KeepAll";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesRequestEditsClearThinking20251015KeepAllType> = None;
@@ -5744,8 +5744,8 @@ pub struct MessagesRequestMetadata {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("user_id", &self.user_id);
         map.extra(&self.extra);
         map.end()
@@ -5753,16 +5753,16 @@ impl serde::Serialize for MessagesRequestMetadata {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestMetadata {
     const NAME: &'static str = "MessagesRequestMetadata";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["user_id"];
         let mut v0: Option<String> = None;
@@ -5872,8 +5872,8 @@ pub struct MessagesRequestThinkingAdaptive {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestThinkingAdaptive {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("display", &self.display);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5882,16 +5882,16 @@ impl serde::Serialize for MessagesRequestThinkingAdaptive {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestThinkingAdaptive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestThinkingAdaptive {
     const NAME: &'static str = "MessagesRequestThinkingAdaptive";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["display", "type"];
         let mut v0: Option<AnthropicThinkingDisplay> = None;
@@ -5952,8 +5952,8 @@ pub struct MessagesRequestThinkingDisabled {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestThinkingDisabled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -5961,16 +5961,16 @@ impl serde::Serialize for MessagesRequestThinkingDisabled {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestThinkingDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestThinkingDisabled {
     const NAME: &'static str = "MessagesRequestThinkingDisabled";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesRequestThinkingDisabledType> = None;
@@ -6022,8 +6022,8 @@ pub struct MessagesRequestThinkingEnabled {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestThinkingEnabled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("budget_tokens", &self.budget_tokens);
         map.optional("display", &self.display);
         map.entry("type", &self.r#type);
@@ -6033,16 +6033,16 @@ impl serde::Serialize for MessagesRequestThinkingEnabled {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestThinkingEnabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestThinkingEnabled {
     const NAME: &'static str = "MessagesRequestThinkingEnabled";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["budget_tokens", "display", "type"];
         let mut v0: Option<i64> = None;
@@ -6127,8 +6127,8 @@ pub struct MessagesRequestToolChoiceAny {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceAny {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("disable_parallel_tool_use", &self.disable_parallel_tool_use);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6137,16 +6137,16 @@ impl serde::Serialize for MessagesRequestToolChoiceAny {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolChoiceAny {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolChoiceAny {
     const NAME: &'static str = "MessagesRequestToolChoiceAny";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["disable_parallel_tool_use", "type"];
         let mut v0: Option<bool> = None;
@@ -6206,8 +6206,8 @@ pub struct MessagesRequestToolChoiceAuto {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceAuto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("disable_parallel_tool_use", &self.disable_parallel_tool_use);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6216,16 +6216,16 @@ impl serde::Serialize for MessagesRequestToolChoiceAuto {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolChoiceAuto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolChoiceAuto {
     const NAME: &'static str = "MessagesRequestToolChoiceAuto";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["disable_parallel_tool_use", "type"];
         let mut v0: Option<bool> = None;
@@ -6283,8 +6283,8 @@ pub struct MessagesRequestToolChoiceNone {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceNone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -6292,16 +6292,16 @@ impl serde::Serialize for MessagesRequestToolChoiceNone {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolChoiceNone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolChoiceNone {
     const NAME: &'static str = "MessagesRequestToolChoiceNone";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesRequestToolChoiceNoneType> = None;
@@ -6351,8 +6351,8 @@ pub struct MessagesRequestToolChoiceTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("disable_parallel_tool_use", &self.disable_parallel_tool_use);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -6362,16 +6362,16 @@ impl serde::Serialize for MessagesRequestToolChoiceTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolChoiceTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolChoiceTool {
     const NAME: &'static str = "MessagesRequestToolChoiceTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["disable_parallel_tool_use", "name", "type"];
         let mut v0: Option<bool> = None;
@@ -6494,8 +6494,8 @@ pub struct MessagesRequestToolsItemAdvisor20260301 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemAdvisor20260301 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("cache_control", &self.cache_control);
         map.optional("caching", &self.caching);
@@ -6510,16 +6510,16 @@ impl serde::Serialize for MessagesRequestToolsItemAdvisor20260301 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemAdvisor20260301 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemAdvisor20260301 {
     const NAME: &'static str = "MessagesRequestToolsItemAdvisor20260301";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -6659,8 +6659,8 @@ pub struct MessagesRequestToolsItemBash20250124 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemBash20250124 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -6670,16 +6670,16 @@ impl serde::Serialize for MessagesRequestToolsItemBash20250124 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemBash20250124 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemBash20250124 {
     const NAME: &'static str = "MessagesRequestToolsItemBash20250124";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "name", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -6770,8 +6770,8 @@ pub struct MessagesRequestToolsItemCustom {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemCustom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("defer_loading", &self.defer_loading);
         map.optional("description", &self.description);
@@ -6784,16 +6784,16 @@ impl serde::Serialize for MessagesRequestToolsItemCustom {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemCustom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemCustom {
     const NAME: &'static str = "MessagesRequestToolsItemCustom";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -6901,8 +6901,8 @@ pub struct MessagesRequestToolsItemCustomInputSchema {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemCustomInputSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("properties", &self.properties);
         map.optional("required", &self.required);
         map.optional("type", &self.r#type);
@@ -6912,16 +6912,16 @@ impl serde::Serialize for MessagesRequestToolsItemCustomInputSchema {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemCustomInputSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemCustomInputSchema {
     const NAME: &'static str = "MessagesRequestToolsItemCustomInputSchema";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["properties", "required", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -6991,8 +6991,8 @@ pub struct MessagesRequestToolsItemObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -7000,16 +7000,16 @@ impl serde::Serialize for MessagesRequestToolsItemObject {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemObject {
     const NAME: &'static str = "MessagesRequestToolsItemObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -7058,8 +7058,8 @@ pub struct MessagesRequestToolsItemTextEditor20250124 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemTextEditor20250124 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -7069,16 +7069,16 @@ impl serde::Serialize for MessagesRequestToolsItemTextEditor20250124 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemTextEditor20250124 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemTextEditor20250124 {
     const NAME: &'static str = "MessagesRequestToolsItemTextEditor20250124";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "name", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -7180,8 +7180,8 @@ pub struct MessagesRequestToolsItemWebSearch20250305 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemWebSearch20250305 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.optional("cache_control", &self.cache_control);
@@ -7195,16 +7195,16 @@ impl serde::Serialize for MessagesRequestToolsItemWebSearch20250305 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemWebSearch20250305 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemWebSearch20250305 {
     const NAME: &'static str = "MessagesRequestToolsItemWebSearch20250305";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -7353,8 +7353,8 @@ pub struct MessagesRequestToolsItemWebSearch20260209 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemWebSearch20260209 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
@@ -7369,16 +7369,16 @@ impl serde::Serialize for MessagesRequestToolsItemWebSearch20260209 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemWebSearch20260209 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemWebSearch20260209 {
     const NAME: &'static str = "MessagesRequestToolsItemWebSearch20260209";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -7524,8 +7524,8 @@ pub struct MessagesSearchModelsServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesSearchModelsServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7534,16 +7534,16 @@ impl serde::Serialize for MessagesSearchModelsServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesSearchModelsServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesSearchModelsServerTool {
     const NAME: &'static str = "MessagesSearchModelsServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SearchModelsServerToolConfig> = None;
@@ -7609,8 +7609,8 @@ pub struct MessagesShellToolResultBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesShellToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -7620,16 +7620,16 @@ impl serde::Serialize for MessagesShellToolResultBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesShellToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesShellToolResultBlock {
     const NAME: &'static str = "MessagesShellToolResultBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -7701,8 +7701,8 @@ pub struct MessagesToolAdditionBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("tool", &self.tool);
         map.entry("type", &self.r#type);
@@ -7712,16 +7712,16 @@ impl serde::Serialize for MessagesToolAdditionBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolAdditionBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolAdditionBlock {
     const NAME: &'static str = "MessagesToolAdditionBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "tool", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -7807,8 +7807,8 @@ pub struct MessagesToolAdditionBlockToolMcpToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("name", &self.name);
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
@@ -7818,16 +7818,16 @@ impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolAdditionBlockToolMcpToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolAdditionBlockToolMcpToolReference {
     const NAME: &'static str = "MessagesToolAdditionBlockToolMcpToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "server_name", "type"];
         let mut v0: Option<String> = None;
@@ -7892,8 +7892,8 @@ pub struct MessagesToolAdditionBlockToolMcpToolsetReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolsetReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7902,16 +7902,16 @@ impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolsetReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolAdditionBlockToolMcpToolsetReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolAdditionBlockToolMcpToolsetReference {
     const NAME: &'static str = "MessagesToolAdditionBlockToolMcpToolsetReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["server_name", "type"];
         let mut v0: Option<String> = None;
@@ -7969,8 +7969,8 @@ pub struct MessagesToolAdditionBlockToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7979,16 +7979,16 @@ impl serde::Serialize for MessagesToolAdditionBlockToolReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolAdditionBlockToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolAdditionBlockToolReference {
     const NAME: &'static str = "MessagesToolAdditionBlockToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
@@ -8056,8 +8056,8 @@ pub struct MessagesToolRemovalBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("tool", &self.tool);
         map.entry("type", &self.r#type);
@@ -8067,16 +8067,16 @@ impl serde::Serialize for MessagesToolRemovalBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolRemovalBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolRemovalBlock {
     const NAME: &'static str = "MessagesToolRemovalBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "tool", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -8161,8 +8161,8 @@ pub struct MessagesToolRemovalBlockToolMcpToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("name", &self.name);
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
@@ -8172,16 +8172,16 @@ impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolRemovalBlockToolMcpToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolRemovalBlockToolMcpToolReference {
     const NAME: &'static str = "MessagesToolRemovalBlockToolMcpToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "server_name", "type"];
         let mut v0: Option<String> = None;
@@ -8246,8 +8246,8 @@ pub struct MessagesToolRemovalBlockToolMcpToolsetReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolsetReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8256,16 +8256,16 @@ impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolsetReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolRemovalBlockToolMcpToolsetReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolRemovalBlockToolMcpToolsetReference {
     const NAME: &'static str = "MessagesToolRemovalBlockToolMcpToolsetReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["server_name", "type"];
         let mut v0: Option<String> = None;
@@ -8323,8 +8323,8 @@ pub struct MessagesToolRemovalBlockToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8333,16 +8333,16 @@ impl serde::Serialize for MessagesToolRemovalBlockToolReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolRemovalBlockToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolRemovalBlockToolReference {
     const NAME: &'static str = "MessagesToolRemovalBlockToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;

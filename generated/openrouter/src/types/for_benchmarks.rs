@@ -66,8 +66,8 @@ pub struct UnifiedBenchmarkPricing {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarkPricing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("completion", &self.completion);
         map.entry("prompt", &self.prompt);
         map.extra(&self.extra);
@@ -75,15 +75,15 @@ impl serde::Serialize for UnifiedBenchmarkPricing {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarkPricing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarkPricing {
     const NAME: &'static str = "UnifiedBenchmarkPricing";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["completion", "prompt"];
         let mut v0: Option<String> = None;
@@ -158,8 +158,8 @@ pub struct UnifiedBenchmarksAaItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksAaItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("agentic_index", &self.agentic_index);
         map.entry("coding_index", &self.coding_index);
         map.entry("display_name", &self.display_name);
@@ -172,15 +172,15 @@ impl serde::Serialize for UnifiedBenchmarksAaItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksAaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksAaItem {
     const NAME: &'static str = "UnifiedBenchmarksAaItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "agentic_index",
@@ -336,8 +336,8 @@ pub struct UnifiedBenchmarksDaItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksDaItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("arena", &self.arena);
         map.entry("avg_generation_time_ms", &self.avg_generation_time_ms);
         map.entry("category", &self.category);
@@ -353,15 +353,15 @@ impl serde::Serialize for UnifiedBenchmarksDaItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksDaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksDaItem {
     const NAME: &'static str = "UnifiedBenchmarksDaItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arena",
@@ -511,8 +511,8 @@ pub struct UnifiedBenchmarksDaItemTournamentStats {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksDaItemTournamentStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("first_place", &self.first_place);
         map.entry("fourth_place", &self.fourth_place);
         map.entry("second_place", &self.second_place);
@@ -523,15 +523,15 @@ impl serde::Serialize for UnifiedBenchmarksDaItemTournamentStats {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksDaItemTournamentStats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksDaItemTournamentStats {
     const NAME: &'static str = "UnifiedBenchmarksDaItemTournamentStats";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "first_place",
@@ -639,8 +639,8 @@ pub struct UnifiedBenchmarksMeta {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("as_of", &self.as_of);
         map.entry("citation", &self.citation);
         map.entry("model_count", &self.model_count);
@@ -653,15 +653,15 @@ impl serde::Serialize for UnifiedBenchmarksMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksMeta {
     const NAME: &'static str = "UnifiedBenchmarksMeta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "as_of",
@@ -818,8 +818,8 @@ pub struct UnifiedBenchmarksOrItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksOrItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("accuracy", &self.accuracy);
         map.entry("accuracy_stddev", &self.accuracy_stddev);
         map.entry("avg_cost_per_task", &self.avg_cost_per_task);
@@ -834,15 +834,15 @@ impl serde::Serialize for UnifiedBenchmarksOrItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksOrItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksOrItem {
     const NAME: &'static str = "UnifiedBenchmarksOrItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "accuracy",
@@ -982,8 +982,8 @@ pub struct UnifiedBenchmarksResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -991,15 +991,15 @@ impl serde::Serialize for UnifiedBenchmarksResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksResponse {
     const NAME: &'static str = "UnifiedBenchmarksResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnifiedBenchmarksResponseDataItem>> = None;
@@ -1125,8 +1125,8 @@ pub struct UnifiedBenchmarksSearchItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksSearchItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("avg_cost_per_task", &self.avg_cost_per_task);
         map.entry("avg_latency_per_task_ms", &self.avg_latency_per_task_ms);
         map.entry("benchmark_type", &self.benchmark_type);
@@ -1145,15 +1145,15 @@ impl serde::Serialize for UnifiedBenchmarksSearchItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksSearchItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksSearchItem {
     const NAME: &'static str = "UnifiedBenchmarksSearchItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "avg_cost_per_task",
@@ -1361,8 +1361,8 @@ pub struct UnifiedBenchmarksSearchRunConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksSearchRunConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("max_agent_turns", &self.max_agent_turns);
         map.entry("reasoning_effort", &self.reasoning_effort);
         map.entry("temperature", &self.temperature);
@@ -1371,15 +1371,15 @@ impl serde::Serialize for UnifiedBenchmarksSearchRunConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksSearchRunConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksSearchRunConfig {
     const NAME: &'static str = "UnifiedBenchmarksSearchRunConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_agent_turns", "reasoning_effort", "temperature"];
         let mut v0: Option<i64> = None;

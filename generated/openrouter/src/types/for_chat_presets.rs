@@ -14,23 +14,23 @@ pub struct ChatAssistantImagesItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAssistantImagesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("image_url", &self.image_url);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatAssistantImagesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatAssistantImagesItem {
     const NAME: &'static str = "ChatAssistantImagesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image_url"];
         let mut v0: Option<ChatAssistantImagesItemImageUrl> = None;
@@ -68,23 +68,23 @@ pub struct ChatAssistantImagesItemImageUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAssistantImagesItemImageUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatAssistantImagesItemImageUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatAssistantImagesItemImageUrl {
     const NAME: &'static str = "ChatAssistantImagesItemImageUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -148,8 +148,8 @@ pub struct ChatAssistantMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAssistantMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("audio", &self.audio);
         map.optional("content", &self.content);
         map.optional("images", &self.images);
@@ -165,15 +165,15 @@ impl serde::Serialize for ChatAssistantMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatAssistantMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatAssistantMessage {
     const NAME: &'static str = "ChatAssistantMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio",
@@ -369,8 +369,8 @@ pub struct ChatAudioOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAudioOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("data", &self.data);
         map.optional("expires_at", &self.expires_at);
         map.optional("id", &self.id);
@@ -380,15 +380,15 @@ impl serde::Serialize for ChatAudioOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatAudioOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatAudioOutput {
     const NAME: &'static str = "ChatAudioOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "expires_at", "id", "transcript"];
         let mut v0: Option<String> = None;
@@ -471,8 +471,8 @@ pub struct ChatContentAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -480,15 +480,15 @@ impl serde::Serialize for ChatContentAudio {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentAudio {
     const NAME: &'static str = "ChatContentAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<ChatContentAudioInputAudio> = None;
@@ -538,8 +538,8 @@ pub struct ChatContentAudioInputAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentAudioInputAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("format", &self.format);
         map.extra(&self.extra);
@@ -547,15 +547,15 @@ impl serde::Serialize for ChatContentAudioInputAudio {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentAudioInputAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentAudioInputAudio {
     const NAME: &'static str = "ChatContentAudioInputAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;
@@ -611,8 +611,8 @@ pub struct ChatContentCacheControl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentCacheControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("ttl", &self.ttl);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -620,15 +620,15 @@ impl serde::Serialize for ChatContentCacheControl {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentCacheControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentCacheControl {
     const NAME: &'static str = "ChatContentCacheControl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["ttl", "type"];
         let mut v0: Option<AnthropicCacheControlTtl> = None;
@@ -680,8 +680,8 @@ pub struct ChatContentFile {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("file", &self.file);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -689,15 +689,15 @@ impl serde::Serialize for ChatContentFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentFile {
     const NAME: &'static str = "ChatContentFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file", "type"];
         let mut v0: Option<ChatContentFileDef> = None;
@@ -749,8 +749,8 @@ pub struct ChatContentFileDef {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentFileDef {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("file_data", &self.file_data);
         map.optional("file_id", &self.file_id);
         map.optional("filename", &self.filename);
@@ -759,15 +759,15 @@ impl serde::Serialize for ChatContentFileDef {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentFileDef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentFileDef {
     const NAME: &'static str = "ChatContentFileDef";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_data", "file_id", "filename"];
         let mut v0: Option<String> = None;
@@ -840,8 +840,8 @@ pub struct ChatContentImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("image_url", &self.image_url);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -849,15 +849,15 @@ impl serde::Serialize for ChatContentImage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentImage {
     const NAME: &'static str = "ChatContentImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image_url", "type"];
         let mut v0: Option<ChatContentImageUrl> = None;
@@ -911,8 +911,8 @@ pub struct ChatContentImageUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentImageUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("detail", &self.detail);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -920,15 +920,15 @@ impl serde::Serialize for ChatContentImageUrl {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentImageUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentImageUrl {
     const NAME: &'static str = "ChatContentImageUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "url"];
         let mut v0: Option<ChatContentImageUrlDetail> = None;
@@ -1026,8 +1026,8 @@ pub struct ChatContentText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("prompt_cache_breakpoint", &self.prompt_cache_breakpoint);
         map.entry("text", &self.text);
@@ -1037,15 +1037,15 @@ impl serde::Serialize for ChatContentText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentText {
     const NAME: &'static str = "ChatContentText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -1134,8 +1134,8 @@ pub struct ChatContentVideo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -1143,15 +1143,15 @@ impl serde::Serialize for ChatContentVideo {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentVideo {
     const NAME: &'static str = "ChatContentVideo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<ChatContentVideoType> = None;
@@ -1199,23 +1199,23 @@ pub struct ChatContentVideoInput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentVideoInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentVideoInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentVideoInput {
     const NAME: &'static str = "ChatContentVideoInput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -1270,8 +1270,8 @@ pub struct ChatDeveloperMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatDeveloperMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.optional("name", &self.name);
         map.entry("role", &self.role);
@@ -1281,16 +1281,16 @@ impl serde::Serialize for ChatDeveloperMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatDeveloperMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatDeveloperMessage {
     const NAME: &'static str = "ChatDeveloperMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "name", "role"];
         let mut v0: Option<ChatDeveloperMessageContent> = None;
@@ -1384,8 +1384,8 @@ pub struct ChatFormatGrammarConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatGrammarConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("grammar", &self.grammar);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1394,16 +1394,16 @@ impl serde::Serialize for ChatFormatGrammarConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatGrammarConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatGrammarConfig {
     const NAME: &'static str = "ChatFormatGrammarConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["grammar", "type"];
         let mut v0: Option<String> = None;
@@ -1459,8 +1459,8 @@ pub struct ChatFormatJsonObjectConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatJsonObjectConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -1468,16 +1468,16 @@ impl serde::Serialize for ChatFormatJsonObjectConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatJsonObjectConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatJsonObjectConfig {
     const NAME: &'static str = "ChatFormatJsonObjectConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ChatFormatJsonObjectConfigType> = None;
@@ -1527,8 +1527,8 @@ pub struct ChatFormatJsonSchemaConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatJsonSchemaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("json_schema", &self.json_schema);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1537,16 +1537,16 @@ impl serde::Serialize for ChatFormatJsonSchemaConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatJsonSchemaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatJsonSchemaConfig {
     const NAME: &'static str = "ChatFormatJsonSchemaConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["json_schema", "type"];
         let mut v0: Option<ChatJsonSchemaConfig> = None;
@@ -1605,8 +1605,8 @@ pub struct ChatFormatPythonConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatPythonConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -1614,16 +1614,16 @@ impl serde::Serialize for ChatFormatPythonConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatPythonConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatPythonConfig {
     const NAME: &'static str = "ChatFormatPythonConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ChatFormatPythonConfigType> = None;
@@ -1669,8 +1669,8 @@ pub struct ChatFormatTextConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatTextConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -1678,16 +1678,16 @@ impl serde::Serialize for ChatFormatTextConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatTextConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatTextConfig {
     const NAME: &'static str = "ChatFormatTextConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ChatFormatTextConfigType> = None;
@@ -1770,8 +1770,8 @@ pub struct ChatFunctionToolFunction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFunctionToolFunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("function", &self.function);
         map.entry("type", &self.r#type);
@@ -1781,16 +1781,16 @@ impl serde::Serialize for ChatFunctionToolFunction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFunctionToolFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFunctionToolFunction {
     const NAME: &'static str = "ChatFunctionToolFunction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "function", "type"];
         let mut v0: Option<ChatContentCacheControl> = None;
@@ -1868,8 +1868,8 @@ pub struct ChatFunctionToolFunctionDef {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFunctionToolFunctionDef {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.optional("parameters", &self.parameters);
@@ -1880,16 +1880,16 @@ impl serde::Serialize for ChatFunctionToolFunctionDef {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFunctionToolFunctionDef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFunctionToolFunctionDef {
     const NAME: &'static str = "ChatFunctionToolFunctionDef";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "name", "parameters", "strict"];
         let mut v0: Option<String> = None;
@@ -1989,8 +1989,8 @@ pub struct ChatJsonSchemaConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatJsonSchemaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.optional("schema", &self.schema);
@@ -2001,16 +2001,16 @@ impl serde::Serialize for ChatJsonSchemaConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatJsonSchemaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatJsonSchemaConfig {
     const NAME: &'static str = "ChatJsonSchemaConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "name", "schema", "strict"];
         let mut v0: Option<String> = None;
@@ -2122,8 +2122,8 @@ pub struct ChatNamedToolChoice {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatNamedToolChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("function", &self.function);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2132,16 +2132,16 @@ impl serde::Serialize for ChatNamedToolChoice {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatNamedToolChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatNamedToolChoice {
     const NAME: &'static str = "ChatNamedToolChoice";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["function", "type"];
         let mut v0: Option<ChatNamedToolChoiceFunction> = None;
@@ -2193,8 +2193,8 @@ pub struct ChatNamedToolChoiceFunction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatNamedToolChoiceFunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("name", &self.name);
         map.extra(&self.extra);
         map.end()
@@ -2202,16 +2202,16 @@ impl serde::Serialize for ChatNamedToolChoiceFunction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatNamedToolChoiceFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatNamedToolChoiceFunction {
     const NAME: &'static str = "ChatNamedToolChoiceFunction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name"];
         let mut v0: Option<String> = None;
@@ -2432,8 +2432,8 @@ pub struct ChatRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("debug", &self.debug);
         map.optional("frequency_penalty", &self.frequency_penalty);
@@ -2482,16 +2482,16 @@ impl serde::Serialize for ChatRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatRequest {
     const NAME: &'static str = "ChatRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -3085,8 +3085,8 @@ pub struct ChatRequestReasoning {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatRequestReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("effort", &self.effort);
         map.optional("summary", &self.summary);
         map.extra(&self.extra);
@@ -3095,16 +3095,16 @@ impl serde::Serialize for ChatRequestReasoning {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatRequestReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatRequestReasoning {
     const NAME: &'static str = "ChatRequestReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "summary"];
         let mut v0: Option<ChatRequestReasoningEffort> = None;
@@ -3241,8 +3241,8 @@ pub struct ChatSearchModelsServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatSearchModelsServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3251,16 +3251,16 @@ impl serde::Serialize for ChatSearchModelsServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatSearchModelsServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatSearchModelsServerTool {
     const NAME: &'static str = "ChatSearchModelsServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SearchModelsServerToolConfig> = None;
@@ -3324,8 +3324,8 @@ pub struct ChatServerToolChoice {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatServerToolChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -3333,16 +3333,16 @@ impl serde::Serialize for ChatServerToolChoice {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatServerToolChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatServerToolChoice {
     const NAME: &'static str = "ChatServerToolChoice";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -3388,8 +3388,8 @@ pub struct ChatStreamOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("include_usage", &self.include_usage);
         map.extra(&self.extra);
         map.end()
@@ -3397,16 +3397,16 @@ impl serde::Serialize for ChatStreamOptions {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatStreamOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatStreamOptions {
     const NAME: &'static str = "ChatStreamOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["include_usage"];
         let mut v0: Option<bool> = None;
@@ -3464,8 +3464,8 @@ pub struct ChatSystemMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatSystemMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.optional("name", &self.name);
         map.entry("role", &self.role);
@@ -3475,16 +3475,16 @@ impl serde::Serialize for ChatSystemMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatSystemMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatSystemMessage {
     const NAME: &'static str = "ChatSystemMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "name", "role"];
         let mut v0: Option<ChatSystemMessageContent> = None;
@@ -3574,8 +3574,8 @@ pub struct ChatToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("function", &self.function);
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
@@ -3584,15 +3584,15 @@ impl serde::Serialize for ChatToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatToolCall {
     const NAME: &'static str = "ChatToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["function", "id", "type"];
         let mut v0: Option<ChatToolCallFunction> = None;
@@ -3652,8 +3652,8 @@ pub struct ChatToolCallFunction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatToolCallFunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("arguments", &self.arguments);
         map.entry("name", &self.name);
         map.extra(&self.extra);
@@ -3661,15 +3661,15 @@ impl serde::Serialize for ChatToolCallFunction {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatToolCallFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatToolCallFunction {
     const NAME: &'static str = "ChatToolCallFunction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["arguments", "name"];
         let mut v0: Option<String> = None;
@@ -3771,8 +3771,8 @@ pub struct ChatToolMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatToolMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("role", &self.role);
         map.entry("tool_call_id", &self.tool_call_id);
@@ -3782,16 +3782,16 @@ impl serde::Serialize for ChatToolMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatToolMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatToolMessage {
     const NAME: &'static str = "ChatToolMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "role", "tool_call_id"];
         let mut v0: Option<ChatToolMessageContent> = None;
@@ -3886,8 +3886,8 @@ pub struct ChatUserMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatUserMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.optional("name", &self.name);
         map.entry("role", &self.role);
@@ -3897,16 +3897,16 @@ impl serde::Serialize for ChatUserMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatUserMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatUserMessage {
     const NAME: &'static str = "ChatUserMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "name", "role"];
         let mut v0: Option<ChatUserMessageContent> = None;
@@ -4034,8 +4034,8 @@ pub struct ChatWebSearchShorthand {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatWebSearchShorthand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("engine", &self.engine);
         map.optional("excluded_domains", &self.excluded_domains);
@@ -4054,16 +4054,16 @@ impl serde::Serialize for ChatWebSearchShorthand {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatWebSearchShorthand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatWebSearchShorthand {
     const NAME: &'static str = "ChatWebSearchShorthand";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -4256,8 +4256,8 @@ pub struct LegacyChatContentVideo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyChatContentVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -4265,15 +4265,15 @@ impl serde::Serialize for LegacyChatContentVideo {
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyChatContentVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for LegacyChatContentVideo {
     const NAME: &'static str = "LegacyChatContentVideo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<LegacyChatContentVideoType> = None;
@@ -4321,23 +4321,23 @@ pub struct LegacyChatContentVideoInput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyChatContentVideoInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyChatContentVideoInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for LegacyChatContentVideoInput {
     const NAME: &'static str = "LegacyChatContentVideoInput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -4390,8 +4390,8 @@ pub struct Prediction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Prediction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4400,16 +4400,16 @@ impl serde::Serialize for Prediction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for Prediction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for Prediction {
     const NAME: &'static str = "Prediction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "type"];
         let mut v0: Option<PredictionContent> = None;
@@ -4486,8 +4486,8 @@ pub struct PredictionContentText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PredictionContentText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4496,16 +4496,16 @@ impl serde::Serialize for PredictionContentText {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PredictionContentText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PredictionContentText {
     const NAME: &'static str = "PredictionContentText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -4577,8 +4577,8 @@ pub struct ReasoningDetailEncrypted {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailEncrypted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.optional("format", &self.format);
         map.optional("id", &self.id);
@@ -4589,15 +4589,15 @@ impl serde::Serialize for ReasoningDetailEncrypted {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDetailEncrypted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDetailEncrypted {
     const NAME: &'static str = "ReasoningDetailEncrypted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "format", "id", "index", "type"];
         let mut v0: Option<String> = None;
@@ -4694,8 +4694,8 @@ pub struct ReasoningDetailServerToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailServerToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("arguments", &self.arguments);
         map.optional("format", &self.format);
         map.optional("id", &self.id);
@@ -4709,15 +4709,15 @@ impl serde::Serialize for ReasoningDetailServerToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDetailServerToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDetailServerToolCall {
     const NAME: &'static str = "ReasoningDetailServerToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -4844,8 +4844,8 @@ pub struct ReasoningDetailSummary {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("format", &self.format);
         map.optional("id", &self.id);
         map.optional("index", &self.index);
@@ -4856,15 +4856,15 @@ impl serde::Serialize for ReasoningDetailSummary {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDetailSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDetailSummary {
     const NAME: &'static str = "ReasoningDetailSummary";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["format", "id", "index", "summary", "type"];
         let mut v0: Option<ReasoningFormat> = None;
@@ -4957,8 +4957,8 @@ pub struct ReasoningDetailText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("format", &self.format);
         map.optional("id", &self.id);
         map.optional("index", &self.index);
@@ -4970,15 +4970,15 @@ impl serde::Serialize for ReasoningDetailText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDetailText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDetailText {
     const NAME: &'static str = "ReasoningDetailText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["format", "id", "index", "signature", "text", "type"];
         let mut v0: Option<ReasoningFormat> = None;

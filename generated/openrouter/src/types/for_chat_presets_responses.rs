@@ -28,8 +28,8 @@ pub struct AdvisorReasoning {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdvisorReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("effort", &self.effort);
         map.optional("max_tokens", &self.max_tokens);
         map.extra(&self.extra);
@@ -38,16 +38,16 @@ impl serde::Serialize for AdvisorReasoning {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdvisorReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdvisorReasoning {
     const NAME: &'static str = "AdvisorReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "max_tokens"];
         let mut v0: Option<AdvisorReasoningEffort> = None;
@@ -141,8 +141,8 @@ pub struct AdvisorServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdvisorServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("forward_transcript", &self.forward_transcript);
         map.optional("instructions", &self.instructions);
         map.optional("max_completion_tokens", &self.max_completion_tokens);
@@ -157,16 +157,16 @@ impl serde::Serialize for AdvisorServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdvisorServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdvisorServerToolConfig {
     const NAME: &'static str = "AdvisorServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "forward_transcript",
@@ -306,8 +306,8 @@ pub struct AdvisorServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdvisorServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -316,16 +316,16 @@ impl serde::Serialize for AdvisorServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdvisorServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdvisorServerToolOpenRouter {
     const NAME: &'static str = "AdvisorServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<AdvisorServerToolConfig> = None;
@@ -396,8 +396,8 @@ pub struct ChatDebugOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatDebugOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("echo_upstream_body", &self.echo_upstream_body);
         map.extra(&self.extra);
         map.end()
@@ -405,16 +405,16 @@ impl serde::Serialize for ChatDebugOptions {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatDebugOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatDebugOptions {
     const NAME: &'static str = "ChatDebugOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["echo_upstream_body"];
         let mut v0: Option<bool> = None;
@@ -486,8 +486,8 @@ pub struct FilesServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FilesServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -496,16 +496,16 @@ impl serde::Serialize for FilesServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FilesServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FilesServerTool {
     const NAME: &'static str = "FilesServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<FilesServerToolConfig> = None;
@@ -596,8 +596,8 @@ pub struct FusionServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("analysis_models", &self.analysis_models);
         map.optional("cache_control", &self.cache_control);
         map.optional("max_completion_tokens", &self.max_completion_tokens);
@@ -612,16 +612,16 @@ impl serde::Serialize for FusionServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionServerToolConfig {
     const NAME: &'static str = "FusionServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analysis_models",
@@ -762,8 +762,8 @@ pub struct FusionServerToolConfigReasoning {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolConfigReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("effort", &self.effort);
         map.optional("max_tokens", &self.max_tokens);
         map.extra(&self.extra);
@@ -772,16 +772,16 @@ impl serde::Serialize for FusionServerToolConfigReasoning {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionServerToolConfigReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionServerToolConfigReasoning {
     const NAME: &'static str = "FusionServerToolConfigReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "max_tokens"];
         let mut v0: Option<FusionServerToolConfigReasoningEffort> = None;
@@ -851,8 +851,8 @@ pub struct FusionServerToolConfigToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolConfigToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -861,16 +861,16 @@ impl serde::Serialize for FusionServerToolConfigToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionServerToolConfigToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionServerToolConfigToolsItem {
     const NAME: &'static str = "FusionServerToolConfigToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -928,8 +928,8 @@ pub struct FusionServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -938,16 +938,16 @@ impl serde::Serialize for FusionServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionServerToolOpenRouter {
     const NAME: &'static str = "FusionServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<FusionServerToolConfig> = None;
@@ -1038,23 +1038,23 @@ pub struct PromptCacheBreakpoint {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PromptCacheBreakpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("mode", &self.mode);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PromptCacheBreakpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PromptCacheBreakpoint {
     const NAME: &'static str = "PromptCacheBreakpoint";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["mode"];
         let mut v0: Option<PromptCacheBreakpointMode> = None;
@@ -1101,8 +1101,8 @@ pub struct PromptCacheOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PromptCacheOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("mode", &self.mode);
         map.optional("ttl", &self.ttl);
         map.extra(&self.extra);
@@ -1110,15 +1110,15 @@ impl serde::Serialize for PromptCacheOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for PromptCacheOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PromptCacheOptions {
     const NAME: &'static str = "PromptCacheOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["mode", "ttl"];
         let mut v0: Option<PromptCacheOptionsMode> = None;
@@ -1224,8 +1224,8 @@ pub struct SubagentNestedTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentNestedTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1234,16 +1234,16 @@ impl serde::Serialize for SubagentNestedTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubagentNestedTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubagentNestedTool {
     const NAME: &'static str = "SubagentNestedTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -1297,8 +1297,8 @@ pub struct SubagentReasoning {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("effort", &self.effort);
         map.optional("max_tokens", &self.max_tokens);
         map.extra(&self.extra);
@@ -1307,16 +1307,16 @@ impl serde::Serialize for SubagentReasoning {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubagentReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubagentReasoning {
     const NAME: &'static str = "SubagentReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "max_tokens"];
         let mut v0: Option<SubagentReasoningEffort> = None;
@@ -1416,8 +1416,8 @@ pub struct SubagentServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("inherit_functions", &self.inherit_functions);
         map.optional("inherited_function_names", &self.inherited_function_names);
         map.optional("instructions", &self.instructions);
@@ -1434,16 +1434,16 @@ impl serde::Serialize for SubagentServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubagentServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubagentServerToolConfig {
     const NAME: &'static str = "SubagentServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "inherit_functions",
@@ -1610,8 +1610,8 @@ pub struct SubagentServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1620,16 +1620,16 @@ impl serde::Serialize for SubagentServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubagentServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubagentServerToolOpenRouter {
     const NAME: &'static str = "SubagentServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SubagentServerToolConfig> = None;

@@ -29,8 +29,8 @@ pub struct AnthropicFile {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("_shape", &self.shape);
         map.entry("created_at", &self.created_at);
         map.entry("downloadable", &self.downloadable);
@@ -44,15 +44,15 @@ impl serde::Serialize for AnthropicFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicFile {
     const NAME: &'static str = "AnthropicFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -165,8 +165,8 @@ pub struct AnthropicFileDeleted {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicFileDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("_shape", &self.shape);
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
@@ -175,15 +175,15 @@ impl serde::Serialize for AnthropicFileDeleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicFileDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicFileDeleted {
     const NAME: &'static str = "AnthropicFileDeleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["_shape", "id", "type"];
         let mut v0: Option<AnthropicFileDeletedShape> = None;
@@ -262,8 +262,8 @@ pub struct AnthropicFileList {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicFileList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("_shape", &self.shape);
         map.entry("data", &self.data);
         map.entry("first_id", &self.first_id);
@@ -274,15 +274,15 @@ impl serde::Serialize for AnthropicFileList {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicFileList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicFileList {
     const NAME: &'static str = "AnthropicFileList";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["_shape", "data", "first_id", "has_more", "last_id"];
         let mut v0: Option<AnthropicFileListShape> = None;
@@ -489,8 +489,8 @@ pub struct OpenAiFile {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenAiFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("_shape", &self.shape);
         map.entry("bytes", &self.bytes);
         map.entry("created_at", &self.created_at);
@@ -504,15 +504,15 @@ impl serde::Serialize for OpenAiFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiFile {
     const NAME: &'static str = "OpenAiFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -626,8 +626,8 @@ pub struct OpenAiFileDeleted {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenAiFileDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("_shape", &self.shape);
         map.entry("deleted", &self.deleted);
         map.entry("id", &self.id);
@@ -637,15 +637,15 @@ impl serde::Serialize for OpenAiFileDeleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiFileDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiFileDeleted {
     const NAME: &'static str = "OpenAiFileDeleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["_shape", "deleted", "id", "object"];
         let mut v0: Option<OpenAiFileDeletedShape> = None;
@@ -737,8 +737,8 @@ pub struct OpenAiFileList {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenAiFileList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("_shape", &self.shape);
         map.entry("data", &self.data);
         map.entry("first_id", &self.first_id);
@@ -750,15 +750,15 @@ impl serde::Serialize for OpenAiFileList {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiFileList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiFileList {
     const NAME: &'static str = "OpenAiFileList";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -904,8 +904,8 @@ pub struct OpenRouterFile {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenRouterFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("_shape", &self.shape);
         map.entry("created_at", &self.created_at);
         map.entry("downloadable", &self.downloadable);
@@ -919,15 +919,15 @@ impl serde::Serialize for OpenRouterFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenRouterFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenRouterFile {
     const NAME: &'static str = "OpenRouterFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -1040,8 +1040,8 @@ pub struct OpenRouterFileDeleted {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenRouterFileDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("_shape", &self.shape);
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
@@ -1050,15 +1050,15 @@ impl serde::Serialize for OpenRouterFileDeleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenRouterFileDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenRouterFileDeleted {
     const NAME: &'static str = "OpenRouterFileDeleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["_shape", "id", "type"];
         let mut v0: Option<OpenRouterFileDeletedShape> = None;
@@ -1139,8 +1139,8 @@ pub struct OpenRouterFileList {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenRouterFileList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("_shape", &self.shape);
         map.entry("cursor", &self.cursor);
         map.entry("data", &self.data);
@@ -1152,15 +1152,15 @@ impl serde::Serialize for OpenRouterFileList {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenRouterFileList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenRouterFileList {
     const NAME: &'static str = "OpenRouterFileList";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -1276,8 +1276,8 @@ pub struct UploadFileRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UploadFileRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("file", &self.file);
         map.extra(&self.extra);
         map.end()
@@ -1285,16 +1285,16 @@ impl serde::Serialize for UploadFileRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UploadFileRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UploadFileRequest {
     const NAME: &'static str = "UploadFileRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file"];
         let mut v0: Option<crate::runtime::Binary> = None;

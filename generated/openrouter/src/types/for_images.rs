@@ -15,23 +15,23 @@ pub struct BooleanCapability {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BooleanCapability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for BooleanCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BooleanCapability {
     const NAME: &'static str = "BooleanCapability";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<BooleanCapabilityType> = None;
@@ -102,8 +102,8 @@ pub struct EnumCapability {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for EnumCapability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("values", &self.values);
         map.extra(&self.extra);
@@ -111,15 +111,15 @@ impl serde::Serialize for EnumCapability {
     }
 }
 impl<'de> serde::Deserialize<'de> for EnumCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for EnumCapability {
     const NAME: &'static str = "EnumCapability";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "values"];
         let mut v0: Option<EnumCapabilityType> = None;
@@ -200,8 +200,8 @@ pub struct ImageEndpoint {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageEndpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry(
             "allowed_passthrough_parameters",
             &self.allowed_passthrough_parameters,
@@ -217,15 +217,15 @@ impl serde::Serialize for ImageEndpoint {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageEndpoint {
     const NAME: &'static str = "ImageEndpoint";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_passthrough_parameters",
@@ -347,8 +347,8 @@ pub struct ImageGenCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("b64_json", &self.b64_json);
         map.entry("created", &self.created);
         map.optional("media_type", &self.media_type);
@@ -359,15 +359,15 @@ impl serde::Serialize for ImageGenCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCompletedEvent {
     const NAME: &'static str = "ImageGenCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["b64_json", "created", "media_type", "type", "usage"];
         let mut v0: Option<String> = None;
@@ -457,8 +457,8 @@ pub struct ImageGenPartialImageEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenPartialImageEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("b64_json", &self.b64_json);
         map.entry("partial_image_index", &self.partial_image_index);
         map.entry("type", &self.r#type);
@@ -467,15 +467,15 @@ impl serde::Serialize for ImageGenPartialImageEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenPartialImageEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenPartialImageEvent {
     const NAME: &'static str = "ImageGenPartialImageEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["b64_json", "partial_image_index", "type"];
         let mut v0: Option<String> = None;
@@ -541,8 +541,8 @@ pub struct ImageGenStreamErrorEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenStreamErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error", &self.error);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -550,15 +550,15 @@ impl serde::Serialize for ImageGenStreamErrorEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenStreamErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenStreamErrorEvent {
     const NAME: &'static str = "ImageGenStreamErrorEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "type"];
         let mut v0: Option<ImageGenStreamErrorEventError> = None;
@@ -612,8 +612,8 @@ pub struct ImageGenStreamErrorEventError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenStreamErrorEventError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("code", &self.code);
         map.entry("message", &self.message);
         map.optional("param", &self.param);
@@ -623,15 +623,15 @@ impl serde::Serialize for ImageGenStreamErrorEventError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenStreamErrorEventError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenStreamErrorEventError {
     const NAME: &'static str = "ImageGenStreamErrorEventError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "param", "type"];
         let mut v0: Option<String> = None;
@@ -715,8 +715,8 @@ pub struct ImageGenTextChunkEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenTextChunkEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("phase", &self.phase);
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
@@ -725,15 +725,15 @@ impl serde::Serialize for ImageGenTextChunkEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenTextChunkEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenTextChunkEvent {
     const NAME: &'static str = "ImageGenTextChunkEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["phase", "text", "type"];
         let mut v0: Option<ImageGenTextChunkEventPhase> = None;
@@ -827,8 +827,8 @@ pub struct ImageGenerationProviderPreferences {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationProviderPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allow_fallbacks", &self.allow_fallbacks);
         map.optional("ignore", &self.ignore);
         map.optional("only", &self.only);
@@ -841,16 +841,16 @@ impl serde::Serialize for ImageGenerationProviderPreferences {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ImageGenerationProviderPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ImageGenerationProviderPreferences {
     const NAME: &'static str = "ImageGenerationProviderPreferences";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allow_fallbacks",
@@ -1025,8 +1025,8 @@ pub struct ImageGenerationRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("aspect_ratio", &self.aspect_ratio);
         map.optional("background", &self.background);
         map.optional("input_references", &self.input_references);
@@ -1047,16 +1047,16 @@ impl serde::Serialize for ImageGenerationRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ImageGenerationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ImageGenerationRequest {
     const NAME: &'static str = "ImageGenerationRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "aspect_ratio",
@@ -1322,8 +1322,8 @@ pub struct ImageGenerationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageGenerationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("created", &self.created);
         map.entry("data", &self.data);
         map.optional("usage", &self.usage);
@@ -1332,15 +1332,15 @@ impl serde::Serialize for ImageGenerationResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationResponse {
     const NAME: &'static str = "ImageGenerationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["created", "data", "usage"];
         let mut v0: Option<i64> = None;
@@ -1409,8 +1409,8 @@ pub struct ImageGenerationResponseDataItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageGenerationResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("b64_json", &self.b64_json);
         map.optional("media_type", &self.media_type);
         map.extra(&self.extra);
@@ -1418,15 +1418,15 @@ impl serde::Serialize for ImageGenerationResponseDataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationResponseDataItem {
     const NAME: &'static str = "ImageGenerationResponseDataItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["b64_json", "media_type"];
         let mut v0: Option<String> = None;
@@ -1511,8 +1511,8 @@ pub struct ImageGenerationUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_creation", &self.cache_creation);
         map.entry("completion_tokens", &self.completion_tokens);
         map.optional("completion_tokens_details", &self.completion_tokens_details);
@@ -1531,15 +1531,15 @@ impl serde::Serialize for ImageGenerationUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationUsage {
     const NAME: &'static str = "ImageGenerationUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -1727,8 +1727,8 @@ pub struct ImageGenerationUsageCompletionTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsageCompletionTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("audio_tokens", &self.audio_tokens);
         map.optional("image_tokens", &self.image_tokens);
         map.optional("reasoning_tokens", &self.reasoning_tokens);
@@ -1737,15 +1737,15 @@ impl serde::Serialize for ImageGenerationUsageCompletionTokensDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationUsageCompletionTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationUsageCompletionTokensDetails {
     const NAME: &'static str = "ImageGenerationUsageCompletionTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["audio_tokens", "image_tokens", "reasoning_tokens"];
         let mut v0: Option<i64> = None;
@@ -1820,8 +1820,8 @@ pub struct ImageGenerationUsagePromptTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsagePromptTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("audio_tokens", &self.audio_tokens);
         map.optional("cache_write_tokens", &self.cache_write_tokens);
         map.optional("cached_tokens", &self.cached_tokens);
@@ -1832,15 +1832,15 @@ impl serde::Serialize for ImageGenerationUsagePromptTokensDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationUsagePromptTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationUsagePromptTokensDetails {
     const NAME: &'static str = "ImageGenerationUsagePromptTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio_tokens",
@@ -1939,8 +1939,8 @@ pub struct ImageGenerationUsageServerToolUse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsageServerToolUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("tool_calls_executed", &self.tool_calls_executed);
         map.optional("tool_calls_requested", &self.tool_calls_requested);
         map.optional("web_search_requests", &self.web_search_requests);
@@ -1949,15 +1949,15 @@ impl serde::Serialize for ImageGenerationUsageServerToolUse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationUsageServerToolUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationUsageServerToolUse {
     const NAME: &'static str = "ImageGenerationUsageServerToolUse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "tool_calls_executed",
@@ -2040,8 +2040,8 @@ pub struct ImageModelArchitecture {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageModelArchitecture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("input_modalities", &self.input_modalities);
         map.entry("output_modalities", &self.output_modalities);
         map.extra(&self.extra);
@@ -2049,15 +2049,15 @@ impl serde::Serialize for ImageModelArchitecture {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageModelArchitecture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageModelArchitecture {
     const NAME: &'static str = "ImageModelArchitecture";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_modalities", "output_modalities"];
         let mut v0: Option<Vec<ImageInputModality>> = None;
@@ -2121,8 +2121,8 @@ pub struct ImageModelEndpointsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageModelEndpointsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("endpoints", &self.endpoints);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -2130,15 +2130,15 @@ impl serde::Serialize for ImageModelEndpointsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageModelEndpointsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageModelEndpointsResponse {
     const NAME: &'static str = "ImageModelEndpointsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["endpoints", "id"];
         let mut v0: Option<Vec<ImageEndpoint>> = None;
@@ -2222,8 +2222,8 @@ pub struct ImageModelListItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageModelListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("architecture", &self.architecture);
         map.entry("created", &self.created);
         map.entry("description", &self.description);
@@ -2237,15 +2237,15 @@ impl serde::Serialize for ImageModelListItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageModelListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageModelListItem {
     const NAME: &'static str = "ImageModelListItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "architecture",
@@ -2363,23 +2363,23 @@ pub struct ImageModelsListResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageModelsListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageModelsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageModelsListResponse {
     const NAME: &'static str = "ImageModelsListResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<ImageModelListItem>> = None;
@@ -2437,8 +2437,8 @@ pub struct ImagePricingEntry {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImagePricingEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("billable", &self.billable);
         map.entry("cost_usd", &self.cost_usd);
         map.entry("unit", &self.unit);
@@ -2448,15 +2448,15 @@ impl serde::Serialize for ImagePricingEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImagePricingEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImagePricingEntry {
     const NAME: &'static str = "ImagePricingEntry";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["billable", "cost_usd", "unit", "variant"];
         let mut v0: Option<ImagePricingEntryBillable> = None;
@@ -2580,8 +2580,8 @@ pub struct RangeCapability {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for RangeCapability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("max", &self.max);
         map.entry("min", &self.min);
         map.entry("type", &self.r#type);
@@ -2590,15 +2590,15 @@ impl serde::Serialize for RangeCapability {
     }
 }
 impl<'de> serde::Deserialize<'de> for RangeCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RangeCapability {
     const NAME: &'static str = "RangeCapability";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max", "min", "type"];
         let mut v0: Option<f64> = None;

@@ -64,23 +64,23 @@ pub struct ModelResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelResponse {
     const NAME: &'static str = "ModelResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Model> = None;
@@ -123,23 +123,23 @@ pub struct ModelsCountResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelsCountResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelsCountResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelsCountResponse {
     const NAME: &'static str = "ModelsCountResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ModelsCountResponseData> = None;
@@ -182,23 +182,23 @@ pub struct ModelsCountResponseData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelsCountResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("count", &self.count);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelsCountResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelsCountResponseData {
     const NAME: &'static str = "ModelsCountResponseData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["count"];
         let mut v0: Option<i64> = None;

@@ -20,8 +20,8 @@ pub struct AdditionalToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdditionalToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("id", &self.id);
         map.entry("role", &self.role);
         map.entry("tools", &self.tools);
@@ -32,16 +32,16 @@ impl serde::Serialize for AdditionalToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdditionalToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdditionalToolsItem {
     const NAME: &'static str = "AdditionalToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "role", "tools", "type"];
         let mut v0: Option<String> = None;
@@ -195,8 +195,8 @@ pub struct AdditionalToolsItemToolsItemFunctionTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -209,16 +209,16 @@ impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemFunctionTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdditionalToolsItemToolsItemFunctionTool {
     const NAME: &'static str = "AdditionalToolsItemToolsItemFunctionTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "description",
@@ -326,8 +326,8 @@ pub struct AdditionalToolsItemToolsItemObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdditionalToolsItemToolsItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -335,16 +335,16 @@ impl serde::Serialize for AdditionalToolsItemToolsItemObject {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdditionalToolsItemToolsItemObject {
     const NAME: &'static str = "AdditionalToolsItemToolsItemObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -425,8 +425,8 @@ pub struct AgentMessageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("agent", &self.agent);
         map.entry("author", &self.author);
         map.entry("content", &self.content);
@@ -439,16 +439,16 @@ impl serde::Serialize for AgentMessageItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AgentMessageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AgentMessageItem {
     const NAME: &'static str = "AgentMessageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "agent",
@@ -541,8 +541,8 @@ pub struct AgentMessageItemAgent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItemAgent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("agent_name", &self.agent_name);
         map.extra(&self.extra);
         map.end()
@@ -550,16 +550,16 @@ impl serde::Serialize for AgentMessageItemAgent {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AgentMessageItemAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AgentMessageItemAgent {
     const NAME: &'static str = "AgentMessageItemAgent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["agent_name"];
         let mut v0: Option<String> = None;
@@ -620,8 +620,8 @@ pub struct AgentMessageItemContentItemEncryptedContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItemContentItemEncryptedContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -630,16 +630,16 @@ impl serde::Serialize for AgentMessageItemContentItemEncryptedContent {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AgentMessageItemContentItemEncryptedContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AgentMessageItemContentItemEncryptedContent {
     const NAME: &'static str = "AgentMessageItemContentItemEncryptedContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["encrypted_content", "type"];
         let mut v0: Option<String> = None;
@@ -699,8 +699,8 @@ pub struct AgentMessageItemContentItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItemContentItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -710,16 +710,16 @@ impl serde::Serialize for AgentMessageItemContentItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AgentMessageItemContentItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AgentMessageItemContentItemInputImage {
     const NAME: &'static str = "AgentMessageItemContentItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -798,8 +798,8 @@ pub struct ApplyPatchCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("operation", &self.operation);
@@ -810,15 +810,15 @@ impl serde::Serialize for ApplyPatchCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCallItem {
     const NAME: &'static str = "ApplyPatchCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "operation", "status", "type"];
         let mut v0: Option<String> = None;
@@ -936,8 +936,8 @@ pub struct ApplyPatchCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.optional("output", &self.output);
@@ -948,15 +948,15 @@ impl serde::Serialize for ApplyPatchCallOutputItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCallOutputItem {
     const NAME: &'static str = "ApplyPatchCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "status", "type"];
         let mut v0: Option<String> = None;
@@ -1054,8 +1054,8 @@ pub struct ApplyPatchCreateFileOperation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCreateFileOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("diff", &self.diff);
         map.entry("path", &self.path);
         map.entry("type", &self.r#type);
@@ -1064,15 +1064,15 @@ impl serde::Serialize for ApplyPatchCreateFileOperation {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCreateFileOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCreateFileOperation {
     const NAME: &'static str = "ApplyPatchCreateFileOperation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["diff", "path", "type"];
         let mut v0: Option<String> = None;
@@ -1135,8 +1135,8 @@ pub struct ApplyPatchDeleteFileOperation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchDeleteFileOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("path", &self.path);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1144,15 +1144,15 @@ impl serde::Serialize for ApplyPatchDeleteFileOperation {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchDeleteFileOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchDeleteFileOperation {
     const NAME: &'static str = "ApplyPatchDeleteFileOperation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["path", "type"];
         let mut v0: Option<String> = None;
@@ -1214,23 +1214,23 @@ pub struct ApplyPatchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchServerTool {
     const NAME: &'static str = "ApplyPatchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ApplyPatchServerToolType> = None;
@@ -1272,8 +1272,8 @@ pub struct ApplyPatchServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("engine", &self.engine);
         map.extra(&self.extra);
         map.end()
@@ -1281,16 +1281,16 @@ impl serde::Serialize for ApplyPatchServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ApplyPatchServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ApplyPatchServerToolConfig {
     const NAME: &'static str = "ApplyPatchServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["engine"];
         let mut v0: Option<ApplyPatchEngineEnum> = None;
@@ -1341,8 +1341,8 @@ pub struct ApplyPatchServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1351,16 +1351,16 @@ impl serde::Serialize for ApplyPatchServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ApplyPatchServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ApplyPatchServerToolOpenRouter {
     const NAME: &'static str = "ApplyPatchServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ApplyPatchServerToolConfig> = None;
@@ -1431,8 +1431,8 @@ pub struct ApplyPatchUpdateFileOperation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchUpdateFileOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("diff", &self.diff);
         map.entry("path", &self.path);
         map.entry("type", &self.r#type);
@@ -1441,15 +1441,15 @@ impl serde::Serialize for ApplyPatchUpdateFileOperation {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchUpdateFileOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchUpdateFileOperation {
     const NAME: &'static str = "ApplyPatchUpdateFileOperation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["diff", "path", "type"];
         let mut v0: Option<String> = None;
@@ -1627,8 +1627,8 @@ pub struct CodeInterpreterFileOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterFileOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("download_url", &self.download_url);
         map.optional("error_code", &self.error_code);
         map.optional("expires_at", &self.expires_at);
@@ -1644,15 +1644,15 @@ impl serde::Serialize for CodeInterpreterFileOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterFileOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterFileOutput {
     const NAME: &'static str = "CodeInterpreterFileOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "download_url",
@@ -1801,8 +1801,8 @@ pub struct CodeInterpreterImageOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterImageOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -1810,15 +1810,15 @@ impl serde::Serialize for CodeInterpreterImageOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterImageOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterImageOutput {
     const NAME: &'static str = "CodeInterpreterImageOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<CodeInterpreterImageOutputType> = None;
@@ -1874,8 +1874,8 @@ pub struct CodeInterpreterLogsOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterLogsOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("logs", &self.logs);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1883,15 +1883,15 @@ impl serde::Serialize for CodeInterpreterLogsOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterLogsOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterLogsOutput {
     const NAME: &'static str = "CodeInterpreterLogsOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["logs", "type"];
         let mut v0: Option<String> = None;
@@ -1947,8 +1947,8 @@ pub struct CodeInterpreterServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("container", &self.container);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1956,15 +1956,15 @@ impl serde::Serialize for CodeInterpreterServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterServerTool {
     const NAME: &'static str = "CodeInterpreterServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["container", "type"];
         let mut v0: Option<CodeInterpreterServerToolContainer> = None;
@@ -2036,8 +2036,8 @@ pub struct CodeInterpreterServerToolContainerAuto {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterServerToolContainerAuto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("file_ids", &self.file_ids);
         map.optional("memory_limit", &self.memory_limit);
         map.entry("type", &self.r#type);
@@ -2046,15 +2046,15 @@ impl serde::Serialize for CodeInterpreterServerToolContainerAuto {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterServerToolContainerAuto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterServerToolContainerAuto {
     const NAME: &'static str = "CodeInterpreterServerToolContainerAuto";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_ids", "memory_limit", "type"];
         let mut v0: Option<Vec<String>> = None;
@@ -2135,23 +2135,23 @@ pub struct CodexLocalShellTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodexLocalShellTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CodexLocalShellTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodexLocalShellTool {
     const NAME: &'static str = "CodexLocalShellTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<CodexLocalShellToolType> = None;
@@ -2201,8 +2201,8 @@ pub struct CompactionItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CompactionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.optional("id", &self.id);
         map.entry("type", &self.r#type);
@@ -2212,16 +2212,16 @@ impl serde::Serialize for CompactionItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CompactionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CompactionItem {
     const NAME: &'static str = "CompactionItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["encrypted_content", "id", "type"];
         let mut v0: Option<String> = None;
@@ -2287,8 +2287,8 @@ pub struct CompoundFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CompoundFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("filters", &self.filters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2296,15 +2296,15 @@ impl serde::Serialize for CompoundFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for CompoundFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CompoundFilter {
     const NAME: &'static str = "CompoundFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["filters", "type"];
         let mut v0: Option<Vec<serde_json::Value>> = None;
@@ -2366,8 +2366,8 @@ pub struct ComputerUseServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ComputerUseServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("display_height", &self.display_height);
         map.entry("display_width", &self.display_width);
         map.entry("environment", &self.environment);
@@ -2377,15 +2377,15 @@ impl serde::Serialize for ComputerUseServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for ComputerUseServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ComputerUseServerTool {
     const NAME: &'static str = "ComputerUseServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "display_height",
@@ -2492,8 +2492,8 @@ pub struct ContextCompactionItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContextCompactionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("encrypted_content", &self.encrypted_content);
         map.optional("id", &self.id);
         map.entry("type", &self.r#type);
@@ -2503,16 +2503,16 @@ impl serde::Serialize for ContextCompactionItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContextCompactionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContextCompactionItem {
     const NAME: &'static str = "ContextCompactionItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["encrypted_content", "id", "type"];
         let mut v0: Option<String> = None;
@@ -2590,8 +2590,8 @@ pub struct CustomTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("description", &self.description);
         map.optional("format", &self.format);
         map.entry("name", &self.name);
@@ -2601,15 +2601,15 @@ impl serde::Serialize for CustomTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomTool {
     const NAME: &'static str = "CustomTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "format", "name", "type"];
         let mut v0: Option<String> = None;
@@ -2691,8 +2691,8 @@ pub struct CustomToolCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -2706,16 +2706,16 @@ impl serde::Serialize for CustomToolCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CustomToolCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CustomToolCallItem {
     const NAME: &'static str = "CustomToolCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "call_id",
@@ -2829,8 +2829,8 @@ pub struct CustomToolCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -2841,16 +2841,16 @@ impl serde::Serialize for CustomToolCallOutputItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CustomToolCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CustomToolCallOutputItem {
     const NAME: &'static str = "CustomToolCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "type"];
         let mut v0: Option<String> = None;
@@ -2963,8 +2963,8 @@ pub struct CustomToolCallOutputItemOutputListItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallOutputItemOutputListItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -2974,16 +2974,16 @@ impl serde::Serialize for CustomToolCallOutputItemOutputListItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CustomToolCallOutputItemOutputListItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CustomToolCallOutputItemOutputListItemInputImage {
     const NAME: &'static str = "CustomToolCallOutputItemOutputListItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -3056,8 +3056,8 @@ pub struct CustomToolFormatGrammar {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolFormatGrammar {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("definition", &self.definition);
         map.entry("syntax", &self.syntax);
         map.entry("type", &self.r#type);
@@ -3066,15 +3066,15 @@ impl serde::Serialize for CustomToolFormatGrammar {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolFormatGrammar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomToolFormatGrammar {
     const NAME: &'static str = "CustomToolFormatGrammar";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["definition", "syntax", "type"];
         let mut v0: Option<String> = None;
@@ -3143,23 +3143,23 @@ pub struct CustomToolFormatText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolFormatText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolFormatText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomToolFormatText {
     const NAME: &'static str = "CustomToolFormatText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<CustomToolFormatTextType> = None;
@@ -3217,8 +3217,8 @@ pub struct EasyInputMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for EasyInputMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("content", &self.content);
         map.optional("phase", &self.phase);
         map.entry("role", &self.role);
@@ -3229,16 +3229,16 @@ impl serde::Serialize for EasyInputMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for EasyInputMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for EasyInputMessage {
     const NAME: &'static str = "EasyInputMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "phase", "role", "type"];
         let mut v0: Option<EasyInputMessageContent> = None;
@@ -3358,8 +3358,8 @@ pub struct EasyInputMessageContentListItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for EasyInputMessageContentListItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -3369,16 +3369,16 @@ impl serde::Serialize for EasyInputMessageContentListItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for EasyInputMessageContentListItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for EasyInputMessageContentListItemInputImage {
     const NAME: &'static str = "EasyInputMessageContentListItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -3475,8 +3475,8 @@ pub struct FileCitation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileCitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("file_id", &self.file_id);
         map.entry("filename", &self.filename);
         map.entry("index", &self.index);
@@ -3486,15 +3486,15 @@ impl serde::Serialize for FileCitation {
     }
 }
 impl<'de> serde::Deserialize<'de> for FileCitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FileCitation {
     const NAME: &'static str = "FileCitation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "filename", "index", "type"];
         let mut v0: Option<String> = None;
@@ -3568,8 +3568,8 @@ pub struct FilePath {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FilePath {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("file_id", &self.file_id);
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
@@ -3578,15 +3578,15 @@ impl serde::Serialize for FilePath {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilePath {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FilePath {
     const NAME: &'static str = "FilePath";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "index", "type"];
         let mut v0: Option<String> = None;
@@ -3653,8 +3653,8 @@ pub struct FileSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("filters", &self.filters);
         map.optional("max_num_results", &self.max_num_results);
         map.optional("ranking_options", &self.ranking_options);
@@ -3665,15 +3665,15 @@ impl serde::Serialize for FileSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FileSearchServerTool {
     const NAME: &'static str = "FileSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "filters",
@@ -3771,8 +3771,8 @@ pub struct FileSearchServerToolFiltersObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileSearchServerToolFiltersObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("key", &self.key);
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
@@ -3781,15 +3781,15 @@ impl serde::Serialize for FileSearchServerToolFiltersObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchServerToolFiltersObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FileSearchServerToolFiltersObject {
     const NAME: &'static str = "FileSearchServerToolFiltersObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["key", "type", "value"];
         let mut v0: Option<String> = None;
@@ -3896,8 +3896,8 @@ pub struct FileSearchServerToolRankingOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileSearchServerToolRankingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("ranker", &self.ranker);
         map.optional("score_threshold", &self.score_threshold);
         map.extra(&self.extra);
@@ -3905,15 +3905,15 @@ impl serde::Serialize for FileSearchServerToolRankingOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchServerToolRankingOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FileSearchServerToolRankingOptions {
     const NAME: &'static str = "FileSearchServerToolRankingOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["ranker", "score_threshold"];
         let mut v0: Option<FileSearchServerToolRankingOptionsRanker> = None;
@@ -3980,23 +3980,23 @@ pub struct FormatJsonObjectConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FormatJsonObjectConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for FormatJsonObjectConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FormatJsonObjectConfig {
     const NAME: &'static str = "FormatJsonObjectConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<FormatJsonObjectConfigType> = None;
@@ -4048,8 +4048,8 @@ pub struct FormatJsonSchemaConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FormatJsonSchemaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("schema", &self.schema);
@@ -4060,15 +4060,15 @@ impl serde::Serialize for FormatJsonSchemaConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for FormatJsonSchemaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FormatJsonSchemaConfig {
     const NAME: &'static str = "FormatJsonSchemaConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "name", "schema", "strict", "type"];
         let mut v0: Option<String> = None;
@@ -4147,23 +4147,23 @@ pub struct FormatTextConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FormatTextConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for FormatTextConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FormatTextConfig {
     const NAME: &'static str = "FormatTextConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<FormatTextConfigType> = None;
@@ -4243,8 +4243,8 @@ pub struct FunctionCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
@@ -4260,16 +4260,16 @@ impl serde::Serialize for FunctionCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FunctionCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FunctionCallItem {
     const NAME: &'static str = "FunctionCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -4408,8 +4408,8 @@ pub struct FunctionCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -4421,16 +4421,16 @@ impl serde::Serialize for FunctionCallOutputItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FunctionCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FunctionCallOutputItem {
     const NAME: &'static str = "FunctionCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "status", "type"];
         let mut v0: Option<String> = None;
@@ -4552,8 +4552,8 @@ pub struct FunctionCallOutputItemOutputListItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallOutputItemOutputListItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -4563,16 +4563,16 @@ impl serde::Serialize for FunctionCallOutputItemOutputListItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FunctionCallOutputItemOutputListItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FunctionCallOutputItemOutputListItemInputImage {
     const NAME: &'static str = "FunctionCallOutputItemOutputListItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -4644,8 +4644,8 @@ pub struct FusionAnalysisResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("blind_spots", &self.blind_spots);
         map.entry("consensus", &self.consensus);
         map.entry("contradictions", &self.contradictions);
@@ -4656,15 +4656,15 @@ impl serde::Serialize for FusionAnalysisResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResult {
     const NAME: &'static str = "FusionAnalysisResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "blind_spots",
@@ -4747,8 +4747,8 @@ pub struct FusionAnalysisResultContradictionsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultContradictionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("stances", &self.stances);
         map.entry("topic", &self.topic);
         map.extra(&self.extra);
@@ -4756,15 +4756,15 @@ impl serde::Serialize for FusionAnalysisResultContradictionsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResultContradictionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResultContradictionsItem {
     const NAME: &'static str = "FusionAnalysisResultContradictionsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["stances", "topic"];
         let mut v0: Option<Vec<FusionAnalysisResultContradictionsItemStancesItem>> = None;
@@ -4817,8 +4817,8 @@ pub struct FusionAnalysisResultContradictionsItemStancesItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultContradictionsItemStancesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("model", &self.model);
         map.entry("stance", &self.stance);
         map.extra(&self.extra);
@@ -4826,15 +4826,15 @@ impl serde::Serialize for FusionAnalysisResultContradictionsItemStancesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResultContradictionsItemStancesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResultContradictionsItemStancesItem {
     const NAME: &'static str = "FusionAnalysisResultContradictionsItemStancesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model", "stance"];
         let mut v0: Option<String> = None;
@@ -4884,8 +4884,8 @@ pub struct FusionAnalysisResultPartialCoverageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultPartialCoverageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("models", &self.models);
         map.entry("point", &self.point);
         map.extra(&self.extra);
@@ -4893,15 +4893,15 @@ impl serde::Serialize for FusionAnalysisResultPartialCoverageItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResultPartialCoverageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResultPartialCoverageItem {
     const NAME: &'static str = "FusionAnalysisResultPartialCoverageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["models", "point"];
         let mut v0: Option<Vec<String>> = None;
@@ -4951,8 +4951,8 @@ pub struct FusionAnalysisResultUniqueInsightsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultUniqueInsightsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("insight", &self.insight);
         map.entry("model", &self.model);
         map.extra(&self.extra);
@@ -4960,15 +4960,15 @@ impl serde::Serialize for FusionAnalysisResultUniqueInsightsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResultUniqueInsightsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResultUniqueInsightsItem {
     const NAME: &'static str = "FusionAnalysisResultUniqueInsightsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["insight", "model"];
         let mut v0: Option<String> = None;
@@ -5021,8 +5021,8 @@ pub struct FusionSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("title", &self.title);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -5030,15 +5030,15 @@ impl serde::Serialize for FusionSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionSource {
     const NAME: &'static str = "FusionSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["title", "url"];
         let mut v0: Option<String> = None;
@@ -5106,8 +5106,8 @@ pub struct ImageGenerationServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("background", &self.background);
         map.optional("input_fidelity", &self.input_fidelity);
         map.optional("input_image_mask", &self.input_image_mask);
@@ -5124,15 +5124,15 @@ impl serde::Serialize for ImageGenerationServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationServerTool {
     const NAME: &'static str = "ImageGenerationServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "background",
@@ -5306,8 +5306,8 @@ pub struct ImageGenerationServerToolInputImageMask {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationServerToolInputImageMask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("file_id", &self.file_id);
         map.optional("image_url", &self.image_url);
         map.extra(&self.extra);
@@ -5315,15 +5315,15 @@ impl serde::Serialize for ImageGenerationServerToolInputImageMask {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationServerToolInputImageMask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationServerToolInputImageMask {
     const NAME: &'static str = "ImageGenerationServerToolInputImageMask";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "image_url"];
         let mut v0: Option<String> = None;
@@ -5405,8 +5405,8 @@ pub struct InputAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5414,15 +5414,15 @@ impl serde::Serialize for InputAudio {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputAudio {
     const NAME: &'static str = "InputAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<InputAudioInputAudio> = None;
@@ -5472,8 +5472,8 @@ pub struct InputAudioInputAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputAudioInputAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.entry("format", &self.format);
         map.extra(&self.extra);
@@ -5481,15 +5481,15 @@ impl serde::Serialize for InputAudioInputAudio {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputAudioInputAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputAudioInputAudio {
     const NAME: &'static str = "InputAudioInputAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;
@@ -5557,8 +5557,8 @@ pub struct InputFile {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("file_data", &self.file_data);
         map.optional("file_id", &self.file_id);
         map.optional("file_url", &self.file_url);
@@ -5569,15 +5569,15 @@ impl serde::Serialize for InputFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputFile {
     const NAME: &'static str = "InputFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "file_data",
@@ -5668,8 +5668,8 @@ pub struct InputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -5678,15 +5678,15 @@ impl serde::Serialize for InputImage {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputImage {
     const NAME: &'static str = "InputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -5761,8 +5761,8 @@ pub struct InputMessageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputMessageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("content", &self.content);
         map.optional("id", &self.id);
         map.entry("role", &self.role);
@@ -5773,16 +5773,16 @@ impl serde::Serialize for InputMessageItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputMessageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputMessageItem {
     const NAME: &'static str = "InputMessageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "role", "type"];
         let mut v0: Option<Vec<InputMessageItemContentItem>> = None;
@@ -5878,8 +5878,8 @@ pub struct InputMessageItemContentItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputMessageItemContentItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -5889,16 +5889,16 @@ impl serde::Serialize for InputMessageItemContentItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputMessageItemContentItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputMessageItemContentItemInputImage {
     const NAME: &'static str = "InputMessageItemContentItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -5982,8 +5982,8 @@ pub struct InputText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("prompt_cache_breakpoint", &self.prompt_cache_breakpoint);
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
@@ -5992,15 +5992,15 @@ impl serde::Serialize for InputText {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputText {
     const NAME: &'static str = "InputText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["prompt_cache_breakpoint", "text", "type"];
         let mut v0: Option<PromptCacheBreakpoint> = None;
@@ -6070,8 +6070,8 @@ pub struct InputVideo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -6080,16 +6080,16 @@ impl serde::Serialize for InputVideo {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputVideo {
     const NAME: &'static str = "InputVideo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<InputVideoType> = None;
@@ -6296,8 +6296,8 @@ pub struct InputsListItemMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputsListItemMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.optional("phase", &self.phase);
@@ -6310,16 +6310,16 @@ impl serde::Serialize for InputsListItemMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputsListItemMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputsListItemMessage {
     const NAME: &'static str = "InputsListItemMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "phase", "role", "status", "type"];
         let mut v0: Option<InputsListItemMessageContent> = None;
@@ -6532,8 +6532,8 @@ pub struct InputsListItemOutputReasoningItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputsListItemOutputReasoningItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -6548,16 +6548,16 @@ impl serde::Serialize for InputsListItemOutputReasoningItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputsListItemOutputReasoningItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputsListItemOutputReasoningItem {
     const NAME: &'static str = "InputsListItemOutputReasoningItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -6689,8 +6689,8 @@ pub struct ItemReferenceItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ItemReferenceItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6699,16 +6699,16 @@ impl serde::Serialize for ItemReferenceItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ItemReferenceItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ItemReferenceItem {
     const NAME: &'static str = "ItemReferenceItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "type"];
         let mut v0: Option<String> = None;
@@ -6791,8 +6791,8 @@ pub struct LegacyWebSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyWebSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -6806,15 +6806,15 @@ impl serde::Serialize for LegacyWebSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyWebSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for LegacyWebSearchServerTool {
     const NAME: &'static str = "LegacyWebSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "engine",
@@ -6969,8 +6969,8 @@ pub struct LocalShellCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocalShellCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("action", &self.action);
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
@@ -6982,16 +6982,16 @@ impl serde::Serialize for LocalShellCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for LocalShellCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for LocalShellCallItem {
     const NAME: &'static str = "LocalShellCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "call_id", "id", "status", "type"];
         let mut v0: Option<LocalShellCallItemAction> = None;
@@ -7077,8 +7077,8 @@ pub struct LocalShellCallItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocalShellCallItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("command", &self.command);
         map.entry("env", &self.env);
         map.optional("timeout_ms", &self.timeout_ms);
@@ -7091,16 +7091,16 @@ impl serde::Serialize for LocalShellCallItemAction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for LocalShellCallItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for LocalShellCallItemAction {
     const NAME: &'static str = "LocalShellCallItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "command",
@@ -7217,8 +7217,8 @@ pub struct LocalShellCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocalShellCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.entry("output", &self.output);
         map.optional("status", &self.status);
@@ -7229,16 +7229,16 @@ impl serde::Serialize for LocalShellCallOutputItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for LocalShellCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for LocalShellCallOutputItem {
     const NAME: &'static str = "LocalShellCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "output", "status", "type"];
         let mut v0: Option<String> = None;
@@ -7323,8 +7323,8 @@ pub struct McpApprovalRequestItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpApprovalRequestItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("arguments", &self.arguments);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
@@ -7336,16 +7336,16 @@ impl serde::Serialize for McpApprovalRequestItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpApprovalRequestItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpApprovalRequestItem {
     const NAME: &'static str = "McpApprovalRequestItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["arguments", "id", "name", "server_label", "type"];
         let mut v0: Option<String> = None;
@@ -7436,8 +7436,8 @@ pub struct McpApprovalResponseItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpApprovalResponseItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("approval_request_id", &self.approval_request_id);
         map.entry("approve", &self.approve);
         map.optional("id", &self.id);
@@ -7449,16 +7449,16 @@ impl serde::Serialize for McpApprovalResponseItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpApprovalResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpApprovalResponseItem {
     const NAME: &'static str = "McpApprovalResponseItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "approval_request_id",
@@ -7562,8 +7562,8 @@ pub struct McpCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("arguments", &self.arguments);
         map.optional("error", &self.error);
         map.entry("id", &self.id);
@@ -7577,16 +7577,16 @@ impl serde::Serialize for McpCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpCallItem {
     const NAME: &'static str = "McpCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -7703,8 +7703,8 @@ pub struct McpListToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpListToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("error", &self.error);
         map.entry("id", &self.id);
         map.entry("server_label", &self.server_label);
@@ -7716,16 +7716,16 @@ impl serde::Serialize for McpListToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpListToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpListToolsItem {
     const NAME: &'static str = "McpListToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "id", "server_label", "tools", "type"];
         let mut v0: Option<String> = None;
@@ -7808,8 +7808,8 @@ pub struct McpListToolsItemToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpListToolsItemToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("annotations", &self.annotations);
         map.optional("description", &self.description);
         map.entry("input_schema", &self.input_schema);
@@ -7820,16 +7820,16 @@ impl serde::Serialize for McpListToolsItemToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpListToolsItemToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpListToolsItemToolsItem {
     const NAME: &'static str = "McpListToolsItemToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["annotations", "description", "input_schema", "name"];
         let mut v0: Option<serde_json::Value> = None;
@@ -7921,8 +7921,8 @@ pub struct McpServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_tools", &self.allowed_tools);
         map.optional("authorization", &self.authorization);
         map.optional("connector_id", &self.connector_id);
@@ -7937,15 +7937,15 @@ impl serde::Serialize for McpServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerTool {
     const NAME: &'static str = "McpServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_tools",
@@ -8081,8 +8081,8 @@ pub struct McpServerToolAllowedToolsObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolAllowedToolsObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("read_only", &self.read_only);
         map.optional("tool_names", &self.tool_names);
         map.extra(&self.extra);
@@ -8090,15 +8090,15 @@ impl serde::Serialize for McpServerToolAllowedToolsObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerToolAllowedToolsObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerToolAllowedToolsObject {
     const NAME: &'static str = "McpServerToolAllowedToolsObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["read_only", "tool_names"];
         let mut v0: Option<bool> = None;
@@ -8188,8 +8188,8 @@ pub struct McpServerToolRequireApprovalObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolRequireApprovalObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("always", &self.always);
         map.optional("never", &self.never);
         map.extra(&self.extra);
@@ -8197,15 +8197,15 @@ impl serde::Serialize for McpServerToolRequireApprovalObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerToolRequireApprovalObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerToolRequireApprovalObject {
     const NAME: &'static str = "McpServerToolRequireApprovalObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["always", "never"];
         let mut v0: Option<McpServerToolRequireApprovalObjectAlways> = None;
@@ -8263,23 +8263,23 @@ pub struct McpServerToolRequireApprovalObjectAlways {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolRequireApprovalObjectAlways {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("tool_names", &self.tool_names);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerToolRequireApprovalObjectAlways {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerToolRequireApprovalObjectAlways {
     const NAME: &'static str = "McpServerToolRequireApprovalObjectAlways";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_names"];
         let mut v0: Option<Vec<String>> = None;
@@ -8322,23 +8322,23 @@ pub struct McpServerToolRequireApprovalObjectNever {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolRequireApprovalObjectNever {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("tool_names", &self.tool_names);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerToolRequireApprovalObjectNever {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerToolRequireApprovalObjectNever {
     const NAME: &'static str = "McpServerToolRequireApprovalObjectNever";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_names"];
         let mut v0: Option<Vec<String>> = None;
@@ -8399,8 +8399,8 @@ pub struct NamespaceFunctionTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NamespaceFunctionTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("defer_loading", &self.defer_loading);
         map.optional("description", &self.description);
@@ -8414,15 +8414,15 @@ impl serde::Serialize for NamespaceFunctionTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for NamespaceFunctionTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for NamespaceFunctionTool {
     const NAME: &'static str = "NamespaceFunctionTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -8554,8 +8554,8 @@ pub struct NamespaceTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NamespaceTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("description", &self.description);
         map.entry("name", &self.name);
         map.entry("tools", &self.tools);
@@ -8565,15 +8565,15 @@ impl serde::Serialize for NamespaceTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for NamespaceTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for NamespaceTool {
     const NAME: &'static str = "NamespaceTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "name", "tools", "type"];
         let mut v0: Option<String> = None;
@@ -8705,23 +8705,23 @@ pub struct OpenAiResponseFunctionToolCallSubagentItemsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCallSubagentItemsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseFunctionToolCallSubagentItemsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseFunctionToolCallSubagentItemsItem {
     const NAME: &'static str = "OpenAiResponseFunctionToolCallSubagentItemsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -8800,8 +8800,8 @@ pub struct OpenAiResponsesRefusalContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesRefusalContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("refusal", &self.refusal);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8809,15 +8809,15 @@ impl serde::Serialize for OpenAiResponsesRefusalContent {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesRefusalContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesRefusalContent {
     const NAME: &'static str = "OpenAiResponsesRefusalContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["refusal", "type"];
         let mut v0: Option<String> = None;
@@ -8890,23 +8890,23 @@ pub struct OpenAiResponsesToolChoiceApplyPatch {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceApplyPatch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesToolChoiceApplyPatch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesToolChoiceApplyPatch {
     const NAME: &'static str = "OpenAiResponsesToolChoiceApplyPatch";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<OpenAiResponsesToolChoiceApplyPatchType> = None;
@@ -8960,8 +8960,8 @@ pub struct OpenAiResponsesToolChoiceFunction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceFunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8969,15 +8969,15 @@ impl serde::Serialize for OpenAiResponsesToolChoiceFunction {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesToolChoiceFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesToolChoiceFunction {
     const NAME: &'static str = "OpenAiResponsesToolChoiceFunction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
@@ -9039,23 +9039,23 @@ pub struct OpenAiResponsesToolChoiceObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesToolChoiceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesToolChoiceObject {
     const NAME: &'static str = "OpenAiResponsesToolChoiceObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<OpenAiResponsesToolChoiceObjectType> = None;
@@ -9106,23 +9106,23 @@ pub struct OpenAiResponsesToolChoiceShell {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceShell {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesToolChoiceShell {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesToolChoiceShell {
     const NAME: &'static str = "OpenAiResponsesToolChoiceShell";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<OpenAiResponsesToolChoiceShellType> = None;
@@ -9194,8 +9194,8 @@ pub struct OutputAdvisorServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputAdvisorServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("advice", &self.advice);
         map.optional("error", &self.error);
         map.optional("id", &self.id);
@@ -9209,15 +9209,15 @@ impl serde::Serialize for OutputAdvisorServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputAdvisorServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputAdvisorServerToolItem {
     const NAME: &'static str = "OutputAdvisorServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "advice",
@@ -9365,8 +9365,8 @@ pub struct OutputApplyPatchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputApplyPatchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.optional("operation", &self.operation);
@@ -9377,15 +9377,15 @@ impl serde::Serialize for OutputApplyPatchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputApplyPatchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputApplyPatchServerToolItem {
     const NAME: &'static str = "OutputApplyPatchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "operation", "status", "type"];
         let mut v0: Option<String> = None;
@@ -9492,8 +9492,8 @@ pub struct OutputBashServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputBashServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("arguments", &self.arguments);
         map.optional("call_id", &self.call_id);
         map.optional("command", &self.command);
@@ -9508,15 +9508,15 @@ impl serde::Serialize for OutputBashServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputBashServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputBashServerToolItem {
     const NAME: &'static str = "OutputBashServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -9660,8 +9660,8 @@ pub struct OutputBrowserUseServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputBrowserUseServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("action", &self.action);
         map.optional("id", &self.id);
         map.optional("screenshotB64", &self.screenshot_b64);
@@ -9672,15 +9672,15 @@ impl serde::Serialize for OutputBrowserUseServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputBrowserUseServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputBrowserUseServerToolItem {
     const NAME: &'static str = "OutputBrowserUseServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "id", "screenshotB64", "status", "type"];
         let mut v0: Option<String> = None;
@@ -9774,8 +9774,8 @@ pub struct OutputCodeInterpreterCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputCodeInterpreterCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("code", &self.code);
         map.optional("container_id", &self.container_id);
         map.entry("id", &self.id);
@@ -9787,15 +9787,15 @@ impl serde::Serialize for OutputCodeInterpreterCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputCodeInterpreterCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputCodeInterpreterCallItem {
     const NAME: &'static str = "OutputCodeInterpreterCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "code",
@@ -9906,8 +9906,8 @@ pub struct OutputCodeInterpreterServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputCodeInterpreterServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("code", &self.code);
         map.optional("exitCode", &self.exit_code);
         map.optional("id", &self.id);
@@ -9921,15 +9921,15 @@ impl serde::Serialize for OutputCodeInterpreterServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputCodeInterpreterServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputCodeInterpreterServerToolItem {
     const NAME: &'static str = "OutputCodeInterpreterServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "code",
@@ -10059,8 +10059,8 @@ pub struct OutputComputerCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputComputerCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("action", &self.action);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -10072,15 +10072,15 @@ impl serde::Serialize for OutputComputerCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputComputerCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputComputerCallItem {
     const NAME: &'static str = "OutputComputerCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "action",
@@ -10175,8 +10175,8 @@ pub struct OutputComputerCallItemPendingSafetyChecksItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputComputerCallItemPendingSafetyChecksItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("code", &self.code);
         map.entry("id", &self.id);
         map.entry("message", &self.message);
@@ -10185,15 +10185,15 @@ impl serde::Serialize for OutputComputerCallItemPendingSafetyChecksItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputComputerCallItemPendingSafetyChecksItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputComputerCallItemPendingSafetyChecksItem {
     const NAME: &'static str = "OutputComputerCallItemPendingSafetyChecksItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "id", "message"];
         let mut v0: Option<String> = None;
@@ -10274,8 +10274,8 @@ pub struct OutputCustomToolCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputCustomToolCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -10287,15 +10287,15 @@ impl serde::Serialize for OutputCustomToolCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputCustomToolCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputCustomToolCallItem {
     const NAME: &'static str = "OutputCustomToolCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "input", "name", "namespace", "type"];
         let mut v0: Option<String> = None;
@@ -10397,8 +10397,8 @@ pub struct OutputDatetimeItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputDatetimeItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("datetime", &self.datetime);
         map.optional("id", &self.id);
         map.entry("status", &self.status);
@@ -10409,15 +10409,15 @@ impl serde::Serialize for OutputDatetimeItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputDatetimeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputDatetimeItem {
     const NAME: &'static str = "OutputDatetimeItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["datetime", "id", "status", "timezone", "type"];
         let mut v0: Option<String> = None;
@@ -10509,8 +10509,8 @@ pub struct OutputFileSearchCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFileSearchCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.entry("queries", &self.queries);
         map.entry("status", &self.status);
@@ -10520,15 +10520,15 @@ impl serde::Serialize for OutputFileSearchCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFileSearchCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFileSearchCallItem {
     const NAME: &'static str = "OutputFileSearchCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "queries", "status", "type"];
         let mut v0: Option<String> = None;
@@ -10602,8 +10602,8 @@ pub struct OutputFileSearchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFileSearchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("id", &self.id);
         map.optional("queries", &self.queries);
         map.entry("status", &self.status);
@@ -10613,15 +10613,15 @@ impl serde::Serialize for OutputFileSearchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFileSearchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFileSearchServerToolItem {
     const NAME: &'static str = "OutputFileSearchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "queries", "status", "type"];
         let mut v0: Option<String> = None;
@@ -10716,8 +10716,8 @@ pub struct OutputFilesServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFilesServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("arguments", &self.arguments);
         map.optional("call_id", &self.call_id);
         map.optional("error", &self.error);
@@ -10733,15 +10733,15 @@ impl serde::Serialize for OutputFilesServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFilesServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFilesServerToolItem {
     const NAME: &'static str = "OutputFilesServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -10911,8 +10911,8 @@ pub struct OutputFunctionCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFunctionCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -10927,15 +10927,15 @@ impl serde::Serialize for OutputFunctionCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFunctionCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFunctionCallItem {
     const NAME: &'static str = "OutputFunctionCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -11065,23 +11065,23 @@ pub struct OutputFunctionCallItemSubagentItemsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFunctionCallItemSubagentItemsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFunctionCallItemSubagentItemsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFunctionCallItemSubagentItemsItem {
     const NAME: &'static str = "OutputFunctionCallItemSubagentItemsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -11137,8 +11137,8 @@ pub struct OutputFusionServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFusionServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("analysis", &self.analysis);
         map.optional("error", &self.error);
         map.optional("failed_models", &self.failed_models);
@@ -11153,15 +11153,15 @@ impl serde::Serialize for OutputFusionServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFusionServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFusionServerToolItem {
     const NAME: &'static str = "OutputFusionServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analysis",
@@ -11307,8 +11307,8 @@ pub struct OutputFusionServerToolItemFailedModelsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFusionServerToolItemFailedModelsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error", &self.error);
         map.entry("model", &self.model);
         map.optional("status_code", &self.status_code);
@@ -11317,15 +11317,15 @@ impl serde::Serialize for OutputFusionServerToolItemFailedModelsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFusionServerToolItemFailedModelsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFusionServerToolItemFailedModelsItem {
     const NAME: &'static str = "OutputFusionServerToolItemFailedModelsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "model", "status_code"];
         let mut v0: Option<String> = None;
@@ -11386,8 +11386,8 @@ pub struct OutputFusionServerToolItemResponsesItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFusionServerToolItemResponsesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("content", &self.content);
         map.entry("model", &self.model);
         map.extra(&self.extra);
@@ -11395,15 +11395,15 @@ impl serde::Serialize for OutputFusionServerToolItemResponsesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFusionServerToolItemResponsesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFusionServerToolItemResponsesItem {
     const NAME: &'static str = "OutputFusionServerToolItemResponsesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "model"];
         let mut v0: Option<String> = None;
@@ -11475,8 +11475,8 @@ pub struct OutputImageGenerationCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputImageGenerationCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.optional("result", &self.result);
         map.entry("status", &self.status);
@@ -11487,15 +11487,15 @@ impl serde::Serialize for OutputImageGenerationCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputImageGenerationCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputImageGenerationCallItem {
     const NAME: &'static str = "OutputImageGenerationCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "result", "status", "type", "prompt"];
         let mut v0: Option<String> = None;
@@ -11586,8 +11586,8 @@ pub struct OutputImageGenerationServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputImageGenerationServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("id", &self.id);
         map.optional("imageB64", &self.image_b64);
         map.optional("imageUrl", &self.image_url);
@@ -11601,15 +11601,15 @@ impl serde::Serialize for OutputImageGenerationServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputImageGenerationServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputImageGenerationServerToolItem {
     const NAME: &'static str = "OutputImageGenerationServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -11840,8 +11840,8 @@ pub struct OutputItemWebSearchCallActionFindInPage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCallActionFindInPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("pattern", &self.pattern);
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
@@ -11850,15 +11850,15 @@ impl serde::Serialize for OutputItemWebSearchCallActionFindInPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemWebSearchCallActionFindInPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemWebSearchCallActionFindInPage {
     const NAME: &'static str = "OutputItemWebSearchCallActionFindInPage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["pattern", "type", "url"];
         let mut v0: Option<String> = None;
@@ -11921,8 +11921,8 @@ pub struct OutputItemWebSearchCallActionOpenPage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCallActionOpenPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.optional("url", &self.url);
         map.extra(&self.extra);
@@ -11930,15 +11930,15 @@ impl serde::Serialize for OutputItemWebSearchCallActionOpenPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemWebSearchCallActionOpenPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemWebSearchCallActionOpenPage {
     const NAME: &'static str = "OutputItemWebSearchCallActionOpenPage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<OutputItemWebSearchCallActionOpenPageType> = None;
@@ -12000,8 +12000,8 @@ pub struct OutputItemWebSearchCallActionSearch {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCallActionSearch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("queries", &self.queries);
         map.entry("query", &self.query);
         map.optional("sources", &self.sources);
@@ -12011,15 +12011,15 @@ impl serde::Serialize for OutputItemWebSearchCallActionSearch {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemWebSearchCallActionSearch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemWebSearchCallActionSearch {
     const NAME: &'static str = "OutputItemWebSearchCallActionSearch";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["queries", "query", "sources", "type"];
         let mut v0: Option<Vec<String>> = None;
@@ -12176,8 +12176,8 @@ pub struct OutputMcpServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMcpServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("id", &self.id);
         map.optional("serverLabel", &self.server_label);
         map.entry("status", &self.status);
@@ -12188,15 +12188,15 @@ impl serde::Serialize for OutputMcpServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputMcpServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputMcpServerToolItem {
     const NAME: &'static str = "OutputMcpServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "serverLabel", "status", "toolName", "type"];
         let mut v0: Option<String> = None;
@@ -12292,8 +12292,8 @@ pub struct OutputMemoryServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMemoryServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("action", &self.action);
         map.optional("id", &self.id);
         map.optional("key", &self.key);
@@ -12305,15 +12305,15 @@ impl serde::Serialize for OutputMemoryServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputMemoryServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputMemoryServerToolItem {
     const NAME: &'static str = "OutputMemoryServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "id", "key", "status", "type", "value"];
         let mut v0: Option<OutputMemoryServerToolItemAction> = None;
@@ -12456,8 +12456,8 @@ pub struct OutputSearchModelsServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputSearchModelsServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("arguments", &self.arguments);
         map.optional("id", &self.id);
         map.optional("query", &self.query);
@@ -12468,15 +12468,15 @@ impl serde::Serialize for OutputSearchModelsServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputSearchModelsServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputSearchModelsServerToolItem {
     const NAME: &'static str = "OutputSearchModelsServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["arguments", "id", "query", "status", "type"];
         let mut v0: Option<String> = None;
@@ -12579,8 +12579,8 @@ pub struct OutputShellServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("action", &self.action);
         map.optional("arguments", &self.arguments);
         map.optional("call_id", &self.call_id);
@@ -12593,15 +12593,15 @@ impl serde::Serialize for OutputShellServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellServerToolItem {
     const NAME: &'static str = "OutputShellServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "action",
@@ -12710,8 +12710,8 @@ pub struct OutputShellServerToolItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellServerToolItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("commands", &self.commands);
         map.optional("max_output_length", &self.max_output_length);
         map.optional("timeout_ms", &self.timeout_ms);
@@ -12720,15 +12720,15 @@ impl serde::Serialize for OutputShellServerToolItemAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellServerToolItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellServerToolItemAction {
     const NAME: &'static str = "OutputShellServerToolItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["commands", "max_output_length", "timeout_ms"];
         let mut v0: Option<Vec<String>> = None;
@@ -12825,8 +12825,8 @@ pub struct OutputSubagentServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputSubagentServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("call_id", &self.call_id);
         map.optional("error", &self.error);
         map.optional("id", &self.id);
@@ -12843,15 +12843,15 @@ impl serde::Serialize for OutputSubagentServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputSubagentServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputSubagentServerToolItem {
     const NAME: &'static str = "OutputSubagentServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "call_id",
@@ -13027,8 +13027,8 @@ pub struct OutputTextEditorServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputTextEditorServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("command", &self.command);
         map.optional("filePath", &self.file_path);
         map.optional("id", &self.id);
@@ -13039,15 +13039,15 @@ impl serde::Serialize for OutputTextEditorServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputTextEditorServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputTextEditorServerToolItem {
     const NAME: &'static str = "OutputTextEditorServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["command", "filePath", "id", "status", "type"];
         let mut v0: Option<OutputTextEditorServerToolItemCommand> = None;
@@ -13148,8 +13148,8 @@ pub struct OutputToolSearchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputToolSearchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("id", &self.id);
         map.optional("query", &self.query);
         map.entry("status", &self.status);
@@ -13159,15 +13159,15 @@ impl serde::Serialize for OutputToolSearchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputToolSearchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputToolSearchServerToolItem {
     const NAME: &'static str = "OutputToolSearchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "query", "status", "type"];
         let mut v0: Option<String> = None;
@@ -13258,8 +13258,8 @@ pub struct OutputWebFetchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebFetchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("content", &self.content);
         map.optional("error", &self.error);
         map.optional("httpStatus", &self.http_status);
@@ -13273,15 +13273,15 @@ impl serde::Serialize for OutputWebFetchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebFetchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebFetchServerToolItem {
     const NAME: &'static str = "OutputWebFetchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -13413,8 +13413,8 @@ pub struct OutputWebSearchCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("action", &self.action);
         map.entry("id", &self.id);
         map.entry("status", &self.status);
@@ -13424,15 +13424,15 @@ impl serde::Serialize for OutputWebSearchCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebSearchCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebSearchCallItem {
     const NAME: &'static str = "OutputWebSearchCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "id", "status", "type"];
         let mut v0: Option<OutputItemWebSearchCallAction> = None;
@@ -13504,8 +13504,8 @@ pub struct OutputWebSearchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("action", &self.action);
         map.optional("id", &self.id);
         map.entry("status", &self.status);
@@ -13515,15 +13515,15 @@ impl serde::Serialize for OutputWebSearchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebSearchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebSearchServerToolItem {
     const NAME: &'static str = "OutputWebSearchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "id", "status", "type"];
         let mut v0: Option<OutputWebSearchServerToolItemAction> = None;
@@ -13598,8 +13598,8 @@ pub struct OutputWebSearchServerToolItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchServerToolItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("query", &self.query);
         map.optional("sources", &self.sources);
         map.entry("type", &self.r#type);
@@ -13608,15 +13608,15 @@ impl serde::Serialize for OutputWebSearchServerToolItemAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebSearchServerToolItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebSearchServerToolItemAction {
     const NAME: &'static str = "OutputWebSearchServerToolItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["query", "sources", "type"];
         let mut v0: Option<String> = None;
@@ -13678,8 +13678,8 @@ pub struct OutputWebSearchServerToolItemActionSourcesItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchServerToolItemActionSourcesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -13687,15 +13687,15 @@ impl serde::Serialize for OutputWebSearchServerToolItemActionSourcesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebSearchServerToolItemActionSourcesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebSearchServerToolItemActionSourcesItem {
     const NAME: &'static str = "OutputWebSearchServerToolItemActionSourcesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<OutputWebSearchServerToolItemActionSourcesItemType> = None;
@@ -13794,8 +13794,8 @@ pub struct Preview20250311WebSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Preview20250311WebSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -13809,15 +13809,15 @@ impl serde::Serialize for Preview20250311WebSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for Preview20250311WebSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Preview20250311WebSearchServerTool {
     const NAME: &'static str = "Preview20250311WebSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "engine",
@@ -13989,8 +13989,8 @@ pub struct PreviewWebSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PreviewWebSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -14004,15 +14004,15 @@ impl serde::Serialize for PreviewWebSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for PreviewWebSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PreviewWebSearchServerTool {
     const NAME: &'static str = "PreviewWebSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "engine",
@@ -14164,8 +14164,8 @@ pub struct PreviewWebSearchUserLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PreviewWebSearchUserLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -14176,15 +14176,15 @@ impl serde::Serialize for PreviewWebSearchUserLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for PreviewWebSearchUserLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PreviewWebSearchUserLocation {
     const NAME: &'static str = "PreviewWebSearchUserLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;
@@ -14288,8 +14288,8 @@ pub struct ReasoningConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("context", &self.context);
         map.optional("effort", &self.effort);
         map.optional("mode", &self.mode);
@@ -14302,16 +14302,16 @@ impl serde::Serialize for ReasoningConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReasoningConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ReasoningConfig {
     const NAME: &'static str = "ReasoningConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "context",
@@ -14434,8 +14434,8 @@ pub struct ReasoningItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -14450,16 +14450,16 @@ impl serde::Serialize for ReasoningItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReasoningItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ReasoningItem {
     const NAME: &'static str = "ReasoningItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -14578,8 +14578,8 @@ pub struct ReasoningSummaryText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -14587,15 +14587,15 @@ impl serde::Serialize for ReasoningSummaryText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryText {
     const NAME: &'static str = "ReasoningSummaryText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -14657,8 +14657,8 @@ pub struct ReasoningTextContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningTextContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -14666,15 +14666,15 @@ impl serde::Serialize for ReasoningTextContent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningTextContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningTextContent {
     const NAME: &'static str = "ReasoningTextContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -14746,8 +14746,8 @@ pub struct ResponseOutputText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseOutputText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("annotations", &self.annotations);
         map.optional("logprobs", &self.logprobs);
         map.entry("text", &self.text);
@@ -14757,15 +14757,15 @@ impl serde::Serialize for ResponseOutputText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseOutputText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResponseOutputText {
     const NAME: &'static str = "ResponseOutputText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["annotations", "logprobs", "text", "type"];
         let mut v0: Option<Vec<OpenAiResponsesAnnotation>> = None;
@@ -14840,8 +14840,8 @@ pub struct ResponseOutputTextLogprobsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseOutputTextLogprobsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -14851,15 +14851,15 @@ impl serde::Serialize for ResponseOutputTextLogprobsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseOutputTextLogprobsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResponseOutputTextLogprobsItem {
     const NAME: &'static str = "ResponseOutputTextLogprobsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token", "top_logprobs"];
         let mut v0: Option<Vec<i64>> = None;
@@ -14930,8 +14930,8 @@ pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseOutputTextLogprobsItemTopLogprobsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -14940,15 +14940,15 @@ impl serde::Serialize for ResponseOutputTextLogprobsItemTopLogprobsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseOutputTextLogprobsItemTopLogprobsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResponseOutputTextLogprobsItemTopLogprobsItem {
     const NAME: &'static str = "ResponseOutputTextLogprobsItemTopLogprobsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token"];
         let mut v0: Option<Vec<i64>> = None;
@@ -15130,8 +15130,8 @@ pub struct ResponsesRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("background", &self.background);
         map.optional("cache_control", &self.cache_control);
         map.optional("debug", &self.debug);
@@ -15178,16 +15178,16 @@ impl serde::Serialize for ResponsesRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResponsesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ResponsesRequest {
     const NAME: &'static str = "ResponsesRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "background",
@@ -15811,8 +15811,8 @@ pub struct ResponsesRequestToolsItemFunctionTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -15825,16 +15825,16 @@ impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResponsesRequestToolsItemFunctionTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ResponsesRequestToolsItemFunctionTool {
     const NAME: &'static str = "ResponsesRequestToolsItemFunctionTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "description",
@@ -15977,8 +15977,8 @@ pub struct SearchModelsServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SearchModelsServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -15987,16 +15987,16 @@ impl serde::Serialize for SearchModelsServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SearchModelsServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SearchModelsServerToolOpenRouter {
     const NAME: &'static str = "SearchModelsServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SearchModelsServerToolConfig> = None;
@@ -16068,8 +16068,8 @@ pub struct ShellCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("action", &self.action);
         map.optional("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
@@ -16083,16 +16083,16 @@ impl serde::Serialize for ShellCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ShellCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ShellCallItem {
     const NAME: &'static str = "ShellCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "action",
@@ -16202,8 +16202,8 @@ pub struct ShellCallItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("commands", &self.commands);
         map.optional("max_output_length", &self.max_output_length);
         map.optional("timeout_ms", &self.timeout_ms);
@@ -16213,16 +16213,16 @@ impl serde::Serialize for ShellCallItemAction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ShellCallItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ShellCallItemAction {
     const NAME: &'static str = "ShellCallItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["commands", "max_output_length", "timeout_ms"];
         let mut v0: Option<Vec<String>> = None;
@@ -16295,8 +16295,8 @@ pub struct ShellCallOutputContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("outcome", &self.outcome);
         map.entry("stderr", &self.stderr);
         map.entry("stdout", &self.stdout);
@@ -16305,15 +16305,15 @@ impl serde::Serialize for ShellCallOutputContent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ShellCallOutputContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ShellCallOutputContent {
     const NAME: &'static str = "ShellCallOutputContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["outcome", "stderr", "stdout"];
         let mut v0: Option<ShellCallOutputContentOutcome> = None;
@@ -16385,8 +16385,8 @@ pub struct ShellCallOutputContentOutcomeExit {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputContentOutcomeExit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("exit_code", &self.exit_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -16394,15 +16394,15 @@ impl serde::Serialize for ShellCallOutputContentOutcomeExit {
     }
 }
 impl<'de> serde::Deserialize<'de> for ShellCallOutputContentOutcomeExit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ShellCallOutputContentOutcomeExit {
     const NAME: &'static str = "ShellCallOutputContentOutcomeExit";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["exit_code", "type"];
         let mut v0: Option<i64> = None;
@@ -16456,23 +16456,23 @@ pub struct ShellCallOutputContentOutcomeTimeout {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputContentOutcomeTimeout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ShellCallOutputContentOutcomeTimeout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ShellCallOutputContentOutcomeTimeout {
     const NAME: &'static str = "ShellCallOutputContentOutcomeTimeout";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ShellCallOutputContentOutcomeTimeoutType> = None;
@@ -16528,8 +16528,8 @@ pub struct ShellCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.optional("max_output_length", &self.max_output_length);
@@ -16542,16 +16542,16 @@ impl serde::Serialize for ShellCallOutputItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ShellCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ShellCallOutputItem {
     const NAME: &'static str = "ShellCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "call_id",
@@ -16653,23 +16653,23 @@ pub struct ShellServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ShellServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ShellServerTool {
     const NAME: &'static str = "ShellServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ShellServerToolType> = None;
@@ -16713,8 +16713,8 @@ pub struct StoredPromptTemplate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StoredPromptTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.optional("variables", &self.variables);
         map.extra(&self.extra);
@@ -16722,15 +16722,15 @@ impl serde::Serialize for StoredPromptTemplate {
     }
 }
 impl<'de> serde::Deserialize<'de> for StoredPromptTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StoredPromptTemplate {
     const NAME: &'static str = "StoredPromptTemplate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "variables"];
         let mut v0: Option<String> = None;
@@ -16819,8 +16819,8 @@ pub struct TextExtendedConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextExtendedConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("format", &self.format);
         map.optional("verbosity", &self.verbosity);
         map.extra(&self.extra);
@@ -16828,15 +16828,15 @@ impl serde::Serialize for TextExtendedConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextExtendedConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextExtendedConfig {
     const NAME: &'static str = "TextExtendedConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["format", "verbosity"];
         let mut v0: Option<Formats> = None;
@@ -16905,8 +16905,8 @@ pub struct ToolChoiceAllowed {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ToolChoiceAllowed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("mode", &self.mode);
         map.entry("tools", &self.tools);
         map.entry("type", &self.r#type);
@@ -16915,15 +16915,15 @@ impl serde::Serialize for ToolChoiceAllowed {
     }
 }
 impl<'de> serde::Deserialize<'de> for ToolChoiceAllowed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ToolChoiceAllowed {
     const NAME: &'static str = "ToolChoiceAllowed";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["mode", "tools", "type"];
         let mut v0: Option<ToolChoiceAllowedMode> = None;
@@ -17003,8 +17003,8 @@ pub struct UrlCitation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UrlCitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("content", &self.content);
         map.entry("end_index", &self.end_index);
         map.entry("start_index", &self.start_index);
@@ -17016,15 +17016,15 @@ impl serde::Serialize for UrlCitation {
     }
 }
 impl<'de> serde::Deserialize<'de> for UrlCitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UrlCitation {
     const NAME: &'static str = "UrlCitation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -17122,8 +17122,8 @@ pub struct WebSearchDomainFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchDomainFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.optional("excluded_domains", &self.excluded_domains);
@@ -17132,15 +17132,15 @@ impl serde::Serialize for WebSearchDomainFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchDomainFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchDomainFilter {
     const NAME: &'static str = "WebSearchDomainFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -17233,8 +17233,8 @@ pub struct WebSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -17248,15 +17248,15 @@ impl serde::Serialize for WebSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchServerTool {
     const NAME: &'static str = "WebSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "engine",
@@ -17420,8 +17420,8 @@ pub struct WebSearchServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("engine", &self.engine);
         map.optional("excluded_domains", &self.excluded_domains);
@@ -17438,16 +17438,16 @@ impl serde::Serialize for WebSearchServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchServerToolConfig {
     const NAME: &'static str = "WebSearchServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -17614,8 +17614,8 @@ pub struct WebSearchServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -17624,16 +17624,16 @@ impl serde::Serialize for WebSearchServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchServerToolOpenRouter {
     const NAME: &'static str = "WebSearchServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<WebSearchServerToolConfig> = None;
@@ -17708,8 +17708,8 @@ pub struct WebSearchSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -17717,15 +17717,15 @@ impl serde::Serialize for WebSearchSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchSource {
     const NAME: &'static str = "WebSearchSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<WebSearchSourceType> = None;
@@ -17793,8 +17793,8 @@ pub struct WebSearchUserLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchUserLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -17805,15 +17805,15 @@ impl serde::Serialize for WebSearchUserLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchUserLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchUserLocation {
     const NAME: &'static str = "WebSearchUserLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;

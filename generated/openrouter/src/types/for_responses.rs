@@ -26,8 +26,8 @@ pub struct AnnotationAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnnotationAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("annotation", &self.annotation);
         map.entry("annotation_index", &self.annotation_index);
         map.entry("content_index", &self.content_index);
@@ -40,15 +40,15 @@ impl serde::Serialize for AnnotationAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnnotationAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnnotationAddedEvent {
     const NAME: &'static str = "AnnotationAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "annotation",
@@ -154,8 +154,8 @@ pub struct ApplyPatchCallOperationDiffDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallOperationDiffDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -166,15 +166,15 @@ impl serde::Serialize for ApplyPatchCallOperationDiffDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCallOperationDiffDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCallOperationDiffDeltaEvent {
     const NAME: &'static str = "ApplyPatchCallOperationDiffDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -268,8 +268,8 @@ pub struct ApplyPatchCallOperationDiffDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallOperationDiffDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("diff", &self.diff);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -280,15 +280,15 @@ impl serde::Serialize for ApplyPatchCallOperationDiffDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCallOperationDiffDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCallOperationDiffDoneEvent {
     const NAME: &'static str = "ApplyPatchCallOperationDiffDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "diff",
@@ -483,8 +483,8 @@ pub struct BaseInputsListItemMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseInputsListItemMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.optional("phase", &self.phase);
         map.entry("role", &self.role);
@@ -494,15 +494,15 @@ impl serde::Serialize for BaseInputsListItemMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseInputsListItemMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseInputsListItemMessage {
     const NAME: &'static str = "BaseInputsListItemMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "phase", "role", "type"];
         let mut v0: Option<BaseInputsListItemMessageContent> = None;
@@ -635,8 +635,8 @@ pub struct BaseReasoningConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseReasoningConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("context", &self.context);
         map.optional("effort", &self.effort);
         map.optional("mode", &self.mode);
@@ -646,15 +646,15 @@ impl serde::Serialize for BaseReasoningConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseReasoningConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseReasoningConfig {
     const NAME: &'static str = "BaseReasoningConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["context", "effort", "mode", "summary"];
         let mut v0: Option<ReasoningContext> = None;
@@ -844,8 +844,8 @@ pub struct BaseResponsesResultToolsItemFunctionTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseResponsesResultToolsItemFunctionTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -857,15 +857,15 @@ impl serde::Serialize for BaseResponsesResultToolsItemFunctionTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseResponsesResultToolsItemFunctionTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseResponsesResultToolsItemFunctionTool {
     const NAME: &'static str = "BaseResponsesResultToolsItemFunctionTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "description",
@@ -980,8 +980,8 @@ pub struct CodeInterpreterCallCodeDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallCodeDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -992,15 +992,15 @@ impl serde::Serialize for CodeInterpreterCallCodeDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallCodeDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallCodeDeltaEvent {
     const NAME: &'static str = "CodeInterpreterCallCodeDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -1088,8 +1088,8 @@ pub struct CodeInterpreterCallCodeDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallCodeDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("code", &self.code);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1100,15 +1100,15 @@ impl serde::Serialize for CodeInterpreterCallCodeDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallCodeDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallCodeDoneEvent {
     const NAME: &'static str = "CodeInterpreterCallCodeDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "code",
@@ -1194,8 +1194,8 @@ pub struct CodeInterpreterCallCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -1205,15 +1205,15 @@ impl serde::Serialize for CodeInterpreterCallCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallCompletedEvent {
     const NAME: &'static str = "CodeInterpreterCallCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -1285,8 +1285,8 @@ pub struct CodeInterpreterCallInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -1296,15 +1296,15 @@ impl serde::Serialize for CodeInterpreterCallInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallInProgressEvent {
     const NAME: &'static str = "CodeInterpreterCallInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -1376,8 +1376,8 @@ pub struct CodeInterpreterCallInterpretingEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallInterpretingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -1387,15 +1387,15 @@ impl serde::Serialize for CodeInterpreterCallInterpretingEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallInterpretingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallInterpretingEvent {
     const NAME: &'static str = "CodeInterpreterCallInterpretingEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -1475,8 +1475,8 @@ pub struct ContentPartAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1488,15 +1488,15 @@ impl serde::Serialize for ContentPartAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentPartAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ContentPartAddedEvent {
     const NAME: &'static str = "ContentPartAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -1606,8 +1606,8 @@ pub struct ContentPartDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1619,15 +1619,15 @@ impl serde::Serialize for ContentPartDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentPartDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ContentPartDoneEvent {
     const NAME: &'static str = "ContentPartDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -1739,8 +1739,8 @@ pub struct CustomToolCallInputDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallInputDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1751,15 +1751,15 @@ impl serde::Serialize for CustomToolCallInputDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolCallInputDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomToolCallInputDeltaEvent {
     const NAME: &'static str = "CustomToolCallInputDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -1847,8 +1847,8 @@ pub struct CustomToolCallInputDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallInputDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("input", &self.input);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1859,15 +1859,15 @@ impl serde::Serialize for CustomToolCallInputDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolCallInputDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomToolCallInputDoneEvent {
     const NAME: &'static str = "CustomToolCallInputDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input",
@@ -1951,8 +1951,8 @@ pub struct DebugEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DebugEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("debug", &self.debug);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -1961,15 +1961,15 @@ impl serde::Serialize for DebugEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for DebugEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DebugEvent {
     const NAME: &'static str = "DebugEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["debug", "sequence_number", "type"];
         let mut v0: Option<DebugEventDebug> = None;
@@ -2029,8 +2029,8 @@ pub struct DebugEventDebug {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DebugEventDebug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("echo_upstream_body", &self.echo_upstream_body);
         map.optional("timings", &self.timings);
         map.extra(&self.extra);
@@ -2038,15 +2038,15 @@ impl serde::Serialize for DebugEventDebug {
     }
 }
 impl<'de> serde::Deserialize<'de> for DebugEventDebug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DebugEventDebug {
     const NAME: &'static str = "DebugEventDebug";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["echo_upstream_body", "timings"];
         let mut v0: Option<serde_json::Value> = None;
@@ -2102,8 +2102,8 @@ pub struct DebugEventDebugTimings {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DebugEventDebugTimings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("epoch_ms", &self.epoch_ms);
         map.entry("event", &self.event);
         map.entry("start_ms", &self.start_ms);
@@ -2112,15 +2112,15 @@ impl serde::Serialize for DebugEventDebugTimings {
     }
 }
 impl<'de> serde::Deserialize<'de> for DebugEventDebugTimings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DebugEventDebugTimings {
     const NAME: &'static str = "DebugEventDebugTimings";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["epoch_ms", "event", "start_ms"];
         let mut v0: Option<i64> = None;
@@ -2198,8 +2198,8 @@ pub struct ErrorEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.entry("param", &self.param);
@@ -2210,15 +2210,15 @@ impl serde::Serialize for ErrorEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ErrorEvent {
     const NAME: &'static str = "ErrorEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "param", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -2303,8 +2303,8 @@ pub struct FunctionCallArgsDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallArgsDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2315,15 +2315,15 @@ impl serde::Serialize for FunctionCallArgsDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionCallArgsDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FunctionCallArgsDeltaEvent {
     const NAME: &'static str = "FunctionCallArgsDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -2413,8 +2413,8 @@ pub struct FunctionCallArgsDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallArgsDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("arguments", &self.arguments);
         map.entry("item_id", &self.item_id);
         map.entry("name", &self.name);
@@ -2426,15 +2426,15 @@ impl serde::Serialize for FunctionCallArgsDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionCallArgsDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FunctionCallArgsDoneEvent {
     const NAME: &'static str = "FunctionCallArgsDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -2531,8 +2531,8 @@ pub struct FusionCallAnalysisCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallAnalysisCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("analysis", &self.analysis);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2543,15 +2543,15 @@ impl serde::Serialize for FusionCallAnalysisCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallAnalysisCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallAnalysisCompletedEvent {
     const NAME: &'static str = "FusionCallAnalysisCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analysis",
@@ -2648,8 +2648,8 @@ pub struct FusionCallAnalysisInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallAnalysisInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("analyst_model", &self.analyst_model);
         map.entry("item_id", &self.item_id);
         map.entry("judge_model", &self.judge_model);
@@ -2661,15 +2661,15 @@ impl serde::Serialize for FusionCallAnalysisInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallAnalysisInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallAnalysisInProgressEvent {
     const NAME: &'static str = "FusionCallAnalysisInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analyst_model",
@@ -2770,8 +2770,8 @@ pub struct FusionCallCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -2781,15 +2781,15 @@ impl serde::Serialize for FusionCallCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallCompletedEvent {
     const NAME: &'static str = "FusionCallCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -2867,8 +2867,8 @@ pub struct FusionCallInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -2878,15 +2878,15 @@ impl serde::Serialize for FusionCallInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallInProgressEvent {
     const NAME: &'static str = "FusionCallInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -2966,8 +2966,8 @@ pub struct FusionCallPanelAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
         map.entry("output_index", &self.output_index);
@@ -2978,15 +2978,15 @@ impl serde::Serialize for FusionCallPanelAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelAddedEvent {
     const NAME: &'static str = "FusionCallPanelAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -3082,8 +3082,8 @@ pub struct FusionCallPanelCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3095,15 +3095,15 @@ impl serde::Serialize for FusionCallPanelCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelCompletedEvent {
     const NAME: &'static str = "FusionCallPanelCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -3208,8 +3208,8 @@ pub struct FusionCallPanelDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3221,15 +3221,15 @@ impl serde::Serialize for FusionCallPanelDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelDeltaEvent {
     const NAME: &'static str = "FusionCallPanelDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -3336,8 +3336,8 @@ pub struct FusionCallPanelFailedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelFailedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("error", &self.error);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3350,15 +3350,15 @@ impl serde::Serialize for FusionCallPanelFailedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelFailedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelFailedEvent {
     const NAME: &'static str = "FusionCallPanelFailedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "error",
@@ -3473,8 +3473,8 @@ pub struct FusionCallPanelReasoningDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelReasoningDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3486,15 +3486,15 @@ impl serde::Serialize for FusionCallPanelReasoningDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelReasoningDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelReasoningDeltaEvent {
     const NAME: &'static str = "FusionCallPanelReasoningDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -3595,8 +3595,8 @@ pub struct ImageGenCallCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCallCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -3606,15 +3606,15 @@ impl serde::Serialize for ImageGenCallCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCallCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCallCompletedEvent {
     const NAME: &'static str = "ImageGenCallCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -3686,8 +3686,8 @@ pub struct ImageGenCallGeneratingEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCallGeneratingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -3697,15 +3697,15 @@ impl serde::Serialize for ImageGenCallGeneratingEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCallGeneratingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCallGeneratingEvent {
     const NAME: &'static str = "ImageGenCallGeneratingEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -3777,8 +3777,8 @@ pub struct ImageGenCallInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCallInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -3788,15 +3788,15 @@ impl serde::Serialize for ImageGenCallInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCallInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCallInProgressEvent {
     const NAME: &'static str = "ImageGenCallInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -3872,8 +3872,8 @@ pub struct ImageGenCallPartialImageEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCallPartialImageEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("partial_image_b64", &self.partial_image_b64);
@@ -3885,15 +3885,15 @@ impl serde::Serialize for ImageGenCallPartialImageEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCallPartialImageEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCallPartialImageEvent {
     const NAME: &'static str = "ImageGenCallPartialImageEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -3986,23 +3986,23 @@ pub struct IncompleteDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IncompleteDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("reason", &self.reason);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for IncompleteDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for IncompleteDetails {
     const NAME: &'static str = "IncompleteDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["reason"];
         let mut v0: Option<IncompleteDetailsReason> = None;
@@ -4062,8 +4062,8 @@ pub struct OpenAiResponseCustomToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseCustomToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -4075,15 +4075,15 @@ impl serde::Serialize for OpenAiResponseCustomToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseCustomToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseCustomToolCall {
     const NAME: &'static str = "OpenAiResponseCustomToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "input", "name", "namespace", "type"];
         let mut v0: Option<String> = None;
@@ -4175,8 +4175,8 @@ pub struct OpenAiResponseCustomToolCallOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseCustomToolCallOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -4186,15 +4186,15 @@ impl serde::Serialize for OpenAiResponseCustomToolCallOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseCustomToolCallOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseCustomToolCallOutput {
     const NAME: &'static str = "OpenAiResponseCustomToolCallOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "type"];
         let mut v0: Option<String> = None;
@@ -4310,8 +4310,8 @@ pub struct OpenAiResponseFunctionToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -4326,15 +4326,15 @@ impl serde::Serialize for OpenAiResponseFunctionToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseFunctionToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseFunctionToolCall {
     const NAME: &'static str = "OpenAiResponseFunctionToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -4472,8 +4472,8 @@ pub struct OpenAiResponseFunctionToolCallOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCallOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -4484,15 +4484,15 @@ impl serde::Serialize for OpenAiResponseFunctionToolCallOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseFunctionToolCallOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseFunctionToolCallOutput {
     const NAME: &'static str = "OpenAiResponseFunctionToolCallOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "status", "type"];
         let mut v0: Option<String> = None;
@@ -4605,8 +4605,8 @@ pub struct OpenAiResponseInputMessageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseInputMessageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.entry("role", &self.role);
@@ -4616,15 +4616,15 @@ impl serde::Serialize for OpenAiResponseInputMessageItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseInputMessageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseInputMessageItem {
     const NAME: &'static str = "OpenAiResponseInputMessageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "role", "type"];
         let mut v0: Option<Vec<OpenAiResponseInputMessageItemContentItem>> = None;
@@ -4788,8 +4788,8 @@ pub struct OpenAiResponsesUsageInputTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesUsageInputTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cache_write_tokens", &self.cache_write_tokens);
         map.entry("cached_tokens", &self.cached_tokens);
         map.extra(&self.extra);
@@ -4797,15 +4797,15 @@ impl serde::Serialize for OpenAiResponsesUsageInputTokensDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesUsageInputTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesUsageInputTokensDetails {
     const NAME: &'static str = "OpenAiResponsesUsageInputTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_write_tokens", "cached_tokens"];
         let mut v0: Option<i64> = None;
@@ -4855,23 +4855,23 @@ pub struct OpenAiResponsesUsageOutputTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesUsageOutputTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("reasoning_tokens", &self.reasoning_tokens);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesUsageOutputTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesUsageOutputTokensDetails {
     const NAME: &'static str = "OpenAiResponsesUsageOutputTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["reasoning_tokens"];
         let mut v0: Option<i64> = None;
@@ -4928,8 +4928,8 @@ pub struct OpenResponsesCreatedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -4938,15 +4938,15 @@ impl serde::Serialize for OpenResponsesCreatedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenResponsesCreatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenResponsesCreatedEvent {
     const NAME: &'static str = "OpenResponsesCreatedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -5011,8 +5011,8 @@ pub struct OpenResponsesInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -5021,15 +5021,15 @@ impl serde::Serialize for OpenResponsesInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenResponsesInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenResponsesInProgressEvent {
     const NAME: &'static str = "OpenResponsesInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -5190,8 +5190,8 @@ pub struct OpenResponsesResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("background", &self.background);
         map.entry("completed_at", &self.completed_at);
         map.entry("created_at", &self.created_at);
@@ -5234,15 +5234,15 @@ impl serde::Serialize for OpenResponsesResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenResponsesResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenResponsesResult {
     const NAME: &'static str = "OpenResponsesResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "background",
@@ -5672,8 +5672,8 @@ pub struct OutputApplyPatchCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputApplyPatchCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
         map.entry("operation", &self.operation);
@@ -5684,15 +5684,15 @@ impl serde::Serialize for OutputApplyPatchCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputApplyPatchCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputApplyPatchCallItem {
     const NAME: &'static str = "OutputApplyPatchCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "operation", "status", "type"];
         let mut v0: Option<String> = None;
@@ -5804,8 +5804,8 @@ pub struct OutputItemImageGenerationCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemImageGenerationCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("id", &self.id);
         map.optional("result", &self.result);
         map.entry("status", &self.status);
@@ -5815,15 +5815,15 @@ impl serde::Serialize for OutputItemImageGenerationCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemImageGenerationCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemImageGenerationCall {
     const NAME: &'static str = "OutputItemImageGenerationCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "result", "status", "type"];
         let mut v0: Option<String> = None;
@@ -5967,8 +5967,8 @@ pub struct OutputMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.optional("phase", &self.phase);
@@ -5980,15 +5980,15 @@ impl serde::Serialize for OutputMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputMessage {
     const NAME: &'static str = "OutputMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "phase", "role", "status", "type"];
         let mut v0: Option<Vec<OutputMessageContentItem>> = None;
@@ -6090,8 +6090,8 @@ pub struct OutputMessageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMessageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.optional("phase", &self.phase);
@@ -6103,15 +6103,15 @@ impl serde::Serialize for OutputMessageItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputMessageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputMessageItem {
     const NAME: &'static str = "OutputMessageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "phase", "role", "status", "type"];
         let mut v0: Option<Vec<OutputMessageContentItem>> = None;
@@ -6215,8 +6215,8 @@ pub struct OutputReasoningItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputReasoningItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -6230,15 +6230,15 @@ impl serde::Serialize for OutputReasoningItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputReasoningItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputReasoningItem {
     const NAME: &'static str = "OutputReasoningItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -6361,8 +6361,8 @@ pub struct OutputShellCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("action", &self.action);
         map.optional("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
@@ -6374,15 +6374,15 @@ impl serde::Serialize for OutputShellCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellCallItem {
     const NAME: &'static str = "OutputShellCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "action",
@@ -6479,8 +6479,8 @@ pub struct OutputShellCallItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellCallItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("commands", &self.commands);
         map.entry("max_output_length", &self.max_output_length);
         map.entry("timeout_ms", &self.timeout_ms);
@@ -6489,15 +6489,15 @@ impl serde::Serialize for OutputShellCallItemAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellCallItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellCallItemAction {
     const NAME: &'static str = "OutputShellCallItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["commands", "max_output_length", "timeout_ms"];
         let mut v0: Option<Vec<String>> = None;
@@ -6577,8 +6577,8 @@ pub struct OutputShellCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
         map.optional("max_output_length", &self.max_output_length);
@@ -6590,15 +6590,15 @@ impl serde::Serialize for OutputShellCallOutputItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellCallOutputItem {
     const NAME: &'static str = "OutputShellCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "call_id",
@@ -6707,8 +6707,8 @@ pub struct ReasoningDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -6720,15 +6720,15 @@ impl serde::Serialize for ReasoningDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDeltaEvent {
     const NAME: &'static str = "ReasoningDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -6827,8 +6827,8 @@ pub struct ReasoningDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -6840,15 +6840,15 @@ impl serde::Serialize for ReasoningDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDoneEvent {
     const NAME: &'static str = "ReasoningDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -6949,8 +6949,8 @@ pub struct ReasoningSummaryPartAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryPartAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -6962,15 +6962,15 @@ impl serde::Serialize for ReasoningSummaryPartAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryPartAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryPartAddedEvent {
     const NAME: &'static str = "ReasoningSummaryPartAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -7071,8 +7071,8 @@ pub struct ReasoningSummaryPartDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryPartDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -7084,15 +7084,15 @@ impl serde::Serialize for ReasoningSummaryPartDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryPartDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryPartDoneEvent {
     const NAME: &'static str = "ReasoningSummaryPartDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -7191,8 +7191,8 @@ pub struct ReasoningSummaryTextDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryTextDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -7204,15 +7204,15 @@ impl serde::Serialize for ReasoningSummaryTextDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryTextDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryTextDeltaEvent {
     const NAME: &'static str = "ReasoningSummaryTextDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -7311,8 +7311,8 @@ pub struct ReasoningSummaryTextDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryTextDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -7324,15 +7324,15 @@ impl serde::Serialize for ReasoningSummaryTextDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryTextDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryTextDoneEvent {
     const NAME: &'static str = "ReasoningSummaryTextDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -7431,8 +7431,8 @@ pub struct RefusalDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for RefusalDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -7444,15 +7444,15 @@ impl serde::Serialize for RefusalDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefusalDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RefusalDeltaEvent {
     const NAME: &'static str = "RefusalDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -7551,8 +7551,8 @@ pub struct RefusalDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for RefusalDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -7564,15 +7564,15 @@ impl serde::Serialize for RefusalDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefusalDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RefusalDoneEvent {
     const NAME: &'static str = "RefusalDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -7663,8 +7663,8 @@ pub struct ResponsesErrorField {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesErrorField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.extra(&self.extra);
@@ -7672,15 +7672,15 @@ impl serde::Serialize for ResponsesErrorField {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponsesErrorField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResponsesErrorField {
     const NAME: &'static str = "ResponsesErrorField";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message"];
         let mut v0: Option<ResponsesErrorFieldCode> = None;
@@ -7882,8 +7882,8 @@ pub struct StreamEventsResponseCompleted {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseCompleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -7892,15 +7892,15 @@ impl serde::Serialize for StreamEventsResponseCompleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseCompleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseCompleted {
     const NAME: &'static str = "StreamEventsResponseCompleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -7968,8 +7968,8 @@ pub struct StreamEventsResponseFailed {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseFailed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -7978,15 +7978,15 @@ impl serde::Serialize for StreamEventsResponseFailed {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseFailed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseFailed {
     const NAME: &'static str = "StreamEventsResponseFailed";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -8078,8 +8078,8 @@ pub struct StreamEventsResponseIncomplete {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseIncomplete {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -8088,15 +8088,15 @@ impl serde::Serialize for StreamEventsResponseIncomplete {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseIncomplete {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseIncomplete {
     const NAME: &'static str = "StreamEventsResponseIncomplete";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -8165,8 +8165,8 @@ pub struct StreamEventsResponseOutputItemAdded {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseOutputItemAdded {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -8176,15 +8176,15 @@ impl serde::Serialize for StreamEventsResponseOutputItemAdded {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseOutputItemAdded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseOutputItemAdded {
     const NAME: &'static str = "StreamEventsResponseOutputItemAdded";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item", "output_index", "sequence_number", "type"];
         let mut v0: Option<OutputItems> = None;
@@ -8261,8 +8261,8 @@ pub struct StreamEventsResponseOutputItemDone {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseOutputItemDone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -8272,15 +8272,15 @@ impl serde::Serialize for StreamEventsResponseOutputItemDone {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseOutputItemDone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseOutputItemDone {
     const NAME: &'static str = "StreamEventsResponseOutputItemDone";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item", "output_index", "sequence_number", "type"];
         let mut v0: Option<OutputItems> = None;
@@ -8355,8 +8355,8 @@ pub struct StreamLogprob {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamLogprob {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -8366,15 +8366,15 @@ impl serde::Serialize for StreamLogprob {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamLogprob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamLogprob {
     const NAME: &'static str = "StreamLogprob";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token", "top_logprobs"];
         let mut v0: Option<Vec<i64>> = None;
@@ -8444,8 +8444,8 @@ pub struct StreamLogprobTopLogprob {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamLogprobTopLogprob {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("bytes", &self.bytes);
         map.optional("logprob", &self.logprob);
         map.optional("token", &self.token);
@@ -8454,15 +8454,15 @@ impl serde::Serialize for StreamLogprobTopLogprob {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamLogprobTopLogprob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamLogprobTopLogprob {
     const NAME: &'static str = "StreamLogprobTopLogprob";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token"];
         let mut v0: Option<Vec<i64>> = None;
@@ -8538,8 +8538,8 @@ pub struct TextDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -8552,15 +8552,15 @@ impl serde::Serialize for TextDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextDeltaEvent {
     const NAME: &'static str = "TextDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -8673,8 +8673,8 @@ pub struct TextDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("logprobs", &self.logprobs);
@@ -8687,15 +8687,15 @@ impl serde::Serialize for TextDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextDoneEvent {
     const NAME: &'static str = "TextDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -8818,8 +8818,8 @@ pub struct Usage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Usage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("input_tokens", &self.input_tokens);
         map.entry("input_tokens_details", &self.input_tokens_details);
         map.entry("output_tokens", &self.output_tokens);
@@ -8834,15 +8834,15 @@ impl serde::Serialize for Usage {
     }
 }
 impl<'de> serde::Deserialize<'de> for Usage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Usage {
     const NAME: &'static str = "Usage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input_tokens",
@@ -8976,8 +8976,8 @@ pub struct UsageCostDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UsageCostDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("upstream_inference_cost", &self.upstream_inference_cost);
         map.entry("upstream_inference_input_cost", &self.upstream_inference_input_cost);
         map.entry(
@@ -8989,15 +8989,15 @@ impl serde::Serialize for UsageCostDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for UsageCostDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UsageCostDetails {
     const NAME: &'static str = "UsageCostDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "upstream_inference_cost",
@@ -9069,8 +9069,8 @@ pub struct WebSearchCallCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchCallCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -9080,15 +9080,15 @@ impl serde::Serialize for WebSearchCallCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchCallCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchCallCompletedEvent {
     const NAME: &'static str = "WebSearchCallCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -9160,8 +9160,8 @@ pub struct WebSearchCallInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchCallInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -9171,15 +9171,15 @@ impl serde::Serialize for WebSearchCallInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchCallInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchCallInProgressEvent {
     const NAME: &'static str = "WebSearchCallInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -9251,8 +9251,8 @@ pub struct WebSearchCallSearchingEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchCallSearchingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -9262,15 +9262,15 @@ impl serde::Serialize for WebSearchCallSearchingEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchCallSearchingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchCallSearchingEvent {
     const NAME: &'static str = "WebSearchCallSearchingEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;

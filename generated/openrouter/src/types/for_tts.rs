@@ -30,8 +30,8 @@ pub struct SpeechInputReferenceAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechInputReferenceAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -40,16 +40,16 @@ impl serde::Serialize for SpeechInputReferenceAudio {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechInputReferenceAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechInputReferenceAudio {
     const NAME: &'static str = "SpeechInputReferenceAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<SpeechInputReferenceAudioInput> = None;
@@ -105,8 +105,8 @@ pub struct SpeechInputReferenceAudioInput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechInputReferenceAudioInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.optional("format", &self.format);
         map.extra(&self.extra);
@@ -115,16 +115,16 @@ impl serde::Serialize for SpeechInputReferenceAudioInput {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechInputReferenceAudioInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechInputReferenceAudioInput {
     const NAME: &'static str = "SpeechInputReferenceAudioInput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;
@@ -194,8 +194,8 @@ pub struct SpeechInputReferenceText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechInputReferenceText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -204,16 +204,16 @@ impl serde::Serialize for SpeechInputReferenceText {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechInputReferenceText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechInputReferenceText {
     const NAME: &'static str = "SpeechInputReferenceText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -293,8 +293,8 @@ pub struct SpeechRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("input", &self.input);
         map.optional("input_references", &self.input_references);
         map.entry("model", &self.model);
@@ -308,16 +308,16 @@ impl serde::Serialize for SpeechRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechRequest {
     const NAME: &'static str = "SpeechRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input",
@@ -438,8 +438,8 @@ pub struct SpeechRequestProvider {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechRequestProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("options", &self.options);
         map.extra(&self.extra);
         map.end()
@@ -447,16 +447,16 @@ impl serde::Serialize for SpeechRequestProvider {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechRequestProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechRequestProvider {
     const NAME: &'static str = "SpeechRequestProvider";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["options"];
         let mut v0: Option<ProviderOptions> = None;

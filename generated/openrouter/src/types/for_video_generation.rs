@@ -16,8 +16,8 @@ pub struct ContentPartAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("audio_url", &self.audio_url);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -26,16 +26,16 @@ impl serde::Serialize for ContentPartAudio {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartAudio {
     const NAME: &'static str = "ContentPartAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["audio_url", "type"];
         let mut v0: Option<ContentPartAudioUrl> = None;
@@ -89,8 +89,8 @@ pub struct ContentPartAudioUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartAudioUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -98,16 +98,16 @@ impl serde::Serialize for ContentPartAudioUrl {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartAudioUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartAudioUrl {
     const NAME: &'static str = "ContentPartAudioUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -149,8 +149,8 @@ pub struct ContentPartVideo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -159,16 +159,16 @@ impl serde::Serialize for ContentPartVideo {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartVideo {
     const NAME: &'static str = "ContentPartVideo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<ContentPartVideoType> = None;
@@ -222,8 +222,8 @@ pub struct ContentPartVideoUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartVideoUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -231,16 +231,16 @@ impl serde::Serialize for ContentPartVideoUrl {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartVideoUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartVideoUrl {
     const NAME: &'static str = "ContentPartVideoUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -292,8 +292,8 @@ pub struct FrameImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FrameImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("image_url", &self.image_url);
         map.entry("type", &self.r#type);
         map.entry("frame_type", &self.frame_type);
@@ -303,16 +303,16 @@ impl serde::Serialize for FrameImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FrameImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FrameImage {
     const NAME: &'static str = "FrameImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image_url", "type", "frame_type"];
         let mut v0: Option<ContentPartImageUrl> = None;
@@ -448,8 +448,8 @@ pub struct VideoGenerationRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for VideoGenerationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("aspect_ratio", &self.aspect_ratio);
         map.optional("callback_url", &self.callback_url);
         map.optional("creativity", &self.creativity);
@@ -470,16 +470,16 @@ impl serde::Serialize for VideoGenerationRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for VideoGenerationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for VideoGenerationRequest {
     const NAME: &'static str = "VideoGenerationRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "aspect_ratio",
@@ -701,8 +701,8 @@ pub struct VideoGenerationRequestProvider {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for VideoGenerationRequestProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("options", &self.options);
         map.extra(&self.extra);
         map.end()
@@ -710,16 +710,16 @@ impl serde::Serialize for VideoGenerationRequestProvider {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for VideoGenerationRequestProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for VideoGenerationRequestProvider {
     const NAME: &'static str = "VideoGenerationRequestProvider";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["options"];
         let mut v0: Option<ProviderOptions> = None;
@@ -784,8 +784,8 @@ pub struct VideoGenerationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoGenerationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("error", &self.error);
         map.optional("generation_id", &self.generation_id);
         map.entry("id", &self.id);
@@ -798,15 +798,15 @@ impl serde::Serialize for VideoGenerationResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoGenerationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoGenerationResponse {
     const NAME: &'static str = "VideoGenerationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "error",
@@ -930,8 +930,8 @@ pub struct VideoGenerationUsage {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoGenerationUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("cost", &self.cost);
         map.optional("is_byok", &self.is_byok);
         map.extra(&self.extra);
@@ -939,15 +939,15 @@ impl serde::Serialize for VideoGenerationUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoGenerationUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoGenerationUsage {
     const NAME: &'static str = "VideoGenerationUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cost", "is_byok"];
         let mut v0: Option<f64> = None;
@@ -1050,8 +1050,8 @@ pub struct VideoModel {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry(
             "allowed_passthrough_parameters",
             &self.allowed_passthrough_parameters,
@@ -1077,15 +1077,15 @@ impl serde::Serialize for VideoModel {
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoModel {
     const NAME: &'static str = "VideoModel";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_passthrough_parameters",
@@ -1386,8 +1386,8 @@ pub struct VideoModelUpscaleFactor {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoModelUpscaleFactor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("max", &self.max);
         map.optional("min", &self.min);
         map.extra(&self.extra);
@@ -1395,15 +1395,15 @@ impl serde::Serialize for VideoModelUpscaleFactor {
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoModelUpscaleFactor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoModelUpscaleFactor {
     const NAME: &'static str = "VideoModelUpscaleFactor";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max", "min"];
         let mut v0: Option<f64> = None;
@@ -1458,23 +1458,23 @@ pub struct VideoModelsListResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoModelsListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoModelsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoModelsListResponse {
     const NAME: &'static str = "VideoModelsListResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<VideoModel>> = None;
