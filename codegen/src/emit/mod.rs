@@ -1,7 +1,7 @@
 //! Emit: the type model → formatted Rust files for the generated crate.
 
 mod client;
-mod construction;
+pub(crate) mod construction;
 mod docs;
 pub mod features;
 pub mod manifest;

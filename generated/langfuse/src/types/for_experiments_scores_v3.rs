@@ -5,15 +5,129 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3`].
 #[doc(hidden)]
 pub type BaseScoreV3Subject = ScoreSubjectV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3Experiment`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectExperiment = ScoreSubjectV3Experiment;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3ExperimentKind`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectExperimentKind = ScoreSubjectV3ExperimentKind;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3Observation`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectObservation = ScoreSubjectV3Observation;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3ObservationKind`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectObservationKind = ScoreSubjectV3ObservationKind;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3Session`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectSession = ScoreSubjectV3Session;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3SessionKind`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectSessionKind = ScoreSubjectV3SessionKind;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3Trace`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectTrace = ScoreSubjectV3Trace;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3TraceKind`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectTraceKind = ScoreSubjectV3TraceKind;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
 #[doc(hidden)]
 pub type ExperimentItemScoresItem = ScoreV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Boolean`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemBoolean = ScoreV3Boolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3BooleanDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemBooleanDataType = ScoreV3BooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Categorical`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemCategorical = ScoreV3Categorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CategoricalDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemCategoricalDataType = ScoreV3CategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Correction`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemCorrection = ScoreV3Correction;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CorrectionDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemCorrectionDataType = ScoreV3CorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Numeric`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemNumeric = ScoreV3Numeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3NumericDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemNumericDataType = ScoreV3NumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Text`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemText = ScoreV3Text;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3TextDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemTextDataType = ScoreV3TextDataType;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
 #[doc(hidden)]
 pub type ExperimentScoresItem = ScoreV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Boolean`].
+#[doc(hidden)]
+pub type ExperimentScoresItemBoolean = ScoreV3Boolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3BooleanDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemBooleanDataType = ScoreV3BooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Categorical`].
+#[doc(hidden)]
+pub type ExperimentScoresItemCategorical = ScoreV3Categorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CategoricalDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemCategoricalDataType = ScoreV3CategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Correction`].
+#[doc(hidden)]
+pub type ExperimentScoresItemCorrection = ScoreV3Correction;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CorrectionDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemCorrectionDataType = ScoreV3CorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Numeric`].
+#[doc(hidden)]
+pub type ExperimentScoresItemNumeric = ScoreV3Numeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3NumericDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemNumericDataType = ScoreV3NumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Text`].
+#[doc(hidden)]
+pub type ExperimentScoresItemText = ScoreV3Text;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3TextDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemTextDataType = ScoreV3TextDataType;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
 #[doc(hidden)]
 pub type GetScoresV3ResponseDataItem = ScoreV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Boolean`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemBoolean = ScoreV3Boolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3BooleanDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemBooleanDataType = ScoreV3BooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Categorical`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemCategorical = ScoreV3Categorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CategoricalDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemCategoricalDataType = ScoreV3CategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Correction`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemCorrection = ScoreV3Correction;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CorrectionDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemCorrectionDataType = ScoreV3CorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Numeric`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemNumeric = ScoreV3Numeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3NumericDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemNumericDataType = ScoreV3NumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Text`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemText = ScoreV3Text;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3TextDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemTextDataType = ScoreV3TextDataType;
 crate::runtime::tagged_union! {
     #[doc =
     " A reference to the entity this score is attached to. Discriminated by \"kind\" — one of trace, observation, session, or experiment."]

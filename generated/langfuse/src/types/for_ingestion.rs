@@ -849,6 +849,66 @@ impl IngestionBatchRequest {
 /// The name this place's type had while its schema was inline: another name for [`IngestionEvent`].
 #[doc(hidden)]
 pub type IngestionBatchRequestBatchItem = IngestionEvent;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemCreate = IngestionEventCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemCreateType = IngestionEventCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventGenerationCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemGenerationCreate = IngestionEventGenerationCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventGenerationCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemGenerationCreateType = IngestionEventGenerationCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventGenerationUpdate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemGenerationUpdate = IngestionEventGenerationUpdate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventGenerationUpdateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemGenerationUpdateType = IngestionEventGenerationUpdateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventObservationCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemObservationCreate = IngestionEventObservationCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventObservationCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemObservationCreateType = IngestionEventObservationCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventObservationUpdate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemObservationUpdate = IngestionEventObservationUpdate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventObservationUpdateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemObservationUpdateType = IngestionEventObservationUpdateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventScoreCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemScoreCreate = IngestionEventScoreCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventScoreCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemScoreCreateType = IngestionEventScoreCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSdkLog`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSdkLog = IngestionEventSdkLog;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSdkLogType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSdkLogType = IngestionEventSdkLogType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSpanCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSpanCreate = IngestionEventSpanCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSpanCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSpanCreateType = IngestionEventSpanCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSpanUpdate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSpanUpdate = IngestionEventSpanUpdate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSpanUpdateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSpanUpdateType = IngestionEventSpanUpdateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventTraceCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemTraceCreate = IngestionEventTraceCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventTraceCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemTraceCreateType = IngestionEventTraceCreateType;
 /// The name this place's type had while its schema was inline: another name for [`IngestionResponse`].
 #[doc(hidden)]
 pub type IngestionBatchResponse = IngestionResponse;

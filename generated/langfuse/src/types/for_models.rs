@@ -920,6 +920,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`PricingTierAttributeCondition`].
 #[doc(hidden)]
 pub type PricingTierConditionPricingTierAttributeCondition = PricingTierAttributeCondition;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierAttributeConditionOperator`].
+#[doc(hidden)]
+pub type PricingTierConditionPricingTierAttributeConditionOperator = PricingTierAttributeConditionOperator;
 /// The name this place's type had while its schema was inline: another name for [`PricingTierUsageCondition`].
 #[doc(hidden)]
 pub type PricingTierConditionPricingTierUsageCondition = PricingTierUsageCondition;

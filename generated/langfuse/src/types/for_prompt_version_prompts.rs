@@ -536,9 +536,45 @@ pub type PromptTextType = crate::runtime::Const<constants::PromptTextType>;
 /// The name this place's type had while its schema was inline: another name for [`Prompt`].
 #[doc(hidden)]
 pub type PromptVersionUpdateResponse = Prompt;
+/// The name this place's type had while its schema was inline: another name for [`PromptChat`].
+#[doc(hidden)]
+pub type PromptVersionUpdateResponseChat = PromptChat;
+/// The name this place's type had while its schema was inline: another name for [`PromptChatType`].
+#[doc(hidden)]
+pub type PromptVersionUpdateResponseChatType = PromptChatType;
+/// The name this place's type had while its schema was inline: another name for [`PromptText`].
+#[doc(hidden)]
+pub type PromptVersionUpdateResponseText = PromptText;
+/// The name this place's type had while its schema was inline: another name for [`PromptTextType`].
+#[doc(hidden)]
+pub type PromptVersionUpdateResponseTextType = PromptTextType;
 /// The name this place's type had while its schema was inline: another name for [`Prompt`].
 #[doc(hidden)]
 pub type PromptsCreateResponse = Prompt;
+/// The name this place's type had while its schema was inline: another name for [`PromptChat`].
+#[doc(hidden)]
+pub type PromptsCreateResponseChat = PromptChat;
+/// The name this place's type had while its schema was inline: another name for [`PromptChatType`].
+#[doc(hidden)]
+pub type PromptsCreateResponseChatType = PromptChatType;
+/// The name this place's type had while its schema was inline: another name for [`PromptText`].
+#[doc(hidden)]
+pub type PromptsCreateResponseText = PromptText;
+/// The name this place's type had while its schema was inline: another name for [`PromptTextType`].
+#[doc(hidden)]
+pub type PromptsCreateResponseTextType = PromptTextType;
 /// The name this place's type had while its schema was inline: another name for [`Prompt`].
 #[doc(hidden)]
 pub type PromptsGetResponse = Prompt;
+/// The name this place's type had while its schema was inline: another name for [`PromptChat`].
+#[doc(hidden)]
+pub type PromptsGetResponseChat = PromptChat;
+/// The name this place's type had while its schema was inline: another name for [`PromptChatType`].
+#[doc(hidden)]
+pub type PromptsGetResponseChatType = PromptChatType;
+/// The name this place's type had while its schema was inline: another name for [`PromptText`].
+#[doc(hidden)]
+pub type PromptsGetResponseText = PromptText;
+/// The name this place's type had while its schema was inline: another name for [`PromptTextType`].
+#[doc(hidden)]
+pub type PromptsGetResponseTextType = PromptTextType;

@@ -1396,6 +1396,36 @@ pub type GetScoresResponseDataCorrectionTrace = GetScoresResponseTraceData;
 /// The name this place's type had while its schema was inline: another name for [`GetScoresResponseData`].
 #[doc(hidden)]
 pub type GetScoresResponseDataItem = GetScoresResponseData;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataBoolean2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemBoolean2 = GetScoresResponseDataBoolean2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataBooleanDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemBooleanDataType = GetScoresResponseDataBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataCategorical2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemCategorical2 = GetScoresResponseDataCategorical2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataCategoricalDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemCategoricalDataType = GetScoresResponseDataCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataCorrection2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemCorrection2 = GetScoresResponseDataCorrection2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataCorrectionDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemCorrectionDataType = GetScoresResponseDataCorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataNumeric2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemNumeric2 = GetScoresResponseDataNumeric2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataNumericDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemNumericDataType = GetScoresResponseDataNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataText2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemText2 = GetScoresResponseDataText2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataTextDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemTextDataType = GetScoresResponseDataTextDataType;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3745,6 +3775,36 @@ pub type ScoresCreateResponse = CreateScoreResponse;
 /// The name this place's type had while its schema was inline: another name for [`Score`].
 #[doc(hidden)]
 pub type ScoresGetByIdResponse = Score;
+/// The name this place's type had while its schema was inline: another name for [`ScoreBoolean`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseBoolean = ScoreBoolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreBooleanDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseBooleanDataType = ScoreBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreCategorical`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseCategorical = ScoreCategorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreCategoricalDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseCategoricalDataType = ScoreCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreCorrection`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseCorrection = ScoreCorrection;
+/// The name this place's type had while its schema was inline: another name for [`ScoreCorrectionDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseCorrectionDataType = ScoreCorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreNumeric`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseNumeric = ScoreNumeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreNumericDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseNumericDataType = ScoreNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreText`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseText = ScoreText;
+/// The name this place's type had while its schema was inline: another name for [`ScoreTextDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseTextDataType = ScoreTextDataType;
 /// The name this place's type had while its schema was inline: another name for [`GetScoresResponse`].
 #[doc(hidden)]
 pub type ScoresGetManyResponse = GetScoresResponse;

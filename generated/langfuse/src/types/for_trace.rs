@@ -1846,6 +1846,30 @@ impl TraceWithFullDetails {
 /// The name this place's type had while its schema was inline: another name for [`ScoreV1`].
 #[doc(hidden)]
 pub type TraceWithFullDetailsScoresItem = ScoreV1;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1Boolean`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemBoolean = ScoreV1Boolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1BooleanDataType`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemBooleanDataType = ScoreV1BooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1Categorical`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemCategorical = ScoreV1Categorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1CategoricalDataType`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemCategoricalDataType = ScoreV1CategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1Numeric`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemNumeric = ScoreV1Numeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1NumericDataType`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemNumericDataType = ScoreV1NumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1Text`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemText = ScoreV1Text;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1TextDataType`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemTextDataType = ScoreV1TextDataType;
 /// The object of the `Traces` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -604,6 +604,18 @@ impl UnstableDashboardDefinition {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacement`].
 #[doc(hidden)]
 pub type UnstableDashboardDefinitionWidgetsItem = UnstableDashboardPlacement;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardDefinitionWidgetsItemPreset = UnstableDashboardPlacementPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPresetType`].
+#[doc(hidden)]
+pub type UnstableDashboardDefinitionWidgetsItemPresetType = UnstableDashboardPlacementPresetType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardDefinitionWidgetsItemWidget = UnstableDashboardPlacementWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidgetType`].
+#[doc(hidden)]
+pub type UnstableDashboardDefinitionWidgetsItemWidgetType = UnstableDashboardPlacementWidgetType;
 /// The object of the `unstableDashboardList` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -956,9 +968,33 @@ pub type UnstableDashboardPlacementWidgetType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardsAddPlacementRequest = UnstableCreateDashboardPlacementRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequestPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementRequestPreset = UnstableCreateDashboardPlacementRequestPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequestPresetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementRequestPresetType = UnstableCreateDashboardPlacementRequestPresetType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequestWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementRequestWidget = UnstableCreateDashboardPlacementRequestWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequestWidgetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementRequestWidgetType = UnstableCreateDashboardPlacementRequestWidgetType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacement`].
 #[doc(hidden)]
 pub type UnstableDashboardsAddPlacementResponse = UnstableDashboardPlacement;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementResponsePreset = UnstableDashboardPlacementPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPresetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementResponsePresetType = UnstableDashboardPlacementPresetType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementResponseWidget = UnstableDashboardPlacementWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidgetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementResponseWidgetType = UnstableDashboardPlacementWidgetType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardsCreateRequest = UnstableCreateDashboardRequest;
@@ -983,6 +1019,18 @@ pub type UnstableDashboardsUpdatePlacementRequest = UnstableUpdateDashboardPlace
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacement`].
 #[doc(hidden)]
 pub type UnstableDashboardsUpdatePlacementResponse = UnstableDashboardPlacement;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementResponsePreset = UnstableDashboardPlacementPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPresetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementResponsePresetType = UnstableDashboardPlacementPresetType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementResponseWidget = UnstableDashboardPlacementWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidgetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementResponseWidgetType = UnstableDashboardPlacementWidgetType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardsUpdateRequest = UnstableUpdateDashboardRequest;

@@ -228,9 +228,39 @@ impl UnstableCreateCodeEvaluationRuleRequest {
 /// The name this place's type had while its schema was inline: another name for [`UnstableCodeEvaluationRuleEvaluatorReference`].
 #[doc(hidden)]
 pub type UnstableCreateCodeEvaluationRuleRequestEvaluator = UnstableCodeEvaluationRuleEvaluatorReference;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCodeEvaluationRuleEvaluatorReferenceType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestEvaluatorType = UnstableCodeEvaluationRuleEvaluatorReferenceType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableCreateCodeEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBoolean`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemBoolean = UnstableEvaluationRuleFilterBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBooleanType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemBooleanType = UnstableEvaluationRuleFilterBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetime`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemDatetime = UnstableEvaluationRuleFilterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemNull = UnstableEvaluationRuleFilterNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNullType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemNullType = UnstableEvaluationRuleFilterNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumber`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemNumber = UnstableEvaluationRuleFilterNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemNumberType = UnstableEvaluationRuleFilterNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterString`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemString = UnstableEvaluationRuleFilterString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemStringType = UnstableEvaluationRuleFilterStringType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
 #[doc(hidden)]
 pub type UnstableCreateCodeEvaluationRuleRequestTarget = UnstableEvaluationRuleTarget;
@@ -732,6 +762,9 @@ pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestEvaluator = UnstableLlmAsJ
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestFilterItemNull = UnstableEvaluationRuleFilterNull;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
 #[doc(hidden)]
 pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestTarget = UnstableEvaluationRuleTarget;
@@ -1756,6 +1789,66 @@ pub type UnstableEvaluationRuleFilterDatetimeType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableEvaluationRuleFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemArrayOptions = UnstableEvaluationRuleFilterArrayOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptionsType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemArrayOptionsType = UnstableEvaluationRuleFilterArrayOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBoolean`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemBoolean = UnstableEvaluationRuleFilterBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBooleanType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemBooleanType = UnstableEvaluationRuleFilterBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemCategoryOptions = UnstableEvaluationRuleFilterCategoryOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptionsType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemCategoryOptionsType = UnstableEvaluationRuleFilterCategoryOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetime`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemDatetime = UnstableEvaluationRuleFilterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetimeType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemDatetimeType = UnstableEvaluationRuleFilterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNull = UnstableEvaluationRuleFilterNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNullType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNullType = UnstableEvaluationRuleFilterNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumber`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNumber = UnstableEvaluationRuleFilterNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNumberObject = UnstableEvaluationRuleFilterNumberObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObjectType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNumberObjectType = UnstableEvaluationRuleFilterNumberObjectType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNumberType = UnstableEvaluationRuleFilterNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterString`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemString = UnstableEvaluationRuleFilterString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringObject = UnstableEvaluationRuleFilterStringObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObjectType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringObjectType = UnstableEvaluationRuleFilterStringObjectType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringOptions = UnstableEvaluationRuleFilterStringOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptionsType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringOptionsType = UnstableEvaluationRuleFilterStringOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringType = UnstableEvaluationRuleFilterStringType;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2888,6 +2981,66 @@ pub type UnstableLegacyEvaluationRuleEvaluatorsItem = UnstableLegacyEvaluationRu
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableLegacyEvaluationRuleFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptions`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemArrayOptions = UnstableEvaluationRuleFilterArrayOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptionsType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemArrayOptionsType = UnstableEvaluationRuleFilterArrayOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBoolean`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemBoolean = UnstableEvaluationRuleFilterBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBooleanType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemBooleanType = UnstableEvaluationRuleFilterBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptions`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemCategoryOptions = UnstableEvaluationRuleFilterCategoryOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptionsType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemCategoryOptionsType = UnstableEvaluationRuleFilterCategoryOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetime`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemDatetime = UnstableEvaluationRuleFilterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetimeType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemDatetimeType = UnstableEvaluationRuleFilterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNull = UnstableEvaluationRuleFilterNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNullType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNullType = UnstableEvaluationRuleFilterNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumber`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNumber = UnstableEvaluationRuleFilterNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObject`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNumberObject = UnstableEvaluationRuleFilterNumberObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObjectType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNumberObjectType = UnstableEvaluationRuleFilterNumberObjectType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNumberType = UnstableEvaluationRuleFilterNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterString`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemString = UnstableEvaluationRuleFilterString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObject`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringObject = UnstableEvaluationRuleFilterStringObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObjectType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringObjectType = UnstableEvaluationRuleFilterStringObjectType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptions`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringOptions = UnstableEvaluationRuleFilterStringOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptionsType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringOptionsType = UnstableEvaluationRuleFilterStringOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringType = UnstableEvaluationRuleFilterStringType;
 /// Maps one evaluator variable to a trace, dataset item, or field on a named observation in a legacy rule.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3371,6 +3524,51 @@ pub type UnstableUpdateEvaluationRuleRequestEvaluatorsItem = UnstableCreateEvalu
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableUpdateEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptions`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemArrayOptions = UnstableEvaluationRuleFilterArrayOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBoolean`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemBoolean = UnstableEvaluationRuleFilterBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBooleanType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemBooleanType = UnstableEvaluationRuleFilterBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptions`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemCategoryOptions = UnstableEvaluationRuleFilterCategoryOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetime`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemDatetime = UnstableEvaluationRuleFilterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetimeType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemDatetimeType = UnstableEvaluationRuleFilterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNull = UnstableEvaluationRuleFilterNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNullType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNullType = UnstableEvaluationRuleFilterNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumber`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNumber = UnstableEvaluationRuleFilterNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObject`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNumberObject = UnstableEvaluationRuleFilterNumberObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNumberType = UnstableEvaluationRuleFilterNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterString`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemString = UnstableEvaluationRuleFilterString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObject`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemStringObject = UnstableEvaluationRuleFilterStringObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptions`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemStringOptions = UnstableEvaluationRuleFilterStringOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemStringType = UnstableEvaluationRuleFilterStringType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
 #[doc(hidden)]
 pub type UnstableUpdateEvaluationRuleRequestTarget = UnstableEvaluationRuleTarget;

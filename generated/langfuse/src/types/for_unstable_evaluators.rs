@@ -1265,18 +1265,66 @@ impl UnstableEvaluators {
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequest`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsCreateRequest = UnstableCreateEvaluatorRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequestCode`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateRequestCode = UnstableCreateEvaluatorRequestCode;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequestCodeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateRequestCodeType = UnstableCreateEvaluatorRequestCodeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequestLlmAsJudge`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateRequestLlmAsJudge = UnstableCreateEvaluatorRequestLlmAsJudge;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequestLlmAsJudgeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateRequestLlmAsJudgeType = UnstableCreateEvaluatorRequestLlmAsJudgeType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluator`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsCreateResponse = UnstableEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCode`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateResponseCode = UnstableEvaluatorCode;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCodeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateResponseCodeType = UnstableEvaluatorCodeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudge`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateResponseLlmAsJudge = UnstableEvaluatorLlmAsJudge;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudgeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateResponseLlmAsJudgeType = UnstableEvaluatorLlmAsJudgeType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluator`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsDataItem = UnstableEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCode`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDataItemCode = UnstableEvaluatorCode;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCodeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDataItemCodeType = UnstableEvaluatorCodeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudge`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDataItemLlmAsJudge = UnstableEvaluatorLlmAsJudge;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudgeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDataItemLlmAsJudgeType = UnstableEvaluatorLlmAsJudgeType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDeleteEvaluatorResponse`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsDeleteResponse = UnstableDeleteEvaluatorResponse;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluator`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsGetResponse = UnstableEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCode`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetResponseCode = UnstableEvaluatorCode;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCodeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetResponseCodeType = UnstableEvaluatorCodeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudge`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetResponseLlmAsJudge = UnstableEvaluatorLlmAsJudge;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudgeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetResponseLlmAsJudgeType = UnstableEvaluatorLlmAsJudgeType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluators`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsListResponse = UnstableEvaluators;
@@ -1286,6 +1334,15 @@ pub type UnstableLlmAsJudgeEvaluatorModelConfig = UnstableEvaluatorModelConfig;
 /// The name this place's type had while its schema was inline: another name for [`UnstablePublicEvaluatorOutputDefinition`].
 #[doc(hidden)]
 pub type UnstableLlmAsJudgeEvaluatorOutputDefinition = UnstablePublicEvaluatorOutputDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicEvaluatorOutputDefinitionBoolean`].
+#[doc(hidden)]
+pub type UnstableLlmAsJudgeEvaluatorOutputDefinitionBoolean = UnstablePublicEvaluatorOutputDefinitionBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicEvaluatorOutputDefinitionCategorical`].
+#[doc(hidden)]
+pub type UnstableLlmAsJudgeEvaluatorOutputDefinitionCategorical = UnstablePublicEvaluatorOutputDefinitionCategorical;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicEvaluatorOutputDefinitionNumeric`].
+#[doc(hidden)]
+pub type UnstableLlmAsJudgeEvaluatorOutputDefinitionNumeric = UnstablePublicEvaluatorOutputDefinitionNumeric;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputDataType`].
 #[doc(hidden)]
 pub type UnstablePublicBooleanEvaluatorOutputDefinitionDataType = UnstableEvaluatorOutputDataType;

@@ -3157,12 +3157,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemApplyPatchCall = OutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemApplyPatchCallOperation = OutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemApplyPatchCallStatus = OutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemApplyPatchCallType = OutputItemApplyPatchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemCodeInterpreterCall = OutputItemCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemCustomToolCall = OutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCustomToolCallType = OutputItemCustomToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemFileSearchCall = OutputItemFileSearchCall;
@@ -3181,6 +3193,9 @@ pub type BaseResponsesResultServiceTier = ServiceTier;
 /// The name this place's type had while its schema was inline: another name for [`TextConfig`].
 #[doc(hidden)]
 pub type BaseResponsesResultText = TextConfig;
+/// The name this place's type had while its schema was inline: another name for [`TextConfigVerbosity`].
+#[doc(hidden)]
+pub type BaseResponsesResultTextVerbosity = TextConfigVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesUsage`].
 #[doc(hidden)]
 pub type BaseResponsesResultUsage = OpenAiResponsesUsage;
@@ -3719,6 +3734,9 @@ impl CompletedEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type CompletedEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// The object of the schema at `/paths/~1audio~1transcriptions/post/requestBody/content/multipart~1form-data/schema` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3957,6 +3975,9 @@ impl CreatedEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type CreatedEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// Event emitted when a response has failed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4040,6 +4061,9 @@ impl FailedEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type FailedEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// Function tool definition
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4281,6 +4305,9 @@ impl InProgressEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type InProgressEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// Event emitted when a response is incomplete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4364,6 +4391,9 @@ impl IncompleteEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type IncompleteEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// The object of the `MessagesStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5989,12 +6019,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCall`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemApplyPatchCall = OutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCallOperation = OutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCallStatus = OutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCallType = OutputItemApplyPatchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCall`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemCodeInterpreterCall = OutputItemCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemCustomToolCall = OutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCustomToolCallType = OutputItemCustomToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCall`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemFileSearchCall = OutputItemFileSearchCall;
@@ -6517,12 +6559,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCall`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemApplyPatchCall = OutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallOperation = OutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallStatus = OutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallType = OutputItemApplyPatchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCall`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemCodeInterpreterCall = OutputItemCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemCustomToolCall = OutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCustomToolCallType = OutputItemCustomToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCall`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemFileSearchCall = OutputItemFileSearchCall;

@@ -104,6 +104,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionResult`].
 #[doc(hidden)]
 pub type AnthropicBashCodeExecutionContentBashCodeExecutionResult = AnthropicBashCodeExecutionResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionResultType`].
+#[doc(hidden)]
+pub type AnthropicBashCodeExecutionContentBashCodeExecutionResultType = AnthropicBashCodeExecutionResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResultError`].
 #[doc(hidden)]
 pub type AnthropicBashCodeExecutionContentExecutionToolResultError = AnthropicBashCodeExecutionToolResultError;
@@ -287,6 +290,9 @@ impl AnthropicBashCodeExecutionResult {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionOutput`].
 #[doc(hidden)]
 pub type AnthropicBashCodeExecutionResultContentItem = AnthropicBashCodeExecutionOutput;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionOutputType`].
+#[doc(hidden)]
+pub type AnthropicBashCodeExecutionResultContentItemType = AnthropicBashCodeExecutionOutputType;
 /// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionResult/properties/type` in the API's spec.
 ///
 /// Always `"bash_code_execution_result"`: constructors fill it in, decoding checks it.
@@ -483,12 +489,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825Caller`].
 #[doc(hidden)]
 pub type AnthropicCallerCodeExecution20250825 = AnthropicCodeExecution20250825Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825CallerType`].
+#[doc(hidden)]
+pub type AnthropicCallerCodeExecution20250825Type = AnthropicCodeExecution20250825CallerType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120Caller`].
 #[doc(hidden)]
 pub type AnthropicCallerCodeExecution20260120 = AnthropicCodeExecution20260120Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120CallerType`].
+#[doc(hidden)]
+pub type AnthropicCallerCodeExecution20260120Type = AnthropicCodeExecution20260120CallerType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCaller`].
 #[doc(hidden)]
 pub type AnthropicCallerDirect = AnthropicDirectCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCallerType`].
+#[doc(hidden)]
+pub type AnthropicCallerDirectType = AnthropicDirectCallerType;
 /// The object of the `AnthropicCitationCharLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1381,6 +1396,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionResult`].
 #[doc(hidden)]
 pub type AnthropicCodeExecutionContentCodeExecutionResult = AnthropicCodeExecutionResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionResultType`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionContentCodeExecutionResultType = AnthropicCodeExecutionResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResultError`].
 #[doc(hidden)]
 pub type AnthropicCodeExecutionContentCodeExecutionToolResultError = AnthropicCodeExecutionToolResultError;
@@ -1567,6 +1585,9 @@ impl AnthropicCodeExecutionResult {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutput`].
 #[doc(hidden)]
 pub type AnthropicCodeExecutionResultContentItem = AnthropicCodeExecutionOutput;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutputType`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionResultContentItemType = AnthropicCodeExecutionOutputType;
 /// The one value of the schema at `/components/schemas/AnthropicCodeExecutionResult/properties/type` in the API's spec.
 ///
 /// Always `"code_execution_result"`: constructors fill it in, decoding checks it.
@@ -2253,6 +2274,9 @@ impl AnthropicEncryptedCodeExecutionResult {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutput`].
 #[doc(hidden)]
 pub type AnthropicEncryptedCodeExecutionResultContentItem = AnthropicCodeExecutionOutput;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutputType`].
+#[doc(hidden)]
+pub type AnthropicEncryptedCodeExecutionResultContentItemType = AnthropicCodeExecutionOutputType;
 /// The one value of the schema at `/components/schemas/AnthropicEncryptedCodeExecutionResult/properties/type` in the API's spec.
 ///
 /// Always `"encrypted_code_execution_result"`: constructors fill it in, decoding checks it.
@@ -2901,18 +2925,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationCharLocation = AnthropicCitationCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationCharLocationType = AnthropicCitationCharLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationContentBlockLocation = AnthropicCitationContentBlockLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationContentBlockLocationType = AnthropicCitationContentBlockLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationPageLocation = AnthropicCitationPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationPageLocationType = AnthropicCitationPageLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationSearchResultLocation = AnthropicCitationSearchResultLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationSearchResultLocationType = AnthropicCitationSearchResultLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationWebSearchResultLocation = AnthropicCitationWebSearchResultLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationWebSearchResultLocationType = AnthropicCitationWebSearchResultLocationType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicTextEditorCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2944,9 +2983,18 @@ pub type AnthropicTextEditorCodeExecutionContentExecutionViewResult = AnthropicT
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionStrReplaceResult`].
 #[doc(hidden)]
 pub type AnthropicTextEditorCodeExecutionContentStrReplaceResult = AnthropicTextEditorCodeExecutionStrReplaceResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionStrReplaceResultType`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentStrReplaceResultType = AnthropicTextEditorCodeExecutionStrReplaceResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResultError`].
 #[doc(hidden)]
 pub type AnthropicTextEditorCodeExecutionContentToolResultError = AnthropicTextEditorCodeExecutionToolResultError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResultErrorCode`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentToolResultErrorCode = AnthropicTextEditorCodeExecutionToolResultErrorCode;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResultErrorType`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentToolResultErrorType = AnthropicTextEditorCodeExecutionToolResultErrorType;
 /// The object of the `AnthropicTextEditorCodeExecutionCreateResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3644,9 +3692,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultError`].
 #[doc(hidden)]
 pub type AnthropicToolSearchContentToolSearchToolResultError = AnthropicToolSearchResultError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultErrorType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchContentToolSearchToolResultErrorType = AnthropicToolSearchResultErrorType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResult`].
 #[doc(hidden)]
 pub type AnthropicToolSearchContentToolSearchToolSearchResult = AnthropicToolSearchResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchContentToolSearchToolSearchResultType = AnthropicToolSearchResultType;
 /// The object of the `AnthropicToolSearchResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3807,6 +3861,9 @@ pub type AnthropicToolSearchResultErrorType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolReference`].
 #[doc(hidden)]
 pub type AnthropicToolSearchResultToolReferencesItem = AnthropicToolReference;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolReferenceType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchResultToolReferencesItemType = AnthropicToolReferenceType;
 /// The one value of the schema at `/components/schemas/AnthropicToolSearchResult/properties/type` in the API's spec.
 ///
 /// Always `"tool_search_tool_search_result"`: constructors fill it in, decoding checks it.
@@ -4124,6 +4181,12 @@ impl AnthropicWebFetchBlock {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlock`].
 #[doc(hidden)]
 pub type AnthropicWebFetchBlockContent = AnthropicDocumentBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockSource`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentSource = AnthropicDocumentBlockSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentType = AnthropicDocumentBlockType;
 /// The one value of the schema at `/components/schemas/AnthropicWebFetchBlock/properties/type` in the API's spec.
 ///
 /// Always `"web_fetch_result"`: constructors fill it in, decoding checks it.
@@ -4144,9 +4207,18 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlock`].
 #[doc(hidden)]
 pub type AnthropicWebFetchContentWebFetchResult = AnthropicWebFetchBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResultType = AnthropicWebFetchBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultError`].
 #[doc(hidden)]
 pub type AnthropicWebFetchContentWebFetchToolResultError = AnthropicWebFetchToolResultError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultErrorCode`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchToolResultErrorCode = AnthropicWebFetchToolResultErrorCode;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultErrorType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchToolResultErrorType = AnthropicWebFetchToolResultErrorType;
 /// The object of the `AnthropicWebFetchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4563,6 +4635,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResult`].
 #[doc(hidden)]
 pub type AnthropicWebSearchToolResultContentListItem = AnthropicWebSearchResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResultType`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultContentListItemType = AnthropicWebSearchResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultError`].
 #[doc(hidden)]
 pub type AnthropicWebSearchToolResultContentWebSearchToolResultError = AnthropicWebSearchToolResultError;
@@ -4671,6 +4746,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
 #[doc(hidden)]
 pub type BaseMessagesResultStopDetails = AnthropicRefusalStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsCategory`].
+#[doc(hidden)]
+pub type BaseMessagesResultStopDetailsCategory = AnthropicRefusalStopDetailsCategory;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsType`].
+#[doc(hidden)]
+pub type BaseMessagesResultStopDetailsType = AnthropicRefusalStopDetailsType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicStopReason`].
 #[doc(hidden)]
 pub type BaseMessagesResultStopReason = OrAnthropicStopReason;
@@ -4684,27 +4765,99 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV400Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV400ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV400ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV400ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV401Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV401ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV401ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV401ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV403Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV403ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV403ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV403ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV404Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV404ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV404ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV404ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV429Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV429ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV429ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV429ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV500Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV500ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV500ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV500ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV503Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV503ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV503ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV503ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV529Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV529ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV529ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV529ResponseType = AnthropicMessagesErrorResponseType;
 /// Event sent when content is added to a content block
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4815,9 +4968,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocation`].
 #[doc(hidden)]
 pub type MessagesContentBlockDeltaEventDeltaCitationCharLocation = AnthropicCitationCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocationType`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventDeltaCitationCharLocationType = AnthropicCitationCharLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocation`].
 #[doc(hidden)]
 pub type MessagesContentBlockDeltaEventDeltaCitationPageLocation = AnthropicCitationPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocationType`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventDeltaCitationPageLocationType = AnthropicCitationPageLocationType;
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5301,6 +5460,9 @@ pub type MessagesContentBlockDeltaEventType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocation`].
 #[doc(hidden)]
 pub type MessagesContentBlockDeltaEventWebSearchResultLocation = AnthropicCitationWebSearchResultLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocationType`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventWebSearchResultLocationType = AnthropicCitationWebSearchResultLocationType;
 /// Event sent when a new content block starts
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5396,9 +5558,15 @@ pub type MessagesContentBlockStartEventBlockOpenrouterShellToolResult = OrAnthro
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResult`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventBlockToolSearchToolResult = AnthropicToolSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResultType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockToolSearchToolResultType = AnthropicToolSearchToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResult`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventBlockWebSearchToolResult = AnthropicWebSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockWebSearchToolResultType = AnthropicWebSearchToolResultType;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5535,15 +5703,27 @@ pub type MessagesContentBlockStartEventContentBlockRedactedThinking = AnthropicR
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockServerToolUse = OrAnthropicServerToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlockType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockServerToolUseType = OrAnthropicServerToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockText = AnthropicTextBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockTextType = AnthropicTextBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockThinking = AnthropicThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlockType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockThinkingType = AnthropicThinkingBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockToolUse = AnthropicToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockToolUseType = AnthropicToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResult`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockWebFetchToolResult = AnthropicWebFetchToolResult;
@@ -5829,6 +6009,12 @@ pub type MessagesDeltaEventDeltaContainer = AnthropicContainer;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
 #[doc(hidden)]
 pub type MessagesDeltaEventDeltaStopDetails = AnthropicRefusalStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsCategory`].
+#[doc(hidden)]
+pub type MessagesDeltaEventDeltaStopDetailsCategory = AnthropicRefusalStopDetailsCategory;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsType`].
+#[doc(hidden)]
+pub type MessagesDeltaEventDeltaStopDetailsType = AnthropicRefusalStopDetailsType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicStopReason`].
 #[doc(hidden)]
 pub type MessagesDeltaEventDeltaStopReason = OrAnthropicStopReason;
@@ -7227,6 +7413,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
 #[doc(hidden)]
 pub type MessagesStartEventMessageStopDetails = AnthropicRefusalStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsCategory`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageStopDetailsCategory = AnthropicRefusalStopDetailsCategory;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageStopDetailsType = AnthropicRefusalStopDetailsType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/type` in the API's spec."]
@@ -7545,27 +7737,120 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockDelta = MessagesContentBlockDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDelta = MessagesContentBlockDeltaEventDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaCitationsDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaCitationsDelta = MessagesContentBlockDeltaEventDeltaCitationsDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaCitationsDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaCitationsDeltaType = MessagesContentBlockDeltaEventDeltaCitationsDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaCompactionDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaCompactionDelta = MessagesContentBlockDeltaEventDeltaCompactionDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaInputJsonDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaInputJsonDelta = MessagesContentBlockDeltaEventDeltaInputJsonDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaInputJsonDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaInputJsonDeltaType = MessagesContentBlockDeltaEventDeltaInputJsonDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaSignatureDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaSignatureDelta = MessagesContentBlockDeltaEventDeltaSignatureDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaSignatureDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaSignatureDeltaType = MessagesContentBlockDeltaEventDeltaSignatureDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaTextDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaTextDelta = MessagesContentBlockDeltaEventDeltaTextDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaTextDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaTextDeltaType = MessagesContentBlockDeltaEventDeltaTextDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaThinkingDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaThinkingDelta = MessagesContentBlockDeltaEventDeltaThinkingDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaThinkingDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaThinkingDeltaType = MessagesContentBlockDeltaEventDeltaThinkingDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaType = MessagesContentBlockDeltaEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockStart = MessagesContentBlockStartEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlock`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartContentBlock = MessagesContentBlockStartEventContentBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlockCompaction`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartContentBlockCompaction = MessagesContentBlockStartEventContentBlockCompaction;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartType = MessagesContentBlockStartEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStopEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockStop = MessagesContentBlockStopEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStopEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStopType = MessagesContentBlockStopEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesErrorEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsError = MessagesErrorEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventError`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorError = MessagesErrorEventError;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorType = MessagesErrorEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageDelta = MessagesDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaDelta = MessagesDeltaEventDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaType = MessagesDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsage`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaUsage = MessagesDeltaEventUsage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsageServerToolUse`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaUsageServerToolUse = MessagesDeltaEventUsageServerToolUse;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStartEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageStart = MessagesStartEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessage`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessage = MessagesStartEventMessage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageProvider`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageProvider = MessagesStartEventMessageProvider;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageRole`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageRole = MessagesStartEventMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageType = MessagesStartEventMessageType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageUsage`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageUsage = MessagesStartEventMessageUsage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartType = MessagesStartEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStopEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageStop = MessagesStopEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStopEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStopType = MessagesStopEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesPingEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsPing = MessagesPingEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesPingEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsPingType = MessagesPingEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStreamEvents`].
 #[doc(hidden)]
 pub type MessagesStreamingResponseData = MessagesStreamEvents;
@@ -7695,51 +7980,102 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockAdvisorToolResult = AnthropicAdvisorToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockAdvisorToolResultType = AnthropicAdvisorToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockBashCodeExecutionToolResult = AnthropicBashCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockBashCodeExecutionToolResultType = AnthropicBashCodeExecutionToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockCodeExecutionToolResult = AnthropicCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockCodeExecutionToolResultType = AnthropicCodeExecutionToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockCompaction = AnthropicCompactionBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockCompactionType = AnthropicCompactionBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicContainerUpload`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockContainerUpload = AnthropicContainerUpload;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicContainerUploadType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockContainerUploadType = AnthropicContainerUploadType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicBashToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockOpenrouterBashToolResult = OrAnthropicBashToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicBashToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockOpenrouterBashToolResultType = OrAnthropicBashToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicShellToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockOpenrouterShellToolResult = OrAnthropicShellToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicShellToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockOpenrouterShellToolResultType = OrAnthropicShellToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRedactedThinkingBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockRedactedThinking = AnthropicRedactedThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRedactedThinkingBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockRedactedThinkingType = AnthropicRedactedThinkingBlockType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockServerToolUse = OrAnthropicServerToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockServerToolUseType = OrAnthropicServerToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockText = AnthropicTextBlock;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockTextEditorCodeExecutionToolResult = AnthropicTextEditorCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextEditorCodeExecutionToolResultType = AnthropicTextEditorCodeExecutionToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextType = AnthropicTextBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockThinking = AnthropicThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockThinkingType = AnthropicThinkingBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockToolSearchToolResult = AnthropicToolSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolSearchToolResultType = AnthropicToolSearchToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockToolUse = AnthropicToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolUseType = AnthropicToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockWebFetchToolResult = AnthropicWebFetchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebFetchToolResultType = AnthropicWebFetchToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockWebSearchToolResult = AnthropicWebSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultContent`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebSearchToolResultContent = AnthropicWebSearchToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebSearchToolResultType = AnthropicWebSearchToolResultType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `ORAnthropicNullableCaller` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -7756,12 +8092,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825Caller`].
 #[doc(hidden)]
 pub type OrAnthropicNullableCallerCodeExecution20250825 = AnthropicCodeExecution20250825Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825CallerType`].
+#[doc(hidden)]
+pub type OrAnthropicNullableCallerCodeExecution20250825Type = AnthropicCodeExecution20250825CallerType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120Caller`].
 #[doc(hidden)]
 pub type OrAnthropicNullableCallerCodeExecution20260120 = AnthropicCodeExecution20260120Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120CallerType`].
+#[doc(hidden)]
+pub type OrAnthropicNullableCallerCodeExecution20260120Type = AnthropicCodeExecution20260120CallerType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCaller`].
 #[doc(hidden)]
 pub type OrAnthropicNullableCallerDirect = AnthropicDirectCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCallerType`].
+#[doc(hidden)]
+pub type OrAnthropicNullableCallerDirectType = AnthropicDirectCallerType;
 /// The object of the `ORAnthropicServerToolUseBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

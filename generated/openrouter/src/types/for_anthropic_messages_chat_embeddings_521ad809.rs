@@ -5,15 +5,51 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type ChatRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type ChatRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type ChatRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type ChatRequestProviderSort = ProviderPreferencesSort;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type CreateEmbeddingsRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderSort = ProviderPreferencesSort;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type CreateRerankRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderSort = ProviderPreferencesSort;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type MessagesRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type MessagesRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type MessagesRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type MessagesRequestProviderSort = ProviderPreferencesSort;
 /// Percentile-based latency cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -689,3 +725,12 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type ResponsesRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderSort = ProviderPreferencesSort;

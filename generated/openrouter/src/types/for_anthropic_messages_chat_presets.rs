@@ -5,12 +5,18 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterWebSearch = OpenRouterWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebSearchType = OpenRouterWebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchConfig`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandParameters = WebSearchConfig;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterWebSearch = OpenRouterWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebSearchType = OpenRouterWebSearchServerToolType;
 /// OpenRouter built-in server tool: searches the web for current information
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

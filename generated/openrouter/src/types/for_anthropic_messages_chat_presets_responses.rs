@@ -5,15 +5,27 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterWebFetchType = WebFetchServerToolType;
 /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -106,21 +118,39 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicSearchResultBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolBm25CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolBm25CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolRegexCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolRegexCacheControlType = AnthropicCacheControlDirectiveType;
 /// The object of the `AutoBetaRouterPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -668,9 +698,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironment`].
 #[doc(hidden)]
 pub type BashServerToolEnvironmentContainerAuto = ContainerAutoEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironmentType`].
+#[doc(hidden)]
+pub type BashServerToolEnvironmentContainerAutoType = ContainerAutoEnvironmentType;
 /// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironment`].
 #[doc(hidden)]
 pub type BashServerToolEnvironmentContainerReference = ContainerReferenceEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironmentType`].
+#[doc(hidden)]
+pub type BashServerToolEnvironmentContainerReferenceType = ContainerReferenceEnvironmentType;
 /// The name this place's type had while its schema was inline: another name for [`BashServerToolConfig`].
 #[doc(hidden)]
 pub type BashServerToolParameters = BashServerToolConfig;
@@ -681,48 +717,117 @@ pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolTyp
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebFetchType = WebFetchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type ChatRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type ChatRequestCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginCostTier`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoBetaRouterCostTier = AutoBetaRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoBetaRouterId = AutoBetaRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`AutoRouterPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemAutoRouter = AutoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginCostTier`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoRouterCostTier = AutoRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoRouterId = AutoRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemContextCompressionId = ContextCompressionPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FileParserPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemFileParser = FileParserPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFileParserId = FileParserPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemFusion = FusionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionId = FusionPluginId;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginPreset`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionPreset = FusionPluginPreset;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItem`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionToolsItem = FusionPluginToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItemParametersValue`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionToolsItemParametersValue = FusionPluginToolsItemParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItemParametersValueListItem`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionToolsItemParametersValueListItem = FusionPluginToolsItemParametersValueListItem;
 /// The name this place's type had while its schema was inline: another name for [`ModerationPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemModeration = ModerationPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ModerationPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemModerationId = ModerationPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ParetoRouterPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemParetoRouter = ParetoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemParetoRouterId = ParetoRouterPluginId;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginPriceSource`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemParetoRouterPriceSource = ParetoRouterPluginPriceSource;
 /// The name this place's type had while its schema was inline: another name for [`ResponseHealingPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemResponseHealing = ResponseHealingPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ResponseHealingPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemResponseHealingId = ResponseHealingPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemWeb = WebSearchPlugin;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemWebFetch = WebFetchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebFetchId = WebFetchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebId = WebSearchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type ChatRequestRoute = DeprecatedRoute;
@@ -747,6 +852,9 @@ pub type ChatWebSearchShorthandSearchContextSize = SearchQualityLevel;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerTool`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandUserLocation = WebSearchUserLocationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerToolType`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandUserLocationType = WebSearchUserLocationServerToolType;
 /// An OpenRouter-managed, auto-provisioned ephemeral container.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1585,6 +1693,9 @@ impl FusionPluginToolsItemParametersValueObjectValue {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type FusionServerToolConfigCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type FusionServerToolConfigCacheControlType = AnthropicCacheControlDirectiveType;
 /// Configuration for the openrouter:image_generation server tool. Accepts all image_config params (aspect_ratio, quality, size, background, output_format, output_compression, moderation, etc.) plus a model field.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1757,6 +1868,9 @@ impl ImageGenerationServerToolOpenRouter {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolConfig`].
 #[doc(hidden)]
 pub type ImageGenerationServerToolOpenRouterParameters = ImageGenerationServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolConfigValue`].
+#[doc(hidden)]
+pub type ImageGenerationServerToolOpenRouterParametersValue = ImageGenerationServerToolConfigValue;
 /// The one value of the schema at `/components/schemas/ImageGenerationServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
@@ -1769,6 +1883,9 @@ pub type LegacyWebSearchServerToolEngine = WebSearchEngineEnum;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
 #[doc(hidden)]
 pub type LegacyWebSearchServerToolMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationType`].
+#[doc(hidden)]
+pub type LegacyWebSearchServerToolUserLocationType = WebSearchUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemCompactionCacheControl = AnthropicCacheControlDirective;
@@ -1781,42 +1898,99 @@ pub type MessagesMessageParamContentListItemToolResultCacheControl = AnthropicCa
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemToolUseCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolUseCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentWebSearchToolResultCacheControl = AnthropicCacheControlDirective;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginCostTier`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoBetaRouterCostTier = AutoBetaRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoBetaRouterId = AutoBetaRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`AutoRouterPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemAutoRouter = AutoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginCostTier`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoRouterCostTier = AutoRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoRouterId = AutoRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemContextCompressionId = ContextCompressionPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FileParserPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemFileParser = FileParserPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFileParserId = FileParserPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemFusion = FusionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFusionId = FusionPluginId;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginPreset`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFusionPreset = FusionPluginPreset;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItem`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFusionToolsItem = FusionPluginToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItemParametersValue`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFusionToolsItemParametersValue = FusionPluginToolsItemParametersValue;
 /// The name this place's type had while its schema was inline: another name for [`ModerationPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemModeration = ModerationPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ModerationPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemModerationId = ModerationPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ParetoRouterPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemParetoRouter = ParetoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemParetoRouterId = ParetoRouterPluginId;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginPriceSource`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemParetoRouterPriceSource = ParetoRouterPluginPriceSource;
 /// The name this place's type had while its schema was inline: another name for [`ResponseHealingPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemResponseHealing = ResponseHealingPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ResponseHealingPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemResponseHealingId = ResponseHealingPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemWeb = WebSearchPlugin;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemWebFetch = WebFetchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebFetchId = WebFetchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebId = WebSearchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type MessagesRequestRoute = DeprecatedRoute;
@@ -1826,36 +2000,69 @@ pub type MessagesRequestStopServerToolsWhen = StopServerToolsWhen;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301Caching = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301CachingType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemBash20250124CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemBash20250124CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemCustomCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemCustomCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebFetchType = WebFetchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemTextEditor20250124CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemTextEditor20250124CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20250305CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20250305CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
 #[doc(hidden)]
 pub type MessagesRequestTrace = TraceConfig;
@@ -1865,9 +2072,15 @@ pub type MessagesSearchModelsServerToolParameters = SearchModelsServerToolConfig
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesToolAdditionBlockCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesToolAdditionBlockCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesToolRemovalBlockCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesToolRemovalBlockCacheControlType = AnthropicCacheControlDirectiveType;
 /// The object of the `ModerationPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2243,36 +2456,90 @@ pub type ResponseHealingPluginId = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type ResponsesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type ResponsesRequestCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginCostTier`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoBetaRouterCostTier = AutoBetaRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoBetaRouterId = AutoBetaRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`AutoRouterPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemAutoRouter = AutoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginCostTier`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoRouterCostTier = AutoRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoRouterId = AutoRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemContextCompressionId = ContextCompressionPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FileParserPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemFileParser = FileParserPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFileParserId = FileParserPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemFusion = FusionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFusionId = FusionPluginId;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginPreset`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFusionPreset = FusionPluginPreset;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItem`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFusionToolsItem = FusionPluginToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItemParametersValue`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFusionToolsItemParametersValue = FusionPluginToolsItemParametersValue;
 /// The name this place's type had while its schema was inline: another name for [`ModerationPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemModeration = ModerationPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ModerationPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemModerationId = ModerationPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ParetoRouterPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemParetoRouter = ParetoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemParetoRouterId = ParetoRouterPluginId;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginPriceSource`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemParetoRouterPriceSource = ParetoRouterPluginPriceSource;
 /// The name this place's type had while its schema was inline: another name for [`ResponseHealingPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemResponseHealing = ResponseHealingPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ResponseHealingPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemResponseHealingId = ResponseHealingPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemWeb = WebSearchPlugin;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemWebFetch = WebFetchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebFetchId = WebFetchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebId = WebSearchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type ResponsesRequestRoute = DeprecatedRoute;
@@ -2282,15 +2549,27 @@ pub type ResponsesRequestStopServerToolsWhen = StopServerToolsWhen;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebFetchType = WebFetchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestTrace = TraceConfig;
@@ -2379,9 +2658,15 @@ pub type ShellServerToolConfigSleepAfterSeconds = SandboxSleepAfterSeconds;
 /// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironment`].
 #[doc(hidden)]
 pub type ShellServerToolEnvironmentContainerAuto = ContainerAutoEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironmentType`].
+#[doc(hidden)]
+pub type ShellServerToolEnvironmentContainerAutoType = ContainerAutoEnvironmentType;
 /// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironment`].
 #[doc(hidden)]
 pub type ShellServerToolEnvironmentContainerReference = ContainerReferenceEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironmentType`].
+#[doc(hidden)]
+pub type ShellServerToolEnvironmentContainerReferenceType = ContainerReferenceEnvironmentType;
 /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
 pub type StopServerToolsWhen = Vec<StopServerToolsWhenCondition>;
 crate::runtime::tagged_union! {
@@ -2404,18 +2689,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenFinishReasonIs`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionFinishReasonIs = StopServerToolsWhenFinishReasonIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenFinishReasonIsType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionFinishReasonIsType = StopServerToolsWhenFinishReasonIsType;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenHasToolCall`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionHasToolCall = StopServerToolsWhenHasToolCall;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenHasToolCallType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionHasToolCallType = StopServerToolsWhenHasToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxCost`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionMaxCost = StopServerToolsWhenMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxCostType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionMaxCostType = StopServerToolsWhenMaxCostType;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxTokensUsed`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionMaxTokensUsed = StopServerToolsWhenMaxTokensUsed;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxTokensUsedType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionMaxTokensUsedType = StopServerToolsWhenMaxTokensUsedType;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenStepCountIs`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionStepCountIs = StopServerToolsWhenStepCountIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenStepCountIsType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionStepCountIsType = StopServerToolsWhenStepCountIsType;
 /// Stop when the upstream model emits this finish reason (e.g. `length`).
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3290,6 +3590,9 @@ pub type WebSearchConfigSearchContextSize = SearchQualityLevel;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerTool`].
 #[doc(hidden)]
 pub type WebSearchConfigUserLocation = WebSearchUserLocationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerToolType`].
+#[doc(hidden)]
+pub type WebSearchConfigUserLocationType = WebSearchUserLocationServerToolType;
 crate::runtime::string_enum! {
     #[doc = " The search engine to use for web search."] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -3643,12 +3946,18 @@ pub type WebSearchServerToolConfigSearchContextSize = SearchQualityLevel;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerTool`].
 #[doc(hidden)]
 pub type WebSearchServerToolConfigUserLocation = WebSearchUserLocationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerToolType`].
+#[doc(hidden)]
+pub type WebSearchServerToolConfigUserLocationType = WebSearchUserLocationServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
 #[doc(hidden)]
 pub type WebSearchServerToolEngine = WebSearchEngineEnum;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
 #[doc(hidden)]
 pub type WebSearchServerToolMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationType`].
+#[doc(hidden)]
+pub type WebSearchServerToolUserLocationType = WebSearchUserLocationType;
 /// Approximate user location for location-biased results.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

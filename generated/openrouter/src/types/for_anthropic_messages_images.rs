@@ -735,12 +735,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorMessageUsageIteration`].
 #[doc(hidden)]
 pub type AnthropicUsageIterationAdvisorMessage = AnthropicAdvisorMessageUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorMessageUsageIterationType`].
+#[doc(hidden)]
+pub type AnthropicUsageIterationAdvisorMessageType = AnthropicAdvisorMessageUsageIterationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionUsageIteration`].
 #[doc(hidden)]
 pub type AnthropicUsageIterationCompaction = AnthropicCompactionUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionUsageIterationType`].
+#[doc(hidden)]
+pub type AnthropicUsageIterationCompactionType = AnthropicCompactionUsageIterationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessageUsageIteration`].
 #[doc(hidden)]
 pub type AnthropicUsageIterationMessage = AnthropicMessageUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessageUsageIterationType`].
+#[doc(hidden)]
+pub type AnthropicUsageIterationMessageType = AnthropicMessageUsageIterationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
 #[doc(hidden)]
 pub type BaseMessagesResultUsageIterationsItem = AnthropicUsageIteration;

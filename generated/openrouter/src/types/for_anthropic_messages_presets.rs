@@ -1067,6 +1067,12 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceBase64 = AnthropicBase64PdfSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSourceMediaType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceBase64MediaType = AnthropicBase64PdfSourceMediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceBase64Type = AnthropicBase64PdfSourceType;
 /// The object of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1177,9 +1183,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParam`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceContentDefListItemImage = AnthropicImageBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceContentDefListItemImageType = AnthropicImageBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceContentDefListItemText = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceContentDefListItemTextType = AnthropicTextBlockParamType;
 /// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/type` in the API's spec.
 ///
 /// Always `"content"`: constructors fill it in, decoding checks it.
@@ -1189,12 +1201,24 @@ pub type AnthropicDocumentBlockParamSourceContentType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFileDocumentSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceFile = AnthropicFileDocumentSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileDocumentSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceFileType = AnthropicFileDocumentSourceType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceText = AnthropicPlainTextSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSourceMediaType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceTextMediaType = AnthropicPlainTextSourceMediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceTextType = AnthropicPlainTextSourceType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUrlPdfSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceUrl = AnthropicUrlPdfSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUrlPdfSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceUrlType = AnthropicUrlPdfSourceType;
 /// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"document"`: constructors fill it in, decoding checks it.
@@ -1204,9 +1228,21 @@ pub type AnthropicDocumentBlockParamType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockSourceBase64 = AnthropicBase64PdfSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSourceMediaType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceBase64MediaType = AnthropicBase64PdfSourceMediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceBase64Type = AnthropicBase64PdfSourceType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockSourceText = AnthropicPlainTextSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSourceMediaType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceTextMediaType = AnthropicPlainTextSourceMediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceTextType = AnthropicPlainTextSourceType;
 /// The object of the `AnthropicFileDocumentSource` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1390,9 +1426,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBase64ImageSource`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamSourceBase64 = AnthropicBase64ImageSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64ImageSourceType`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamSourceBase64Type = AnthropicBase64ImageSourceType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUrlImageSource`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamSourceUrl = AnthropicUrlImageSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUrlImageSourceType`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamSourceUrlType = AnthropicUrlImageSourceType;
 /// The one value of the schema at `/components/schemas/AnthropicImageBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"image"`: constructors fill it in, decoding checks it.
@@ -1850,6 +1892,12 @@ impl AnthropicSearchResultBlockParamCitations {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type AnthropicSearchResultBlockParamContentItem = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItem`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamContentItemCitationsItem = AnthropicTextBlockParamCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamContentItemType = AnthropicTextBlockParamType;
 /// The one value of the schema at `/components/schemas/AnthropicSearchResultBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"search_result"`: constructors fill it in, decoding checks it.
@@ -1986,15 +2034,27 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemCharLocation = AnthropicCitationCharLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocationParamType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemCharLocationType = AnthropicCitationCharLocationParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemContentBlockLocation = AnthropicCitationContentBlockLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocationParamType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemContentBlockLocationType = AnthropicCitationContentBlockLocationParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemPageLocation = AnthropicCitationPageLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocationParamType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemPageLocationType = AnthropicCitationPageLocationParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemSearchResultLocation = AnthropicCitationSearchResultLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocationParamType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemSearchResultLocationType = AnthropicCitationSearchResultLocationParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemWebSearchResultLocation = AnthropicCitationWebSearchResultLocationParam;
@@ -2227,6 +2287,9 @@ impl AnthropicToolSearchToolBm25 {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolBm25AllowedCallers = AnthropicAllowedCallers;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolBm25AllowedCallersItem = AnthropicAllowedCallersItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/name` in the API's spec."]
@@ -2381,6 +2444,9 @@ impl AnthropicToolSearchToolRegex {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolRegexAllowedCallers = AnthropicAllowedCallers;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolRegexAllowedCallersItem = AnthropicAllowedCallersItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/name` in the API's spec."]
@@ -2946,9 +3012,258 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequest`].
 #[doc(hidden)]
 pub type CreateMessagesRequest = MessagesRequest;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestContextManagement`].
+#[doc(hidden)]
+pub type CreateMessagesRequestContextManagement = MessagesRequestContextManagement;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestContextManagementEditsItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestContextManagementEditsItem = MessagesRequestContextManagementEditsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestEditsClearThinking20251015KeepAllType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestEditsClearThinking20251015KeepAllType = MessagesRequestEditsClearThinking20251015KeepAllType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMetadata`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMetadata = MessagesRequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItem = MessagesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystem = MessagesRequestSystem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinking`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinking = MessagesRequestThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptive`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingAdaptive = MessagesRequestThinkingAdaptive;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptiveType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingAdaptiveType = MessagesRequestThinkingAdaptiveType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingDisabled`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingDisabled = MessagesRequestThinkingDisabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingDisabledType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingDisabledType = MessagesRequestThinkingDisabledType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabled`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingEnabled = MessagesRequestThinkingEnabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabledType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingEnabledType = MessagesRequestThinkingEnabledType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoice`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoice = MessagesRequestToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAny`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceAny = MessagesRequestToolChoiceAny;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAnyType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceAnyType = MessagesRequestToolChoiceAnyType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAuto`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceAuto = MessagesRequestToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAutoType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceAutoType = MessagesRequestToolChoiceAutoType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceNone`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceNone = MessagesRequestToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceNoneType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceNoneType = MessagesRequestToolChoiceNoneType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceTool`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceTool = MessagesRequestToolChoiceTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceToolType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceToolType = MessagesRequestToolChoiceToolType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItem = MessagesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301 = MessagesRequestToolsItemAdvisor20260301;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301Name = MessagesRequestToolsItemAdvisor20260301Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301Type = MessagesRequestToolsItemAdvisor20260301Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemBash20250124 = MessagesRequestToolsItemBash20250124;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemBash20250124Name = MessagesRequestToolsItemBash20250124Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemBash20250124Type = MessagesRequestToolsItemBash20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustom`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemCustom = MessagesRequestToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomInputSchema`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemCustomInputSchema = MessagesRequestToolsItemCustomInputSchema;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemCustomType = MessagesRequestToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemObject`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemObject = MessagesRequestToolsItemObject;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemTextEditor20250124 = MessagesRequestToolsItemTextEditor20250124;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemTextEditor20250124Name = MessagesRequestToolsItemTextEditor20250124Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemTextEditor20250124Type = MessagesRequestToolsItemTextEditor20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20250305 = MessagesRequestToolsItemWebSearch20250305;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20250305Name = MessagesRequestToolsItemWebSearch20250305Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20250305Type = MessagesRequestToolsItemWebSearch20250305Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20260209 = MessagesRequestToolsItemWebSearch20260209;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20260209Name = MessagesRequestToolsItemWebSearch20260209Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20260209Type = MessagesRequestToolsItemWebSearch20260209Type;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequest`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequest = MessagesRequest;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestContextManagement`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestContextManagement = MessagesRequestContextManagement;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestContextManagementEditsItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestContextManagementEditsItem = MessagesRequestContextManagementEditsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMetadata`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestMetadata = MessagesRequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItem = MessagesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestSystem = MessagesRequestSystem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinking`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinking = MessagesRequestThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptive`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingAdaptive = MessagesRequestThinkingAdaptive;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptiveType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingAdaptiveType = MessagesRequestThinkingAdaptiveType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingDisabled`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingDisabled = MessagesRequestThinkingDisabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingDisabledType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingDisabledType = MessagesRequestThinkingDisabledType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabled`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingEnabled = MessagesRequestThinkingEnabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabledType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingEnabledType = MessagesRequestThinkingEnabledType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoice`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoice = MessagesRequestToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAny`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceAny = MessagesRequestToolChoiceAny;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAnyType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceAnyType = MessagesRequestToolChoiceAnyType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAuto`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceAuto = MessagesRequestToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAutoType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceAutoType = MessagesRequestToolChoiceAutoType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceNone`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceNone = MessagesRequestToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceNoneType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceNoneType = MessagesRequestToolChoiceNoneType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceTool`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceTool = MessagesRequestToolChoiceTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceToolType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceToolType = MessagesRequestToolChoiceToolType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItem = MessagesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemAdvisor20260301 = MessagesRequestToolsItemAdvisor20260301;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemAdvisor20260301Name = MessagesRequestToolsItemAdvisor20260301Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemAdvisor20260301Type = MessagesRequestToolsItemAdvisor20260301Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemBash20250124 = MessagesRequestToolsItemBash20250124;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemBash20250124Name = MessagesRequestToolsItemBash20250124Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemBash20250124Type = MessagesRequestToolsItemBash20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustom`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemCustom = MessagesRequestToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomInputSchema`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemCustomInputSchema = MessagesRequestToolsItemCustomInputSchema;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemCustomType = MessagesRequestToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemObject`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemObject = MessagesRequestToolsItemObject;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemTextEditor20250124 = MessagesRequestToolsItemTextEditor20250124;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemTextEditor20250124Name = MessagesRequestToolsItemTextEditor20250124Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemTextEditor20250124Type = MessagesRequestToolsItemTextEditor20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20250305 = MessagesRequestToolsItemWebSearch20250305;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20250305Name = MessagesRequestToolsItemWebSearch20250305Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20250305Type = MessagesRequestToolsItemWebSearch20250305Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20260209 = MessagesRequestToolsItemWebSearch20260209;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20260209Name = MessagesRequestToolsItemWebSearch20260209Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20260209Type = MessagesRequestToolsItemWebSearch20260209Type;
 /// Advisor tool result from a prior assistant turn, replayed back to the model on the next turn. Mirrors the block Anthropic returns in assistant content when the `advisor_20260301` tool runs.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3327,6 +3642,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`MessagesAdvisorToolResultBlock`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemAdvisorToolResult = MessagesAdvisorToolResultBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesAdvisorToolResultBlockType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemAdvisorToolResultType = MessagesAdvisorToolResultBlockType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/10` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3445,9 +3763,33 @@ pub type MessagesMessageParamContentListItemCompactionType = crate::runtime::Con
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemDocument = AnthropicDocumentBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamCitations`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentCitations = AnthropicDocumentBlockParamCitations;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSource`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSource = AnthropicDocumentBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceContent`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceContent = AnthropicDocumentBlockParamSourceContent;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceContentDef`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceContentDef = AnthropicDocumentBlockParamSourceContentDef;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceContentType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceContentType = AnthropicDocumentBlockParamSourceContentType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentType = AnthropicDocumentBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemImage = AnthropicImageBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSource`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageSource = AnthropicImageBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageType = AnthropicImageBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesBashToolResultBlock`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemOpenrouterBashToolResult = MessagesBashToolResultBlock;
@@ -3535,6 +3877,12 @@ pub type MessagesMessageParamContentListItemRedactedThinkingType = crate::runtim
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemSearchResult = AnthropicSearchResultBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamCitations`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemSearchResultCitations = AnthropicSearchResultBlockParamCitations;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemSearchResultType = AnthropicSearchResultBlockParamType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3656,6 +4004,12 @@ pub type MessagesMessageParamContentListItemServerToolUseType = crate::runtime::
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemText = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItem`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemTextCitationsItem = AnthropicTextBlockParamCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemTextType = AnthropicTextBlockParamType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3746,9 +4100,27 @@ pub type MessagesMessageParamContentListItemThinkingType = crate::runtime::Const
 /// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlock`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemToolAddition = MessagesToolAdditionBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlockTool`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolAdditionTool = MessagesToolAdditionBlockTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlockToolReference`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolAdditionToolReference = MessagesToolAdditionBlockToolReference;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlockType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolAdditionType = MessagesToolAdditionBlockType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlock`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemToolRemoval = MessagesToolRemovalBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlockTool`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolRemovalTool = MessagesToolRemovalBlockTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlockToolReference`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolRemovalToolReference = MessagesToolRemovalBlockToolReference;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlockType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolRemovalType = MessagesToolRemovalBlockType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4153,15 +4525,33 @@ pub type MessagesMessageParamContentListItemWebSearchToolResultType = crate::run
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentDocument = AnthropicDocumentBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSource`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentDocumentSource = AnthropicDocumentBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentDocumentType = AnthropicDocumentBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentImage = AnthropicImageBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSource`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentImageSource = AnthropicImageBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentImageType = AnthropicImageBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentSearchResult = AnthropicSearchResultBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentSearchResultType = AnthropicSearchResultBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentText = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentTextType = AnthropicTextBlockParamType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4359,6 +4749,9 @@ pub type MessagesMessageParamToolResultContentToolReferenceType = crate::runtime
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResultBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamWebSearchToolResultContentListItem = AnthropicWebSearchResultBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResultBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamWebSearchToolResultContentListItemType = AnthropicWebSearchResultBlockParamType;
 /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5595,6 +5988,9 @@ pub type MessagesRequestEditsClearThinking20251015KeepThinkingTurns = AnthropicT
 /// The name this place's type had while its schema was inline: another name for [`AnthropicInputTokensClearAtLeast`].
 #[doc(hidden)]
 pub type MessagesRequestEditsClearToolUses20250919ClearAtLeast = AnthropicInputTokensClearAtLeast;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicInputTokensClearAtLeastType`].
+#[doc(hidden)]
+pub type MessagesRequestEditsClearToolUses20250919ClearAtLeastType = AnthropicInputTokensClearAtLeastType;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/clear_tool_inputs` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5613,6 +6009,9 @@ pub type MessagesRequestEditsClearToolUses20250919TriggerInputTokens = Anthropic
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesTrigger`].
 #[doc(hidden)]
 pub type MessagesRequestEditsClearToolUses20250919TriggerToolUses = AnthropicToolUsesTrigger;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesTriggerType`].
+#[doc(hidden)]
+pub type MessagesRequestEditsClearToolUses20250919TriggerToolUsesType = AnthropicToolUsesTriggerType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesFallbackParam`].
 #[doc(hidden)]
 pub type MessagesRequestFallbacksItem = MessagesFallbackParam;
@@ -5710,6 +6109,9 @@ pub type MessagesRequestManagementEditsClearThinking20251015Type = crate::runtim
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesKeep`].
 #[doc(hidden)]
 pub type MessagesRequestManagementEditsClearToolUses20250919Keep = AnthropicToolUsesKeep;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesKeepType`].
+#[doc(hidden)]
+pub type MessagesRequestManagementEditsClearToolUses20250919KeepType = AnthropicToolUsesKeepType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/trigger` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5732,6 +6134,57 @@ pub type MessagesRequestManagementEditsClearToolUses20250919Type = crate::runtim
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParam`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItem = MessagesMessageParam;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContent`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContent = MessagesMessageParamContent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItem`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItem = MessagesMessageParamContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemCompaction`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemCompaction = MessagesMessageParamContentListItemCompaction;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemCompactionType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemCompactionType = MessagesMessageParamContentListItemCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemRedactedThinking`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemRedactedThinking = MessagesMessageParamContentListItemRedactedThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemServerToolUse`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemServerToolUse = MessagesMessageParamContentListItemServerToolUse;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemServerToolUseType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemServerToolUseType = MessagesMessageParamContentListItemServerToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemThinking`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemThinking = MessagesMessageParamContentListItemThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemThinkingType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemThinkingType = MessagesMessageParamContentListItemThinkingType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolResult`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolResult = MessagesMessageParamContentListItemToolResult;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolResultContent`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolResultContent = MessagesMessageParamContentListItemToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolResultType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolResultType = MessagesMessageParamContentListItemToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolUse`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolUse = MessagesMessageParamContentListItemToolUse;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolUseType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolUseType = MessagesMessageParamContentListItemToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentWebSearchToolResultContent`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentWebSearchToolResultContent = MessagesMessageParamContentWebSearchToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentWebSearchToolResultError`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentWebSearchToolResultError = MessagesMessageParamContentWebSearchToolResultError;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamRole`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemRole = MessagesMessageParamRole;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/metadata` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5795,6 +6248,21 @@ impl MessagesRequestMetadata {
 /// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfig`].
 #[doc(hidden)]
 pub type MessagesRequestOutputConfig = MessagesOutputConfig;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigEffort`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigEffort = MessagesOutputConfigEffort;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigFormat`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigFormat = MessagesOutputConfigFormat;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigFormatType`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigFormatType = MessagesOutputConfigFormatType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigTaskBudget`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigTaskBudget = MessagesOutputConfigTaskBudget;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigTaskBudgetType`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigTaskBudgetType = MessagesOutputConfigTaskBudgetType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/plugins/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5841,6 +6309,12 @@ impl MessagesRequestSystem {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type MessagesRequestSystemListItem = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItem`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemCitationsItem = AnthropicTextBlockParamCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemType = AnthropicTextBlockParamType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/thinking` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -6626,6 +7100,9 @@ impl MessagesRequestToolsItemAdvisor20260301 {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301AllowedCallers = AnthropicAllowedCallers;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301AllowedCallersItem = AnthropicAllowedCallersItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/name` in the API's spec."]
@@ -7149,9 +7626,21 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemToolSearchToolBm25 = AnthropicToolSearchToolBm25;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25Name`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25Name = AnthropicToolSearchToolBm25Name;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25Type`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25Type = AnthropicToolSearchToolBm25Type;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegex`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemToolSearchToolRegex = AnthropicToolSearchToolRegex;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegexName`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolRegexName = AnthropicToolSearchToolRegexName;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegexType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolRegexType = AnthropicToolSearchToolRegexType;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7321,6 +7810,9 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocation`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20250305UserLocation = AnthropicWebSearchToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocationType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20250305UserLocationType = AnthropicWebSearchToolUserLocationType;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7490,6 +7982,9 @@ impl MessagesRequestToolsItemWebSearch20260209 {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209AllowedCallers = AnthropicAllowedCallers;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209AllowedCallersItem = AnthropicAllowedCallersItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/name` in the API's spec."]
@@ -7508,6 +8003,9 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocation`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209UserLocation = AnthropicWebSearchToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocationType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209UserLocationType = AnthropicWebSearchToolUserLocationType;
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -5,21 +5,39 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterShellType = ShellServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterToolSearchType = ToolSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterShellType = ShellServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterToolSearchType = ToolSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterShellType = ShellServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterToolSearchType = ToolSearchServerToolType;
 /// Configuration for the openrouter:shell server tool
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -23,6 +23,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponse`].
 #[doc(hidden)]
 pub type GetBenchmarksResponse = UnifiedBenchmarksResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItem`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseDataItem = UnifiedBenchmarksResponseDataItem;
 crate::runtime::string_enum! {
     #[doc =
     " OpenRouter search benchmarks only: filter by the request surface the lane ran on."]
@@ -1060,12 +1063,27 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksAaItem`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseDataItemArtificialAnalysis = UnifiedBenchmarksAaItem;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksAaItemSource`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemArtificialAnalysisSource = UnifiedBenchmarksAaItemSource;
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItem`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseDataItemDesignArena = UnifiedBenchmarksDaItem;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItemSource`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemDesignArenaSource = UnifiedBenchmarksDaItemSource;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItemTournamentStats`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemDesignArenaTournamentStats = UnifiedBenchmarksDaItemTournamentStats;
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksMeta`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseMeta = UnifiedBenchmarksMeta;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksMetaSource`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseMetaSource = UnifiedBenchmarksMetaSource;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksMetaVersion`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseMetaVersion = UnifiedBenchmarksMetaVersion;
 /// The object of the `UnifiedBenchmarksSearchItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -329,6 +329,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatUsage`].
 #[doc(hidden)]
 pub type ChatResultUsage = ChatUsage;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsageCompletionTokensDetails`].
+#[doc(hidden)]
+pub type ChatResultUsageCompletionTokensDetails = ChatUsageCompletionTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsagePromptTokensDetails`].
+#[doc(hidden)]
+pub type ChatResultUsagePromptTokensDetails = ChatUsagePromptTokensDetails;
 /// Streaming completion choice chunk
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -436,6 +442,9 @@ impl ChatStreamChoice {
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamDelta`].
 #[doc(hidden)]
 pub type ChatStreamChoiceDelta = ChatStreamDelta;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaRole`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaRole = ChatStreamDeltaRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatFinishReasonEnum`].
 #[doc(hidden)]
 pub type ChatStreamChoiceFinishReason = ChatFinishReasonEnum;
@@ -823,6 +832,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatUsage`].
 #[doc(hidden)]
 pub type ChatStreamChunkUsage = ChatUsage;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsageCompletionTokensDetails`].
+#[doc(hidden)]
+pub type ChatStreamChunkUsageCompletionTokensDetails = ChatUsageCompletionTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsagePromptTokensDetails`].
+#[doc(hidden)]
+pub type ChatStreamChunkUsagePromptTokensDetails = ChatUsagePromptTokensDetails;
 /// Delta changes in streaming response
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1000,6 +1015,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamToolCall`].
 #[doc(hidden)]
 pub type ChatStreamDeltaToolCallsItem = ChatStreamToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamToolCallFunction`].
+#[doc(hidden)]
+pub type ChatStreamDeltaToolCallsItemFunction = ChatStreamToolCallFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamToolCallType`].
+#[doc(hidden)]
+pub type ChatStreamDeltaToolCallsItemType = ChatStreamToolCallType;
 /// Reasoning details for extended thinking models
 pub type ChatStreamReasoningDetails = Vec<ReasoningDetailUnion>;
 /// Tool call delta for streaming responses
@@ -1194,6 +1215,15 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamChunk`].
 #[doc(hidden)]
 pub type ChatStreamingResponseData = ChatStreamChunk;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkError`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataError = ChatStreamChunkError;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkErrorMetadata`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataErrorMetadata = ChatStreamChunkErrorMetadata;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkObject`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataObject = ChatStreamChunkObject;
 /// Token log probability information
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1446,9 +1476,15 @@ impl ChatTokenLogprobs {
 /// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprob`].
 #[doc(hidden)]
 pub type ChatTokenLogprobsContentItem = ChatTokenLogprob;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatTokenLogprobsContentItemTopLogprobsItem = ChatTokenLogprobTopLogprobsItem;
 /// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprob`].
 #[doc(hidden)]
 pub type ChatTokenLogprobsRefusalItem = ChatTokenLogprob;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatTokenLogprobsRefusalItemTopLogprobsItem = ChatTokenLogprobTopLogprobsItem;
 /// Token usage statistics
 #[derive(Debug, Clone)]
 #[non_exhaustive]

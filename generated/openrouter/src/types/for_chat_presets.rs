@@ -341,6 +341,12 @@ pub type ChatAssistantMessageContentListItem = ChatContentItems;
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantImages`].
 #[doc(hidden)]
 pub type ChatAssistantMessageImages = ChatAssistantImages;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantImagesItem`].
+#[doc(hidden)]
+pub type ChatAssistantMessageImagesItem = ChatAssistantImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantImagesItemImageUrl`].
+#[doc(hidden)]
+pub type ChatAssistantMessageImagesItemImageUrl = ChatAssistantImagesItemImageUrl;
 /// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetails`].
 #[doc(hidden)]
 pub type ChatAssistantMessageReasoningDetails = ChatReasoningDetails;
@@ -353,6 +359,12 @@ pub type ChatAssistantMessageRole = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ChatToolCall`].
 #[doc(hidden)]
 pub type ChatAssistantMessageToolCallsItem = ChatToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolCallFunction`].
+#[doc(hidden)]
+pub type ChatAssistantMessageToolCallsItemFunction = ChatToolCallFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolCallType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageToolCallsItemType = ChatToolCallType;
 /// Audio output data or reference
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -459,6 +471,12 @@ impl ChatAudioOutput {
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessage`].
 #[doc(hidden)]
 pub type ChatChoiceMessage = ChatAssistantMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContent`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContent = ChatAssistantMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageRole`].
+#[doc(hidden)]
+pub type ChatChoiceMessageRole = ChatAssistantMessageRole;
 /// Audio input content part. Supported audio formats vary by provider.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -991,21 +1009,51 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentFile`].
 #[doc(hidden)]
 pub type ChatContentItemsFile = ChatContentFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentFileDef`].
+#[doc(hidden)]
+pub type ChatContentItemsFileDef = ChatContentFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentFileType`].
+#[doc(hidden)]
+pub type ChatContentItemsFileType = ChatContentFileType;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentImage`].
 #[doc(hidden)]
 pub type ChatContentItemsImageUrl = ChatContentImage;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentImageType`].
+#[doc(hidden)]
+pub type ChatContentItemsImageUrlType = ChatContentImageType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentImageUrl`].
+#[doc(hidden)]
+pub type ChatContentItemsImageUrlUrl = ChatContentImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentImageUrlDetail`].
+#[doc(hidden)]
+pub type ChatContentItemsImageUrlUrlDetail = ChatContentImageUrlDetail;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentAudio`].
 #[doc(hidden)]
 pub type ChatContentItemsInputAudio = ChatContentAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentAudioInputAudio`].
+#[doc(hidden)]
+pub type ChatContentItemsInputAudioInputAudio = ChatContentAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentAudioType`].
+#[doc(hidden)]
+pub type ChatContentItemsInputAudioType = ChatContentAudioType;
 /// The name this place's type had while its schema was inline: another name for [`LegacyChatContentVideo`].
 #[doc(hidden)]
 pub type ChatContentItemsInputVideo = LegacyChatContentVideo;
+/// The name this place's type had while its schema was inline: another name for [`LegacyChatContentVideoType`].
+#[doc(hidden)]
+pub type ChatContentItemsInputVideoType = LegacyChatContentVideoType;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
 #[doc(hidden)]
 pub type ChatContentItemsText = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextType`].
+#[doc(hidden)]
+pub type ChatContentItemsTextType = ChatContentTextType;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentVideo`].
 #[doc(hidden)]
 pub type ChatContentItemsVideoUrl = ChatContentVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentVideoType`].
+#[doc(hidden)]
+pub type ChatContentItemsVideoUrlType = ChatContentVideoType;
 /// Text content part
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1362,6 +1410,9 @@ impl ChatDeveloperMessageContent {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
 #[doc(hidden)]
 pub type ChatDeveloperMessageContentListItem = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextType`].
+#[doc(hidden)]
+pub type ChatDeveloperMessageContentListItemType = ChatContentTextType;
 /// The one value of the schema at `/components/schemas/ChatDeveloperMessage/properties/role` in the API's spec.
 ///
 /// Always `"developer"`: constructors fill it in, decoding checks it.
@@ -1963,6 +2014,9 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatSearchModelsServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterExperimentalSearchModels = ChatSearchModelsServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ChatSearchModelsServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterExperimentalSearchModelsType = ChatSearchModelsServerToolType;
 /// JSON Schema configuration object
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2091,18 +2145,48 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessage`].
 #[doc(hidden)]
 pub type ChatMessageAssistant = ChatAssistantMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContent = ChatAssistantMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageAssistantRole = ChatAssistantMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessage`].
 #[doc(hidden)]
 pub type ChatMessageDeveloper = ChatDeveloperMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperContent = ChatDeveloperMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperRole = ChatDeveloperMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatSystemMessage`].
 #[doc(hidden)]
 pub type ChatMessageSystem = ChatSystemMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageSystemContent = ChatSystemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageSystemRole = ChatSystemMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatToolMessage`].
 #[doc(hidden)]
 pub type ChatMessageTool = ChatToolMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageToolContent = ChatToolMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageToolRole = ChatToolMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatUserMessage`].
 #[doc(hidden)]
 pub type ChatMessageUser = ChatUserMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageUserContent = ChatUserMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageUserRole = ChatUserMessageRole;
 /// Models to use for completion
 pub type ChatModelNames = Vec<ModelName>;
 /// The name this place's type had while its schema was inline: another name for [`ModelName`].
@@ -3067,6 +3151,12 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`Prediction`].
 #[doc(hidden)]
 pub type ChatRequestPrediction = Prediction;
+/// The name this place's type had while its schema was inline: another name for [`PredictionContent`].
+#[doc(hidden)]
+pub type ChatRequestPredictionContent = PredictionContent;
+/// The name this place's type had while its schema was inline: another name for [`PredictionType`].
+#[doc(hidden)]
+pub type ChatRequestPredictionType = PredictionType;
 /// Configuration options for reasoning models
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3177,18 +3267,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatGrammarConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatGrammar = ChatFormatGrammarConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatGrammarConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatGrammarType = ChatFormatGrammarConfigType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonObjectConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatJsonObject = ChatFormatJsonObjectConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonObjectConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatJsonObjectType = ChatFormatJsonObjectConfigType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonSchemaConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatJsonSchema = ChatFormatJsonSchemaConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonSchemaConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatJsonSchemaType = ChatFormatJsonSchemaConfigType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatPythonConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatPython = ChatFormatPythonConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatPythonConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatPythonType = ChatFormatPythonConfigType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatTextConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatText = ChatFormatTextConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatTextConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatTextType = ChatFormatTextConfigType;
 crate::runtime::string_enum! {
     #[doc =
     " The service tier to use for processing this request. `fast` is accepted as an alias for `priority`."]
@@ -3222,9 +3327,27 @@ pub type ChatRequestStreamOptions = ChatStreamOptions;
 /// The name this place's type had while its schema was inline: another name for [`ChatToolChoice`].
 #[doc(hidden)]
 pub type ChatRequestToolChoice = ChatToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceAuto`].
+#[doc(hidden)]
+pub type ChatRequestToolChoiceAuto = ChatToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceNone`].
+#[doc(hidden)]
+pub type ChatRequestToolChoiceNone = ChatToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceRequired`].
+#[doc(hidden)]
+pub type ChatRequestToolChoiceRequired = ChatToolChoiceRequired;
 /// The name this place's type had while its schema was inline: another name for [`ChatFunctionTool`].
 #[doc(hidden)]
 pub type ChatRequestToolsItem = ChatFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunction`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemFunction = ChatFunctionToolFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunctionDef`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemFunctionDef = ChatFunctionToolFunctionDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunctionType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemFunctionType = ChatFunctionToolFunctionType;
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3556,6 +3679,9 @@ impl ChatSystemMessageContent {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
 #[doc(hidden)]
 pub type ChatSystemMessageContentListItem = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextType`].
+#[doc(hidden)]
+pub type ChatSystemMessageContentListItemType = ChatContentTextType;
 /// The one value of the schema at `/components/schemas/ChatSystemMessage/properties/role` in the API's spec.
 ///
 /// Always `"system"`: constructors fill it in, decoding checks it.
@@ -3737,6 +3863,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatNamedToolChoice`].
 #[doc(hidden)]
 pub type ChatToolChoiceFunction = ChatNamedToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ChatNamedToolChoiceFunction`].
+#[doc(hidden)]
+pub type ChatToolChoiceFunctionFunction = ChatNamedToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatNamedToolChoiceType`].
+#[doc(hidden)]
+pub type ChatToolChoiceFunctionType = ChatNamedToolChoiceType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/0` in the API's spec."]
@@ -4241,6 +4373,27 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatRequest`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequest = ChatRequest;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModalitiesItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestModalitiesItem = ChatRequestModalitiesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItem = ChatRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoning`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestReasoning = ChatRequestReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoningEffort`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestReasoningEffort = ChatRequestReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormat`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormat = ChatRequestResponseFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestServiceTier`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestServiceTier = ChatRequestServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStop`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestStop = ChatRequestStop;
 /// Video input content part (legacy format - deprecated)
 #[deprecated(note = "deprecated by the API's spec")]
 #[derive(Debug, Clone)]
@@ -4472,6 +4625,9 @@ impl PredictionContent {
 /// The name this place's type had while its schema was inline: another name for [`PredictionContentText`].
 #[doc(hidden)]
 pub type PredictionContentListItem = PredictionContentText;
+/// The name this place's type had while its schema was inline: another name for [`PredictionContentTextType`].
+#[doc(hidden)]
+pub type PredictionContentListItemType = PredictionContentTextType;
 /// Text content part for a predicted output.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5075,15 +5231,48 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailEncrypted`].
 #[doc(hidden)]
 pub type ReasoningDetailUnionReasoningEncrypted = ReasoningDetailEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailEncryptedType`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningEncryptedType = ReasoningDetailEncryptedType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailServerToolCall`].
 #[doc(hidden)]
 pub type ReasoningDetailUnionReasoningServerToolCall = ReasoningDetailServerToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailServerToolCallType`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningServerToolCallType = ReasoningDetailServerToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailSummary`].
 #[doc(hidden)]
 pub type ReasoningDetailUnionReasoningSummary = ReasoningDetailSummary;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailSummaryType`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningSummaryType = ReasoningDetailSummaryType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailText`].
 #[doc(hidden)]
 pub type ReasoningDetailUnionReasoningText = ReasoningDetailText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailTextType`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningTextType = ReasoningDetailTextType;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequest`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequest = ChatRequest;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModalitiesItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestModalitiesItem = ChatRequestModalitiesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItem = ChatRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoning`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestReasoning = ChatRequestReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoningEffort`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestReasoningEffort = ChatRequestReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormat`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormat = ChatRequestResponseFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestServiceTier`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestServiceTier = ChatRequestServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStop`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestStop = ChatRequestStop;

@@ -5,15 +5,27 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterAdvisorType = AdvisorServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterFilesType = FilesServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterFusionType = FusionServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterSubagent = SubagentServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterSubagentType = SubagentServerToolOpenRouterType;
 /// Reasoning configuration forwarded to the advisor call. Use this to control reasoning effort and token budget for models that support extended thinking.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -290,6 +302,9 @@ impl AdvisorServerToolConfig {
 /// The name this place's type had while its schema was inline: another name for [`AdvisorReasoning`].
 #[doc(hidden)]
 pub type AdvisorServerToolConfigReasoning = AdvisorReasoning;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorReasoningEffort`].
+#[doc(hidden)]
+pub type AdvisorServerToolConfigReasoningEffort = AdvisorReasoningEffort;
 /// OpenRouter built-in server tool: consults a higher-intelligence advisor model (any OpenRouter model) for guidance mid-generation and returns its response. Include multiple entries to offer several named advisors; at most one entry may omit `name` to act as the default advisor.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -379,9 +394,15 @@ pub type AdvisorServerToolOpenRouterType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
 #[doc(hidden)]
 pub type BaseResponsesResultPromptCacheOptions = PromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptCacheOptionsMode = PromptCacheOptionsMode;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpoint`].
 #[doc(hidden)]
 pub type ChatContentTextPromptCacheBreakpoint = PromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatContentTextPromptCacheBreakpointMode = PromptCacheBreakpointMode;
 /// Debug options for inspecting request transformations (streaming only)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -452,24 +473,42 @@ impl ChatDebugOptions {
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterAdvisorType = AdvisorServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFilesType = FilesServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusionType = FusionServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterSubagent = SubagentServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterSubagentType = SubagentServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ChatDebugOptions`].
 #[doc(hidden)]
 pub type ChatRequestDebug = ChatDebugOptions;
 /// The name this place's type had while its schema was inline: another name for [`ImageConfig`].
 #[doc(hidden)]
 pub type ChatRequestImageConfig = ImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`ImageConfigValue`].
+#[doc(hidden)]
+pub type ChatRequestImageConfigValue = ImageConfigValue;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
 #[doc(hidden)]
 pub type ChatRequestPromptCacheOptions = PromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type ChatRequestPromptCacheOptionsMode = PromptCacheOptionsMode;
 /// OpenRouter built-in server tool: read, write, edit, and list workspace files via the Files API. Requires an authenticated request; files come from the API key's workspace (or the default workspace for keys without one).
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -992,6 +1031,15 @@ impl FusionServerToolOpenRouter {
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfig`].
 #[doc(hidden)]
 pub type FusionServerToolOpenRouterParameters = FusionServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfigReasoning`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParametersReasoning = FusionServerToolConfigReasoning;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfigReasoningEffort`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParametersReasoningEffort = FusionServerToolConfigReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfigToolsItem`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParametersToolsItem = FusionServerToolConfigToolsItem;
 /// The one value of the schema at `/components/schemas/FusionServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
@@ -1025,6 +1073,9 @@ impl ImageConfigValue {
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpoint`].
 #[doc(hidden)]
 pub type InputTextPromptCacheBreakpoint = PromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type InputTextPromptCacheBreakpointMode = PromptCacheBreakpointMode;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
 #[doc(hidden)]
 pub type OutputReasoningItemFormat = ReasoningFormat;
@@ -1195,21 +1246,39 @@ pub type ResponsesRequestDebug = ChatDebugOptions;
 /// The name this place's type had while its schema was inline: another name for [`ImageConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestImageConfig = ImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`ImageConfigValue`].
+#[doc(hidden)]
+pub type ResponsesRequestImageConfigValue = ImageConfigValue;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
 #[doc(hidden)]
 pub type ResponsesRequestPromptCacheOptions = PromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptCacheOptionsMode = PromptCacheOptionsMode;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterAdvisorType = AdvisorServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFilesType = FilesServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFusionType = FusionServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterSubagent = SubagentServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterSubagentType = SubagentServerToolOpenRouterType;
 /// A tool made available to the subagent. Only OpenRouter server tools (e.g. openrouter:web_search) are supported; function tools are rejected because the worker has no way to execute them. The subagent tool may not list itself.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1591,6 +1660,9 @@ impl SubagentServerToolConfig {
 /// The name this place's type had while its schema was inline: another name for [`SubagentReasoning`].
 #[doc(hidden)]
 pub type SubagentServerToolConfigReasoning = SubagentReasoning;
+/// The name this place's type had while its schema was inline: another name for [`SubagentReasoningEffort`].
+#[doc(hidden)]
+pub type SubagentServerToolConfigReasoningEffort = SubagentReasoningEffort;
 /// The name this place's type had while its schema was inline: another name for [`SubagentNestedTool`].
 #[doc(hidden)]
 pub type SubagentServerToolConfigToolsItem = SubagentNestedTool;

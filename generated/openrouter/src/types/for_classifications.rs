@@ -5,6 +5,9 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`TaskClassificationResponse`].
 #[doc(hidden)]
 pub type GetTaskClassificationsResponse = TaskClassificationResponse;
+/// The name this place's type had while its schema was inline: another name for [`TaskClassificationResponseData`].
+#[doc(hidden)]
+pub type GetTaskClassificationsResponseData = TaskClassificationResponseData;
 crate::runtime::one_value_enum! {
     #[doc =
     " Trailing time window for the classification data. Currently only `7d` (trailing 7 days) is supported."]

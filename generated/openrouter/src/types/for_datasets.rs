@@ -202,6 +202,9 @@ pub type AppRankingsResponseDataItem = AppRankingsItem;
 /// The name this place's type had while its schema was inline: another name for [`RankingsDailyMeta`].
 #[doc(hidden)]
 pub type AppRankingsResponseMeta = RankingsDailyMeta;
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyMetaVersion`].
+#[doc(hidden)]
+pub type AppRankingsResponseMetaVersion = RankingsDailyMetaVersion;
 crate::runtime::string_enum! {
     #[doc =
     " Marketplace category group to filter by (e.g. `coding`). Only apps tagged with a subcategory inside this group are returned. Mutually combinable with `subcategory` — when both are supplied the `subcategory` must belong to the `category` group."]
@@ -564,6 +567,9 @@ pub type RankingsDailyResponseDataItem = RankingsDailyItem;
 /// The name this place's type had while its schema was inline: another name for [`RankingsDailyMeta`].
 #[doc(hidden)]
 pub type RankingsDailyResponseMeta = RankingsDailyMeta;
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyMetaVersion`].
+#[doc(hidden)]
+pub type RankingsDailyResponseMetaVersion = RankingsDailyMetaVersion;
 /// The object of the `SessionCostItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -874,6 +880,12 @@ impl SessionCostResponse {
 /// The name this place's type had while its schema was inline: another name for [`SessionCostItem`].
 #[doc(hidden)]
 pub type SessionCostResponseDataItem = SessionCostItem;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostItemTurnRange`].
+#[doc(hidden)]
+pub type SessionCostResponseDataItemTurnRange = SessionCostItemTurnRange;
 /// The name this place's type had while its schema was inline: another name for [`SessionCostMeta`].
 #[doc(hidden)]
 pub type SessionCostResponseMeta = SessionCostMeta;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostMetaVersion`].
+#[doc(hidden)]
+pub type SessionCostResponseMetaVersion = SessionCostMetaVersion;

@@ -669,6 +669,9 @@ pub type CreateEmbeddingsRequestInputListItemContentItemInputAudio = ContentPart
 /// The name this place's type had while its schema was inline: another name for [`ContentPartInputFile`].
 #[doc(hidden)]
 pub type CreateEmbeddingsRequestInputListItemContentItemInputFile = ContentPartInputFile;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartInputFileType`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestInputListItemContentItemInputFileType = ContentPartInputFileType;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartInputVideo`].
 #[doc(hidden)]
 pub type CreateEmbeddingsRequestInputListItemContentItemInputVideo = ContentPartInputVideo;

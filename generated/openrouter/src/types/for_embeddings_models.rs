@@ -348,12 +348,21 @@ impl DefaultParameters {
 /// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
 #[doc(hidden)]
 pub type GetModelsResponse = ModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ModelsListResponseLinks`].
+#[doc(hidden)]
+pub type GetModelsResponseLinks = ModelsListResponseLinks;
 /// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
 #[doc(hidden)]
 pub type ListEmbeddingsModelsResponse = ModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ModelsListResponseLinks`].
+#[doc(hidden)]
+pub type ListEmbeddingsModelsResponseLinks = ModelsListResponseLinks;
 /// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
 #[doc(hidden)]
 pub type ListModelsUserResponse = ModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ModelsListResponseLinks`].
+#[doc(hidden)]
+pub type ListModelsUserResponseLinks = ModelsListResponseLinks;
 /// Information about an AI model available on OpenRouter
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -324,9 +324,15 @@ impl ListEndpointsResponseBody {
 /// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponse`].
 #[doc(hidden)]
 pub type ListEndpointsResponseData = ListEndpointsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseArchitecture`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataArchitecture = ListEndpointsResponseArchitecture;
 /// The name this place's type had while its schema was inline: another name for [`PublicEndpoint`].
 #[doc(hidden)]
 pub type ListEndpointsResponseEndpointsItem = PublicEndpoint;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointPricing`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItemPricing = PublicEndpointPricing;
 /// The object of the schema at `/paths/~1endpoints~1zdr/get/responses/200/content/application~1json/schema` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -387,6 +393,9 @@ impl ListEndpointsZdrResponse {
 /// The name this place's type had while its schema was inline: another name for [`PublicEndpoint`].
 #[doc(hidden)]
 pub type ListEndpointsZdrResponseDataItem = PublicEndpoint;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointPricing`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItemPricing = PublicEndpointPricing;
 /// Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

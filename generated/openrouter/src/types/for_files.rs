@@ -348,6 +348,12 @@ impl AnthropicFileList {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFile`].
 #[doc(hidden)]
 pub type AnthropicFileListDataItem = AnthropicFile;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileShape`].
+#[doc(hidden)]
+pub type AnthropicFileListDataItemShape = AnthropicFileShape;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileType`].
+#[doc(hidden)]
+pub type AnthropicFileListDataItemType = AnthropicFileType;
 /// The one value of the schema at `/components/schemas/AnthropicFileList/properties/_shape` in the API's spec.
 ///
 /// Always `"anthropic"`: constructors fill it in, decoding checks it.
@@ -389,12 +395,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFileDeleted`].
 #[doc(hidden)]
 pub type FileDeleteResponseAnthropic = AnthropicFileDeleted;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileDeletedShape`].
+#[doc(hidden)]
+pub type FileDeleteResponseAnthropicShape = AnthropicFileDeletedShape;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileDeletedType`].
+#[doc(hidden)]
+pub type FileDeleteResponseAnthropicType = AnthropicFileDeletedType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFileDeleted`].
 #[doc(hidden)]
 pub type FileDeleteResponseOpenai = OpenAiFileDeleted;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileDeletedDef`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenaiDef = OpenAiFileDeletedDef;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileDeletedObject`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenaiObject = OpenAiFileDeletedObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileDeletedShape`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenaiShape = OpenAiFileDeletedShape;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFileDeleted`].
 #[doc(hidden)]
 pub type FileDeleteResponseOpenrouter = OpenRouterFileDeleted;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileDeletedShape`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenrouterShape = OpenRouterFileDeletedShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileDeletedType`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenrouterType = OpenRouterFileDeletedType;
 crate::runtime::tagged_union! {
     #[doc = " A page of files, in the negotiated shape."] #[doc = " "] #[doc =
     " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
@@ -409,12 +436,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFileList`].
 #[doc(hidden)]
 pub type FileListResponseAnthropic = AnthropicFileList;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileListShape`].
+#[doc(hidden)]
+pub type FileListResponseAnthropicShape = AnthropicFileListShape;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFileList`].
 #[doc(hidden)]
 pub type FileListResponseOpenai = OpenAiFileList;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileListObject`].
+#[doc(hidden)]
+pub type FileListResponseOpenaiObject = OpenAiFileListObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileListShape`].
+#[doc(hidden)]
+pub type FileListResponseOpenaiShape = OpenAiFileListShape;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFileList`].
 #[doc(hidden)]
 pub type FileListResponseOpenrouter = OpenRouterFileList;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileListShape`].
+#[doc(hidden)]
+pub type FileListResponseOpenrouterShape = OpenRouterFileListShape;
 crate::runtime::string_enum! {
     #[doc =
     " Store or read this file on the named provider using your own API key for it. Omit to use OpenRouter storage."]
@@ -438,12 +477,36 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFile`].
 #[doc(hidden)]
 pub type FileResponseAnthropic = AnthropicFile;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileShape`].
+#[doc(hidden)]
+pub type FileResponseAnthropicShape = AnthropicFileShape;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileType`].
+#[doc(hidden)]
+pub type FileResponseAnthropicType = AnthropicFileType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFile`].
 #[doc(hidden)]
 pub type FileResponseOpenai = OpenAiFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileObject`].
+#[doc(hidden)]
+pub type FileResponseOpenaiObject = OpenAiFileObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFilePurpose`].
+#[doc(hidden)]
+pub type FileResponseOpenaiPurpose = OpenAiFilePurpose;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileShape`].
+#[doc(hidden)]
+pub type FileResponseOpenaiShape = OpenAiFileShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileStatus`].
+#[doc(hidden)]
+pub type FileResponseOpenaiStatus = OpenAiFileStatus;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFile`].
 #[doc(hidden)]
 pub type FileResponseOpenrouter = OpenRouterFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileShape`].
+#[doc(hidden)]
+pub type FileResponseOpenrouterShape = OpenRouterFileShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileType`].
+#[doc(hidden)]
+pub type FileResponseOpenrouterType = OpenRouterFileType;
 /// The name this place's type had while its schema was inline: another name for [`FileProvider`].
 #[doc(hidden)]
 pub type GetFileMetadataProvider = FileProvider;
@@ -838,6 +901,18 @@ impl OpenAiFileList {
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFile`].
 #[doc(hidden)]
 pub type OpenAiFileListDataItem = OpenAiFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileObject`].
+#[doc(hidden)]
+pub type OpenAiFileListDataItemObject = OpenAiFileObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFilePurpose`].
+#[doc(hidden)]
+pub type OpenAiFileListDataItemPurpose = OpenAiFilePurpose;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileShape`].
+#[doc(hidden)]
+pub type OpenAiFileListDataItemShape = OpenAiFileShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileStatus`].
+#[doc(hidden)]
+pub type OpenAiFileListDataItemStatus = OpenAiFileStatus;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIFileList/properties/object` in the API's spec."]
@@ -1244,6 +1319,12 @@ impl OpenRouterFileList {
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFile`].
 #[doc(hidden)]
 pub type OpenRouterFileListDataItem = OpenRouterFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileShape`].
+#[doc(hidden)]
+pub type OpenRouterFileListDataItemShape = OpenRouterFileShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileType`].
+#[doc(hidden)]
+pub type OpenRouterFileListDataItemType = OpenRouterFileType;
 /// The one value of the schema at `/components/schemas/OpenRouterFileList/properties/_shape` in the API's spec.
 ///
 /// Always `"openrouter"`: constructors fill it in, decoding checks it.

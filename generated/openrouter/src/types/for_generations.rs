@@ -604,6 +604,18 @@ impl GenerationContentResponse {
 /// The name this place's type had while its schema was inline: another name for [`GenerationContentData`].
 #[doc(hidden)]
 pub type GenerationContentResponseData = GenerationContentData;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataInput`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataInput = GenerationContentDataInput;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataInputObject`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataInputObject = GenerationContentDataInputObject;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataInputObject2`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataInputObject2 = GenerationContentDataInputObject2;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataOutput`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataOutput = GenerationContentDataOutput;
 /// Generation response
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1465,6 +1477,12 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ProviderResponse`].
 #[doc(hidden)]
 pub type GenerationResponseDataProviderResponsesItem = ProviderResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderResponseProviderName`].
+#[doc(hidden)]
+pub type GenerationResponseDataProviderResponsesItemProviderName = ProviderResponseProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderResponseRoutedServiceTier`].
+#[doc(hidden)]
+pub type GenerationResponseDataProviderResponsesItemRoutedServiceTier = ProviderResponseRoutedServiceTier;
 crate::runtime::string_enum! {
     #[doc =
     " The data region this generation was routed through: 'global', 'europe', or 'us'."]
@@ -1476,6 +1494,15 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`GenerationResponse`].
 #[doc(hidden)]
 pub type GetGenerationResponse = GenerationResponse;
+/// The name this place's type had while its schema was inline: another name for [`GenerationResponseData`].
+#[doc(hidden)]
+pub type GetGenerationResponseData = GenerationResponseData;
+/// The name this place's type had while its schema was inline: another name for [`GenerationResponseDataApiType`].
+#[doc(hidden)]
+pub type GetGenerationResponseDataApiType = GenerationResponseDataApiType;
+/// The name this place's type had while its schema was inline: another name for [`GenerationResponseDataRegion`].
+#[doc(hidden)]
+pub type GetGenerationResponseDataRegion = GenerationResponseDataRegion;
 /// The name this place's type had while its schema was inline: another name for [`GenerationContentResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentResponse = GenerationContentResponse;

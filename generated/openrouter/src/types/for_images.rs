@@ -78,15 +78,39 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`BooleanCapability`].
 #[doc(hidden)]
 pub type CapabilityDescriptorBoolean = BooleanCapability;
+/// The name this place's type had while its schema was inline: another name for [`BooleanCapabilityType`].
+#[doc(hidden)]
+pub type CapabilityDescriptorBooleanType = BooleanCapabilityType;
 /// The name this place's type had while its schema was inline: another name for [`EnumCapability`].
 #[doc(hidden)]
 pub type CapabilityDescriptorEnum = EnumCapability;
+/// The name this place's type had while its schema was inline: another name for [`EnumCapabilityType`].
+#[doc(hidden)]
+pub type CapabilityDescriptorEnumType = EnumCapabilityType;
 /// The name this place's type had while its schema was inline: another name for [`RangeCapability`].
 #[doc(hidden)]
 pub type CapabilityDescriptorRange = RangeCapability;
+/// The name this place's type had while its schema was inline: another name for [`RangeCapabilityType`].
+#[doc(hidden)]
+pub type CapabilityDescriptorRangeType = RangeCapabilityType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequest`].
 #[doc(hidden)]
 pub type CreateImagesRequest = ImageGenerationRequest;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestAspectRatio`].
+#[doc(hidden)]
+pub type CreateImagesRequestAspectRatio = ImageGenerationRequestAspectRatio;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestBackground`].
+#[doc(hidden)]
+pub type CreateImagesRequestBackground = ImageGenerationRequestBackground;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestOutputFormat`].
+#[doc(hidden)]
+pub type CreateImagesRequestOutputFormat = ImageGenerationRequestOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestQuality`].
+#[doc(hidden)]
+pub type CreateImagesRequestQuality = ImageGenerationRequestQuality;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestResolution`].
+#[doc(hidden)]
+pub type CreateImagesRequestResolution = ImageGenerationRequestResolution;
 /// A parameter that accepts one of a discrete set of string values.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -322,6 +346,12 @@ impl ImageEndpoint {
 /// The name this place's type had while its schema was inline: another name for [`ImagePricingEntry`].
 #[doc(hidden)]
 pub type ImageEndpointPricingItem = ImagePricingEntry;
+/// The name this place's type had while its schema was inline: another name for [`ImagePricingEntryBillable`].
+#[doc(hidden)]
+pub type ImageEndpointPricingItemBillable = ImagePricingEntryBillable;
+/// The name this place's type had while its schema was inline: another name for [`ImagePricingEntryUnit`].
+#[doc(hidden)]
+pub type ImageEndpointPricingItemUnit = ImagePricingEntryUnit;
 /// The name this place's type had while its schema was inline: another name for [`SupportedParameters`].
 #[doc(hidden)]
 pub type ImageEndpointSupportedParameters = SupportedParameters;
@@ -443,6 +473,15 @@ pub type ImageGenCompletedEventType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsage`].
 #[doc(hidden)]
 pub type ImageGenCompletedEventUsage = ImageGenerationUsage;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageCompletionTokensDetails`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageCompletionTokensDetails = ImageGenerationUsageCompletionTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsagePromptTokensDetails`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsagePromptTokensDetails = ImageGenerationUsagePromptTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageServerToolUse`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageServerToolUse = ImageGenerationUsageServerToolUse;
 /// Emitted when a partial image becomes available during streaming generation
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1286,6 +1325,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationProviderPreferences`].
 #[doc(hidden)]
 pub type ImageGenerationRequestProvider = ImageGenerationProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationProviderPreferencesSort`].
+#[doc(hidden)]
+pub type ImageGenerationRequestProviderSort = ImageGenerationProviderPreferencesSort;
 crate::runtime::string_enum! {
     #[doc = " Rendering quality. Providers without a quality knob ignore this."] #[doc =
     " "] #[doc =
@@ -1471,6 +1513,15 @@ impl ImageGenerationResponseDataItem {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsage`].
 #[doc(hidden)]
 pub type ImageGenerationResponseUsage = ImageGenerationUsage;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageCompletionTokensDetails`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageCompletionTokensDetails = ImageGenerationUsageCompletionTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsagePromptTokensDetails`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsagePromptTokensDetails = ImageGenerationUsagePromptTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageServerToolUse`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageServerToolUse = ImageGenerationUsageServerToolUse;
 /// Token and cost usage for the image generation request, when available
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2548,15 +2599,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenStreamErrorEvent`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataError = ImageGenStreamErrorEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenStreamErrorEventError`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataErrorError = ImageGenStreamErrorEventError;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenStreamErrorEventType`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataErrorType = ImageGenStreamErrorEventType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenCompletedEvent`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataImageGenerationCompleted = ImageGenCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCompletedEventType`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationCompletedType = ImageGenCompletedEventType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenPartialImageEvent`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataImageGenerationPartialImage = ImageGenPartialImageEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenPartialImageEventType`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationPartialImageType = ImageGenPartialImageEventType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenTextChunkEvent`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataImageGenerationTextChunk = ImageGenTextChunkEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenTextChunkEventPhase`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationTextChunkPhase = ImageGenTextChunkEventPhase;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenTextChunkEventType`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationTextChunkType = ImageGenTextChunkEventType;
 /// The name this place's type had while its schema was inline: another name for [`ImageModelEndpointsResponse`].
 #[doc(hidden)]
 pub type ListImageModelEndpointsResponse = ImageModelEndpointsResponse;

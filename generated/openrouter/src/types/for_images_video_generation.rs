@@ -138,6 +138,18 @@ impl ContentPartImageUrl {
 /// The name this place's type had while its schema was inline: another name for [`ContentPartImage`].
 #[doc(hidden)]
 pub type ImageGenerationRequestInputReferencesItem = ContentPartImage;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImageType`].
+#[doc(hidden)]
+pub type ImageGenerationRequestInputReferencesItemType = ContentPartImageType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImageUrl`].
+#[doc(hidden)]
+pub type ImageGenerationRequestInputReferencesItemUrl = ContentPartImageUrl;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartImage`].
 #[doc(hidden)]
 pub type InputReferenceImageUrl = ContentPartImage;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImageType`].
+#[doc(hidden)]
+pub type InputReferenceImageUrlType = ContentPartImageType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImageUrl`].
+#[doc(hidden)]
+pub type InputReferenceImageUrlUrl = ContentPartImageUrl;

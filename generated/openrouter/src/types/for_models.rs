@@ -51,6 +51,9 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ModelsCountResponse`].
 #[doc(hidden)]
 pub type ListModelsCountResponse = ModelsCountResponse;
+/// The name this place's type had while its schema was inline: another name for [`ModelsCountResponseData`].
+#[doc(hidden)]
+pub type ListModelsCountResponseData = ModelsCountResponseData;
 /// Single model response
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

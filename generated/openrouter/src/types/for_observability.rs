@@ -2128,54 +2128,162 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationArize = ObservabilityArizeDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationArizeConfig = ObservabilityArizeDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationArizeType = ObservabilityArizeDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationBraintrust = ObservabilityBraintrustDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationBraintrustConfig = ObservabilityBraintrustDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationBraintrustType = ObservabilityBraintrustDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationClickhouse = ObservabilityClickhouseDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationClickhouseConfig = ObservabilityClickhouseDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationClickhouseType = ObservabilityClickhouseDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationDatadog = ObservabilityDatadogDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationDatadogConfig = ObservabilityDatadogDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationDatadogType = ObservabilityDatadogDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationGrafana = ObservabilityGrafanaDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationGrafanaConfig = ObservabilityGrafanaDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationGrafanaType = ObservabilityGrafanaDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationLangfuse = ObservabilityLangfuseDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangfuseConfig = ObservabilityLangfuseDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangfuseType = ObservabilityLangfuseDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationLangsmith = ObservabilityLangsmithDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangsmithConfig = ObservabilityLangsmithDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangsmithType = ObservabilityLangsmithDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationNewrelic = ObservabilityNewrelicDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelicConfig = ObservabilityNewrelicDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationConfigRegion`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelicConfigRegion = ObservabilityNewrelicDestinationConfigRegion;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelicType = ObservabilityNewrelicDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationOpik = ObservabilityOpikDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOpikConfig = ObservabilityOpikDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOpikType = ObservabilityOpikDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationOtelCollector = ObservabilityOtelCollectorDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOtelCollectorConfig = ObservabilityOtelCollectorDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOtelCollectorType = ObservabilityOtelCollectorDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationPosthog = ObservabilityPosthogDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationPosthogConfig = ObservabilityPosthogDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationPosthogType = ObservabilityPosthogDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationRamp = ObservabilityRampDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationRampConfig = ObservabilityRampDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationRampType = ObservabilityRampDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityS3Destination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationS3 = ObservabilityS3Destination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationS3Config = ObservabilityS3DestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationS3Type = ObservabilityS3DestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationSentry = ObservabilitySentryDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSentryConfig = ObservabilitySentryDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSentryType = ObservabilitySentryDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationSnowflake = ObservabilitySnowflakeDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSnowflakeConfig = ObservabilitySnowflakeDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSnowflakeType = ObservabilitySnowflakeDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationWeave = ObservabilityWeaveDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWeaveConfig = ObservabilityWeaveDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWeaveType = ObservabilityWeaveDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationWebhook = ObservabilityWebhookDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhookConfig = ObservabilityWebhookDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationConfigMethod`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhookConfigMethod = ObservabilityWebhookDestinationConfigMethod;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhookType = ObservabilityWebhookDestinationType;
 /// The object of the `ObservabilityFilterRuleGroup` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2447,6 +2555,21 @@ impl ObservabilityFilterRulesConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroup`].
 #[doc(hidden)]
 pub type ObservabilityFilterRulesConfigGroupsItem = ObservabilityFilterRuleGroup;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupLogic`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemLogic = ObservabilityFilterRuleGroupLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemRulesItem = ObservabilityFilterRuleGroupRulesItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItemField`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemRulesItemField = ObservabilityFilterRuleGroupRulesItemField;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItemOperator`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemRulesItemOperator = ObservabilityFilterRuleGroupRulesItemOperator;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItemValue`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemRulesItemValue = ObservabilityFilterRuleGroupRulesItemValue;
 /// Optional structured filter rules controlling which events are forwarded.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2523,6 +2646,12 @@ impl ObservabilityFilterRulesConfigNullable {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroup`].
 #[doc(hidden)]
 pub type ObservabilityFilterRulesConfigNullableGroupsItem = ObservabilityFilterRuleGroup;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupLogic`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigNullableGroupsItemLogic = ObservabilityFilterRuleGroupLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigNullableGroupsItemRulesItem = ObservabilityFilterRuleGroupRulesItem;
 /// The object of the `ObservabilityGrafanaDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -159,18 +159,81 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemApplyPatch = ApplyPatchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemApplyPatchType = ApplyPatchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemCodeInterpreter = CodeInterpreterServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainer`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCodeInterpreterContainer = CodeInterpreterServerToolContainer;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAuto`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCodeInterpreterContainerAuto = CodeInterpreterServerToolContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAutoType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCodeInterpreterContainerAutoType = CodeInterpreterServerToolContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCodeInterpreterType = CodeInterpreterServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ComputerUseServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemComputerUsePreview = ComputerUseServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolEnvironment`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemComputerUsePreviewEnvironment = ComputerUseServerToolEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemComputerUsePreviewType = ComputerUseServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CustomTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormat`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormat = CustomToolFormat;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammar`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatGrammar = CustomToolFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatGrammarSyntax = CustomToolFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatGrammarType = CustomToolFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatText`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatText = CustomToolFormatText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatTextType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatTextType = CustomToolFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomType = CustomToolType;
 /// The name this place's type had while its schema was inline: another name for [`FileSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemFileSearch = FileSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFilters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchFilters = FileSearchServerToolFilters;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObject`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchFiltersObject = FileSearchServerToolFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchFiltersObjectType = FileSearchServerToolFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectValue`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchFiltersObjectValue = FileSearchServerToolFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptions`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchRankingOptions = FileSearchServerToolRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptionsRanker`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchRankingOptionsRanker = FileSearchServerToolRankingOptionsRanker;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchType = FileSearchServerToolType;
 /// Function tool definition
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -305,15 +368,75 @@ impl AdditionalToolsItemToolsItemFunctionTool {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemImageGeneration = ImageGenerationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolBackground`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationBackground = ImageGenerationServerToolBackground;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputFidelity`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationInputFidelity = ImageGenerationServerToolInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputImageMask`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationInputImageMask = ImageGenerationServerToolInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolModeration`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationModeration = ImageGenerationServerToolModeration;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOutputFormat`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationOutputFormat = ImageGenerationServerToolOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolQuality`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationQuality = ImageGenerationServerToolQuality;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationType = ImageGenerationServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodexLocalShellTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemLocalShell = CodexLocalShellTool;
+/// The name this place's type had while its schema was inline: another name for [`CodexLocalShellToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemLocalShellType = CodexLocalShellToolType;
 /// The name this place's type had while its schema was inline: another name for [`McpServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemMcp = McpServerTool;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedTools`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpAllowedTools = McpServerToolAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedToolsObject`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpAllowedToolsObject = McpServerToolAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolConnectorId`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpConnectorId = McpServerToolConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApproval`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApproval = McpServerToolRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalAlways`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalAlways = McpServerToolRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalNever`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalNever = McpServerToolRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObject`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalObject = McpServerToolRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectAlways`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalObjectAlways = McpServerToolRequireApprovalObjectAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalObjectNever = McpServerToolRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpType = McpServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemNamespace = NamespaceTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItem`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespaceToolsItem = NamespaceToolToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespaceType = NamespaceToolType;
 /// The object of the schema at `/components/schemas/AdditionalToolsItem/properties/tools/items/anyOf/28` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -375,24 +498,45 @@ impl AdditionalToolsItemToolsItemObject {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterApplyPatch = ApplyPatchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterApplyPatchType = ApplyPatchServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterWebSearch = WebSearchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterWebSearchType = WebSearchServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemShell = ShellServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemShellType = ShellServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearch = LegacyWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearch20250826Type = WebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearchPreview = PreviewWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreview20250311Type = Preview20250311WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreviewType = PreviewWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchType = LegacyWebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsOpenrouterExperimentalSearchModels = SearchModelsServerToolOpenRouter;
@@ -769,6 +913,9 @@ impl AgentMessageItemContentItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type AgentMessageItemContentItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type AgentMessageItemContentItemInputTextType = InputTextType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec."]
@@ -912,12 +1059,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperation`].
 #[doc(hidden)]
 pub type ApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperationType`].
+#[doc(hidden)]
+pub type ApplyPatchCallOperationCreateFileType = ApplyPatchCreateFileOperationType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperation`].
 #[doc(hidden)]
 pub type ApplyPatchCallOperationDeleteFile = ApplyPatchDeleteFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperationType`].
+#[doc(hidden)]
+pub type ApplyPatchCallOperationDeleteFileType = ApplyPatchDeleteFileOperationType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperation`].
 #[doc(hidden)]
 pub type ApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperationType`].
+#[doc(hidden)]
+pub type ApplyPatchCallOperationUpdateFileType = ApplyPatchUpdateFileOperationType;
 /// The client's echo of an `apply_patch_call` after applying the patch. `output` is an optional human-readable log; `status` is `completed` when the patch was applied successfully, `failed` otherwise.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1506,33 +1662,96 @@ pub type BaseAnnotationAddedEventAnnotation = OpenAiResponsesAnnotation;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type BaseContentPartAddedEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type BaseContentPartAddedEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type BaseContentPartAddedEventPartOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type BaseContentPartAddedEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type BaseContentPartAddedEventPartRefusalType = OpenAiResponsesRefusalContentType;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type BaseContentPartDoneEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type BaseContentPartDoneEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type BaseContentPartDoneEventPartOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type BaseContentPartDoneEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type BaseContentPartDoneEventPartRefusalType = OpenAiResponsesRefusalContentType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItem`].
 #[doc(hidden)]
 pub type BaseInputsListItemApplyPatchCall = ApplyPatchCallItem;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItem`].
 #[doc(hidden)]
 pub type BaseInputsListItemApplyPatchCallOutput = ApplyPatchCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemStatus`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOutputStatus = ApplyPatchCallOutputItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemType`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOutputType = ApplyPatchCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemType`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallType = ApplyPatchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputType`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutputType = OpenAiResponseCustomToolCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallType`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallType = OpenAiResponseCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputType`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputType = OpenAiResponseFunctionToolCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallSubagentItemsItem`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallSubagentItemsItem = OpenAiResponseFunctionToolCallSubagentItemsItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallType`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallType = OpenAiResponseFunctionToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type BaseInputsListItemImageGenerationCallType = OutputItemImageGenerationCallType;
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type BaseInputsListItemMessageContentListItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudio`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputAudioInputAudio = InputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioType`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputAudioType = InputAudioType;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type BaseInputsListItemMessageContentListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type BaseInputsListItemMessageContentListItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputImageDetail`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputImageDetail = InputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type BaseInputsListItemMessageContentListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningContext`].
 #[doc(hidden)]
 pub type BaseReasoningConfigContext = ReasoningContext;
@@ -1545,60 +1764,297 @@ pub type BaseReasoningConfigSummary = ReasoningSummaryVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
 pub type BaseReasoningSummaryPartAddedEventPart = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
+#[doc(hidden)]
+pub type BaseReasoningSummaryPartAddedEventPartType = ReasoningSummaryTextType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
 pub type BaseReasoningSummaryPartDoneEventPart = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
+#[doc(hidden)]
+pub type BaseReasoningSummaryPartDoneEventPartType = ReasoningSummaryTextType;
 /// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
 #[doc(hidden)]
 pub type BaseResponsesResultMetadata = RequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCodeInterpreterCallOutputsItem = OutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCodeInterpreterCallStatus = OutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCodeInterpreterCallType = OutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemFileSearchCallType = OutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemFunctionCallStatus = OutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemFunctionCallType = OutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemImageGenerationCallType = OutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessagePhase`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessagePhase = OutputMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemReasoningStatus = OutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemReasoningType = OutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallAction = OutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPage`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionFindInPage = OutputItemWebSearchCallActionFindInPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionOpenPage = OutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPageType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionOpenPageType = OutputItemWebSearchCallActionOpenPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionSearch = OutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionSearchType = OutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallType = OutputItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplate`].
 #[doc(hidden)]
 pub type BaseResponsesResultPrompt = StoredPromptTemplate;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValue`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptVariablesValue = StoredPromptTemplateVariablesValue;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoice`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolChoice = OpenAiResponsesToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceApplyPatch = OpenAiResponsesToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceApplyPatchType = OpenAiResponsesToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAuto`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceAuto = OpenAiResponsesToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceFunction`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceFunction = OpenAiResponsesToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceFunctionType = OpenAiResponsesToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceNone`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceNone = OpenAiResponsesToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceObject`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceObject = OpenAiResponsesToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceObjectType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceObjectType = OpenAiResponsesToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceRequired`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceRequired = OpenAiResponsesToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceShell`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceShell = OpenAiResponsesToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceShellType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceShellType = OpenAiResponsesToolChoiceShellType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemApplyPatch = ApplyPatchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemApplyPatchType = ApplyPatchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemCodeInterpreter = CodeInterpreterServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainer`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCodeInterpreterContainer = CodeInterpreterServerToolContainer;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAuto`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCodeInterpreterContainerAuto = CodeInterpreterServerToolContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAutoType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCodeInterpreterContainerAutoType = CodeInterpreterServerToolContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCodeInterpreterType = CodeInterpreterServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ComputerUseServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemComputerUsePreview = ComputerUseServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolEnvironment`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemComputerUsePreviewEnvironment = ComputerUseServerToolEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemComputerUsePreviewType = ComputerUseServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CustomTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormat`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormat = CustomToolFormat;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammar`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatGrammar = CustomToolFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatGrammarSyntax = CustomToolFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatGrammarType = CustomToolFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatText`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatText = CustomToolFormatText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatTextType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatTextType = CustomToolFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomType = CustomToolType;
 /// The name this place's type had while its schema was inline: another name for [`FileSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemFileSearch = FileSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFilters`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchFilters = FileSearchServerToolFilters;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObject`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchFiltersObject = FileSearchServerToolFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchFiltersObjectType = FileSearchServerToolFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectValue`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchFiltersObjectValue = FileSearchServerToolFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptions`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchRankingOptions = FileSearchServerToolRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptionsRanker`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchRankingOptionsRanker = FileSearchServerToolRankingOptionsRanker;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchType = FileSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemImageGeneration = ImageGenerationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolBackground`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationBackground = ImageGenerationServerToolBackground;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputFidelity`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationInputFidelity = ImageGenerationServerToolInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputImageMask`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationInputImageMask = ImageGenerationServerToolInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolModeration`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationModeration = ImageGenerationServerToolModeration;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOutputFormat`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationOutputFormat = ImageGenerationServerToolOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolQuality`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationQuality = ImageGenerationServerToolQuality;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationType = ImageGenerationServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodexLocalShellTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemLocalShell = CodexLocalShellTool;
+/// The name this place's type had while its schema was inline: another name for [`CodexLocalShellToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemLocalShellType = CodexLocalShellToolType;
 /// The name this place's type had while its schema was inline: another name for [`McpServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemMcp = McpServerTool;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedTools`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpAllowedTools = McpServerToolAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedToolsObject`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpAllowedToolsObject = McpServerToolAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolConnectorId`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpConnectorId = McpServerToolConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApproval`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApproval = McpServerToolRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalAlways`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalAlways = McpServerToolRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalNever`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalNever = McpServerToolRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObject`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalObject = McpServerToolRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectAlways`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalObjectAlways = McpServerToolRequireApprovalObjectAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalObjectNever = McpServerToolRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpType = McpServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemNamespace = NamespaceTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespaceToolsItem = NamespaceToolToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespaceType = NamespaceToolType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemShell = ShellServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemShellType = ShellServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearch = LegacyWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearch20250826Type = WebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchPreview = PreviewWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreview20250311Type = Preview20250311WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreviewType = PreviewWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchType = LegacyWebSearchServerToolType;
 /// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2461,21 +2917,45 @@ pub type ComputerUseServerToolType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type ContentPartAddedEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type ContentPartAddedEventPartReasoningText = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartReasoningTextType = ReasoningTextContentType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type ContentPartAddedEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartRefusalType = OpenAiResponsesRefusalContentType;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type ContentPartDoneEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type ContentPartDoneEventPartReasoningText = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartReasoningTextType = ReasoningTextContentType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type ContentPartDoneEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartRefusalType = OpenAiResponsesRefusalContentType;
 /// A context compaction marker with an optional encrypted summary
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2571,9 +3051,39 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequest = ResponsesRequest;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItem = ResponsesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestServiceTier`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestServiceTier = ResponsesRequestServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStore`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestStore = ResponsesRequestStore;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItem = ResponsesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
 #[doc(hidden)]
 pub type CreateResponsesRequest = ResponsesRequest;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItem = ResponsesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestServiceTier`].
+#[doc(hidden)]
+pub type CreateResponsesRequestServiceTier = ResponsesRequestServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStore`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStore = ResponsesRequestStore;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItem = ResponsesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
 /// Custom tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2947,6 +3457,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type CustomToolCallOutputItemOutputListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemOutputListItemInputFileType = InputFileType;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3033,6 +3546,9 @@ impl CustomToolCallOutputItemOutputListItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type CustomToolCallOutputItemOutputListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemOutputListItemInputTextType = InputTextType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/CustomTool/properties/format` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -3339,9 +3855,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudio`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputAudioInputAudio = InputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudioFormat`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputAudioInputAudioFormat = InputAudioInputAudioFormat;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputAudioType = InputAudioType;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputFileType = InputFileType;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3428,9 +3956,15 @@ impl EasyInputMessageContentListItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`InputVideo`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputVideo = InputVideo;
+/// The name this place's type had while its schema was inline: another name for [`InputVideoType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputVideoType = InputVideoType;
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
@@ -4207,12 +4741,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`FormatJsonObjectConfig`].
 #[doc(hidden)]
 pub type FormatsJsonObject = FormatJsonObjectConfig;
+/// The name this place's type had while its schema was inline: another name for [`FormatJsonObjectConfigType`].
+#[doc(hidden)]
+pub type FormatsJsonObjectType = FormatJsonObjectConfigType;
 /// The name this place's type had while its schema was inline: another name for [`FormatJsonSchemaConfig`].
 #[doc(hidden)]
 pub type FormatsJsonSchema = FormatJsonSchemaConfig;
+/// The name this place's type had while its schema was inline: another name for [`FormatJsonSchemaConfigType`].
+#[doc(hidden)]
+pub type FormatsJsonSchemaType = FormatJsonSchemaConfigType;
 /// The name this place's type had while its schema was inline: another name for [`FormatTextConfig`].
 #[doc(hidden)]
 pub type FormatsText = FormatTextConfig;
+/// The name this place's type had while its schema was inline: another name for [`FormatTextConfigType`].
+#[doc(hidden)]
+pub type FormatsTextType = FormatTextConfigType;
 /// A function call initiated by the model
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4536,6 +5079,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type FunctionCallOutputItemOutputListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemOutputListItemInputFileType = InputFileType;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4622,6 +5168,9 @@ impl FunctionCallOutputItemOutputListItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type FunctionCallOutputItemOutputListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemOutputListItemInputTextType = InputTextType;
 /// The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec.
 ///
 /// Always `"function"`: constructors fill it in, decoding checks it.
@@ -5009,6 +5558,15 @@ impl FusionAnalysisResultUniqueInsightsItem {
 /// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResult`].
 #[doc(hidden)]
 pub type FusionCallAnalysisCompletedEventAnalysis = FusionAnalysisResult;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultContradictionsItem`].
+#[doc(hidden)]
+pub type FusionCallAnalysisCompletedEventAnalysisContradictionsItem = FusionAnalysisResultContradictionsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultPartialCoverageItem`].
+#[doc(hidden)]
+pub type FusionCallAnalysisCompletedEventAnalysisPartialCoverageItem = FusionAnalysisResultPartialCoverageItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultUniqueInsightsItem`].
+#[doc(hidden)]
+pub type FusionCallAnalysisCompletedEventAnalysisUniqueInsightsItem = FusionAnalysisResultUniqueInsightsItem;
 /// A web page retrieved via web search during a fusion run.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5859,9 +6417,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudio`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputAudioInputAudio = InputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudioFormat`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputAudioInputAudioFormat = InputAudioInputAudioFormat;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputAudioType = InputAudioType;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputFileType = InputFileType;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5948,9 +6518,15 @@ impl InputMessageItemContentItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`InputVideo`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputVideo = InputVideo;
+/// The name this place's type had while its schema was inline: another name for [`InputVideoType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputVideoType = InputVideoType;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/InputMessageItem/properties/role` in the API's spec."]
@@ -6235,45 +6811,132 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItem`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalTools = AdditionalToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemRole`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsRole = AdditionalToolsItemRole;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItem`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItem = AdditionalToolsItemToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemFunctionTool = AdditionalToolsItemToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemObject`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemObject = AdditionalToolsItemToolsItemObject;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsType = AdditionalToolsItemType;
 /// The name this place's type had while its schema was inline: another name for [`AgentMessageItem`].
 #[doc(hidden)]
 pub type InputsListItemAgentMessage = AgentMessageItem;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemAgent`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageAgent = AgentMessageItemAgent;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItem`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItem = AgentMessageItemContentItem;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemEncryptedContent`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemEncryptedContent = AgentMessageItemContentItemEncryptedContent;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemEncryptedContentType`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemEncryptedContentType = AgentMessageItemContentItemEncryptedContentType;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputImage`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemInputImage = AgentMessageItemContentItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemType`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageType = AgentMessageItemType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItem`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCall = ApplyPatchCallItem;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItem`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCallOutput = ApplyPatchCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOutputStatus = ApplyPatchCallOutputItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOutputType = ApplyPatchCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallType = ApplyPatchCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`CompactionItem`].
 #[doc(hidden)]
 pub type InputsListItemCompaction = CompactionItem;
+/// The name this place's type had while its schema was inline: another name for [`CompactionItemType`].
+#[doc(hidden)]
+pub type InputsListItemCompactionType = CompactionItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItem`].
 #[doc(hidden)]
 pub type InputsListItemComputerCall = OutputComputerCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemPendingSafetyChecksItem`].
+#[doc(hidden)]
+pub type InputsListItemComputerCallPendingSafetyChecksItem = OutputComputerCallItemPendingSafetyChecksItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemComputerCallStatus = OutputComputerCallItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemComputerCallType = OutputComputerCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompactionItem`].
 #[doc(hidden)]
 pub type InputsListItemContextCompaction = ContextCompactionItem;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompactionItemType`].
+#[doc(hidden)]
+pub type InputsListItemContextCompactionType = ContextCompactionItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItem`].
 #[doc(hidden)]
 pub type InputsListItemCustomToolCall = OutputCustomToolCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallType = OutputCustomToolCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`LocalShellCallItem`].
 #[doc(hidden)]
 pub type InputsListItemLocalShellCall = LocalShellCallItem;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallItemAction`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallAction = LocalShellCallItemAction;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallItemActionType`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallActionType = LocalShellCallItemActionType;
 /// The name this place's type had while its schema was inline: another name for [`LocalShellCallOutputItem`].
 #[doc(hidden)]
 pub type InputsListItemLocalShellCallOutput = LocalShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallOutputType = LocalShellCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallType = LocalShellCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`McpApprovalRequestItem`].
 #[doc(hidden)]
 pub type InputsListItemMcpApprovalRequest = McpApprovalRequestItem;
+/// The name this place's type had while its schema was inline: another name for [`McpApprovalRequestItemType`].
+#[doc(hidden)]
+pub type InputsListItemMcpApprovalRequestType = McpApprovalRequestItemType;
 /// The name this place's type had while its schema was inline: another name for [`McpApprovalResponseItem`].
 #[doc(hidden)]
 pub type InputsListItemMcpApprovalResponse = McpApprovalResponseItem;
+/// The name this place's type had while its schema was inline: another name for [`McpApprovalResponseItemType`].
+#[doc(hidden)]
+pub type InputsListItemMcpApprovalResponseType = McpApprovalResponseItemType;
 /// The name this place's type had while its schema was inline: another name for [`McpCallItem`].
 #[doc(hidden)]
 pub type InputsListItemMcpCall = McpCallItem;
+/// The name this place's type had while its schema was inline: another name for [`McpCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemMcpCallType = McpCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`McpListToolsItem`].
 #[doc(hidden)]
 pub type InputsListItemMcpListTools = McpListToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`McpListToolsItemToolsItem`].
+#[doc(hidden)]
+pub type InputsListItemMcpListToolsToolsItem = McpListToolsItemToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`McpListToolsItemType`].
+#[doc(hidden)]
+pub type InputsListItemMcpListToolsType = McpListToolsItemType;
 /// An output message item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6435,9 +7098,18 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type InputsListItemMessageContentListItemOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type InputsListItemMessageContentListItemOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type InputsListItemMessageContentListItemOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type InputsListItemMessageContentListItemRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type InputsListItemMessageContentListItemRefusalType = OpenAiResponsesRefusalContentType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/type` in the API's spec."]
@@ -6448,60 +7120,144 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterAdvisor = OutputAdvisorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterAdvisorType = OutputAdvisorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterApplyPatch = OutputApplyPatchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchType = OutputApplyPatchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterBash = OutputBashServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterBashType = OutputBashServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterBrowserUse = OutputBrowserUseServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterBrowserUseType = OutputBrowserUseServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterCodeInterpreter = OutputCodeInterpreterServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterCodeInterpreterType = OutputCodeInterpreterServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterDatetime = OutputDatetimeItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterDatetimeType = OutputDatetimeItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterExperimentalSearchModels = OutputSearchModelsServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterExperimentalSearchModelsType = OutputSearchModelsServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFileSearch = OutputFileSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFileSearchType = OutputFileSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFiles = OutputFilesServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFilesType = OutputFilesServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFusion = OutputFusionServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemFailedModelsItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionFailedModelsItem = OutputFusionServerToolItemFailedModelsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemResponsesItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionResponsesItem = OutputFusionServerToolItemResponsesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionType = OutputFusionServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterImageGeneration = OutputImageGenerationServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterImageGenerationType = OutputImageGenerationServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterMcp = OutputMcpServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMcpType = OutputMcpServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterMemory = OutputMemoryServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemAction`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMemoryAction = OutputMemoryServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMemoryType = OutputMemoryServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterShell = OutputShellServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemAction`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellAction = OutputShellServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellType = OutputShellServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterSubagent = OutputSubagentServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterSubagentType = OutputSubagentServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterTextEditor = OutputTextEditorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemCommand`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterTextEditorCommand = OutputTextEditorServerToolItemCommand;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterTextEditorType = OutputTextEditorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterToolSearch = OutputToolSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterToolSearchType = OutputToolSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterWebFetch = OutputWebFetchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebFetchType = OutputWebFetchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterWebSearch = OutputWebSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemAction`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchAction = OutputWebSearchServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionSourcesItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchActionSourcesItem = OutputWebSearchServerToolItemActionSourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionSourcesItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchActionSourcesItemType = OutputWebSearchServerToolItemActionSourcesItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchActionType = OutputWebSearchServerToolItemActionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchType = OutputWebSearchServerToolItemType;
 /// An output item containing reasoning
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6666,15 +7422,30 @@ impl InputsListItemOutputReasoningItem {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
 pub type InputsListItemOutputReasoningItemSummaryItem = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
+#[doc(hidden)]
+pub type InputsListItemOutputReasoningItemSummaryItemType = ReasoningSummaryTextType;
 /// The name this place's type had while its schema was inline: another name for [`ItemReferenceItem`].
 #[doc(hidden)]
 pub type InputsListItemReference = ItemReferenceItem;
+/// The name this place's type had while its schema was inline: another name for [`ItemReferenceItemType`].
+#[doc(hidden)]
+pub type InputsListItemReferenceType = ItemReferenceItemType;
 /// The name this place's type had while its schema was inline: another name for [`ShellCallItem`].
 #[doc(hidden)]
 pub type InputsListItemShellCall = ShellCallItem;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallItemAction`].
+#[doc(hidden)]
+pub type InputsListItemShellCallAction = ShellCallItemAction;
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItem`].
 #[doc(hidden)]
 pub type InputsListItemShellCallOutput = ShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutputType = ShellCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemShellCallType = ShellCallItemType;
 /// A reference to a previous response item by ID
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -8641,9 +9412,36 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`CustomTool`].
 #[doc(hidden)]
 pub type NamespaceToolToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormat`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormat = CustomToolFormat;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammar`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatGrammar = CustomToolFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatGrammarSyntax = CustomToolFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarType`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatGrammarType = CustomToolFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatText`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatText = CustomToolFormatText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatTextType`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatTextType = CustomToolFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolType`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomType = CustomToolType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceFunctionTool`].
 #[doc(hidden)]
 pub type NamespaceToolToolsItemFunction = NamespaceFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceFunctionToolAllowedCallersItem`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemFunctionAllowedCallersItem = NamespaceFunctionToolAllowedCallersItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceFunctionToolType`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemFunctionType = NamespaceFunctionToolType;
 /// The one value of the schema at `/components/schemas/NamespaceTool/properties/type` in the API's spec.
 ///
 /// Always `"namespace"`: constructors fill it in, decoding checks it.
@@ -8651,12 +9449,21 @@ pub type NamespaceToolType = crate::runtime::Const<constants::NamespaceToolType>
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type OpenAiResponseCustomToolCallOutputDefListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type OpenAiResponseCustomToolCallOutputDefListItemInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type OpenAiResponseCustomToolCallOutputDefListItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type OpenAiResponseCustomToolCallOutputDefListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type OpenAiResponseCustomToolCallOutputDefListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type OpenAiResponseCustomToolCallOutputDefListItemInputTextType = InputTextType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec."]
@@ -8675,12 +9482,18 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputDefListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type OpenAiResponseFunctionToolCallOutputDefListItemInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputDefListItemInputImage = InputImage;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputDefListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type OpenAiResponseFunctionToolCallOutputDefListItemInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputStatus = ToolCallStatus;
@@ -8759,15 +9572,30 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioType`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputAudioType = InputAudioType;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputImageDetail`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputImageDetail = InputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputTextType = InputTextType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `OpenAIResponsesAnnotation` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -8782,12 +9610,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`FileCitation`].
 #[doc(hidden)]
 pub type OpenAiResponsesAnnotationFileCitation = FileCitation;
+/// The name this place's type had while its schema was inline: another name for [`FileCitationType`].
+#[doc(hidden)]
+pub type OpenAiResponsesAnnotationFileCitationType = FileCitationType;
 /// The name this place's type had while its schema was inline: another name for [`FilePath`].
 #[doc(hidden)]
 pub type OpenAiResponsesAnnotationFilePath = FilePath;
+/// The name this place's type had while its schema was inline: another name for [`FilePathType`].
+#[doc(hidden)]
+pub type OpenAiResponsesAnnotationFilePathType = FilePathType;
 /// The name this place's type had while its schema was inline: another name for [`UrlCitation`].
 #[doc(hidden)]
 pub type OpenAiResponsesAnnotationUrlCitation = UrlCitation;
+/// The name this place's type had while its schema was inline: another name for [`UrlCitationType`].
+#[doc(hidden)]
+pub type OpenAiResponsesAnnotationUrlCitationType = UrlCitationType;
 /// The object of the `OpenAIResponsesRefusalContent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8880,6 +9717,12 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ToolChoiceAllowed`].
 #[doc(hidden)]
 pub type OpenAiResponsesToolChoiceAllowedTools = ToolChoiceAllowed;
+/// The name this place's type had while its schema was inline: another name for [`ToolChoiceAllowedMode`].
+#[doc(hidden)]
+pub type OpenAiResponsesToolChoiceAllowedToolsMode = ToolChoiceAllowedMode;
+/// The name this place's type had while its schema was inline: another name for [`ToolChoiceAllowedType`].
+#[doc(hidden)]
+pub type OpenAiResponsesToolChoiceAllowedToolsType = ToolChoiceAllowedType;
 /// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -9166,6 +10009,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`TextExtendedConfig`].
 #[doc(hidden)]
 pub type OpenResponsesResultText = TextExtendedConfig;
+/// The name this place's type had while its schema was inline: another name for [`TextExtendedConfigVerbosity`].
+#[doc(hidden)]
+pub type OpenResponsesResultTextVerbosity = TextExtendedConfigVerbosity;
 /// An openrouter:advisor server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11293,6 +12139,15 @@ impl OutputFusionServerToolItem {
 /// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResult`].
 #[doc(hidden)]
 pub type OutputFusionServerToolItemAnalysis = FusionAnalysisResult;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultContradictionsItem`].
+#[doc(hidden)]
+pub type OutputFusionServerToolItemAnalysisContradictionsItem = FusionAnalysisResultContradictionsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultPartialCoverageItem`].
+#[doc(hidden)]
+pub type OutputFusionServerToolItemAnalysisPartialCoverageItem = FusionAnalysisResultPartialCoverageItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultUniqueInsightsItem`].
+#[doc(hidden)]
+pub type OutputFusionServerToolItemAnalysisUniqueInsightsItem = FusionAnalysisResultUniqueInsightsItem;
 /// The object of the schema at `/components/schemas/OutputFusionServerToolItem/properties/failed_models/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11723,15 +12578,84 @@ pub type OutputImageGenerationServerToolItemStatus = ToolCallStatus;
 pub type OutputImageGenerationServerToolItemType = crate::runtime::Const<
     constants::OutputImageGenerationServerToolItemType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItem`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCallOutputsItem = OutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCallStatus = OutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCallType = OutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemFileSearchCallType = OutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemFunctionCallStatus = OutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemFunctionCallType = OutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemImageGenerationCallType = OutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessagePhase`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessagePhase = OutputMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemReasoningStatus = OutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemReasoningType = OutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallAction = OutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPage`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionFindInPage = OutputItemWebSearchCallActionFindInPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPageType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionFindInPageType = OutputItemWebSearchCallActionFindInPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionOpenPage = OutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPageType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionOpenPageType = OutputItemWebSearchCallActionOpenPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionSearch = OutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionSearchType = OutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallType = OutputItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperation`].
 #[doc(hidden)]
 pub type OutputItemApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperationType`].
+#[doc(hidden)]
+pub type OutputItemApplyPatchCallOperationCreateFileType = ApplyPatchCreateFileOperationType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperation`].
 #[doc(hidden)]
 pub type OutputItemApplyPatchCallOperationDeleteFile = ApplyPatchDeleteFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperationType`].
+#[doc(hidden)]
+pub type OutputItemApplyPatchCallOperationDeleteFileType = ApplyPatchDeleteFileOperationType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperation`].
 #[doc(hidden)]
 pub type OutputItemApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperationType`].
+#[doc(hidden)]
+pub type OutputItemApplyPatchCallOperationUpdateFileType = ApplyPatchUpdateFileOperationType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/outputs/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -11746,12 +12670,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterFileOutput`].
 #[doc(hidden)]
 pub type OutputItemCodeInterpreterCallOutputsItemFile = CodeInterpreterFileOutput;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterFileOutputType`].
+#[doc(hidden)]
+pub type OutputItemCodeInterpreterCallOutputsItemFileType = CodeInterpreterFileOutputType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterImageOutput`].
 #[doc(hidden)]
 pub type OutputItemCodeInterpreterCallOutputsItemImage = CodeInterpreterImageOutput;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterImageOutputType`].
+#[doc(hidden)]
+pub type OutputItemCodeInterpreterCallOutputsItemImageType = CodeInterpreterImageOutputType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterLogsOutput`].
 #[doc(hidden)]
 pub type OutputItemCodeInterpreterCallOutputsItemLogs = CodeInterpreterLogsOutput;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterLogsOutputType`].
+#[doc(hidden)]
+pub type OutputItemCodeInterpreterCallOutputsItemLogsType = CodeInterpreterLogsOutputType;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/status` in the API's spec."]
@@ -11765,6 +12698,66 @@ crate::runtime::string_enum! {
 pub type OutputItemCodeInterpreterCallType = crate::runtime::Const<
     constants::OutputItemCodeInterpreterCallType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItem`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCallOutputsItem = OutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCallStatus = OutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCallType = OutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemFileSearchCallType = OutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemFunctionCallStatus = OutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemFunctionCallType = OutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemImageGenerationCallType = OutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessagePhase`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessagePhase = OutputMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemReasoningStatus = OutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemReasoningType = OutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallAction = OutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPage`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionFindInPage = OutputItemWebSearchCallActionFindInPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPageType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionFindInPageType = OutputItemWebSearchCallActionFindInPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionOpenPage = OutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPageType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionOpenPageType = OutputItemWebSearchCallActionOpenPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionSearch = OutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionSearchType = OutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallType = OutputItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchStatus`].
 #[doc(hidden)]
 pub type OutputItemFileSearchCallStatus = WebSearchStatus;
@@ -11798,6 +12791,9 @@ pub type OutputItemImageGenerationCallType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type OutputItemReasoningContentItem = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type OutputItemReasoningContentItemType = ReasoningTextContentType;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemReasoning/properties/status` in the API's spec."]
@@ -11807,6 +12803,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
 pub type OutputItemReasoningSummaryItem = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
+#[doc(hidden)]
+pub type OutputItemReasoningSummaryItemType = ReasoningSummaryTextType;
 /// The one value of the schema at `/components/schemas/OutputItemReasoning/properties/type` in the API's spec.
 ///
 /// Always `"reasoning"`: constructors fill it in, decoding checks it.
@@ -12078,6 +13077,9 @@ impl OutputItemWebSearchCallActionSearch {
 /// The name this place's type had while its schema was inline: another name for [`WebSearchSource`].
 #[doc(hidden)]
 pub type OutputItemWebSearchCallActionSearchSourcesItem = WebSearchSource;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchSourceType`].
+#[doc(hidden)]
+pub type OutputItemWebSearchCallActionSearchSourcesItemType = WebSearchSourceType;
 /// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0/properties/type` in the API's spec.
 ///
 /// Always `"search"`: constructors fill it in, decoding checks it.
@@ -12096,66 +13098,162 @@ pub type OutputItemWebSearchCallType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItem`].
 #[doc(hidden)]
 pub type OutputItemsComputerCall = OutputComputerCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemPendingSafetyChecksItem`].
+#[doc(hidden)]
+pub type OutputItemsComputerCallPendingSafetyChecksItem = OutputComputerCallItemPendingSafetyChecksItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsComputerCallStatus = OutputComputerCallItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsComputerCallType = OutputComputerCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItem`].
 #[doc(hidden)]
 pub type OutputItemsCustomToolCall = OutputCustomToolCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsCustomToolCallType = OutputCustomToolCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterAdvisor = OutputAdvisorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterAdvisorType = OutputAdvisorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterApplyPatch = OutputApplyPatchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchType = OutputApplyPatchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterBash = OutputBashServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterBashType = OutputBashServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterBrowserUse = OutputBrowserUseServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterBrowserUseType = OutputBrowserUseServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterCodeInterpreter = OutputCodeInterpreterServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterCodeInterpreterType = OutputCodeInterpreterServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterDatetime = OutputDatetimeItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterDatetimeType = OutputDatetimeItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterExperimentalSearchModels = OutputSearchModelsServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterExperimentalSearchModelsType = OutputSearchModelsServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFileSearch = OutputFileSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFileSearchType = OutputFileSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFiles = OutputFilesServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFilesType = OutputFilesServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFusion = OutputFusionServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemFailedModelsItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionFailedModelsItem = OutputFusionServerToolItemFailedModelsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemResponsesItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionResponsesItem = OutputFusionServerToolItemResponsesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionType = OutputFusionServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterImageGeneration = OutputImageGenerationServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterImageGenerationType = OutputImageGenerationServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterMcp = OutputMcpServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMcpType = OutputMcpServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterMemory = OutputMemoryServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemAction`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMemoryAction = OutputMemoryServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMemoryType = OutputMemoryServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterShell = OutputShellServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemAction`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellAction = OutputShellServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellType = OutputShellServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterSubagent = OutputSubagentServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterSubagentType = OutputSubagentServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterTextEditor = OutputTextEditorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemCommand`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterTextEditorCommand = OutputTextEditorServerToolItemCommand;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterTextEditorType = OutputTextEditorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterToolSearch = OutputToolSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterToolSearchType = OutputToolSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebFetch = OutputWebFetchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebFetchType = OutputWebFetchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebSearch = OutputWebSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemAction`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchAction = OutputWebSearchServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionSourcesItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchActionSourcesItem = OutputWebSearchServerToolItemActionSourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionSourcesItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchActionSourcesItemType = OutputWebSearchServerToolItemActionSourcesItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchActionType = OutputWebSearchServerToolItemActionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchType = OutputWebSearchServerToolItemType;
 /// An openrouter:mcp server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12405,9 +13503,18 @@ pub type OutputMemoryServerToolItemType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type OutputMessageContentItemOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type OutputMessageContentItemOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type OutputMessageContentItemOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type OutputMessageContentItemRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type OutputMessageContentItemRefusalType = OpenAiResponsesRefusalContentType;
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
@@ -12436,6 +13543,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type OutputReasoningItemContentItem = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type OutputReasoningItemContentItemType = ReasoningTextContentType;
 /// An openrouter:experimental__search_models server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12555,6 +13665,21 @@ pub type OutputSearchModelsServerToolItemType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContent`].
 #[doc(hidden)]
 pub type OutputShellCallOutputItemOutputItem = ShellCallOutputContent;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcome`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcome = ShellCallOutputContentOutcome;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExit`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcomeExit = ShellCallOutputContentOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExitType`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcomeExitType = ShellCallOutputContentOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeout`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcomeTimeout = ShellCallOutputContentOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcomeTimeoutType = ShellCallOutputContentOutcomeTimeoutType;
 /// An openrouter:shell server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12780,6 +13905,21 @@ impl OutputShellServerToolItemAction {
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContent`].
 #[doc(hidden)]
 pub type OutputShellServerToolItemOutputItem = ShellCallOutputContent;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcome`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcome = ShellCallOutputContentOutcome;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExit`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcomeExit = ShellCallOutputContentOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExitType`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcomeExitType = ShellCallOutputContentOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeout`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcomeTimeout = ShellCallOutputContentOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcomeTimeoutType = ShellCallOutputContentOutcomeTimeoutType;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OutputShellServerToolItemStatus = ToolCallStatus;
@@ -13951,6 +15091,9 @@ pub type Preview20250311WebSearchServerToolType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocation`].
 #[doc(hidden)]
 pub type Preview20250311WebSearchServerToolUserLocation = PreviewWebSearchUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type Preview20250311WebSearchServerToolUserLocationType = PreviewWebSearchUserLocationType;
 /// Web search preview tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -14146,6 +15289,9 @@ pub type PreviewWebSearchServerToolType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocation`].
 #[doc(hidden)]
 pub type PreviewWebSearchServerToolUserLocation = PreviewWebSearchUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type PreviewWebSearchServerToolUserLocationType = PreviewWebSearchUserLocationType;
 /// The object of the `Preview_WebSearchUserLocation` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -14561,6 +15707,9 @@ impl ReasoningItem {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type ReasoningItemContentItem = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type ReasoningItemContentItemType = ReasoningTextContentType;
 crate::runtime::string_enum! {
     #[doc =
     " Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer."]
@@ -15667,6 +16816,24 @@ pub type ResponsesRequestIncludeItem = ResponseIncludesEnum;
 /// The name this place's type had while its schema was inline: another name for [`Inputs`].
 #[doc(hidden)]
 pub type ResponsesRequestInput = Inputs;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItem = InputsListItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessage`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessage = InputsListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageContent`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessageContent = InputsListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageContentListItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessageContentListItem = InputsListItemMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessageType = InputsListItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOutputReasoningItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOutputReasoningItem = InputsListItemOutputReasoningItem;
 /// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
 #[doc(hidden)]
 pub type ResponsesRequestMetadata = RequestMetadata;
@@ -15697,6 +16864,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplate`].
 #[doc(hidden)]
 pub type ResponsesRequestPrompt = StoredPromptTemplate;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValue`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptVariablesValue = StoredPromptTemplateVariablesValue;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestReasoning = ReasoningConfig;
@@ -15715,9 +16885,45 @@ pub type ResponsesRequestStore = crate::runtime::Const<constants::ResponsesReque
 /// The name this place's type had while its schema was inline: another name for [`TextExtendedConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestText = TextExtendedConfig;
+/// The name this place's type had while its schema was inline: another name for [`TextExtendedConfigVerbosity`].
+#[doc(hidden)]
+pub type ResponsesRequestTextVerbosity = TextExtendedConfigVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoice`].
 #[doc(hidden)]
 pub type ResponsesRequestToolChoice = OpenAiResponsesToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceApplyPatch = OpenAiResponsesToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceApplyPatchType = OpenAiResponsesToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAuto`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceAuto = OpenAiResponsesToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceFunction`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceFunction = OpenAiResponsesToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceFunctionType = OpenAiResponsesToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceNone`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceNone = OpenAiResponsesToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceObject`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceObject = OpenAiResponsesToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceObjectType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceObjectType = OpenAiResponsesToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceRequired`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceRequired = OpenAiResponsesToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceShell`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceShell = OpenAiResponsesToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceShellType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceShellType = OpenAiResponsesToolChoiceShellType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/ResponsesRequest/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -15775,18 +16981,81 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemApplyPatch = ApplyPatchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemApplyPatchType = ApplyPatchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemCodeInterpreter = CodeInterpreterServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainer`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCodeInterpreterContainer = CodeInterpreterServerToolContainer;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAuto`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCodeInterpreterContainerAuto = CodeInterpreterServerToolContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAutoType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCodeInterpreterContainerAutoType = CodeInterpreterServerToolContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCodeInterpreterType = CodeInterpreterServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ComputerUseServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemComputerUsePreview = ComputerUseServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolEnvironment`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemComputerUsePreviewEnvironment = ComputerUseServerToolEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemComputerUsePreviewType = ComputerUseServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CustomTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormat`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormat = CustomToolFormat;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammar`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatGrammar = CustomToolFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatGrammarSyntax = CustomToolFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatGrammarType = CustomToolFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatText`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatText = CustomToolFormatText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatTextType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatTextType = CustomToolFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomType = CustomToolType;
 /// The name this place's type had while its schema was inline: another name for [`FileSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemFileSearch = FileSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFilters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchFilters = FileSearchServerToolFilters;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObject`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchFiltersObject = FileSearchServerToolFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchFiltersObjectType = FileSearchServerToolFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectValue`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchFiltersObjectValue = FileSearchServerToolFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptions`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchRankingOptions = FileSearchServerToolRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptionsRanker`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchRankingOptionsRanker = FileSearchServerToolRankingOptionsRanker;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchType = FileSearchServerToolType;
 /// Function tool definition
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -15921,39 +17190,120 @@ impl ResponsesRequestToolsItemFunctionTool {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemImageGeneration = ImageGenerationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolBackground`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationBackground = ImageGenerationServerToolBackground;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputFidelity`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationInputFidelity = ImageGenerationServerToolInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputImageMask`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationInputImageMask = ImageGenerationServerToolInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolModeration`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationModeration = ImageGenerationServerToolModeration;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOutputFormat`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationOutputFormat = ImageGenerationServerToolOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolQuality`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationQuality = ImageGenerationServerToolQuality;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationType = ImageGenerationServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodexLocalShellTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemLocalShell = CodexLocalShellTool;
+/// The name this place's type had while its schema was inline: another name for [`CodexLocalShellToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemLocalShellType = CodexLocalShellToolType;
 /// The name this place's type had while its schema was inline: another name for [`McpServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemMcp = McpServerTool;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedTools`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpAllowedTools = McpServerToolAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedToolsObject`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpAllowedToolsObject = McpServerToolAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolConnectorId`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpConnectorId = McpServerToolConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApproval`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApproval = McpServerToolRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalAlways`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalAlways = McpServerToolRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalNever`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalNever = McpServerToolRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObject`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalObject = McpServerToolRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectAlways`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalObjectAlways = McpServerToolRequireApprovalObjectAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalObjectNever = McpServerToolRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpType = McpServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemNamespace = NamespaceTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItem`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceToolsItem = NamespaceToolToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceType = NamespaceToolType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterApplyPatch = ApplyPatchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterApplyPatchType = ApplyPatchServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterExperimentalSearchModels = SearchModelsServerToolOpenRouter;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterWebSearch = WebSearchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebSearchType = WebSearchServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemShell = ShellServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemShellType = ShellServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearch = LegacyWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch20250826Type = WebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearchPreview = PreviewWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreview20250311Type = Preview20250311WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreviewType = PreviewWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchType = LegacyWebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesTruncation`].
 #[doc(hidden)]
 pub type ResponsesRequestTruncation = OpenAiResponsesTruncation;
@@ -16633,6 +17983,21 @@ impl ShellCallOutputItem {
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContent`].
 #[doc(hidden)]
 pub type ShellCallOutputItemOutputItem = ShellCallOutputContent;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcome`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcome = ShellCallOutputContentOutcome;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExit`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcomeExit = ShellCallOutputContentOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExitType`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcomeExitType = ShellCallOutputContentOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeout`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcomeTimeout = ShellCallOutputContentOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcomeTimeoutType = ShellCallOutputContentOutcomeTimeoutType;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type ShellCallOutputItemStatus = ToolCallStatus;
@@ -16796,12 +18161,24 @@ impl StoredPromptTemplateVariablesValue {
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type StoredPromptTemplateVariablesValueInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type StoredPromptTemplateVariablesValueInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputImageDetail`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputImageDetail = InputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type StoredPromptTemplateVariablesValueInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`Formats`].
 #[doc(hidden)]
 pub type TextConfigFormat = Formats;

@@ -458,12 +458,24 @@ pub type BaseInputsListItemCustomToolCall = OpenAiResponseCustomToolCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutput`].
 #[doc(hidden)]
 pub type BaseInputsListItemCustomToolCallOutput = OpenAiResponseCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputDef`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutputDef = OpenAiResponseCustomToolCallOutputDef;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputDefListItem`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutputDefListItem = OpenAiResponseCustomToolCallOutputDefListItem;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCall`].
 #[doc(hidden)]
 pub type BaseInputsListItemFunctionCall = OpenAiResponseFunctionToolCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutput`].
 #[doc(hidden)]
 pub type BaseInputsListItemFunctionCallOutput = OpenAiResponseFunctionToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputDef`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputDef = OpenAiResponseFunctionToolCallOutputDef;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputDefListItem`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputDefListItem = OpenAiResponseFunctionToolCallOutputDefListItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCall`].
 #[doc(hidden)]
 pub type BaseInputsListItemImageGenerationCall = OutputItemImageGenerationCall;
@@ -769,12 +781,36 @@ pub type BaseRefusalDoneEventType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ResponsesErrorField`].
 #[doc(hidden)]
 pub type BaseResponsesResultError = ResponsesErrorField;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesErrorFieldCode`].
+#[doc(hidden)]
+pub type BaseResponsesResultErrorCode = ResponsesErrorFieldCode;
 /// The name this place's type had while its schema was inline: another name for [`IncompleteDetails`].
 #[doc(hidden)]
 pub type BaseResponsesResultIncompleteDetails = IncompleteDetails;
+/// The name this place's type had while its schema was inline: another name for [`IncompleteDetailsReason`].
+#[doc(hidden)]
+pub type BaseResponsesResultIncompleteDetailsReason = IncompleteDetailsReason;
 /// The name this place's type had while its schema was inline: another name for [`BaseInputs`].
 #[doc(hidden)]
 pub type BaseResponsesResultInstructions = BaseInputs;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItem = BaseInputsListItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessage`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessage = BaseInputsListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessageContent`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessageContent = BaseInputsListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessagePhase`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessagePhase = BaseInputsListItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessageRole`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessageRole = BaseInputsListItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessageType`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessageType = BaseInputsListItemMessageType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec."]
@@ -788,6 +824,12 @@ pub type BaseResponsesResultOutputItemImageGenerationCall = OutputItemImageGener
 /// The name this place's type had while its schema was inline: another name for [`OutputMessage`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemMessage = OutputMessage;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageContentItem = OutputMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseReasoningConfig`].
 #[doc(hidden)]
 pub type BaseResponsesResultReasoning = BaseReasoningConfig;
@@ -952,6 +994,12 @@ impl BaseResponsesResultToolsItemFunctionTool {
 /// The name this place's type had while its schema was inline: another name for [`Truncation`].
 #[doc(hidden)]
 pub type BaseResponsesResultTruncation = Truncation;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesUsageInputTokensDetails`].
+#[doc(hidden)]
+pub type BaseResponsesResultUsageInputTokensDetails = OpenAiResponsesUsageInputTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesUsageOutputTokensDetails`].
+#[doc(hidden)]
+pub type BaseResponsesResultUsageOutputTokensDetails = OpenAiResponsesUsageOutputTokensDetails;
 /// The one value of the schema at `/components/schemas/BaseTextDeltaEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_text.delta"`: constructors fill it in, decoding checks it.
@@ -1451,6 +1499,15 @@ impl CodeInterpreterCallInterpretingEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type CompletedEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/CompletedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.completed"`: constructors fill it in, decoding checks it.
@@ -1717,6 +1774,15 @@ crate::runtime::union_from! {
     ContentPartDoneEventPart { OutputText(ResponseOutputText),
     ReasoningText(ReasoningTextContent), Refusal(OpenAiResponsesRefusalContent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type CreatedEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/CreatedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.created"`: constructors fill it in, decoding checks it.
@@ -2281,6 +2347,15 @@ impl ErrorEvent {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type FailedEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/FailedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.failed"`: constructors fill it in, decoding checks it.
@@ -3972,6 +4047,15 @@ impl ImageGenCallPartialImageEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type InProgressEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/InProgressEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.in_progress"`: constructors fill it in, decoding checks it.
@@ -4038,6 +4122,15 @@ crate::runtime::string_enum! {
     pub enum IncompleteDetailsReason { MaxOutputTokens => "max_output_tokens",
     ContentFilter => "content_filter", }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type IncompleteEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/IncompleteEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.incomplete"`: constructors fill it in, decoding checks it.
@@ -5650,6 +5743,9 @@ pub type OpenResponsesResultOutputItem = OutputItems;
 /// The name this place's type had while its schema was inline: another name for [`Usage`].
 #[doc(hidden)]
 pub type OpenResponsesResultUsage = Usage;
+/// The name this place's type had while its schema was inline: another name for [`UsageCostDetails`].
+#[doc(hidden)]
+pub type OpenResponsesResultUsageCostDetails = UsageCostDetails;
 /// A native `apply_patch_call` output item matching OpenAI's Responses API shape. Emitted when the client requested the `apply_patch` shorthand.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5768,6 +5864,12 @@ pub type OutputItemAddedEventItemImageGenerationCall = OutputItemImageGeneration
 /// The name this place's type had while its schema was inline: another name for [`OutputMessage`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemMessage = OutputMessage;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItem`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageContentItem = OutputMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageType = OutputMessageType;
 /// The one value of the schema at `/components/schemas/OutputItemAddedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_item.added"`: constructors fill it in, decoding checks it.
@@ -5780,6 +5882,12 @@ pub type OutputItemDoneEventItemImageGenerationCall = OutputItemImageGenerationC
 /// The name this place's type had while its schema was inline: another name for [`OutputMessage`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemMessage = OutputMessage;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItem`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageContentItem = OutputMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageType = OutputMessageType;
 /// The one value of the schema at `/components/schemas/OutputItemDoneEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_item.done"`: constructors fill it in, decoding checks it.
@@ -5941,12 +6049,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItem`].
 #[doc(hidden)]
 pub type OutputItemsApplyPatchCall = OutputApplyPatchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallType = OutputApplyPatchCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallItem`].
 #[doc(hidden)]
 pub type OutputItemsShellCall = OutputShellCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallItemAction`].
+#[doc(hidden)]
+pub type OutputItemsShellCallAction = OutputShellCallItemAction;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItem`].
 #[doc(hidden)]
 pub type OutputItemsShellCallOutput = OutputShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemType`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutputType = OutputShellCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsShellCallType = OutputShellCallItemType;
 /// The object of the `OutputMessage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7865,9 +7985,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDeltaEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseApplyPatchCallOperationDiffDelta = ApplyPatchCallOperationDiffDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseApplyPatchCallOperationDiffDeltaType = ApplyPatchCallOperationDiffDeltaEventType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDoneEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseApplyPatchCallOperationDiffDone = ApplyPatchCallOperationDiffDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseApplyPatchCallOperationDiffDoneType = ApplyPatchCallOperationDiffDoneEventType;
 /// Event emitted when a response has completed successfully
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7954,6 +8080,18 @@ pub type StreamEventsResponseCompletedResponse = OpenResponsesResult;
 /// The name this place's type had while its schema was inline: another name for [`DebugEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseDebug = DebugEvent;
+/// The name this place's type had while its schema was inline: another name for [`DebugEventDebug`].
+#[doc(hidden)]
+pub type StreamEventsResponseDebugDebug = DebugEventDebug;
+/// The name this place's type had while its schema was inline: another name for [`DebugEventDebugTimings`].
+#[doc(hidden)]
+pub type StreamEventsResponseDebugDebugTimings = DebugEventDebugTimings;
+/// The name this place's type had while its schema was inline: another name for [`DebugEventDebugTimingsEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseDebugDebugTimingsEvent = DebugEventDebugTimingsEvent;
+/// The name this place's type had while its schema was inline: another name for [`DebugEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseDebugType = DebugEventType;
 /// Event emitted when a response has failed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8040,30 +8178,57 @@ pub type StreamEventsResponseFailedResponse = OpenResponsesResult;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallAnalysisCompleted = FusionCallAnalysisCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallAnalysisCompletedType = FusionCallAnalysisCompletedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisInProgressEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallAnalysisInProgress = FusionCallAnalysisInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisInProgressEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallAnalysisInProgressType = FusionCallAnalysisInProgressEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallCompletedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallCompleted = FusionCallCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallCompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallCompletedType = FusionCallCompletedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallInProgressEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallInProgress = FusionCallInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallInProgressEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallInProgressType = FusionCallInProgressEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelAddedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelAdded = FusionCallPanelAddedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelAddedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelAddedType = FusionCallPanelAddedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelCompletedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelCompleted = FusionCallPanelCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelCompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelCompletedType = FusionCallPanelCompletedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelDeltaEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelDelta = FusionCallPanelDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelDeltaType = FusionCallPanelDeltaEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelFailedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelFailed = FusionCallPanelFailedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelFailedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelFailedType = FusionCallPanelFailedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelReasoningDeltaEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelReasoningDelta = FusionCallPanelReasoningDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelReasoningDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelReasoningDeltaType = FusionCallPanelReasoningDeltaEventType;
 /// Event emitted when a response is incomplete
 #[derive(Debug, Clone)]
 #[non_exhaustive]

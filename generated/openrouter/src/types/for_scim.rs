@@ -156,6 +156,9 @@ impl CreateScimGroupMappingResponse {
 /// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
 #[doc(hidden)]
 pub type CreateScimGroupMappingResponseData = ScimGroupMapping;
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMappingRole`].
+#[doc(hidden)]
+pub type CreateScimGroupMappingResponseDataRole = ScimGroupMappingRole;
 crate::runtime::untagged_union! {
     #[doc =
     " Required. Whether to keep workspace members after deleting the mapping. `false` **removes** the members this mapping granted access to; `true` deletes the mapping while leaving membership intact as manually-managed. There is deliberately no default — omitting it returns `400` so the destructive path cannot be reached by accident. Mirrors the dashboard, whose `DeleteMappingSchema.keepMembers` is likewise required."]
@@ -301,6 +304,9 @@ impl GetScimGroupMappingResponse {
 /// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
 #[doc(hidden)]
 pub type GetScimGroupMappingResponseData = ScimGroupMapping;
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMappingRole`].
+#[doc(hidden)]
+pub type GetScimGroupMappingResponseDataRole = ScimGroupMappingRole;
 /// The object of the `ListScimGroupMappingsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -374,6 +380,9 @@ impl ListScimGroupMappingsResponse {
 /// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
 #[doc(hidden)]
 pub type ListScimGroupMappingsResponseDataItem = ScimGroupMapping;
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMappingRole`].
+#[doc(hidden)]
+pub type ListScimGroupMappingsResponseDataItemRole = ScimGroupMappingRole;
 /// The object of the `ListScimGroupsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -842,3 +851,6 @@ impl UpdateScimGroupMappingResponse {
 /// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
 #[doc(hidden)]
 pub type UpdateScimGroupMappingResponseData = ScimGroupMapping;
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMappingRole`].
+#[doc(hidden)]
+pub type UpdateScimGroupMappingResponseDataRole = ScimGroupMappingRole;

@@ -5,6 +5,12 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`SpeechRequest`].
 #[doc(hidden)]
 pub type CreateAudioSpeechRequest = SpeechRequest;
+/// The name this place's type had while its schema was inline: another name for [`SpeechRequestProvider`].
+#[doc(hidden)]
+pub type CreateAudioSpeechRequestProvider = SpeechRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`SpeechRequestResponseFormat`].
+#[doc(hidden)]
+pub type CreateAudioSpeechRequestResponseFormat = SpeechRequestResponseFormat;
 crate::runtime::tagged_union! {
     #[doc = " Reference content part for stateless voice cloning"] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -178,6 +184,9 @@ pub type SpeechInputReferenceAudioType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceAudio`].
 #[doc(hidden)]
 pub type SpeechInputReferenceInputAudio = SpeechInputReferenceAudio;
+/// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceAudioType`].
+#[doc(hidden)]
+pub type SpeechInputReferenceInputAudioType = SpeechInputReferenceAudioType;
 /// Transcript of the accompanying reference audio
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -271,9 +271,21 @@ impl ContentPartVideoUrl {
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequest`].
 #[doc(hidden)]
 pub type CreateVideosRequest = VideoGenerationRequest;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestAspectRatio`].
+#[doc(hidden)]
+pub type CreateVideosRequestAspectRatio = VideoGenerationRequestAspectRatio;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestProvider`].
+#[doc(hidden)]
+pub type CreateVideosRequestProvider = VideoGenerationRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestResolution`].
+#[doc(hidden)]
+pub type CreateVideosRequestResolution = VideoGenerationRequestResolution;
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponse`].
 #[doc(hidden)]
 pub type CreateVideosResponse = VideoGenerationResponse;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponseStatus`].
+#[doc(hidden)]
+pub type CreateVideosResponseStatus = VideoGenerationResponseStatus;
 /// The object of the `FrameImage` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -370,6 +382,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponse`].
 #[doc(hidden)]
 pub type GetVideosResponse = VideoGenerationResponse;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponseStatus`].
+#[doc(hidden)]
+pub type GetVideosResponseStatus = VideoGenerationResponseStatus;
 crate::runtime::tagged_union! {
     #[doc =
     " A reference asset used to guide video generation. Image references are supported by all providers; audio and video references are only honored by providers that support them (including BytePlus Seedance generation 2 and newer)."]
@@ -386,9 +401,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ContentPartAudio`].
 #[doc(hidden)]
 pub type InputReferenceAudioUrl = ContentPartAudio;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAudioType`].
+#[doc(hidden)]
+pub type InputReferenceAudioUrlType = ContentPartAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAudioUrl`].
+#[doc(hidden)]
+pub type InputReferenceAudioUrlUrl = ContentPartAudioUrl;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartVideo`].
 #[doc(hidden)]
 pub type InputReferenceVideoUrl = ContentPartVideo;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartVideoType`].
+#[doc(hidden)]
+pub type InputReferenceVideoUrlType = ContentPartVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartVideoUrl`].
+#[doc(hidden)]
+pub type InputReferenceVideoUrlUrl = ContentPartVideoUrl;
 /// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponse`].
 #[doc(hidden)]
 pub type ListVideosModelsResponse = VideoModelsListResponse;
@@ -684,6 +711,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`FrameImage`].
 #[doc(hidden)]
 pub type VideoGenerationRequestFrameImagesItem = FrameImage;
+/// The name this place's type had while its schema was inline: another name for [`FrameImageFrameType`].
+#[doc(hidden)]
+pub type VideoGenerationRequestFrameImagesItemFrameType = FrameImageFrameType;
 /// The name this place's type had while its schema was inline: another name for [`InputReference`].
 #[doc(hidden)]
 pub type VideoGenerationRequestInputReferencesItem = InputReference;
@@ -1505,3 +1535,18 @@ impl VideoModelsListResponse {
 /// The name this place's type had while its schema was inline: another name for [`VideoModel`].
 #[doc(hidden)]
 pub type VideoModelsListResponseDataItem = VideoModel;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelSupportedAspectRatiosItem`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemSupportedAspectRatiosItem = VideoModelSupportedAspectRatiosItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelSupportedFrameImagesItem`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemSupportedFrameImagesItem = VideoModelSupportedFrameImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelSupportedResolutionsItem`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemSupportedResolutionsItem = VideoModelSupportedResolutionsItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelSupportedSizesItem`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemSupportedSizesItem = VideoModelSupportedSizesItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelUpscaleFactor`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemUpscaleFactor = VideoModelUpscaleFactor;

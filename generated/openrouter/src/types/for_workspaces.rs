@@ -137,6 +137,9 @@ impl BulkAddWorkspaceMembersResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceMember`].
 #[doc(hidden)]
 pub type BulkAddWorkspaceMembersResponseDataItem = WorkspaceMember;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceMemberRole`].
+#[doc(hidden)]
+pub type BulkAddWorkspaceMembersResponseDataItemRole = WorkspaceMemberRole;
 /// The object of the `BulkRemoveWorkspaceMembersRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -777,6 +780,9 @@ impl GetWorkspaceBudgetResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceBudget`].
 #[doc(hidden)]
 pub type GetWorkspaceBudgetResponseData = WorkspaceBudget;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudgetResetInterval`].
+#[doc(hidden)]
+pub type GetWorkspaceBudgetResponseDataResetInterval = WorkspaceBudgetResetInterval;
 /// The object of the `GetWorkspaceResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -916,6 +922,9 @@ impl ListWorkspaceBudgetsResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceBudget`].
 #[doc(hidden)]
 pub type ListWorkspaceBudgetsResponseDataItem = WorkspaceBudget;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudgetResetInterval`].
+#[doc(hidden)]
+pub type ListWorkspaceBudgetsResponseDataItemResetInterval = WorkspaceBudgetResetInterval;
 /// The object of the `ListWorkspaceMembersResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -991,6 +1000,9 @@ impl ListWorkspaceMembersResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceMember`].
 #[doc(hidden)]
 pub type ListWorkspaceMembersResponseDataItem = WorkspaceMember;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceMemberRole`].
+#[doc(hidden)]
+pub type ListWorkspaceMembersResponseDataItemRole = WorkspaceMemberRole;
 /// The object of the `ListWorkspacesResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1553,6 +1565,9 @@ impl UpsertWorkspaceBudgetResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceBudget`].
 #[doc(hidden)]
 pub type UpsertWorkspaceBudgetResponseData = WorkspaceBudget;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudgetResetInterval`].
+#[doc(hidden)]
+pub type UpsertWorkspaceBudgetResponseDataResetInterval = WorkspaceBudgetResetInterval;
 /// The object of the `Workspace` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
