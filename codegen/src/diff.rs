@@ -3,7 +3,7 @@
 //! each change breaks users of the generated crate (their code stops compiling, or a valid
 //! response stops decoding). The rules are written down in the README.
 
-mod operations;
+pub(crate) mod operations;
 
 use crate::emit::construction::setter_argument;
 use crate::ir::{Api, Field, Presence, TypeDef, TypeKind, TypeRef};
@@ -162,18 +162,8 @@ impl Shapes<'_> {
     /// enum's `&str`, a list built with `vec![x.into()]`. Such a call stops compiling when the
     /// setter starts taking `impl Into<Option<T>>`; a call passing a `T` does not.
     fn takes_other_values(&self, ty: &TypeRef) -> bool {
-        use crate::ir::Prim;
-        match ty {
-            TypeRef::Prim(prim) => matches!(prim, Prim::String | Prim::I32 | Prim::I64 | Prim::F32 | Prim::F64),
-            TypeRef::List(_) => true,
-            TypeRef::Nullable(inner) => self.takes_other_values(inner),
-            TypeRef::Map(_) | TypeRef::Any => false,
-            TypeRef::Named(name) => match self.old.get(name.as_str()).map(|def| &def.kind) {
-                Some(TypeKind::StringEnum { .. } | TypeKind::Union { .. }) => true,
-                Some(TypeKind::Alias(inner)) => self.takes_other_values(inner),
-                _ => false,
-            },
-        }
+        let kind_of = |name: &str| self.old.get(name).map(|def| &def.kind);
+        matches!(crate::probe::user_value(ty, &kind_of), crate::probe::UserValue::Other(_))
     }
 
     /// `old` and `new` name the same thing for a user: equal, or `new` is the component a place

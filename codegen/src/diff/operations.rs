@@ -54,20 +54,20 @@ pub(super) fn operations(old: &Api, new: &Api, shapes: &Shapes<'_>, changes: &mu
 
 /// The accessor method's arguments, as the user passes them: required parameters, then the body
 /// (its required fields when it is built field by field, else the whole body).
-struct Call {
-    arguments: Vec<Argument>,
+pub(crate) struct Call {
+    pub arguments: Vec<Argument>,
     fieldwise: bool,
 }
 
-struct Argument {
+pub(crate) struct Argument {
     name: String,
-    ty: TypeRef,
+    pub ty: TypeRef,
     /// `impl Into<T>` rather than `T` itself (lists and whole bodies are taken as they are).
-    into: bool,
+    pub into: bool,
 }
 
 impl Call {
-    fn of(api: &Api, op: &Operation) -> Call {
+    pub(crate) fn of(api: &Api, op: &Operation) -> Call {
         let value = |name: &str, ty: &TypeRef| Argument { name: name.to_string(), ty: ty.clone(), into: !matches!(ty, TypeRef::List(_)) };
         let mut arguments: Vec<Argument> = op.params.iter().filter(|p| p.required).map(|p| value(&p.rust, &p.ty)).collect();
         let fields = crate::emit::fieldwise_body_arguments(api, op);

@@ -112,7 +112,7 @@ fn into_arg_text(ty: &TypeRef, text: &str) -> (String, &'static str) {
     }
 }
 
-fn setter_name(field: &Field) -> String {
+pub(crate) fn setter_name(field: &Field) -> String {
     let bare = field.rust.trim_start_matches("r#");
     if SHADOWING.contains(&bare) {
         sanitise(&format!("{bare}_value"))

@@ -5,14 +5,14 @@ pub(crate) mod construction;
 mod docs;
 pub mod features;
 pub mod manifest;
-mod object_serde;
+pub(crate) mod object_serde;
 mod operations;
 mod pagination;
 mod rust_text;
 mod streaming;
 mod struct_fields;
 mod type_files;
-mod type_refs;
+pub(crate) mod type_refs;
 mod types;
 
 use crate::ir::{Api, Operation, Tag, TypeDef, TypeKind};
