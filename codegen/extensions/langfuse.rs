@@ -54,8 +54,9 @@ pub enum CompiledPrompt {
     Text(String),
     /// A chat prompt's messages.
     Chat(Vec<ChatMessageWithPlaceholders>),
-    /// A prompt of a kind this version of the client does not know, as it came.
-    Other(Prompt),
+    /// A prompt of a kind this version of the client does not know, as it came (boxed: it is
+    /// rare, and the common variants stay small).
+    Other(Box<Prompt>),
 }
 
 impl CompiledPrompt {
@@ -109,7 +110,7 @@ impl Prompt {
         match self {
             Prompt::Text(text) => CompiledPrompt::Text(text.compile(variables)),
             Prompt::Chat(chat) => CompiledPrompt::Chat(chat.compile(variables)),
-            other => CompiledPrompt::Other(other.clone()),
+            other => CompiledPrompt::Other(Box::new(other.clone())),
         }
     }
 }

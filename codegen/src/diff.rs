@@ -3,7 +3,10 @@
 //! each change breaks users of the generated crate (their code stops compiling, or a valid
 //! response stops decoding). The rules are written down in the README.
 
-use crate::ir::{Api, Field, Operation, Presence, TypeDef, TypeKind, TypeRef};
+pub(crate) mod operations;
+
+use crate::emit::construction::setter_argument;
+use crate::ir::{Api, Field, Presence, TypeDef, TypeKind, TypeRef};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,74 +31,17 @@ pub struct Change {
 /// Every change from `old` to `new`, breaking ones first, then by kind and place.
 pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
     let mut changes = Vec::new();
-    operations(old, new, &mut changes);
-    types(old, new, &mut changes);
+    let old_types: BTreeMap<&str, &TypeDef> = old.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let new_types: BTreeMap<&str, &TypeDef> = new.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let shapes = Shapes { old: &old_types, new: &new_types };
+    operations::operations(old, new, &shapes, &mut changes);
+    types(old, new, &shapes, &mut changes);
     changes.sort();
     changes
 }
 
 fn change(changes: &mut Vec<Change>, severity: Severity, kind: &'static str, location: impl Into<String>, detail: impl Into<String>) {
     changes.push(Change { severity, kind, location: location.into(), detail: detail.into() });
-}
-
-fn operations(old: &Api, new: &Api, changes: &mut Vec<Change>) {
-    let key = |op: &Operation| format!("{} {}", op.http_method, op.path);
-    let old_ops: BTreeMap<String, &Operation> = old.operations.iter().map(|op| (key(op), op)).collect();
-    let new_ops: BTreeMap<String, &Operation> = new.operations.iter().map(|op| (key(op), op)).collect();
-    for (at, op) in &new_ops {
-        if !old_ops.contains_key(at) {
-            change(changes, Severity::Compatible, "operation-added", at, format!("`{}().{}()`", op.tag.module, op.method));
-        }
-    }
-    for (at, before) in &old_ops {
-        let Some(after) = new_ops.get(at) else {
-            change(changes, Severity::Breaking, "operation-removed", at, format!("`{}().{}()` no longer exists", before.tag.module, before.method));
-            continue;
-        };
-        if (&before.tag.module, &before.method) != (&after.tag.module, &after.method) {
-            change(changes, Severity::Breaking, "operation-renamed", at, format!("`{}().{}()` is now `{}().{}()`", before.tag.module, before.method, after.tag.module, after.method));
-        }
-        if before.builder != after.builder {
-            change(changes, Severity::Breaking, "request-builder-renamed", at, format!("`{}` is now `{}`", before.builder, after.builder));
-        }
-        if !before.deprecated && after.deprecated {
-            change(changes, Severity::Compatible, "operation-deprecated", at, "marked deprecated (calls now warn)");
-        }
-        let old_params: BTreeMap<&str, _> = before.params.iter().map(|p| (p.wire.as_str(), p)).collect();
-        let new_params: BTreeMap<&str, _> = after.params.iter().map(|p| (p.wire.as_str(), p)).collect();
-        for (name, param) in &new_params {
-            match old_params.get(name) {
-                None if param.required => change(changes, Severity::Breaking, "parameter-added", at, format!("required `{name}` (a new argument)")),
-                None => change(changes, Severity::Compatible, "parameter-added", at, format!("optional `{name}`")),
-                Some(old) if old.required != param.required => change(changes, Severity::Breaking, "parameter-requiredness-changed", at, format!("`{name}`: {} → {}", required_word(old.required), required_word(param.required))),
-                Some(old) if old.ty != param.ty => change(changes, Severity::Breaking, "parameter-type-changed", at, format!("`{name}`: {} → {}", show(&old.ty), show(&param.ty))),
-                // An optional parameter is a setter, called by name; a required one is a
-                // positional argument, whose name callers never write.
-                Some(old) if old.rust != param.rust && !param.required => {
-                    change(changes, Severity::Breaking, "setter-renamed", at, format!("`.{}()` is now `.{}()` (parameter `{name}`)", old.rust, param.rust))
-                }
-                Some(_) => {}
-            }
-        }
-        for name in old_params.keys().filter(|n| !new_params.contains_key(*n)) {
-            change(changes, Severity::Breaking, "parameter-removed", at, format!("`{name}`"));
-        }
-        let body = |op: &Operation| op.body.as_ref().map(|b| show(&b.ty));
-        if body(before) != body(after) {
-            change(changes, Severity::Breaking, "request-body-changed", at, format!("{} → {}", body(before).unwrap_or("none".into()), body(after).unwrap_or("none".into())));
-        }
-        let success = |op: &Operation| op.responses.iter().find(|r| (200..300).contains(&r.status)).map(|r| format!("{:?}", r.content));
-        if success(before) != success(after) {
-            change(changes, Severity::Breaking, "response-changed", at, format!("success body {} → {}", success(before).unwrap_or_default(), success(after).unwrap_or_default()));
-        }
-        let statuses = |op: &Operation| op.responses.iter().map(|r| r.status).collect::<BTreeSet<u16>>();
-        for status in statuses(after).difference(&statuses(before)) {
-            change(changes, Severity::Compatible, "response-status-added", at, status.to_string());
-        }
-        for status in statuses(before).difference(&statuses(after)) {
-            change(changes, Severity::Breaking, "response-status-removed", at, format!("{status} (its error variant goes away)"));
-        }
-    }
 }
 
 fn required_word(required: bool) -> &'static str {
@@ -112,29 +58,26 @@ pub fn is_component(def: &TypeDef) -> bool {
     def.source.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'))
 }
 
-fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
-    let old_types: BTreeMap<&str, &TypeDef> = old.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let new_types: BTreeMap<&str, &TypeDef> = new.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
+fn types(old: &Api, new: &Api, shapes: &Shapes<'_>, changes: &mut Vec<Change>) {
+    let (old_types, new_types) = (shapes.old, shapes.new);
     let (old_features, new_features) = (Features::of(old), Features::of(new));
     // A place alias is compiled with its target, whose own entry reports a feature change.
-    for (name, before) in &old_types {
+    for (name, before) in old_types {
         if new_types.get(name).is_some_and(|after| !before.hidden && !after.hidden) {
             feature_changes(name, &old_features, &new_features, changes);
         }
     }
-    for (name, def) in &new_types {
+    for (name, def) in new_types {
         if !old_types.contains_key(name) && is_component(def) {
             change(changes, Severity::Compatible, "type-added", *name, kind_word(&def.kind));
         }
     }
-    for (name, before) in &old_types {
+    for (name, before) in old_types {
         match new_types.get(name) {
             None if is_component(before) => change(changes, Severity::Breaking, "type-removed", *name, kind_word(&before.kind)),
             None => {}
-            Some(after) if before.hidden || after.hidden => {
-                place_alias_changes(name, before, after, &Shapes { old: &old_types, new: &new_types }, changes)
-            }
-            Some(after) => type_changes(name, &before.kind, &after.kind, &Shapes { old: &old_types, new: &new_types }, changes),
+            Some(after) if before.hidden || after.hidden => place_alias_changes(name, before, after, shapes, changes),
+            Some(after) => type_changes(name, &before.kind, &after.kind, shapes, changes),
         }
     }
 }
@@ -214,6 +157,15 @@ impl Shapes<'_> {
 }
 
 impl Shapes<'_> {
+    /// Whether callers of a setter taking `impl Into<T>` (`T` of the old version) usually pass
+    /// something other than a `T`: text, a number literal, a value of a union's variant or an
+    /// enum's `&str`, a list built with `vec![x.into()]`. Such a call stops compiling when the
+    /// setter starts taking `impl Into<Option<T>>`; a call passing a `T` does not.
+    fn takes_other_values(&self, ty: &TypeRef) -> bool {
+        let kind_of = |name: &str| self.old.get(name).map(|def| &def.kind);
+        matches!(crate::probe::user_value(ty, &kind_of), crate::probe::UserValue::Other(_))
+    }
+
     /// `old` and `new` name the same thing for a user: equal, or `new` is the component a place
     /// now refers to and `old` the name its inline schema had, kept as a place alias.
     fn same(&self, old: &TypeRef, new: &TypeRef) -> bool {
@@ -355,7 +307,10 @@ fn field_changes(name: &str, old: &[Field], new: &[Field], shapes: &Shapes<'_>, 
     for field in new {
         let at = format!("{name}.{}", field.wire);
         match old_fields.get(field.wire.as_str()) {
-            None if field.presence == Presence::Required => change(changes, Severity::Breaking, "field-added", at, "required (struct literals must now set it; older servers' responses lack it)"),
+            // Structs are `#[non_exhaustive]`: no literal names every field, so a new required
+            // field breaks only `new(…)`, which `constructor-changed` reports (a constant is
+            // filled in by `new` itself).
+            None if field.presence == Presence::Required => change(changes, Severity::Compatible, "field-added", at, format!("required (an argument of `{name}::new`, see constructor-changed, unless a constant)")),
             None => change(changes, Severity::Compatible, "field-added", at, "optional"),
             Some(before) => {
                 if before.rust != field.rust {
@@ -363,12 +318,24 @@ fn field_changes(name: &str, old: &[Field], new: &[Field], shapes: &Shapes<'_>, 
                 }
                 let holds_option = |p: Presence| p != Presence::Required;
                 if before.presence != field.presence {
-                    let severity = if holds_option(before.presence) == holds_option(field.presence) && before.presence != Presence::TriState && field.presence != Presence::TriState {
-                        Severity::Compatible
+                    let same_field = holds_option(before.presence) == holds_option(field.presence) && before.presence != Presence::TriState && field.presence != Presence::TriState;
+                    // Both `Option<T>` to read, but the setter's argument is what callers write:
+                    // `impl Into<Option<T>>` for a required-nullable field, `impl Into<T>` for an
+                    // optional one, so `.field(None)` or `.field(value)` stops compiling.
+                    let setter = |p: Presence| setter_argument(p, &field.ty, &show(&field.ty), "Patch");
+                    // A value of exactly `T` converts into both; what callers usually pass (a
+                    // `&str`, a literal, a variant's payload, `vec![x.into()]`) converts only
+                    // into `T`, and `None` only into `Option<T>`.
+                    let setter_breaks = setter(before.presence) != setter(field.presence)
+                        && (before.presence == Presence::RequiredNullable || shapes.takes_other_values(&before.ty));
+                    let (severity, why) = if !same_field {
+                        (Severity::Breaking, String::new())
+                    } else if setter_breaks {
+                        (Severity::Breaking, format!(": the setter took `{}`, now `{}`", setter(before.presence), setter(field.presence)))
                     } else {
-                        Severity::Breaking
+                        (Severity::Compatible, String::new())
                     };
-                    change(changes, severity, "field-presence-changed", at.clone(), format!("{:?} → {:?}", before.presence, field.presence));
+                    change(changes, severity, "field-presence-changed", at.clone(), format!("{:?} → {:?}{why}", before.presence, field.presence));
                 } else if before.nullable != field.nullable {
                     change(changes, Severity::Compatible, "field-nullability-changed", at.clone(), format!("nullable: {} → {}", before.nullable, field.nullable));
                 }

@@ -8,6 +8,7 @@ pub mod load;
 pub mod ir;
 pub mod resolve;
 pub mod diff;
+pub mod probe;
 pub mod emit;
 pub mod extensions;
 pub mod pin;

@@ -117,7 +117,8 @@ fn an_inline_schema_moved_to_a_component_keeps_its_old_name() {
 fn a_union_member_moved_to_a_component_keeps_its_payload_name() {
     // The `enabled` member of `MessagesRequest.thinking` (inline, tagged by `type`) becomes
     // `$ref: MessagesThinkingEnabled`: the variant keeps its name, and its old payload type
-    // `MessagesRequestThinkingEnabled` stays as a hidden alias, so code building it compiles.
+    // `MessagesRequestThinkingEnabled` stays as a hidden alias, so code building it compiles;
+    // so do the types nested in it (`MessagesRequestThinkingEnabledType`).
     let changes = changes_after(|doc| {
         let pointer = "/components/schemas/MessagesRequest/properties/thinking/oneOf/0";
         let enabled = at(doc, pointer).take();
@@ -129,6 +130,8 @@ fn a_union_member_moved_to_a_component_keeps_its_payload_name() {
         &[
             "type-added MessagesThinkingEnabled struct",
             "type-moved MessagesRequestThinkingEnabled now another name for `MessagesThinkingEnabled`: the schema moved to a component (same shape: code naming `MessagesRequestThinkingEnabled` still compiles)",
+            // Its nested tag type keeps its old name too (it is named after the new place).
+            "type-moved MessagesRequestThinkingEnabledType now another name for `MessagesThinkingEnabledType`: the schema moved to a component (same shape: code naming `MessagesRequestThinkingEnabledType` still compiles)",
             "union-variant-type-moved MessagesRequestThinking `MessagesRequestThinking::Enabled(MessagesRequestThinkingEnabled)` is now `MessagesRequestThinking::Enabled(MessagesThinkingEnabled)` (the schema moved to a component; `MessagesRequestThinkingEnabled` is kept as another name of it)",
         ],
     );

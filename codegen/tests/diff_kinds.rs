@@ -132,3 +132,68 @@ fn a_field_whose_inline_type_moves_into_a_base_is_named_as_a_rename() {
     let new = spec(&[("things", "Thing")], "    Thing: {allOf: [{$ref: '#/components/schemas/Base'}, {type: object, properties: {id: {type: string}}}]}\n    Base: {type: object, properties: {mode: {type: string, enum: [fast, slow]}}}\n");
     assert_breaking(&changes(&old, &new), "field-type-changed", "Thing.mode ThingMode → BaseMode (the same shape under another name");
 }
+
+/// No entry of `kind` at all (the change is reported once, by another kind, or is no break).
+fn assert_not_breaking(changes: &[Change], kind: &str) {
+    let found: Vec<&Change> = changes.iter().filter(|c| c.severity == Severity::Breaking && c.kind == kind).collect();
+    assert!(found.is_empty(), "unexpected breaking `{kind}`:\n{found:#?}");
+}
+
+/// One operation `POST /things` with `body`, answering 200 with `Thing` and 403 with `forbidden`.
+fn call_spec(body: &str, forbidden: &str, schemas: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: pair, version: '1'}}\npaths:\n  /things/{{id}}:\n    post:\n      operationId: things_make\n      tags: [things]\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n      requestBody:\n        required: true\n        content: {{application/json: {{schema: {body}}}}}\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Thing'}}}}}}}}\n        '403': {{description: no, content: {{application/json: {{schema: {{$ref: '#/components/schemas/{forbidden}'}}}}}}}}\ncomponents:\n  schemas:\n    Thing: {{type: object, properties: {{a: {{type: string}}}}}}\n    Denied: {{type: object, properties: {{message: {{type: string}}}}}}\n    Refused: {{type: object, properties: {{reason: {{type: string}}}}}}\n{schemas}"
+    )
+}
+
+#[test]
+fn an_error_status_whose_body_changes_type_changes_its_error_variant() {
+    let body = "{$ref: '#/components/schemas/Thing'}";
+    let changes = changes(&call_spec(body, "Denied", ""), &call_spec(body, "Refused", ""));
+    assert_breaking(&changes, "error-body-changed", "403: `ThingsMakeError::Forbidden(Denied)` is now `Forbidden(Refused)`");
+}
+
+#[test]
+fn a_required_nullable_field_made_optional_changes_its_setter_argument() {
+    let old = spec(&[("things", "Thing")], "    Thing: {type: object, required: [code], properties: {code: {type: string, nullable: true}}}\n");
+    let new = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {code: {type: string}}}\n");
+    assert_breaking(&changes(&old, &new), "field-presence-changed", "Thing.code RequiredNullable → Optional: the setter took `impl Into<Option<String>>`, now `impl Into<String>`");
+}
+
+#[test]
+fn an_operation_whose_required_arguments_change_is_reported_as_the_call() {
+    let speech = |required: &str| format!("{{type: object, required: [{required}], properties: {{input: {{type: string}}, model: {{type: string}}, voice: {{type: string}}}}}}");
+    let changes = changes(&call_spec(&speech("input, model, voice"), "Denied", ""), &call_spec(&speech("input, model"), "Denied", ""));
+    assert_breaking(
+        &changes,
+        "operation-arguments-changed",
+        "`things().make(id: impl Into<String>, input: impl Into<String>, model: impl Into<String>, voice: impl Into<String>)` is now `things().make(id: impl Into<String>, input: impl Into<String>, model: impl Into<String>)`",
+    );
+}
+
+#[test]
+fn a_required_field_added_is_one_break_the_constructor_change() {
+    let old = spec(&[("things", "Thing")], "    Thing: {type: object, required: [a], properties: {a: {type: string}}}\n");
+    let new = spec(&[("things", "Thing")], "    Thing: {type: object, required: [a, b], properties: {a: {type: string}, b: {type: integer}}}\n");
+    let changes = changes(&old, &new);
+    assert_breaking(&changes, "constructor-changed", "`Thing::new(a: String)` is now `Thing::new(a: String, b: i64)`");
+    assert_not_breaking(&changes, "field-added");
+    assert_eq!(changes.iter().filter(|c| c.severity == Severity::Breaking && c.location.starts_with("Thing")).count(), 1, "{changes:#?}");
+    // The body is built field by field: the call gains the argument too, a second break.
+    assert_breaking(&changes, "operation-arguments-changed", "(required body field `b` added)");
+}
+
+#[test]
+fn the_nested_inline_types_of_a_schema_moved_to_a_component_keep_their_names() {
+    let shell = "{type: object, required: [outcome], properties: {outcome: {oneOf: [{title: exit, type: object, properties: {code: {type: integer}}}, {title: timeout, type: object, properties: {after: {type: integer}}}]}, mode: {type: string, enum: [a, b]}}}";
+    let old = spec(&[("things", "Holder")], &format!("    Holder: {{type: object, properties: {{shell: {shell}}}}}\n"));
+    let new = spec(&[("things", "Holder")], &format!("    Holder: {{type: object, properties: {{shell: {{$ref: '#/components/schemas/Shell'}}}}}}\n    Shell: {shell}\n"));
+    let changes = changes(&old, &new);
+    let breaking: Vec<&Change> = changes.iter().filter(|c| c.severity == Severity::Breaking).collect();
+    assert!(breaking.is_empty(), "{breaking:#?}");
+    let api = resolved("new.yaml", &new);
+    for (alias, target) in [("HolderShell", "Shell"), ("HolderShellOutcome", "ShellOutcome"), ("HolderShellOutcomeExit", "ShellOutcomeExit"), ("HolderShellMode", "ShellMode")] {
+        let def = api.types.types.iter().find(|t| t.name == alias).unwrap_or_else(|| panic!("no alias {alias}"));
+        assert!(def.hidden && def.kind == codegen::ir::TypeKind::Alias(codegen::ir::TypeRef::Named(target.into())), "{def:?}");
+    }
+}

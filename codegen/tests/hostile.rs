@@ -82,7 +82,7 @@ fn degraded(files: &[GeneratedFile]) -> String {
     files.iter().find(|f| f.path.ends_with("DEGRADED.md")).map(|f| f.contents.clone()).unwrap_or_default()
 }
 
-const FIXTURES: [&str; 18] = [
+const FIXTURES: [&str; 19] = [
     "component_degrade",
     "unicode_names",
     "keywords",
@@ -101,6 +101,7 @@ const FIXTURES: [&str; 18] = [
     "prelude_names",
     "langfuse_prompts",
     "langfuse_prompts_moved",
+    "one_letter_names",
 ];
 
 #[test]
@@ -161,6 +162,33 @@ fn prelude_and_runtime_names_are_renamed_not_shadowed() {
     // The accessor derives `Clone`: an operation `clone` must not shadow it.
     let code = all_code(&files);
     assert!(code.contains("pub fn clone_op(&self)") && !code.contains("pub fn clone(&self)"), "{code}");
+}
+
+/// Schemas `A`…`Z` name every letter emitted code could give a generic parameter, and
+/// `new`/`default`/`clone`/`into`/`from` every method clippy or a reader takes for a std one:
+/// the emitted generics are named as no schema can be (`_D`, `_S`, `_A`: type names are PascalCase), those operations
+/// get `_op`, and the tag `Self` a readable feature (the clippy test below compiles the result).
+#[test]
+fn one_letter_schemas_and_std_method_operations_break_nothing() {
+    let files = generated("one_letter_names");
+    let code = all_code(&files);
+    let flat = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    for letter in 'A'..='Z' {
+        assert!(["pub struct", "pub enum", "pub type"].iter().any(|item| flat.contains(&format!("{item} {letter} "))), "{letter}\n{code}");
+    }
+    for generic in ["<D:", "<S:", "<A:", ", A:", " D::Error", " S::Ok", " A::Error"] {
+        assert!(!code.contains(generic), "a generic parameter a schema can name: {generic}");
+    }
+    assert!(code.contains("fn decode<'d, _A: serde::de::MapAccess<'d>>"), "{code}");
+    for op in ["new", "default", "clone", "into", "from"] {
+        assert!(flat.contains(&format!("pub fn {op}_op( &self")) || flat.contains(&format!("pub fn {op}_op(&self")), "{op}\n{code}");
+        assert!(!flat.contains(&format!("pub fn {op}(&self")) && !flat.contains(&format!("pub fn {op}( &self")), "{op}\n{code}");
+    }
+    assert!(code.contains("#[cfg(feature = \"self\")]") && !code.contains("feature = \"self-\""), "{code}");
+    // The runtime's union macros expand in the module of the union: same rule there.
+    let runtime = std::fs::read_to_string(support::workspace().join("codegen/runtime/values.rs")).unwrap();
+    let macros = &runtime[runtime.find("macro_rules!").unwrap()..];
+    assert!(!macros.contains("<D:") && !macros.contains("<S:"), "a runtime macro names a generic parameter a schema can name");
 }
 
 /// An extension whose needs the spec meets is written into the crate; one whose type is gone is

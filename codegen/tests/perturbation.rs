@@ -91,6 +91,14 @@ fn a_new_union_variant_or_optional_field_changes_only_its_owner() {
             "ChatFunctionToolMyToolConfig",
             "ChatFunctionToolMyToolConfigLevel",
             "ChatFunctionToolMyToolType",
+            // Hidden aliases of the new nested types under the names of the places that refer
+            // to their owners (`ChatMessageUser` is `ChatUserMessage`): see `place_aliases`.
+            "ChatMessageUserZzExtra",
+            "ChatMessageUserZzExtraMode",
+            "ChatRequestToolsItemMyTool",
+            "ChatRequestToolsItemMyToolConfig",
+            "ChatRequestToolsItemMyToolConfigLevel",
+            "ChatRequestToolsItemMyToolType",
             "ChatUserMessageZzExtra",
             "ChatUserMessageZzExtraMode",
         ]

@@ -77,8 +77,11 @@ fn real_breaking_changes_and_additions_are_classified() {
     let find = |kind: &str, location: &str| changes.iter().find(|c| c.kind == kind && c.location == location).map(|c| c.severity);
     // Removed schemas (the /messages error bodies moved to AnthropicMessagesErrorResponse).
     assert_eq!(find("type-removed", "MessagesErrorResponse"), Some(Severity::Breaking));
-    // Every observability destination gained three required booleans.
-    assert_eq!(find("field-added", "ObservabilityArizeDestination.broadcast_generation_cost"), Some(Severity::Breaking));
+    // Every observability destination gained three required booleans: one break, its `new(…)`.
+    assert_eq!(find("constructor-changed", "ObservabilityArizeDestination"), Some(Severity::Breaking));
+    assert_eq!(find("field-added", "ObservabilityArizeDestination.broadcast_generation_cost"), Some(Severity::Compatible));
+    // The error bodies of `/messages` changed type: each is a variant user code matches.
+    assert_eq!(find("error-body-changed", "POST /messages"), Some(Severity::Breaking));
     assert_eq!(find("operation-added", "GET /datasets/session-cost"), Some(Severity::Compatible));
     assert!(changes.iter().any(|c| c.kind == "enum-value-added" && c.location == "ProviderName" && c.severity == Severity::Compatible));
 

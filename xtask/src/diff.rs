@@ -20,6 +20,10 @@ pub struct DiffArgs {
     /// JSON, for tools
     #[arg(long)]
     pub json: bool,
+    /// Also compile a probe using OLD's API against the crate NEW generates, and fail when the
+    /// compiler finds a break the report misses or the report names one the compiler does not
+    #[arg(long)]
+    pub verify: bool,
     /// Directory holding the pinned spec files (also: SPECS_MIRROR)
     #[arg(long, env = pin::MIRROR_ENV)]
     pub mirror: Option<PathBuf>,
@@ -43,6 +47,14 @@ pub fn run(args: DiffArgs) -> Result<bool, String> {
         println!("{}", serde_json::to_string_pretty(&changes).map_err(|e| e.to_string())?);
     } else {
         print!("{}", codegen::diff::render(&api, &changes, args.markdown));
+    }
+    if args.verify {
+        let outcome = crate::verify::verify_pair(&old, &new)?;
+        let text = outcome.describe("compiler check");
+        if !outcome.passed() {
+            return Err(text);
+        }
+        eprintln!("{text}");
     }
     Ok(changes.iter().any(|c| c.severity == codegen::diff::Severity::Breaking))
 }

@@ -72,7 +72,7 @@ pub fn run(args: HistoryArgs) -> Result<(), String> {
 
 /// A workspace of the API's generated crate alone (the runtime joins as its path dependency),
 /// with the `[workspace.package]` it inherits from the repository's root manifest.
-fn workspace_manifest(root: &std::path::Path, api: &str) -> Result<String, String> {
+pub(crate) fn workspace_manifest(root: &std::path::Path, api: &str) -> Result<String, String> {
     let text = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("Cargo.toml: {e}"))?;
     let start = text.find("[workspace.package]").ok_or("Cargo.toml has no [workspace.package]")?;
     let section = &text[start..];

@@ -5,6 +5,7 @@ mod fetch;
 mod fuzz;
 mod history;
 mod regen;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Regenerate every spec version under `specs/history/` and `cargo check` each crate (all features).
     CheckHistory(history::HistoryArgs),
+    /// The drift report of every version under `specs/history/` against the pin, checked by compiling a probe of the old API against the new crate.
+    VerifyHistory(verify::VerifyHistoryArgs),
     /// Seeded mutants of the pinned specs through the generator: panics, unlocated errors, unparsable output.
     Fuzz(fuzz::FuzzArgs),
 }
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::MockSpec(args) => regen::mock_spec(args),
         Command::Fuzz(args) => fuzz::run(args),
         Command::CheckHistory(args) => history::run(args),
+        Command::VerifyHistory(args) => verify::run_history(args),
         Command::Diff(args) => match diff::run(args) {
             Ok(false) => Ok(()),
             Ok(true) => return ExitCode::from(1),

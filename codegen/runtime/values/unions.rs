@@ -75,7 +75,7 @@ macro_rules! wire_text_impls {
         }
 
         impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<_S: $crate::serde::Serializer>(&self, serializer: _S) -> Result<_S::Ok, _S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
@@ -123,7 +123,7 @@ macro_rules! string_enum {
         $crate::wire_text_impls!($name);
 
         impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<_D: $crate::serde::Deserializer<'de>>(deserializer: _D) -> Result<Self, _D::Error> {
                 $crate::deserialize_str_enum(deserializer)
             }
         }
@@ -181,7 +181,7 @@ macro_rules! one_value_enum {
         $crate::wire_text_impls!($name);
 
         impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<_D: $crate::serde::Deserializer<'de>>(deserializer: _D) -> Result<Self, _D::Error> {
                 $crate::deserialize_one_value(deserializer, $wire).map(|()| $name::$variant)
             }
         }
@@ -234,13 +234,13 @@ macro_rules! int_enum {
         }
 
         impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<_S: $crate::serde::Serializer>(&self, serializer: _S) -> Result<_S::Ok, _S::Error> {
                 serializer.serialize_i64(self.as_i64())
             }
         }
 
         impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<_D: $crate::serde::Deserializer<'de>>(deserializer: _D) -> Result<Self, _D::Error> {
                 <i64 as $crate::serde::Deserialize>::deserialize(deserializer).map($name::from_i64)
             }
         }
@@ -263,7 +263,7 @@ macro_rules! tagged_union {
 
         $(#[$serialize])?
         impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<_S: $crate::serde::Serializer>(&self, serializer: _S) -> Result<_S::Ok, _S::Error> {
                 match self {
                     $($name::$variant(value) => $crate::serde::Serialize::serialize(value, serializer),)*
                     $name::Unknown(value) => $crate::serde::Serialize::serialize(value, serializer),
@@ -273,7 +273,7 @@ macro_rules! tagged_union {
 
         $(#[$deserialize])?
         impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<_D: $crate::serde::Deserializer<'de>>(deserializer: _D) -> Result<Self, _D::Error> {
                 let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
                 match $crate::tag_of(&value, $tag) {
                     $(Some($value) => $crate::decode_variant(&value)
@@ -300,7 +300,7 @@ macro_rules! untagged_union {
 
         $(#[$serialize])?
         impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<_S: $crate::serde::Serializer>(&self, serializer: _S) -> Result<_S::Ok, _S::Error> {
                 match self {
                     $($name::$variant(value) => $crate::serde::Serialize::serialize(value, serializer),)*
                 }
@@ -309,7 +309,7 @@ macro_rules! untagged_union {
 
         $(#[$deserialize])?
         impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<_D: $crate::serde::Deserializer<'de>>(deserializer: _D) -> Result<Self, _D::Error> {
                 let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
                 let mut reasons: Vec<(&str, String)> = Vec::new();
                 $(

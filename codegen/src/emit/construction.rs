@@ -52,18 +52,18 @@ pub fn struct_impl(def: &TypeDef, fields: &[Field], has_extra: bool, cfgs: &str)
                 inits.push(format!("{member}: crate::runtime::Patch::Absent"));
                 let value = if field.boxed { "value.into().map(Box::new)" } else { "value.into()" };
                 let doc = format!(" Sets `{}`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.", field.wire);
-                setter(doc, format!("impl Into<crate::runtime::Patch<{ty}>>"), value.to_string());
+                setter(doc, setter_argument(field.presence, &field.ty, &ty, "crate::runtime::Patch"), value.to_string());
             }
             Presence::RequiredNullable => {
                 inits.push(format!("{member}: None"));
                 let value = if field.boxed { "value.into().map(Box::new)" } else { "value.into()" };
-                setter(format!(" Sets `{}` (`None` sends `null`).", field.wire), format!("impl Into<Option<{ty}>>"), value.to_string());
+                setter(format!(" Sets `{}` (`None` sends `null`).", field.wire), setter_argument(field.presence, &field.ty, &ty, ""), value.to_string());
             }
             Presence::Optional => {
                 inits.push(format!("{member}: None"));
-                let (arg_ty, convert) = into_arg_text(&field.ty, &ty);
+                let convert = into_arg_text(&field.ty, &ty).1;
                 let value = format!("Some({})", boxed(format!("value{convert}")));
-                setter(format!(" Sets `{}`.", field.wire), arg_ty, value);
+                setter(format!(" Sets `{}`.", field.wire), setter_argument(field.presence, &field.ty, &ty, ""), value);
             }
         }
     }
@@ -90,6 +90,19 @@ pub fn struct_impl(def: &TypeDef, fields: &[Field], has_extra: bool, cfgs: &str)
     item.finish()
 }
 
+/// The argument type of a field's setter, `text` being the field's type as written: what a
+/// caller's value must convert into, so the drift report compares it too (a field going from
+/// required-nullable to optional turns `impl Into<Option<T>>` into `impl Into<T>`, and
+/// `.field(None)` stops compiling). `patch` is the path of the runtime's `Patch`. The
+/// constructor's arguments (required fields) are not setters.
+pub fn setter_argument(presence: Presence, ty: &TypeRef, text: &str, patch: &str) -> String {
+    match presence {
+        Presence::TriState => format!("impl Into<{patch}<{text}>>"),
+        Presence::RequiredNullable => format!("impl Into<Option<{text}>>"),
+        Presence::Required | Presence::Optional => into_arg_text(ty, text).0,
+    }
+}
+
 /// Argument type and conversion for a value: `impl Into<T>`, except lists, which stay `Vec<T>`
 /// so that `vec![a.into(), b.into()]` infers its item type (as `operations::into_arg`).
 fn into_arg_text(ty: &TypeRef, text: &str) -> (String, &'static str) {
@@ -99,7 +112,7 @@ fn into_arg_text(ty: &TypeRef, text: &str) -> (String, &'static str) {
     }
 }
 
-fn setter_name(field: &Field) -> String {
+pub(crate) fn setter_name(field: &Field) -> String {
     let bare = field.rust.trim_start_matches("r#");
     if SHADOWING.contains(&bare) {
         sanitise(&format!("{bare}_value"))

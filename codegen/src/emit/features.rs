@@ -16,9 +16,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub const ALL: &str = "all";
 
 /// The cargo feature of a tag (`api_keys` → `api-keys`). Leading underscores stay: a feature
-/// name cannot start with `-` (a tag named `2` has the module `_2`).
+/// name cannot start with `-` (a tag named `2` has the module `_2`). A trailing one goes: only a
+/// keyword's escape puts it there (`Self` → `self_`), and `api-self-` would read as a typo.
 pub fn feature_name(tag: &Tag) -> String {
     let module = tag.module.trim_start_matches("r#");
+    let module = match module.trim_end_matches('_') {
+        "" => module,
+        trimmed => trimmed,
+    };
     let words = module.trim_start_matches('_');
     format!("{}{}", &module[..module.len() - words.len()], words.replace('_', "-"))
 }
@@ -219,7 +224,7 @@ mod tests {
 
     #[test]
     fn feature_names_are_valid_cargo_feature_names() {
-        for (module, feature) in [("api_keys", "api-keys"), ("r#type", "type"), ("_2", "_2"), ("__x_y", "__x-y"), ("crate_", "crate-")] {
+        for (module, feature) in [("api_keys", "api-keys"), ("r#type", "type"), ("_2", "_2"), ("__x_y", "__x-y"), ("crate_", "crate"), ("self_", "self"), ("_", "_")] {
             let tag = Tag { wire: module.into(), module: module.into(), type_name: String::new() };
             assert_eq!(feature_name(&tag), feature, "{module}");
         }

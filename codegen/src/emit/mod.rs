@@ -1,19 +1,19 @@
 //! Emit: the type model → formatted Rust files for the generated crate.
 
 mod client;
-mod construction;
+pub(crate) mod construction;
 mod docs;
 pub mod features;
 pub mod manifest;
 pub mod observe;
-mod object_serde;
+pub(crate) mod object_serde;
 mod operations;
 mod pagination;
 mod rust_text;
 mod streaming;
 mod struct_fields;
 mod type_files;
-mod type_refs;
+pub(crate) mod type_refs;
 mod types;
 
 use crate::ir::{Api, Operation, Tag, TypeDef, TypeKind};

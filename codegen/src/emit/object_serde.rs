@@ -35,11 +35,14 @@ pub fn serialize_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str)
     let mut item = ItemText::new();
     item.lines(cfgs);
     item.open_impl_for("impl serde::Serialize", name);
-    item.open("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
+    // Generic parameters start with `_`, which no type name does (they are PascalCase): a
+    // schema named `S`, `D` or `A` would otherwise be shadowed by them inside these impls. The
+    // short `out` and `'d` keep the signatures on one line, as before the underscore.
+    item.open("fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {");
     match rest {
-        Rest::Declared(_) => item.line("let mut map = crate::runtime::ObjectWriter::begin(serializer)?;"),
+        Rest::Declared(_) => item.line("let mut map = crate::runtime::ObjectWriter::begin(out)?;"),
         // The `extra` says whether the value was decoded, so that it encodes as it was sent.
-        Rest::Undeclared => item.list("let mut map = crate::runtime::ObjectWriter::begin_with(", &["serializer".to_string(), format!("&self.{}", sanitise(UNDECLARED_FIELD))], ")?;"),
+        Rest::Undeclared => item.list("let mut map = crate::runtime::ObjectWriter::begin_with(", &["out".to_string(), format!("&self.{}", sanitise(UNDECLARED_FIELD))], ")?;"),
     }
     for field in fields {
         let write = match field.presence {
@@ -65,7 +68,7 @@ pub fn deserialize_items(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &s
     let mut item = ItemText::new();
     item.lines(cfgs);
     item.open_impl_for("impl<'de> serde::Deserialize<'de>", name);
-    item.list("fn deserialize<D: serde::Deserializer<'de>>(", &["deserializer: D".to_string()], ") -> Result<Self, D::Error> {");
+    item.list("fn deserialize<_D: serde::Deserializer<'de>>(", &["deserializer: _D".to_string()], ") -> Result<Self, _D::Error> {");
     item.line("crate::runtime::deserialize_object(deserializer)");
     item.close("}");
     item.close("}");
@@ -81,7 +84,7 @@ fn object_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Res
     item.lines(cfgs);
     item.open_impl_for("impl crate::runtime::Object", name);
     item.line(&format!("const NAME: &'static str = {};", string_literal(name)));
-    item.open("fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {");
+    item.open("fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {");
     // Short paths keep each arm on one line of the generated file.
     item.line("use crate::runtime as rt;");
     let wires: Vec<String> = fields.iter().map(|field| string_literal(&field.wire)).collect();

@@ -393,11 +393,13 @@ fn short_method_name(operation: &openapiv3::Operation, id: &str) -> String {
 
 /// Methods of std traits (those clippy's `should_implement_trait` knows, and what the accessor
 /// derives or a user reaches for on any value): an accessor method named like one would shadow
-/// `Clone::clone` on the accessor, or read as that trait's method. They get `_op`.
-const TRAIT_METHODS: [&str; 36] = [
+/// `Clone::clone` on the accessor, or read as that trait's method. They get `_op`. So does
+/// `new`: `Tag::new(&self) -> New` is what clippy's `new_ret_no_self` refuses, and a reader
+/// would take it for a constructor.
+const TRAIT_METHODS: [&str; 37] = [
     "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "clone_from", "cmp", "default",
     "deref", "deref_mut", "div", "drop", "eq", "fmt", "from", "from_iter", "from_str", "hash", "index", "index_mut", "into",
-    "into_iter", "mul", "ne", "neg", "next", "not", "rem", "shl", "shr", "sub", "to_owned",
+    "into_iter", "mul", "ne", "neg", "new", "next", "not", "rem", "shl", "shr", "sub", "to_owned",
 ];
 
 fn accessor_method_name(short: String) -> String {

@@ -55,15 +55,53 @@ pub(crate) fn add(types: &mut TypeSpace, refs: &[PlaceRef], roots: &[String], na
         }
         wanted.entry(name).or_default().insert(place.at.clone(), target);
     }
+    let kept = unique(wanted);
+    let nested = nested_aliases(types, &kept, &existing, asked);
+    for (name, (source, target)) in kept.into_iter().chain(nested) {
+        types.types.push(TypeDef { name, source, doc: None, deprecated: false, kind: TypeKind::Alias(TypeRef::Named(target)), hidden: true });
+    }
+    types.types.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
+/// The names that every place asking for them would point at the same type: name → (pointer,
+/// target).
+fn unique(wanted: BTreeMap<String, BTreeMap<String, String>>) -> BTreeMap<String, (String, String)> {
+    let mut kept = BTreeMap::new();
     for (name, places) in wanted {
         let targets: HashSet<&String> = places.values().collect();
         if targets.len() != 1 {
             continue;
         }
-        let Some((source, target)) = places.into_iter().next() else { continue };
-        types.types.push(TypeDef { name, source, doc: None, deprecated: false, kind: TypeKind::Alias(TypeRef::Named(target)), hidden: true });
+        if let Some(place) = places.into_iter().next() {
+            kept.insert(name, place);
+        }
     }
-    types.types.sort_by(|a, b| a.name.cmp(&b.name));
+    kept
+}
+
+/// The inline types inside a component are named after it (`Shell` + `outcome` →
+/// `ShellOutcome`), so when a schema moves to a component, the types nested in it change their
+/// names with it. Each gets the name it had under the old place as well, the place alias's name
+/// in front of the rest of its own (`OutputItem` + `Outcome`), under the same rules: never a name
+/// that exists or is asked for, never one that two places would give to different types.
+fn nested_aliases(types: &TypeSpace, kept: &BTreeMap<String, (String, String)>, existing: &HashSet<String>, asked: &HashSet<String>) -> BTreeMap<String, (String, String)> {
+    let source: HashMap<&str, &str> = types.types.iter().map(|t| (t.name.as_str(), t.source.as_str())).collect();
+    let mut wanted: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (alias, (at, target)) in kept {
+        let Some(inside) = source.get(target.as_str()).map(|s| format!("{s}/")) else { continue };
+        for def in types.types.iter().filter(|t| !t.hidden && t.source.starts_with(&inside)) {
+            let Some(rest) = def.name.strip_prefix(target.as_str()) else { continue };
+            let name = format!("{alias}{rest}");
+            if name.len() > MAX_TYPE_NAME || existing.contains(&name) || asked.contains(&name) || kept.contains_key(&name) {
+                continue;
+            }
+            wanted.entry(name).or_default().insert(format!("{at}{}", &def.source[inside.len() - 1..]), def.name.clone());
+        }
+    }
+    unique(wanted).into_iter().map(|(name, (_, target))| {
+        let at = source.get(target.as_str()).map(|s| s.to_string()).unwrap_or_default();
+        (name, (at, target))
+    }).collect()
 }
 
 #[cfg(test)]

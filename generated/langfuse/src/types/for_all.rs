@@ -16,8 +16,8 @@ pub struct BaseEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -26,15 +26,15 @@ impl serde::Serialize for BaseEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseEvent {
     const NAME: &'static str = "BaseEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata"];
         let mut v0: Option<String> = None;
@@ -105,8 +105,8 @@ pub struct BasePrompt {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BasePrompt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("config", &self.config);
@@ -119,15 +119,15 @@ impl serde::Serialize for BasePrompt {
     }
 }
 impl<'de> serde::Deserialize<'de> for BasePrompt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BasePrompt {
     const NAME: &'static str = "BasePrompt";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",
@@ -262,8 +262,8 @@ pub struct BaseScore {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseScore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -285,15 +285,15 @@ impl serde::Serialize for BaseScore {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseScore {
     const NAME: &'static str = "BaseScore";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -532,8 +532,8 @@ pub struct BaseScoreV1 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseScoreV1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -553,15 +553,15 @@ impl serde::Serialize for BaseScoreV1 {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseScoreV1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseScoreV1 {
     const NAME: &'static str = "BaseScoreV1";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -769,8 +769,8 @@ pub struct BaseScoreV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseScoreV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -790,15 +790,15 @@ impl serde::Serialize for BaseScoreV3 {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseScoreV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseScoreV3 {
     const NAME: &'static str = "BaseScoreV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -1019,8 +1019,8 @@ pub struct BooleanScore {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BooleanScore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -1044,15 +1044,15 @@ impl serde::Serialize for BooleanScore {
     }
 }
 impl<'de> serde::Deserialize<'de> for BooleanScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BooleanScore {
     const NAME: &'static str = "BooleanScore";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -1313,8 +1313,8 @@ pub struct BooleanScoreV1 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BooleanScoreV1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -1336,15 +1336,15 @@ impl serde::Serialize for BooleanScoreV1 {
     }
 }
 impl<'de> serde::Deserialize<'de> for BooleanScoreV1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BooleanScoreV1 {
     const NAME: &'static str = "BooleanScoreV1";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -1572,8 +1572,8 @@ pub struct BooleanScoreV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BooleanScoreV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -1594,15 +1594,15 @@ impl serde::Serialize for BooleanScoreV3 {
     }
 }
 impl<'de> serde::Deserialize<'de> for BooleanScoreV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BooleanScoreV3 {
     const NAME: &'static str = "BooleanScoreV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -1834,8 +1834,8 @@ pub struct CategoricalScore {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CategoricalScore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -1859,15 +1859,15 @@ impl serde::Serialize for CategoricalScore {
     }
 }
 impl<'de> serde::Deserialize<'de> for CategoricalScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CategoricalScore {
     const NAME: &'static str = "CategoricalScore";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -2128,8 +2128,8 @@ pub struct CategoricalScoreV1 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CategoricalScoreV1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -2151,15 +2151,15 @@ impl serde::Serialize for CategoricalScoreV1 {
     }
 }
 impl<'de> serde::Deserialize<'de> for CategoricalScoreV1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CategoricalScoreV1 {
     const NAME: &'static str = "CategoricalScoreV1";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -2387,8 +2387,8 @@ pub struct CategoricalScoreV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CategoricalScoreV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -2409,15 +2409,15 @@ impl serde::Serialize for CategoricalScoreV3 {
     }
 }
 impl<'de> serde::Deserialize<'de> for CategoricalScoreV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CategoricalScoreV3 {
     const NAME: &'static str = "CategoricalScoreV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -2629,8 +2629,8 @@ pub struct ChatPrompt {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatPrompt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("config", &self.config);
@@ -2644,15 +2644,15 @@ impl serde::Serialize for ChatPrompt {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatPrompt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatPrompt {
     const NAME: &'static str = "ChatPrompt";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",
@@ -2800,8 +2800,8 @@ pub struct CorrectionScore {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CorrectionScore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -2825,15 +2825,15 @@ impl serde::Serialize for CorrectionScore {
     }
 }
 impl<'de> serde::Deserialize<'de> for CorrectionScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CorrectionScore {
     const NAME: &'static str = "CorrectionScore";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -3092,8 +3092,8 @@ pub struct CorrectionScoreV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CorrectionScoreV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -3114,15 +3114,15 @@ impl serde::Serialize for CorrectionScoreV3 {
     }
 }
 impl<'de> serde::Deserialize<'de> for CorrectionScoreV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CorrectionScoreV3 {
     const NAME: &'static str = "CorrectionScoreV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -3326,8 +3326,8 @@ pub struct CreateEventEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEventEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -3337,15 +3337,15 @@ impl serde::Serialize for CreateEventEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEventEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateEventEvent {
     const NAME: &'static str = "CreateEventEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;
@@ -3421,8 +3421,8 @@ pub struct CreateGenerationEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateGenerationEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -3432,15 +3432,15 @@ impl serde::Serialize for CreateGenerationEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateGenerationEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateGenerationEvent {
     const NAME: &'static str = "CreateGenerationEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;
@@ -3516,8 +3516,8 @@ pub struct CreateObservationEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateObservationEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -3527,15 +3527,15 @@ impl serde::Serialize for CreateObservationEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateObservationEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateObservationEvent {
     const NAME: &'static str = "CreateObservationEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;
@@ -3611,8 +3611,8 @@ pub struct CreateSpanEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateSpanEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -3622,15 +3622,15 @@ impl serde::Serialize for CreateSpanEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSpanEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateSpanEvent {
     const NAME: &'static str = "CreateSpanEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;
@@ -3736,8 +3736,8 @@ pub struct GetScoresResponseDataBoolean {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataBoolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -3762,15 +3762,15 @@ impl serde::Serialize for GetScoresResponseDataBoolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataBoolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataBoolean {
     const NAME: &'static str = "GetScoresResponseDataBoolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -4047,8 +4047,8 @@ pub struct GetScoresResponseDataCategorical {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataCategorical {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -4073,15 +4073,15 @@ impl serde::Serialize for GetScoresResponseDataCategorical {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCategorical {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataCategorical {
     const NAME: &'static str = "GetScoresResponseDataCategorical";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -4358,8 +4358,8 @@ pub struct GetScoresResponseDataCorrection {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataCorrection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -4384,15 +4384,15 @@ impl serde::Serialize for GetScoresResponseDataCorrection {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCorrection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataCorrection {
     const NAME: &'static str = "GetScoresResponseDataCorrection";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -4667,8 +4667,8 @@ pub struct GetScoresResponseDataNumeric {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataNumeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -4692,15 +4692,15 @@ impl serde::Serialize for GetScoresResponseDataNumeric {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataNumeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataNumeric {
     const NAME: &'static str = "GetScoresResponseDataNumeric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -4966,8 +4966,8 @@ pub struct GetScoresResponseDataText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -4991,15 +4991,15 @@ impl serde::Serialize for GetScoresResponseDataText {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataText {
     const NAME: &'static str = "GetScoresResponseDataText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -5233,8 +5233,8 @@ pub struct LegacyObservations {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyObservations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -5242,15 +5242,15 @@ impl serde::Serialize for LegacyObservations {
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyObservations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for LegacyObservations {
     const NAME: &'static str = "LegacyObservations";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<Observation>> = None;
@@ -5333,8 +5333,8 @@ pub struct NumericScore {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NumericScore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -5357,15 +5357,15 @@ impl serde::Serialize for NumericScore {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumericScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for NumericScore {
     const NAME: &'static str = "NumericScore";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -5615,8 +5615,8 @@ pub struct NumericScoreV1 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NumericScoreV1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -5637,15 +5637,15 @@ impl serde::Serialize for NumericScoreV1 {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumericScoreV1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for NumericScoreV1 {
     const NAME: &'static str = "NumericScoreV1";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -5864,8 +5864,8 @@ pub struct NumericScoreV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NumericScoreV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -5886,15 +5886,15 @@ impl serde::Serialize for NumericScoreV3 {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumericScoreV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for NumericScoreV3 {
     const NAME: &'static str = "NumericScoreV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -6132,8 +6132,8 @@ pub struct Observation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Observation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.nullable("traceId", &self.trace_id);
         map.entry("type", &self.r#type);
@@ -6160,15 +6160,15 @@ impl serde::Serialize for Observation {
     }
 }
 impl<'de> serde::Deserialize<'de> for Observation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Observation {
     const NAME: &'static str = "Observation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -6455,8 +6455,8 @@ pub struct OptionalObservationBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OptionalObservationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -6473,15 +6473,15 @@ impl serde::Serialize for OptionalObservationBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for OptionalObservationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OptionalObservationBody {
     const NAME: &'static str = "OptionalObservationBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -6632,8 +6632,8 @@ pub struct ScoreEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -6643,15 +6643,15 @@ impl serde::Serialize for ScoreEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreEvent {
     const NAME: &'static str = "ScoreEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;
@@ -6721,23 +6721,23 @@ pub struct ScoreSubjectExperimentV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectExperimentV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectExperimentV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectExperimentV3 {
     const NAME: &'static str = "ScoreSubjectExperimentV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
@@ -6777,8 +6777,8 @@ pub struct ScoreSubjectObservationV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectObservationV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.extra(&self.extra);
@@ -6786,15 +6786,15 @@ impl serde::Serialize for ScoreSubjectObservationV3 {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectObservationV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectObservationV3 {
     const NAME: &'static str = "ScoreSubjectObservationV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "traceId"];
         let mut v0: Option<String> = None;
@@ -6846,23 +6846,23 @@ pub struct ScoreSubjectSessionV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectSessionV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectSessionV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectSessionV3 {
     const NAME: &'static str = "ScoreSubjectSessionV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
@@ -6900,23 +6900,23 @@ pub struct ScoreSubjectTraceV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectTraceV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectTraceV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectTraceV3 {
     const NAME: &'static str = "ScoreSubjectTraceV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
@@ -6960,8 +6960,8 @@ pub struct SdkLogEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SdkLogEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -6971,15 +6971,15 @@ impl serde::Serialize for SdkLogEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for SdkLogEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SdkLogEvent {
     const NAME: &'static str = "SdkLogEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;
@@ -7049,23 +7049,23 @@ pub struct Sort {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Sort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for Sort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Sort {
     const NAME: &'static str = "Sort";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
@@ -7117,8 +7117,8 @@ pub struct TextPrompt {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextPrompt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("version", &self.version);
         map.entry("config", &self.config);
@@ -7132,15 +7132,15 @@ impl serde::Serialize for TextPrompt {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextPrompt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextPrompt {
     const NAME: &'static str = "TextPrompt";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",
@@ -7286,8 +7286,8 @@ pub struct TextScore {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextScore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -7310,15 +7310,15 @@ impl serde::Serialize for TextScore {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextScore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextScore {
     const NAME: &'static str = "TextScore";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -7568,8 +7568,8 @@ pub struct TextScoreV1 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextScoreV1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
         map.entry("name", &self.name);
@@ -7590,15 +7590,15 @@ impl serde::Serialize for TextScoreV1 {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextScoreV1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextScoreV1 {
     const NAME: &'static str = "TextScoreV1";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -7817,8 +7817,8 @@ pub struct TextScoreV3 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextScoreV3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
         map.entry("name", &self.name);
@@ -7839,15 +7839,15 @@ impl serde::Serialize for TextScoreV3 {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextScoreV3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextScoreV3 {
     const NAME: &'static str = "TextScoreV3";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -8051,8 +8051,8 @@ pub struct TraceEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -8062,15 +8062,15 @@ impl serde::Serialize for TraceEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for TraceEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TraceEvent {
     const NAME: &'static str = "TraceEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;
@@ -8144,8 +8144,8 @@ pub struct UnstableArrayOptionsEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableArrayOptionsEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -8154,15 +8154,15 @@ impl serde::Serialize for UnstableArrayOptionsEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableArrayOptionsEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableArrayOptionsEvaluationRuleFilter {
     const NAME: &'static str = "UnstableArrayOptionsEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -8225,8 +8225,8 @@ pub struct UnstableBooleanEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableBooleanEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -8235,15 +8235,15 @@ impl serde::Serialize for UnstableBooleanEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableBooleanEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableBooleanEvaluationRuleFilter {
     const NAME: &'static str = "UnstableBooleanEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -8308,8 +8308,8 @@ pub struct UnstableCategoryOptionsEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCategoryOptionsEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("key", &self.key);
         map.entry("operator", &self.operator);
@@ -8319,15 +8319,15 @@ impl serde::Serialize for UnstableCategoryOptionsEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableCategoryOptionsEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableCategoryOptionsEvaluationRuleFilter {
     const NAME: &'static str = "UnstableCategoryOptionsEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "key", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -8418,8 +8418,8 @@ pub struct UnstableCodeEvaluator {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCodeEvaluator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
@@ -8435,15 +8435,15 @@ impl serde::Serialize for UnstableCodeEvaluator {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableCodeEvaluator {
     const NAME: &'static str = "UnstableCodeEvaluator";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -8580,8 +8580,8 @@ pub struct UnstableCreateCodeEvaluatorRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateCodeEvaluatorRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("sourceCode", &self.source_code);
         map.entry("sourceCodeLanguage", &self.source_code_language);
@@ -8590,15 +8590,15 @@ impl serde::Serialize for UnstableCreateCodeEvaluatorRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluatorRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableCreateCodeEvaluatorRequest {
     const NAME: &'static str = "UnstableCreateCodeEvaluatorRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "sourceCode", "sourceCodeLanguage"];
         let mut v0: Option<String> = None;
@@ -8668,8 +8668,8 @@ pub struct UnstableCreateLlmAsJudgeEvaluatorRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluatorRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("prompt", &self.prompt);
         map.entry("outputDefinition", &self.output_definition);
@@ -8680,15 +8680,15 @@ impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluatorRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluatorRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluatorRequest {
     const NAME: &'static str = "UnstableCreateLlmAsJudgeEvaluatorRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",
@@ -8788,8 +8788,8 @@ pub struct UnstableCreatePresetPlacement {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreatePresetPlacement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.entry("presetId", &self.preset_id);
         map.optional("x", &self.x);
@@ -8801,15 +8801,15 @@ impl serde::Serialize for UnstableCreatePresetPlacement {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableCreatePresetPlacement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableCreatePresetPlacement {
     const NAME: &'static str = "UnstableCreatePresetPlacement";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "presetId", "x", "y", "width", "height"];
         let mut v0: Option<String> = None;
@@ -8915,8 +8915,8 @@ pub struct UnstableCreateWidgetPlacement {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateWidgetPlacement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.entry("widgetId", &self.widget_id);
         map.optional("x", &self.x);
@@ -8928,15 +8928,15 @@ impl serde::Serialize for UnstableCreateWidgetPlacement {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableCreateWidgetPlacement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableCreateWidgetPlacement {
     const NAME: &'static str = "UnstableCreateWidgetPlacement";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "widgetId", "x", "y", "width", "height"];
         let mut v0: Option<String> = None;
@@ -9036,8 +9036,8 @@ pub struct UnstableDateTimeEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDateTimeEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -9046,15 +9046,15 @@ impl serde::Serialize for UnstableDateTimeEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDateTimeEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDateTimeEvaluationRuleFilter {
     const NAME: &'static str = "UnstableDateTimeEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -9151,8 +9151,8 @@ pub struct UnstableEvaluationRuleBase {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.nullable("evaluator", &self.evaluator);
@@ -9168,15 +9168,15 @@ impl serde::Serialize for UnstableEvaluationRuleBase {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleBase {
     const NAME: &'static str = "UnstableEvaluationRuleBase";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -9335,8 +9335,8 @@ pub struct UnstableEvaluatorBase {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorBase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
@@ -9350,15 +9350,15 @@ impl serde::Serialize for UnstableEvaluatorBase {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorBase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluatorBase {
     const NAME: &'static str = "UnstableEvaluatorBase";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -9501,8 +9501,8 @@ pub struct UnstableLlmAsJudgeEvaluator {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableLlmAsJudgeEvaluator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
@@ -9519,15 +9519,15 @@ impl serde::Serialize for UnstableLlmAsJudgeEvaluator {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableLlmAsJudgeEvaluator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableLlmAsJudgeEvaluator {
     const NAME: &'static str = "UnstableLlmAsJudgeEvaluator";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -9679,8 +9679,8 @@ pub struct UnstableNullEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableNullEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.optional("value", &self.value);
@@ -9689,15 +9689,15 @@ impl serde::Serialize for UnstableNullEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableNullEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableNullEvaluationRuleFilter {
     const NAME: &'static str = "UnstableNullEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -9763,8 +9763,8 @@ pub struct UnstableNumberEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableNumberEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -9773,15 +9773,15 @@ impl serde::Serialize for UnstableNumberEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableNumberEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableNumberEvaluationRuleFilter {
     const NAME: &'static str = "UnstableNumberEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -9846,8 +9846,8 @@ pub struct UnstableNumberObjectEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableNumberObjectEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("key", &self.key);
         map.entry("operator", &self.operator);
@@ -9857,15 +9857,15 @@ impl serde::Serialize for UnstableNumberObjectEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableNumberObjectEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableNumberObjectEvaluationRuleFilter {
     const NAME: &'static str = "UnstableNumberObjectEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "key", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -9942,8 +9942,8 @@ pub struct UnstablePresetPlacement {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePresetPlacement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("presetId", &self.preset_id);
         map.entry("x", &self.x);
@@ -9955,15 +9955,15 @@ impl serde::Serialize for UnstablePresetPlacement {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstablePresetPlacement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePresetPlacement {
     const NAME: &'static str = "UnstablePresetPlacement";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "presetId", "x", "y", "width", "height"];
         let mut v0: Option<String> = None;
@@ -10050,8 +10050,8 @@ pub struct UnstablePublicBooleanEvaluatorOutputDefinition {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicBooleanEvaluatorOutputDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -10060,15 +10060,15 @@ impl serde::Serialize for UnstablePublicBooleanEvaluatorOutputDefinition {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstablePublicBooleanEvaluatorOutputDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicBooleanEvaluatorOutputDefinition {
     const NAME: &'static str = "UnstablePublicBooleanEvaluatorOutputDefinition";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
@@ -10131,8 +10131,8 @@ pub struct UnstablePublicCategoricalEvaluatorOutputDefinition {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -10142,15 +10142,15 @@ impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputDefinition {
 }
 impl<'de> serde::Deserialize<'de>
 for UnstablePublicCategoricalEvaluatorOutputDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputDefinition {
     const NAME: &'static str = "UnstablePublicCategoricalEvaluatorOutputDefinition";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
@@ -10213,8 +10213,8 @@ pub struct UnstablePublicNumericEvaluatorOutputDefinition {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicNumericEvaluatorOutputDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -10223,15 +10223,15 @@ impl serde::Serialize for UnstablePublicNumericEvaluatorOutputDefinition {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstablePublicNumericEvaluatorOutputDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputDefinition {
     const NAME: &'static str = "UnstablePublicNumericEvaluatorOutputDefinition";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
@@ -10294,8 +10294,8 @@ pub struct UnstableStringEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableStringEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -10304,15 +10304,15 @@ impl serde::Serialize for UnstableStringEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableStringEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableStringEvaluationRuleFilter {
     const NAME: &'static str = "UnstableStringEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -10377,8 +10377,8 @@ pub struct UnstableStringObjectEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableStringObjectEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("key", &self.key);
         map.entry("operator", &self.operator);
@@ -10388,15 +10388,15 @@ impl serde::Serialize for UnstableStringObjectEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableStringObjectEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableStringObjectEvaluationRuleFilter {
     const NAME: &'static str = "UnstableStringObjectEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "key", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -10467,8 +10467,8 @@ pub struct UnstableStringOptionsEvaluationRuleFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableStringOptionsEvaluationRuleFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -10477,15 +10477,15 @@ impl serde::Serialize for UnstableStringOptionsEvaluationRuleFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableStringOptionsEvaluationRuleFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableStringOptionsEvaluationRuleFilter {
     const NAME: &'static str = "UnstableStringOptionsEvaluationRuleFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -10554,8 +10554,8 @@ pub struct UnstableWidgetPlacement {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableWidgetPlacement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("widgetId", &self.widget_id);
         map.entry("x", &self.x);
@@ -10567,15 +10567,15 @@ impl serde::Serialize for UnstableWidgetPlacement {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableWidgetPlacement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableWidgetPlacement {
     const NAME: &'static str = "UnstableWidgetPlacement";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "widgetId", "x", "y", "width", "height"];
         let mut v0: Option<String> = None;
@@ -10680,8 +10680,8 @@ pub struct UpdateEventBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateEventBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -10699,15 +10699,15 @@ impl serde::Serialize for UpdateEventBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateEventBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateEventBody {
     const NAME: &'static str = "UpdateEventBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -10868,8 +10868,8 @@ pub struct UpdateGenerationEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateGenerationEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -10879,15 +10879,15 @@ impl serde::Serialize for UpdateGenerationEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateGenerationEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateGenerationEvent {
     const NAME: &'static str = "UpdateGenerationEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;
@@ -10963,8 +10963,8 @@ pub struct UpdateObservationEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateObservationEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -10974,15 +10974,15 @@ impl serde::Serialize for UpdateObservationEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateObservationEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateObservationEvent {
     const NAME: &'static str = "UpdateObservationEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;
@@ -11058,8 +11058,8 @@ pub struct UpdateSpanEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateSpanEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.optional("metadata", &self.metadata);
@@ -11069,15 +11069,15 @@ impl serde::Serialize for UpdateSpanEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateSpanEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateSpanEvent {
     const NAME: &'static str = "UpdateSpanEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "timestamp", "metadata", "body"];
         let mut v0: Option<String> = None;

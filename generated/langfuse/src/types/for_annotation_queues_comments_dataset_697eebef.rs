@@ -78,8 +78,8 @@ pub struct UtilsMetaResponse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UtilsMetaResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("page", &self.page);
         map.entry("limit", &self.limit);
         map.entry("totalItems", &self.total_items);
@@ -89,15 +89,15 @@ impl serde::Serialize for UtilsMetaResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UtilsMetaResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UtilsMetaResponse {
     const NAME: &'static str = "UtilsMetaResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["page", "limit", "totalItems", "totalPages"];
         let mut v0: Option<i64> = None;

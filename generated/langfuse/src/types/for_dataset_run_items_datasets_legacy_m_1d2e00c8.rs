@@ -24,8 +24,8 @@ pub struct Deprecation {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Deprecation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("message", &self.message);
         map.optional("replacement", &self.replacement);
         map.optional("docsUrl", &self.docs_url);
@@ -35,15 +35,15 @@ impl serde::Serialize for Deprecation {
     }
 }
 impl<'de> serde::Deserialize<'de> for Deprecation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Deprecation {
     const NAME: &'static str = "Deprecation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message", "replacement", "docsUrl", "sunsetAt"];
         let mut v0: Option<String> = None;

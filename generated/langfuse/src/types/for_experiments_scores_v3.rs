@@ -5,15 +5,129 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3`].
 #[doc(hidden)]
 pub type BaseScoreV3Subject = ScoreSubjectV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3Experiment`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectExperiment = ScoreSubjectV3Experiment;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3ExperimentKind`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectExperimentKind = ScoreSubjectV3ExperimentKind;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3Observation`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectObservation = ScoreSubjectV3Observation;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3ObservationKind`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectObservationKind = ScoreSubjectV3ObservationKind;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3Session`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectSession = ScoreSubjectV3Session;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3SessionKind`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectSessionKind = ScoreSubjectV3SessionKind;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3Trace`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectTrace = ScoreSubjectV3Trace;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3TraceKind`].
+#[doc(hidden)]
+pub type BaseScoreV3SubjectTraceKind = ScoreSubjectV3TraceKind;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
 #[doc(hidden)]
 pub type ExperimentItemScoresItem = ScoreV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Boolean`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemBoolean = ScoreV3Boolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3BooleanDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemBooleanDataType = ScoreV3BooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Categorical`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemCategorical = ScoreV3Categorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CategoricalDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemCategoricalDataType = ScoreV3CategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Correction`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemCorrection = ScoreV3Correction;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CorrectionDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemCorrectionDataType = ScoreV3CorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Numeric`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemNumeric = ScoreV3Numeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3NumericDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemNumericDataType = ScoreV3NumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Text`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemText = ScoreV3Text;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3TextDataType`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItemTextDataType = ScoreV3TextDataType;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
 #[doc(hidden)]
 pub type ExperimentScoresItem = ScoreV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Boolean`].
+#[doc(hidden)]
+pub type ExperimentScoresItemBoolean = ScoreV3Boolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3BooleanDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemBooleanDataType = ScoreV3BooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Categorical`].
+#[doc(hidden)]
+pub type ExperimentScoresItemCategorical = ScoreV3Categorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CategoricalDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemCategoricalDataType = ScoreV3CategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Correction`].
+#[doc(hidden)]
+pub type ExperimentScoresItemCorrection = ScoreV3Correction;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CorrectionDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemCorrectionDataType = ScoreV3CorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Numeric`].
+#[doc(hidden)]
+pub type ExperimentScoresItemNumeric = ScoreV3Numeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3NumericDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemNumericDataType = ScoreV3NumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Text`].
+#[doc(hidden)]
+pub type ExperimentScoresItemText = ScoreV3Text;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3TextDataType`].
+#[doc(hidden)]
+pub type ExperimentScoresItemTextDataType = ScoreV3TextDataType;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
 #[doc(hidden)]
 pub type GetScoresV3ResponseDataItem = ScoreV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Boolean`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemBoolean = ScoreV3Boolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3BooleanDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemBooleanDataType = ScoreV3BooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Categorical`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemCategorical = ScoreV3Categorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CategoricalDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemCategoricalDataType = ScoreV3CategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Correction`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemCorrection = ScoreV3Correction;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3CorrectionDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemCorrectionDataType = ScoreV3CorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Numeric`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemNumeric = ScoreV3Numeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3NumericDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemNumericDataType = ScoreV3NumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3Text`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemText = ScoreV3Text;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3TextDataType`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItemTextDataType = ScoreV3TextDataType;
 crate::runtime::tagged_union! {
     #[doc =
     " A reference to the entity this score is attached to. Discriminated by \"kind\" — one of trace, observation, session, or experiment."]
@@ -37,8 +151,8 @@ pub struct ScoreSubjectV3Experiment {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Experiment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("kind", &self.kind);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -46,15 +160,15 @@ impl serde::Serialize for ScoreSubjectV3Experiment {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Experiment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectV3Experiment {
     const NAME: &'static str = "ScoreSubjectV3Experiment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["kind", "id"];
         let mut v0: Option<ScoreSubjectV3ExperimentKind> = None;
@@ -112,8 +226,8 @@ pub struct ScoreSubjectV3Observation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Observation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("kind", &self.kind);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -122,15 +236,15 @@ impl serde::Serialize for ScoreSubjectV3Observation {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Observation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectV3Observation {
     const NAME: &'static str = "ScoreSubjectV3Observation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["kind", "id", "traceId"];
         let mut v0: Option<ScoreSubjectV3ObservationKind> = None;
@@ -197,8 +311,8 @@ pub struct ScoreSubjectV3Session {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Session {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("kind", &self.kind);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -206,15 +320,15 @@ impl serde::Serialize for ScoreSubjectV3Session {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Session {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectV3Session {
     const NAME: &'static str = "ScoreSubjectV3Session";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["kind", "id"];
         let mut v0: Option<ScoreSubjectV3SessionKind> = None;
@@ -270,8 +384,8 @@ pub struct ScoreSubjectV3Trace {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Trace {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("kind", &self.kind);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -279,15 +393,15 @@ impl serde::Serialize for ScoreSubjectV3Trace {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Trace {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreSubjectV3Trace {
     const NAME: &'static str = "ScoreSubjectV3Trace";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["kind", "id"];
         let mut v0: Option<ScoreSubjectV3TraceKind> = None;
@@ -388,8 +502,8 @@ pub struct ScoreV3Boolean {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Boolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -411,15 +525,15 @@ impl serde::Serialize for ScoreV3Boolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Boolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Boolean {
     const NAME: &'static str = "ScoreV3Boolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -666,8 +780,8 @@ pub struct ScoreV3Categorical {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Categorical {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -689,15 +803,15 @@ impl serde::Serialize for ScoreV3Categorical {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Categorical {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Categorical {
     const NAME: &'static str = "ScoreV3Categorical";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -944,8 +1058,8 @@ pub struct ScoreV3Correction {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Correction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -967,15 +1081,15 @@ impl serde::Serialize for ScoreV3Correction {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Correction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Correction {
     const NAME: &'static str = "ScoreV3Correction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1222,8 +1336,8 @@ pub struct ScoreV3Numeric {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Numeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -1245,15 +1359,15 @@ impl serde::Serialize for ScoreV3Numeric {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Numeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Numeric {
     const NAME: &'static str = "ScoreV3Numeric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1500,8 +1614,8 @@ pub struct ScoreV3Text {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Text {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("projectId", &self.project_id);
@@ -1523,15 +1637,15 @@ impl serde::Serialize for ScoreV3Text {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV3Text {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV3Text {
     const NAME: &'static str = "ScoreV3Text";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",

@@ -34,8 +34,8 @@ pub struct CreateEventBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEventBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -53,15 +53,15 @@ impl serde::Serialize for CreateEventBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEventBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateEventBody {
     const NAME: &'static str = "CreateEventBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -261,8 +261,8 @@ pub struct CreateGenerationBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateGenerationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -289,15 +289,15 @@ impl serde::Serialize for CreateGenerationBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateGenerationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateGenerationBody {
     const NAME: &'static str = "CreateGenerationBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -607,8 +607,8 @@ pub struct CreateSpanBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateSpanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -627,15 +627,15 @@ impl serde::Serialize for CreateSpanBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSpanBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateSpanBody {
     const NAME: &'static str = "CreateSpanBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -811,8 +811,8 @@ pub struct IngestionBatchRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionBatchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("batch", &self.batch);
         map.optional("metadata", &self.metadata);
         map.extra(&self.extra);
@@ -821,16 +821,16 @@ impl serde::Serialize for IngestionBatchRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionBatchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionBatchRequest {
     const NAME: &'static str = "IngestionBatchRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["batch", "metadata"];
         let mut v0: Option<Vec<IngestionEvent>> = None;
@@ -875,6 +875,66 @@ impl IngestionBatchRequest {
 /// The name this place's type had while its schema was inline: another name for [`IngestionEvent`].
 #[doc(hidden)]
 pub type IngestionBatchRequestBatchItem = IngestionEvent;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemCreate = IngestionEventCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemCreateType = IngestionEventCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventGenerationCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemGenerationCreate = IngestionEventGenerationCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventGenerationCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemGenerationCreateType = IngestionEventGenerationCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventGenerationUpdate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemGenerationUpdate = IngestionEventGenerationUpdate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventGenerationUpdateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemGenerationUpdateType = IngestionEventGenerationUpdateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventObservationCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemObservationCreate = IngestionEventObservationCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventObservationCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemObservationCreateType = IngestionEventObservationCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventObservationUpdate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemObservationUpdate = IngestionEventObservationUpdate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventObservationUpdateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemObservationUpdateType = IngestionEventObservationUpdateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventScoreCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemScoreCreate = IngestionEventScoreCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventScoreCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemScoreCreateType = IngestionEventScoreCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSdkLog`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSdkLog = IngestionEventSdkLog;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSdkLogType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSdkLogType = IngestionEventSdkLogType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSpanCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSpanCreate = IngestionEventSpanCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSpanCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSpanCreateType = IngestionEventSpanCreateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSpanUpdate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSpanUpdate = IngestionEventSpanUpdate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventSpanUpdateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemSpanUpdateType = IngestionEventSpanUpdateType;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventTraceCreate`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemTraceCreate = IngestionEventTraceCreate;
+/// The name this place's type had while its schema was inline: another name for [`IngestionEventTraceCreateType`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItemTraceCreateType = IngestionEventTraceCreateType;
 /// The name this place's type had while its schema was inline: another name for [`IngestionResponse`].
 #[doc(hidden)]
 pub type IngestionBatchResponse = IngestionResponse;
@@ -897,8 +957,8 @@ pub struct IngestionError {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for IngestionError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("status", &self.status);
         map.optional("message", &self.message);
@@ -908,15 +968,15 @@ impl serde::Serialize for IngestionError {
     }
 }
 impl<'de> serde::Deserialize<'de> for IngestionError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for IngestionError {
     const NAME: &'static str = "IngestionError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "status", "message", "error"];
         let mut v0: Option<String> = None;
@@ -1016,8 +1076,8 @@ pub struct IngestionEventCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1029,16 +1089,16 @@ impl serde::Serialize for IngestionEventCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventCreate {
     const NAME: &'static str = "IngestionEventCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventCreateType> = None;
@@ -1131,8 +1191,8 @@ pub struct IngestionEventGenerationCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventGenerationCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1144,16 +1204,16 @@ impl serde::Serialize for IngestionEventGenerationCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventGenerationCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventGenerationCreate {
     const NAME: &'static str = "IngestionEventGenerationCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventGenerationCreateType> = None;
@@ -1246,8 +1306,8 @@ pub struct IngestionEventGenerationUpdate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventGenerationUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1259,16 +1319,16 @@ impl serde::Serialize for IngestionEventGenerationUpdate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventGenerationUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventGenerationUpdate {
     const NAME: &'static str = "IngestionEventGenerationUpdate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventGenerationUpdateType> = None;
@@ -1361,8 +1421,8 @@ pub struct IngestionEventObservationCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventObservationCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1374,16 +1434,16 @@ impl serde::Serialize for IngestionEventObservationCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventObservationCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventObservationCreate {
     const NAME: &'static str = "IngestionEventObservationCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventObservationCreateType> = None;
@@ -1476,8 +1536,8 @@ pub struct IngestionEventObservationUpdate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventObservationUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1489,16 +1549,16 @@ impl serde::Serialize for IngestionEventObservationUpdate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventObservationUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventObservationUpdate {
     const NAME: &'static str = "IngestionEventObservationUpdate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventObservationUpdateType> = None;
@@ -1591,8 +1651,8 @@ pub struct IngestionEventScoreCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventScoreCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1604,16 +1664,16 @@ impl serde::Serialize for IngestionEventScoreCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventScoreCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventScoreCreate {
     const NAME: &'static str = "IngestionEventScoreCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventScoreCreateType> = None;
@@ -1706,8 +1766,8 @@ pub struct IngestionEventSdkLog {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventSdkLog {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1719,16 +1779,16 @@ impl serde::Serialize for IngestionEventSdkLog {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSdkLog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventSdkLog {
     const NAME: &'static str = "IngestionEventSdkLog";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventSdkLogType> = None;
@@ -1821,8 +1881,8 @@ pub struct IngestionEventSpanCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventSpanCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1834,16 +1894,16 @@ impl serde::Serialize for IngestionEventSpanCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSpanCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventSpanCreate {
     const NAME: &'static str = "IngestionEventSpanCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventSpanCreateType> = None;
@@ -1936,8 +1996,8 @@ pub struct IngestionEventSpanUpdate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventSpanUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -1949,16 +2009,16 @@ impl serde::Serialize for IngestionEventSpanUpdate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSpanUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventSpanUpdate {
     const NAME: &'static str = "IngestionEventSpanUpdate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventSpanUpdateType> = None;
@@ -2051,8 +2111,8 @@ pub struct IngestionEventTraceCreate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventTraceCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
@@ -2064,16 +2124,16 @@ impl serde::Serialize for IngestionEventTraceCreate {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventTraceCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventTraceCreate {
     const NAME: &'static str = "IngestionEventTraceCreate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "timestamp", "metadata", "body"];
         let mut v0: Option<IngestionEventTraceCreateType> = None;
@@ -2161,8 +2221,8 @@ pub struct IngestionResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for IngestionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("successes", &self.successes);
         map.entry("errors", &self.errors);
         map.extra(&self.extra);
@@ -2170,15 +2230,15 @@ impl serde::Serialize for IngestionResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for IngestionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for IngestionResponse {
     const NAME: &'static str = "IngestionResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["successes", "errors"];
         let mut v0: Option<Vec<IngestionSuccess>> = None;
@@ -2237,8 +2297,8 @@ pub struct IngestionSuccess {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for IngestionSuccess {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("status", &self.status);
         map.extra(&self.extra);
@@ -2246,15 +2306,15 @@ impl serde::Serialize for IngestionSuccess {
     }
 }
 impl<'de> serde::Deserialize<'de> for IngestionSuccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for IngestionSuccess {
     const NAME: &'static str = "IngestionSuccess";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "status"];
         let mut v0: Option<String> = None;
@@ -2367,8 +2427,8 @@ pub struct ObservationBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ObservationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.entry("type", &self.r#type);
@@ -2392,15 +2452,15 @@ impl serde::Serialize for ObservationBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservationBody {
     const NAME: &'static str = "ObservationBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -2655,8 +2715,8 @@ pub struct OpenAiCompletionUsageSchema {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiCompletionUsageSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("prompt_tokens", &self.prompt_tokens);
         map.entry("completion_tokens", &self.completion_tokens);
         map.entry("total_tokens", &self.total_tokens);
@@ -2667,15 +2727,15 @@ impl serde::Serialize for OpenAiCompletionUsageSchema {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiCompletionUsageSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiCompletionUsageSchema {
     const NAME: &'static str = "OpenAiCompletionUsageSchema";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "prompt_tokens",
@@ -2772,8 +2832,8 @@ pub struct OpenAiResponseUsageSchema {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseUsageSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_tokens", &self.input_tokens);
         map.entry("output_tokens", &self.output_tokens);
         map.entry("total_tokens", &self.total_tokens);
@@ -2784,15 +2844,15 @@ impl serde::Serialize for OpenAiResponseUsageSchema {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseUsageSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseUsageSchema {
     const NAME: &'static str = "OpenAiResponseUsageSchema";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input_tokens",
@@ -2885,8 +2945,8 @@ pub struct OpenAiUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("promptTokens", &self.prompt_tokens);
         map.optional("completionTokens", &self.completion_tokens);
         map.optional("totalTokens", &self.total_tokens);
@@ -2895,15 +2955,15 @@ impl serde::Serialize for OpenAiUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiUsage {
     const NAME: &'static str = "OpenAiUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["promptTokens", "completionTokens", "totalTokens"];
         let mut v0: Option<i64> = None;
@@ -2988,8 +3048,8 @@ pub struct ScoreBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -3008,15 +3068,15 @@ impl serde::Serialize for ScoreBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreBody {
     const NAME: &'static str = "ScoreBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -3190,23 +3250,23 @@ pub struct SdkLogBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SdkLogBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("log", &self.log);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SdkLogBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SdkLogBody {
     const NAME: &'static str = "SdkLogBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["log"];
         let mut v0: Option<serde_json::Value> = None;
@@ -3271,8 +3331,8 @@ pub struct TraceBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("timestamp", &self.timestamp);
         map.optional("name", &self.name);
@@ -3291,15 +3351,15 @@ impl serde::Serialize for TraceBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TraceBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TraceBody {
     const NAME: &'static str = "TraceBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -3513,8 +3573,8 @@ pub struct UpdateGenerationBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateGenerationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -3541,15 +3601,15 @@ impl serde::Serialize for UpdateGenerationBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateGenerationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateGenerationBody {
     const NAME: &'static str = "UpdateGenerationBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -3855,8 +3915,8 @@ pub struct UpdateSpanBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateSpanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("name", &self.name);
         map.optional("startTime", &self.start_time);
@@ -3875,15 +3935,15 @@ impl serde::Serialize for UpdateSpanBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateSpanBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateSpanBody {
     const NAME: &'static str = "UpdateSpanBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",

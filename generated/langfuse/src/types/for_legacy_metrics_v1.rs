@@ -19,8 +19,8 @@ pub struct LegacyMetricsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for LegacyMetricsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("_deprecation", &self.deprecation);
         map.extra(&self.extra);
@@ -28,15 +28,15 @@ impl serde::Serialize for LegacyMetricsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyMetricsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for LegacyMetricsResponse {
     const NAME: &'static str = "LegacyMetricsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "_deprecation"];
         let mut v0: Option<Vec<serde_json::Value>> = None;

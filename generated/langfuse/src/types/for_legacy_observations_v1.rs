@@ -25,8 +25,8 @@ pub struct LegacyObservationsViews {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for LegacyObservationsViews {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -35,15 +35,15 @@ impl serde::Serialize for LegacyObservationsViews {
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyObservationsViews {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for LegacyObservationsViews {
     const NAME: &'static str = "LegacyObservationsViews";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta", "_deprecation"];
         let mut v0: Option<Vec<ObservationsView>> = None;
@@ -169,8 +169,8 @@ pub struct ObservationsViewSingle {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationsViewSingle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.nullable("traceId", &self.trace_id);
         map.entry("type", &self.r#type);
@@ -209,15 +209,15 @@ impl serde::Serialize for ObservationsViewSingle {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservationsViewSingle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservationsViewSingle {
     const NAME: &'static str = "ObservationsViewSingle";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",

@@ -25,8 +25,8 @@ pub struct GetMediaResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetMediaResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("mediaId", &self.media_id);
         map.entry("contentType", &self.content_type);
         map.entry("contentLength", &self.content_length);
@@ -38,15 +38,15 @@ impl serde::Serialize for GetMediaResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetMediaResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetMediaResponse {
     const NAME: &'static str = "GetMediaResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "mediaId",
@@ -152,8 +152,8 @@ pub struct GetMediaUploadUrlRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetMediaUploadUrlRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("observationId", &self.observation_id);
         map.optional("datasetId", &self.dataset_id);
@@ -168,16 +168,16 @@ impl serde::Serialize for GetMediaUploadUrlRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for GetMediaUploadUrlRequest {
     const NAME: &'static str = "GetMediaUploadUrlRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",
@@ -305,8 +305,8 @@ pub struct GetMediaUploadUrlResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetMediaUploadUrlResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("uploadUrl", &self.upload_url);
         map.entry("mediaId", &self.media_id);
         map.extra(&self.extra);
@@ -314,15 +314,15 @@ impl serde::Serialize for GetMediaUploadUrlResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetMediaUploadUrlResponse {
     const NAME: &'static str = "GetMediaUploadUrlResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["uploadUrl", "mediaId"];
         let mut v0: Option<String> = None;
@@ -425,8 +425,8 @@ pub struct PatchMediaBody {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PatchMediaBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("uploadedAt", &self.uploaded_at);
         map.entry("uploadHttpStatus", &self.upload_http_status);
         map.patch("uploadHttpError", &self.upload_http_error);
@@ -437,16 +437,16 @@ impl serde::Serialize for PatchMediaBody {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PatchMediaBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PatchMediaBody {
     const NAME: &'static str = "PatchMediaBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "uploadedAt",

@@ -14,8 +14,8 @@ pub struct OpentelemetryExportTracesRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpentelemetryExportTracesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("resourceSpans", &self.resource_spans);
         map.extra(&self.extra);
         map.end()
@@ -23,16 +23,16 @@ impl serde::Serialize for OpentelemetryExportTracesRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OpentelemetryExportTracesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OpentelemetryExportTracesRequest {
     const NAME: &'static str = "OpentelemetryExportTracesRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["resourceSpans"];
         let mut v0: Option<Vec<OtelResourceSpan>> = None;
@@ -83,8 +83,8 @@ pub struct OtelAttribute {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("key", &self.key);
         map.optional("value", &self.value);
         map.extra(&self.extra);
@@ -93,16 +93,16 @@ impl serde::Serialize for OtelAttribute {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelAttribute {
     const NAME: &'static str = "OtelAttribute";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["key", "value"];
         let mut v0: Option<String> = None;
@@ -166,8 +166,8 @@ pub struct OtelAttributeValue {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelAttributeValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("stringValue", &self.string_value);
         map.optional("intValue", &self.int_value);
         map.optional("doubleValue", &self.double_value);
@@ -178,16 +178,16 @@ impl serde::Serialize for OtelAttributeValue {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelAttributeValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelAttributeValue {
     const NAME: &'static str = "OtelAttributeValue";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["stringValue", "intValue", "doubleValue", "boolValue"];
         let mut v0: Option<String> = None;
@@ -267,8 +267,8 @@ pub struct OtelResource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("attributes", &self.attributes);
         map.extra(&self.extra);
         map.end()
@@ -276,16 +276,16 @@ impl serde::Serialize for OtelResource {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelResource {
     const NAME: &'static str = "OtelResource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["attributes"];
         let mut v0: Option<Vec<OtelAttribute>> = None;
@@ -337,8 +337,8 @@ pub struct OtelResourceSpan {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelResourceSpan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("resource", &self.resource);
         map.optional("scopeSpans", &self.scope_spans);
         map.extra(&self.extra);
@@ -347,16 +347,16 @@ impl serde::Serialize for OtelResourceSpan {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelResourceSpan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelResourceSpan {
     const NAME: &'static str = "OtelResourceSpan";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["resource", "scopeSpans"];
         let mut v0: Option<OtelResource> = None;
@@ -424,8 +424,8 @@ pub struct OtelScope {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("name", &self.name);
         map.optional("version", &self.version);
         map.optional("attributes", &self.attributes);
@@ -435,16 +435,16 @@ impl serde::Serialize for OtelScope {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelScope {
     const NAME: &'static str = "OtelScope";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "version", "attributes"];
         let mut v0: Option<String> = None;
@@ -518,8 +518,8 @@ pub struct OtelScopeSpan {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelScopeSpan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("scope", &self.scope);
         map.optional("spans", &self.spans);
         map.extra(&self.extra);
@@ -528,16 +528,16 @@ impl serde::Serialize for OtelScopeSpan {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelScopeSpan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelScopeSpan {
     const NAME: &'static str = "OtelScopeSpan";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["scope", "spans"];
         let mut v0: Option<OtelScope> = None;
@@ -617,8 +617,8 @@ pub struct OtelSpan {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelSpan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("traceId", &self.trace_id);
         map.optional("spanId", &self.span_id);
         map.optional("parentSpanId", &self.parent_span_id);
@@ -634,16 +634,16 @@ impl serde::Serialize for OtelSpan {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelSpan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelSpan {
     const NAME: &'static str = "OtelSpan";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "traceId",

@@ -16,8 +16,8 @@ pub struct ChatMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("role", &self.role);
         map.entry("content", &self.content);
         map.optional("type", &self.r#type);
@@ -26,15 +26,15 @@ impl serde::Serialize for ChatMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatMessage {
     const NAME: &'static str = "ChatMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["role", "content", "type"];
         let mut v0: Option<String> = None;
@@ -121,8 +121,8 @@ pub struct PlaceholderMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PlaceholderMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("type", &self.r#type);
         map.extra(&self.extra);
@@ -130,15 +130,15 @@ impl serde::Serialize for PlaceholderMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PlaceholderMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PlaceholderMessage {
     const NAME: &'static str = "PlaceholderMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
@@ -224,8 +224,8 @@ pub struct PromptChat {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PromptChat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
@@ -240,15 +240,15 @@ impl serde::Serialize for PromptChat {
     }
 }
 impl<'de> serde::Deserialize<'de> for PromptChat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PromptChat {
     const NAME: &'static str = "PromptChat";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "type",
@@ -393,8 +393,8 @@ pub struct PromptText {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PromptText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("name", &self.name);
         map.entry("version", &self.version);
@@ -409,15 +409,15 @@ impl serde::Serialize for PromptText {
     }
 }
 impl<'de> serde::Deserialize<'de> for PromptText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PromptText {
     const NAME: &'static str = "PromptText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "type",
@@ -536,9 +536,45 @@ pub type PromptTextType = crate::runtime::Const<constants::PromptTextType>;
 /// The name this place's type had while its schema was inline: another name for [`Prompt`].
 #[doc(hidden)]
 pub type PromptVersionUpdateResponse = Prompt;
+/// The name this place's type had while its schema was inline: another name for [`PromptChat`].
+#[doc(hidden)]
+pub type PromptVersionUpdateResponseChat = PromptChat;
+/// The name this place's type had while its schema was inline: another name for [`PromptChatType`].
+#[doc(hidden)]
+pub type PromptVersionUpdateResponseChatType = PromptChatType;
+/// The name this place's type had while its schema was inline: another name for [`PromptText`].
+#[doc(hidden)]
+pub type PromptVersionUpdateResponseText = PromptText;
+/// The name this place's type had while its schema was inline: another name for [`PromptTextType`].
+#[doc(hidden)]
+pub type PromptVersionUpdateResponseTextType = PromptTextType;
 /// The name this place's type had while its schema was inline: another name for [`Prompt`].
 #[doc(hidden)]
 pub type PromptsCreateResponse = Prompt;
+/// The name this place's type had while its schema was inline: another name for [`PromptChat`].
+#[doc(hidden)]
+pub type PromptsCreateResponseChat = PromptChat;
+/// The name this place's type had while its schema was inline: another name for [`PromptChatType`].
+#[doc(hidden)]
+pub type PromptsCreateResponseChatType = PromptChatType;
+/// The name this place's type had while its schema was inline: another name for [`PromptText`].
+#[doc(hidden)]
+pub type PromptsCreateResponseText = PromptText;
+/// The name this place's type had while its schema was inline: another name for [`PromptTextType`].
+#[doc(hidden)]
+pub type PromptsCreateResponseTextType = PromptTextType;
 /// The name this place's type had while its schema was inline: another name for [`Prompt`].
 #[doc(hidden)]
 pub type PromptsGetResponse = Prompt;
+/// The name this place's type had while its schema was inline: another name for [`PromptChat`].
+#[doc(hidden)]
+pub type PromptsGetResponseChat = PromptChat;
+/// The name this place's type had while its schema was inline: another name for [`PromptChatType`].
+#[doc(hidden)]
+pub type PromptsGetResponseChatType = PromptChatType;
+/// The name this place's type had while its schema was inline: another name for [`PromptText`].
+#[doc(hidden)]
+pub type PromptsGetResponseText = PromptText;
+/// The name this place's type had while its schema was inline: another name for [`PromptTextType`].
+#[doc(hidden)]
+pub type PromptsGetResponseTextType = PromptTextType;

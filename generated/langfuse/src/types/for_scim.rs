@@ -23,8 +23,8 @@ pub struct AuthenticationScheme {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AuthenticationScheme {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("description", &self.description);
         map.entry("specUri", &self.spec_uri);
@@ -35,15 +35,15 @@ impl serde::Serialize for AuthenticationScheme {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationScheme {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AuthenticationScheme {
     const NAME: &'static str = "AuthenticationScheme";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "description", "specUri", "type", "primary"];
         let mut v0: Option<String> = None;
@@ -125,8 +125,8 @@ pub struct BulkConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("supported", &self.supported);
         map.entry("maxOperations", &self.max_operations);
         map.entry("maxPayloadSize", &self.max_payload_size);
@@ -135,15 +135,15 @@ impl serde::Serialize for BulkConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BulkConfig {
     const NAME: &'static str = "BulkConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["supported", "maxOperations", "maxPayloadSize"];
         let mut v0: Option<bool> = None;
@@ -209,8 +209,8 @@ pub struct FilterConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for FilterConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("supported", &self.supported);
         map.entry("maxResults", &self.max_results);
         map.extra(&self.extra);
@@ -218,15 +218,15 @@ impl serde::Serialize for FilterConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilterConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FilterConfig {
     const NAME: &'static str = "FilterConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["supported", "maxResults"];
         let mut v0: Option<bool> = None;
@@ -279,8 +279,8 @@ pub struct ResourceMeta {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ResourceMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("resourceType", &self.resource_type);
         map.entry("location", &self.location);
         map.extra(&self.extra);
@@ -288,15 +288,15 @@ impl serde::Serialize for ResourceMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourceMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResourceMeta {
     const NAME: &'static str = "ResourceMeta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["resourceType", "location"];
         let mut v0: Option<String> = None;
@@ -361,8 +361,8 @@ pub struct ResourceType {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("schemas", &self.schemas);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
@@ -376,15 +376,15 @@ impl serde::Serialize for ResourceType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResourceType {
     const NAME: &'static str = "ResourceType";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "schemas",
@@ -506,8 +506,8 @@ pub struct ResourceTypesResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ResourceTypesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("totalResults", &self.total_results);
         map.entry("Resources", &self.resources);
@@ -516,15 +516,15 @@ impl serde::Serialize for ResourceTypesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourceTypesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResourceTypesResponse {
     const NAME: &'static str = "ResourceTypesResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["schemas", "totalResults", "Resources"];
         let mut v0: Option<Vec<String>> = None;
@@ -591,8 +591,8 @@ pub struct SchemaExtension {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SchemaExtension {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("schema", &self.schema);
         map.entry("required", &self.required);
         map.extra(&self.extra);
@@ -600,15 +600,15 @@ impl serde::Serialize for SchemaExtension {
     }
 }
 impl<'de> serde::Deserialize<'de> for SchemaExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SchemaExtension {
     const NAME: &'static str = "SchemaExtension";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["schema", "required"];
         let mut v0: Option<String> = None;
@@ -667,8 +667,8 @@ pub struct SchemaResource {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SchemaResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("description", &self.description);
@@ -679,15 +679,15 @@ impl serde::Serialize for SchemaResource {
     }
 }
 impl<'de> serde::Deserialize<'de> for SchemaResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SchemaResource {
     const NAME: &'static str = "SchemaResource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "name", "description", "attributes", "meta"];
         let mut v0: Option<String> = None;
@@ -772,8 +772,8 @@ pub struct SchemasResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SchemasResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("totalResults", &self.total_results);
         map.entry("Resources", &self.resources);
@@ -782,15 +782,15 @@ impl serde::Serialize for SchemasResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SchemasResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SchemasResponse {
     const NAME: &'static str = "SchemasResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["schemas", "totalResults", "Resources"];
         let mut v0: Option<Vec<String>> = None;
@@ -862,8 +862,8 @@ pub struct ScimCreateUserRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScimCreateUserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("userName", &self.user_name);
         map.entry("name", &self.name);
         map.optional("emails", &self.emails);
@@ -875,16 +875,16 @@ impl serde::Serialize for ScimCreateUserRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ScimCreateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ScimCreateUserRequest {
     const NAME: &'static str = "ScimCreateUserRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["userName", "name", "emails", "active", "password"];
         let mut v0: Option<String> = None;
@@ -981,8 +981,8 @@ pub struct ScimEmail {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScimEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("primary", &self.primary);
         map.entry("value", &self.value);
         map.entry("type", &self.r#type);
@@ -991,15 +991,15 @@ impl serde::Serialize for ScimEmail {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScimEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScimEmail {
     const NAME: &'static str = "ScimEmail";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["primary", "value", "type"];
         let mut v0: Option<bool> = None;
@@ -1061,23 +1061,23 @@ pub struct ScimFeatureSupport {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimFeatureSupport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("supported", &self.supported);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ScimFeatureSupport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScimFeatureSupport {
     const NAME: &'static str = "ScimFeatureSupport";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["supported"];
         let mut v0: Option<bool> = None;
@@ -1130,23 +1130,23 @@ pub struct ScimName {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScimName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("formatted", &self.formatted);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ScimName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScimName {
     const NAME: &'static str = "ScimName";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["formatted"];
         let mut v0: Option<String> = None;
@@ -1199,8 +1199,8 @@ pub struct ScimUser {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("id", &self.id);
         map.entry("userName", &self.user_name);
@@ -1212,15 +1212,15 @@ impl serde::Serialize for ScimUser {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScimUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScimUser {
     const NAME: &'static str = "ScimUser";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["schemas", "id", "userName", "name", "emails", "meta"];
         let mut v0: Option<Vec<String>> = None;
@@ -1323,8 +1323,8 @@ pub struct ScimUsersListResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimUsersListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("totalResults", &self.total_results);
         map.entry("startIndex", &self.start_index);
@@ -1335,15 +1335,15 @@ impl serde::Serialize for ScimUsersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScimUsersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScimUsersListResponse {
     const NAME: &'static str = "ScimUsersListResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "schemas",
@@ -1448,8 +1448,8 @@ pub struct ServiceProviderConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ServiceProviderConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("schemas", &self.schemas);
         map.entry("documentationUri", &self.documentation_uri);
         map.entry("patch", &self.patch);
@@ -1465,15 +1465,15 @@ impl serde::Serialize for ServiceProviderConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceProviderConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ServiceProviderConfig {
     const NAME: &'static str = "ServiceProviderConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "schemas",
@@ -1631,8 +1631,8 @@ pub struct UserMeta {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UserMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("resourceType", &self.resource_type);
         map.optional("created", &self.created);
         map.optional("lastModified", &self.last_modified);
@@ -1641,15 +1641,15 @@ impl serde::Serialize for UserMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UserMeta {
     const NAME: &'static str = "UserMeta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["resourceType", "created", "lastModified"];
         let mut v0: Option<String> = None;

@@ -40,8 +40,8 @@ pub struct CreateScoreRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateScoreRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("traceId", &self.trace_id);
         map.optional("sessionId", &self.session_id);
@@ -62,16 +62,16 @@ impl serde::Serialize for CreateScoreRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateScoreRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateScoreRequest {
     const NAME: &'static str = "CreateScoreRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -264,23 +264,23 @@ pub struct CreateScoreResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateScoreResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateScoreResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateScoreResponse {
     const NAME: &'static str = "CreateScoreResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<String> = None;
@@ -333,8 +333,8 @@ pub struct GetScoresResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -343,15 +343,15 @@ impl serde::Serialize for GetScoresResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponse {
     const NAME: &'static str = "GetScoresResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta", "_deprecation"];
         let mut v0: Option<Vec<GetScoresResponseData>> = None;
@@ -472,8 +472,8 @@ pub struct GetScoresResponseDataBoolean2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataBoolean2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -499,15 +499,15 @@ impl serde::Serialize for GetScoresResponseDataBoolean2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataBoolean2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataBoolean2 {
     const NAME: &'static str = "GetScoresResponseDataBoolean2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -806,8 +806,8 @@ pub struct GetScoresResponseDataCategorical2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataCategorical2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -833,15 +833,15 @@ impl serde::Serialize for GetScoresResponseDataCategorical2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCategorical2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataCategorical2 {
     const NAME: &'static str = "GetScoresResponseDataCategorical2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1140,8 +1140,8 @@ pub struct GetScoresResponseDataCorrection2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataCorrection2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -1167,15 +1167,15 @@ impl serde::Serialize for GetScoresResponseDataCorrection2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCorrection2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataCorrection2 {
     const NAME: &'static str = "GetScoresResponseDataCorrection2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1426,6 +1426,36 @@ pub type GetScoresResponseDataCorrectionTrace = GetScoresResponseTraceData;
 /// The name this place's type had while its schema was inline: another name for [`GetScoresResponseData`].
 #[doc(hidden)]
 pub type GetScoresResponseDataItem = GetScoresResponseData;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataBoolean2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemBoolean2 = GetScoresResponseDataBoolean2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataBooleanDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemBooleanDataType = GetScoresResponseDataBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataCategorical2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemCategorical2 = GetScoresResponseDataCategorical2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataCategoricalDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemCategoricalDataType = GetScoresResponseDataCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataCorrection2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemCorrection2 = GetScoresResponseDataCorrection2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataCorrectionDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemCorrectionDataType = GetScoresResponseDataCorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataNumeric2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemNumeric2 = GetScoresResponseDataNumeric2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataNumericDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemNumericDataType = GetScoresResponseDataNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataText2`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemText2 = GetScoresResponseDataText2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataTextDataType`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItemTextDataType = GetScoresResponseDataTextDataType;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1475,8 +1505,8 @@ pub struct GetScoresResponseDataNumeric2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataNumeric2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -1501,15 +1531,15 @@ impl serde::Serialize for GetScoresResponseDataNumeric2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataNumeric2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataNumeric2 {
     const NAME: &'static str = "GetScoresResponseDataNumeric2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1797,8 +1827,8 @@ pub struct GetScoresResponseDataText2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataText2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -1823,15 +1853,15 @@ impl serde::Serialize for GetScoresResponseDataText2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataText2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseDataText2 {
     const NAME: &'static str = "GetScoresResponseDataText2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -2086,8 +2116,8 @@ pub struct GetScoresResponseTraceData {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseTraceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("userId", &self.user_id);
         map.optional("tags", &self.tags);
         map.optional("environment", &self.environment);
@@ -2097,15 +2127,15 @@ impl serde::Serialize for GetScoresResponseTraceData {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresResponseTraceData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresResponseTraceData {
     const NAME: &'static str = "GetScoresResponseTraceData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["userId", "tags", "environment", "sessionId"];
         let mut v0: Option<String> = None;
@@ -2238,8 +2268,8 @@ pub struct ScoreBoolean {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreBoolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -2265,15 +2295,15 @@ impl serde::Serialize for ScoreBoolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreBoolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreBoolean {
     const NAME: &'static str = "ScoreBoolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -2569,8 +2599,8 @@ pub struct ScoreCategorical {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreCategorical {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -2596,15 +2626,15 @@ impl serde::Serialize for ScoreCategorical {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreCategorical {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreCategorical {
     const NAME: &'static str = "ScoreCategorical";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -2902,8 +2932,8 @@ pub struct ScoreCorrection {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreCorrection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -2929,15 +2959,15 @@ impl serde::Serialize for ScoreCorrection {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreCorrection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreCorrection {
     const NAME: &'static str = "ScoreCorrection";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -3233,8 +3263,8 @@ pub struct ScoreNumeric {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreNumeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -3259,15 +3289,15 @@ impl serde::Serialize for ScoreNumeric {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreNumeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreNumeric {
     const NAME: &'static str = "ScoreNumeric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -3552,8 +3582,8 @@ pub struct ScoreText {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.optional("traceId", &self.trace_id);
@@ -3578,15 +3608,15 @@ impl serde::Serialize for ScoreText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreText {
     const NAME: &'static str = "ScoreText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -3831,6 +3861,36 @@ pub type ScoresCreateResponse = CreateScoreResponse;
 /// The name this place's type had while its schema was inline: another name for [`Score`].
 #[doc(hidden)]
 pub type ScoresGetByIdResponse = Score;
+/// The name this place's type had while its schema was inline: another name for [`ScoreBoolean`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseBoolean = ScoreBoolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreBooleanDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseBooleanDataType = ScoreBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreCategorical`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseCategorical = ScoreCategorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreCategoricalDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseCategoricalDataType = ScoreCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreCorrection`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseCorrection = ScoreCorrection;
+/// The name this place's type had while its schema was inline: another name for [`ScoreCorrectionDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseCorrectionDataType = ScoreCorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreNumeric`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseNumeric = ScoreNumeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreNumericDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseNumericDataType = ScoreNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreText`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseText = ScoreText;
+/// The name this place's type had while its schema was inline: another name for [`ScoreTextDataType`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseTextDataType = ScoreTextDataType;
 /// The name this place's type had while its schema was inline: another name for [`GetScoresResponse`].
 #[doc(hidden)]
 pub type ScoresGetManyResponse = GetScoresResponse;

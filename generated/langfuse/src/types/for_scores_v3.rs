@@ -17,8 +17,8 @@ pub struct GetScoresV3Meta {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresV3Meta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("limit", &self.limit);
         map.optional("cursor", &self.cursor);
         map.extra(&self.extra);
@@ -26,15 +26,15 @@ impl serde::Serialize for GetScoresV3Meta {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresV3Meta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresV3Meta {
     const NAME: &'static str = "GetScoresV3Meta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["limit", "cursor"];
         let mut v0: Option<i64> = None;
@@ -91,8 +91,8 @@ pub struct GetScoresV3Response {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresV3Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -100,15 +100,15 @@ impl serde::Serialize for GetScoresV3Response {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScoresV3Response {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScoresV3Response {
     const NAME: &'static str = "GetScoresV3Response";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<ScoreV3>> = None;

@@ -15,23 +15,23 @@ pub struct DeleteTraceResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteTraceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteTraceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DeleteTraceResponse {
     const NAME: &'static str = "DeleteTraceResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
@@ -118,8 +118,8 @@ pub struct ScoreV1Boolean {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Boolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -142,15 +142,15 @@ impl serde::Serialize for ScoreV1Boolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV1Boolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV1Boolean {
     const NAME: &'static str = "ScoreV1Boolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -401,8 +401,8 @@ pub struct ScoreV1Categorical {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Categorical {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -425,15 +425,15 @@ impl serde::Serialize for ScoreV1Categorical {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV1Categorical {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV1Categorical {
     const NAME: &'static str = "ScoreV1Categorical";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -682,8 +682,8 @@ pub struct ScoreV1Numeric {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Numeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -705,15 +705,15 @@ impl serde::Serialize for ScoreV1Numeric {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV1Numeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV1Numeric {
     const NAME: &'static str = "ScoreV1Numeric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -953,8 +953,8 @@ pub struct ScoreV1Text {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Text {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("id", &self.id);
         map.entry("traceId", &self.trace_id);
@@ -976,15 +976,15 @@ impl serde::Serialize for ScoreV1Text {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScoreV1Text {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScoreV1Text {
     const NAME: &'static str = "ScoreV1Text";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dataType",
@@ -1191,8 +1191,8 @@ pub struct TraceDeleteMultipleRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceDeleteMultipleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("traceIds", &self.trace_ids);
         map.extra(&self.extra);
         map.end()
@@ -1200,16 +1200,16 @@ impl serde::Serialize for TraceDeleteMultipleRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for TraceDeleteMultipleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for TraceDeleteMultipleRequest {
     const NAME: &'static str = "TraceDeleteMultipleRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["traceIds"];
         let mut v0: Option<Vec<String>> = None;
@@ -1296,8 +1296,8 @@ pub struct TraceWithDetails {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TraceWithDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.nullable("name", &self.name);
@@ -1321,15 +1321,15 @@ impl serde::Serialize for TraceWithDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for TraceWithDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TraceWithDetails {
     const NAME: &'static str = "TraceWithDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -1608,8 +1608,8 @@ pub struct TraceWithFullDetails {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TraceWithFullDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("timestamp", &self.timestamp);
         map.nullable("name", &self.name);
@@ -1634,15 +1634,15 @@ impl serde::Serialize for TraceWithFullDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for TraceWithFullDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TraceWithFullDetails {
     const NAME: &'static str = "TraceWithFullDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -1880,6 +1880,30 @@ impl TraceWithFullDetails {
 /// The name this place's type had while its schema was inline: another name for [`ScoreV1`].
 #[doc(hidden)]
 pub type TraceWithFullDetailsScoresItem = ScoreV1;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1Boolean`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemBoolean = ScoreV1Boolean;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1BooleanDataType`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemBooleanDataType = ScoreV1BooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1Categorical`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemCategorical = ScoreV1Categorical;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1CategoricalDataType`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemCategoricalDataType = ScoreV1CategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1Numeric`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemNumeric = ScoreV1Numeric;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1NumericDataType`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemNumericDataType = ScoreV1NumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1Text`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemText = ScoreV1Text;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1TextDataType`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItemTextDataType = ScoreV1TextDataType;
 /// The object of the `Traces` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1897,8 +1921,8 @@ pub struct Traces {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Traces {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.optional("_deprecation", &self.deprecation);
@@ -1907,15 +1931,15 @@ impl serde::Serialize for Traces {
     }
 }
 impl<'de> serde::Deserialize<'de> for Traces {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Traces {
     const NAME: &'static str = "Traces";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta", "_deprecation"];
         let mut v0: Option<Vec<TraceWithDetails>> = None;

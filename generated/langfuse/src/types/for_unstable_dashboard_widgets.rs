@@ -28,8 +28,8 @@ pub struct UnstableCreateDashboardWidgetRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateDashboardWidgetRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("description", &self.description);
         map.entry("view", &self.view);
@@ -44,16 +44,16 @@ impl serde::Serialize for UnstableCreateDashboardWidgetRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardWidgetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateDashboardWidgetRequest {
     const NAME: &'static str = "UnstableCreateDashboardWidgetRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",
@@ -214,8 +214,8 @@ pub struct UnstableDashboardWidget {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardWidget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -232,15 +232,15 @@ impl serde::Serialize for UnstableDashboardWidget {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardWidget {
     const NAME: &'static str = "UnstableDashboardWidget";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -392,8 +392,8 @@ pub struct UnstableDashboardWidgetChartConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardWidgetChartConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.optional("row_limit", &self.row_limit);
         map.optional("show_value_labels", &self.show_value_labels);
@@ -404,15 +404,15 @@ impl serde::Serialize for UnstableDashboardWidgetChartConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardWidgetChartConfig {
     const NAME: &'static str = "UnstableDashboardWidgetChartConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "type",
@@ -512,8 +512,8 @@ pub struct UnstableDashboardWidgetChartConfigInput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetChartConfigInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("type", &self.r#type);
         map.optional("row_limit", &self.row_limit);
         map.optional("show_value_labels", &self.show_value_labels);
@@ -525,16 +525,16 @@ impl serde::Serialize for UnstableDashboardWidgetChartConfigInput {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfigInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableDashboardWidgetChartConfigInput {
     const NAME: &'static str = "UnstableDashboardWidgetChartConfigInput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "type",
@@ -641,8 +641,8 @@ pub struct UnstableDashboardWidgetDefaultSort {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetDefaultSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("order", &self.order);
         map.extra(&self.extra);
@@ -650,15 +650,15 @@ impl serde::Serialize for UnstableDashboardWidgetDefaultSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetDefaultSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardWidgetDefaultSort {
     const NAME: &'static str = "UnstableDashboardWidgetDefaultSort";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "order"];
         let mut v0: Option<String> = None;
@@ -712,23 +712,23 @@ pub struct UnstableDashboardWidgetDimension {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetDimension {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("field", &self.field);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetDimension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardWidgetDimension {
     const NAME: &'static str = "UnstableDashboardWidgetDimension";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["field"];
         let mut v0: Option<String> = None;
@@ -774,8 +774,8 @@ pub struct UnstableDashboardWidgetList {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardWidgetList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -783,15 +783,15 @@ impl serde::Serialize for UnstableDashboardWidgetList {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardWidgetList {
     const NAME: &'static str = "UnstableDashboardWidgetList";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnstableDashboardWidget>> = None;
@@ -847,8 +847,8 @@ pub struct UnstableDashboardWidgetMetric {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetMetric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("measure", &self.measure);
         map.entry("agg", &self.agg);
         map.extra(&self.extra);
@@ -856,15 +856,15 @@ impl serde::Serialize for UnstableDashboardWidgetMetric {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetMetric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardWidgetMetric {
     const NAME: &'static str = "UnstableDashboardWidgetMetric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["measure", "agg"];
         let mut v0: Option<String> = None;
@@ -973,23 +973,23 @@ pub struct UnstableDeleteDashboardWidgetResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteDashboardWidgetResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardWidgetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDeleteDashboardWidgetResponse {
     const NAME: &'static str = "UnstableDeleteDashboardWidgetResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
@@ -1044,8 +1044,8 @@ pub struct UnstableUpdateDashboardWidgetRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableUpdateDashboardWidgetRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.patch("name", &self.name);
         map.patch("description", &self.description);
         map.patch("view", &self.view);
@@ -1060,16 +1060,16 @@ impl serde::Serialize for UnstableUpdateDashboardWidgetRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardWidgetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableUpdateDashboardWidgetRequest {
     const NAME: &'static str = "UnstableUpdateDashboardWidgetRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",

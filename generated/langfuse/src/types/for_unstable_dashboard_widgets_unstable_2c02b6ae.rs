@@ -44,8 +44,8 @@ pub struct UnstableDashboardWidgetFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
         map.entry("type", &self.r#type);
@@ -56,15 +56,15 @@ impl serde::Serialize for UnstableDashboardWidgetFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardWidgetFilter {
     const NAME: &'static str = "UnstableDashboardWidgetFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["column", "operator", "type", "value", "key"];
         let mut v0: Option<String> = None;

@@ -178,8 +178,8 @@ pub struct UnstablePublicApiError {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstablePublicApiError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("message", &self.message);
         map.entry("code", &self.code);
         map.optional("details", &self.details);
@@ -188,15 +188,15 @@ impl serde::Serialize for UnstablePublicApiError {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstablePublicApiError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicApiError {
     const NAME: &'static str = "UnstablePublicApiError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message", "code", "details"];
         let mut v0: Option<String> = None;
@@ -316,8 +316,8 @@ pub struct UnstablePublicApiErrorDetails {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstablePublicApiErrorDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("issues", &self.issues);
         map.optional("field", &self.field);
         map.optional("column", &self.column);
@@ -338,15 +338,15 @@ impl serde::Serialize for UnstablePublicApiErrorDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstablePublicApiErrorDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicApiErrorDetails {
     const NAME: &'static str = "UnstablePublicApiErrorDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "issues",
@@ -582,8 +582,8 @@ pub struct UnstablePublicApiValidationIssue {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstablePublicApiValidationIssue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.entry("path", &self.path);
@@ -592,15 +592,15 @@ impl serde::Serialize for UnstablePublicApiValidationIssue {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstablePublicApiValidationIssue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicApiValidationIssue {
     const NAME: &'static str = "UnstablePublicApiValidationIssue";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "path"];
         let mut v0: Option<String> = None;

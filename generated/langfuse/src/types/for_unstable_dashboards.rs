@@ -41,8 +41,8 @@ pub struct UnstableCreateDashboardPlacementRequestPreset {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateDashboardPlacementRequestPreset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.optional("id", &self.id);
         map.entry("presetId", &self.preset_id);
@@ -56,16 +56,16 @@ impl serde::Serialize for UnstableCreateDashboardPlacementRequestPreset {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestPreset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestPreset {
     const NAME: &'static str = "UnstableCreateDashboardPlacementRequestPreset";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "presetId", "x", "y", "width", "height"];
         let mut v0: Option<UnstableCreateDashboardPlacementRequestPresetType> = None;
@@ -188,8 +188,8 @@ pub struct UnstableCreateDashboardPlacementRequestWidget {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateDashboardPlacementRequestWidget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.optional("id", &self.id);
         map.entry("widgetId", &self.widget_id);
@@ -203,16 +203,16 @@ impl serde::Serialize for UnstableCreateDashboardPlacementRequestWidget {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestWidget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestWidget {
     const NAME: &'static str = "UnstableCreateDashboardPlacementRequestWidget";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "widgetId", "x", "y", "width", "height"];
         let mut v0: Option<UnstableCreateDashboardPlacementRequestWidgetType> = None;
@@ -329,8 +329,8 @@ pub struct UnstableCreateDashboardRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateDashboardRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("description", &self.description);
         map.optional("definition", &self.definition);
@@ -341,16 +341,16 @@ impl serde::Serialize for UnstableCreateDashboardRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateDashboardRequest {
     const NAME: &'static str = "UnstableCreateDashboardRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "description", "definition", "filters"];
         let mut v0: Option<String> = None;
@@ -436,8 +436,8 @@ pub struct UnstableDashboard {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("createdAt", &self.created_at);
         map.entry("updatedAt", &self.updated_at);
@@ -450,15 +450,15 @@ impl serde::Serialize for UnstableDashboard {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboard {
     const NAME: &'static str = "UnstableDashboard";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -557,23 +557,23 @@ pub struct UnstableDashboardDefinition {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("widgets", &self.widgets);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardDefinition {
     const NAME: &'static str = "UnstableDashboardDefinition";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["widgets"];
         let mut v0: Option<Vec<UnstableDashboardPlacement>> = None;
@@ -604,6 +604,18 @@ impl UnstableDashboardDefinition {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacement`].
 #[doc(hidden)]
 pub type UnstableDashboardDefinitionWidgetsItem = UnstableDashboardPlacement;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardDefinitionWidgetsItemPreset = UnstableDashboardPlacementPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPresetType`].
+#[doc(hidden)]
+pub type UnstableDashboardDefinitionWidgetsItemPresetType = UnstableDashboardPlacementPresetType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardDefinitionWidgetsItemWidget = UnstableDashboardPlacementWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidgetType`].
+#[doc(hidden)]
+pub type UnstableDashboardDefinitionWidgetsItemWidgetType = UnstableDashboardPlacementWidgetType;
 /// The object of the `unstableDashboardList` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -619,8 +631,8 @@ pub struct UnstableDashboardList {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -628,15 +640,15 @@ impl serde::Serialize for UnstableDashboardList {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardList {
     const NAME: &'static str = "UnstableDashboardList";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnstableDashboard>> = None;
@@ -715,8 +727,8 @@ pub struct UnstableDashboardPlacementPreset {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardPlacementPreset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("presetId", &self.preset_id);
@@ -729,15 +741,15 @@ impl serde::Serialize for UnstableDashboardPlacementPreset {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardPlacementPreset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardPlacementPreset {
     const NAME: &'static str = "UnstableDashboardPlacementPreset";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "presetId", "x", "y", "width", "height"];
         let mut v0: Option<UnstableDashboardPlacementPresetType> = None;
@@ -845,8 +857,8 @@ pub struct UnstableDashboardPlacementWidget {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardPlacementWidget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("widgetId", &self.widget_id);
@@ -859,15 +871,15 @@ impl serde::Serialize for UnstableDashboardPlacementWidget {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDashboardPlacementWidget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDashboardPlacementWidget {
     const NAME: &'static str = "UnstableDashboardPlacementWidget";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "id", "widgetId", "x", "y", "width", "height"];
         let mut v0: Option<UnstableDashboardPlacementWidgetType> = None;
@@ -956,9 +968,33 @@ pub type UnstableDashboardPlacementWidgetType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardsAddPlacementRequest = UnstableCreateDashboardPlacementRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequestPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementRequestPreset = UnstableCreateDashboardPlacementRequestPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequestPresetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementRequestPresetType = UnstableCreateDashboardPlacementRequestPresetType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequestWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementRequestWidget = UnstableCreateDashboardPlacementRequestWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequestWidgetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementRequestWidgetType = UnstableCreateDashboardPlacementRequestWidgetType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacement`].
 #[doc(hidden)]
 pub type UnstableDashboardsAddPlacementResponse = UnstableDashboardPlacement;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementResponsePreset = UnstableDashboardPlacementPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPresetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementResponsePresetType = UnstableDashboardPlacementPresetType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementResponseWidget = UnstableDashboardPlacementWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidgetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementResponseWidgetType = UnstableDashboardPlacementWidgetType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardsCreateRequest = UnstableCreateDashboardRequest;
@@ -983,6 +1019,18 @@ pub type UnstableDashboardsUpdatePlacementRequest = UnstableUpdateDashboardPlace
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacement`].
 #[doc(hidden)]
 pub type UnstableDashboardsUpdatePlacementResponse = UnstableDashboardPlacement;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementResponsePreset = UnstableDashboardPlacementPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementPresetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementResponsePresetType = UnstableDashboardPlacementPresetType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementResponseWidget = UnstableDashboardPlacementWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacementWidgetType`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementResponseWidgetType = UnstableDashboardPlacementWidgetType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardsUpdateRequest = UnstableUpdateDashboardRequest;
@@ -1002,23 +1050,23 @@ pub struct UnstableDeleteDashboardPlacementResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteDashboardPlacementResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardPlacementResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDeleteDashboardPlacementResponse {
     const NAME: &'static str = "UnstableDeleteDashboardPlacementResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
@@ -1059,23 +1107,23 @@ pub struct UnstableDeleteDashboardResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteDashboardResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDeleteDashboardResponse {
     const NAME: &'static str = "UnstableDeleteDashboardResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
@@ -1121,8 +1169,8 @@ pub struct UnstableUpdateDashboardPlacementRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableUpdateDashboardPlacementRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.patch("x", &self.x);
         map.patch("y", &self.y);
         map.patch("width", &self.width);
@@ -1133,16 +1181,16 @@ impl serde::Serialize for UnstableUpdateDashboardPlacementRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardPlacementRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableUpdateDashboardPlacementRequest {
     const NAME: &'static str = "UnstableUpdateDashboardPlacementRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["x", "y", "width", "height"];
         let mut v0: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
@@ -1228,8 +1276,8 @@ pub struct UnstableUpdateDashboardRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableUpdateDashboardRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.patch("name", &self.name);
         map.patch("description", &self.description);
         map.patch("definition", &self.definition);
@@ -1240,16 +1288,16 @@ impl serde::Serialize for UnstableUpdateDashboardRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableUpdateDashboardRequest {
     const NAME: &'static str = "UnstableUpdateDashboardRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "description", "definition", "filters"];
         let mut v0: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;

@@ -25,8 +25,8 @@ pub struct UnstableCodeEvaluationRuleEvaluatorReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCodeEvaluationRuleEvaluatorReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -35,16 +35,16 @@ impl serde::Serialize for UnstableCodeEvaluationRuleEvaluatorReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluationRuleEvaluatorReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCodeEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableCodeEvaluationRuleEvaluatorReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
@@ -116,8 +116,8 @@ pub struct UnstableCreateCodeEvaluationRuleRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateCodeEvaluationRuleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("evaluator", &self.evaluator);
         map.entry("target", &self.target);
@@ -130,16 +130,16 @@ impl serde::Serialize for UnstableCreateCodeEvaluationRuleRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluationRuleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateCodeEvaluationRuleRequest {
     const NAME: &'static str = "UnstableCreateCodeEvaluationRuleRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",
@@ -228,9 +228,39 @@ impl UnstableCreateCodeEvaluationRuleRequest {
 /// The name this place's type had while its schema was inline: another name for [`UnstableCodeEvaluationRuleEvaluatorReference`].
 #[doc(hidden)]
 pub type UnstableCreateCodeEvaluationRuleRequestEvaluator = UnstableCodeEvaluationRuleEvaluatorReference;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCodeEvaluationRuleEvaluatorReferenceType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestEvaluatorType = UnstableCodeEvaluationRuleEvaluatorReferenceType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableCreateCodeEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBoolean`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemBoolean = UnstableEvaluationRuleFilterBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBooleanType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemBooleanType = UnstableEvaluationRuleFilterBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetime`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemDatetime = UnstableEvaluationRuleFilterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemNull = UnstableEvaluationRuleFilterNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNullType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemNullType = UnstableEvaluationRuleFilterNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumber`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemNumber = UnstableEvaluationRuleFilterNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemNumberType = UnstableEvaluationRuleFilterNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterString`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemString = UnstableEvaluationRuleFilterString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringType`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItemStringType = UnstableEvaluationRuleFilterStringType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
 #[doc(hidden)]
 pub type UnstableCreateCodeEvaluationRuleRequestTarget = UnstableEvaluationRuleTarget;
@@ -248,8 +278,8 @@ pub struct UnstableCreateEvaluationRuleEvaluatorAssignment {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("evaluator", &self.evaluator);
         map.optional("mapping", &self.mapping);
         map.extra(&self.extra);
@@ -258,16 +288,16 @@ impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorAssignment {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableCreateEvaluationRuleEvaluatorAssignment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["evaluator", "mapping"];
         let mut v0: Option<UnstableCreateEvaluationRuleEvaluatorReference> = None;
@@ -328,8 +358,8 @@ pub struct UnstableCreateEvaluationRuleEvaluatorReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("type", &self.r#type);
         map.extra(&self.extra);
@@ -338,16 +368,16 @@ impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableCreateEvaluationRuleEvaluatorReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
@@ -459,8 +489,8 @@ pub struct UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("evaluators", &self.evaluators);
         map.entry("target", &self.target);
@@ -473,16 +503,16 @@ impl serde::Serialize for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     const NAME: &'static str = "UnstableCreateEvaluationRuleWithEvaluatorsRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",
@@ -607,8 +637,8 @@ pub struct UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("evaluator", &self.evaluator);
         map.entry("target", &self.target);
@@ -622,16 +652,16 @@ impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     const NAME: &'static str = "UnstableCreateLlmAsJudgeEvaluationRuleRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",
@@ -732,6 +762,9 @@ pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestEvaluator = UnstableLlmAsJ
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestFilterItemNull = UnstableEvaluationRuleFilterNull;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
 #[doc(hidden)]
 pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestTarget = UnstableEvaluationRuleTarget;
@@ -751,23 +784,23 @@ pub struct UnstableDeleteEvaluationRuleResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteEvaluationRuleResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDeleteEvaluationRuleResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDeleteEvaluationRuleResponse {
     const NAME: &'static str = "UnstableDeleteEvaluationRuleResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
@@ -842,8 +875,8 @@ pub struct UnstableEvaluationRule {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluationRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.nullable("evaluator", &self.evaluator);
@@ -863,15 +896,15 @@ impl serde::Serialize for UnstableEvaluationRule {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRule {
     const NAME: &'static str = "UnstableEvaluationRule";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -1071,8 +1104,8 @@ pub struct UnstableEvaluationRuleEvaluator {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleEvaluator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -1081,15 +1114,15 @@ impl serde::Serialize for UnstableEvaluationRuleEvaluator {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluator {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluator";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "name", "type"];
         let mut v0: Option<String> = None;
@@ -1156,8 +1189,8 @@ pub struct UnstableEvaluationRuleEvaluatorAssignment {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluationRuleEvaluatorAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("evaluator", &self.evaluator);
         map.nullable("mapping", &self.mapping);
         map.extra(&self.extra);
@@ -1165,15 +1198,15 @@ impl serde::Serialize for UnstableEvaluationRuleEvaluatorAssignment {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluatorAssignment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["evaluator", "mapping"];
         let mut v0: Option<UnstableEvaluationRuleEvaluator> = None;
@@ -1236,8 +1269,8 @@ pub struct UnstableEvaluationRuleEvaluatorReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleEvaluatorReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.extra(&self.extra);
         map.end()
@@ -1245,16 +1278,16 @@ impl serde::Serialize for UnstableEvaluationRuleEvaluatorReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluatorReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name"];
         let mut v0: Option<String> = None;
@@ -1370,8 +1403,8 @@ pub struct UnstableEvaluationRuleFilterArrayOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterArrayOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1381,15 +1414,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterArrayOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterArrayOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterArrayOptions {
     const NAME: &'static str = "UnstableEvaluationRuleFilterArrayOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterArrayOptionsType> = None;
@@ -1467,8 +1500,8 @@ pub struct UnstableEvaluationRuleFilterBoolean {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterBoolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1478,15 +1511,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterBoolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterBoolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterBoolean {
     const NAME: &'static str = "UnstableEvaluationRuleFilterBoolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterBooleanType> = None;
@@ -1566,8 +1599,8 @@ pub struct UnstableEvaluationRuleFilterCategoryOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterCategoryOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("key", &self.key);
@@ -1578,15 +1611,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterCategoryOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterCategoryOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterCategoryOptions {
     const NAME: &'static str = "UnstableEvaluationRuleFilterCategoryOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "key", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterCategoryOptionsType> = None;
@@ -1672,8 +1705,8 @@ pub struct UnstableEvaluationRuleFilterDatetime {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterDatetime {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1683,15 +1716,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterDatetime {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterDatetime {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterDatetime {
     const NAME: &'static str = "UnstableEvaluationRuleFilterDatetime";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterDatetimeType> = None;
@@ -1756,6 +1789,66 @@ pub type UnstableEvaluationRuleFilterDatetimeType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableEvaluationRuleFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemArrayOptions = UnstableEvaluationRuleFilterArrayOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptionsType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemArrayOptionsType = UnstableEvaluationRuleFilterArrayOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBoolean`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemBoolean = UnstableEvaluationRuleFilterBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBooleanType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemBooleanType = UnstableEvaluationRuleFilterBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemCategoryOptions = UnstableEvaluationRuleFilterCategoryOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptionsType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemCategoryOptionsType = UnstableEvaluationRuleFilterCategoryOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetime`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemDatetime = UnstableEvaluationRuleFilterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetimeType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemDatetimeType = UnstableEvaluationRuleFilterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNull = UnstableEvaluationRuleFilterNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNullType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNullType = UnstableEvaluationRuleFilterNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumber`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNumber = UnstableEvaluationRuleFilterNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNumberObject = UnstableEvaluationRuleFilterNumberObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObjectType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNumberObjectType = UnstableEvaluationRuleFilterNumberObjectType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemNumberType = UnstableEvaluationRuleFilterNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterString`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemString = UnstableEvaluationRuleFilterString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringObject = UnstableEvaluationRuleFilterStringObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObjectType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringObjectType = UnstableEvaluationRuleFilterStringObjectType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringOptions = UnstableEvaluationRuleFilterStringOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptionsType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringOptionsType = UnstableEvaluationRuleFilterStringOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItemStringType = UnstableEvaluationRuleFilterStringType;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1772,8 +1865,8 @@ pub struct UnstableEvaluationRuleFilterNull {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterNull {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1783,15 +1876,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterNull {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNull {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterNull {
     const NAME: &'static str = "UnstableEvaluationRuleFilterNull";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterNullType> = None;
@@ -1872,8 +1965,8 @@ pub struct UnstableEvaluationRuleFilterNumber {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterNumber {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -1883,15 +1976,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterNumber {
     const NAME: &'static str = "UnstableEvaluationRuleFilterNumber";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterNumberType> = None;
@@ -1965,8 +2058,8 @@ pub struct UnstableEvaluationRuleFilterNumberObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterNumberObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("key", &self.key);
@@ -1977,15 +2070,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterNumberObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNumberObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterNumberObject {
     const NAME: &'static str = "UnstableEvaluationRuleFilterNumberObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "key", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterNumberObjectType> = None;
@@ -2077,8 +2170,8 @@ pub struct UnstableEvaluationRuleFilterString {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterString {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -2088,15 +2181,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterString {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterString {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterString {
     const NAME: &'static str = "UnstableEvaluationRuleFilterString";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterStringType> = None;
@@ -2170,8 +2263,8 @@ pub struct UnstableEvaluationRuleFilterStringObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterStringObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("key", &self.key);
@@ -2182,15 +2275,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterStringObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterStringObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterStringObject {
     const NAME: &'static str = "UnstableEvaluationRuleFilterStringObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "key", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterStringObjectType> = None;
@@ -2276,8 +2369,8 @@ pub struct UnstableEvaluationRuleFilterStringOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterStringOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("column", &self.column);
         map.entry("operator", &self.operator);
@@ -2287,15 +2380,15 @@ impl serde::Serialize for UnstableEvaluationRuleFilterStringOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterStringOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleFilterStringOptions {
     const NAME: &'static str = "UnstableEvaluationRuleFilterStringOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "column", "operator", "value"];
         let mut v0: Option<UnstableEvaluationRuleFilterStringOptionsType> = None;
@@ -2433,8 +2526,8 @@ pub struct UnstableEvaluationRules {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluationRules {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -2442,15 +2535,15 @@ impl serde::Serialize for UnstableEvaluationRules {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRules {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRules {
     const NAME: &'static str = "UnstableEvaluationRules";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnstableReadableEvaluationRule>> = None;
@@ -2583,8 +2676,8 @@ pub struct UnstableLegacyEvaluationRule {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableLegacyEvaluationRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("name", &self.name);
         map.nullable("evaluator", &self.evaluator);
@@ -2606,15 +2699,15 @@ impl serde::Serialize for UnstableLegacyEvaluationRule {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableLegacyEvaluationRule {
     const NAME: &'static str = "UnstableLegacyEvaluationRule";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -2816,8 +2909,8 @@ pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableLegacyEvaluationRuleEvaluatorAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("evaluator", &self.evaluator);
         map.nullable("mapping", &self.mapping);
         map.extra(&self.extra);
@@ -2825,15 +2918,15 @@ impl serde::Serialize for UnstableLegacyEvaluationRuleEvaluatorAssignment {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRuleEvaluatorAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableLegacyEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableLegacyEvaluationRuleEvaluatorAssignment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["evaluator", "mapping"];
         let mut v0: Option<UnstableEvaluationRuleEvaluator> = None;
@@ -2888,6 +2981,66 @@ pub type UnstableLegacyEvaluationRuleEvaluatorsItem = UnstableLegacyEvaluationRu
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableLegacyEvaluationRuleFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptions`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemArrayOptions = UnstableEvaluationRuleFilterArrayOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptionsType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemArrayOptionsType = UnstableEvaluationRuleFilterArrayOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBoolean`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemBoolean = UnstableEvaluationRuleFilterBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBooleanType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemBooleanType = UnstableEvaluationRuleFilterBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptions`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemCategoryOptions = UnstableEvaluationRuleFilterCategoryOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptionsType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemCategoryOptionsType = UnstableEvaluationRuleFilterCategoryOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetime`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemDatetime = UnstableEvaluationRuleFilterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetimeType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemDatetimeType = UnstableEvaluationRuleFilterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNull = UnstableEvaluationRuleFilterNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNullType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNullType = UnstableEvaluationRuleFilterNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumber`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNumber = UnstableEvaluationRuleFilterNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObject`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNumberObject = UnstableEvaluationRuleFilterNumberObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObjectType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNumberObjectType = UnstableEvaluationRuleFilterNumberObjectType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemNumberType = UnstableEvaluationRuleFilterNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterString`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemString = UnstableEvaluationRuleFilterString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObject`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringObject = UnstableEvaluationRuleFilterStringObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObjectType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringObjectType = UnstableEvaluationRuleFilterStringObjectType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptions`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringOptions = UnstableEvaluationRuleFilterStringOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptionsType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringOptionsType = UnstableEvaluationRuleFilterStringOptionsType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItemStringType = UnstableEvaluationRuleFilterStringType;
 /// Maps one evaluator variable to a trace, dataset item, or field on a named observation in a legacy rule.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2909,8 +3062,8 @@ pub struct UnstableLegacyEvaluationRuleMapping {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableLegacyEvaluationRuleMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("variable", &self.variable);
         map.entry("langfuseObject", &self.langfuse_object);
         map.nullable("objectName", &self.object_name);
@@ -2921,15 +3074,15 @@ impl serde::Serialize for UnstableLegacyEvaluationRuleMapping {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRuleMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableLegacyEvaluationRuleMapping {
     const NAME: &'static str = "UnstableLegacyEvaluationRuleMapping";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "variable",
@@ -3035,8 +3188,8 @@ pub struct UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.optional("type", &self.r#type);
         map.extra(&self.extra);
@@ -3046,16 +3199,16 @@ impl serde::Serialize for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableLlmAsJudgeEvaluationRuleEvaluatorReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
@@ -3196,8 +3349,8 @@ pub struct UnstableUpdateEvaluationRuleRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableUpdateEvaluationRuleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.patch("name", &self.name);
         map.patch("evaluators", &self.evaluators);
         map.patch("evaluator", &self.evaluator);
@@ -3212,16 +3365,16 @@ impl serde::Serialize for UnstableUpdateEvaluationRuleRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateEvaluationRuleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableUpdateEvaluationRuleRequest {
     const NAME: &'static str = "UnstableUpdateEvaluationRuleRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "name",
@@ -3371,6 +3524,51 @@ pub type UnstableUpdateEvaluationRuleRequestEvaluatorsItem = UnstableCreateEvalu
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableUpdateEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterArrayOptions`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemArrayOptions = UnstableEvaluationRuleFilterArrayOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBoolean`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemBoolean = UnstableEvaluationRuleFilterBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterBooleanType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemBooleanType = UnstableEvaluationRuleFilterBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterCategoryOptions`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemCategoryOptions = UnstableEvaluationRuleFilterCategoryOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetime`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemDatetime = UnstableEvaluationRuleFilterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterDatetimeType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemDatetimeType = UnstableEvaluationRuleFilterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNull`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNull = UnstableEvaluationRuleFilterNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNullType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNullType = UnstableEvaluationRuleFilterNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumber`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNumber = UnstableEvaluationRuleFilterNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberObject`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNumberObject = UnstableEvaluationRuleFilterNumberObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterNumberType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemNumberType = UnstableEvaluationRuleFilterNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterString`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemString = UnstableEvaluationRuleFilterString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringObject`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemStringObject = UnstableEvaluationRuleFilterStringObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringOptions`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemStringOptions = UnstableEvaluationRuleFilterStringOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterStringType`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItemStringType = UnstableEvaluationRuleFilterStringType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
 #[doc(hidden)]
 pub type UnstableUpdateEvaluationRuleRequestTarget = UnstableEvaluationRuleTarget;

@@ -56,8 +56,8 @@ pub struct UnstableEvaluationRuleMapping {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("variable", &self.variable);
         map.entry("source", &self.source);
         map.optional("jsonPath", &self.json_path);
@@ -66,15 +66,15 @@ impl serde::Serialize for UnstableEvaluationRuleMapping {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleMapping {
     const NAME: &'static str = "UnstableEvaluationRuleMapping";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["variable", "source", "jsonPath"];
         let mut v0: Option<String> = None;
@@ -172,8 +172,8 @@ pub struct UnstableEvaluationRuleReadMapping {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleReadMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("variable", &self.variable);
         map.nullable("source", &self.source);
         map.optional("jsonPath", &self.json_path);
@@ -182,15 +182,15 @@ impl serde::Serialize for UnstableEvaluationRuleReadMapping {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleReadMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluationRuleReadMapping {
     const NAME: &'static str = "UnstableEvaluationRuleReadMapping";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["variable", "source", "jsonPath"];
         let mut v0: Option<String> = None;

@@ -45,8 +45,8 @@ pub struct UnstableCreateEvaluatorRequestCode {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluatorRequestCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("name", &self.name);
         map.entry("sourceCode", &self.source_code);
@@ -57,16 +57,16 @@ impl serde::Serialize for UnstableCreateEvaluatorRequestCode {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluatorRequestCode {
     const NAME: &'static str = "UnstableCreateEvaluatorRequestCode";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "name", "sourceCode", "sourceCodeLanguage"];
         let mut v0: Option<UnstableCreateEvaluatorRequestCodeType> = None;
@@ -153,8 +153,8 @@ pub struct UnstableCreateEvaluatorRequestLlmAsJudge {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluatorRequestLlmAsJudge {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("name", &self.name);
         map.entry("prompt", &self.prompt);
@@ -167,16 +167,16 @@ impl serde::Serialize for UnstableCreateEvaluatorRequestLlmAsJudge {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestLlmAsJudge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluatorRequestLlmAsJudge {
     const NAME: &'static str = "UnstableCreateEvaluatorRequestLlmAsJudge";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "type",
@@ -289,23 +289,23 @@ pub struct UnstableDeleteEvaluatorResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteEvaluatorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("message", &self.message);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableDeleteEvaluatorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableDeleteEvaluatorResponse {
     const NAME: &'static str = "UnstableDeleteEvaluatorResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message"];
         let mut v0: Option<String> = None;
@@ -395,8 +395,8 @@ pub struct UnstableEvaluatorCode {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluatorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
@@ -413,15 +413,15 @@ impl serde::Serialize for UnstableEvaluatorCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluatorCode {
     const NAME: &'static str = "UnstableEvaluatorCode";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "type",
@@ -602,8 +602,8 @@ pub struct UnstableEvaluatorLlmAsJudge {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluatorLlmAsJudge {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
@@ -621,15 +621,15 @@ impl serde::Serialize for UnstableEvaluatorLlmAsJudge {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorLlmAsJudge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluatorLlmAsJudge {
     const NAME: &'static str = "UnstableEvaluatorLlmAsJudge";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "type",
@@ -804,8 +804,8 @@ pub struct UnstableEvaluatorModelConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorModelConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("provider", &self.provider);
         map.entry("model", &self.model);
         map.extra(&self.extra);
@@ -813,15 +813,15 @@ impl serde::Serialize for UnstableEvaluatorModelConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorModelConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluatorModelConfig {
     const NAME: &'static str = "UnstableEvaluatorModelConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["provider", "model"];
         let mut v0: Option<String> = None;
@@ -903,8 +903,8 @@ pub struct UnstableEvaluatorOutputDefinitionBoolean {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionBoolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -913,15 +913,15 @@ impl serde::Serialize for UnstableEvaluatorOutputDefinitionBoolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionBoolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionBoolean {
     const NAME: &'static str = "UnstableEvaluatorOutputDefinitionBoolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
@@ -984,8 +984,8 @@ pub struct UnstableEvaluatorOutputDefinitionCategorical {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionCategorical {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -994,15 +994,15 @@ impl serde::Serialize for UnstableEvaluatorOutputDefinitionCategorical {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionCategorical {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionCategorical {
     const NAME: &'static str = "UnstableEvaluatorOutputDefinitionCategorical";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
@@ -1065,8 +1065,8 @@ pub struct UnstableEvaluatorOutputDefinitionNumeric {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionNumeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -1075,15 +1075,15 @@ impl serde::Serialize for UnstableEvaluatorOutputDefinitionNumeric {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionNumeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionNumeric {
     const NAME: &'static str = "UnstableEvaluatorOutputDefinitionNumeric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
@@ -1142,23 +1142,23 @@ pub struct UnstableEvaluatorOutputFieldDefinition {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorOutputFieldDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("description", &self.description);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputFieldDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluatorOutputFieldDefinition {
     const NAME: &'static str = "UnstableEvaluatorOutputFieldDefinition";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description"];
         let mut v0: Option<String> = None;
@@ -1204,8 +1204,8 @@ pub struct UnstableEvaluators {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluators {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -1213,15 +1213,15 @@ impl serde::Serialize for UnstableEvaluators {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstableEvaluators {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstableEvaluators {
     const NAME: &'static str = "UnstableEvaluators";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnstableEvaluator>> = None;
@@ -1265,18 +1265,66 @@ impl UnstableEvaluators {
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequest`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsCreateRequest = UnstableCreateEvaluatorRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequestCode`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateRequestCode = UnstableCreateEvaluatorRequestCode;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequestCodeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateRequestCodeType = UnstableCreateEvaluatorRequestCodeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequestLlmAsJudge`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateRequestLlmAsJudge = UnstableCreateEvaluatorRequestLlmAsJudge;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequestLlmAsJudgeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateRequestLlmAsJudgeType = UnstableCreateEvaluatorRequestLlmAsJudgeType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluator`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsCreateResponse = UnstableEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCode`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateResponseCode = UnstableEvaluatorCode;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCodeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateResponseCodeType = UnstableEvaluatorCodeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudge`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateResponseLlmAsJudge = UnstableEvaluatorLlmAsJudge;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudgeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateResponseLlmAsJudgeType = UnstableEvaluatorLlmAsJudgeType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluator`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsDataItem = UnstableEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCode`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDataItemCode = UnstableEvaluatorCode;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCodeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDataItemCodeType = UnstableEvaluatorCodeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudge`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDataItemLlmAsJudge = UnstableEvaluatorLlmAsJudge;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudgeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDataItemLlmAsJudgeType = UnstableEvaluatorLlmAsJudgeType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDeleteEvaluatorResponse`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsDeleteResponse = UnstableDeleteEvaluatorResponse;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluator`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsGetResponse = UnstableEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCode`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetResponseCode = UnstableEvaluatorCode;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorCodeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetResponseCodeType = UnstableEvaluatorCodeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudge`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetResponseLlmAsJudge = UnstableEvaluatorLlmAsJudge;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorLlmAsJudgeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetResponseLlmAsJudgeType = UnstableEvaluatorLlmAsJudgeType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluators`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsListResponse = UnstableEvaluators;
@@ -1286,6 +1334,15 @@ pub type UnstableLlmAsJudgeEvaluatorModelConfig = UnstableEvaluatorModelConfig;
 /// The name this place's type had while its schema was inline: another name for [`UnstablePublicEvaluatorOutputDefinition`].
 #[doc(hidden)]
 pub type UnstableLlmAsJudgeEvaluatorOutputDefinition = UnstablePublicEvaluatorOutputDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicEvaluatorOutputDefinitionBoolean`].
+#[doc(hidden)]
+pub type UnstableLlmAsJudgeEvaluatorOutputDefinitionBoolean = UnstablePublicEvaluatorOutputDefinitionBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicEvaluatorOutputDefinitionCategorical`].
+#[doc(hidden)]
+pub type UnstableLlmAsJudgeEvaluatorOutputDefinitionCategorical = UnstablePublicEvaluatorOutputDefinitionCategorical;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicEvaluatorOutputDefinitionNumeric`].
+#[doc(hidden)]
+pub type UnstableLlmAsJudgeEvaluatorOutputDefinitionNumeric = UnstablePublicEvaluatorOutputDefinitionNumeric;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputDataType`].
 #[doc(hidden)]
 pub type UnstablePublicBooleanEvaluatorOutputDefinitionDataType = UnstableEvaluatorOutputDataType;
@@ -1318,8 +1375,8 @@ pub struct UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("description", &self.description);
         map.entry("categories", &self.categories);
         map.entry("shouldAllowMultipleMatches", &self.should_allow_multiple_matches);
@@ -1329,15 +1386,15 @@ impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputScoreDefinitio
 }
 impl<'de> serde::Deserialize<'de>
 for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     const NAME: &'static str = "UnstablePublicCategoricalEvaluatorOutputScoreDefinition";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "description",
@@ -1426,8 +1483,8 @@ pub struct UnstablePublicEvaluatorOutputDefinitionBoolean {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionBoolean {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -1436,15 +1493,15 @@ impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionBoolean {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstablePublicEvaluatorOutputDefinitionBoolean {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionBoolean {
     const NAME: &'static str = "UnstablePublicEvaluatorOutputDefinitionBoolean";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
@@ -1507,8 +1564,8 @@ pub struct UnstablePublicEvaluatorOutputDefinitionCategorical {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionCategorical {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -1518,15 +1575,15 @@ impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionCategorical {
 }
 impl<'de> serde::Deserialize<'de>
 for UnstablePublicEvaluatorOutputDefinitionCategorical {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionCategorical {
     const NAME: &'static str = "UnstablePublicEvaluatorOutputDefinitionCategorical";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
@@ -1589,8 +1646,8 @@ pub struct UnstablePublicEvaluatorOutputDefinitionNumeric {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionNumeric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dataType", &self.data_type);
         map.entry("reasoning", &self.reasoning);
         map.entry("score", &self.score);
@@ -1599,15 +1656,15 @@ impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionNumeric {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnstablePublicEvaluatorOutputDefinitionNumeric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionNumeric {
     const NAME: &'static str = "UnstablePublicEvaluatorOutputDefinitionNumeric";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
@@ -1679,8 +1736,8 @@ pub struct UnstablePublicNumericEvaluatorOutputScoreDefinition {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicNumericEvaluatorOutputScoreDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("description", &self.description);
         map.optional("minValue", &self.min_value);
         map.optional("maxValue", &self.max_value);
@@ -1690,15 +1747,15 @@ impl serde::Serialize for UnstablePublicNumericEvaluatorOutputScoreDefinition {
 }
 impl<'de> serde::Deserialize<'de>
 for UnstablePublicNumericEvaluatorOutputScoreDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputScoreDefinition {
     const NAME: &'static str = "UnstablePublicNumericEvaluatorOutputScoreDefinition";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "minValue", "maxValue"];
         let mut v0: Option<String> = None;

@@ -22,8 +22,8 @@ pub struct AnthropicBaseUsageIteration {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBaseUsageIteration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_creation", &self.cache_creation);
         map.optional("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.optional("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -34,15 +34,15 @@ impl serde::Serialize for AnthropicBaseUsageIteration {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBaseUsageIteration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBaseUsageIteration {
     const NAME: &'static str = "AnthropicBaseUsageIteration";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -154,8 +154,8 @@ pub struct AnthropicUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("cache_creation", &self.cache_creation);
         map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -170,15 +170,15 @@ impl serde::Serialize for AnthropicUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicUsage {
     const NAME: &'static str = "AnthropicUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -325,8 +325,8 @@ pub struct BaseAnnotationAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseAnnotationAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("annotation", &self.annotation);
         map.entry("annotation_index", &self.annotation_index);
         map.entry("content_index", &self.content_index);
@@ -339,15 +339,15 @@ impl serde::Serialize for BaseAnnotationAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseAnnotationAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseAnnotationAddedEvent {
     const NAME: &'static str = "BaseAnnotationAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "annotation",
@@ -455,8 +455,8 @@ pub struct BaseContentPartAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseContentPartAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -468,15 +468,15 @@ impl serde::Serialize for BaseContentPartAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseContentPartAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseContentPartAddedEvent {
     const NAME: &'static str = "BaseContentPartAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -585,8 +585,8 @@ pub struct BaseContentPartDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseContentPartDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -598,15 +598,15 @@ impl serde::Serialize for BaseContentPartDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseContentPartDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseContentPartDoneEvent {
     const NAME: &'static str = "BaseContentPartDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -713,8 +713,8 @@ pub struct BaseCustomToolCallInputDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseCustomToolCallInputDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -725,15 +725,15 @@ impl serde::Serialize for BaseCustomToolCallInputDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseCustomToolCallInputDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseCustomToolCallInputDeltaEvent {
     const NAME: &'static str = "BaseCustomToolCallInputDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -821,8 +821,8 @@ pub struct BaseCustomToolCallInputDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseCustomToolCallInputDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input", &self.input);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -833,15 +833,15 @@ impl serde::Serialize for BaseCustomToolCallInputDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseCustomToolCallInputDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseCustomToolCallInputDoneEvent {
     const NAME: &'static str = "BaseCustomToolCallInputDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input",
@@ -929,8 +929,8 @@ pub struct BaseErrorEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("code", &self.code);
         map.entry("message", &self.message);
         map.nullable("param", &self.param);
@@ -941,15 +941,15 @@ impl serde::Serialize for BaseErrorEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseErrorEvent {
     const NAME: &'static str = "BaseErrorEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "param", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -1030,8 +1030,8 @@ pub struct BaseFunctionCallArgsDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseFunctionCallArgsDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1042,15 +1042,15 @@ impl serde::Serialize for BaseFunctionCallArgsDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseFunctionCallArgsDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseFunctionCallArgsDeltaEvent {
     const NAME: &'static str = "BaseFunctionCallArgsDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -1140,8 +1140,8 @@ pub struct BaseFunctionCallArgsDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseFunctionCallArgsDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("item_id", &self.item_id);
         map.entry("name", &self.name);
@@ -1153,15 +1153,15 @@ impl serde::Serialize for BaseFunctionCallArgsDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseFunctionCallArgsDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseFunctionCallArgsDoneEvent {
     const NAME: &'static str = "BaseFunctionCallArgsDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -1276,8 +1276,8 @@ pub struct BaseMessagesResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseMessagesResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("container", &self.container);
         map.entry("content", &self.content);
         map.entry("id", &self.id);
@@ -1293,15 +1293,15 @@ impl serde::Serialize for BaseMessagesResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseMessagesResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseMessagesResult {
     const NAME: &'static str = "BaseMessagesResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "container",
@@ -1467,8 +1467,8 @@ pub struct BaseMessagesResultUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseMessagesResultUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("cache_creation", &self.cache_creation);
         map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -1485,15 +1485,15 @@ impl serde::Serialize for BaseMessagesResultUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseMessagesResultUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseMessagesResultUsage {
     const NAME: &'static str = "BaseMessagesResultUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -1656,8 +1656,8 @@ pub struct BaseReasoningDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseReasoningDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -1669,15 +1669,15 @@ impl serde::Serialize for BaseReasoningDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseReasoningDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseReasoningDeltaEvent {
     const NAME: &'static str = "BaseReasoningDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -1776,8 +1776,8 @@ pub struct BaseReasoningDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseReasoningDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1789,15 +1789,15 @@ impl serde::Serialize for BaseReasoningDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseReasoningDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseReasoningDoneEvent {
     const NAME: &'static str = "BaseReasoningDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -1898,8 +1898,8 @@ pub struct BaseReasoningSummaryPartAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseReasoningSummaryPartAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -1911,15 +1911,15 @@ impl serde::Serialize for BaseReasoningSummaryPartAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryPartAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseReasoningSummaryPartAddedEvent {
     const NAME: &'static str = "BaseReasoningSummaryPartAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -2020,8 +2020,8 @@ pub struct BaseReasoningSummaryPartDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseReasoningSummaryPartDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -2033,15 +2033,15 @@ impl serde::Serialize for BaseReasoningSummaryPartDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryPartDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseReasoningSummaryPartDoneEvent {
     const NAME: &'static str = "BaseReasoningSummaryPartDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -2140,8 +2140,8 @@ pub struct BaseReasoningSummaryTextDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseReasoningSummaryTextDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2153,15 +2153,15 @@ impl serde::Serialize for BaseReasoningSummaryTextDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryTextDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseReasoningSummaryTextDeltaEvent {
     const NAME: &'static str = "BaseReasoningSummaryTextDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -2260,8 +2260,8 @@ pub struct BaseReasoningSummaryTextDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseReasoningSummaryTextDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -2273,15 +2273,15 @@ impl serde::Serialize for BaseReasoningSummaryTextDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryTextDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseReasoningSummaryTextDoneEvent {
     const NAME: &'static str = "BaseReasoningSummaryTextDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -2380,8 +2380,8 @@ pub struct BaseRefusalDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseRefusalDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -2393,15 +2393,15 @@ impl serde::Serialize for BaseRefusalDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseRefusalDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseRefusalDeltaEvent {
     const NAME: &'static str = "BaseRefusalDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -2500,8 +2500,8 @@ pub struct BaseRefusalDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseRefusalDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2513,15 +2513,15 @@ impl serde::Serialize for BaseRefusalDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseRefusalDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseRefusalDoneEvent {
     const NAME: &'static str = "BaseRefusalDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -2704,8 +2704,8 @@ pub struct BaseResponsesResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseResponsesResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("background", &self.background);
         map.nullable("completed_at", &self.completed_at);
         map.entry("created_at", &self.created_at);
@@ -2746,15 +2746,15 @@ impl serde::Serialize for BaseResponsesResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseResponsesResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseResponsesResult {
     const NAME: &'static str = "BaseResponsesResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "background",
@@ -3191,12 +3191,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemApplyPatchCall = OutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemApplyPatchCallOperation = OutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemApplyPatchCallStatus = OutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemApplyPatchCallType = OutputItemApplyPatchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemCodeInterpreterCall = OutputItemCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemCustomToolCall = OutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCustomToolCallType = OutputItemCustomToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemFileSearchCall = OutputItemFileSearchCall;
@@ -3215,6 +3227,9 @@ pub type BaseResponsesResultServiceTier = ServiceTier;
 /// The name this place's type had while its schema was inline: another name for [`TextConfig`].
 #[doc(hidden)]
 pub type BaseResponsesResultText = TextConfig;
+/// The name this place's type had while its schema was inline: another name for [`TextConfigVerbosity`].
+#[doc(hidden)]
+pub type BaseResponsesResultTextVerbosity = TextConfigVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesUsage`].
 #[doc(hidden)]
 pub type BaseResponsesResultUsage = OpenAiResponsesUsage;
@@ -3240,8 +3255,8 @@ pub struct BaseTextDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseTextDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -3254,15 +3269,15 @@ impl serde::Serialize for BaseTextDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseTextDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseTextDeltaEvent {
     const NAME: &'static str = "BaseTextDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -3375,8 +3390,8 @@ pub struct BaseTextDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseTextDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("logprobs", &self.logprobs);
@@ -3389,15 +3404,15 @@ impl serde::Serialize for BaseTextDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseTextDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseTextDoneEvent {
     const NAME: &'static str = "BaseTextDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -3500,23 +3515,23 @@ pub struct ChatStreamingResponse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatStreamingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatStreamingResponse {
     const NAME: &'static str = "ChatStreamingResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ChatStreamChunk> = None;
@@ -3564,8 +3579,8 @@ pub struct CodeInterpreterCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("code", &self.code);
         map.optional("container_id", &self.container_id);
         map.entry("id", &self.id);
@@ -3577,15 +3592,15 @@ impl serde::Serialize for CodeInterpreterCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallItem {
     const NAME: &'static str = "CodeInterpreterCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "code",
@@ -3684,8 +3699,8 @@ pub struct CompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -3694,15 +3709,15 @@ impl serde::Serialize for CompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CompletedEvent {
     const NAME: &'static str = "CompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<BaseResponsesResult> = None;
@@ -3753,6 +3768,9 @@ impl CompletedEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type CompletedEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// The object of the schema at `/paths/~1audio~1transcriptions/post/requestBody/content/multipart~1form-data/schema` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3775,8 +3793,8 @@ pub struct CreateAudioTranscriptionsRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateAudioTranscriptionsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("file", &self.file);
         map.optional("language", &self.language);
         map.entry("model", &self.model);
@@ -3788,15 +3806,15 @@ impl serde::Serialize for CreateAudioTranscriptionsRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAudioTranscriptionsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateAudioTranscriptionsRequest {
     const NAME: &'static str = "CreateAudioTranscriptionsRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "file",
@@ -3922,8 +3940,8 @@ pub struct CreatedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -3932,15 +3950,15 @@ impl serde::Serialize for CreatedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreatedEvent {
     const NAME: &'static str = "CreatedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<BaseResponsesResult> = None;
@@ -3991,6 +4009,9 @@ impl CreatedEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type CreatedEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// Event emitted when a response has failed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4005,8 +4026,8 @@ pub struct FailedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FailedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -4015,15 +4036,15 @@ impl serde::Serialize for FailedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FailedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FailedEvent {
     const NAME: &'static str = "FailedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<BaseResponsesResult> = None;
@@ -4074,6 +4095,9 @@ impl FailedEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type FailedEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// Function tool definition
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4092,8 +4116,8 @@ pub struct FunctionTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -4104,15 +4128,15 @@ impl serde::Serialize for FunctionTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FunctionTool {
     const NAME: &'static str = "FunctionTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "name", "parameters", "strict", "type"];
         let mut v0: Option<String> = None;
@@ -4188,23 +4212,23 @@ pub struct ImageStreamingResponse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageStreamingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageStreamingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageStreamingResponse {
     const NAME: &'static str = "ImageStreamingResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ImageStreamingResponseData> = None;
@@ -4246,8 +4270,8 @@ pub struct InProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -4256,15 +4280,15 @@ impl serde::Serialize for InProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for InProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InProgressEvent {
     const NAME: &'static str = "InProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<BaseResponsesResult> = None;
@@ -4315,6 +4339,9 @@ impl InProgressEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type InProgressEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// Event emitted when a response is incomplete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4329,8 +4356,8 @@ pub struct IncompleteEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IncompleteEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -4339,15 +4366,15 @@ impl serde::Serialize for IncompleteEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for IncompleteEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for IncompleteEvent {
     const NAME: &'static str = "IncompleteEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<BaseResponsesResult> = None;
@@ -4398,6 +4425,9 @@ impl IncompleteEvent {
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
 #[doc(hidden)]
 pub type IncompleteEventResponse = BaseResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItem = BaseResponsesResultOutputItem;
 /// The object of the `MessagesStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4412,8 +4442,8 @@ pub struct MessagesStreamingResponse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStreamingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("event", &self.event);
         map.extra(&self.extra);
@@ -4421,15 +4451,15 @@ impl serde::Serialize for MessagesStreamingResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesStreamingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesStreamingResponse {
     const NAME: &'static str = "MessagesStreamingResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "event"];
         let mut v0: Option<MessagesStreamEvents> = None;
@@ -4485,8 +4515,8 @@ pub struct OpenAiResponsesCodeInterpreterCallCodeDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -4497,15 +4527,15 @@ impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallCodeDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCodeDelta {
     const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallCodeDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -4593,8 +4623,8 @@ pub struct OpenAiResponsesCodeInterpreterCallCodeDone {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -4605,15 +4635,15 @@ impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDone {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallCodeDone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCodeDone {
     const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallCodeDone";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "code",
@@ -4699,8 +4729,8 @@ pub struct OpenAiResponsesCodeInterpreterCallCompleted {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCompleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -4710,15 +4740,15 @@ impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCompleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallCompleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCompleted {
     const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallCompleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -4790,8 +4820,8 @@ pub struct OpenAiResponsesCodeInterpreterCallInProgress {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInProgress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -4801,15 +4831,15 @@ impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInProgress {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallInProgress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallInProgress {
     const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallInProgress";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -4881,8 +4911,8 @@ pub struct OpenAiResponsesCodeInterpreterCallInterpreting {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInterpreting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -4892,15 +4922,15 @@ impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInterpreting {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallInterpreting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallInterpreting {
     const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallInterpreting";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -4972,8 +5002,8 @@ pub struct OpenAiResponsesImageGenCallCompleted {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesImageGenCallCompleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -4983,15 +5013,15 @@ impl serde::Serialize for OpenAiResponsesImageGenCallCompleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallCompleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesImageGenCallCompleted {
     const NAME: &'static str = "OpenAiResponsesImageGenCallCompleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -5063,8 +5093,8 @@ pub struct OpenAiResponsesImageGenCallGenerating {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesImageGenCallGenerating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5074,15 +5104,15 @@ impl serde::Serialize for OpenAiResponsesImageGenCallGenerating {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallGenerating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesImageGenCallGenerating {
     const NAME: &'static str = "OpenAiResponsesImageGenCallGenerating";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -5154,8 +5184,8 @@ pub struct OpenAiResponsesImageGenCallInProgress {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesImageGenCallInProgress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5165,15 +5195,15 @@ impl serde::Serialize for OpenAiResponsesImageGenCallInProgress {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallInProgress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesImageGenCallInProgress {
     const NAME: &'static str = "OpenAiResponsesImageGenCallInProgress";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -5249,8 +5279,8 @@ pub struct OpenAiResponsesImageGenCallPartialImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesImageGenCallPartialImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("partial_image_b64", &self.partial_image_b64);
@@ -5262,15 +5292,15 @@ impl serde::Serialize for OpenAiResponsesImageGenCallPartialImage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallPartialImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesImageGenCallPartialImage {
     const NAME: &'static str = "OpenAiResponsesImageGenCallPartialImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -5365,8 +5395,8 @@ pub struct OpenAiResponsesSearchCompleted {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesSearchCompleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5376,15 +5406,15 @@ impl serde::Serialize for OpenAiResponsesSearchCompleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesSearchCompleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesSearchCompleted {
     const NAME: &'static str = "OpenAiResponsesSearchCompleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -5458,8 +5488,8 @@ pub struct OpenAiResponsesUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_tokens", &self.input_tokens);
         map.entry("input_tokens_details", &self.input_tokens_details);
         map.entry("output_tokens", &self.output_tokens);
@@ -5470,15 +5500,15 @@ impl serde::Serialize for OpenAiResponsesUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesUsage {
     const NAME: &'static str = "OpenAiResponsesUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input_tokens",
@@ -5565,8 +5595,8 @@ pub struct OpenAiResponsesWebSearchCallInProgress {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesWebSearchCallInProgress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5576,15 +5606,15 @@ impl serde::Serialize for OpenAiResponsesWebSearchCallInProgress {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesWebSearchCallInProgress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesWebSearchCallInProgress {
     const NAME: &'static str = "OpenAiResponsesWebSearchCallInProgress";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -5656,8 +5686,8 @@ pub struct OpenAiResponsesWebSearchCallSearching {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesWebSearchCallSearching {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5667,15 +5697,15 @@ impl serde::Serialize for OpenAiResponsesWebSearchCallSearching {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesWebSearchCallSearching {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesWebSearchCallSearching {
     const NAME: &'static str = "OpenAiResponsesWebSearchCallSearching";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -5747,8 +5777,8 @@ pub struct OpenResponsesLogProbs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesLogProbs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -5758,15 +5788,15 @@ impl serde::Serialize for OpenResponsesLogProbs {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenResponsesLogProbs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenResponsesLogProbs {
     const NAME: &'static str = "OpenResponsesLogProbs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token", "top_logprobs"];
         let mut v0: Option<Vec<i64>> = None;
@@ -5839,8 +5869,8 @@ pub struct OpenResponsesTopLogprobs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesTopLogprobs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("bytes", &self.bytes);
         map.optional("logprob", &self.logprob);
         map.optional("token", &self.token);
@@ -5849,15 +5879,15 @@ impl serde::Serialize for OpenResponsesTopLogprobs {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenResponsesTopLogprobs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenResponsesTopLogprobs {
     const NAME: &'static str = "OpenResponsesTopLogprobs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token"];
         let mut v0: Option<Vec<i64>> = None;
@@ -5924,8 +5954,8 @@ pub struct OutputItemAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -5935,15 +5965,15 @@ impl serde::Serialize for OutputItemAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemAddedEvent {
     const NAME: &'static str = "OutputItemAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item", "output_index", "sequence_number", "type"];
         let mut v0: Option<OutputItemAddedEventItem> = None;
@@ -6023,12 +6053,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCall`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemApplyPatchCall = OutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCallOperation = OutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCallStatus = OutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCallType = OutputItemApplyPatchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCall`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemCodeInterpreterCall = OutputItemCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemCustomToolCall = OutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCustomToolCallType = OutputItemCustomToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCall`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemFileSearchCall = OutputItemFileSearchCall;
@@ -6061,8 +6103,8 @@ pub struct OutputItemApplyPatchCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemApplyPatchCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("created_by", &self.created_by);
         map.entry("id", &self.id);
@@ -6074,15 +6116,15 @@ impl serde::Serialize for OutputItemApplyPatchCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemApplyPatchCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemApplyPatchCall {
     const NAME: &'static str = "OutputItemApplyPatchCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "call_id",
@@ -6207,8 +6249,8 @@ pub struct OutputItemCodeInterpreterCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemCodeInterpreterCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("code", &self.code);
         map.optional("container_id", &self.container_id);
         map.entry("id", &self.id);
@@ -6220,15 +6262,15 @@ impl serde::Serialize for OutputItemCodeInterpreterCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemCodeInterpreterCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemCodeInterpreterCall {
     const NAME: &'static str = "OutputItemCodeInterpreterCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "code",
@@ -6333,8 +6375,8 @@ pub struct OutputItemCustomToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemCustomToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -6346,15 +6388,15 @@ impl serde::Serialize for OutputItemCustomToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemCustomToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemCustomToolCall {
     const NAME: &'static str = "OutputItemCustomToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "input", "name", "namespace", "type"];
         let mut v0: Option<String> = None;
@@ -6452,8 +6494,8 @@ pub struct OutputItemDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -6463,15 +6505,15 @@ impl serde::Serialize for OutputItemDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemDoneEvent {
     const NAME: &'static str = "OutputItemDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item", "output_index", "sequence_number", "type"];
         let mut v0: Option<OutputItemDoneEventItem> = None;
@@ -6551,12 +6593,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCall`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemApplyPatchCall = OutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallOperation = OutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallStatus = OutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallType = OutputItemApplyPatchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCall`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemCodeInterpreterCall = OutputItemCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemCustomToolCall = OutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCustomToolCallType = OutputItemCustomToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCall`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemFileSearchCall = OutputItemFileSearchCall;
@@ -6587,8 +6641,8 @@ pub struct OutputItemFileSearchCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemFileSearchCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("queries", &self.queries);
         map.entry("status", &self.status);
@@ -6598,15 +6652,15 @@ impl serde::Serialize for OutputItemFileSearchCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemFileSearchCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemFileSearchCall {
     const NAME: &'static str = "OutputItemFileSearchCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "queries", "status", "type"];
         let mut v0: Option<String> = None;
@@ -6684,8 +6738,8 @@ pub struct OutputItemFunctionCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemFunctionCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -6698,15 +6752,15 @@ impl serde::Serialize for OutputItemFunctionCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemFunctionCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemFunctionCall {
     const NAME: &'static str = "OutputItemFunctionCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -6819,8 +6873,8 @@ pub struct OutputItemReasoning {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -6832,15 +6886,15 @@ impl serde::Serialize for OutputItemReasoning {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemReasoning {
     const NAME: &'static str = "OutputItemReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -6937,8 +6991,8 @@ pub struct OutputItemWebSearchCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("action", &self.action);
         map.entry("id", &self.id);
         map.entry("status", &self.status);
@@ -6948,15 +7002,15 @@ impl serde::Serialize for OutputItemWebSearchCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemWebSearchCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemWebSearchCall {
     const NAME: &'static str = "OutputItemWebSearchCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "id", "status", "type"];
         let mut v0: Option<OutputItemWebSearchCallAction> = None;
@@ -7020,23 +7074,23 @@ pub struct ResponsesStreamingResponse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesStreamingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponsesStreamingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResponsesStreamingResponse {
     const NAME: &'static str = "ResponsesStreamingResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<StreamEvents> = None;
@@ -7083,8 +7137,8 @@ pub struct TextConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("format", &self.format);
         map.optional("verbosity", &self.verbosity);
         map.extra(&self.extra);
@@ -7092,15 +7146,15 @@ impl serde::Serialize for TextConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextConfig {
     const NAME: &'static str = "TextConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["format", "verbosity"];
         let mut v0: Option<Formats> = None;

@@ -61,8 +61,8 @@ pub struct ActivityItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ActivityItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("byok_usage_inference", &self.byok_usage_inference);
         map.entry("completion_tokens", &self.completion_tokens);
         map.entry("date", &self.date);
@@ -80,15 +80,15 @@ impl serde::Serialize for ActivityItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ActivityItem {
     const NAME: &'static str = "ActivityItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "byok_usage_inference",
@@ -239,23 +239,23 @@ pub struct ActivityResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ActivityResponse {
     const NAME: &'static str = "ActivityResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<ActivityItem>> = None;
@@ -299,23 +299,23 @@ pub struct GetAnalyticsMetaResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GetAnalyticsMetaResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetAnalyticsMetaResponse {
     const NAME: &'static str = "GetAnalyticsMetaResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<GetAnalyticsMetaResponseData> = None;
@@ -362,8 +362,8 @@ pub struct GetAnalyticsMetaResponseData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dimensions", &self.dimensions);
         map.entry("granularities", &self.granularities);
         map.entry("metrics", &self.metrics);
@@ -373,15 +373,15 @@ impl serde::Serialize for GetAnalyticsMetaResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetAnalyticsMetaResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetAnalyticsMetaResponseData {
     const NAME: &'static str = "GetAnalyticsMetaResponseData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dimensions", "granularities", "metrics", "operators"];
         let mut v0: Option<Vec<GetAnalyticsMetaResponseDataDimensionsItem>> = None;
@@ -457,8 +457,8 @@ pub struct GetAnalyticsMetaResponseDataDimensionsItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseDataDimensionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("display_label", &self.display_label);
         map.entry("name", &self.name);
         map.extra(&self.extra);
@@ -466,15 +466,15 @@ impl serde::Serialize for GetAnalyticsMetaResponseDataDimensionsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetAnalyticsMetaResponseDataDimensionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetAnalyticsMetaResponseDataDimensionsItem {
     const NAME: &'static str = "GetAnalyticsMetaResponseDataDimensionsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["display_label", "name"];
         let mut v0: Option<String> = None;
@@ -531,8 +531,8 @@ pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseDataGranularitiesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("display_label", &self.display_label);
         map.entry("name", &self.name);
         map.extra(&self.extra);
@@ -540,15 +540,15 @@ impl serde::Serialize for GetAnalyticsMetaResponseDataGranularitiesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetAnalyticsMetaResponseDataGranularitiesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetAnalyticsMetaResponseDataGranularitiesItem {
     const NAME: &'static str = "GetAnalyticsMetaResponseDataGranularitiesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["display_label", "name"];
         let mut v0: Option<String> = None;
@@ -620,8 +620,8 @@ pub struct GetAnalyticsMetaResponseDataMetricsItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseDataMetricsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("display_format", &self.display_format);
         map.entry("display_label", &self.display_label);
         map.entry("is_rate", &self.is_rate);
@@ -631,15 +631,15 @@ impl serde::Serialize for GetAnalyticsMetaResponseDataMetricsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetAnalyticsMetaResponseDataMetricsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetAnalyticsMetaResponseDataMetricsItem {
     const NAME: &'static str = "GetAnalyticsMetaResponseDataMetricsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["display_format", "display_label", "is_rate", "name"];
         let mut v0: Option<GetAnalyticsMetaResponseDataMetricsItemDisplayFormat> = None;
@@ -722,8 +722,8 @@ pub struct GetAnalyticsMetaResponseDataOperatorsItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetAnalyticsMetaResponseDataOperatorsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("value_type", &self.value_type);
         map.extra(&self.extra);
@@ -731,15 +731,15 @@ impl serde::Serialize for GetAnalyticsMetaResponseDataOperatorsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetAnalyticsMetaResponseDataOperatorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetAnalyticsMetaResponseDataOperatorsItem {
     const NAME: &'static str = "GetAnalyticsMetaResponseDataOperatorsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "value_type"];
         let mut v0: Option<GetAnalyticsMetaResponseDataOperatorsItemName> = None;
@@ -837,8 +837,8 @@ pub struct QueryAnalyticsRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("classifier_dimensions", &self.classifier_dimensions);
         map.optional("classifier_filters", &self.classifier_filters);
         map.optional("dimensions", &self.dimensions);
@@ -855,16 +855,16 @@ impl serde::Serialize for QueryAnalyticsRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for QueryAnalyticsRequest {
     const NAME: &'static str = "QueryAnalyticsRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "classifier_dimensions",
@@ -1024,8 +1024,8 @@ pub struct QueryAnalyticsRequestClassifierDimensions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestClassifierDimensions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("classifier_id", &self.classifier_id);
         map.optional("dimension_names", &self.dimension_names);
         map.optional("include_nulls", &self.include_nulls);
@@ -1035,16 +1035,16 @@ impl serde::Serialize for QueryAnalyticsRequestClassifierDimensions {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsRequestClassifierDimensions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for QueryAnalyticsRequestClassifierDimensions {
     const NAME: &'static str = "QueryAnalyticsRequestClassifierDimensions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["classifier_id", "dimension_names", "include_nulls"];
         let mut v0: Option<crate::runtime::Uuid> = None;
@@ -1111,8 +1111,8 @@ pub struct QueryAnalyticsRequestClassifierFilters {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestClassifierFilters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("classifier_id", &self.classifier_id);
         map.entry("filters", &self.filters);
         map.extra(&self.extra);
@@ -1121,16 +1121,16 @@ impl serde::Serialize for QueryAnalyticsRequestClassifierFilters {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsRequestClassifierFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for QueryAnalyticsRequestClassifierFilters {
     const NAME: &'static str = "QueryAnalyticsRequestClassifierFilters";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["classifier_id", "filters"];
         let mut v0: Option<crate::runtime::Uuid> = None;
@@ -1193,8 +1193,8 @@ pub struct QueryAnalyticsRequestClassifierFiltersDefItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestClassifierFiltersDefItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("field", &self.field);
         map.entry("operator", &self.operator);
         map.entry("value", &self.value);
@@ -1204,16 +1204,16 @@ impl serde::Serialize for QueryAnalyticsRequestClassifierFiltersDefItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsRequestClassifierFiltersDefItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for QueryAnalyticsRequestClassifierFiltersDefItem {
     const NAME: &'static str = "QueryAnalyticsRequestClassifierFiltersDefItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["field", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -1334,8 +1334,8 @@ pub struct QueryAnalyticsRequestFiltersItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestFiltersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("field", &self.field);
         map.optional("include_unset", &self.include_unset);
         map.entry("operator", &self.operator);
@@ -1346,16 +1346,16 @@ impl serde::Serialize for QueryAnalyticsRequestFiltersItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsRequestFiltersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for QueryAnalyticsRequestFiltersItem {
     const NAME: &'static str = "QueryAnalyticsRequestFiltersItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["field", "include_unset", "operator", "value"];
         let mut v0: Option<String> = None;
@@ -1476,8 +1476,8 @@ pub struct QueryAnalyticsRequestOrderBy {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestOrderBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("direction", &self.direction);
         map.entry("field", &self.field);
         map.extra(&self.extra);
@@ -1486,16 +1486,16 @@ impl serde::Serialize for QueryAnalyticsRequestOrderBy {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsRequestOrderBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for QueryAnalyticsRequestOrderBy {
     const NAME: &'static str = "QueryAnalyticsRequestOrderBy";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["direction", "field"];
         let mut v0: Option<QueryAnalyticsRequestOrderByDirection> = None;
@@ -1557,8 +1557,8 @@ pub struct QueryAnalyticsRequestTimeRange {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestTimeRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("end", &self.end);
         map.entry("start", &self.start);
         map.extra(&self.extra);
@@ -1567,16 +1567,16 @@ impl serde::Serialize for QueryAnalyticsRequestTimeRange {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsRequestTimeRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for QueryAnalyticsRequestTimeRange {
     const NAME: &'static str = "QueryAnalyticsRequestTimeRange";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["end", "start"];
         let mut v0: Option<crate::runtime::DateTime> = None;
@@ -1630,23 +1630,23 @@ pub struct QueryAnalyticsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for QueryAnalyticsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for QueryAnalyticsResponse {
     const NAME: &'static str = "QueryAnalyticsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<QueryAnalyticsResponseData> = None;
@@ -1693,8 +1693,8 @@ pub struct QueryAnalyticsResponseData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for QueryAnalyticsResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cachedAt", &self.cached_at);
         map.entry("data", &self.data);
         map.entry("metadata", &self.metadata);
@@ -1704,15 +1704,15 @@ impl serde::Serialize for QueryAnalyticsResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for QueryAnalyticsResponseData {
     const NAME: &'static str = "QueryAnalyticsResponseData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cachedAt", "data", "metadata", "warnings"];
         let mut v0: Option<f64> = None;
@@ -1790,8 +1790,8 @@ pub struct QueryAnalyticsResponseDataMetadata {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for QueryAnalyticsResponseDataMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("query_time_ms", &self.query_time_ms);
         map.entry("row_count", &self.row_count);
         map.entry("truncated", &self.truncated);
@@ -1800,15 +1800,15 @@ impl serde::Serialize for QueryAnalyticsResponseDataMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAnalyticsResponseDataMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for QueryAnalyticsResponseDataMetadata {
     const NAME: &'static str = "QueryAnalyticsResponseDataMetadata";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["query_time_ms", "row_count", "truncated"];
         let mut v0: Option<f64> = None;

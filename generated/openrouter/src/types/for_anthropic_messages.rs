@@ -16,8 +16,8 @@ pub struct AnthropicAdvisorToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicAdvisorToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -26,15 +26,15 @@ impl serde::Serialize for AnthropicAdvisorToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicAdvisorToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicAdvisorToolResult {
     const NAME: &'static str = "AnthropicAdvisorToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -104,6 +104,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionResult`].
 #[doc(hidden)]
 pub type AnthropicBashCodeExecutionContentBashCodeExecutionResult = AnthropicBashCodeExecutionResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionResultType`].
+#[doc(hidden)]
+pub type AnthropicBashCodeExecutionContentBashCodeExecutionResultType = AnthropicBashCodeExecutionResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResultError`].
 #[doc(hidden)]
 pub type AnthropicBashCodeExecutionContentExecutionToolResultError = AnthropicBashCodeExecutionToolResultError;
@@ -119,8 +122,8 @@ pub struct AnthropicBashCodeExecutionOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -128,15 +131,15 @@ impl serde::Serialize for AnthropicBashCodeExecutionOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBashCodeExecutionOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBashCodeExecutionOutput {
     const NAME: &'static str = "AnthropicBashCodeExecutionOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
@@ -200,8 +203,8 @@ pub struct AnthropicBashCodeExecutionResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("return_code", &self.return_code);
         map.entry("stderr", &self.stderr);
@@ -212,15 +215,15 @@ impl serde::Serialize for AnthropicBashCodeExecutionResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBashCodeExecutionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBashCodeExecutionResult {
     const NAME: &'static str = "AnthropicBashCodeExecutionResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "return_code", "stderr", "stdout", "type"];
         let mut v0: Option<Vec<AnthropicBashCodeExecutionOutput>> = None;
@@ -287,6 +290,9 @@ impl AnthropicBashCodeExecutionResult {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionOutput`].
 #[doc(hidden)]
 pub type AnthropicBashCodeExecutionResultContentItem = AnthropicBashCodeExecutionOutput;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionOutputType`].
+#[doc(hidden)]
+pub type AnthropicBashCodeExecutionResultContentItemType = AnthropicBashCodeExecutionOutputType;
 /// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionResult/properties/type` in the API's spec.
 ///
 /// Always `"bash_code_execution_result"`: constructors fill it in, decoding checks it.
@@ -309,8 +315,8 @@ pub struct AnthropicBashCodeExecutionToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -319,15 +325,15 @@ impl serde::Serialize for AnthropicBashCodeExecutionToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBashCodeExecutionToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBashCodeExecutionToolResult {
     const NAME: &'static str = "AnthropicBashCodeExecutionToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicBashCodeExecutionContent> = None;
@@ -390,8 +396,8 @@ pub struct AnthropicBashCodeExecutionToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -399,15 +405,15 @@ impl serde::Serialize for AnthropicBashCodeExecutionToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBashCodeExecutionToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBashCodeExecutionToolResultError {
     const NAME: &'static str = "AnthropicBashCodeExecutionToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicBashCodeExecutionToolResultErrorCode> = None;
@@ -483,12 +489,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825Caller`].
 #[doc(hidden)]
 pub type AnthropicCallerCodeExecution20250825 = AnthropicCodeExecution20250825Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825CallerType`].
+#[doc(hidden)]
+pub type AnthropicCallerCodeExecution20250825Type = AnthropicCodeExecution20250825CallerType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120Caller`].
 #[doc(hidden)]
 pub type AnthropicCallerCodeExecution20260120 = AnthropicCodeExecution20260120Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120CallerType`].
+#[doc(hidden)]
+pub type AnthropicCallerCodeExecution20260120Type = AnthropicCodeExecution20260120CallerType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCaller`].
 #[doc(hidden)]
 pub type AnthropicCallerDirect = AnthropicDirectCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCallerType`].
+#[doc(hidden)]
+pub type AnthropicCallerDirectType = AnthropicDirectCallerType;
 /// The object of the `AnthropicCitationCharLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -511,8 +526,8 @@ pub struct AnthropicCitationCharLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationCharLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.nullable("document_title", &self.document_title);
@@ -525,15 +540,15 @@ impl serde::Serialize for AnthropicCitationCharLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationCharLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationCharLocation {
     const NAME: &'static str = "AnthropicCitationCharLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -651,8 +666,8 @@ pub struct AnthropicCitationContentBlockLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationContentBlockLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.nullable("document_title", &self.document_title);
@@ -665,15 +680,15 @@ impl serde::Serialize for AnthropicCitationContentBlockLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationContentBlockLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationContentBlockLocation {
     const NAME: &'static str = "AnthropicCitationContentBlockLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -791,8 +806,8 @@ pub struct AnthropicCitationPageLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationPageLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.nullable("document_title", &self.document_title);
@@ -805,15 +820,15 @@ impl serde::Serialize for AnthropicCitationPageLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationPageLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationPageLocation {
     const NAME: &'static str = "AnthropicCitationPageLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -931,8 +946,8 @@ pub struct AnthropicCitationSearchResultLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationSearchResultLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("end_block_index", &self.end_block_index);
         map.entry("search_result_index", &self.search_result_index);
@@ -945,15 +960,15 @@ impl serde::Serialize for AnthropicCitationSearchResultLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationSearchResultLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationSearchResultLocation {
     const NAME: &'static str = "AnthropicCitationSearchResultLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -1066,8 +1081,8 @@ pub struct AnthropicCitationWebSearchResultLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationWebSearchResultLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("encrypted_index", &self.encrypted_index);
         map.nullable("title", &self.title);
@@ -1078,15 +1093,15 @@ impl serde::Serialize for AnthropicCitationWebSearchResultLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationWebSearchResultLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationWebSearchResultLocation {
     const NAME: &'static str = "AnthropicCitationWebSearchResultLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -1173,23 +1188,23 @@ pub struct AnthropicCitationsConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationsConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("enabled", &self.enabled);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCitationsConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCitationsConfig {
     const NAME: &'static str = "AnthropicCitationsConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled"];
         let mut v0: Option<bool> = None;
@@ -1229,8 +1244,8 @@ pub struct AnthropicCodeExecution20250825Caller {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecution20250825Caller {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("tool_id", &self.tool_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1238,15 +1253,15 @@ impl serde::Serialize for AnthropicCodeExecution20250825Caller {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecution20250825Caller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecution20250825Caller {
     const NAME: &'static str = "AnthropicCodeExecution20250825Caller";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_id", "type"];
         let mut v0: Option<String> = None;
@@ -1302,8 +1317,8 @@ pub struct AnthropicCodeExecution20260120Caller {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecution20260120Caller {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("tool_id", &self.tool_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1311,15 +1326,15 @@ impl serde::Serialize for AnthropicCodeExecution20260120Caller {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecution20260120Caller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecution20260120Caller {
     const NAME: &'static str = "AnthropicCodeExecution20260120Caller";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_id", "type"];
         let mut v0: Option<String> = None;
@@ -1381,6 +1396,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionResult`].
 #[doc(hidden)]
 pub type AnthropicCodeExecutionContentCodeExecutionResult = AnthropicCodeExecutionResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionResultType`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionContentCodeExecutionResultType = AnthropicCodeExecutionResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResultError`].
 #[doc(hidden)]
 pub type AnthropicCodeExecutionContentCodeExecutionToolResultError = AnthropicCodeExecutionToolResultError;
@@ -1399,8 +1417,8 @@ pub struct AnthropicCodeExecutionOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1408,15 +1426,15 @@ impl serde::Serialize for AnthropicCodeExecutionOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecutionOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecutionOutput {
     const NAME: &'static str = "AnthropicCodeExecutionOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
@@ -1480,8 +1498,8 @@ pub struct AnthropicCodeExecutionResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("return_code", &self.return_code);
         map.entry("stderr", &self.stderr);
@@ -1492,15 +1510,15 @@ impl serde::Serialize for AnthropicCodeExecutionResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecutionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecutionResult {
     const NAME: &'static str = "AnthropicCodeExecutionResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "return_code", "stderr", "stdout", "type"];
         let mut v0: Option<Vec<AnthropicCodeExecutionOutput>> = None;
@@ -1567,6 +1585,9 @@ impl AnthropicCodeExecutionResult {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutput`].
 #[doc(hidden)]
 pub type AnthropicCodeExecutionResultContentItem = AnthropicCodeExecutionOutput;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutputType`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionResultContentItemType = AnthropicCodeExecutionOutputType;
 /// The one value of the schema at `/components/schemas/AnthropicCodeExecutionResult/properties/type` in the API's spec.
 ///
 /// Always `"code_execution_result"`: constructors fill it in, decoding checks it.
@@ -1589,8 +1610,8 @@ pub struct AnthropicCodeExecutionToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -1599,15 +1620,15 @@ impl serde::Serialize for AnthropicCodeExecutionToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecutionToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecutionToolResult {
     const NAME: &'static str = "AnthropicCodeExecutionToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicCodeExecutionContent> = None;
@@ -1672,8 +1693,8 @@ pub struct AnthropicCodeExecutionToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1681,15 +1702,15 @@ impl serde::Serialize for AnthropicCodeExecutionToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCodeExecutionToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCodeExecutionToolResultError {
     const NAME: &'static str = "AnthropicCodeExecutionToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicServerToolErrorCode> = None;
@@ -1756,8 +1777,8 @@ pub struct AnthropicCompactionBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCompactionBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
@@ -1766,15 +1787,15 @@ impl serde::Serialize for AnthropicCompactionBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCompactionBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCompactionBlock {
     const NAME: &'static str = "AnthropicCompactionBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "encrypted_content", "type"];
         let mut v0: Option<String> = None;
@@ -1841,8 +1862,8 @@ pub struct AnthropicContainer {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("expires_at", &self.expires_at);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -1850,15 +1871,15 @@ impl serde::Serialize for AnthropicContainer {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicContainer {
     const NAME: &'static str = "AnthropicContainer";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["expires_at", "id"];
         let mut v0: Option<String> = None;
@@ -1908,8 +1929,8 @@ pub struct AnthropicContainerUpload {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicContainerUpload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1917,15 +1938,15 @@ impl serde::Serialize for AnthropicContainerUpload {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicContainerUpload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicContainerUpload {
     const NAME: &'static str = "AnthropicContainerUpload";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
@@ -1979,23 +2000,23 @@ pub struct AnthropicDirectCaller {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDirectCaller {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicDirectCaller {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicDirectCaller {
     const NAME: &'static str = "AnthropicDirectCaller";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<AnthropicDirectCallerType> = None;
@@ -2047,8 +2068,8 @@ pub struct AnthropicDocumentBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("citations", &self.citations);
         map.entry("source", &self.source);
         map.nullable("title", &self.title);
@@ -2058,15 +2079,15 @@ impl serde::Serialize for AnthropicDocumentBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicDocumentBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicDocumentBlock {
     const NAME: &'static str = "AnthropicDocumentBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["citations", "source", "title", "type"];
         let mut v0: Option<AnthropicCitationsConfig> = None;
@@ -2160,8 +2181,8 @@ pub struct AnthropicEncryptedCodeExecutionResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicEncryptedCodeExecutionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("encrypted_stdout", &self.encrypted_stdout);
         map.entry("return_code", &self.return_code);
@@ -2172,15 +2193,15 @@ impl serde::Serialize for AnthropicEncryptedCodeExecutionResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicEncryptedCodeExecutionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicEncryptedCodeExecutionResult {
     const NAME: &'static str = "AnthropicEncryptedCodeExecutionResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -2253,6 +2274,9 @@ impl AnthropicEncryptedCodeExecutionResult {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutput`].
 #[doc(hidden)]
 pub type AnthropicEncryptedCodeExecutionResultContentItem = AnthropicCodeExecutionOutput;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutputType`].
+#[doc(hidden)]
+pub type AnthropicEncryptedCodeExecutionResultContentItemType = AnthropicCodeExecutionOutputType;
 /// The one value of the schema at `/components/schemas/AnthropicEncryptedCodeExecutionResult/properties/type` in the API's spec.
 ///
 /// Always `"encrypted_code_execution_result"`: constructors fill it in, decoding checks it.
@@ -2280,8 +2304,8 @@ pub struct AnthropicMessagesErrorResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicMessagesErrorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error", &self.error);
         map.optional("metadata", &self.metadata);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
@@ -2292,15 +2316,15 @@ impl serde::Serialize for AnthropicMessagesErrorResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicMessagesErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicMessagesErrorResponse {
     const NAME: &'static str = "AnthropicMessagesErrorResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "error",
@@ -2390,8 +2414,8 @@ pub struct AnthropicMessagesErrorResponseError {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicMessagesErrorResponseError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("error_type", &self.error_type);
         map.entry("message", &self.message);
         map.entry("type", &self.r#type);
@@ -2400,15 +2424,15 @@ impl serde::Serialize for AnthropicMessagesErrorResponseError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicMessagesErrorResponseError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicMessagesErrorResponseError {
     const NAME: &'static str = "AnthropicMessagesErrorResponseError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_type", "message", "type"];
         let mut v0: Option<ApiErrorType> = None;
@@ -2489,23 +2513,23 @@ pub struct AnthropicOutputTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicOutputTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("thinking_tokens", &self.thinking_tokens);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicOutputTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicOutputTokensDetails {
     const NAME: &'static str = "AnthropicOutputTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["thinking_tokens"];
         let mut v0: Option<i64> = None;
@@ -2548,8 +2572,8 @@ pub struct AnthropicRedactedThinkingBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicRedactedThinkingBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2557,15 +2581,15 @@ impl serde::Serialize for AnthropicRedactedThinkingBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicRedactedThinkingBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicRedactedThinkingBlock {
     const NAME: &'static str = "AnthropicRedactedThinkingBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "type"];
         let mut v0: Option<String> = None;
@@ -2623,8 +2647,8 @@ pub struct AnthropicRefusalStopDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicRefusalStopDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("category", &self.category);
         map.nullable("explanation", &self.explanation);
         map.entry("type", &self.r#type);
@@ -2633,15 +2657,15 @@ impl serde::Serialize for AnthropicRefusalStopDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicRefusalStopDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicRefusalStopDetails {
     const NAME: &'static str = "AnthropicRefusalStopDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["category", "explanation", "type"];
         let mut v0: Option<AnthropicRefusalStopDetailsCategory> = None;
@@ -2726,8 +2750,8 @@ pub struct AnthropicServerToolUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicServerToolUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("web_fetch_requests", &self.web_fetch_requests);
         map.entry("web_search_requests", &self.web_search_requests);
         map.extra(&self.extra);
@@ -2735,15 +2759,15 @@ impl serde::Serialize for AnthropicServerToolUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicServerToolUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicServerToolUsage {
     const NAME: &'static str = "AnthropicServerToolUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["web_fetch_requests", "web_search_requests"];
         let mut v0: Option<i64> = None;
@@ -2803,8 +2827,8 @@ pub struct AnthropicTextBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("citations", &self.citations);
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
@@ -2813,15 +2837,15 @@ impl serde::Serialize for AnthropicTextBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextBlock {
     const NAME: &'static str = "AnthropicTextBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["citations", "text", "type"];
         let mut v0: Option<Vec<AnthropicTextCitation>> = None;
@@ -2901,18 +2925,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationCharLocation = AnthropicCitationCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationCharLocationType = AnthropicCitationCharLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationContentBlockLocation = AnthropicCitationContentBlockLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationContentBlockLocationType = AnthropicCitationContentBlockLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationPageLocation = AnthropicCitationPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationPageLocationType = AnthropicCitationPageLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationSearchResultLocation = AnthropicCitationSearchResultLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationSearchResultLocationType = AnthropicCitationSearchResultLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocation`].
 #[doc(hidden)]
 pub type AnthropicTextCitationWebSearchResultLocation = AnthropicCitationWebSearchResultLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextCitationWebSearchResultLocationType = AnthropicCitationWebSearchResultLocationType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicTextEditorCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2944,9 +2983,18 @@ pub type AnthropicTextEditorCodeExecutionContentExecutionViewResult = AnthropicT
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionStrReplaceResult`].
 #[doc(hidden)]
 pub type AnthropicTextEditorCodeExecutionContentStrReplaceResult = AnthropicTextEditorCodeExecutionStrReplaceResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionStrReplaceResultType`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentStrReplaceResultType = AnthropicTextEditorCodeExecutionStrReplaceResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResultError`].
 #[doc(hidden)]
 pub type AnthropicTextEditorCodeExecutionContentToolResultError = AnthropicTextEditorCodeExecutionToolResultError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResultErrorCode`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentToolResultErrorCode = AnthropicTextEditorCodeExecutionToolResultErrorCode;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResultErrorType`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentToolResultErrorType = AnthropicTextEditorCodeExecutionToolResultErrorType;
 /// The object of the `AnthropicTextEditorCodeExecutionCreateResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2959,8 +3007,8 @@ pub struct AnthropicTextEditorCodeExecutionCreateResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionCreateResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("is_file_update", &self.is_file_update);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2968,15 +3016,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionCreateResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionCreateResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionCreateResult {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionCreateResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["is_file_update", "type"];
         let mut v0: Option<bool> = None;
@@ -3040,8 +3088,8 @@ pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionStrReplaceResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("lines", &self.lines);
         map.nullable("new_lines", &self.new_lines);
         map.nullable("new_start", &self.new_start);
@@ -3053,15 +3101,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionStrReplaceResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionStrReplaceResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionStrReplaceResult {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionStrReplaceResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "lines",
@@ -3166,8 +3214,8 @@ pub struct AnthropicTextEditorCodeExecutionToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -3176,15 +3224,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionToolResult {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicTextEditorCodeExecutionContent> = None;
@@ -3249,8 +3297,8 @@ pub struct AnthropicTextEditorCodeExecutionToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.nullable("error_message", &self.error_message);
         map.entry("type", &self.r#type);
@@ -3259,15 +3307,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionToolResultError {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "error_message", "type"];
         let mut v0: Option<AnthropicTextEditorCodeExecutionToolResultErrorCode> = None;
@@ -3356,8 +3404,8 @@ pub struct AnthropicTextEditorCodeExecutionViewResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionViewResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("file_type", &self.file_type);
         map.nullable("num_lines", &self.num_lines);
@@ -3369,15 +3417,15 @@ impl serde::Serialize for AnthropicTextEditorCodeExecutionViewResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicTextEditorCodeExecutionViewResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicTextEditorCodeExecutionViewResult {
     const NAME: &'static str = "AnthropicTextEditorCodeExecutionViewResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -3485,8 +3533,8 @@ pub struct AnthropicThinkingBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicThinkingBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("signature", &self.signature);
         map.entry("thinking", &self.thinking);
         map.entry("type", &self.r#type);
@@ -3495,15 +3543,15 @@ impl serde::Serialize for AnthropicThinkingBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicThinkingBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicThinkingBlock {
     const NAME: &'static str = "AnthropicThinkingBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["signature", "thinking", "type"];
         let mut v0: Option<String> = None;
@@ -3566,8 +3614,8 @@ pub struct AnthropicToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("tool_name", &self.tool_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3575,15 +3623,15 @@ impl serde::Serialize for AnthropicToolReference {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolReference {
     const NAME: &'static str = "AnthropicToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_name", "type"];
         let mut v0: Option<String> = None;
@@ -3644,9 +3692,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultError`].
 #[doc(hidden)]
 pub type AnthropicToolSearchContentToolSearchToolResultError = AnthropicToolSearchResultError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultErrorType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchContentToolSearchToolResultErrorType = AnthropicToolSearchResultErrorType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResult`].
 #[doc(hidden)]
 pub type AnthropicToolSearchContentToolSearchToolSearchResult = AnthropicToolSearchResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchContentToolSearchToolSearchResultType = AnthropicToolSearchResultType;
 /// The object of the `AnthropicToolSearchResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3659,8 +3713,8 @@ pub struct AnthropicToolSearchResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("tool_references", &self.tool_references);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3668,15 +3722,15 @@ impl serde::Serialize for AnthropicToolSearchResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolSearchResult {
     const NAME: &'static str = "AnthropicToolSearchResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_references", "type"];
         let mut v0: Option<Vec<AnthropicToolReference>> = None;
@@ -3730,8 +3784,8 @@ pub struct AnthropicToolSearchResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.nullable("error_message", &self.error_message);
         map.entry("type", &self.r#type);
@@ -3740,15 +3794,15 @@ impl serde::Serialize for AnthropicToolSearchResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolSearchResultError {
     const NAME: &'static str = "AnthropicToolSearchResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "error_message", "type"];
         let mut v0: Option<AnthropicServerToolErrorCode> = None;
@@ -3807,6 +3861,9 @@ pub type AnthropicToolSearchResultErrorType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolReference`].
 #[doc(hidden)]
 pub type AnthropicToolSearchResultToolReferencesItem = AnthropicToolReference;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolReferenceType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchResultToolReferencesItemType = AnthropicToolReferenceType;
 /// The one value of the schema at `/components/schemas/AnthropicToolSearchResult/properties/type` in the API's spec.
 ///
 /// Always `"tool_search_tool_search_result"`: constructors fill it in, decoding checks it.
@@ -3829,8 +3886,8 @@ pub struct AnthropicToolSearchToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -3839,15 +3896,15 @@ impl serde::Serialize for AnthropicToolSearchToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolSearchToolResult {
     const NAME: &'static str = "AnthropicToolSearchToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicToolSearchContent> = None;
@@ -3924,8 +3981,8 @@ pub struct AnthropicToolUseBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolUseBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("caller", &self.caller);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -3936,15 +3993,15 @@ impl serde::Serialize for AnthropicToolUseBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicToolUseBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicToolUseBlock {
     const NAME: &'static str = "AnthropicToolUseBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["caller", "id", "input", "name", "type"];
         let mut v0: Option<AnthropicCaller> = None;
@@ -4045,8 +4102,8 @@ pub struct AnthropicWebFetchBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebFetchBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.nullable("retrieved_at", &self.retrieved_at);
         map.entry("type", &self.r#type);
@@ -4056,15 +4113,15 @@ impl serde::Serialize for AnthropicWebFetchBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebFetchBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebFetchBlock {
     const NAME: &'static str = "AnthropicWebFetchBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "retrieved_at", "type", "url"];
         let mut v0: Option<AnthropicDocumentBlock> = None;
@@ -4124,6 +4181,12 @@ impl AnthropicWebFetchBlock {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlock`].
 #[doc(hidden)]
 pub type AnthropicWebFetchBlockContent = AnthropicDocumentBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockSource`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentSource = AnthropicDocumentBlockSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentType = AnthropicDocumentBlockType;
 /// The one value of the schema at `/components/schemas/AnthropicWebFetchBlock/properties/type` in the API's spec.
 ///
 /// Always `"web_fetch_result"`: constructors fill it in, decoding checks it.
@@ -4144,9 +4207,18 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlock`].
 #[doc(hidden)]
 pub type AnthropicWebFetchContentWebFetchResult = AnthropicWebFetchBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResultType = AnthropicWebFetchBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultError`].
 #[doc(hidden)]
 pub type AnthropicWebFetchContentWebFetchToolResultError = AnthropicWebFetchToolResultError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultErrorCode`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchToolResultErrorCode = AnthropicWebFetchToolResultErrorCode;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultErrorType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchToolResultErrorType = AnthropicWebFetchToolResultErrorType;
 /// The object of the `AnthropicWebFetchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4167,8 +4239,8 @@ pub struct AnthropicWebFetchToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebFetchToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("caller", &self.caller);
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
@@ -4178,15 +4250,15 @@ impl serde::Serialize for AnthropicWebFetchToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebFetchToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebFetchToolResult {
     const NAME: &'static str = "AnthropicWebFetchToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["caller", "content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicCaller> = None;
@@ -4260,8 +4332,8 @@ pub struct AnthropicWebFetchToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebFetchToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4269,15 +4341,15 @@ impl serde::Serialize for AnthropicWebFetchToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebFetchToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebFetchToolResultError {
     const NAME: &'static str = "AnthropicWebFetchToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicWebFetchToolResultErrorCode> = None;
@@ -4354,8 +4426,8 @@ pub struct AnthropicWebSearchResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.nullable("page_age", &self.page_age);
         map.entry("title", &self.title);
@@ -4366,15 +4438,15 @@ impl serde::Serialize for AnthropicWebSearchResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebSearchResult {
     const NAME: &'static str = "AnthropicWebSearchResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "encrypted_content",
@@ -4470,8 +4542,8 @@ pub struct AnthropicWebSearchToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("caller", &self.caller);
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
@@ -4481,15 +4553,15 @@ impl serde::Serialize for AnthropicWebSearchToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebSearchToolResult {
     const NAME: &'static str = "AnthropicWebSearchToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["caller", "content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicCaller> = None;
@@ -4563,6 +4635,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResult`].
 #[doc(hidden)]
 pub type AnthropicWebSearchToolResultContentListItem = AnthropicWebSearchResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResultType`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultContentListItemType = AnthropicWebSearchResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultError`].
 #[doc(hidden)]
 pub type AnthropicWebSearchToolResultContentWebSearchToolResultError = AnthropicWebSearchToolResultError;
@@ -4578,8 +4653,8 @@ pub struct AnthropicWebSearchToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4587,15 +4662,15 @@ impl serde::Serialize for AnthropicWebSearchToolResultError {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicWebSearchToolResultError {
     const NAME: &'static str = "AnthropicWebSearchToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<AnthropicWebSearchToolResultErrorCode> = None;
@@ -4671,6 +4746,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
 #[doc(hidden)]
 pub type BaseMessagesResultStopDetails = AnthropicRefusalStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsCategory`].
+#[doc(hidden)]
+pub type BaseMessagesResultStopDetailsCategory = AnthropicRefusalStopDetailsCategory;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsType`].
+#[doc(hidden)]
+pub type BaseMessagesResultStopDetailsType = AnthropicRefusalStopDetailsType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicStopReason`].
 #[doc(hidden)]
 pub type BaseMessagesResultStopReason = OrAnthropicStopReason;
@@ -4684,27 +4765,99 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV400Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV400ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV400ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV400ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV401Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV401ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV401ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV401ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV403Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV403ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV403ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV403ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV404Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV404ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV404ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV404ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV429Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV429ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV429ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV429ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV500Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV500ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV500ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV500ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV503Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV503ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV503ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV503ResponseType = AnthropicMessagesErrorResponseType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV529Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseError`].
+#[doc(hidden)]
+pub type CreateMessagesV529ResponseError = AnthropicMessagesErrorResponseError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseErrorType`].
+#[doc(hidden)]
+pub type CreateMessagesV529ResponseErrorType = AnthropicMessagesErrorResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponseType`].
+#[doc(hidden)]
+pub type CreateMessagesV529ResponseType = AnthropicMessagesErrorResponseType;
 /// Event sent when content is added to a content block
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4719,8 +4872,8 @@ pub struct MessagesContentBlockDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
@@ -4729,15 +4882,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEvent {
     const NAME: &'static str = "MessagesContentBlockDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["delta", "index", "type"];
         let mut v0: Option<MessagesContentBlockDeltaEventDelta> = None;
@@ -4815,9 +4968,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocation`].
 #[doc(hidden)]
 pub type MessagesContentBlockDeltaEventDeltaCitationCharLocation = AnthropicCitationCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocationType`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventDeltaCitationCharLocationType = AnthropicCitationCharLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocation`].
 #[doc(hidden)]
 pub type MessagesContentBlockDeltaEventDeltaCitationPageLocation = AnthropicCitationPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocationType`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventDeltaCitationPageLocationType = AnthropicCitationPageLocationType;
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4830,8 +4989,8 @@ pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCitationsDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("citation", &self.citation);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4839,15 +4998,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCitationsDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaCitationsDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaCitationsDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaCitationsDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["citation", "type"];
         let mut v0: Option<MessagesContentBlockDeltaEventDeltaCitationsDeltaCitation> = None;
@@ -4926,8 +5085,8 @@ pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCompactionDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
@@ -4937,15 +5096,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCompactionDelta {
 }
 impl<'de> serde::Deserialize<'de>
 for MessagesContentBlockDeltaEventDeltaCompactionDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaCompactionDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaCompactionDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "encrypted_content", "type"];
         let mut v0: Option<String> = None;
@@ -5012,8 +5171,8 @@ pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("partial_json", &self.partial_json);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5021,15 +5180,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaInputJsonDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["partial_json", "type"];
         let mut v0: Option<String> = None;
@@ -5085,8 +5244,8 @@ pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaSignatureDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("signature", &self.signature);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5094,15 +5253,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaSignatureDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaSignatureDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaSignatureDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaSignatureDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["signature", "type"];
         let mut v0: Option<String> = None;
@@ -5158,8 +5317,8 @@ pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaTextDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5167,15 +5326,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaTextDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaTextDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaTextDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaTextDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -5231,8 +5390,8 @@ pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaThinkingDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("thinking", &self.thinking);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5240,15 +5399,15 @@ impl serde::Serialize for MessagesContentBlockDeltaEventDeltaThinkingDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockDeltaEventDeltaThinkingDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockDeltaEventDeltaThinkingDelta {
     const NAME: &'static str = "MessagesContentBlockDeltaEventDeltaThinkingDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["thinking", "type"];
         let mut v0: Option<String> = None;
@@ -5301,6 +5460,9 @@ pub type MessagesContentBlockDeltaEventType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocation`].
 #[doc(hidden)]
 pub type MessagesContentBlockDeltaEventWebSearchResultLocation = AnthropicCitationWebSearchResultLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocationType`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventWebSearchResultLocationType = AnthropicCitationWebSearchResultLocationType;
 /// Event sent when a new content block starts
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5315,8 +5477,8 @@ pub struct MessagesContentBlockStartEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockStartEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_block", &self.content_block);
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
@@ -5325,15 +5487,15 @@ impl serde::Serialize for MessagesContentBlockStartEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockStartEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockStartEvent {
     const NAME: &'static str = "MessagesContentBlockStartEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content_block", "index", "type"];
         let mut v0: Option<MessagesContentBlockStartEventContentBlock> = None;
@@ -5396,9 +5558,15 @@ pub type MessagesContentBlockStartEventBlockOpenrouterShellToolResult = OrAnthro
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResult`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventBlockToolSearchToolResult = AnthropicToolSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResultType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockToolSearchToolResultType = AnthropicToolSearchToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResult`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventBlockWebSearchToolResult = AnthropicWebSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockWebSearchToolResultType = AnthropicWebSearchToolResultType;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5450,8 +5618,8 @@ pub struct MessagesContentBlockStartEventContentBlockCompaction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockStartEventContentBlockCompaction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
@@ -5461,15 +5629,15 @@ impl serde::Serialize for MessagesContentBlockStartEventContentBlockCompaction {
 }
 impl<'de> serde::Deserialize<'de>
 for MessagesContentBlockStartEventContentBlockCompaction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockStartEventContentBlockCompaction {
     const NAME: &'static str = "MessagesContentBlockStartEventContentBlockCompaction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "encrypted_content", "type"];
         let mut v0: Option<String> = None;
@@ -5535,15 +5703,27 @@ pub type MessagesContentBlockStartEventContentBlockRedactedThinking = AnthropicR
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockServerToolUse = OrAnthropicServerToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlockType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockServerToolUseType = OrAnthropicServerToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockText = AnthropicTextBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockTextType = AnthropicTextBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockThinking = AnthropicThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlockType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockThinkingType = AnthropicThinkingBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockToolUse = AnthropicToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockType`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockToolUseType = AnthropicToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResult`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockWebFetchToolResult = AnthropicWebFetchToolResult;
@@ -5568,8 +5748,8 @@ pub struct MessagesContentBlockStopEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockStopEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5577,15 +5757,15 @@ impl serde::Serialize for MessagesContentBlockStopEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesContentBlockStopEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesContentBlockStopEvent {
     const NAME: &'static str = "MessagesContentBlockStopEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["index", "type"];
         let mut v0: Option<i64> = None;
@@ -5643,8 +5823,8 @@ pub struct MessagesDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("type", &self.r#type);
         map.entry("usage", &self.usage);
@@ -5653,15 +5833,15 @@ impl serde::Serialize for MessagesDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesDeltaEvent {
     const NAME: &'static str = "MessagesDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["delta", "type", "usage"];
         let mut v0: Option<MessagesDeltaEventDelta> = None;
@@ -5731,8 +5911,8 @@ pub struct MessagesDeltaEventDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEventDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("container", &self.container);
         map.nullable("stop_details", &self.stop_details);
         map.nullable("stop_reason", &self.stop_reason);
@@ -5742,15 +5922,15 @@ impl serde::Serialize for MessagesDeltaEventDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesDeltaEventDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesDeltaEventDelta {
     const NAME: &'static str = "MessagesDeltaEventDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "container",
@@ -5829,6 +6009,12 @@ pub type MessagesDeltaEventDeltaContainer = AnthropicContainer;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
 #[doc(hidden)]
 pub type MessagesDeltaEventDeltaStopDetails = AnthropicRefusalStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsCategory`].
+#[doc(hidden)]
+pub type MessagesDeltaEventDeltaStopDetailsCategory = AnthropicRefusalStopDetailsCategory;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsType`].
+#[doc(hidden)]
+pub type MessagesDeltaEventDeltaStopDetailsType = AnthropicRefusalStopDetailsType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicStopReason`].
 #[doc(hidden)]
 pub type MessagesDeltaEventDeltaStopReason = OrAnthropicStopReason;
@@ -5866,8 +6052,8 @@ pub struct MessagesDeltaEventUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEventUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_creation", &self.cache_creation);
         map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -5881,15 +6067,15 @@ impl serde::Serialize for MessagesDeltaEventUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesDeltaEventUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesDeltaEventUsage {
     const NAME: &'static str = "MessagesDeltaEventUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -6013,8 +6199,8 @@ pub struct MessagesDeltaEventUsageServerToolUse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEventUsageServerToolUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("web_fetch_requests", &self.web_fetch_requests);
         map.entry("web_search_requests", &self.web_search_requests);
         map.extra(&self.extra);
@@ -6022,15 +6208,15 @@ impl serde::Serialize for MessagesDeltaEventUsageServerToolUse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesDeltaEventUsageServerToolUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesDeltaEventUsageServerToolUse {
     const NAME: &'static str = "MessagesDeltaEventUsageServerToolUse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["web_fetch_requests", "web_search_requests"];
         let mut v0: Option<i64> = None;
@@ -6087,8 +6273,8 @@ pub struct MessagesErrorEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error", &self.error);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.entry("type", &self.r#type);
@@ -6097,15 +6283,15 @@ impl serde::Serialize for MessagesErrorEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesErrorEvent {
     const NAME: &'static str = "MessagesErrorEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "openrouter_metadata", "type"];
         let mut v0: Option<MessagesErrorEventError> = None;
@@ -6168,8 +6354,8 @@ pub struct MessagesErrorEventError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesErrorEventError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("error_type", &self.error_type);
         map.entry("message", &self.message);
         map.entry("type", &self.r#type);
@@ -6178,15 +6364,15 @@ impl serde::Serialize for MessagesErrorEventError {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesErrorEventError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesErrorEventError {
     const NAME: &'static str = "MessagesErrorEventError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_type", "message", "type"];
         let mut v0: Option<ApiErrorType> = None;
@@ -6251,23 +6437,23 @@ pub struct MessagesPingEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesPingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesPingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesPingEvent {
     const NAME: &'static str = "MessagesPingEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesPingEventType> = None;
@@ -6348,8 +6534,8 @@ pub struct MessagesResult {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("container", &self.container);
         map.entry("content", &self.content);
         map.entry("id", &self.id);
@@ -6368,15 +6554,15 @@ impl serde::Serialize for MessagesResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesResult {
     const NAME: &'static str = "MessagesResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "container",
@@ -6552,23 +6738,23 @@ pub struct MessagesResultContextManagement {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultContextManagement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("applied_edits", &self.applied_edits);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesResultContextManagement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesResultContextManagement {
     const NAME: &'static str = "MessagesResultContextManagement";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["applied_edits"];
         let mut v0: Option<Vec<MessagesResultContextManagementAppliedEditsItem>> = None;
@@ -6614,23 +6800,23 @@ pub struct MessagesResultContextManagementAppliedEditsItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultContextManagementAppliedEditsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesResultContextManagementAppliedEditsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesResultContextManagementAppliedEditsItem {
     const NAME: &'static str = "MessagesResultContextManagementAppliedEditsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -6707,8 +6893,8 @@ pub struct MessagesResultUsage {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("cache_creation", &self.cache_creation);
         map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -6728,15 +6914,15 @@ impl serde::Serialize for MessagesResultUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesResultUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesResultUsage {
     const NAME: &'static str = "MessagesResultUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -6926,8 +7112,8 @@ pub struct MessagesStartEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStartEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("message", &self.message);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6935,15 +7121,15 @@ impl serde::Serialize for MessagesStartEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesStartEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesStartEvent {
     const NAME: &'static str = "MessagesStartEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["message", "type"];
         let mut v0: Option<MessagesStartEventMessage> = None;
@@ -7017,8 +7203,8 @@ pub struct MessagesStartEventMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStartEventMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("container", &self.container);
         map.entry("content", &self.content);
         map.entry("id", &self.id);
@@ -7035,15 +7221,15 @@ impl serde::Serialize for MessagesStartEventMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesStartEventMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesStartEventMessage {
     const NAME: &'static str = "MessagesStartEventMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "container",
@@ -7237,6 +7423,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
 #[doc(hidden)]
 pub type MessagesStartEventMessageStopDetails = AnthropicRefusalStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsCategory`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageStopDetailsCategory = AnthropicRefusalStopDetailsCategory;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageStopDetailsType = AnthropicRefusalStopDetailsType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/type` in the API's spec."]
@@ -7284,8 +7476,8 @@ pub struct MessagesStartEventMessageUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStartEventMessageUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("cache_creation", &self.cache_creation);
         map.nullable("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.nullable("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -7302,15 +7494,15 @@ impl serde::Serialize for MessagesStartEventMessageUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesStartEventMessageUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesStartEventMessageUsage {
     const NAME: &'static str = "MessagesStartEventMessageUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -7473,8 +7665,8 @@ pub struct MessagesStopEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStopEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7482,15 +7674,15 @@ impl serde::Serialize for MessagesStopEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesStopEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MessagesStopEvent {
     const NAME: &'static str = "MessagesStopEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["openrouter_metadata", "type"];
         let mut v0: Option<OpenRouterMetadata> = None;
@@ -7555,27 +7747,120 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockDelta = MessagesContentBlockDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDelta = MessagesContentBlockDeltaEventDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaCitationsDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaCitationsDelta = MessagesContentBlockDeltaEventDeltaCitationsDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaCitationsDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaCitationsDeltaType = MessagesContentBlockDeltaEventDeltaCitationsDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaCompactionDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaCompactionDelta = MessagesContentBlockDeltaEventDeltaCompactionDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaInputJsonDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaInputJsonDelta = MessagesContentBlockDeltaEventDeltaInputJsonDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaInputJsonDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaInputJsonDeltaType = MessagesContentBlockDeltaEventDeltaInputJsonDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaSignatureDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaSignatureDelta = MessagesContentBlockDeltaEventDeltaSignatureDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaSignatureDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaSignatureDeltaType = MessagesContentBlockDeltaEventDeltaSignatureDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaTextDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaTextDelta = MessagesContentBlockDeltaEventDeltaTextDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaTextDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaTextDeltaType = MessagesContentBlockDeltaEventDeltaTextDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaThinkingDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaThinkingDelta = MessagesContentBlockDeltaEventDeltaThinkingDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventDeltaThinkingDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaDeltaThinkingDeltaType = MessagesContentBlockDeltaEventDeltaThinkingDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaType = MessagesContentBlockDeltaEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockStart = MessagesContentBlockStartEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlock`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartContentBlock = MessagesContentBlockStartEventContentBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlockCompaction`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartContentBlockCompaction = MessagesContentBlockStartEventContentBlockCompaction;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartType = MessagesContentBlockStartEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStopEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockStop = MessagesContentBlockStopEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStopEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStopType = MessagesContentBlockStopEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesErrorEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsError = MessagesErrorEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventError`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorError = MessagesErrorEventError;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorType = MessagesErrorEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageDelta = MessagesDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventDelta`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaDelta = MessagesDeltaEventDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaType = MessagesDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsage`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaUsage = MessagesDeltaEventUsage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsageServerToolUse`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaUsageServerToolUse = MessagesDeltaEventUsageServerToolUse;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStartEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageStart = MessagesStartEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessage`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessage = MessagesStartEventMessage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageProvider`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageProvider = MessagesStartEventMessageProvider;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageRole`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageRole = MessagesStartEventMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageType = MessagesStartEventMessageType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageUsage`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageUsage = MessagesStartEventMessageUsage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartType = MessagesStartEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStopEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageStop = MessagesStopEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStopEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStopType = MessagesStopEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesPingEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsPing = MessagesPingEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesPingEventType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsPingType = MessagesPingEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStreamEvents`].
 #[doc(hidden)]
 pub type MessagesStreamingResponseData = MessagesStreamEvents;
@@ -7593,8 +7878,8 @@ pub struct OrAnthropicBashToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OrAnthropicBashToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -7603,15 +7888,15 @@ impl serde::Serialize for OrAnthropicBashToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrAnthropicBashToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OrAnthropicBashToolResult {
     const NAME: &'static str = "OrAnthropicBashToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -7705,51 +7990,102 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockAdvisorToolResult = AnthropicAdvisorToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockAdvisorToolResultType = AnthropicAdvisorToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockBashCodeExecutionToolResult = AnthropicBashCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockBashCodeExecutionToolResultType = AnthropicBashCodeExecutionToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockCodeExecutionToolResult = AnthropicCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockCodeExecutionToolResultType = AnthropicCodeExecutionToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockCompaction = AnthropicCompactionBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockCompactionType = AnthropicCompactionBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicContainerUpload`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockContainerUpload = AnthropicContainerUpload;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicContainerUploadType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockContainerUploadType = AnthropicContainerUploadType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicBashToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockOpenrouterBashToolResult = OrAnthropicBashToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicBashToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockOpenrouterBashToolResultType = OrAnthropicBashToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicShellToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockOpenrouterShellToolResult = OrAnthropicShellToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicShellToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockOpenrouterShellToolResultType = OrAnthropicShellToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRedactedThinkingBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockRedactedThinking = AnthropicRedactedThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRedactedThinkingBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockRedactedThinkingType = AnthropicRedactedThinkingBlockType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockServerToolUse = OrAnthropicServerToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockServerToolUseType = OrAnthropicServerToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockText = AnthropicTextBlock;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockTextEditorCodeExecutionToolResult = AnthropicTextEditorCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextEditorCodeExecutionToolResultType = AnthropicTextEditorCodeExecutionToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextType = AnthropicTextBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockThinking = AnthropicThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockThinkingType = AnthropicThinkingBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockToolSearchToolResult = AnthropicToolSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolSearchToolResultType = AnthropicToolSearchToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockToolUse = AnthropicToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolUseType = AnthropicToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockWebFetchToolResult = AnthropicWebFetchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebFetchToolResultType = AnthropicWebFetchToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockWebSearchToolResult = AnthropicWebSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultContent`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebSearchToolResultContent = AnthropicWebSearchToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebSearchToolResultType = AnthropicWebSearchToolResultType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `ORAnthropicNullableCaller` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -7766,12 +8102,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825Caller`].
 #[doc(hidden)]
 pub type OrAnthropicNullableCallerCodeExecution20250825 = AnthropicCodeExecution20250825Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825CallerType`].
+#[doc(hidden)]
+pub type OrAnthropicNullableCallerCodeExecution20250825Type = AnthropicCodeExecution20250825CallerType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120Caller`].
 #[doc(hidden)]
 pub type OrAnthropicNullableCallerCodeExecution20260120 = AnthropicCodeExecution20260120Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120CallerType`].
+#[doc(hidden)]
+pub type OrAnthropicNullableCallerCodeExecution20260120Type = AnthropicCodeExecution20260120CallerType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCaller`].
 #[doc(hidden)]
 pub type OrAnthropicNullableCallerDirect = AnthropicDirectCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCallerType`].
+#[doc(hidden)]
+pub type OrAnthropicNullableCallerDirectType = AnthropicDirectCallerType;
 /// The object of the `ORAnthropicServerToolUseBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7792,8 +8137,8 @@ pub struct OrAnthropicServerToolUseBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OrAnthropicServerToolUseBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("caller", &self.caller);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -7804,15 +8149,15 @@ impl serde::Serialize for OrAnthropicServerToolUseBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrAnthropicServerToolUseBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OrAnthropicServerToolUseBlock {
     const NAME: &'static str = "OrAnthropicServerToolUseBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["caller", "id", "input", "name", "type"];
         let mut v0: Option<OrAnthropicNullableCaller> = None;
@@ -7898,8 +8243,8 @@ pub struct OrAnthropicShellToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OrAnthropicShellToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -7908,15 +8253,15 @@ impl serde::Serialize for OrAnthropicShellToolResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrAnthropicShellToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OrAnthropicShellToolResult {
     const NAME: &'static str = "OrAnthropicShellToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;

@@ -5,15 +5,51 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type ChatRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type ChatRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type ChatRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type ChatRequestProviderSort = ProviderPreferencesSort;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type CreateEmbeddingsRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderSort = ProviderPreferencesSort;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type CreateRerankRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderSort = ProviderPreferencesSort;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type MessagesRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type MessagesRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type MessagesRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type MessagesRequestProviderSort = ProviderPreferencesSort;
 /// Percentile-based latency cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -32,8 +68,8 @@ pub struct PercentileLatencyCutoffs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PercentileLatencyCutoffs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("p50", &self.p50);
         map.optional("p75", &self.p75);
         map.optional("p90", &self.p90);
@@ -44,16 +80,16 @@ impl serde::Serialize for PercentileLatencyCutoffs {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PercentileLatencyCutoffs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PercentileLatencyCutoffs {
     const NAME: &'static str = "PercentileLatencyCutoffs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["p50", "p75", "p90", "p99"];
         let mut v0: Option<f64> = None;
@@ -139,8 +175,8 @@ pub struct PercentileThroughputCutoffs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PercentileThroughputCutoffs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("p50", &self.p50);
         map.optional("p75", &self.p75);
         map.optional("p90", &self.p90);
@@ -151,16 +187,16 @@ impl serde::Serialize for PercentileThroughputCutoffs {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PercentileThroughputCutoffs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PercentileThroughputCutoffs {
     const NAME: &'static str = "PercentileThroughputCutoffs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["p50", "p75", "p90", "p99"];
         let mut v0: Option<f64> = None;
@@ -313,8 +349,8 @@ pub struct ProviderPreferences {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProviderPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allow_fallbacks", &self.allow_fallbacks);
         map.optional("data_collection", &self.data_collection);
         map.optional("enforce_distillable_text", &self.enforce_distillable_text);
@@ -334,16 +370,16 @@ impl serde::Serialize for ProviderPreferences {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ProviderPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ProviderPreferences {
     const NAME: &'static str = "ProviderPreferences";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allow_fallbacks",
@@ -570,8 +606,8 @@ pub struct ProviderPreferencesMaxPrice {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProviderPreferencesMaxPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio", &self.audio);
         map.optional("completion", &self.completion);
         map.optional("image", &self.image);
@@ -583,16 +619,16 @@ impl serde::Serialize for ProviderPreferencesMaxPrice {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ProviderPreferencesMaxPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ProviderPreferencesMaxPrice {
     const NAME: &'static str = "ProviderPreferencesMaxPrice";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["audio", "completion", "image", "prompt", "request"];
         let mut v0: Option<String> = None;
@@ -693,3 +729,12 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type ResponsesRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesDataCollection`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderDataCollection = ProviderPreferencesDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderSort = ProviderPreferencesSort;

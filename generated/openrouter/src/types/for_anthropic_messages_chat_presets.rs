@@ -5,12 +5,18 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterWebSearch = OpenRouterWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebSearchType = OpenRouterWebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchConfig`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandParameters = WebSearchConfig;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterWebSearch = OpenRouterWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebSearchType = OpenRouterWebSearchServerToolType;
 /// OpenRouter built-in server tool: searches the web for current information
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -27,8 +33,8 @@ pub struct OpenRouterWebSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenRouterWebSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -37,16 +43,16 @@ impl serde::Serialize for OpenRouterWebSearchServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OpenRouterWebSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OpenRouterWebSearchServerTool {
     const NAME: &'static str = "OpenRouterWebSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<WebSearchConfig> = None;
@@ -143,8 +149,8 @@ pub struct WebSearchConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("engine", &self.engine);
         map.optional("excluded_domains", &self.excluded_domains);
@@ -161,16 +167,16 @@ impl serde::Serialize for WebSearchConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchConfig {
     const NAME: &'static str = "WebSearchConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",

@@ -5,15 +5,27 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterWebFetchType = WebFetchServerToolType;
 /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -30,8 +42,8 @@ pub struct AnthropicCacheControlDirective {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCacheControlDirective {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("ttl", &self.ttl);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -40,16 +52,16 @@ impl serde::Serialize for AnthropicCacheControlDirective {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCacheControlDirective {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCacheControlDirective {
     const NAME: &'static str = "AnthropicCacheControlDirective";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["ttl", "type"];
         let mut v0: Option<AnthropicCacheControlTtl> = None;
@@ -106,21 +118,39 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicSearchResultBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolBm25CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolBm25CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolRegexCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolRegexCacheControlType = AnthropicCacheControlDirectiveType;
 /// The object of the `AutoBetaRouterPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -152,8 +182,8 @@ pub struct AutoBetaRouterPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AutoBetaRouterPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("cost_quality_tradeoff", &self.cost_quality_tradeoff);
         map.optional("cost_tier", &self.cost_tier);
@@ -166,16 +196,16 @@ impl serde::Serialize for AutoBetaRouterPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AutoBetaRouterPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AutoBetaRouterPlugin {
     const NAME: &'static str = "AutoBetaRouterPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_models",
@@ -317,8 +347,8 @@ pub struct AutoRouterPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AutoRouterPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("cost_quality_tradeoff", &self.cost_quality_tradeoff);
         map.optional("cost_tier", &self.cost_tier);
@@ -332,16 +362,16 @@ impl serde::Serialize for AutoRouterPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AutoRouterPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AutoRouterPlugin {
     const NAME: &'static str = "AutoRouterPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_models",
@@ -474,8 +504,8 @@ pub struct BashServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BashServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -484,16 +514,16 @@ impl serde::Serialize for BashServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BashServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BashServerTool {
     const NAME: &'static str = "BashServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<BashServerToolConfig> = None;
@@ -557,8 +587,8 @@ pub struct BashServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BashServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("environment", &self.environment);
         map.optional("sleep_after_seconds", &self.sleep_after_seconds);
@@ -568,16 +598,16 @@ impl serde::Serialize for BashServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BashServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BashServerToolConfig {
     const NAME: &'static str = "BashServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["engine", "environment", "sleep_after_seconds"];
         let mut v0: Option<BashServerToolEngine> = None;
@@ -668,9 +698,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironment`].
 #[doc(hidden)]
 pub type BashServerToolEnvironmentContainerAuto = ContainerAutoEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironmentType`].
+#[doc(hidden)]
+pub type BashServerToolEnvironmentContainerAutoType = ContainerAutoEnvironmentType;
 /// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironment`].
 #[doc(hidden)]
 pub type BashServerToolEnvironmentContainerReference = ContainerReferenceEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironmentType`].
+#[doc(hidden)]
+pub type BashServerToolEnvironmentContainerReferenceType = ContainerReferenceEnvironmentType;
 /// The name this place's type had while its schema was inline: another name for [`BashServerToolConfig`].
 #[doc(hidden)]
 pub type BashServerToolParameters = BashServerToolConfig;
@@ -681,48 +717,117 @@ pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolTyp
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebFetchType = WebFetchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type ChatRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type ChatRequestCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginCostTier`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoBetaRouterCostTier = AutoBetaRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoBetaRouterId = AutoBetaRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`AutoRouterPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemAutoRouter = AutoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginCostTier`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoRouterCostTier = AutoRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoRouterId = AutoRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemContextCompressionId = ContextCompressionPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FileParserPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemFileParser = FileParserPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFileParserId = FileParserPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemFusion = FusionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionId = FusionPluginId;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginPreset`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionPreset = FusionPluginPreset;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItem`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionToolsItem = FusionPluginToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItemParametersValue`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionToolsItemParametersValue = FusionPluginToolsItemParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItemParametersValueListItem`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusionToolsItemParametersValueListItem = FusionPluginToolsItemParametersValueListItem;
 /// The name this place's type had while its schema was inline: another name for [`ModerationPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemModeration = ModerationPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ModerationPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemModerationId = ModerationPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ParetoRouterPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemParetoRouter = ParetoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemParetoRouterId = ParetoRouterPluginId;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginPriceSource`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemParetoRouterPriceSource = ParetoRouterPluginPriceSource;
 /// The name this place's type had while its schema was inline: another name for [`ResponseHealingPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemResponseHealing = ResponseHealingPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ResponseHealingPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemResponseHealingId = ResponseHealingPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemWeb = WebSearchPlugin;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemWebFetch = WebFetchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebFetchId = WebFetchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginId`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebId = WebSearchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type ChatRequestRoute = DeprecatedRoute;
@@ -747,6 +852,9 @@ pub type ChatWebSearchShorthandSearchContextSize = SearchQualityLevel;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerTool`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandUserLocation = WebSearchUserLocationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerToolType`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandUserLocationType = WebSearchUserLocationServerToolType;
 /// An OpenRouter-managed, auto-provisioned ephemeral container.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -759,8 +867,8 @@ pub struct ContainerAutoEnvironment {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContainerAutoEnvironment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -768,16 +876,16 @@ impl serde::Serialize for ContainerAutoEnvironment {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContainerAutoEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContainerAutoEnvironment {
     const NAME: &'static str = "ContainerAutoEnvironment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ContainerAutoEnvironmentType> = None;
@@ -827,8 +935,8 @@ pub struct ContainerReferenceEnvironment {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContainerReferenceEnvironment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("container_id", &self.container_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -837,16 +945,16 @@ impl serde::Serialize for ContainerReferenceEnvironment {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContainerReferenceEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContainerReferenceEnvironment {
     const NAME: &'static str = "ContainerReferenceEnvironment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["container_id", "type"];
         let mut v0: Option<String> = None;
@@ -914,8 +1022,8 @@ pub struct ContextCompressionPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContextCompressionPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.optional("engine", &self.engine);
         map.entry("id", &self.id);
@@ -925,16 +1033,16 @@ impl serde::Serialize for ContextCompressionPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContextCompressionPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContextCompressionPlugin {
     const NAME: &'static str = "ContextCompressionPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled", "engine", "id"];
         let mut v0: Option<bool> = None;
@@ -1012,8 +1120,8 @@ pub struct DatetimeServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DatetimeServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1022,16 +1130,16 @@ impl serde::Serialize for DatetimeServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DatetimeServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for DatetimeServerTool {
     const NAME: &'static str = "DatetimeServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<DatetimeServerToolConfig> = None;
@@ -1087,8 +1195,8 @@ pub struct DatetimeServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DatetimeServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("timezone", &self.timezone);
         map.extra(&self.extra);
         map.end()
@@ -1096,16 +1204,16 @@ impl serde::Serialize for DatetimeServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DatetimeServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for DatetimeServerToolConfig {
     const NAME: &'static str = "DatetimeServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["timezone"];
         let mut v0: Option<String> = None;
@@ -1172,8 +1280,8 @@ pub struct FileParserPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileParserPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
         map.optional("pdf", &self.pdf);
@@ -1183,16 +1291,16 @@ impl serde::Serialize for FileParserPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FileParserPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FileParserPlugin {
     const NAME: &'static str = "FileParserPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled", "id", "pdf"];
         let mut v0: Option<bool> = None;
@@ -1286,8 +1394,8 @@ pub struct FusionPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("analysis_models", &self.analysis_models);
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
@@ -1301,16 +1409,16 @@ impl serde::Serialize for FusionPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionPlugin {
     const NAME: &'static str = "FusionPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analysis_models",
@@ -1443,8 +1551,8 @@ pub struct FusionPluginToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionPluginToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1453,16 +1561,16 @@ impl serde::Serialize for FusionPluginToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionPluginToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionPluginToolsItem {
     const NAME: &'static str = "FusionPluginToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<
@@ -1585,6 +1693,9 @@ impl FusionPluginToolsItemParametersValueObjectValue {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type FusionServerToolConfigCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type FusionServerToolConfigCacheControlType = AnthropicCacheControlDirectiveType;
 /// Configuration for the openrouter:image_generation server tool. Accepts all image_config params (aspect_ratio, quality, size, background, output_format, output_compression, moderation, etc.) plus a model field.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1599,8 +1710,8 @@ pub struct ImageGenerationServerToolConfig {
     pub additional_properties: crate::runtime::Map<ImageGenerationServerToolConfigValue>,
 }
 impl serde::Serialize for ImageGenerationServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(out)?;
         map.optional("model", &self.model);
         map.entries(&self.additional_properties);
         map.end()
@@ -1608,16 +1719,16 @@ impl serde::Serialize for ImageGenerationServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ImageGenerationServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ImageGenerationServerToolConfig {
     const NAME: &'static str = "ImageGenerationServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model"];
         let mut v0: Option<String> = None;
@@ -1690,8 +1801,8 @@ pub struct ImageGenerationServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1700,16 +1811,16 @@ impl serde::Serialize for ImageGenerationServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ImageGenerationServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ImageGenerationServerToolOpenRouter {
     const NAME: &'static str = "ImageGenerationServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ImageGenerationServerToolConfig> = None;
@@ -1757,6 +1868,9 @@ impl ImageGenerationServerToolOpenRouter {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolConfig`].
 #[doc(hidden)]
 pub type ImageGenerationServerToolOpenRouterParameters = ImageGenerationServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolConfigValue`].
+#[doc(hidden)]
+pub type ImageGenerationServerToolOpenRouterParametersValue = ImageGenerationServerToolConfigValue;
 /// The one value of the schema at `/components/schemas/ImageGenerationServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
@@ -1769,6 +1883,9 @@ pub type LegacyWebSearchServerToolEngine = WebSearchEngineEnum;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
 #[doc(hidden)]
 pub type LegacyWebSearchServerToolMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationType`].
+#[doc(hidden)]
+pub type LegacyWebSearchServerToolUserLocationType = WebSearchUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemCompactionCacheControl = AnthropicCacheControlDirective;
@@ -1781,42 +1898,99 @@ pub type MessagesMessageParamContentListItemToolResultCacheControl = AnthropicCa
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemToolUseCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolUseCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentWebSearchToolResultCacheControl = AnthropicCacheControlDirective;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginCostTier`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoBetaRouterCostTier = AutoBetaRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoBetaRouterId = AutoBetaRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`AutoRouterPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemAutoRouter = AutoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginCostTier`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoRouterCostTier = AutoRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoRouterId = AutoRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemContextCompressionId = ContextCompressionPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FileParserPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemFileParser = FileParserPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFileParserId = FileParserPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemFusion = FusionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFusionId = FusionPluginId;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginPreset`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFusionPreset = FusionPluginPreset;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItem`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFusionToolsItem = FusionPluginToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItemParametersValue`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFusionToolsItemParametersValue = FusionPluginToolsItemParametersValue;
 /// The name this place's type had while its schema was inline: another name for [`ModerationPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemModeration = ModerationPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ModerationPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemModerationId = ModerationPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ParetoRouterPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemParetoRouter = ParetoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemParetoRouterId = ParetoRouterPluginId;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginPriceSource`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemParetoRouterPriceSource = ParetoRouterPluginPriceSource;
 /// The name this place's type had while its schema was inline: another name for [`ResponseHealingPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemResponseHealing = ResponseHealingPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ResponseHealingPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemResponseHealingId = ResponseHealingPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemWeb = WebSearchPlugin;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemWebFetch = WebFetchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebFetchId = WebFetchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginId`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebId = WebSearchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type MessagesRequestRoute = DeprecatedRoute;
@@ -1826,36 +2000,69 @@ pub type MessagesRequestStopServerToolsWhen = StopServerToolsWhen;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301Caching = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301CachingType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemBash20250124CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemBash20250124CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemCustomCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemCustomCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebFetchType = WebFetchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemTextEditor20250124CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemTextEditor20250124CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20250305CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20250305CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
 #[doc(hidden)]
 pub type MessagesRequestTrace = TraceConfig;
@@ -1865,9 +2072,15 @@ pub type MessagesSearchModelsServerToolParameters = SearchModelsServerToolConfig
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesToolAdditionBlockCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesToolAdditionBlockCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesToolRemovalBlockCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type MessagesToolRemovalBlockCacheControlType = AnthropicCacheControlDirectiveType;
 /// The object of the `ModerationPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1880,8 +2093,8 @@ pub struct ModerationPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ModerationPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.extra(&self.extra);
         map.end()
@@ -1889,16 +2102,16 @@ impl serde::Serialize for ModerationPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ModerationPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ModerationPlugin {
     const NAME: &'static str = "ModerationPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id"];
         let mut v0: Option<ModerationPluginId> = None;
@@ -1954,8 +2167,8 @@ pub struct ParetoRouterPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ParetoRouterPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
         map.optional("max_price", &self.max_price);
@@ -1967,16 +2180,16 @@ impl serde::Serialize for ParetoRouterPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ParetoRouterPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ParetoRouterPlugin {
     const NAME: &'static str = "ParetoRouterPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "enabled",
@@ -2094,8 +2307,8 @@ pub struct PdfParserOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PdfParserOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("engine", &self.engine);
         map.extra(&self.extra);
         map.end()
@@ -2103,16 +2316,16 @@ impl serde::Serialize for PdfParserOptions {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PdfParserOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PdfParserOptions {
     const NAME: &'static str = "PdfParserOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["engine"];
         let mut v0: Option<PdfParserEngine> = None;
@@ -2173,8 +2386,8 @@ pub struct ResponseHealingPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseHealingPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -2183,16 +2396,16 @@ impl serde::Serialize for ResponseHealingPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResponseHealingPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ResponseHealingPlugin {
     const NAME: &'static str = "ResponseHealingPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled", "id"];
         let mut v0: Option<bool> = None;
@@ -2243,36 +2456,90 @@ pub type ResponseHealingPluginId = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type ResponsesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type ResponsesRequestCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginCostTier`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoBetaRouterCostTier = AutoBetaRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoBetaRouterId = AutoBetaRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`AutoRouterPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemAutoRouter = AutoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginCostTier`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoRouterCostTier = AutoRouterPluginCostTier;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoRouterId = AutoRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemContextCompressionId = ContextCompressionPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FileParserPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemFileParser = FileParserPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFileParserId = FileParserPluginId;
 /// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemFusion = FusionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFusionId = FusionPluginId;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginPreset`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFusionPreset = FusionPluginPreset;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItem`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFusionToolsItem = FusionPluginToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionPluginToolsItemParametersValue`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFusionToolsItemParametersValue = FusionPluginToolsItemParametersValue;
 /// The name this place's type had while its schema was inline: another name for [`ModerationPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemModeration = ModerationPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ModerationPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemModerationId = ModerationPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ParetoRouterPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemParetoRouter = ParetoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemParetoRouterId = ParetoRouterPluginId;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPluginPriceSource`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemParetoRouterPriceSource = ParetoRouterPluginPriceSource;
 /// The name this place's type had while its schema was inline: another name for [`ResponseHealingPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemResponseHealing = ResponseHealingPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ResponseHealingPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemResponseHealingId = ResponseHealingPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemWeb = WebSearchPlugin;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemWebFetch = WebFetchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebFetchId = WebFetchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginId`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebId = WebSearchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type ResponsesRequestRoute = DeprecatedRoute;
@@ -2282,15 +2549,27 @@ pub type ResponsesRequestStopServerToolsWhen = StopServerToolsWhen;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebFetchType = WebFetchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestTrace = TraceConfig;
@@ -2310,8 +2589,8 @@ pub struct SearchModelsServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SearchModelsServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("max_results", &self.max_results);
         map.extra(&self.extra);
         map.end()
@@ -2319,16 +2598,16 @@ impl serde::Serialize for SearchModelsServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SearchModelsServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SearchModelsServerToolConfig {
     const NAME: &'static str = "SearchModelsServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_results"];
         let mut v0: Option<i64> = None;
@@ -2379,9 +2658,15 @@ pub type ShellServerToolConfigSleepAfterSeconds = SandboxSleepAfterSeconds;
 /// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironment`].
 #[doc(hidden)]
 pub type ShellServerToolEnvironmentContainerAuto = ContainerAutoEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironmentType`].
+#[doc(hidden)]
+pub type ShellServerToolEnvironmentContainerAutoType = ContainerAutoEnvironmentType;
 /// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironment`].
 #[doc(hidden)]
 pub type ShellServerToolEnvironmentContainerReference = ContainerReferenceEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironmentType`].
+#[doc(hidden)]
+pub type ShellServerToolEnvironmentContainerReferenceType = ContainerReferenceEnvironmentType;
 /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
 pub type StopServerToolsWhen = Vec<StopServerToolsWhenCondition>;
 crate::runtime::tagged_union! {
@@ -2404,18 +2689,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenFinishReasonIs`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionFinishReasonIs = StopServerToolsWhenFinishReasonIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenFinishReasonIsType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionFinishReasonIsType = StopServerToolsWhenFinishReasonIsType;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenHasToolCall`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionHasToolCall = StopServerToolsWhenHasToolCall;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenHasToolCallType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionHasToolCallType = StopServerToolsWhenHasToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxCost`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionMaxCost = StopServerToolsWhenMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxCostType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionMaxCostType = StopServerToolsWhenMaxCostType;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxTokensUsed`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionMaxTokensUsed = StopServerToolsWhenMaxTokensUsed;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxTokensUsedType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionMaxTokensUsedType = StopServerToolsWhenMaxTokensUsedType;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenStepCountIs`].
 #[doc(hidden)]
 pub type StopServerToolsWhenConditionStepCountIs = StopServerToolsWhenStepCountIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenStepCountIsType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionStepCountIsType = StopServerToolsWhenStepCountIsType;
 /// Stop when the upstream model emits this finish reason (e.g. `length`).
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2430,8 +2730,8 @@ pub struct StopServerToolsWhenFinishReasonIs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenFinishReasonIs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("reason", &self.reason);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2440,16 +2740,16 @@ impl serde::Serialize for StopServerToolsWhenFinishReasonIs {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenFinishReasonIs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenFinishReasonIs {
     const NAME: &'static str = "StopServerToolsWhenFinishReasonIs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["reason", "type"];
         let mut v0: Option<String> = None;
@@ -2507,8 +2807,8 @@ pub struct StopServerToolsWhenHasToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenHasToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("tool_name", &self.tool_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2517,16 +2817,16 @@ impl serde::Serialize for StopServerToolsWhenHasToolCall {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenHasToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenHasToolCall {
     const NAME: &'static str = "StopServerToolsWhenHasToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_name", "type"];
         let mut v0: Option<String> = None;
@@ -2587,8 +2887,8 @@ pub struct StopServerToolsWhenMaxCost {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenMaxCost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("max_cost_in_dollars", &self.max_cost_in_dollars);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2597,16 +2897,16 @@ impl serde::Serialize for StopServerToolsWhenMaxCost {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenMaxCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenMaxCost {
     const NAME: &'static str = "StopServerToolsWhenMaxCost";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_cost_in_dollars", "type"];
         let mut v0: Option<f64> = None;
@@ -2664,8 +2964,8 @@ pub struct StopServerToolsWhenMaxTokensUsed {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenMaxTokensUsed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("max_tokens", &self.max_tokens);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2674,16 +2974,16 @@ impl serde::Serialize for StopServerToolsWhenMaxTokensUsed {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenMaxTokensUsed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenMaxTokensUsed {
     const NAME: &'static str = "StopServerToolsWhenMaxTokensUsed";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_tokens", "type"];
         let mut v0: Option<i64> = None;
@@ -2741,8 +3041,8 @@ pub struct StopServerToolsWhenStepCountIs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenStepCountIs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("step_count", &self.step_count);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2751,16 +3051,16 @@ impl serde::Serialize for StopServerToolsWhenStepCountIs {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for StopServerToolsWhenStepCountIs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for StopServerToolsWhenStepCountIs {
     const NAME: &'static str = "StopServerToolsWhenStepCountIs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["step_count", "type"];
         let mut v0: Option<i64> = None;
@@ -2824,8 +3124,8 @@ pub struct TraceConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("generation_name", &self.generation_name);
         map.optional("parent_span_id", &self.parent_span_id);
         map.optional("span_name", &self.span_name);
@@ -2837,16 +3137,16 @@ impl serde::Serialize for TraceConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for TraceConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for TraceConfig {
     const NAME: &'static str = "TraceConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "generation_name",
@@ -2949,8 +3249,8 @@ pub struct WebFetchPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebFetchPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.entry("id", &self.id);
@@ -2962,16 +3262,16 @@ impl serde::Serialize for WebFetchPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebFetchPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebFetchPlugin {
     const NAME: &'static str = "WebFetchPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -3072,8 +3372,8 @@ pub struct WebFetchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebFetchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3082,16 +3382,16 @@ impl serde::Serialize for WebFetchServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebFetchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebFetchServerTool {
     const NAME: &'static str = "WebFetchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<WebFetchServerToolConfig> = None;
@@ -3159,8 +3459,8 @@ pub struct WebFetchServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebFetchServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.optional("engine", &self.engine);
@@ -3172,16 +3472,16 @@ impl serde::Serialize for WebFetchServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebFetchServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebFetchServerToolConfig {
     const NAME: &'static str = "WebFetchServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -3290,6 +3590,9 @@ pub type WebSearchConfigSearchContextSize = SearchQualityLevel;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerTool`].
 #[doc(hidden)]
 pub type WebSearchConfigUserLocation = WebSearchUserLocationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerToolType`].
+#[doc(hidden)]
+pub type WebSearchConfigUserLocationType = WebSearchUserLocationServerToolType;
 crate::runtime::string_enum! {
     #[doc = " The search engine to use for web search."] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -3347,8 +3650,8 @@ pub struct WebSearchPlugin {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchPlugin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.optional("engine", &self.engine);
         map.optional("exclude_domains", &self.exclude_domains);
@@ -3365,16 +3668,16 @@ impl serde::Serialize for WebSearchPlugin {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchPlugin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchPlugin {
     const NAME: &'static str = "WebSearchPlugin";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "enabled",
@@ -3542,8 +3845,8 @@ pub struct WebSearchPluginUserLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchPluginUserLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -3555,16 +3858,16 @@ impl serde::Serialize for WebSearchPluginUserLocation {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchPluginUserLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchPluginUserLocation {
     const NAME: &'static str = "WebSearchPluginUserLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;
@@ -3643,12 +3946,18 @@ pub type WebSearchServerToolConfigSearchContextSize = SearchQualityLevel;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerTool`].
 #[doc(hidden)]
 pub type WebSearchServerToolConfigUserLocation = WebSearchUserLocationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerToolType`].
+#[doc(hidden)]
+pub type WebSearchServerToolConfigUserLocationType = WebSearchUserLocationServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
 #[doc(hidden)]
 pub type WebSearchServerToolEngine = WebSearchEngineEnum;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
 #[doc(hidden)]
 pub type WebSearchServerToolMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationType`].
+#[doc(hidden)]
+pub type WebSearchServerToolUserLocationType = WebSearchUserLocationType;
 /// Approximate user location for location-biased results.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3669,8 +3978,8 @@ pub struct WebSearchUserLocationServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchUserLocationServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -3682,16 +3991,16 @@ impl serde::Serialize for WebSearchUserLocationServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchUserLocationServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchUserLocationServerTool {
     const NAME: &'static str = "WebSearchUserLocationServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;

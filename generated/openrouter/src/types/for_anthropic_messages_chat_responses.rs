@@ -48,8 +48,8 @@ pub struct EndpointInfo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for EndpointInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("model", &self.model);
         map.entry("provider", &self.provider);
         map.entry("selected", &self.selected);
@@ -58,15 +58,15 @@ impl serde::Serialize for EndpointInfo {
     }
 }
 impl<'de> serde::Deserialize<'de> for EndpointInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for EndpointInfo {
     const NAME: &'static str = "EndpointInfo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model", "provider", "selected"];
         let mut v0: Option<String> = None;
@@ -127,8 +127,8 @@ pub struct EndpointsMetadata {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for EndpointsMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("available", &self.available);
         map.entry("total", &self.total);
         map.extra(&self.extra);
@@ -136,15 +136,15 @@ impl serde::Serialize for EndpointsMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for EndpointsMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for EndpointsMetadata {
     const NAME: &'static str = "EndpointsMetadata";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["available", "total"];
         let mut v0: Option<Vec<EndpointInfo>> = None;
@@ -244,8 +244,8 @@ pub struct OpenRouterMetadata {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenRouterMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("attempt", &self.attempt);
         map.optional("attempts", &self.attempts);
         map.entry("endpoints", &self.endpoints);
@@ -261,15 +261,15 @@ impl serde::Serialize for OpenRouterMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenRouterMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenRouterMetadata {
     const NAME: &'static str = "OpenRouterMetadata";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "attempt",
@@ -428,8 +428,8 @@ pub struct PipelineStage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PipelineStage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cost_usd", &self.cost_usd);
         map.optional("data", &self.data);
         map.optional("guardrail_id", &self.guardrail_id);
@@ -442,15 +442,15 @@ impl serde::Serialize for PipelineStage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PipelineStage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PipelineStage {
     const NAME: &'static str = "PipelineStage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cost_usd",
@@ -562,8 +562,8 @@ pub struct RouterAttempt {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for RouterAttempt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("model", &self.model);
         map.entry("provider", &self.provider);
         map.entry("status", &self.status);
@@ -572,15 +572,15 @@ impl serde::Serialize for RouterAttempt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RouterAttempt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RouterAttempt {
     const NAME: &'static str = "RouterAttempt";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model", "provider", "status"];
         let mut v0: Option<String> = None;
@@ -643,8 +643,8 @@ pub struct RouterParams {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for RouterParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("quality_floor", &self.quality_floor);
         map.optional("throughput_floor", &self.throughput_floor);
         map.optional("version_group", &self.version_group);
@@ -653,15 +653,15 @@ impl serde::Serialize for RouterParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for RouterParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RouterParams {
     const NAME: &'static str = "RouterParams";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["quality_floor", "throughput_floor", "version_group"];
         let mut v0: Option<f64> = None;

@@ -26,8 +26,8 @@ pub struct AnthropicAdvisorMessageUsageIteration {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicAdvisorMessageUsageIteration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_creation", &self.cache_creation);
         map.optional("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.optional("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -40,15 +40,15 @@ impl serde::Serialize for AnthropicAdvisorMessageUsageIteration {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicAdvisorMessageUsageIteration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicAdvisorMessageUsageIteration {
     const NAME: &'static str = "AnthropicAdvisorMessageUsageIteration";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -165,8 +165,8 @@ pub struct AnthropicCacheCreation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCacheCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("ephemeral_1h_input_tokens", &self.ephemeral_1h_input_tokens);
         map.entry("ephemeral_5m_input_tokens", &self.ephemeral_5m_input_tokens);
         map.extra(&self.extra);
@@ -174,15 +174,15 @@ impl serde::Serialize for AnthropicCacheCreation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCacheCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCacheCreation {
     const NAME: &'static str = "AnthropicCacheCreation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "ephemeral_1h_input_tokens",
@@ -248,8 +248,8 @@ pub struct AnthropicCompactionUsageIteration {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCompactionUsageIteration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_creation", &self.cache_creation);
         map.optional("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.optional("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -261,15 +261,15 @@ impl serde::Serialize for AnthropicCompactionUsageIteration {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicCompactionUsageIteration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicCompactionUsageIteration {
     const NAME: &'static str = "AnthropicCompactionUsageIteration";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -374,8 +374,8 @@ pub struct AnthropicIterationCacheCreation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicIterationCacheCreation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("ephemeral_1h_input_tokens", &self.ephemeral_1h_input_tokens);
         map.optional("ephemeral_5m_input_tokens", &self.ephemeral_5m_input_tokens);
         map.extra(&self.extra);
@@ -383,15 +383,15 @@ impl serde::Serialize for AnthropicIterationCacheCreation {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicIterationCacheCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicIterationCacheCreation {
     const NAME: &'static str = "AnthropicIterationCacheCreation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "ephemeral_1h_input_tokens",
@@ -460,8 +460,8 @@ pub struct AnthropicMessageUsageIteration {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicMessageUsageIteration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_creation", &self.cache_creation);
         map.optional("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.optional("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -474,15 +474,15 @@ impl serde::Serialize for AnthropicMessageUsageIteration {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicMessageUsageIteration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicMessageUsageIteration {
     const NAME: &'static str = "AnthropicMessageUsageIteration";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -607,8 +607,8 @@ pub struct AnthropicUnknownUsageIteration {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUnknownUsageIteration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_creation", &self.cache_creation);
         map.optional("cache_creation_input_tokens", &self.cache_creation_input_tokens);
         map.optional("cache_read_input_tokens", &self.cache_read_input_tokens);
@@ -620,15 +620,15 @@ impl serde::Serialize for AnthropicUnknownUsageIteration {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicUnknownUsageIteration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicUnknownUsageIteration {
     const NAME: &'static str = "AnthropicUnknownUsageIteration";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -735,12 +735,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorMessageUsageIteration`].
 #[doc(hidden)]
 pub type AnthropicUsageIterationAdvisorMessage = AnthropicAdvisorMessageUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorMessageUsageIterationType`].
+#[doc(hidden)]
+pub type AnthropicUsageIterationAdvisorMessageType = AnthropicAdvisorMessageUsageIterationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionUsageIteration`].
 #[doc(hidden)]
 pub type AnthropicUsageIterationCompaction = AnthropicCompactionUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionUsageIterationType`].
+#[doc(hidden)]
+pub type AnthropicUsageIterationCompactionType = AnthropicCompactionUsageIterationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessageUsageIteration`].
 #[doc(hidden)]
 pub type AnthropicUsageIterationMessage = AnthropicMessageUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessageUsageIterationType`].
+#[doc(hidden)]
+pub type AnthropicUsageIterationMessageType = AnthropicMessageUsageIterationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
 #[doc(hidden)]
 pub type BaseMessagesResultUsageIterationsItem = AnthropicUsageIteration;

@@ -30,8 +30,8 @@ pub struct AnthropicBase64ImageSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBase64ImageSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("media_type", &self.media_type);
         map.entry("type", &self.r#type);
@@ -41,16 +41,16 @@ impl serde::Serialize for AnthropicBase64ImageSource {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicBase64ImageSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicBase64ImageSource {
     const NAME: &'static str = "AnthropicBase64ImageSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "media_type", "type"];
         let mut v0: Option<String> = None;
@@ -121,8 +121,8 @@ pub struct AnthropicBase64PdfSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBase64PdfSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("media_type", &self.media_type);
         map.entry("type", &self.r#type);
@@ -131,15 +131,15 @@ impl serde::Serialize for AnthropicBase64PdfSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicBase64PdfSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicBase64PdfSource {
     const NAME: &'static str = "AnthropicBase64PdfSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "media_type", "type"];
         let mut v0: Option<String> = None;
@@ -219,8 +219,8 @@ pub struct AnthropicCitationCharLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationCharLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.nullable("document_title", &self.document_title);
@@ -233,16 +233,16 @@ impl serde::Serialize for AnthropicCitationCharLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationCharLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationCharLocationParam {
     const NAME: &'static str = "AnthropicCitationCharLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -350,8 +350,8 @@ pub struct AnthropicCitationContentBlockLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationContentBlockLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.nullable("document_title", &self.document_title);
@@ -364,16 +364,16 @@ impl serde::Serialize for AnthropicCitationContentBlockLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationContentBlockLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationContentBlockLocationParam {
     const NAME: &'static str = "AnthropicCitationContentBlockLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -481,8 +481,8 @@ pub struct AnthropicCitationPageLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationPageLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("document_index", &self.document_index);
         map.nullable("document_title", &self.document_title);
@@ -495,16 +495,16 @@ impl serde::Serialize for AnthropicCitationPageLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationPageLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationPageLocationParam {
     const NAME: &'static str = "AnthropicCitationPageLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -614,8 +614,8 @@ pub struct AnthropicCitationSearchResultLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationSearchResultLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("end_block_index", &self.end_block_index);
         map.entry("search_result_index", &self.search_result_index);
@@ -629,16 +629,16 @@ impl serde::Serialize for AnthropicCitationSearchResultLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationSearchResultLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationSearchResultLocationParam {
     const NAME: &'static str = "AnthropicCitationSearchResultLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -753,8 +753,8 @@ pub struct AnthropicCitationWebSearchResultLocationParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationWebSearchResultLocationParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("cited_text", &self.cited_text);
         map.entry("encrypted_index", &self.encrypted_index);
         map.nullable("title", &self.title);
@@ -766,16 +766,16 @@ impl serde::Serialize for AnthropicCitationWebSearchResultLocationParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCitationWebSearchResultLocationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCitationWebSearchResultLocationParam {
     const NAME: &'static str = "AnthropicCitationWebSearchResultLocationParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cited_text",
@@ -876,8 +876,8 @@ pub struct AnthropicDocumentBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("citations", &self.citations);
         map.optional("context", &self.context);
@@ -890,16 +890,16 @@ impl serde::Serialize for AnthropicDocumentBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicDocumentBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicDocumentBlockParam {
     const NAME: &'static str = "AnthropicDocumentBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -1000,8 +1000,8 @@ pub struct AnthropicDocumentBlockParamCitations {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlockParamCitations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.extra(&self.extra);
         map.end()
@@ -1009,16 +1009,16 @@ impl serde::Serialize for AnthropicDocumentBlockParamCitations {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicDocumentBlockParamCitations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicDocumentBlockParamCitations {
     const NAME: &'static str = "AnthropicDocumentBlockParamCitations";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled"];
         let mut v0: Option<bool> = None;
@@ -1067,6 +1067,12 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceBase64 = AnthropicBase64PdfSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSourceMediaType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceBase64MediaType = AnthropicBase64PdfSourceMediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceBase64Type = AnthropicBase64PdfSourceType;
 /// The object of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1081,8 +1087,8 @@ pub struct AnthropicDocumentBlockParamSourceContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlockParamSourceContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1091,16 +1097,16 @@ impl serde::Serialize for AnthropicDocumentBlockParamSourceContent {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicDocumentBlockParamSourceContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicDocumentBlockParamSourceContent {
     const NAME: &'static str = "AnthropicDocumentBlockParamSourceContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "type"];
         let mut v0: Option<AnthropicDocumentBlockParamSourceContentDef> = None;
@@ -1177,9 +1183,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParam`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceContentDefListItemImage = AnthropicImageBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceContentDefListItemImageType = AnthropicImageBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceContentDefListItemText = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceContentDefListItemTextType = AnthropicTextBlockParamType;
 /// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/type` in the API's spec.
 ///
 /// Always `"content"`: constructors fill it in, decoding checks it.
@@ -1189,12 +1201,24 @@ pub type AnthropicDocumentBlockParamSourceContentType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFileDocumentSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceFile = AnthropicFileDocumentSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileDocumentSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceFileType = AnthropicFileDocumentSourceType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceText = AnthropicPlainTextSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSourceMediaType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceTextMediaType = AnthropicPlainTextSourceMediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceTextType = AnthropicPlainTextSourceType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUrlPdfSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamSourceUrl = AnthropicUrlPdfSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUrlPdfSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceUrlType = AnthropicUrlPdfSourceType;
 /// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"document"`: constructors fill it in, decoding checks it.
@@ -1204,9 +1228,21 @@ pub type AnthropicDocumentBlockParamType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockSourceBase64 = AnthropicBase64PdfSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSourceMediaType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceBase64MediaType = AnthropicBase64PdfSourceMediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceBase64Type = AnthropicBase64PdfSourceType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSource`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockSourceText = AnthropicPlainTextSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSourceMediaType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceTextMediaType = AnthropicPlainTextSourceMediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSourceType`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceTextType = AnthropicPlainTextSourceType;
 /// The object of the `AnthropicFileDocumentSource` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1221,8 +1257,8 @@ pub struct AnthropicFileDocumentSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicFileDocumentSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1231,16 +1267,16 @@ impl serde::Serialize for AnthropicFileDocumentSource {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicFileDocumentSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicFileDocumentSource {
     const NAME: &'static str = "AnthropicFileDocumentSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "type"];
         let mut v0: Option<String> = None;
@@ -1302,8 +1338,8 @@ pub struct AnthropicImageBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicImageBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("source", &self.source);
         map.entry("type", &self.r#type);
@@ -1313,16 +1349,16 @@ impl serde::Serialize for AnthropicImageBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicImageBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicImageBlockParam {
     const NAME: &'static str = "AnthropicImageBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "source", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -1390,9 +1426,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBase64ImageSource`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamSourceBase64 = AnthropicBase64ImageSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64ImageSourceType`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamSourceBase64Type = AnthropicBase64ImageSourceType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUrlImageSource`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamSourceUrl = AnthropicUrlImageSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUrlImageSourceType`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamSourceUrlType = AnthropicUrlImageSourceType;
 /// The one value of the schema at `/components/schemas/AnthropicImageBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"image"`: constructors fill it in, decoding checks it.
@@ -1420,8 +1462,8 @@ pub struct AnthropicInputTokensClearAtLeast {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicInputTokensClearAtLeast {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -1430,16 +1472,16 @@ impl serde::Serialize for AnthropicInputTokensClearAtLeast {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicInputTokensClearAtLeast {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicInputTokensClearAtLeast {
     const NAME: &'static str = "AnthropicInputTokensClearAtLeast";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicInputTokensClearAtLeastType> = None;
@@ -1498,8 +1540,8 @@ pub struct AnthropicInputTokensTrigger {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicInputTokensTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -1508,16 +1550,16 @@ impl serde::Serialize for AnthropicInputTokensTrigger {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicInputTokensTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicInputTokensTrigger {
     const NAME: &'static str = "AnthropicInputTokensTrigger";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicInputTokensTriggerType> = None;
@@ -1575,8 +1617,8 @@ pub struct AnthropicPlainTextSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicPlainTextSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("media_type", &self.media_type);
         map.entry("type", &self.r#type);
@@ -1585,15 +1627,15 @@ impl serde::Serialize for AnthropicPlainTextSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicPlainTextSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicPlainTextSource {
     const NAME: &'static str = "AnthropicPlainTextSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "media_type", "type"];
         let mut v0: Option<String> = None;
@@ -1675,8 +1717,8 @@ pub struct AnthropicSearchResultBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicSearchResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("citations", &self.citations);
         map.entry("content", &self.content);
@@ -1689,16 +1731,16 @@ impl serde::Serialize for AnthropicSearchResultBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicSearchResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicSearchResultBlockParam {
     const NAME: &'static str = "AnthropicSearchResultBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -1799,8 +1841,8 @@ pub struct AnthropicSearchResultBlockParamCitations {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicSearchResultBlockParamCitations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.extra(&self.extra);
         map.end()
@@ -1808,16 +1850,16 @@ impl serde::Serialize for AnthropicSearchResultBlockParamCitations {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicSearchResultBlockParamCitations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicSearchResultBlockParamCitations {
     const NAME: &'static str = "AnthropicSearchResultBlockParamCitations";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled"];
         let mut v0: Option<bool> = None;
@@ -1850,6 +1892,12 @@ impl AnthropicSearchResultBlockParamCitations {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type AnthropicSearchResultBlockParamContentItem = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItem`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamContentItemCitationsItem = AnthropicTextBlockParamCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamContentItemType = AnthropicTextBlockParamType;
 /// The one value of the schema at `/components/schemas/AnthropicSearchResultBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"search_result"`: constructors fill it in, decoding checks it.
@@ -1876,8 +1924,8 @@ pub struct AnthropicTextBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("citations", &self.citations);
         map.entry("text", &self.text);
@@ -1888,16 +1936,16 @@ impl serde::Serialize for AnthropicTextBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicTextBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicTextBlockParam {
     const NAME: &'static str = "AnthropicTextBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "citations", "text", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -1986,15 +2034,27 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemCharLocation = AnthropicCitationCharLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocationParamType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemCharLocationType = AnthropicCitationCharLocationParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemContentBlockLocation = AnthropicCitationContentBlockLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocationParamType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemContentBlockLocationType = AnthropicCitationContentBlockLocationParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemPageLocation = AnthropicCitationPageLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocationParamType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemPageLocationType = AnthropicCitationPageLocationParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemSearchResultLocation = AnthropicCitationSearchResultLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocationParamType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemSearchResultLocationType = AnthropicCitationSearchResultLocationParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocationParam`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCitationsItemWebSearchResultLocation = AnthropicCitationWebSearchResultLocationParam;
@@ -2025,8 +2085,8 @@ pub struct AnthropicThinkingTurns {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicThinkingTurns {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -2035,16 +2095,16 @@ impl serde::Serialize for AnthropicThinkingTurns {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicThinkingTurns {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicThinkingTurns {
     const NAME: &'static str = "AnthropicThinkingTurns";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicThinkingTurnsType> = None;
@@ -2115,8 +2175,8 @@ pub struct AnthropicToolSearchToolBm25 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchToolBm25 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("cache_control", &self.cache_control);
         map.optional("defer_loading", &self.defer_loading);
@@ -2129,16 +2189,16 @@ impl serde::Serialize for AnthropicToolSearchToolBm25 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchToolBm25 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicToolSearchToolBm25 {
     const NAME: &'static str = "AnthropicToolSearchToolBm25";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -2227,6 +2287,9 @@ impl AnthropicToolSearchToolBm25 {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolBm25AllowedCallers = AnthropicAllowedCallers;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolBm25AllowedCallersItem = AnthropicAllowedCallersItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/name` in the API's spec."]
@@ -2269,8 +2332,8 @@ pub struct AnthropicToolSearchToolRegex {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchToolRegex {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("cache_control", &self.cache_control);
         map.optional("defer_loading", &self.defer_loading);
@@ -2283,16 +2346,16 @@ impl serde::Serialize for AnthropicToolSearchToolRegex {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicToolSearchToolRegex {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicToolSearchToolRegex {
     const NAME: &'static str = "AnthropicToolSearchToolRegex";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -2381,6 +2444,9 @@ impl AnthropicToolSearchToolRegex {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolRegexAllowedCallers = AnthropicAllowedCallers;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolRegexAllowedCallersItem = AnthropicAllowedCallersItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/name` in the API's spec."]
@@ -2411,8 +2477,8 @@ pub struct AnthropicToolUsesKeep {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolUsesKeep {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -2421,16 +2487,16 @@ impl serde::Serialize for AnthropicToolUsesKeep {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicToolUsesKeep {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicToolUsesKeep {
     const NAME: &'static str = "AnthropicToolUsesKeep";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicToolUsesKeepType> = None;
@@ -2489,8 +2555,8 @@ pub struct AnthropicToolUsesTrigger {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolUsesTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -2499,16 +2565,16 @@ impl serde::Serialize for AnthropicToolUsesTrigger {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicToolUsesTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicToolUsesTrigger {
     const NAME: &'static str = "AnthropicToolUsesTrigger";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicToolUsesTriggerType> = None;
@@ -2566,8 +2632,8 @@ pub struct AnthropicUrlImageSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUrlImageSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -2576,16 +2642,16 @@ impl serde::Serialize for AnthropicUrlImageSource {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicUrlImageSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicUrlImageSource {
     const NAME: &'static str = "AnthropicUrlImageSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<AnthropicUrlImageSourceType> = None;
@@ -2643,8 +2709,8 @@ pub struct AnthropicUrlPdfSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUrlPdfSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -2653,16 +2719,16 @@ impl serde::Serialize for AnthropicUrlPdfSource {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicUrlPdfSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicUrlPdfSource {
     const NAME: &'static str = "AnthropicUrlPdfSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<AnthropicUrlPdfSourceType> = None;
@@ -2726,8 +2792,8 @@ pub struct AnthropicWebSearchResultBlockParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchResultBlockParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.optional("page_age", &self.page_age);
         map.entry("title", &self.title);
@@ -2739,16 +2805,16 @@ impl serde::Serialize for AnthropicWebSearchResultBlockParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchResultBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicWebSearchResultBlockParam {
     const NAME: &'static str = "AnthropicWebSearchResultBlockParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "encrypted_content",
@@ -2847,8 +2913,8 @@ pub struct AnthropicWebSearchToolUserLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchToolUserLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -2860,16 +2926,16 @@ impl serde::Serialize for AnthropicWebSearchToolUserLocation {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicWebSearchToolUserLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicWebSearchToolUserLocation {
     const NAME: &'static str = "AnthropicWebSearchToolUserLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;
@@ -2946,9 +3012,258 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequest`].
 #[doc(hidden)]
 pub type CreateMessagesRequest = MessagesRequest;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestContextManagement`].
+#[doc(hidden)]
+pub type CreateMessagesRequestContextManagement = MessagesRequestContextManagement;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestContextManagementEditsItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestContextManagementEditsItem = MessagesRequestContextManagementEditsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestEditsClearThinking20251015KeepAllType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestEditsClearThinking20251015KeepAllType = MessagesRequestEditsClearThinking20251015KeepAllType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMetadata`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMetadata = MessagesRequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItem = MessagesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystem = MessagesRequestSystem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinking`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinking = MessagesRequestThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptive`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingAdaptive = MessagesRequestThinkingAdaptive;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptiveType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingAdaptiveType = MessagesRequestThinkingAdaptiveType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingDisabled`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingDisabled = MessagesRequestThinkingDisabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingDisabledType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingDisabledType = MessagesRequestThinkingDisabledType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabled`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingEnabled = MessagesRequestThinkingEnabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabledType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingEnabledType = MessagesRequestThinkingEnabledType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoice`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoice = MessagesRequestToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAny`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceAny = MessagesRequestToolChoiceAny;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAnyType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceAnyType = MessagesRequestToolChoiceAnyType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAuto`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceAuto = MessagesRequestToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAutoType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceAutoType = MessagesRequestToolChoiceAutoType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceNone`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceNone = MessagesRequestToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceNoneType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceNoneType = MessagesRequestToolChoiceNoneType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceTool`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceTool = MessagesRequestToolChoiceTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceToolType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolChoiceToolType = MessagesRequestToolChoiceToolType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItem = MessagesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301 = MessagesRequestToolsItemAdvisor20260301;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301Name = MessagesRequestToolsItemAdvisor20260301Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301Type = MessagesRequestToolsItemAdvisor20260301Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemBash20250124 = MessagesRequestToolsItemBash20250124;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemBash20250124Name = MessagesRequestToolsItemBash20250124Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemBash20250124Type = MessagesRequestToolsItemBash20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustom`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemCustom = MessagesRequestToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomInputSchema`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemCustomInputSchema = MessagesRequestToolsItemCustomInputSchema;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemCustomType = MessagesRequestToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemObject`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemObject = MessagesRequestToolsItemObject;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemTextEditor20250124 = MessagesRequestToolsItemTextEditor20250124;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemTextEditor20250124Name = MessagesRequestToolsItemTextEditor20250124Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemTextEditor20250124Type = MessagesRequestToolsItemTextEditor20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20250305 = MessagesRequestToolsItemWebSearch20250305;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20250305Name = MessagesRequestToolsItemWebSearch20250305Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20250305Type = MessagesRequestToolsItemWebSearch20250305Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20260209 = MessagesRequestToolsItemWebSearch20260209;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20260209Name = MessagesRequestToolsItemWebSearch20260209Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20260209Type = MessagesRequestToolsItemWebSearch20260209Type;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequest`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequest = MessagesRequest;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestContextManagement`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestContextManagement = MessagesRequestContextManagement;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestContextManagementEditsItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestContextManagementEditsItem = MessagesRequestContextManagementEditsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMetadata`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestMetadata = MessagesRequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItem = MessagesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestSystem = MessagesRequestSystem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinking`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinking = MessagesRequestThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptive`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingAdaptive = MessagesRequestThinkingAdaptive;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptiveType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingAdaptiveType = MessagesRequestThinkingAdaptiveType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingDisabled`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingDisabled = MessagesRequestThinkingDisabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingDisabledType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingDisabledType = MessagesRequestThinkingDisabledType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabled`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingEnabled = MessagesRequestThinkingEnabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabledType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingEnabledType = MessagesRequestThinkingEnabledType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoice`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoice = MessagesRequestToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAny`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceAny = MessagesRequestToolChoiceAny;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAnyType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceAnyType = MessagesRequestToolChoiceAnyType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAuto`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceAuto = MessagesRequestToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceAutoType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceAutoType = MessagesRequestToolChoiceAutoType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceNone`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceNone = MessagesRequestToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceNoneType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceNoneType = MessagesRequestToolChoiceNoneType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceTool`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceTool = MessagesRequestToolChoiceTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolChoiceToolType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolChoiceToolType = MessagesRequestToolChoiceToolType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItem = MessagesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemAdvisor20260301 = MessagesRequestToolsItemAdvisor20260301;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemAdvisor20260301Name = MessagesRequestToolsItemAdvisor20260301Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemAdvisor20260301Type = MessagesRequestToolsItemAdvisor20260301Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemBash20250124 = MessagesRequestToolsItemBash20250124;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemBash20250124Name = MessagesRequestToolsItemBash20250124Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemBash20250124Type = MessagesRequestToolsItemBash20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustom`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemCustom = MessagesRequestToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomInputSchema`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemCustomInputSchema = MessagesRequestToolsItemCustomInputSchema;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemCustomType = MessagesRequestToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemObject`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemObject = MessagesRequestToolsItemObject;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemTextEditor20250124 = MessagesRequestToolsItemTextEditor20250124;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemTextEditor20250124Name = MessagesRequestToolsItemTextEditor20250124Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemTextEditor20250124Type = MessagesRequestToolsItemTextEditor20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20250305 = MessagesRequestToolsItemWebSearch20250305;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20250305Name = MessagesRequestToolsItemWebSearch20250305Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20250305Type = MessagesRequestToolsItemWebSearch20250305Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20260209 = MessagesRequestToolsItemWebSearch20260209;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20260209Name = MessagesRequestToolsItemWebSearch20260209Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemWebSearch20260209Type = MessagesRequestToolsItemWebSearch20260209Type;
 /// Advisor tool result from a prior assistant turn, replayed back to the model on the next turn. Mirrors the block Anthropic returns in assistant content when the `advisor_20260301` tool runs.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2965,8 +3280,8 @@ pub struct MessagesAdvisorToolResultBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesAdvisorToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -2976,16 +3291,16 @@ impl serde::Serialize for MessagesAdvisorToolResultBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesAdvisorToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesAdvisorToolResultBlock {
     const NAME: &'static str = "MessagesAdvisorToolResultBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -3055,8 +3370,8 @@ pub struct MessagesBashToolResultBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesBashToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -3066,16 +3381,16 @@ impl serde::Serialize for MessagesBashToolResultBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesBashToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesBashToolResultBlock {
     const NAME: &'static str = "MessagesBashToolResultBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -3141,8 +3456,8 @@ pub struct MessagesFallbackParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesFallbackParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("model", &self.model);
         map.extra(&self.extra);
         map.end()
@@ -3150,16 +3465,16 @@ impl serde::Serialize for MessagesFallbackParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesFallbackParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesFallbackParam {
     const NAME: &'static str = "MessagesFallbackParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model"];
         let mut v0: Option<String> = None;
@@ -3201,8 +3516,8 @@ pub struct MessagesMessageParam {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("role", &self.role);
         map.extra(&self.extra);
@@ -3211,16 +3526,16 @@ impl serde::Serialize for MessagesMessageParam {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParam {
     const NAME: &'static str = "MessagesMessageParam";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "role"];
         let mut v0: Option<MessagesMessageParamContent> = None;
@@ -3327,6 +3642,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`MessagesAdvisorToolResultBlock`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemAdvisorToolResult = MessagesAdvisorToolResultBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesAdvisorToolResultBlockType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemAdvisorToolResultType = MessagesAdvisorToolResultBlockType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/10` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3347,8 +3665,8 @@ pub struct MessagesMessageParamContentListItemCompaction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemCompaction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.nullable("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
@@ -3359,16 +3677,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemCompaction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemCompaction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemCompaction {
     const NAME: &'static str = "MessagesMessageParamContentListItemCompaction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -3445,9 +3763,33 @@ pub type MessagesMessageParamContentListItemCompactionType = crate::runtime::Con
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemDocument = AnthropicDocumentBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamCitations`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentCitations = AnthropicDocumentBlockParamCitations;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSource`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSource = AnthropicDocumentBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceContent`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceContent = AnthropicDocumentBlockParamSourceContent;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceContentDef`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceContentDef = AnthropicDocumentBlockParamSourceContentDef;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceContentType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceContentType = AnthropicDocumentBlockParamSourceContentType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentType = AnthropicDocumentBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemImage = AnthropicImageBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSource`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageSource = AnthropicImageBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageType = AnthropicImageBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesBashToolResultBlock`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemOpenrouterBashToolResult = MessagesBashToolResultBlock;
@@ -3468,8 +3810,8 @@ pub struct MessagesMessageParamContentListItemRedactedThinking {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemRedactedThinking {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3479,16 +3821,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemRedactedThinking {
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesMessageParamContentListItemRedactedThinking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemRedactedThinking {
     const NAME: &'static str = "MessagesMessageParamContentListItemRedactedThinking";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "type"];
         let mut v0: Option<String> = None;
@@ -3535,6 +3877,12 @@ pub type MessagesMessageParamContentListItemRedactedThinkingType = crate::runtim
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemSearchResult = AnthropicSearchResultBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamCitations`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemSearchResultCitations = AnthropicSearchResultBlockParamCitations;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemSearchResultType = AnthropicSearchResultBlockParamType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3557,8 +3905,8 @@ pub struct MessagesMessageParamContentListItemServerToolUse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemServerToolUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -3570,16 +3918,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemServerToolUse {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemServerToolUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemServerToolUse {
     const NAME: &'static str = "MessagesMessageParamContentListItemServerToolUse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "id", "input", "name", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -3656,6 +4004,12 @@ pub type MessagesMessageParamContentListItemServerToolUseType = crate::runtime::
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemText = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItem`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemTextCitationsItem = AnthropicTextBlockParamCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemTextType = AnthropicTextBlockParamType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3672,8 +4026,8 @@ pub struct MessagesMessageParamContentListItemThinking {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemThinking {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("signature", &self.signature);
         map.entry("thinking", &self.thinking);
         map.entry("type", &self.r#type);
@@ -3683,16 +4037,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemThinking {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemThinking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemThinking {
     const NAME: &'static str = "MessagesMessageParamContentListItemThinking";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["signature", "thinking", "type"];
         let mut v0: Option<String> = None;
@@ -3746,9 +4100,27 @@ pub type MessagesMessageParamContentListItemThinkingType = crate::runtime::Const
 /// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlock`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemToolAddition = MessagesToolAdditionBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlockTool`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolAdditionTool = MessagesToolAdditionBlockTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlockToolReference`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolAdditionToolReference = MessagesToolAdditionBlockToolReference;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlockType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolAdditionType = MessagesToolAdditionBlockType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlock`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemToolRemoval = MessagesToolRemovalBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlockTool`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolRemovalTool = MessagesToolRemovalBlockTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlockToolReference`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolRemovalToolReference = MessagesToolRemovalBlockToolReference;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlockType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolRemovalType = MessagesToolRemovalBlockType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3771,8 +4143,8 @@ pub struct MessagesMessageParamContentListItemToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("content", &self.content);
         map.optional("is_error", &self.is_error);
@@ -3784,16 +4156,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemToolResult {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemToolResult {
     const NAME: &'static str = "MessagesMessageParamContentListItemToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -3944,8 +4316,8 @@ pub struct MessagesMessageParamContentListItemToolUse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemToolUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("id", &self.id);
         map.optional("input", &self.input);
@@ -3957,16 +4329,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemToolUse {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesMessageParamContentListItemToolUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemToolUse {
     const NAME: &'static str = "MessagesMessageParamContentListItemToolUse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "id", "input", "name", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -4060,8 +4432,8 @@ pub struct MessagesMessageParamContentListItemWebSearchToolResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemWebSearchToolResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
@@ -4073,16 +4445,16 @@ impl serde::Serialize for MessagesMessageParamContentListItemWebSearchToolResult
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesMessageParamContentListItemWebSearchToolResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentListItemWebSearchToolResult {
     const NAME: &'static str = "MessagesMessageParamContentListItemWebSearchToolResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -4153,15 +4525,33 @@ pub type MessagesMessageParamContentListItemWebSearchToolResultType = crate::run
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentDocument = AnthropicDocumentBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSource`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentDocumentSource = AnthropicDocumentBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentDocumentType = AnthropicDocumentBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentImage = AnthropicImageBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSource`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentImageSource = AnthropicImageBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentImageType = AnthropicImageBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentSearchResult = AnthropicSearchResultBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentSearchResultType = AnthropicSearchResultBlockParamType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentText = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentTextType = AnthropicTextBlockParamType;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4176,8 +4566,8 @@ pub struct MessagesMessageParamContentToolResultContentToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentToolResultContentToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("tool_name", &self.tool_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4187,9 +4577,9 @@ impl serde::Serialize for MessagesMessageParamContentToolResultContentToolRefere
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesMessageParamContentToolResultContentToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -4197,7 +4587,7 @@ for MessagesMessageParamContentToolResultContentToolReference {
 impl crate::runtime::Object
 for MessagesMessageParamContentToolResultContentToolReference {
     const NAME: &'static str = "MessagesMessageParamContentToolResultContentToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_name", "type"];
         let mut v0: Option<String> = None;
@@ -4264,8 +4654,8 @@ pub struct MessagesMessageParamContentWebSearchToolResultError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentWebSearchToolResultError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error_code", &self.error_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4275,16 +4665,16 @@ impl serde::Serialize for MessagesMessageParamContentWebSearchToolResultError {
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesMessageParamContentWebSearchToolResultError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesMessageParamContentWebSearchToolResultError {
     const NAME: &'static str = "MessagesMessageParamContentWebSearchToolResultError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
         let mut v0: Option<MessagesMessageParamContentWebSearchToolResultErrorCode> = None;
@@ -4359,6 +4749,9 @@ pub type MessagesMessageParamToolResultContentToolReferenceType = crate::runtime
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResultBlockParam`].
 #[doc(hidden)]
 pub type MessagesMessageParamWebSearchToolResultContentListItem = AnthropicWebSearchResultBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResultBlockParamType`].
+#[doc(hidden)]
+pub type MessagesMessageParamWebSearchToolResultContentListItemType = AnthropicWebSearchResultBlockParamType;
 /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4379,8 +4772,8 @@ pub struct MessagesOutputConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesOutputConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("effort", &self.effort);
         map.optional("format", &self.format);
         map.optional("task_budget", &self.task_budget);
@@ -4390,16 +4783,16 @@ impl serde::Serialize for MessagesOutputConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesOutputConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesOutputConfig {
     const NAME: &'static str = "MessagesOutputConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "format", "task_budget"];
         let mut v0: Option<MessagesOutputConfigEffort> = None;
@@ -4481,8 +4874,8 @@ pub struct MessagesOutputConfigFormat {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesOutputConfigFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("schema", &self.schema);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4491,16 +4884,16 @@ impl serde::Serialize for MessagesOutputConfigFormat {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesOutputConfigFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesOutputConfigFormat {
     const NAME: &'static str = "MessagesOutputConfigFormat";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["schema", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -4561,8 +4954,8 @@ pub struct MessagesOutputConfigTaskBudget {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesOutputConfigTaskBudget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("remaining", &self.remaining);
         map.entry("total", &self.total);
         map.entry("type", &self.r#type);
@@ -4572,16 +4965,16 @@ impl serde::Serialize for MessagesOutputConfigTaskBudget {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesOutputConfigTaskBudget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesOutputConfigTaskBudget {
     const NAME: &'static str = "MessagesOutputConfigTaskBudget";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["remaining", "total", "type"];
         let mut v0: Option<i64> = None;
@@ -4716,8 +5109,8 @@ pub struct MessagesRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("context_management", &self.context_management);
         map.optional("fallbacks", &self.fallbacks);
@@ -4751,16 +5144,16 @@ impl serde::Serialize for MessagesRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequest {
     const NAME: &'static str = "MessagesRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -5129,8 +5522,8 @@ pub struct MessagesRequestContextManagement {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("edits", &self.edits);
         map.extra(&self.extra);
         map.end()
@@ -5138,16 +5531,16 @@ impl serde::Serialize for MessagesRequestContextManagement {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestContextManagement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestContextManagement {
     const NAME: &'static str = "MessagesRequestContextManagement";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["edits"];
         let mut v0: Option<Vec<MessagesRequestContextManagementEditsItem>> = None;
@@ -5194,8 +5587,8 @@ pub struct MessagesRequestContextManagementEditsClearThinking20251015 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsClearThinking20251015 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("keep", &self.keep);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5205,9 +5598,9 @@ impl serde::Serialize for MessagesRequestContextManagementEditsClearThinking2025
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestContextManagementEditsClearThinking20251015 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5215,7 +5608,7 @@ for MessagesRequestContextManagementEditsClearThinking20251015 {
 impl crate::runtime::Object
 for MessagesRequestContextManagementEditsClearThinking20251015 {
     const NAME: &'static str = "MessagesRequestContextManagementEditsClearThinking20251015";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["keep", "type"];
         let mut v0: Option<MessagesRequestManagementEditsClearThinking20251015Keep> = None;
@@ -5286,8 +5679,8 @@ pub struct MessagesRequestContextManagementEditsClearToolUses20250919 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsClearToolUses20250919 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("clear_at_least", &self.clear_at_least);
         map.optional("clear_tool_inputs", &self.clear_tool_inputs);
         map.optional("exclude_tools", &self.exclude_tools);
@@ -5301,9 +5694,9 @@ impl serde::Serialize for MessagesRequestContextManagementEditsClearToolUses2025
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestContextManagementEditsClearToolUses20250919 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5311,7 +5704,7 @@ for MessagesRequestContextManagementEditsClearToolUses20250919 {
 impl crate::runtime::Object
 for MessagesRequestContextManagementEditsClearToolUses20250919 {
     const NAME: &'static str = "MessagesRequestContextManagementEditsClearToolUses20250919";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "clear_at_least",
@@ -5417,8 +5810,8 @@ pub struct MessagesRequestContextManagementEditsCompact20260112Trigger {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsCompact20260112Trigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
         map.extra(&self.extra);
@@ -5428,9 +5821,9 @@ impl serde::Serialize for MessagesRequestContextManagementEditsCompact20260112Tr
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestContextManagementEditsCompact20260112Trigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5438,7 +5831,7 @@ for MessagesRequestContextManagementEditsCompact20260112Trigger {
 impl crate::runtime::Object
 for MessagesRequestContextManagementEditsCompact20260112Trigger {
     const NAME: &'static str = "MessagesRequestContextManagementEditsCompact20260112Trigger";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "value"];
         let mut v0: Option<AnthropicInputTokensTriggerType> = None;
@@ -5515,8 +5908,8 @@ pub struct MessagesRequestContextManagementEditsItemCompact20260112 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsItemCompact20260112 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("instructions", &self.instructions);
         map.optional("pause_after_compaction", &self.pause_after_compaction);
         map.optional("trigger", &self.trigger);
@@ -5528,9 +5921,9 @@ impl serde::Serialize for MessagesRequestContextManagementEditsItemCompact202601
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestContextManagementEditsItemCompact20260112 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5538,7 +5931,7 @@ for MessagesRequestContextManagementEditsItemCompact20260112 {
 impl crate::runtime::Object
 for MessagesRequestContextManagementEditsItemCompact20260112 {
     const NAME: &'static str = "MessagesRequestContextManagementEditsItemCompact20260112";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "instructions",
@@ -5627,6 +6020,9 @@ pub type MessagesRequestEditsClearThinking20251015KeepThinkingTurns = AnthropicT
 /// The name this place's type had while its schema was inline: another name for [`AnthropicInputTokensClearAtLeast`].
 #[doc(hidden)]
 pub type MessagesRequestEditsClearToolUses20250919ClearAtLeast = AnthropicInputTokensClearAtLeast;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicInputTokensClearAtLeastType`].
+#[doc(hidden)]
+pub type MessagesRequestEditsClearToolUses20250919ClearAtLeastType = AnthropicInputTokensClearAtLeastType;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/clear_tool_inputs` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5645,6 +6041,9 @@ pub type MessagesRequestEditsClearToolUses20250919TriggerInputTokens = Anthropic
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesTrigger`].
 #[doc(hidden)]
 pub type MessagesRequestEditsClearToolUses20250919TriggerToolUses = AnthropicToolUsesTrigger;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesTriggerType`].
+#[doc(hidden)]
+pub type MessagesRequestEditsClearToolUses20250919TriggerToolUsesType = AnthropicToolUsesTriggerType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesFallbackParam`].
 #[doc(hidden)]
 pub type MessagesRequestFallbacksItem = MessagesFallbackParam;
@@ -5677,8 +6076,8 @@ pub struct MessagesRequestManagementEditsClearThinking20251015KeepAll {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestManagementEditsClearThinking20251015KeepAll {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -5687,9 +6086,9 @@ impl serde::Serialize for MessagesRequestManagementEditsClearThinking20251015Kee
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for MessagesRequestManagementEditsClearThinking20251015KeepAll {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -5697,7 +6096,7 @@ for MessagesRequestManagementEditsClearThinking20251015KeepAll {
 impl crate::runtime::Object
 for MessagesRequestManagementEditsClearThinking20251015KeepAll {
     const NAME: &'static str = "MessagesRequestManagementEditsClearThinking20251015KeepAll";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesRequestEditsClearThinking20251015KeepAllType> = None;
@@ -5742,6 +6141,9 @@ pub type MessagesRequestManagementEditsClearThinking20251015Type = crate::runtim
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesKeep`].
 #[doc(hidden)]
 pub type MessagesRequestManagementEditsClearToolUses20250919Keep = AnthropicToolUsesKeep;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesKeepType`].
+#[doc(hidden)]
+pub type MessagesRequestManagementEditsClearToolUses20250919KeepType = AnthropicToolUsesKeepType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/trigger` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5764,6 +6166,57 @@ pub type MessagesRequestManagementEditsClearToolUses20250919Type = crate::runtim
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParam`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItem = MessagesMessageParam;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContent`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContent = MessagesMessageParamContent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItem`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItem = MessagesMessageParamContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemCompaction`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemCompaction = MessagesMessageParamContentListItemCompaction;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemCompactionType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemCompactionType = MessagesMessageParamContentListItemCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemRedactedThinking`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemRedactedThinking = MessagesMessageParamContentListItemRedactedThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemServerToolUse`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemServerToolUse = MessagesMessageParamContentListItemServerToolUse;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemServerToolUseType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemServerToolUseType = MessagesMessageParamContentListItemServerToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemThinking`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemThinking = MessagesMessageParamContentListItemThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemThinkingType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemThinkingType = MessagesMessageParamContentListItemThinkingType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolResult`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolResult = MessagesMessageParamContentListItemToolResult;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolResultContent`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolResultContent = MessagesMessageParamContentListItemToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolResultType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolResultType = MessagesMessageParamContentListItemToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolUse`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolUse = MessagesMessageParamContentListItemToolUse;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolUseType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolUseType = MessagesMessageParamContentListItemToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentWebSearchToolResultContent`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentWebSearchToolResultContent = MessagesMessageParamContentWebSearchToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentWebSearchToolResultError`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentWebSearchToolResultError = MessagesMessageParamContentWebSearchToolResultError;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamRole`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemRole = MessagesMessageParamRole;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/metadata` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5776,8 +6229,8 @@ pub struct MessagesRequestMetadata {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("user_id", &self.user_id);
         map.extra(&self.extra);
         map.end()
@@ -5785,16 +6238,16 @@ impl serde::Serialize for MessagesRequestMetadata {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestMetadata {
     const NAME: &'static str = "MessagesRequestMetadata";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["user_id"];
         let mut v0: Option<String> = None;
@@ -5827,6 +6280,21 @@ impl MessagesRequestMetadata {
 /// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfig`].
 #[doc(hidden)]
 pub type MessagesRequestOutputConfig = MessagesOutputConfig;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigEffort`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigEffort = MessagesOutputConfigEffort;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigFormat`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigFormat = MessagesOutputConfigFormat;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigFormatType`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigFormatType = MessagesOutputConfigFormatType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigTaskBudget`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigTaskBudget = MessagesOutputConfigTaskBudget;
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfigTaskBudgetType`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfigTaskBudgetType = MessagesOutputConfigTaskBudgetType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/plugins/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5873,6 +6341,12 @@ impl MessagesRequestSystem {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
 #[doc(hidden)]
 pub type MessagesRequestSystemListItem = AnthropicTextBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItem`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemCitationsItem = AnthropicTextBlockParamCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemType = AnthropicTextBlockParamType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/thinking` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5904,8 +6378,8 @@ pub struct MessagesRequestThinkingAdaptive {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestThinkingAdaptive {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("display", &self.display);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5914,16 +6388,16 @@ impl serde::Serialize for MessagesRequestThinkingAdaptive {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestThinkingAdaptive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestThinkingAdaptive {
     const NAME: &'static str = "MessagesRequestThinkingAdaptive";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["display", "type"];
         let mut v0: Option<AnthropicThinkingDisplay> = None;
@@ -5984,8 +6458,8 @@ pub struct MessagesRequestThinkingDisabled {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestThinkingDisabled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -5993,16 +6467,16 @@ impl serde::Serialize for MessagesRequestThinkingDisabled {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestThinkingDisabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestThinkingDisabled {
     const NAME: &'static str = "MessagesRequestThinkingDisabled";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesRequestThinkingDisabledType> = None;
@@ -6054,8 +6528,8 @@ pub struct MessagesRequestThinkingEnabled {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestThinkingEnabled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("budget_tokens", &self.budget_tokens);
         map.optional("display", &self.display);
         map.entry("type", &self.r#type);
@@ -6065,16 +6539,16 @@ impl serde::Serialize for MessagesRequestThinkingEnabled {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestThinkingEnabled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestThinkingEnabled {
     const NAME: &'static str = "MessagesRequestThinkingEnabled";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["budget_tokens", "display", "type"];
         let mut v0: Option<i64> = None;
@@ -6159,8 +6633,8 @@ pub struct MessagesRequestToolChoiceAny {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceAny {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("disable_parallel_tool_use", &self.disable_parallel_tool_use);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6169,16 +6643,16 @@ impl serde::Serialize for MessagesRequestToolChoiceAny {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolChoiceAny {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolChoiceAny {
     const NAME: &'static str = "MessagesRequestToolChoiceAny";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["disable_parallel_tool_use", "type"];
         let mut v0: Option<bool> = None;
@@ -6238,8 +6712,8 @@ pub struct MessagesRequestToolChoiceAuto {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceAuto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("disable_parallel_tool_use", &self.disable_parallel_tool_use);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6248,16 +6722,16 @@ impl serde::Serialize for MessagesRequestToolChoiceAuto {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolChoiceAuto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolChoiceAuto {
     const NAME: &'static str = "MessagesRequestToolChoiceAuto";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["disable_parallel_tool_use", "type"];
         let mut v0: Option<bool> = None;
@@ -6315,8 +6789,8 @@ pub struct MessagesRequestToolChoiceNone {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceNone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -6324,16 +6798,16 @@ impl serde::Serialize for MessagesRequestToolChoiceNone {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolChoiceNone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolChoiceNone {
     const NAME: &'static str = "MessagesRequestToolChoiceNone";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<MessagesRequestToolChoiceNoneType> = None;
@@ -6383,8 +6857,8 @@ pub struct MessagesRequestToolChoiceTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("disable_parallel_tool_use", &self.disable_parallel_tool_use);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -6394,16 +6868,16 @@ impl serde::Serialize for MessagesRequestToolChoiceTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolChoiceTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolChoiceTool {
     const NAME: &'static str = "MessagesRequestToolChoiceTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["disable_parallel_tool_use", "name", "type"];
         let mut v0: Option<bool> = None;
@@ -6526,8 +7000,8 @@ pub struct MessagesRequestToolsItemAdvisor20260301 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemAdvisor20260301 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("cache_control", &self.cache_control);
         map.optional("caching", &self.caching);
@@ -6542,16 +7016,16 @@ impl serde::Serialize for MessagesRequestToolsItemAdvisor20260301 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemAdvisor20260301 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemAdvisor20260301 {
     const NAME: &'static str = "MessagesRequestToolsItemAdvisor20260301";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -6658,6 +7132,9 @@ impl MessagesRequestToolsItemAdvisor20260301 {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301AllowedCallers = AnthropicAllowedCallers;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301AllowedCallersItem = AnthropicAllowedCallersItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/name` in the API's spec."]
@@ -6691,8 +7168,8 @@ pub struct MessagesRequestToolsItemBash20250124 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemBash20250124 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -6702,16 +7179,16 @@ impl serde::Serialize for MessagesRequestToolsItemBash20250124 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemBash20250124 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemBash20250124 {
     const NAME: &'static str = "MessagesRequestToolsItemBash20250124";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "name", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -6802,8 +7279,8 @@ pub struct MessagesRequestToolsItemCustom {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemCustom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("defer_loading", &self.defer_loading);
         map.optional("description", &self.description);
@@ -6816,16 +7293,16 @@ impl serde::Serialize for MessagesRequestToolsItemCustom {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemCustom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemCustom {
     const NAME: &'static str = "MessagesRequestToolsItemCustom";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -6933,8 +7410,8 @@ pub struct MessagesRequestToolsItemCustomInputSchema {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemCustomInputSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("properties", &self.properties);
         map.optional("required", &self.required);
         map.optional("type", &self.r#type);
@@ -6944,16 +7421,16 @@ impl serde::Serialize for MessagesRequestToolsItemCustomInputSchema {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemCustomInputSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemCustomInputSchema {
     const NAME: &'static str = "MessagesRequestToolsItemCustomInputSchema";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["properties", "required", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -7023,8 +7500,8 @@ pub struct MessagesRequestToolsItemObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -7032,16 +7509,16 @@ impl serde::Serialize for MessagesRequestToolsItemObject {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemObject {
     const NAME: &'static str = "MessagesRequestToolsItemObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -7090,8 +7567,8 @@ pub struct MessagesRequestToolsItemTextEditor20250124 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemTextEditor20250124 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
@@ -7101,16 +7578,16 @@ impl serde::Serialize for MessagesRequestToolsItemTextEditor20250124 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemTextEditor20250124 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemTextEditor20250124 {
     const NAME: &'static str = "MessagesRequestToolsItemTextEditor20250124";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "name", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -7181,9 +7658,21 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemToolSearchToolBm25 = AnthropicToolSearchToolBm25;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25Name`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25Name = AnthropicToolSearchToolBm25Name;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25Type`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25Type = AnthropicToolSearchToolBm25Type;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegex`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemToolSearchToolRegex = AnthropicToolSearchToolRegex;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegexName`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolRegexName = AnthropicToolSearchToolRegexName;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegexType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolRegexType = AnthropicToolSearchToolRegexType;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7212,8 +7701,8 @@ pub struct MessagesRequestToolsItemWebSearch20250305 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemWebSearch20250305 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.optional("cache_control", &self.cache_control);
@@ -7227,16 +7716,16 @@ impl serde::Serialize for MessagesRequestToolsItemWebSearch20250305 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemWebSearch20250305 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemWebSearch20250305 {
     const NAME: &'static str = "MessagesRequestToolsItemWebSearch20250305";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -7353,6 +7842,9 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocation`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20250305UserLocation = AnthropicWebSearchToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocationType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20250305UserLocationType = AnthropicWebSearchToolUserLocationType;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7385,8 +7877,8 @@ pub struct MessagesRequestToolsItemWebSearch20260209 {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemWebSearch20260209 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
@@ -7401,16 +7893,16 @@ impl serde::Serialize for MessagesRequestToolsItemWebSearch20260209 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesRequestToolsItemWebSearch20260209 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesRequestToolsItemWebSearch20260209 {
     const NAME: &'static str = "MessagesRequestToolsItemWebSearch20260209";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -7522,6 +8014,9 @@ impl MessagesRequestToolsItemWebSearch20260209 {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209AllowedCallers = AnthropicAllowedCallers;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209AllowedCallersItem = AnthropicAllowedCallersItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/name` in the API's spec."]
@@ -7540,6 +8035,9 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocation`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209UserLocation = AnthropicWebSearchToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocationType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209UserLocationType = AnthropicWebSearchToolUserLocationType;
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7556,8 +8054,8 @@ pub struct MessagesSearchModelsServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesSearchModelsServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7566,16 +8064,16 @@ impl serde::Serialize for MessagesSearchModelsServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesSearchModelsServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesSearchModelsServerTool {
     const NAME: &'static str = "MessagesSearchModelsServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SearchModelsServerToolConfig> = None;
@@ -7641,8 +8139,8 @@ pub struct MessagesShellToolResultBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesShellToolResultBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("tool_use_id", &self.tool_use_id);
         map.entry("type", &self.r#type);
@@ -7652,16 +8150,16 @@ impl serde::Serialize for MessagesShellToolResultBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesShellToolResultBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesShellToolResultBlock {
     const NAME: &'static str = "MessagesShellToolResultBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "tool_use_id", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -7733,8 +8231,8 @@ pub struct MessagesToolAdditionBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("tool", &self.tool);
         map.entry("type", &self.r#type);
@@ -7744,16 +8242,16 @@ impl serde::Serialize for MessagesToolAdditionBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolAdditionBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolAdditionBlock {
     const NAME: &'static str = "MessagesToolAdditionBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "tool", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -7839,8 +8337,8 @@ pub struct MessagesToolAdditionBlockToolMcpToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
@@ -7850,16 +8348,16 @@ impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolAdditionBlockToolMcpToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolAdditionBlockToolMcpToolReference {
     const NAME: &'static str = "MessagesToolAdditionBlockToolMcpToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "server_name", "type"];
         let mut v0: Option<String> = None;
@@ -7924,8 +8422,8 @@ pub struct MessagesToolAdditionBlockToolMcpToolsetReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolsetReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -7934,16 +8432,16 @@ impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolsetReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolAdditionBlockToolMcpToolsetReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolAdditionBlockToolMcpToolsetReference {
     const NAME: &'static str = "MessagesToolAdditionBlockToolMcpToolsetReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["server_name", "type"];
         let mut v0: Option<String> = None;
@@ -8001,8 +8499,8 @@ pub struct MessagesToolAdditionBlockToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8011,16 +8509,16 @@ impl serde::Serialize for MessagesToolAdditionBlockToolReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolAdditionBlockToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolAdditionBlockToolReference {
     const NAME: &'static str = "MessagesToolAdditionBlockToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
@@ -8088,8 +8586,8 @@ pub struct MessagesToolRemovalBlock {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("tool", &self.tool);
         map.entry("type", &self.r#type);
@@ -8099,16 +8597,16 @@ impl serde::Serialize for MessagesToolRemovalBlock {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolRemovalBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolRemovalBlock {
     const NAME: &'static str = "MessagesToolRemovalBlock";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "tool", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
@@ -8193,8 +8691,8 @@ pub struct MessagesToolRemovalBlockToolMcpToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
@@ -8204,16 +8702,16 @@ impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolRemovalBlockToolMcpToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolRemovalBlockToolMcpToolReference {
     const NAME: &'static str = "MessagesToolRemovalBlockToolMcpToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "server_name", "type"];
         let mut v0: Option<String> = None;
@@ -8278,8 +8776,8 @@ pub struct MessagesToolRemovalBlockToolMcpToolsetReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolsetReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("server_name", &self.server_name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8288,16 +8786,16 @@ impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolsetReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolRemovalBlockToolMcpToolsetReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolRemovalBlockToolMcpToolsetReference {
     const NAME: &'static str = "MessagesToolRemovalBlockToolMcpToolsetReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["server_name", "type"];
         let mut v0: Option<String> = None;
@@ -8355,8 +8853,8 @@ pub struct MessagesToolRemovalBlockToolReference {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8365,16 +8863,16 @@ impl serde::Serialize for MessagesToolRemovalBlockToolReference {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MessagesToolRemovalBlockToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MessagesToolRemovalBlockToolReference {
     const NAME: &'static str = "MessagesToolRemovalBlockToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;

@@ -5,21 +5,39 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterShellType = ShellServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterToolSearchType = ToolSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterShellType = ShellServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterToolSearchType = ToolSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterShellType = ShellServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterToolSearchType = ToolSearchServerToolType;
 /// Configuration for the openrouter:shell server tool
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -42,8 +60,8 @@ pub struct ShellServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("environment", &self.environment);
         map.optional("sleep_after_seconds", &self.sleep_after_seconds);
@@ -53,16 +71,16 @@ impl serde::Serialize for ShellServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ShellServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ShellServerToolConfig {
     const NAME: &'static str = "ShellServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["engine", "environment", "sleep_after_seconds"];
         let mut v0: Option<ShellServerToolEngine> = None;
@@ -164,8 +182,8 @@ pub struct ShellServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -174,16 +192,16 @@ impl serde::Serialize for ShellServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ShellServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ShellServerToolOpenRouter {
     const NAME: &'static str = "ShellServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ShellServerToolConfig> = None;
@@ -250,8 +268,8 @@ pub struct ToolSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ToolSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -260,16 +278,16 @@ impl serde::Serialize for ToolSearchServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ToolSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ToolSearchServerTool {
     const NAME: &'static str = "ToolSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ToolSearchServerToolConfig> = None;
@@ -325,8 +343,8 @@ pub struct ToolSearchServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ToolSearchServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("max_results", &self.max_results);
         map.extra(&self.extra);
         map.end()
@@ -334,16 +352,16 @@ impl serde::Serialize for ToolSearchServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ToolSearchServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ToolSearchServerToolConfig {
     const NAME: &'static str = "ToolSearchServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_results"];
         let mut v0: Option<i64> = None;

@@ -23,6 +23,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponse`].
 #[doc(hidden)]
 pub type GetBenchmarksResponse = UnifiedBenchmarksResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItem`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseDataItem = UnifiedBenchmarksResponseDataItem;
 crate::runtime::string_enum! {
     #[doc =
     " OpenRouter search benchmarks only: filter by the request surface the lane ran on."]
@@ -66,8 +69,8 @@ pub struct UnifiedBenchmarkPricing {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarkPricing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("completion", &self.completion);
         map.entry("prompt", &self.prompt);
         map.extra(&self.extra);
@@ -75,15 +78,15 @@ impl serde::Serialize for UnifiedBenchmarkPricing {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarkPricing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarkPricing {
     const NAME: &'static str = "UnifiedBenchmarkPricing";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["completion", "prompt"];
         let mut v0: Option<String> = None;
@@ -158,8 +161,8 @@ pub struct UnifiedBenchmarksAaItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksAaItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("agentic_index", &self.agentic_index);
         map.nullable("coding_index", &self.coding_index);
         map.entry("display_name", &self.display_name);
@@ -172,15 +175,15 @@ impl serde::Serialize for UnifiedBenchmarksAaItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksAaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksAaItem {
     const NAME: &'static str = "UnifiedBenchmarksAaItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "agentic_index",
@@ -336,8 +339,8 @@ pub struct UnifiedBenchmarksDaItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksDaItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arena", &self.arena);
         map.nullable("avg_generation_time_ms", &self.avg_generation_time_ms);
         map.entry("category", &self.category);
@@ -353,15 +356,15 @@ impl serde::Serialize for UnifiedBenchmarksDaItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksDaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksDaItem {
     const NAME: &'static str = "UnifiedBenchmarksDaItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arena",
@@ -511,8 +514,8 @@ pub struct UnifiedBenchmarksDaItemTournamentStats {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksDaItemTournamentStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("first_place", &self.first_place);
         map.nullable("fourth_place", &self.fourth_place);
         map.nullable("second_place", &self.second_place);
@@ -523,15 +526,15 @@ impl serde::Serialize for UnifiedBenchmarksDaItemTournamentStats {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksDaItemTournamentStats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksDaItemTournamentStats {
     const NAME: &'static str = "UnifiedBenchmarksDaItemTournamentStats";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "first_place",
@@ -639,8 +642,8 @@ pub struct UnifiedBenchmarksMeta {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("as_of", &self.as_of);
         map.nullable("citation", &self.citation);
         map.entry("model_count", &self.model_count);
@@ -653,15 +656,15 @@ impl serde::Serialize for UnifiedBenchmarksMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksMeta {
     const NAME: &'static str = "UnifiedBenchmarksMeta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "as_of",
@@ -818,8 +821,8 @@ pub struct UnifiedBenchmarksOrItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksOrItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("accuracy", &self.accuracy);
         map.nullable("accuracy_stddev", &self.accuracy_stddev);
         map.nullable("avg_cost_per_task", &self.avg_cost_per_task);
@@ -834,15 +837,15 @@ impl serde::Serialize for UnifiedBenchmarksOrItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksOrItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksOrItem {
     const NAME: &'static str = "UnifiedBenchmarksOrItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "accuracy",
@@ -982,8 +985,8 @@ pub struct UnifiedBenchmarksResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -991,15 +994,15 @@ impl serde::Serialize for UnifiedBenchmarksResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksResponse {
     const NAME: &'static str = "UnifiedBenchmarksResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<UnifiedBenchmarksResponseDataItem>> = None;
@@ -1060,12 +1063,27 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksAaItem`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseDataItemArtificialAnalysis = UnifiedBenchmarksAaItem;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksAaItemSource`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemArtificialAnalysisSource = UnifiedBenchmarksAaItemSource;
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItem`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseDataItemDesignArena = UnifiedBenchmarksDaItem;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItemSource`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemDesignArenaSource = UnifiedBenchmarksDaItemSource;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItemTournamentStats`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemDesignArenaTournamentStats = UnifiedBenchmarksDaItemTournamentStats;
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksMeta`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseMeta = UnifiedBenchmarksMeta;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksMetaSource`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseMetaSource = UnifiedBenchmarksMetaSource;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksMetaVersion`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseMetaVersion = UnifiedBenchmarksMetaVersion;
 /// The object of the `UnifiedBenchmarksSearchItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1125,8 +1143,8 @@ pub struct UnifiedBenchmarksSearchItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksSearchItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("avg_cost_per_task", &self.avg_cost_per_task);
         map.nullable("avg_latency_per_task_ms", &self.avg_latency_per_task_ms);
         map.entry("benchmark_type", &self.benchmark_type);
@@ -1145,15 +1163,15 @@ impl serde::Serialize for UnifiedBenchmarksSearchItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksSearchItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksSearchItem {
     const NAME: &'static str = "UnifiedBenchmarksSearchItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "avg_cost_per_task",
@@ -1361,8 +1379,8 @@ pub struct UnifiedBenchmarksSearchRunConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnifiedBenchmarksSearchRunConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("max_agent_turns", &self.max_agent_turns);
         map.nullable("reasoning_effort", &self.reasoning_effort);
         map.nullable("temperature", &self.temperature);
@@ -1371,15 +1389,15 @@ impl serde::Serialize for UnifiedBenchmarksSearchRunConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnifiedBenchmarksSearchRunConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnifiedBenchmarksSearchRunConfig {
     const NAME: &'static str = "UnifiedBenchmarksSearchRunConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max_agent_turns", "reasoning_effort", "temperature"];
         let mut v0: Option<i64> = None;

@@ -29,8 +29,8 @@ pub struct ChatChoice {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ChatChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("finish_reason", &self.finish_reason);
         map.entry("index", &self.index);
         map.optional("logprobs", &self.logprobs);
@@ -40,15 +40,15 @@ impl serde::Serialize for ChatChoice {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatChoice {
     const NAME: &'static str = "ChatChoice";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["finish_reason", "index", "logprobs", "message"];
         let mut v0: Option<ChatFinishReasonEnum> = None;
@@ -163,8 +163,8 @@ pub struct ChatResult {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ChatResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("choices", &self.choices);
         map.entry("created", &self.created);
         map.entry("id", &self.id);
@@ -180,15 +180,15 @@ impl serde::Serialize for ChatResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatResult {
     const NAME: &'static str = "ChatResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "choices",
@@ -329,6 +329,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatUsage`].
 #[doc(hidden)]
 pub type ChatResultUsage = ChatUsage;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsageCompletionTokensDetails`].
+#[doc(hidden)]
+pub type ChatResultUsageCompletionTokensDetails = ChatUsageCompletionTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsagePromptTokensDetails`].
+#[doc(hidden)]
+pub type ChatResultUsagePromptTokensDetails = ChatUsagePromptTokensDetails;
 /// Streaming completion choice chunk
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -353,8 +359,8 @@ pub struct ChatStreamChoice {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.nullable("finish_reason", &self.finish_reason);
         map.entry("index", &self.index);
@@ -364,15 +370,15 @@ impl serde::Serialize for ChatStreamChoice {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatStreamChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatStreamChoice {
     const NAME: &'static str = "ChatStreamChoice";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["delta", "finish_reason", "index", "logprobs"];
         let mut v0: Option<ChatStreamDelta> = None;
@@ -436,6 +442,9 @@ impl ChatStreamChoice {
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamDelta`].
 #[doc(hidden)]
 pub type ChatStreamChoiceDelta = ChatStreamDelta;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaRole`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaRole = ChatStreamDeltaRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatFinishReasonEnum`].
 #[doc(hidden)]
 pub type ChatStreamChoiceFinishReason = ChatFinishReasonEnum;
@@ -486,8 +495,8 @@ pub struct ChatStreamChunk {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamChunk {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("choices", &self.choices);
         map.entry("created", &self.created);
         map.optional("error", &self.error);
@@ -504,15 +513,15 @@ impl serde::Serialize for ChatStreamChunk {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatStreamChunk {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatStreamChunk {
     const NAME: &'static str = "ChatStreamChunk";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "choices",
@@ -673,8 +682,8 @@ pub struct ChatStreamChunkError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamChunkError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.optional("metadata", &self.metadata);
@@ -683,15 +692,15 @@ impl serde::Serialize for ChatStreamChunkError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatStreamChunkError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatStreamChunkError {
     const NAME: &'static str = "ChatStreamChunkError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "metadata"];
         let mut v0: Option<i32> = None;
@@ -754,8 +763,8 @@ pub struct ChatStreamChunkErrorMetadata {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamChunkErrorMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error_type", &self.error_type);
         map.optional("provider_code", &self.provider_code);
         map.extra(&self.extra);
@@ -763,15 +772,15 @@ impl serde::Serialize for ChatStreamChunkErrorMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatStreamChunkErrorMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatStreamChunkErrorMetadata {
     const NAME: &'static str = "ChatStreamChunkErrorMetadata";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_type", "provider_code"];
         let mut v0: Option<ApiErrorType> = None;
@@ -823,6 +832,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatUsage`].
 #[doc(hidden)]
 pub type ChatStreamChunkUsage = ChatUsage;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsageCompletionTokensDetails`].
+#[doc(hidden)]
+pub type ChatStreamChunkUsageCompletionTokensDetails = ChatUsageCompletionTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsagePromptTokensDetails`].
+#[doc(hidden)]
+pub type ChatStreamChunkUsagePromptTokensDetails = ChatUsagePromptTokensDetails;
 /// Delta changes in streaming response
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -855,8 +870,8 @@ pub struct ChatStreamDelta {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio", &self.audio);
         map.optional("content", &self.content);
         map.optional("reasoning", &self.reasoning);
@@ -869,15 +884,15 @@ impl serde::Serialize for ChatStreamDelta {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatStreamDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatStreamDelta {
     const NAME: &'static str = "ChatStreamDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio",
@@ -1000,6 +1015,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamToolCall`].
 #[doc(hidden)]
 pub type ChatStreamDeltaToolCallsItem = ChatStreamToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamToolCallFunction`].
+#[doc(hidden)]
+pub type ChatStreamDeltaToolCallsItemFunction = ChatStreamToolCallFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamToolCallType`].
+#[doc(hidden)]
+pub type ChatStreamDeltaToolCallsItemType = ChatStreamToolCallType;
 /// Reasoning details for extended thinking models
 pub type ChatStreamReasoningDetails = Vec<ReasoningDetailUnion>;
 /// Tool call delta for streaming responses
@@ -1024,8 +1045,8 @@ pub struct ChatStreamToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("function", &self.function);
         map.optional("id", &self.id);
         map.entry("index", &self.index);
@@ -1035,15 +1056,15 @@ impl serde::Serialize for ChatStreamToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatStreamToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatStreamToolCall {
     const NAME: &'static str = "ChatStreamToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["function", "id", "index", "type"];
         let mut v0: Option<ChatStreamToolCallFunction> = None;
@@ -1123,8 +1144,8 @@ pub struct ChatStreamToolCallFunction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamToolCallFunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("arguments", &self.arguments);
         map.optional("name", &self.name);
         map.extra(&self.extra);
@@ -1132,15 +1153,15 @@ impl serde::Serialize for ChatStreamToolCallFunction {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatStreamToolCallFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatStreamToolCallFunction {
     const NAME: &'static str = "ChatStreamToolCallFunction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["arguments", "name"];
         let mut v0: Option<String> = None;
@@ -1194,6 +1215,15 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamChunk`].
 #[doc(hidden)]
 pub type ChatStreamingResponseData = ChatStreamChunk;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkError`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataError = ChatStreamChunkError;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkErrorMetadata`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataErrorMetadata = ChatStreamChunkErrorMetadata;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkObject`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataObject = ChatStreamChunkObject;
 /// Token log probability information
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1210,8 +1240,8 @@ pub struct ChatTokenLogprob {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatTokenLogprob {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -1221,15 +1251,15 @@ impl serde::Serialize for ChatTokenLogprob {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatTokenLogprob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatTokenLogprob {
     const NAME: &'static str = "ChatTokenLogprob";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token", "top_logprobs"];
         let mut v0: Option<Vec<i64>> = None;
@@ -1303,8 +1333,8 @@ pub struct ChatTokenLogprobTopLogprobsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatTokenLogprobTopLogprobsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -1313,15 +1343,15 @@ impl serde::Serialize for ChatTokenLogprobTopLogprobsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatTokenLogprobTopLogprobsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatTokenLogprobTopLogprobsItem {
     const NAME: &'static str = "ChatTokenLogprobTopLogprobsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token"];
         let mut v0: Option<Vec<i64>> = None;
@@ -1380,8 +1410,8 @@ pub struct ChatTokenLogprobs {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatTokenLogprobs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("content", &self.content);
         map.optional("refusal", &self.refusal);
         map.extra(&self.extra);
@@ -1389,15 +1419,15 @@ impl serde::Serialize for ChatTokenLogprobs {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatTokenLogprobs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatTokenLogprobs {
     const NAME: &'static str = "ChatTokenLogprobs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "refusal"];
         let mut v0: Option<Vec<ChatTokenLogprob>> = None;
@@ -1446,9 +1476,15 @@ impl ChatTokenLogprobs {
 /// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprob`].
 #[doc(hidden)]
 pub type ChatTokenLogprobsContentItem = ChatTokenLogprob;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatTokenLogprobsContentItemTopLogprobsItem = ChatTokenLogprobTopLogprobsItem;
 /// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprob`].
 #[doc(hidden)]
 pub type ChatTokenLogprobsRefusalItem = ChatTokenLogprob;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatTokenLogprobsRefusalItemTopLogprobsItem = ChatTokenLogprobTopLogprobsItem;
 /// Token usage statistics
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1479,8 +1515,8 @@ pub struct ChatUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("completion_tokens", &self.completion_tokens);
         map.optional("completion_tokens_details", &self.completion_tokens_details);
         map.optional("cost", &self.cost);
@@ -1495,15 +1531,15 @@ impl serde::Serialize for ChatUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatUsage {
     const NAME: &'static str = "ChatUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "completion_tokens",
@@ -1653,8 +1689,8 @@ pub struct ChatUsageCompletionTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatUsageCompletionTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("accepted_prediction_tokens", &self.accepted_prediction_tokens);
         map.optional("audio_tokens", &self.audio_tokens);
         map.optional("reasoning_tokens", &self.reasoning_tokens);
@@ -1664,15 +1700,15 @@ impl serde::Serialize for ChatUsageCompletionTokensDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatUsageCompletionTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatUsageCompletionTokensDetails {
     const NAME: &'static str = "ChatUsageCompletionTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "accepted_prediction_tokens",
@@ -1761,8 +1797,8 @@ pub struct ChatUsagePromptTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatUsagePromptTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio_tokens", &self.audio_tokens);
         map.optional("cache_write_tokens", &self.cache_write_tokens);
         map.optional("cached_tokens", &self.cached_tokens);
@@ -1772,15 +1808,15 @@ impl serde::Serialize for ChatUsagePromptTokensDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatUsagePromptTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatUsagePromptTokensDetails {
     const NAME: &'static str = "ChatUsagePromptTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio_tokens",

@@ -57,8 +57,8 @@ pub struct EdgeNetworkTimeoutResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for EdgeNetworkTimeoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error", &self.error);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.optional("user_id", &self.user_id);
@@ -67,15 +67,15 @@ impl serde::Serialize for EdgeNetworkTimeoutResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for EdgeNetworkTimeoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for EdgeNetworkTimeoutResponse {
     const NAME: &'static str = "EdgeNetworkTimeoutResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "openrouter_metadata", "user_id"];
         let mut v0: Option<EdgeNetworkTimeoutResponseErrorData> = None;
@@ -144,8 +144,8 @@ pub struct EdgeNetworkTimeoutResponseErrorData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for EdgeNetworkTimeoutResponseErrorData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.optional("metadata", &self.metadata);
@@ -154,15 +154,15 @@ impl serde::Serialize for EdgeNetworkTimeoutResponseErrorData {
     }
 }
 impl<'de> serde::Deserialize<'de> for EdgeNetworkTimeoutResponseErrorData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for EdgeNetworkTimeoutResponseErrorData {
     const NAME: &'static str = "EdgeNetworkTimeoutResponseErrorData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "metadata"];
         let mut v0: Option<i64> = None;
@@ -240,8 +240,8 @@ pub struct ProviderOverloadedResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ProviderOverloadedResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error", &self.error);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.optional("user_id", &self.user_id);
@@ -250,15 +250,15 @@ impl serde::Serialize for ProviderOverloadedResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProviderOverloadedResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ProviderOverloadedResponse {
     const NAME: &'static str = "ProviderOverloadedResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "openrouter_metadata", "user_id"];
         let mut v0: Option<ProviderOverloadedResponseErrorData> = None;
@@ -327,8 +327,8 @@ pub struct ProviderOverloadedResponseErrorData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ProviderOverloadedResponseErrorData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.optional("metadata", &self.metadata);
@@ -337,15 +337,15 @@ impl serde::Serialize for ProviderOverloadedResponseErrorData {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProviderOverloadedResponseErrorData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ProviderOverloadedResponseErrorData {
     const NAME: &'static str = "ProviderOverloadedResponseErrorData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "metadata"];
         let mut v0: Option<i64> = None;

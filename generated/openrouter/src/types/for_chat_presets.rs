@@ -14,23 +14,23 @@ pub struct ChatAssistantImagesItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAssistantImagesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("image_url", &self.image_url);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatAssistantImagesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatAssistantImagesItem {
     const NAME: &'static str = "ChatAssistantImagesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image_url"];
         let mut v0: Option<ChatAssistantImagesItemImageUrl> = None;
@@ -68,23 +68,23 @@ pub struct ChatAssistantImagesItemImageUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAssistantImagesItemImageUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatAssistantImagesItemImageUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatAssistantImagesItemImageUrl {
     const NAME: &'static str = "ChatAssistantImagesItemImageUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -148,8 +148,8 @@ pub struct ChatAssistantMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAssistantMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio", &self.audio);
         map.optional("content", &self.content);
         map.optional("images", &self.images);
@@ -165,15 +165,15 @@ impl serde::Serialize for ChatAssistantMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatAssistantMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatAssistantMessage {
     const NAME: &'static str = "ChatAssistantMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio",
@@ -341,6 +341,12 @@ pub type ChatAssistantMessageContentListItem = ChatContentItems;
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantImages`].
 #[doc(hidden)]
 pub type ChatAssistantMessageImages = ChatAssistantImages;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantImagesItem`].
+#[doc(hidden)]
+pub type ChatAssistantMessageImagesItem = ChatAssistantImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantImagesItemImageUrl`].
+#[doc(hidden)]
+pub type ChatAssistantMessageImagesItemImageUrl = ChatAssistantImagesItemImageUrl;
 /// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetails`].
 #[doc(hidden)]
 pub type ChatAssistantMessageReasoningDetails = ChatReasoningDetails;
@@ -353,6 +359,12 @@ pub type ChatAssistantMessageRole = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ChatToolCall`].
 #[doc(hidden)]
 pub type ChatAssistantMessageToolCallsItem = ChatToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolCallFunction`].
+#[doc(hidden)]
+pub type ChatAssistantMessageToolCallsItemFunction = ChatToolCallFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolCallType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageToolCallsItemType = ChatToolCallType;
 /// Audio output data or reference
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -369,8 +381,8 @@ pub struct ChatAudioOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAudioOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("data", &self.data);
         map.optional("expires_at", &self.expires_at);
         map.optional("id", &self.id);
@@ -380,15 +392,15 @@ impl serde::Serialize for ChatAudioOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatAudioOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatAudioOutput {
     const NAME: &'static str = "ChatAudioOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "expires_at", "id", "transcript"];
         let mut v0: Option<String> = None;
@@ -459,6 +471,12 @@ impl ChatAudioOutput {
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessage`].
 #[doc(hidden)]
 pub type ChatChoiceMessage = ChatAssistantMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContent`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContent = ChatAssistantMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageRole`].
+#[doc(hidden)]
+pub type ChatChoiceMessageRole = ChatAssistantMessageRole;
 /// Audio input content part. Supported audio formats vary by provider.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -471,8 +489,8 @@ pub struct ChatContentAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -480,15 +498,15 @@ impl serde::Serialize for ChatContentAudio {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentAudio {
     const NAME: &'static str = "ChatContentAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<ChatContentAudioInputAudio> = None;
@@ -538,8 +556,8 @@ pub struct ChatContentAudioInputAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentAudioInputAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("format", &self.format);
         map.extra(&self.extra);
@@ -547,15 +565,15 @@ impl serde::Serialize for ChatContentAudioInputAudio {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentAudioInputAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentAudioInputAudio {
     const NAME: &'static str = "ChatContentAudioInputAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;
@@ -611,8 +629,8 @@ pub struct ChatContentCacheControl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentCacheControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("ttl", &self.ttl);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -620,15 +638,15 @@ impl serde::Serialize for ChatContentCacheControl {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentCacheControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentCacheControl {
     const NAME: &'static str = "ChatContentCacheControl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["ttl", "type"];
         let mut v0: Option<AnthropicCacheControlTtl> = None;
@@ -680,8 +698,8 @@ pub struct ChatContentFile {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("file", &self.file);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -689,15 +707,15 @@ impl serde::Serialize for ChatContentFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentFile {
     const NAME: &'static str = "ChatContentFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file", "type"];
         let mut v0: Option<ChatContentFileDef> = None;
@@ -749,8 +767,8 @@ pub struct ChatContentFileDef {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentFileDef {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("file_data", &self.file_data);
         map.optional("file_id", &self.file_id);
         map.optional("filename", &self.filename);
@@ -759,15 +777,15 @@ impl serde::Serialize for ChatContentFileDef {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentFileDef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentFileDef {
     const NAME: &'static str = "ChatContentFileDef";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_data", "file_id", "filename"];
         let mut v0: Option<String> = None;
@@ -840,8 +858,8 @@ pub struct ChatContentImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("image_url", &self.image_url);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -849,15 +867,15 @@ impl serde::Serialize for ChatContentImage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentImage {
     const NAME: &'static str = "ChatContentImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image_url", "type"];
         let mut v0: Option<ChatContentImageUrl> = None;
@@ -911,8 +929,8 @@ pub struct ChatContentImageUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentImageUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("detail", &self.detail);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -920,15 +938,15 @@ impl serde::Serialize for ChatContentImageUrl {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentImageUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentImageUrl {
     const NAME: &'static str = "ChatContentImageUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "url"];
         let mut v0: Option<ChatContentImageUrlDetail> = None;
@@ -991,21 +1009,51 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentFile`].
 #[doc(hidden)]
 pub type ChatContentItemsFile = ChatContentFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentFileDef`].
+#[doc(hidden)]
+pub type ChatContentItemsFileDef = ChatContentFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentFileType`].
+#[doc(hidden)]
+pub type ChatContentItemsFileType = ChatContentFileType;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentImage`].
 #[doc(hidden)]
 pub type ChatContentItemsImageUrl = ChatContentImage;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentImageType`].
+#[doc(hidden)]
+pub type ChatContentItemsImageUrlType = ChatContentImageType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentImageUrl`].
+#[doc(hidden)]
+pub type ChatContentItemsImageUrlUrl = ChatContentImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentImageUrlDetail`].
+#[doc(hidden)]
+pub type ChatContentItemsImageUrlUrlDetail = ChatContentImageUrlDetail;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentAudio`].
 #[doc(hidden)]
 pub type ChatContentItemsInputAudio = ChatContentAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentAudioInputAudio`].
+#[doc(hidden)]
+pub type ChatContentItemsInputAudioInputAudio = ChatContentAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentAudioType`].
+#[doc(hidden)]
+pub type ChatContentItemsInputAudioType = ChatContentAudioType;
 /// The name this place's type had while its schema was inline: another name for [`LegacyChatContentVideo`].
 #[doc(hidden)]
 pub type ChatContentItemsInputVideo = LegacyChatContentVideo;
+/// The name this place's type had while its schema was inline: another name for [`LegacyChatContentVideoType`].
+#[doc(hidden)]
+pub type ChatContentItemsInputVideoType = LegacyChatContentVideoType;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
 #[doc(hidden)]
 pub type ChatContentItemsText = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextType`].
+#[doc(hidden)]
+pub type ChatContentItemsTextType = ChatContentTextType;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentVideo`].
 #[doc(hidden)]
 pub type ChatContentItemsVideoUrl = ChatContentVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentVideoType`].
+#[doc(hidden)]
+pub type ChatContentItemsVideoUrlType = ChatContentVideoType;
 /// Text content part
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1026,8 +1074,8 @@ pub struct ChatContentText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("prompt_cache_breakpoint", &self.prompt_cache_breakpoint);
         map.entry("text", &self.text);
@@ -1037,15 +1085,15 @@ impl serde::Serialize for ChatContentText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentText {
     const NAME: &'static str = "ChatContentText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -1134,8 +1182,8 @@ pub struct ChatContentVideo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -1143,15 +1191,15 @@ impl serde::Serialize for ChatContentVideo {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentVideo {
     const NAME: &'static str = "ChatContentVideo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<ChatContentVideoType> = None;
@@ -1199,23 +1247,23 @@ pub struct ChatContentVideoInput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentVideoInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatContentVideoInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatContentVideoInput {
     const NAME: &'static str = "ChatContentVideoInput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -1270,8 +1318,8 @@ pub struct ChatDeveloperMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatDeveloperMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.optional("name", &self.name);
         map.entry("role", &self.role);
@@ -1281,16 +1329,16 @@ impl serde::Serialize for ChatDeveloperMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatDeveloperMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatDeveloperMessage {
     const NAME: &'static str = "ChatDeveloperMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "name", "role"];
         let mut v0: Option<ChatDeveloperMessageContent> = None;
@@ -1362,6 +1410,9 @@ impl ChatDeveloperMessageContent {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
 #[doc(hidden)]
 pub type ChatDeveloperMessageContentListItem = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextType`].
+#[doc(hidden)]
+pub type ChatDeveloperMessageContentListItemType = ChatContentTextType;
 /// The one value of the schema at `/components/schemas/ChatDeveloperMessage/properties/role` in the API's spec.
 ///
 /// Always `"developer"`: constructors fill it in, decoding checks it.
@@ -1384,8 +1435,8 @@ pub struct ChatFormatGrammarConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatGrammarConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("grammar", &self.grammar);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1394,16 +1445,16 @@ impl serde::Serialize for ChatFormatGrammarConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatGrammarConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatGrammarConfig {
     const NAME: &'static str = "ChatFormatGrammarConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["grammar", "type"];
         let mut v0: Option<String> = None;
@@ -1459,8 +1510,8 @@ pub struct ChatFormatJsonObjectConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatJsonObjectConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -1468,16 +1519,16 @@ impl serde::Serialize for ChatFormatJsonObjectConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatJsonObjectConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatJsonObjectConfig {
     const NAME: &'static str = "ChatFormatJsonObjectConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ChatFormatJsonObjectConfigType> = None;
@@ -1527,8 +1578,8 @@ pub struct ChatFormatJsonSchemaConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatJsonSchemaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("json_schema", &self.json_schema);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1537,16 +1588,16 @@ impl serde::Serialize for ChatFormatJsonSchemaConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatJsonSchemaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatJsonSchemaConfig {
     const NAME: &'static str = "ChatFormatJsonSchemaConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["json_schema", "type"];
         let mut v0: Option<ChatJsonSchemaConfig> = None;
@@ -1605,8 +1656,8 @@ pub struct ChatFormatPythonConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatPythonConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -1614,16 +1665,16 @@ impl serde::Serialize for ChatFormatPythonConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatPythonConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatPythonConfig {
     const NAME: &'static str = "ChatFormatPythonConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ChatFormatPythonConfigType> = None;
@@ -1669,8 +1720,8 @@ pub struct ChatFormatTextConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatTextConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -1678,16 +1729,16 @@ impl serde::Serialize for ChatFormatTextConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFormatTextConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFormatTextConfig {
     const NAME: &'static str = "ChatFormatTextConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ChatFormatTextConfigType> = None;
@@ -1770,8 +1821,8 @@ pub struct ChatFunctionToolFunction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFunctionToolFunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.entry("function", &self.function);
         map.entry("type", &self.r#type);
@@ -1781,16 +1832,16 @@ impl serde::Serialize for ChatFunctionToolFunction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFunctionToolFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFunctionToolFunction {
     const NAME: &'static str = "ChatFunctionToolFunction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "function", "type"];
         let mut v0: Option<ChatContentCacheControl> = None;
@@ -1868,8 +1919,8 @@ pub struct ChatFunctionToolFunctionDef {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFunctionToolFunctionDef {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.optional("parameters", &self.parameters);
@@ -1880,16 +1931,16 @@ impl serde::Serialize for ChatFunctionToolFunctionDef {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatFunctionToolFunctionDef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatFunctionToolFunctionDef {
     const NAME: &'static str = "ChatFunctionToolFunctionDef";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "name", "parameters", "strict"];
         let mut v0: Option<String> = None;
@@ -1963,6 +2014,9 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatSearchModelsServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterExperimentalSearchModels = ChatSearchModelsServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ChatSearchModelsServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterExperimentalSearchModelsType = ChatSearchModelsServerToolType;
 /// JSON Schema configuration object
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1989,8 +2043,8 @@ pub struct ChatJsonSchemaConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatJsonSchemaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.optional("schema", &self.schema);
@@ -2001,16 +2055,16 @@ impl serde::Serialize for ChatJsonSchemaConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatJsonSchemaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatJsonSchemaConfig {
     const NAME: &'static str = "ChatJsonSchemaConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "name", "schema", "strict"];
         let mut v0: Option<String> = None;
@@ -2091,18 +2145,48 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessage`].
 #[doc(hidden)]
 pub type ChatMessageAssistant = ChatAssistantMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContent = ChatAssistantMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageAssistantRole = ChatAssistantMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessage`].
 #[doc(hidden)]
 pub type ChatMessageDeveloper = ChatDeveloperMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperContent = ChatDeveloperMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperRole = ChatDeveloperMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatSystemMessage`].
 #[doc(hidden)]
 pub type ChatMessageSystem = ChatSystemMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageSystemContent = ChatSystemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageSystemRole = ChatSystemMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatToolMessage`].
 #[doc(hidden)]
 pub type ChatMessageTool = ChatToolMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageToolContent = ChatToolMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageToolRole = ChatToolMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatUserMessage`].
 #[doc(hidden)]
 pub type ChatMessageUser = ChatUserMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContent`].
+#[doc(hidden)]
+pub type ChatMessageUserContent = ChatUserMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageRole`].
+#[doc(hidden)]
+pub type ChatMessageUserRole = ChatUserMessageRole;
 /// Models to use for completion
 pub type ChatModelNames = Vec<ModelName>;
 /// The name this place's type had while its schema was inline: another name for [`ModelName`].
@@ -2122,8 +2206,8 @@ pub struct ChatNamedToolChoice {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatNamedToolChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("function", &self.function);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2132,16 +2216,16 @@ impl serde::Serialize for ChatNamedToolChoice {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatNamedToolChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatNamedToolChoice {
     const NAME: &'static str = "ChatNamedToolChoice";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["function", "type"];
         let mut v0: Option<ChatNamedToolChoiceFunction> = None;
@@ -2193,8 +2277,8 @@ pub struct ChatNamedToolChoiceFunction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatNamedToolChoiceFunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.extra(&self.extra);
         map.end()
@@ -2202,16 +2286,16 @@ impl serde::Serialize for ChatNamedToolChoiceFunction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatNamedToolChoiceFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatNamedToolChoiceFunction {
     const NAME: &'static str = "ChatNamedToolChoiceFunction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name"];
         let mut v0: Option<String> = None;
@@ -2432,8 +2516,8 @@ pub struct ChatRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_control", &self.cache_control);
         map.optional("debug", &self.debug);
         map.optional("frequency_penalty", &self.frequency_penalty);
@@ -2482,16 +2566,16 @@ impl serde::Serialize for ChatRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatRequest {
     const NAME: &'static str = "ChatRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_control",
@@ -3129,6 +3213,12 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`Prediction`].
 #[doc(hidden)]
 pub type ChatRequestPrediction = Prediction;
+/// The name this place's type had while its schema was inline: another name for [`PredictionContent`].
+#[doc(hidden)]
+pub type ChatRequestPredictionContent = PredictionContent;
+/// The name this place's type had while its schema was inline: another name for [`PredictionType`].
+#[doc(hidden)]
+pub type ChatRequestPredictionType = PredictionType;
 /// Configuration options for reasoning models
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3147,8 +3237,8 @@ pub struct ChatRequestReasoning {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatRequestReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("effort", &self.effort);
         map.optional("summary", &self.summary);
         map.extra(&self.extra);
@@ -3157,16 +3247,16 @@ impl serde::Serialize for ChatRequestReasoning {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatRequestReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatRequestReasoning {
     const NAME: &'static str = "ChatRequestReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "summary"];
         let mut v0: Option<ChatRequestReasoningEffort> = None;
@@ -3239,18 +3329,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatGrammarConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatGrammar = ChatFormatGrammarConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatGrammarConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatGrammarType = ChatFormatGrammarConfigType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonObjectConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatJsonObject = ChatFormatJsonObjectConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonObjectConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatJsonObjectType = ChatFormatJsonObjectConfigType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonSchemaConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatJsonSchema = ChatFormatJsonSchemaConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonSchemaConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatJsonSchemaType = ChatFormatJsonSchemaConfigType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatPythonConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatPython = ChatFormatPythonConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatPythonConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatPythonType = ChatFormatPythonConfigType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatTextConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatText = ChatFormatTextConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatTextConfigType`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatTextType = ChatFormatTextConfigType;
 crate::runtime::string_enum! {
     #[doc =
     " The service tier to use for processing this request. `fast` is accepted as an alias for `priority`."]
@@ -3284,9 +3389,27 @@ pub type ChatRequestStreamOptions = ChatStreamOptions;
 /// The name this place's type had while its schema was inline: another name for [`ChatToolChoice`].
 #[doc(hidden)]
 pub type ChatRequestToolChoice = ChatToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceAuto`].
+#[doc(hidden)]
+pub type ChatRequestToolChoiceAuto = ChatToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceNone`].
+#[doc(hidden)]
+pub type ChatRequestToolChoiceNone = ChatToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceRequired`].
+#[doc(hidden)]
+pub type ChatRequestToolChoiceRequired = ChatToolChoiceRequired;
 /// The name this place's type had while its schema was inline: another name for [`ChatFunctionTool`].
 #[doc(hidden)]
 pub type ChatRequestToolsItem = ChatFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunction`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemFunction = ChatFunctionToolFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunctionDef`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemFunctionDef = ChatFunctionToolFunctionDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunctionType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemFunctionType = ChatFunctionToolFunctionType;
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3303,8 +3426,8 @@ pub struct ChatSearchModelsServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatSearchModelsServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -3313,16 +3436,16 @@ impl serde::Serialize for ChatSearchModelsServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatSearchModelsServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatSearchModelsServerTool {
     const NAME: &'static str = "ChatSearchModelsServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SearchModelsServerToolConfig> = None;
@@ -3386,8 +3509,8 @@ pub struct ChatServerToolChoice {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatServerToolChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -3395,16 +3518,16 @@ impl serde::Serialize for ChatServerToolChoice {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatServerToolChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatServerToolChoice {
     const NAME: &'static str = "ChatServerToolChoice";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -3450,8 +3573,8 @@ pub struct ChatStreamOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("include_usage", &self.include_usage);
         map.extra(&self.extra);
         map.end()
@@ -3459,16 +3582,16 @@ impl serde::Serialize for ChatStreamOptions {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatStreamOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatStreamOptions {
     const NAME: &'static str = "ChatStreamOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["include_usage"];
         let mut v0: Option<bool> = None;
@@ -3526,8 +3649,8 @@ pub struct ChatSystemMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatSystemMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.optional("name", &self.name);
         map.entry("role", &self.role);
@@ -3537,16 +3660,16 @@ impl serde::Serialize for ChatSystemMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatSystemMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatSystemMessage {
     const NAME: &'static str = "ChatSystemMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "name", "role"];
         let mut v0: Option<ChatSystemMessageContent> = None;
@@ -3618,6 +3741,9 @@ impl ChatSystemMessageContent {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
 #[doc(hidden)]
 pub type ChatSystemMessageContentListItem = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextType`].
+#[doc(hidden)]
+pub type ChatSystemMessageContentListItemType = ChatContentTextType;
 /// The one value of the schema at `/components/schemas/ChatSystemMessage/properties/role` in the API's spec.
 ///
 /// Always `"system"`: constructors fill it in, decoding checks it.
@@ -3636,8 +3762,8 @@ pub struct ChatToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("function", &self.function);
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
@@ -3646,15 +3772,15 @@ impl serde::Serialize for ChatToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatToolCall {
     const NAME: &'static str = "ChatToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["function", "id", "type"];
         let mut v0: Option<ChatToolCallFunction> = None;
@@ -3714,8 +3840,8 @@ pub struct ChatToolCallFunction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatToolCallFunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("name", &self.name);
         map.extra(&self.extra);
@@ -3723,15 +3849,15 @@ impl serde::Serialize for ChatToolCallFunction {
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatToolCallFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ChatToolCallFunction {
     const NAME: &'static str = "ChatToolCallFunction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["arguments", "name"];
         let mut v0: Option<String> = None;
@@ -3799,6 +3925,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatNamedToolChoice`].
 #[doc(hidden)]
 pub type ChatToolChoiceFunction = ChatNamedToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ChatNamedToolChoiceFunction`].
+#[doc(hidden)]
+pub type ChatToolChoiceFunctionFunction = ChatNamedToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatNamedToolChoiceType`].
+#[doc(hidden)]
+pub type ChatToolChoiceFunctionType = ChatNamedToolChoiceType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/0` in the API's spec."]
@@ -3833,8 +3965,8 @@ pub struct ChatToolMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatToolMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("role", &self.role);
         map.entry("tool_call_id", &self.tool_call_id);
@@ -3844,16 +3976,16 @@ impl serde::Serialize for ChatToolMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatToolMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatToolMessage {
     const NAME: &'static str = "ChatToolMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "role", "tool_call_id"];
         let mut v0: Option<ChatToolMessageContent> = None;
@@ -3948,8 +4080,8 @@ pub struct ChatUserMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatUserMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.optional("name", &self.name);
         map.entry("role", &self.role);
@@ -3959,16 +4091,16 @@ impl serde::Serialize for ChatUserMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatUserMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatUserMessage {
     const NAME: &'static str = "ChatUserMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "name", "role"];
         let mut v0: Option<ChatUserMessageContent> = None;
@@ -4096,8 +4228,8 @@ pub struct ChatWebSearchShorthand {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatWebSearchShorthand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("engine", &self.engine);
         map.optional("excluded_domains", &self.excluded_domains);
@@ -4116,16 +4248,16 @@ impl serde::Serialize for ChatWebSearchShorthand {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatWebSearchShorthand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatWebSearchShorthand {
     const NAME: &'static str = "ChatWebSearchShorthand";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -4303,6 +4435,27 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatRequest`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequest = ChatRequest;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModalitiesItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestModalitiesItem = ChatRequestModalitiesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItem = ChatRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoning`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestReasoning = ChatRequestReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoningEffort`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestReasoningEffort = ChatRequestReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormat`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormat = ChatRequestResponseFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestServiceTier`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestServiceTier = ChatRequestServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStop`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestStop = ChatRequestStop;
 /// Video input content part (legacy format - deprecated)
 #[deprecated(note = "deprecated by the API's spec")]
 #[derive(Debug, Clone)]
@@ -4318,8 +4471,8 @@ pub struct LegacyChatContentVideo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyChatContentVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -4327,15 +4480,15 @@ impl serde::Serialize for LegacyChatContentVideo {
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyChatContentVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for LegacyChatContentVideo {
     const NAME: &'static str = "LegacyChatContentVideo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<LegacyChatContentVideoType> = None;
@@ -4383,23 +4536,23 @@ pub struct LegacyChatContentVideoInput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyChatContentVideoInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyChatContentVideoInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for LegacyChatContentVideoInput {
     const NAME: &'static str = "LegacyChatContentVideoInput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -4452,8 +4605,8 @@ pub struct Prediction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Prediction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4462,16 +4615,16 @@ impl serde::Serialize for Prediction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for Prediction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for Prediction {
     const NAME: &'static str = "Prediction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "type"];
         let mut v0: Option<PredictionContent> = None;
@@ -4534,6 +4687,9 @@ impl PredictionContent {
 /// The name this place's type had while its schema was inline: another name for [`PredictionContentText`].
 #[doc(hidden)]
 pub type PredictionContentListItem = PredictionContentText;
+/// The name this place's type had while its schema was inline: another name for [`PredictionContentTextType`].
+#[doc(hidden)]
+pub type PredictionContentListItemType = PredictionContentTextType;
 /// Text content part for a predicted output.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4548,8 +4704,8 @@ pub struct PredictionContentText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PredictionContentText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -4558,16 +4714,16 @@ impl serde::Serialize for PredictionContentText {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PredictionContentText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PredictionContentText {
     const NAME: &'static str = "PredictionContentText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -4639,8 +4795,8 @@ pub struct ReasoningDetailEncrypted {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailEncrypted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("format", &self.format);
         map.optional("id", &self.id);
@@ -4651,15 +4807,15 @@ impl serde::Serialize for ReasoningDetailEncrypted {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDetailEncrypted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDetailEncrypted {
     const NAME: &'static str = "ReasoningDetailEncrypted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "format", "id", "index", "type"];
         let mut v0: Option<String> = None;
@@ -4756,8 +4912,8 @@ pub struct ReasoningDetailServerToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailServerToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.optional("format", &self.format);
         map.optional("id", &self.id);
@@ -4771,15 +4927,15 @@ impl serde::Serialize for ReasoningDetailServerToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDetailServerToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDetailServerToolCall {
     const NAME: &'static str = "ReasoningDetailServerToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -4906,8 +5062,8 @@ pub struct ReasoningDetailSummary {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("format", &self.format);
         map.optional("id", &self.id);
         map.optional("index", &self.index);
@@ -4918,15 +5074,15 @@ impl serde::Serialize for ReasoningDetailSummary {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDetailSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDetailSummary {
     const NAME: &'static str = "ReasoningDetailSummary";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["format", "id", "index", "summary", "type"];
         let mut v0: Option<ReasoningFormat> = None;
@@ -5019,8 +5175,8 @@ pub struct ReasoningDetailText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("format", &self.format);
         map.optional("id", &self.id);
         map.optional("index", &self.index);
@@ -5032,15 +5188,15 @@ impl serde::Serialize for ReasoningDetailText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDetailText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDetailText {
     const NAME: &'static str = "ReasoningDetailText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["format", "id", "index", "signature", "text", "type"];
         let mut v0: Option<ReasoningFormat> = None;
@@ -5137,15 +5293,48 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailEncrypted`].
 #[doc(hidden)]
 pub type ReasoningDetailUnionReasoningEncrypted = ReasoningDetailEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailEncryptedType`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningEncryptedType = ReasoningDetailEncryptedType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailServerToolCall`].
 #[doc(hidden)]
 pub type ReasoningDetailUnionReasoningServerToolCall = ReasoningDetailServerToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailServerToolCallType`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningServerToolCallType = ReasoningDetailServerToolCallType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailSummary`].
 #[doc(hidden)]
 pub type ReasoningDetailUnionReasoningSummary = ReasoningDetailSummary;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailSummaryType`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningSummaryType = ReasoningDetailSummaryType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailText`].
 #[doc(hidden)]
 pub type ReasoningDetailUnionReasoningText = ReasoningDetailText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailTextType`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningTextType = ReasoningDetailTextType;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequest`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequest = ChatRequest;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModalitiesItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestModalitiesItem = ChatRequestModalitiesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItem = ChatRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoning`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestReasoning = ChatRequestReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoningEffort`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestReasoningEffort = ChatRequestReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormat`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormat = ChatRequestResponseFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestServiceTier`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestServiceTier = ChatRequestServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStop`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestStop = ChatRequestStop;

@@ -5,15 +5,27 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterAdvisorType = AdvisorServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterFilesType = FilesServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterFusionType = FusionServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterSubagent = SubagentServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterSubagentType = SubagentServerToolOpenRouterType;
 /// Reasoning configuration forwarded to the advisor call. Use this to control reasoning effort and token budget for models that support extended thinking.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -28,8 +40,8 @@ pub struct AdvisorReasoning {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdvisorReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("effort", &self.effort);
         map.optional("max_tokens", &self.max_tokens);
         map.extra(&self.extra);
@@ -38,16 +50,16 @@ impl serde::Serialize for AdvisorReasoning {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdvisorReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdvisorReasoning {
     const NAME: &'static str = "AdvisorReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "max_tokens"];
         let mut v0: Option<AdvisorReasoningEffort> = None;
@@ -141,8 +153,8 @@ pub struct AdvisorServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdvisorServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("forward_transcript", &self.forward_transcript);
         map.optional("instructions", &self.instructions);
         map.optional("max_completion_tokens", &self.max_completion_tokens);
@@ -157,16 +169,16 @@ impl serde::Serialize for AdvisorServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdvisorServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdvisorServerToolConfig {
     const NAME: &'static str = "AdvisorServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "forward_transcript",
@@ -290,6 +302,9 @@ impl AdvisorServerToolConfig {
 /// The name this place's type had while its schema was inline: another name for [`AdvisorReasoning`].
 #[doc(hidden)]
 pub type AdvisorServerToolConfigReasoning = AdvisorReasoning;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorReasoningEffort`].
+#[doc(hidden)]
+pub type AdvisorServerToolConfigReasoningEffort = AdvisorReasoningEffort;
 /// OpenRouter built-in server tool: consults a higher-intelligence advisor model (any OpenRouter model) for guidance mid-generation and returns its response. Include multiple entries to offer several named advisors; at most one entry may omit `name` to act as the default advisor.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -306,8 +321,8 @@ pub struct AdvisorServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdvisorServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -316,16 +331,16 @@ impl serde::Serialize for AdvisorServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdvisorServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdvisorServerToolOpenRouter {
     const NAME: &'static str = "AdvisorServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<AdvisorServerToolConfig> = None;
@@ -379,9 +394,15 @@ pub type AdvisorServerToolOpenRouterType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
 #[doc(hidden)]
 pub type BaseResponsesResultPromptCacheOptions = PromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptCacheOptionsMode = PromptCacheOptionsMode;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpoint`].
 #[doc(hidden)]
 pub type ChatContentTextPromptCacheBreakpoint = PromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatContentTextPromptCacheBreakpointMode = PromptCacheBreakpointMode;
 /// Debug options for inspecting request transformations (streaming only)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -396,8 +417,8 @@ pub struct ChatDebugOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatDebugOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("echo_upstream_body", &self.echo_upstream_body);
         map.extra(&self.extra);
         map.end()
@@ -405,16 +426,16 @@ impl serde::Serialize for ChatDebugOptions {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ChatDebugOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ChatDebugOptions {
     const NAME: &'static str = "ChatDebugOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["echo_upstream_body"];
         let mut v0: Option<bool> = None;
@@ -452,24 +473,42 @@ impl ChatDebugOptions {
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterAdvisorType = AdvisorServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFilesType = FilesServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusionType = FusionServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterSubagent = SubagentServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterSubagentType = SubagentServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ChatDebugOptions`].
 #[doc(hidden)]
 pub type ChatRequestDebug = ChatDebugOptions;
 /// The name this place's type had while its schema was inline: another name for [`ImageConfig`].
 #[doc(hidden)]
 pub type ChatRequestImageConfig = ImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`ImageConfigValue`].
+#[doc(hidden)]
+pub type ChatRequestImageConfigValue = ImageConfigValue;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
 #[doc(hidden)]
 pub type ChatRequestPromptCacheOptions = PromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type ChatRequestPromptCacheOptionsMode = PromptCacheOptionsMode;
 /// OpenRouter built-in server tool: read, write, edit, and list workspace files via the Files API. Requires an authenticated request; files come from the API key's workspace (or the default workspace for keys without one).
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -486,8 +525,8 @@ pub struct FilesServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FilesServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -496,16 +535,16 @@ impl serde::Serialize for FilesServerTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FilesServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FilesServerTool {
     const NAME: &'static str = "FilesServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<FilesServerToolConfig> = None;
@@ -596,8 +635,8 @@ pub struct FusionServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("analysis_models", &self.analysis_models);
         map.optional("cache_control", &self.cache_control);
         map.optional("max_completion_tokens", &self.max_completion_tokens);
@@ -612,16 +651,16 @@ impl serde::Serialize for FusionServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionServerToolConfig {
     const NAME: &'static str = "FusionServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analysis_models",
@@ -762,8 +801,8 @@ pub struct FusionServerToolConfigReasoning {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolConfigReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("effort", &self.effort);
         map.optional("max_tokens", &self.max_tokens);
         map.extra(&self.extra);
@@ -772,16 +811,16 @@ impl serde::Serialize for FusionServerToolConfigReasoning {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionServerToolConfigReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionServerToolConfigReasoning {
     const NAME: &'static str = "FusionServerToolConfigReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "max_tokens"];
         let mut v0: Option<FusionServerToolConfigReasoningEffort> = None;
@@ -851,8 +890,8 @@ pub struct FusionServerToolConfigToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolConfigToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -861,16 +900,16 @@ impl serde::Serialize for FusionServerToolConfigToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionServerToolConfigToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionServerToolConfigToolsItem {
     const NAME: &'static str = "FusionServerToolConfigToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -928,8 +967,8 @@ pub struct FusionServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -938,16 +977,16 @@ impl serde::Serialize for FusionServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FusionServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FusionServerToolOpenRouter {
     const NAME: &'static str = "FusionServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<FusionServerToolConfig> = None;
@@ -992,6 +1031,15 @@ impl FusionServerToolOpenRouter {
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfig`].
 #[doc(hidden)]
 pub type FusionServerToolOpenRouterParameters = FusionServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfigReasoning`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParametersReasoning = FusionServerToolConfigReasoning;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfigReasoningEffort`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParametersReasoningEffort = FusionServerToolConfigReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfigToolsItem`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParametersToolsItem = FusionServerToolConfigToolsItem;
 /// The one value of the schema at `/components/schemas/FusionServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
@@ -1025,6 +1073,9 @@ impl ImageConfigValue {
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpoint`].
 #[doc(hidden)]
 pub type InputTextPromptCacheBreakpoint = PromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type InputTextPromptCacheBreakpointMode = PromptCacheBreakpointMode;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
 #[doc(hidden)]
 pub type OutputReasoningItemFormat = ReasoningFormat;
@@ -1038,23 +1089,23 @@ pub struct PromptCacheBreakpoint {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PromptCacheBreakpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("mode", &self.mode);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PromptCacheBreakpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PromptCacheBreakpoint {
     const NAME: &'static str = "PromptCacheBreakpoint";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["mode"];
         let mut v0: Option<PromptCacheBreakpointMode> = None;
@@ -1101,8 +1152,8 @@ pub struct PromptCacheOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PromptCacheOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("mode", &self.mode);
         map.optional("ttl", &self.ttl);
         map.extra(&self.extra);
@@ -1110,15 +1161,15 @@ impl serde::Serialize for PromptCacheOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for PromptCacheOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PromptCacheOptions {
     const NAME: &'static str = "PromptCacheOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["mode", "ttl"];
         let mut v0: Option<PromptCacheOptionsMode> = None;
@@ -1195,21 +1246,39 @@ pub type ResponsesRequestDebug = ChatDebugOptions;
 /// The name this place's type had while its schema was inline: another name for [`ImageConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestImageConfig = ImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`ImageConfigValue`].
+#[doc(hidden)]
+pub type ResponsesRequestImageConfigValue = ImageConfigValue;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
 #[doc(hidden)]
 pub type ResponsesRequestPromptCacheOptions = PromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptCacheOptionsMode = PromptCacheOptionsMode;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterAdvisorType = AdvisorServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFilesType = FilesServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFusionType = FusionServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterSubagent = SubagentServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterSubagentType = SubagentServerToolOpenRouterType;
 /// A tool made available to the subagent. Only OpenRouter server tools (e.g. openrouter:web_search) are supported; function tools are rejected because the worker has no way to execute them. The subagent tool may not list itself.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1224,8 +1293,8 @@ pub struct SubagentNestedTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentNestedTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1234,16 +1303,16 @@ impl serde::Serialize for SubagentNestedTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubagentNestedTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubagentNestedTool {
     const NAME: &'static str = "SubagentNestedTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<serde_json::Value> = None;
@@ -1297,8 +1366,8 @@ pub struct SubagentReasoning {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("effort", &self.effort);
         map.optional("max_tokens", &self.max_tokens);
         map.extra(&self.extra);
@@ -1307,16 +1376,16 @@ impl serde::Serialize for SubagentReasoning {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubagentReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubagentReasoning {
     const NAME: &'static str = "SubagentReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["effort", "max_tokens"];
         let mut v0: Option<SubagentReasoningEffort> = None;
@@ -1416,8 +1485,8 @@ pub struct SubagentServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("inherit_functions", &self.inherit_functions);
         map.optional("inherited_function_names", &self.inherited_function_names);
         map.optional("instructions", &self.instructions);
@@ -1434,16 +1503,16 @@ impl serde::Serialize for SubagentServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubagentServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubagentServerToolConfig {
     const NAME: &'static str = "SubagentServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "inherit_functions",
@@ -1591,6 +1660,9 @@ impl SubagentServerToolConfig {
 /// The name this place's type had while its schema was inline: another name for [`SubagentReasoning`].
 #[doc(hidden)]
 pub type SubagentServerToolConfigReasoning = SubagentReasoning;
+/// The name this place's type had while its schema was inline: another name for [`SubagentReasoningEffort`].
+#[doc(hidden)]
+pub type SubagentServerToolConfigReasoningEffort = SubagentReasoningEffort;
 /// The name this place's type had while its schema was inline: another name for [`SubagentNestedTool`].
 #[doc(hidden)]
 pub type SubagentServerToolConfigToolsItem = SubagentNestedTool;
@@ -1610,8 +1682,8 @@ pub struct SubagentServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1620,16 +1692,16 @@ impl serde::Serialize for SubagentServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubagentServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubagentServerToolOpenRouter {
     const NAME: &'static str = "SubagentServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SubagentServerToolConfig> = None;

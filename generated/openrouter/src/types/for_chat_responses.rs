@@ -25,8 +25,8 @@ pub struct ServerToolUseDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ServerToolUseDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("tool_calls_executed", &self.tool_calls_executed);
         map.optional("tool_calls_requested", &self.tool_calls_requested);
         map.optional("web_search_requests", &self.web_search_requests);
@@ -35,15 +35,15 @@ impl serde::Serialize for ServerToolUseDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServerToolUseDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ServerToolUseDetails {
     const NAME: &'static str = "ServerToolUseDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "tool_calls_executed",
@@ -123,8 +123,8 @@ pub struct UnprocessableEntityResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnprocessableEntityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error", &self.error);
         map.optional("openrouter_metadata", &self.openrouter_metadata);
         map.optional("user_id", &self.user_id);
@@ -133,15 +133,15 @@ impl serde::Serialize for UnprocessableEntityResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnprocessableEntityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnprocessableEntityResponse {
     const NAME: &'static str = "UnprocessableEntityResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "openrouter_metadata", "user_id"];
         let mut v0: Option<UnprocessableEntityResponseErrorData> = None;
@@ -210,8 +210,8 @@ pub struct UnprocessableEntityResponseErrorData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UnprocessableEntityResponseErrorData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.optional("metadata", &self.metadata);
@@ -220,15 +220,15 @@ impl serde::Serialize for UnprocessableEntityResponseErrorData {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnprocessableEntityResponseErrorData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UnprocessableEntityResponseErrorData {
     const NAME: &'static str = "UnprocessableEntityResponseErrorData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "metadata"];
         let mut v0: Option<i64> = None;

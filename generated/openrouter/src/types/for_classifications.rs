@@ -5,6 +5,9 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`TaskClassificationResponse`].
 #[doc(hidden)]
 pub type GetTaskClassificationsResponse = TaskClassificationResponse;
+/// The name this place's type had while its schema was inline: another name for [`TaskClassificationResponseData`].
+#[doc(hidden)]
+pub type GetTaskClassificationsResponseData = TaskClassificationResponseData;
 crate::runtime::one_value_enum! {
     #[doc =
     " Trailing time window for the classification data. Currently only `7d` (trailing 7 days) is supported."]
@@ -53,8 +56,8 @@ pub struct TaskClassificationItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("category_token_share", &self.category_token_share);
         map.entry("category_usage_share", &self.category_usage_share);
         map.entry("display_name", &self.display_name);
@@ -68,15 +71,15 @@ impl serde::Serialize for TaskClassificationItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for TaskClassificationItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TaskClassificationItem {
     const NAME: &'static str = "TaskClassificationItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "category_token_share",
@@ -205,8 +208,8 @@ pub struct TaskClassificationMacroCategory {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationMacroCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("key", &self.key);
         map.entry("label", &self.label);
         map.entry("token_share", &self.token_share);
@@ -216,15 +219,15 @@ impl serde::Serialize for TaskClassificationMacroCategory {
     }
 }
 impl<'de> serde::Deserialize<'de> for TaskClassificationMacroCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TaskClassificationMacroCategory {
     const NAME: &'static str = "TaskClassificationMacroCategory";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["key", "label", "token_share", "usage_share"];
         let mut v0: Option<String> = None;
@@ -304,8 +307,8 @@ pub struct TaskClassificationModel {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("tag_token_share", &self.tag_token_share);
         map.entry("tag_usage_share", &self.tag_usage_share);
@@ -314,15 +317,15 @@ impl serde::Serialize for TaskClassificationModel {
     }
 }
 impl<'de> serde::Deserialize<'de> for TaskClassificationModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TaskClassificationModel {
     const NAME: &'static str = "TaskClassificationModel";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "tag_token_share", "tag_usage_share"];
         let mut v0: Option<String> = None;
@@ -384,23 +387,23 @@ pub struct TaskClassificationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TaskClassificationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TaskClassificationResponse {
     const NAME: &'static str = "TaskClassificationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<TaskClassificationResponseData> = None;
@@ -451,8 +454,8 @@ pub struct TaskClassificationResponseData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TaskClassificationResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("as_of", &self.as_of);
         map.entry("classifications", &self.classifications);
         map.entry("macro_categories", &self.macro_categories);
@@ -462,15 +465,15 @@ impl serde::Serialize for TaskClassificationResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for TaskClassificationResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TaskClassificationResponseData {
     const NAME: &'static str = "TaskClassificationResponseData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "as_of",

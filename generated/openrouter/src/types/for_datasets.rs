@@ -33,8 +33,8 @@ pub struct AppRankingsItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AppRankingsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("app_id", &self.app_id);
         map.entry("app_name", &self.app_name);
         map.entry("rank", &self.rank);
@@ -45,15 +45,15 @@ impl serde::Serialize for AppRankingsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for AppRankingsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AppRankingsItem {
     const NAME: &'static str = "AppRankingsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "app_id",
@@ -141,8 +141,8 @@ pub struct AppRankingsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AppRankingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -150,15 +150,15 @@ impl serde::Serialize for AppRankingsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AppRankingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AppRankingsResponse {
     const NAME: &'static str = "AppRankingsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<AppRankingsItem>> = None;
@@ -202,6 +202,9 @@ pub type AppRankingsResponseDataItem = AppRankingsItem;
 /// The name this place's type had while its schema was inline: another name for [`RankingsDailyMeta`].
 #[doc(hidden)]
 pub type AppRankingsResponseMeta = RankingsDailyMeta;
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyMetaVersion`].
+#[doc(hidden)]
+pub type AppRankingsResponseMetaVersion = RankingsDailyMetaVersion;
 crate::runtime::string_enum! {
     #[doc =
     " Marketplace category group to filter by (e.g. `coding`). Only apps tagged with a subcategory inside this group are returned. Mutually combinable with `subcategory` — when both are supplied the `subcategory` must belong to the `category` group."]
@@ -310,8 +313,8 @@ pub struct RankingsDailyItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for RankingsDailyItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("date", &self.date);
         map.entry("model_permaslug", &self.model_permaslug);
         map.entry("total_tokens", &self.total_tokens);
@@ -320,15 +323,15 @@ impl serde::Serialize for RankingsDailyItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for RankingsDailyItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RankingsDailyItem {
     const NAME: &'static str = "RankingsDailyItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["date", "model_permaslug", "total_tokens"];
         let mut v0: Option<String> = None;
@@ -402,8 +405,8 @@ pub struct RankingsDailyMeta {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for RankingsDailyMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("as_of", &self.as_of);
         map.entry("end_date", &self.end_date);
         map.entry("start_date", &self.start_date);
@@ -413,15 +416,15 @@ impl serde::Serialize for RankingsDailyMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for RankingsDailyMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RankingsDailyMeta {
     const NAME: &'static str = "RankingsDailyMeta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["as_of", "end_date", "start_date", "version"];
         let mut v0: Option<String> = None;
@@ -500,8 +503,8 @@ pub struct RankingsDailyResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for RankingsDailyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -509,15 +512,15 @@ impl serde::Serialize for RankingsDailyResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RankingsDailyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RankingsDailyResponse {
     const NAME: &'static str = "RankingsDailyResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<RankingsDailyItem>> = None;
@@ -564,6 +567,9 @@ pub type RankingsDailyResponseDataItem = RankingsDailyItem;
 /// The name this place's type had while its schema was inline: another name for [`RankingsDailyMeta`].
 #[doc(hidden)]
 pub type RankingsDailyResponseMeta = RankingsDailyMeta;
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyMetaVersion`].
+#[doc(hidden)]
+pub type RankingsDailyResponseMetaVersion = RankingsDailyMetaVersion;
 /// The object of the `SessionCostItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -595,8 +601,8 @@ pub struct SessionCostItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SessionCostItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("app_name", &self.app_name);
         map.entry("app_slug", &self.app_slug);
         map.entry("median_session_cost_usd", &self.median_session_cost_usd);
@@ -607,15 +613,15 @@ impl serde::Serialize for SessionCostItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for SessionCostItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SessionCostItem {
     const NAME: &'static str = "SessionCostItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "app_name",
@@ -717,8 +723,8 @@ pub struct SessionCostMeta {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SessionCostMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("as_of", &self.as_of);
         map.entry("version", &self.version);
         map.nullable("window_days", &self.window_days);
@@ -728,15 +734,15 @@ impl serde::Serialize for SessionCostMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for SessionCostMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SessionCostMeta {
     const NAME: &'static str = "SessionCostMeta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["as_of", "version", "window_days", "window_end_date"];
         let mut v0: Option<String> = None;
@@ -816,8 +822,8 @@ pub struct SessionCostResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SessionCostResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("meta", &self.meta);
         map.extra(&self.extra);
@@ -825,15 +831,15 @@ impl serde::Serialize for SessionCostResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SessionCostResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SessionCostResponse {
     const NAME: &'static str = "SessionCostResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "meta"];
         let mut v0: Option<Vec<SessionCostItem>> = None;
@@ -874,6 +880,12 @@ impl SessionCostResponse {
 /// The name this place's type had while its schema was inline: another name for [`SessionCostItem`].
 #[doc(hidden)]
 pub type SessionCostResponseDataItem = SessionCostItem;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostItemTurnRange`].
+#[doc(hidden)]
+pub type SessionCostResponseDataItemTurnRange = SessionCostItemTurnRange;
 /// The name this place's type had while its schema was inline: another name for [`SessionCostMeta`].
 #[doc(hidden)]
 pub type SessionCostResponseMeta = SessionCostMeta;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostMetaVersion`].
+#[doc(hidden)]
+pub type SessionCostResponseMetaVersion = SessionCostMetaVersion;

@@ -18,8 +18,8 @@ pub struct ContentPartInputAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartInputAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -28,16 +28,16 @@ impl serde::Serialize for ContentPartInputAudio {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartInputAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartInputAudio {
     const NAME: &'static str = "ContentPartInputAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<MultimodalMedia> = None;
@@ -100,8 +100,8 @@ pub struct ContentPartInputFile {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartInputFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_file", &self.input_file);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -110,16 +110,16 @@ impl serde::Serialize for ContentPartInputFile {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartInputFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartInputFile {
     const NAME: &'static str = "ContentPartInputFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_file", "type"];
         let mut v0: Option<MultimodalMedia> = None;
@@ -182,8 +182,8 @@ pub struct ContentPartInputVideo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartInputVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_video", &self.input_video);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -192,16 +192,16 @@ impl serde::Serialize for ContentPartInputVideo {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartInputVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartInputVideo {
     const NAME: &'static str = "ContentPartInputVideo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_video", "type"];
         let mut v0: Option<MultimodalMedia> = None;
@@ -286,8 +286,8 @@ pub struct CreateEmbeddingsRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEmbeddingsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("dimensions", &self.dimensions);
         map.optional("encoding_format", &self.encoding_format);
         map.entry("input", &self.input);
@@ -301,16 +301,16 @@ impl serde::Serialize for CreateEmbeddingsRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateEmbeddingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateEmbeddingsRequest {
     const NAME: &'static str = "CreateEmbeddingsRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "dimensions",
@@ -458,8 +458,8 @@ pub struct CreateEmbeddingsRequestInputContentImageUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputContentImageUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -467,16 +467,16 @@ impl serde::Serialize for CreateEmbeddingsRequestInputContentImageUrl {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateEmbeddingsRequestInputContentImageUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateEmbeddingsRequestInputContentImageUrl {
     const NAME: &'static str = "CreateEmbeddingsRequestInputContentImageUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -516,8 +516,8 @@ pub struct CreateEmbeddingsRequestInputListItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.extra(&self.extra);
         map.end()
@@ -525,16 +525,16 @@ impl serde::Serialize for CreateEmbeddingsRequestInputListItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateEmbeddingsRequestInputListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateEmbeddingsRequestInputListItem {
     const NAME: &'static str = "CreateEmbeddingsRequestInputListItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content"];
         let mut v0: Option<Vec<CreateEmbeddingsRequestInputListItemContentItem>> = None;
@@ -595,8 +595,8 @@ pub struct CreateEmbeddingsRequestInputListItemContentItemImageUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputListItemContentItemImageUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("image_url", &self.image_url);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -606,16 +606,16 @@ impl serde::Serialize for CreateEmbeddingsRequestInputListItemContentItemImageUr
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateEmbeddingsRequestInputListItemContentItemImageUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateEmbeddingsRequestInputListItemContentItemImageUrl {
     const NAME: &'static str = "CreateEmbeddingsRequestInputListItemContentItemImageUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image_url", "type"];
         let mut v0: Option<CreateEmbeddingsRequestInputContentImageUrl> = None;
@@ -669,6 +669,9 @@ pub type CreateEmbeddingsRequestInputListItemContentItemInputAudio = ContentPart
 /// The name this place's type had while its schema was inline: another name for [`ContentPartInputFile`].
 #[doc(hidden)]
 pub type CreateEmbeddingsRequestInputListItemContentItemInputFile = ContentPartInputFile;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartInputFileType`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestInputListItemContentItemInputFileType = ContentPartInputFileType;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartInputVideo`].
 #[doc(hidden)]
 pub type CreateEmbeddingsRequestInputListItemContentItemInputVideo = ContentPartInputVideo;
@@ -686,8 +689,8 @@ pub struct CreateEmbeddingsRequestInputListItemContentItemText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputListItemContentItemText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -697,16 +700,16 @@ impl serde::Serialize for CreateEmbeddingsRequestInputListItemContentItemText {
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for CreateEmbeddingsRequestInputListItemContentItemText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateEmbeddingsRequestInputListItemContentItemText {
     const NAME: &'static str = "CreateEmbeddingsRequestInputListItemContentItemText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -781,8 +784,8 @@ pub struct CreateEmbeddingsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateEmbeddingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("id", &self.id);
         map.entry("model", &self.model);
@@ -794,15 +797,15 @@ impl serde::Serialize for CreateEmbeddingsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEmbeddingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateEmbeddingsResponse {
     const NAME: &'static str = "CreateEmbeddingsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "id", "model", "object", "usage", "provider"];
         let mut v0: Option<Vec<CreateEmbeddingsResponseDataItem>> = None;
@@ -904,8 +907,8 @@ pub struct CreateEmbeddingsResponseDataItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateEmbeddingsResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("embedding", &self.embedding);
         map.optional("index", &self.index);
         map.entry("object", &self.object);
@@ -914,15 +917,15 @@ impl serde::Serialize for CreateEmbeddingsResponseDataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEmbeddingsResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateEmbeddingsResponseDataItem {
     const NAME: &'static str = "CreateEmbeddingsResponseDataItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["embedding", "index", "object"];
         let mut v0: Option<CreateEmbeddingsResponseDataItemEmbedding> = None;
@@ -1037,8 +1040,8 @@ pub struct CreateEmbeddingsResponseUsage {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateEmbeddingsResponseUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cost", &self.cost);
         map.optional("cost_details", &self.cost_details);
         map.optional("is_byok", &self.is_byok);
@@ -1050,15 +1053,15 @@ impl serde::Serialize for CreateEmbeddingsResponseUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEmbeddingsResponseUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateEmbeddingsResponseUsage {
     const NAME: &'static str = "CreateEmbeddingsResponseUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cost",
@@ -1175,8 +1178,8 @@ pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateEmbeddingsResponseUsagePromptTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio_tokens", &self.audio_tokens);
         map.optional("file_tokens", &self.file_tokens);
         map.optional("image_tokens", &self.image_tokens);
@@ -1187,15 +1190,15 @@ impl serde::Serialize for CreateEmbeddingsResponseUsagePromptTokensDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEmbeddingsResponseUsagePromptTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateEmbeddingsResponseUsagePromptTokensDetails {
     const NAME: &'static str = "CreateEmbeddingsResponseUsagePromptTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio_tokens",
@@ -1294,8 +1297,8 @@ pub struct MultimodalMedia {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MultimodalMedia {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("format", &self.format);
         map.extra(&self.extra);
@@ -1304,16 +1307,16 @@ impl serde::Serialize for MultimodalMedia {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MultimodalMedia {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MultimodalMedia {
     const NAME: &'static str = "MultimodalMedia";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;

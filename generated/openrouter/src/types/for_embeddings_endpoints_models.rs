@@ -109,8 +109,8 @@ pub struct PricingOverride {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PricingOverride {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio", &self.audio);
         map.optional("completion", &self.completion);
         map.optional("input_audio_cache", &self.input_audio_cache);
@@ -126,15 +126,15 @@ impl serde::Serialize for PricingOverride {
     }
 }
 impl<'de> serde::Deserialize<'de> for PricingOverride {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PricingOverride {
     const NAME: &'static str = "PricingOverride";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio",

@@ -25,8 +25,8 @@ pub struct AaBenchmarkEntry {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AaBenchmarkEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("agentic_index", &self.agentic_index);
         map.nullable("coding_index", &self.coding_index);
         map.nullable("intelligence_index", &self.intelligence_index);
@@ -35,15 +35,15 @@ impl serde::Serialize for AaBenchmarkEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for AaBenchmarkEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AaBenchmarkEntry {
     const NAME: &'static str = "AaBenchmarkEntry";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["agentic_index", "coding_index", "intelligence_index"];
         let mut v0: Option<f64> = None;
@@ -131,8 +131,8 @@ pub struct DaBenchmarkEntry {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DaBenchmarkEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arena", &self.arena);
         map.entry("category", &self.category);
         map.entry("elo", &self.elo);
@@ -143,15 +143,15 @@ impl serde::Serialize for DaBenchmarkEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for DaBenchmarkEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DaBenchmarkEntry {
     const NAME: &'static str = "DaBenchmarkEntry";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["arena", "category", "elo", "rank", "win_rate"];
         let mut v0: Option<String> = None;
@@ -239,8 +239,8 @@ pub struct DefaultParameters {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DefaultParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("frequency_penalty", &self.frequency_penalty);
         map.optional("presence_penalty", &self.presence_penalty);
         map.optional("repetition_penalty", &self.repetition_penalty);
@@ -252,15 +252,15 @@ impl serde::Serialize for DefaultParameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for DefaultParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DefaultParameters {
     const NAME: &'static str = "DefaultParameters";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "frequency_penalty",
@@ -348,12 +348,21 @@ impl DefaultParameters {
 /// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
 #[doc(hidden)]
 pub type GetModelsResponse = ModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ModelsListResponseLinks`].
+#[doc(hidden)]
+pub type GetModelsResponseLinks = ModelsListResponseLinks;
 /// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
 #[doc(hidden)]
 pub type ListEmbeddingsModelsResponse = ModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ModelsListResponseLinks`].
+#[doc(hidden)]
+pub type ListEmbeddingsModelsResponseLinks = ModelsListResponseLinks;
 /// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
 #[doc(hidden)]
 pub type ListModelsUserResponse = ModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ModelsListResponseLinks`].
+#[doc(hidden)]
+pub type ListModelsUserResponseLinks = ModelsListResponseLinks;
 /// Information about an AI model available on OpenRouter
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -441,8 +450,8 @@ pub struct Model {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Model {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("alias_target", &self.alias_target);
         map.entry("architecture", &self.architecture);
         map.optional("benchmarks", &self.benchmarks);
@@ -468,15 +477,15 @@ impl serde::Serialize for Model {
     }
 }
 impl<'de> serde::Deserialize<'de> for Model {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Model {
     const NAME: &'static str = "Model";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "alias_target",
@@ -745,8 +754,8 @@ pub struct ModelAliasTarget {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelAliasTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("slug", &self.slug);
         map.extra(&self.extra);
@@ -754,15 +763,15 @@ impl serde::Serialize for ModelAliasTarget {
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelAliasTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelAliasTarget {
     const NAME: &'static str = "ModelAliasTarget";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "slug"];
         let mut v0: Option<String> = None;
@@ -827,8 +836,8 @@ pub struct ModelArchitecture {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelArchitecture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_modalities", &self.input_modalities);
         map.optional("instruct_type", &self.instruct_type);
         map.nullable("modality", &self.modality);
@@ -839,15 +848,15 @@ impl serde::Serialize for ModelArchitecture {
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelArchitecture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelArchitecture {
     const NAME: &'static str = "ModelArchitecture";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input_modalities",
@@ -946,8 +955,8 @@ pub struct ModelBenchmarks {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelBenchmarks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("artificial_analysis", &self.artificial_analysis);
         map.entry("design_arena", &self.design_arena);
         map.extra(&self.extra);
@@ -955,15 +964,15 @@ impl serde::Serialize for ModelBenchmarks {
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelBenchmarks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelBenchmarks {
     const NAME: &'static str = "ModelBenchmarks";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["artificial_analysis", "design_arena"];
         let mut v0: Option<AaBenchmarkEntry> = None;
@@ -1029,23 +1038,23 @@ pub struct ModelLinks {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("details", &self.details);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelLinks {
     const NAME: &'static str = "ModelLinks";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["details"];
         let mut v0: Option<String> = None;
@@ -1102,8 +1111,8 @@ pub struct ModelReasoning {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelReasoning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("default_effort", &self.default_effort);
         map.optional("default_enabled", &self.default_enabled);
         map.entry("mandatory", &self.mandatory);
@@ -1114,15 +1123,15 @@ impl serde::Serialize for ModelReasoning {
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelReasoning {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelReasoning {
     const NAME: &'static str = "ModelReasoning";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "default_effort",
@@ -1226,8 +1235,8 @@ pub struct ModelsListResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelsListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("links", &self.links);
         map.optional("total_count", &self.total_count);
@@ -1236,15 +1245,15 @@ impl serde::Serialize for ModelsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelsListResponse {
     const NAME: &'static str = "ModelsListResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "links", "total_count"];
         let mut v0: Option<ModelsListResponseData> = None;
@@ -1317,23 +1326,23 @@ pub struct ModelsListResponseLinks {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelsListResponseLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("next", &self.next);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelsListResponseLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ModelsListResponseLinks {
     const NAME: &'static str = "ModelsListResponseLinks";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["next"];
         let mut v0: Option<String> = None;
@@ -1384,8 +1393,8 @@ pub struct PerRequestLimits {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PerRequestLimits {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("completion_tokens", &self.completion_tokens);
         map.entry("prompt_tokens", &self.prompt_tokens);
         map.extra(&self.extra);
@@ -1393,15 +1402,15 @@ impl serde::Serialize for PerRequestLimits {
     }
 }
 impl<'de> serde::Deserialize<'de> for PerRequestLimits {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PerRequestLimits {
     const NAME: &'static str = "PerRequestLimits";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["completion_tokens", "prompt_tokens"];
         let mut v0: Option<f64> = None;
@@ -1485,8 +1494,8 @@ pub struct PublicPricing {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicPricing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio", &self.audio);
         map.optional("audio_output", &self.audio_output);
         map.entry("completion", &self.completion);
@@ -1508,15 +1517,15 @@ impl serde::Serialize for PublicPricing {
     }
 }
 impl<'de> serde::Deserialize<'de> for PublicPricing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PublicPricing {
     const NAME: &'static str = "PublicPricing";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio",
@@ -1756,8 +1765,8 @@ pub struct TopProviderInfo {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for TopProviderInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("context_length", &self.context_length);
         map.entry("is_moderated", &self.is_moderated);
         map.optional("max_completion_tokens", &self.max_completion_tokens);
@@ -1766,15 +1775,15 @@ impl serde::Serialize for TopProviderInfo {
     }
 }
 impl<'de> serde::Deserialize<'de> for TopProviderInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TopProviderInfo {
     const NAME: &'static str = "TopProviderInfo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "context_length",

@@ -40,8 +40,8 @@ pub struct ListEndpointsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListEndpointsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("architecture", &self.architecture);
         map.entry("created", &self.created);
         map.entry("description", &self.description);
@@ -53,15 +53,15 @@ impl serde::Serialize for ListEndpointsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListEndpointsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListEndpointsResponse {
     const NAME: &'static str = "ListEndpointsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "architecture",
@@ -166,8 +166,8 @@ pub struct ListEndpointsResponseArchitecture {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListEndpointsResponseArchitecture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_modalities", &self.input_modalities);
         map.nullable("instruct_type", &self.instruct_type);
         map.nullable("modality", &self.modality);
@@ -178,15 +178,15 @@ impl serde::Serialize for ListEndpointsResponseArchitecture {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListEndpointsResponseArchitecture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListEndpointsResponseArchitecture {
     const NAME: &'static str = "ListEndpointsResponseArchitecture";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input_modalities",
@@ -277,23 +277,23 @@ pub struct ListEndpointsResponseBody {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListEndpointsResponseBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ListEndpointsResponseBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListEndpointsResponseBody {
     const NAME: &'static str = "ListEndpointsResponseBody";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ListEndpointsResponse> = None;
@@ -324,9 +324,15 @@ impl ListEndpointsResponseBody {
 /// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponse`].
 #[doc(hidden)]
 pub type ListEndpointsResponseData = ListEndpointsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseArchitecture`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataArchitecture = ListEndpointsResponseArchitecture;
 /// The name this place's type had while its schema was inline: another name for [`PublicEndpoint`].
 #[doc(hidden)]
 pub type ListEndpointsResponseEndpointsItem = PublicEndpoint;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointPricing`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItemPricing = PublicEndpointPricing;
 /// The object of the schema at `/paths/~1endpoints~1zdr/get/responses/200/content/application~1json/schema` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -340,23 +346,23 @@ pub struct ListEndpointsZdrResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListEndpointsZdrResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ListEndpointsZdrResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListEndpointsZdrResponse {
     const NAME: &'static str = "ListEndpointsZdrResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<PublicEndpoint>> = None;
@@ -387,6 +393,9 @@ impl ListEndpointsZdrResponse {
 /// The name this place's type had while its schema was inline: another name for [`PublicEndpoint`].
 #[doc(hidden)]
 pub type ListEndpointsZdrResponseDataItem = PublicEndpoint;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointPricing`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItemPricing = PublicEndpointPricing;
 /// Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -414,8 +423,8 @@ pub struct PercentileStats {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PercentileStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("p50", &self.p50);
         map.entry("p75", &self.p75);
         map.entry("p90", &self.p90);
@@ -425,15 +434,15 @@ impl serde::Serialize for PercentileStats {
     }
 }
 impl<'de> serde::Deserialize<'de> for PercentileStats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PercentileStats {
     const NAME: &'static str = "PercentileStats";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["p50", "p75", "p90", "p99"];
         let mut v0: Option<f64> = None;
@@ -549,8 +558,8 @@ pub struct PublicEndpoint {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicEndpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("context_length", &self.context_length);
         map.nullable("latency_last_30m", &self.latency_last_30m);
         map.nullable("max_completion_tokens", &self.max_completion_tokens);
@@ -575,15 +584,15 @@ impl serde::Serialize for PublicEndpoint {
     }
 }
 impl<'de> serde::Deserialize<'de> for PublicEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PublicEndpoint {
     const NAME: &'static str = "PublicEndpoint";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "context_length",
@@ -863,8 +872,8 @@ pub struct PublicEndpointPricing {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicEndpointPricing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio", &self.audio);
         map.optional("audio_output", &self.audio_output);
         map.entry("completion", &self.completion);
@@ -886,15 +895,15 @@ impl serde::Serialize for PublicEndpointPricing {
     }
 }
 impl<'de> serde::Deserialize<'de> for PublicEndpointPricing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PublicEndpointPricing {
     const NAME: &'static str = "PublicEndpointPricing";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio",

@@ -29,8 +29,8 @@ pub struct AnthropicFile {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("created_at", &self.created_at);
         map.entry("downloadable", &self.downloadable);
@@ -44,15 +44,15 @@ impl serde::Serialize for AnthropicFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicFile {
     const NAME: &'static str = "AnthropicFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -165,8 +165,8 @@ pub struct AnthropicFileDeleted {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicFileDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
@@ -175,15 +175,15 @@ impl serde::Serialize for AnthropicFileDeleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicFileDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicFileDeleted {
     const NAME: &'static str = "AnthropicFileDeleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["_shape", "id", "type"];
         let mut v0: Option<AnthropicFileDeletedShape> = None;
@@ -262,8 +262,8 @@ pub struct AnthropicFileList {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for AnthropicFileList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("data", &self.data);
         map.nullable("first_id", &self.first_id);
@@ -274,15 +274,15 @@ impl serde::Serialize for AnthropicFileList {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnthropicFileList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnthropicFileList {
     const NAME: &'static str = "AnthropicFileList";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["_shape", "data", "first_id", "has_more", "last_id"];
         let mut v0: Option<AnthropicFileListShape> = None;
@@ -348,6 +348,12 @@ impl AnthropicFileList {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFile`].
 #[doc(hidden)]
 pub type AnthropicFileListDataItem = AnthropicFile;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileShape`].
+#[doc(hidden)]
+pub type AnthropicFileListDataItemShape = AnthropicFileShape;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileType`].
+#[doc(hidden)]
+pub type AnthropicFileListDataItemType = AnthropicFileType;
 /// The one value of the schema at `/components/schemas/AnthropicFileList/properties/_shape` in the API's spec.
 ///
 /// Always `"anthropic"`: constructors fill it in, decoding checks it.
@@ -389,12 +395,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFileDeleted`].
 #[doc(hidden)]
 pub type FileDeleteResponseAnthropic = AnthropicFileDeleted;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileDeletedShape`].
+#[doc(hidden)]
+pub type FileDeleteResponseAnthropicShape = AnthropicFileDeletedShape;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileDeletedType`].
+#[doc(hidden)]
+pub type FileDeleteResponseAnthropicType = AnthropicFileDeletedType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFileDeleted`].
 #[doc(hidden)]
 pub type FileDeleteResponseOpenai = OpenAiFileDeleted;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileDeletedDef`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenaiDef = OpenAiFileDeletedDef;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileDeletedObject`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenaiObject = OpenAiFileDeletedObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileDeletedShape`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenaiShape = OpenAiFileDeletedShape;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFileDeleted`].
 #[doc(hidden)]
 pub type FileDeleteResponseOpenrouter = OpenRouterFileDeleted;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileDeletedShape`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenrouterShape = OpenRouterFileDeletedShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileDeletedType`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenrouterType = OpenRouterFileDeletedType;
 crate::runtime::tagged_union! {
     #[doc = " A page of files, in the negotiated shape."] #[doc = " "] #[doc =
     " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
@@ -409,12 +436,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFileList`].
 #[doc(hidden)]
 pub type FileListResponseAnthropic = AnthropicFileList;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileListShape`].
+#[doc(hidden)]
+pub type FileListResponseAnthropicShape = AnthropicFileListShape;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFileList`].
 #[doc(hidden)]
 pub type FileListResponseOpenai = OpenAiFileList;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileListObject`].
+#[doc(hidden)]
+pub type FileListResponseOpenaiObject = OpenAiFileListObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileListShape`].
+#[doc(hidden)]
+pub type FileListResponseOpenaiShape = OpenAiFileListShape;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFileList`].
 #[doc(hidden)]
 pub type FileListResponseOpenrouter = OpenRouterFileList;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileListShape`].
+#[doc(hidden)]
+pub type FileListResponseOpenrouterShape = OpenRouterFileListShape;
 crate::runtime::string_enum! {
     #[doc =
     " Store or read this file on the named provider using your own API key for it. Omit to use OpenRouter storage."]
@@ -438,12 +477,36 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFile`].
 #[doc(hidden)]
 pub type FileResponseAnthropic = AnthropicFile;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileShape`].
+#[doc(hidden)]
+pub type FileResponseAnthropicShape = AnthropicFileShape;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileType`].
+#[doc(hidden)]
+pub type FileResponseAnthropicType = AnthropicFileType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFile`].
 #[doc(hidden)]
 pub type FileResponseOpenai = OpenAiFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileObject`].
+#[doc(hidden)]
+pub type FileResponseOpenaiObject = OpenAiFileObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFilePurpose`].
+#[doc(hidden)]
+pub type FileResponseOpenaiPurpose = OpenAiFilePurpose;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileShape`].
+#[doc(hidden)]
+pub type FileResponseOpenaiShape = OpenAiFileShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileStatus`].
+#[doc(hidden)]
+pub type FileResponseOpenaiStatus = OpenAiFileStatus;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFile`].
 #[doc(hidden)]
 pub type FileResponseOpenrouter = OpenRouterFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileShape`].
+#[doc(hidden)]
+pub type FileResponseOpenrouterShape = OpenRouterFileShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileType`].
+#[doc(hidden)]
+pub type FileResponseOpenrouterType = OpenRouterFileType;
 /// The name this place's type had while its schema was inline: another name for [`FileProvider`].
 #[doc(hidden)]
 pub type GetFileMetadataProvider = FileProvider;
@@ -489,8 +552,8 @@ pub struct OpenAiFile {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenAiFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("bytes", &self.bytes);
         map.entry("created_at", &self.created_at);
@@ -504,15 +567,15 @@ impl serde::Serialize for OpenAiFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiFile {
     const NAME: &'static str = "OpenAiFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -626,8 +689,8 @@ pub struct OpenAiFileDeleted {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenAiFileDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("deleted", &self.deleted);
         map.entry("id", &self.id);
@@ -637,15 +700,15 @@ impl serde::Serialize for OpenAiFileDeleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiFileDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiFileDeleted {
     const NAME: &'static str = "OpenAiFileDeleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["_shape", "deleted", "id", "object"];
         let mut v0: Option<OpenAiFileDeletedShape> = None;
@@ -737,8 +800,8 @@ pub struct OpenAiFileList {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenAiFileList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("data", &self.data);
         map.nullable("first_id", &self.first_id);
@@ -750,15 +813,15 @@ impl serde::Serialize for OpenAiFileList {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiFileList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiFileList {
     const NAME: &'static str = "OpenAiFileList";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -838,6 +901,18 @@ impl OpenAiFileList {
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFile`].
 #[doc(hidden)]
 pub type OpenAiFileListDataItem = OpenAiFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileObject`].
+#[doc(hidden)]
+pub type OpenAiFileListDataItemObject = OpenAiFileObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFilePurpose`].
+#[doc(hidden)]
+pub type OpenAiFileListDataItemPurpose = OpenAiFilePurpose;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileShape`].
+#[doc(hidden)]
+pub type OpenAiFileListDataItemShape = OpenAiFileShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileStatus`].
+#[doc(hidden)]
+pub type OpenAiFileListDataItemStatus = OpenAiFileStatus;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIFileList/properties/object` in the API's spec."]
@@ -904,8 +979,8 @@ pub struct OpenRouterFile {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenRouterFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("created_at", &self.created_at);
         map.entry("downloadable", &self.downloadable);
@@ -919,15 +994,15 @@ impl serde::Serialize for OpenRouterFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenRouterFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenRouterFile {
     const NAME: &'static str = "OpenRouterFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -1040,8 +1115,8 @@ pub struct OpenRouterFileDeleted {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenRouterFileDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
@@ -1050,15 +1125,15 @@ impl serde::Serialize for OpenRouterFileDeleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenRouterFileDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenRouterFileDeleted {
     const NAME: &'static str = "OpenRouterFileDeleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["_shape", "id", "type"];
         let mut v0: Option<OpenRouterFileDeletedShape> = None;
@@ -1139,8 +1214,8 @@ pub struct OpenRouterFileList {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for OpenRouterFileList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("_shape", &self.shape);
         map.nullable("cursor", &self.cursor);
         map.entry("data", &self.data);
@@ -1152,15 +1227,15 @@ impl serde::Serialize for OpenRouterFileList {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenRouterFileList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenRouterFileList {
     const NAME: &'static str = "OpenRouterFileList";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "_shape",
@@ -1244,6 +1319,12 @@ impl OpenRouterFileList {
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFile`].
 #[doc(hidden)]
 pub type OpenRouterFileListDataItem = OpenRouterFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileShape`].
+#[doc(hidden)]
+pub type OpenRouterFileListDataItemShape = OpenRouterFileShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileType`].
+#[doc(hidden)]
+pub type OpenRouterFileListDataItemType = OpenRouterFileType;
 /// The one value of the schema at `/components/schemas/OpenRouterFileList/properties/_shape` in the API's spec.
 ///
 /// Always `"openrouter"`: constructors fill it in, decoding checks it.
@@ -1276,8 +1357,8 @@ pub struct UploadFileRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UploadFileRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("file", &self.file);
         map.extra(&self.extra);
         map.end()
@@ -1285,16 +1366,16 @@ impl serde::Serialize for UploadFileRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UploadFileRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UploadFileRequest {
     const NAME: &'static str = "UploadFileRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file"];
         let mut v0: Option<crate::runtime::Binary> = None;

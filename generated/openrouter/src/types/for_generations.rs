@@ -19,8 +19,8 @@ pub struct GenerationContentData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("error", &self.error);
         map.entry("input", &self.input);
         map.entry("output", &self.output);
@@ -29,15 +29,15 @@ impl serde::Serialize for GenerationContentData {
     }
 }
 impl<'de> serde::Deserialize<'de> for GenerationContentData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GenerationContentData {
     const NAME: &'static str = "GenerationContentData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "input", "output"];
         let mut v0: Option<GenerationContentError> = None;
@@ -120,23 +120,23 @@ pub struct GenerationContentDataInputObject {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentDataInputObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("prompt", &self.prompt);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GenerationContentDataInputObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GenerationContentDataInputObject {
     const NAME: &'static str = "GenerationContentDataInputObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["prompt"];
         let mut v0: Option<String> = None;
@@ -179,23 +179,23 @@ pub struct GenerationContentDataInputObject2 {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentDataInputObject2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("messages", &self.messages);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GenerationContentDataInputObject2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GenerationContentDataInputObject2 {
     const NAME: &'static str = "GenerationContentDataInputObject2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["messages"];
         let mut v0: Option<Vec<serde_json::Value>> = None;
@@ -240,8 +240,8 @@ pub struct GenerationContentDataOutput {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentDataOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("completion", &self.completion);
         map.nullable("reasoning", &self.reasoning);
         map.extra(&self.extra);
@@ -249,15 +249,15 @@ impl serde::Serialize for GenerationContentDataOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for GenerationContentDataOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GenerationContentDataOutput {
     const NAME: &'static str = "GenerationContentDataOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["completion", "reasoning"];
         let mut v0: Option<String> = None;
@@ -332,8 +332,8 @@ pub struct GenerationContentError {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("message", &self.message);
         map.entry("previous_errors", &self.previous_errors);
         map.nullable("provider_name", &self.provider_name);
@@ -344,15 +344,15 @@ impl serde::Serialize for GenerationContentError {
     }
 }
 impl<'de> serde::Deserialize<'de> for GenerationContentError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GenerationContentError {
     const NAME: &'static str = "GenerationContentError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "message",
@@ -460,8 +460,8 @@ pub struct GenerationContentErrorAttempt {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentErrorAttempt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.nullable("provider_name", &self.provider_name);
@@ -471,15 +471,15 @@ impl serde::Serialize for GenerationContentErrorAttempt {
     }
 }
 impl<'de> serde::Deserialize<'de> for GenerationContentErrorAttempt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GenerationContentErrorAttempt {
     const NAME: &'static str = "GenerationContentErrorAttempt";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "provider_name", "raw"];
         let mut v0: Option<i64> = None;
@@ -557,23 +557,23 @@ pub struct GenerationContentResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationContentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GenerationContentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GenerationContentResponse {
     const NAME: &'static str = "GenerationContentResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<GenerationContentData> = None;
@@ -604,6 +604,18 @@ impl GenerationContentResponse {
 /// The name this place's type had while its schema was inline: another name for [`GenerationContentData`].
 #[doc(hidden)]
 pub type GenerationContentResponseData = GenerationContentData;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataInput`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataInput = GenerationContentDataInput;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataInputObject`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataInputObject = GenerationContentDataInputObject;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataInputObject2`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataInputObject2 = GenerationContentDataInputObject2;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataOutput`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataOutput = GenerationContentDataOutput;
 /// Generation response
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -617,23 +629,23 @@ pub struct GenerationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GenerationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GenerationResponse {
     const NAME: &'static str = "GenerationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<GenerationResponseData> = None;
@@ -840,8 +852,8 @@ pub struct GenerationResponseData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_type", &self.api_type);
         map.nullable("app_id", &self.app_id);
         map.nullable("cache_discount", &self.cache_discount);
@@ -895,15 +907,15 @@ impl serde::Serialize for GenerationResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for GenerationResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GenerationResponseData {
     const NAME: &'static str = "GenerationResponseData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_type",
@@ -1521,6 +1533,12 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ProviderResponse`].
 #[doc(hidden)]
 pub type GenerationResponseDataProviderResponsesItem = ProviderResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderResponseProviderName`].
+#[doc(hidden)]
+pub type GenerationResponseDataProviderResponsesItemProviderName = ProviderResponseProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderResponseRoutedServiceTier`].
+#[doc(hidden)]
+pub type GenerationResponseDataProviderResponsesItemRoutedServiceTier = ProviderResponseRoutedServiceTier;
 crate::runtime::string_enum! {
     #[doc =
     " The data region this generation was routed through: 'global', 'europe', or 'us'."]
@@ -1532,6 +1550,15 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`GenerationResponse`].
 #[doc(hidden)]
 pub type GetGenerationResponse = GenerationResponse;
+/// The name this place's type had while its schema was inline: another name for [`GenerationResponseData`].
+#[doc(hidden)]
+pub type GetGenerationResponseData = GenerationResponseData;
+/// The name this place's type had while its schema was inline: another name for [`GenerationResponseDataApiType`].
+#[doc(hidden)]
+pub type GetGenerationResponseDataApiType = GenerationResponseDataApiType;
+/// The name this place's type had while its schema was inline: another name for [`GenerationResponseDataRegion`].
+#[doc(hidden)]
+pub type GetGenerationResponseDataRegion = GenerationResponseDataRegion;
 /// The name this place's type had while its schema was inline: another name for [`GenerationContentResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentResponse = GenerationContentResponse;
@@ -1578,8 +1605,8 @@ pub struct ProviderResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ProviderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("endpoint_id", &self.endpoint_id);
         map.optional("id", &self.id);
         map.optional("is_byok", &self.is_byok);
@@ -1593,15 +1620,15 @@ impl serde::Serialize for ProviderResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProviderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ProviderResponse {
     const NAME: &'static str = "ProviderResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "endpoint_id",
@@ -1802,8 +1829,8 @@ pub struct SubmitGenerationFeedbackRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubmitGenerationFeedbackRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("category", &self.category);
         map.optional("comment", &self.comment);
         map.entry("generation_id", &self.generation_id);
@@ -1813,16 +1840,16 @@ impl serde::Serialize for SubmitGenerationFeedbackRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubmitGenerationFeedbackRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubmitGenerationFeedbackRequest {
     const NAME: &'static str = "SubmitGenerationFeedbackRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["category", "comment", "generation_id"];
         let mut v0: Option<SubmitGenerationFeedbackRequestCategory> = None;
@@ -1894,23 +1921,23 @@ pub struct SubmitGenerationFeedbackResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SubmitGenerationFeedbackResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitGenerationFeedbackResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SubmitGenerationFeedbackResponse {
     const NAME: &'static str = "SubmitGenerationFeedbackResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<SubmitGenerationFeedbackResponseData> = None;
@@ -1953,23 +1980,23 @@ pub struct SubmitGenerationFeedbackResponseData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for SubmitGenerationFeedbackResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("success", &self.success);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitGenerationFeedbackResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for SubmitGenerationFeedbackResponseData {
     const NAME: &'static str = "SubmitGenerationFeedbackResponseData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["success"];
         let mut v0: Option<SubmitGenerationFeedbackResponseDataSuccess> = None;

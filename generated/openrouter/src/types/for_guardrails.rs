@@ -16,8 +16,8 @@ pub struct BulkAssignKeysRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkAssignKeysRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("key_hashes", &self.key_hashes);
         map.extra(&self.extra);
         map.end()
@@ -25,16 +25,16 @@ impl serde::Serialize for BulkAssignKeysRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BulkAssignKeysRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BulkAssignKeysRequest {
     const NAME: &'static str = "BulkAssignKeysRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["key_hashes"];
         let mut v0: Option<Vec<String>> = None;
@@ -80,23 +80,23 @@ pub struct BulkAssignKeysResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkAssignKeysResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("assigned_count", &self.assigned_count);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkAssignKeysResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BulkAssignKeysResponse {
     const NAME: &'static str = "BulkAssignKeysResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["assigned_count"];
         let mut v0: Option<i64> = None;
@@ -147,8 +147,8 @@ pub struct BulkAssignMembersRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkAssignMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("member_user_ids", &self.member_user_ids);
         map.extra(&self.extra);
         map.end()
@@ -156,16 +156,16 @@ impl serde::Serialize for BulkAssignMembersRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BulkAssignMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BulkAssignMembersRequest {
     const NAME: &'static str = "BulkAssignMembersRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["member_user_ids"];
         let mut v0: Option<Vec<String>> = None;
@@ -211,23 +211,23 @@ pub struct BulkAssignMembersResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkAssignMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("assigned_count", &self.assigned_count);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkAssignMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BulkAssignMembersResponse {
     const NAME: &'static str = "BulkAssignMembersResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["assigned_count"];
         let mut v0: Option<i64> = None;
@@ -284,8 +284,8 @@ pub struct BulkUnassignKeysRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkUnassignKeysRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("key_hashes", &self.key_hashes);
         map.extra(&self.extra);
         map.end()
@@ -293,16 +293,16 @@ impl serde::Serialize for BulkUnassignKeysRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BulkUnassignKeysRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BulkUnassignKeysRequest {
     const NAME: &'static str = "BulkUnassignKeysRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["key_hashes"];
         let mut v0: Option<Vec<String>> = None;
@@ -348,23 +348,23 @@ pub struct BulkUnassignKeysResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkUnassignKeysResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("unassigned_count", &self.unassigned_count);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkUnassignKeysResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BulkUnassignKeysResponse {
     const NAME: &'static str = "BulkUnassignKeysResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["unassigned_count"];
         let mut v0: Option<i64> = None;
@@ -415,8 +415,8 @@ pub struct BulkUnassignMembersRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkUnassignMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("member_user_ids", &self.member_user_ids);
         map.extra(&self.extra);
         map.end()
@@ -424,16 +424,16 @@ impl serde::Serialize for BulkUnassignMembersRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BulkUnassignMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BulkUnassignMembersRequest {
     const NAME: &'static str = "BulkUnassignMembersRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["member_user_ids"];
         let mut v0: Option<Vec<String>> = None;
@@ -479,23 +479,23 @@ pub struct BulkUnassignMembersResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkUnassignMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("unassigned_count", &self.unassigned_count);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkUnassignMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BulkUnassignMembersResponse {
     const NAME: &'static str = "BulkUnassignMembersResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["unassigned_count"];
         let mut v0: Option<i64> = None;
@@ -561,8 +561,8 @@ pub struct ContentFilterBuiltinEntry {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ContentFilterBuiltinEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("action", &self.action);
         map.optional("label", &self.label);
         map.optional("scan_scope", &self.scan_scope);
@@ -572,15 +572,15 @@ impl serde::Serialize for ContentFilterBuiltinEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentFilterBuiltinEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ContentFilterBuiltinEntry {
     const NAME: &'static str = "ContentFilterBuiltinEntry";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "label", "scan_scope", "slug"];
         let mut v0: Option<ContentFilterBuiltinAction> = None;
@@ -671,8 +671,8 @@ pub struct ContentFilterBuiltinEntryInput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentFilterBuiltinEntryInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("action", &self.action);
         map.optional("label", &self.label);
         map.optional("scan_scope", &self.scan_scope);
@@ -683,16 +683,16 @@ impl serde::Serialize for ContentFilterBuiltinEntryInput {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentFilterBuiltinEntryInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentFilterBuiltinEntryInput {
     const NAME: &'static str = "ContentFilterBuiltinEntryInput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "label", "scan_scope", "slug"];
         let mut v0: Option<ContentFilterBuiltinAction> = None;
@@ -796,8 +796,8 @@ pub struct ContentFilterEntry {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentFilterEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("action", &self.action);
         map.optional("label", &self.label);
         map.entry("pattern", &self.pattern);
@@ -806,15 +806,15 @@ impl serde::Serialize for ContentFilterEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentFilterEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ContentFilterEntry {
     const NAME: &'static str = "ContentFilterEntry";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "label", "pattern"];
         let mut v0: Option<ContentFilterAction> = None;
@@ -964,8 +964,8 @@ pub struct CreateGuardrailRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateGuardrailRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("allowed_providers", &self.allowed_providers);
         map.optional("content_filter_builtins", &self.content_filter_builtins);
@@ -996,16 +996,16 @@ impl serde::Serialize for CreateGuardrailRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateGuardrailRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateGuardrailRequest {
     const NAME: &'static str = "CreateGuardrailRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_models",
@@ -1321,23 +1321,23 @@ pub struct CreateGuardrailResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateGuardrailResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateGuardrailResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateGuardrailResponse {
     const NAME: &'static str = "CreateGuardrailResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Guardrail> = None;
@@ -1383,23 +1383,23 @@ pub struct DeleteGuardrailResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteGuardrailResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteGuardrailResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DeleteGuardrailResponse {
     const NAME: &'static str = "DeleteGuardrailResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteGuardrailResponseDeleted> = None;
@@ -1446,23 +1446,23 @@ pub struct GetGuardrailResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetGuardrailResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GetGuardrailResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetGuardrailResponse {
     const NAME: &'static str = "GetGuardrailResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Guardrail> = None;
@@ -1601,8 +1601,8 @@ pub struct Guardrail {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Guardrail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_models", &self.allowed_models);
         map.optional("allowed_providers", &self.allowed_providers);
         map.optional("content_filter_builtins", &self.content_filter_builtins);
@@ -1635,15 +1635,15 @@ impl serde::Serialize for Guardrail {
     }
 }
 impl<'de> serde::Deserialize<'de> for Guardrail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Guardrail {
     const NAME: &'static str = "Guardrail";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_models",
@@ -2020,8 +2020,8 @@ pub struct KeyAssignment {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for KeyAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("assigned_by", &self.assigned_by);
         map.entry("created_at", &self.created_at);
         map.entry("guardrail_id", &self.guardrail_id);
@@ -2034,15 +2034,15 @@ impl serde::Serialize for KeyAssignment {
     }
 }
 impl<'de> serde::Deserialize<'de> for KeyAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for KeyAssignment {
     const NAME: &'static str = "KeyAssignment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "assigned_by",
@@ -2157,8 +2157,8 @@ pub struct ListGuardrailsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListGuardrailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -2166,15 +2166,15 @@ impl serde::Serialize for ListGuardrailsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListGuardrailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListGuardrailsResponse {
     const NAME: &'static str = "ListGuardrailsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<Guardrail>> = None;
@@ -2232,8 +2232,8 @@ pub struct ListKeyAssignmentsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListKeyAssignmentsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -2241,15 +2241,15 @@ impl serde::Serialize for ListKeyAssignmentsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListKeyAssignmentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListKeyAssignmentsResponse {
     const NAME: &'static str = "ListKeyAssignmentsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<KeyAssignment>> = None;
@@ -2307,8 +2307,8 @@ pub struct ListMemberAssignmentsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListMemberAssignmentsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -2316,15 +2316,15 @@ impl serde::Serialize for ListMemberAssignmentsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMemberAssignmentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListMemberAssignmentsResponse {
     const NAME: &'static str = "ListMemberAssignmentsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<MemberAssignment>> = None;
@@ -2400,8 +2400,8 @@ pub struct MemberAssignment {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MemberAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("assigned_by", &self.assigned_by);
         map.entry("created_at", &self.created_at);
         map.entry("guardrail_id", &self.guardrail_id);
@@ -2413,15 +2413,15 @@ impl serde::Serialize for MemberAssignment {
     }
 }
 impl<'de> serde::Deserialize<'de> for MemberAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for MemberAssignment {
     const NAME: &'static str = "MemberAssignment";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "assigned_by",
@@ -2601,8 +2601,8 @@ pub struct UpdateGuardrailRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateGuardrailRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.patch("allowed_models", &self.allowed_models);
         map.patch("allowed_providers", &self.allowed_providers);
         map.patch("content_filter_builtins", &self.content_filter_builtins);
@@ -2629,16 +2629,16 @@ impl serde::Serialize for UpdateGuardrailRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateGuardrailRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UpdateGuardrailRequest {
     const NAME: &'static str = "UpdateGuardrailRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_models",
@@ -2977,23 +2977,23 @@ pub struct UpdateGuardrailResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateGuardrailResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateGuardrailResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateGuardrailResponse {
     const NAME: &'static str = "UpdateGuardrailResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Guardrail> = None;

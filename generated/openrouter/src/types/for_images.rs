@@ -15,23 +15,23 @@ pub struct BooleanCapability {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BooleanCapability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for BooleanCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BooleanCapability {
     const NAME: &'static str = "BooleanCapability";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<BooleanCapabilityType> = None;
@@ -78,15 +78,39 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`BooleanCapability`].
 #[doc(hidden)]
 pub type CapabilityDescriptorBoolean = BooleanCapability;
+/// The name this place's type had while its schema was inline: another name for [`BooleanCapabilityType`].
+#[doc(hidden)]
+pub type CapabilityDescriptorBooleanType = BooleanCapabilityType;
 /// The name this place's type had while its schema was inline: another name for [`EnumCapability`].
 #[doc(hidden)]
 pub type CapabilityDescriptorEnum = EnumCapability;
+/// The name this place's type had while its schema was inline: another name for [`EnumCapabilityType`].
+#[doc(hidden)]
+pub type CapabilityDescriptorEnumType = EnumCapabilityType;
 /// The name this place's type had while its schema was inline: another name for [`RangeCapability`].
 #[doc(hidden)]
 pub type CapabilityDescriptorRange = RangeCapability;
+/// The name this place's type had while its schema was inline: another name for [`RangeCapabilityType`].
+#[doc(hidden)]
+pub type CapabilityDescriptorRangeType = RangeCapabilityType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequest`].
 #[doc(hidden)]
 pub type CreateImagesRequest = ImageGenerationRequest;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestAspectRatio`].
+#[doc(hidden)]
+pub type CreateImagesRequestAspectRatio = ImageGenerationRequestAspectRatio;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestBackground`].
+#[doc(hidden)]
+pub type CreateImagesRequestBackground = ImageGenerationRequestBackground;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestOutputFormat`].
+#[doc(hidden)]
+pub type CreateImagesRequestOutputFormat = ImageGenerationRequestOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestQuality`].
+#[doc(hidden)]
+pub type CreateImagesRequestQuality = ImageGenerationRequestQuality;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestResolution`].
+#[doc(hidden)]
+pub type CreateImagesRequestResolution = ImageGenerationRequestResolution;
 /// A parameter that accepts one of a discrete set of string values.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -102,8 +126,8 @@ pub struct EnumCapability {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for EnumCapability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("values", &self.values);
         map.extra(&self.extra);
@@ -111,15 +135,15 @@ impl serde::Serialize for EnumCapability {
     }
 }
 impl<'de> serde::Deserialize<'de> for EnumCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for EnumCapability {
     const NAME: &'static str = "EnumCapability";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "values"];
         let mut v0: Option<EnumCapabilityType> = None;
@@ -200,8 +224,8 @@ pub struct ImageEndpoint {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageEndpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry(
             "allowed_passthrough_parameters",
             &self.allowed_passthrough_parameters,
@@ -217,15 +241,15 @@ impl serde::Serialize for ImageEndpoint {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageEndpoint {
     const NAME: &'static str = "ImageEndpoint";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_passthrough_parameters",
@@ -322,6 +346,12 @@ impl ImageEndpoint {
 /// The name this place's type had while its schema was inline: another name for [`ImagePricingEntry`].
 #[doc(hidden)]
 pub type ImageEndpointPricingItem = ImagePricingEntry;
+/// The name this place's type had while its schema was inline: another name for [`ImagePricingEntryBillable`].
+#[doc(hidden)]
+pub type ImageEndpointPricingItemBillable = ImagePricingEntryBillable;
+/// The name this place's type had while its schema was inline: another name for [`ImagePricingEntryUnit`].
+#[doc(hidden)]
+pub type ImageEndpointPricingItemUnit = ImagePricingEntryUnit;
 /// The name this place's type had while its schema was inline: another name for [`SupportedParameters`].
 #[doc(hidden)]
 pub type ImageEndpointSupportedParameters = SupportedParameters;
@@ -347,8 +377,8 @@ pub struct ImageGenCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("b64_json", &self.b64_json);
         map.entry("created", &self.created);
         map.optional("media_type", &self.media_type);
@@ -359,15 +389,15 @@ impl serde::Serialize for ImageGenCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCompletedEvent {
     const NAME: &'static str = "ImageGenCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["b64_json", "created", "media_type", "type", "usage"];
         let mut v0: Option<String> = None;
@@ -443,6 +473,15 @@ pub type ImageGenCompletedEventType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsage`].
 #[doc(hidden)]
 pub type ImageGenCompletedEventUsage = ImageGenerationUsage;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageCompletionTokensDetails`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageCompletionTokensDetails = ImageGenerationUsageCompletionTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsagePromptTokensDetails`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsagePromptTokensDetails = ImageGenerationUsagePromptTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageServerToolUse`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageServerToolUse = ImageGenerationUsageServerToolUse;
 /// Emitted when a partial image becomes available during streaming generation
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -457,8 +496,8 @@ pub struct ImageGenPartialImageEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenPartialImageEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("b64_json", &self.b64_json);
         map.entry("partial_image_index", &self.partial_image_index);
         map.entry("type", &self.r#type);
@@ -467,15 +506,15 @@ impl serde::Serialize for ImageGenPartialImageEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenPartialImageEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenPartialImageEvent {
     const NAME: &'static str = "ImageGenPartialImageEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["b64_json", "partial_image_index", "type"];
         let mut v0: Option<String> = None;
@@ -541,8 +580,8 @@ pub struct ImageGenStreamErrorEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenStreamErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error", &self.error);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -550,15 +589,15 @@ impl serde::Serialize for ImageGenStreamErrorEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenStreamErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenStreamErrorEvent {
     const NAME: &'static str = "ImageGenStreamErrorEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "type"];
         let mut v0: Option<ImageGenStreamErrorEventError> = None;
@@ -612,8 +651,8 @@ pub struct ImageGenStreamErrorEventError {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenStreamErrorEventError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("code", &self.code);
         map.entry("message", &self.message);
         map.optional("param", &self.param);
@@ -623,15 +662,15 @@ impl serde::Serialize for ImageGenStreamErrorEventError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenStreamErrorEventError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenStreamErrorEventError {
     const NAME: &'static str = "ImageGenStreamErrorEventError";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "param", "type"];
         let mut v0: Option<String> = None;
@@ -715,8 +754,8 @@ pub struct ImageGenTextChunkEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenTextChunkEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("phase", &self.phase);
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
@@ -725,15 +764,15 @@ impl serde::Serialize for ImageGenTextChunkEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenTextChunkEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenTextChunkEvent {
     const NAME: &'static str = "ImageGenTextChunkEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["phase", "text", "type"];
         let mut v0: Option<ImageGenTextChunkEventPhase> = None;
@@ -827,8 +866,8 @@ pub struct ImageGenerationProviderPreferences {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationProviderPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allow_fallbacks", &self.allow_fallbacks);
         map.optional("ignore", &self.ignore);
         map.optional("only", &self.only);
@@ -841,16 +880,16 @@ impl serde::Serialize for ImageGenerationProviderPreferences {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ImageGenerationProviderPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ImageGenerationProviderPreferences {
     const NAME: &'static str = "ImageGenerationProviderPreferences";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allow_fallbacks",
@@ -1025,8 +1064,8 @@ pub struct ImageGenerationRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("aspect_ratio", &self.aspect_ratio);
         map.optional("background", &self.background);
         map.optional("input_references", &self.input_references);
@@ -1047,16 +1086,16 @@ impl serde::Serialize for ImageGenerationRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ImageGenerationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ImageGenerationRequest {
     const NAME: &'static str = "ImageGenerationRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "aspect_ratio",
@@ -1292,6 +1331,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationProviderPreferences`].
 #[doc(hidden)]
 pub type ImageGenerationRequestProvider = ImageGenerationProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationProviderPreferencesSort`].
+#[doc(hidden)]
+pub type ImageGenerationRequestProviderSort = ImageGenerationProviderPreferencesSort;
 crate::runtime::string_enum! {
     #[doc = " Rendering quality. Providers without a quality knob ignore this."] #[doc =
     " "] #[doc =
@@ -1328,8 +1370,8 @@ pub struct ImageGenerationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageGenerationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("created", &self.created);
         map.entry("data", &self.data);
         map.optional("usage", &self.usage);
@@ -1338,15 +1380,15 @@ impl serde::Serialize for ImageGenerationResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationResponse {
     const NAME: &'static str = "ImageGenerationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["created", "data", "usage"];
         let mut v0: Option<i64> = None;
@@ -1415,8 +1457,8 @@ pub struct ImageGenerationResponseDataItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageGenerationResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("b64_json", &self.b64_json);
         map.optional("media_type", &self.media_type);
         map.extra(&self.extra);
@@ -1424,15 +1466,15 @@ impl serde::Serialize for ImageGenerationResponseDataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationResponseDataItem {
     const NAME: &'static str = "ImageGenerationResponseDataItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["b64_json", "media_type"];
         let mut v0: Option<String> = None;
@@ -1477,6 +1519,15 @@ impl ImageGenerationResponseDataItem {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsage`].
 #[doc(hidden)]
 pub type ImageGenerationResponseUsage = ImageGenerationUsage;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageCompletionTokensDetails`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageCompletionTokensDetails = ImageGenerationUsageCompletionTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsagePromptTokensDetails`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsagePromptTokensDetails = ImageGenerationUsagePromptTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageServerToolUse`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageServerToolUse = ImageGenerationUsageServerToolUse;
 /// Token and cost usage for the image generation request, when available
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1517,8 +1568,8 @@ pub struct ImageGenerationUsage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_creation", &self.cache_creation);
         map.entry("completion_tokens", &self.completion_tokens);
         map.optional("completion_tokens_details", &self.completion_tokens_details);
@@ -1537,15 +1588,15 @@ impl serde::Serialize for ImageGenerationUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationUsage {
     const NAME: &'static str = "ImageGenerationUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "cache_creation",
@@ -1737,8 +1788,8 @@ pub struct ImageGenerationUsageCompletionTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsageCompletionTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio_tokens", &self.audio_tokens);
         map.optional("image_tokens", &self.image_tokens);
         map.optional("reasoning_tokens", &self.reasoning_tokens);
@@ -1747,15 +1798,15 @@ impl serde::Serialize for ImageGenerationUsageCompletionTokensDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationUsageCompletionTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationUsageCompletionTokensDetails {
     const NAME: &'static str = "ImageGenerationUsageCompletionTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["audio_tokens", "image_tokens", "reasoning_tokens"];
         let mut v0: Option<i64> = None;
@@ -1830,8 +1881,8 @@ pub struct ImageGenerationUsagePromptTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsagePromptTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("audio_tokens", &self.audio_tokens);
         map.optional("cache_write_tokens", &self.cache_write_tokens);
         map.optional("cached_tokens", &self.cached_tokens);
@@ -1842,15 +1893,15 @@ impl serde::Serialize for ImageGenerationUsagePromptTokensDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationUsagePromptTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationUsagePromptTokensDetails {
     const NAME: &'static str = "ImageGenerationUsagePromptTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "audio_tokens",
@@ -1949,8 +2000,8 @@ pub struct ImageGenerationUsageServerToolUse {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsageServerToolUse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("tool_calls_executed", &self.tool_calls_executed);
         map.optional("tool_calls_requested", &self.tool_calls_requested);
         map.optional("web_search_requests", &self.web_search_requests);
@@ -1959,15 +2010,15 @@ impl serde::Serialize for ImageGenerationUsageServerToolUse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationUsageServerToolUse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationUsageServerToolUse {
     const NAME: &'static str = "ImageGenerationUsageServerToolUse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "tool_calls_executed",
@@ -2050,8 +2101,8 @@ pub struct ImageModelArchitecture {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageModelArchitecture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_modalities", &self.input_modalities);
         map.entry("output_modalities", &self.output_modalities);
         map.extra(&self.extra);
@@ -2059,15 +2110,15 @@ impl serde::Serialize for ImageModelArchitecture {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageModelArchitecture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageModelArchitecture {
     const NAME: &'static str = "ImageModelArchitecture";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_modalities", "output_modalities"];
         let mut v0: Option<Vec<ImageInputModality>> = None;
@@ -2131,8 +2182,8 @@ pub struct ImageModelEndpointsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageModelEndpointsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("endpoints", &self.endpoints);
         map.entry("id", &self.id);
         map.extra(&self.extra);
@@ -2140,15 +2191,15 @@ impl serde::Serialize for ImageModelEndpointsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageModelEndpointsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageModelEndpointsResponse {
     const NAME: &'static str = "ImageModelEndpointsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["endpoints", "id"];
         let mut v0: Option<Vec<ImageEndpoint>> = None;
@@ -2232,8 +2283,8 @@ pub struct ImageModelListItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageModelListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("architecture", &self.architecture);
         map.entry("created", &self.created);
         map.entry("description", &self.description);
@@ -2247,15 +2298,15 @@ impl serde::Serialize for ImageModelListItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageModelListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageModelListItem {
     const NAME: &'static str = "ImageModelListItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "architecture",
@@ -2373,23 +2424,23 @@ pub struct ImageModelsListResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImageModelsListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageModelsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageModelsListResponse {
     const NAME: &'static str = "ImageModelsListResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<ImageModelListItem>> = None;
@@ -2447,8 +2498,8 @@ pub struct ImagePricingEntry {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ImagePricingEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("billable", &self.billable);
         map.entry("cost_usd", &self.cost_usd);
         map.entry("unit", &self.unit);
@@ -2458,15 +2509,15 @@ impl serde::Serialize for ImagePricingEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImagePricingEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImagePricingEntry {
     const NAME: &'static str = "ImagePricingEntry";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["billable", "cost_usd", "unit", "variant"];
         let mut v0: Option<ImagePricingEntryBillable> = None;
@@ -2558,15 +2609,33 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenStreamErrorEvent`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataError = ImageGenStreamErrorEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenStreamErrorEventError`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataErrorError = ImageGenStreamErrorEventError;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenStreamErrorEventType`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataErrorType = ImageGenStreamErrorEventType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenCompletedEvent`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataImageGenerationCompleted = ImageGenCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCompletedEventType`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationCompletedType = ImageGenCompletedEventType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenPartialImageEvent`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataImageGenerationPartialImage = ImageGenPartialImageEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenPartialImageEventType`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationPartialImageType = ImageGenPartialImageEventType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenTextChunkEvent`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataImageGenerationTextChunk = ImageGenTextChunkEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenTextChunkEventPhase`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationTextChunkPhase = ImageGenTextChunkEventPhase;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenTextChunkEventType`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationTextChunkType = ImageGenTextChunkEventType;
 /// The name this place's type had while its schema was inline: another name for [`ImageModelEndpointsResponse`].
 #[doc(hidden)]
 pub type ListImageModelEndpointsResponse = ImageModelEndpointsResponse;
@@ -2590,8 +2659,8 @@ pub struct RangeCapability {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for RangeCapability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("max", &self.max);
         map.entry("min", &self.min);
         map.entry("type", &self.r#type);
@@ -2600,15 +2669,15 @@ impl serde::Serialize for RangeCapability {
     }
 }
 impl<'de> serde::Deserialize<'de> for RangeCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RangeCapability {
     const NAME: &'static str = "RangeCapability";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max", "min", "type"];
         let mut v0: Option<f64> = None;

@@ -16,8 +16,8 @@ pub struct ContentPartImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("image_url", &self.image_url);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -26,16 +26,16 @@ impl serde::Serialize for ContentPartImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartImage {
     const NAME: &'static str = "ContentPartImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image_url", "type"];
         let mut v0: Option<ContentPartImageUrl> = None;
@@ -89,8 +89,8 @@ pub struct ContentPartImageUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartImageUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -98,16 +98,16 @@ impl serde::Serialize for ContentPartImageUrl {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartImageUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartImageUrl {
     const NAME: &'static str = "ContentPartImageUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -138,6 +138,18 @@ impl ContentPartImageUrl {
 /// The name this place's type had while its schema was inline: another name for [`ContentPartImage`].
 #[doc(hidden)]
 pub type ImageGenerationRequestInputReferencesItem = ContentPartImage;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImageType`].
+#[doc(hidden)]
+pub type ImageGenerationRequestInputReferencesItemType = ContentPartImageType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImageUrl`].
+#[doc(hidden)]
+pub type ImageGenerationRequestInputReferencesItemUrl = ContentPartImageUrl;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartImage`].
 #[doc(hidden)]
 pub type InputReferenceImageUrl = ContentPartImage;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImageType`].
+#[doc(hidden)]
+pub type InputReferenceImageUrlType = ContentPartImageType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImageUrl`].
+#[doc(hidden)]
+pub type InputReferenceImageUrlUrl = ContentPartImageUrl;

@@ -50,8 +50,8 @@ pub struct CreateAuthKeysCodeRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateAuthKeysCodeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("callback_url", &self.callback_url);
         map.optional("code_challenge", &self.code_challenge);
         map.optional("code_challenge_method", &self.code_challenge_method);
@@ -68,16 +68,16 @@ impl serde::Serialize for CreateAuthKeysCodeRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateAuthKeysCodeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateAuthKeysCodeRequest {
     const NAME: &'static str = "CreateAuthKeysCodeRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "callback_url",
@@ -253,23 +253,23 @@ pub struct CreateAuthKeysCodeResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateAuthKeysCodeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAuthKeysCodeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateAuthKeysCodeResponse {
     const NAME: &'static str = "CreateAuthKeysCodeResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<CreateAuthKeysCodeResponseData> = None;
@@ -320,8 +320,8 @@ pub struct CreateAuthKeysCodeResponseData {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateAuthKeysCodeResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("app_id", &self.app_id);
         map.entry("created_at", &self.created_at);
         map.entry("id", &self.id);
@@ -330,15 +330,15 @@ impl serde::Serialize for CreateAuthKeysCodeResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAuthKeysCodeResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateAuthKeysCodeResponseData {
     const NAME: &'static str = "CreateAuthKeysCodeResponseData";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["app_id", "created_at", "id"];
         let mut v0: Option<i64> = None;
@@ -411,8 +411,8 @@ pub struct ExchangeAuthCodeForApiKeyRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ExchangeAuthCodeForApiKeyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.optional("code_challenge_method", &self.code_challenge_method);
         map.optional("code_verifier", &self.code_verifier);
@@ -422,16 +422,16 @@ impl serde::Serialize for ExchangeAuthCodeForApiKeyRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ExchangeAuthCodeForApiKeyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ExchangeAuthCodeForApiKeyRequest {
     const NAME: &'static str = "ExchangeAuthCodeForApiKeyRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "code_challenge_method", "code_verifier"];
         let mut v0: Option<String> = None;
@@ -512,8 +512,8 @@ pub struct ExchangeAuthCodeForApiKeyResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ExchangeAuthCodeForApiKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("key", &self.key);
         map.nullable("user_id", &self.user_id);
         map.extra(&self.extra);
@@ -521,15 +521,15 @@ impl serde::Serialize for ExchangeAuthCodeForApiKeyResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExchangeAuthCodeForApiKeyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ExchangeAuthCodeForApiKeyResponse {
     const NAME: &'static str = "ExchangeAuthCodeForApiKeyResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["key", "user_id"];
         let mut v0: Option<String> = None;

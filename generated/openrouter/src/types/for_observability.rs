@@ -56,8 +56,8 @@ pub struct CreateObservabilityDestinationRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateObservabilityDestinationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("api_key_hashes", &self.api_key_hashes);
         map.optional("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.optional(
@@ -82,16 +82,16 @@ impl serde::Serialize for CreateObservabilityDestinationRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateObservabilityDestinationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateObservabilityDestinationRequest {
     const NAME: &'static str = "CreateObservabilityDestinationRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -285,23 +285,23 @@ pub struct CreateObservabilityDestinationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateObservabilityDestinationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateObservabilityDestinationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateObservabilityDestinationResponse {
     const NAME: &'static str = "CreateObservabilityDestinationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ObservabilityDestination> = None;
@@ -345,23 +345,23 @@ pub struct DeleteObservabilityDestinationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteObservabilityDestinationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteObservabilityDestinationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DeleteObservabilityDestinationResponse {
     const NAME: &'static str = "DeleteObservabilityDestinationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteObservabilityDestinationResponseDeleted> = None;
@@ -408,23 +408,23 @@ pub struct GetObservabilityDestinationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetObservabilityDestinationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GetObservabilityDestinationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetObservabilityDestinationResponse {
     const NAME: &'static str = "GetObservabilityDestinationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ObservabilityDestination> = None;
@@ -472,8 +472,8 @@ pub struct ListObservabilityDestinationsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListObservabilityDestinationsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -481,15 +481,15 @@ impl serde::Serialize for ListObservabilityDestinationsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListObservabilityDestinationsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListObservabilityDestinationsResponse {
     const NAME: &'static str = "ListObservabilityDestinationsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<ObservabilityDestination>> = None;
@@ -596,8 +596,8 @@ pub struct ObservabilityArizeDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityArizeDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -621,15 +621,15 @@ impl serde::Serialize for ObservabilityArizeDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityArizeDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityArizeDestination {
     const NAME: &'static str = "ObservabilityArizeDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -826,8 +826,8 @@ pub struct ObservabilityArizeDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityArizeDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
@@ -838,15 +838,15 @@ impl serde::Serialize for ObservabilityArizeDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityArizeDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityArizeDestinationConfig {
     const NAME: &'static str = "ObservabilityArizeDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["apiKey", "baseUrl", "headers", "modelId", "spaceKey"];
         let mut v0: Option<String> = None;
@@ -987,8 +987,8 @@ pub struct ObservabilityBraintrustDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityBraintrustDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -1012,15 +1012,15 @@ impl serde::Serialize for ObservabilityBraintrustDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityBraintrustDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityBraintrustDestination {
     const NAME: &'static str = "ObservabilityBraintrustDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -1215,8 +1215,8 @@ pub struct ObservabilityBraintrustDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityBraintrustDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
@@ -1226,15 +1226,15 @@ impl serde::Serialize for ObservabilityBraintrustDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityBraintrustDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityBraintrustDestinationConfig {
     const NAME: &'static str = "ObservabilityBraintrustDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["apiKey", "baseUrl", "headers", "projectId"];
         let mut v0: Option<String> = None;
@@ -1364,8 +1364,8 @@ pub struct ObservabilityClickhouseDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityClickhouseDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -1389,15 +1389,15 @@ impl serde::Serialize for ObservabilityClickhouseDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityClickhouseDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityClickhouseDestination {
     const NAME: &'static str = "ObservabilityClickhouseDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -1596,8 +1596,8 @@ pub struct ObservabilityClickhouseDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityClickhouseDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("database", &self.database);
         map.optional("headers", &self.headers);
         map.entry("host", &self.host);
@@ -1609,15 +1609,15 @@ impl serde::Serialize for ObservabilityClickhouseDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityClickhouseDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityClickhouseDestinationConfig {
     const NAME: &'static str = "ObservabilityClickhouseDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "database",
@@ -1773,8 +1773,8 @@ pub struct ObservabilityDatadogDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityDatadogDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -1798,15 +1798,15 @@ impl serde::Serialize for ObservabilityDatadogDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityDatadogDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityDatadogDestination {
     const NAME: &'static str = "ObservabilityDatadogDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -2001,8 +2001,8 @@ pub struct ObservabilityDatadogDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityDatadogDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("headers", &self.headers);
         map.entry("mlApp", &self.ml_app);
@@ -2012,15 +2012,15 @@ impl serde::Serialize for ObservabilityDatadogDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityDatadogDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityDatadogDestinationConfig {
     const NAME: &'static str = "ObservabilityDatadogDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["apiKey", "headers", "mlApp", "url"];
         let mut v0: Option<String> = None;
@@ -2128,54 +2128,162 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationArize = ObservabilityArizeDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationArizeConfig = ObservabilityArizeDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationArizeType = ObservabilityArizeDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationBraintrust = ObservabilityBraintrustDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationBraintrustConfig = ObservabilityBraintrustDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationBraintrustType = ObservabilityBraintrustDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationClickhouse = ObservabilityClickhouseDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationClickhouseConfig = ObservabilityClickhouseDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationClickhouseType = ObservabilityClickhouseDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationDatadog = ObservabilityDatadogDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationDatadogConfig = ObservabilityDatadogDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationDatadogType = ObservabilityDatadogDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationGrafana = ObservabilityGrafanaDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationGrafanaConfig = ObservabilityGrafanaDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationGrafanaType = ObservabilityGrafanaDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationLangfuse = ObservabilityLangfuseDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangfuseConfig = ObservabilityLangfuseDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangfuseType = ObservabilityLangfuseDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationLangsmith = ObservabilityLangsmithDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangsmithConfig = ObservabilityLangsmithDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangsmithType = ObservabilityLangsmithDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationNewrelic = ObservabilityNewrelicDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelicConfig = ObservabilityNewrelicDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationConfigRegion`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelicConfigRegion = ObservabilityNewrelicDestinationConfigRegion;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelicType = ObservabilityNewrelicDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationOpik = ObservabilityOpikDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOpikConfig = ObservabilityOpikDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOpikType = ObservabilityOpikDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationOtelCollector = ObservabilityOtelCollectorDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOtelCollectorConfig = ObservabilityOtelCollectorDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOtelCollectorType = ObservabilityOtelCollectorDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationPosthog = ObservabilityPosthogDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationPosthogConfig = ObservabilityPosthogDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationPosthogType = ObservabilityPosthogDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationRamp = ObservabilityRampDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationRampConfig = ObservabilityRampDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationRampType = ObservabilityRampDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityS3Destination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationS3 = ObservabilityS3Destination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationS3Config = ObservabilityS3DestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationS3Type = ObservabilityS3DestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationSentry = ObservabilitySentryDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSentryConfig = ObservabilitySentryDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSentryType = ObservabilitySentryDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationSnowflake = ObservabilitySnowflakeDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSnowflakeConfig = ObservabilitySnowflakeDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSnowflakeType = ObservabilitySnowflakeDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationWeave = ObservabilityWeaveDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWeaveConfig = ObservabilityWeaveDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWeaveType = ObservabilityWeaveDestinationType;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestination`].
 #[doc(hidden)]
 pub type ObservabilityDestinationWebhook = ObservabilityWebhookDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationConfig`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhookConfig = ObservabilityWebhookDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationConfigMethod`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhookConfigMethod = ObservabilityWebhookDestinationConfigMethod;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationType`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhookType = ObservabilityWebhookDestinationType;
 /// The object of the `ObservabilityFilterRuleGroup` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2188,8 +2296,8 @@ pub struct ObservabilityFilterRuleGroup {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ObservabilityFilterRuleGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("logic", &self.logic);
         map.entry("rules", &self.rules);
         map.extra(&self.extra);
@@ -2197,15 +2305,15 @@ impl serde::Serialize for ObservabilityFilterRuleGroup {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityFilterRuleGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityFilterRuleGroup {
     const NAME: &'static str = "ObservabilityFilterRuleGroup";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["logic", "rules"];
         let mut v0: Option<ObservabilityFilterRuleGroupLogic> = None;
@@ -2264,8 +2372,8 @@ pub struct ObservabilityFilterRuleGroupRulesItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ObservabilityFilterRuleGroupRulesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("field", &self.field);
         map.entry("operator", &self.operator);
         map.optional("value", &self.value);
@@ -2274,15 +2382,15 @@ impl serde::Serialize for ObservabilityFilterRuleGroupRulesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityFilterRuleGroupRulesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityFilterRuleGroupRulesItem {
     const NAME: &'static str = "ObservabilityFilterRuleGroupRulesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["field", "operator", "value"];
         let mut v0: Option<ObservabilityFilterRuleGroupRulesItemField> = None;
@@ -2387,8 +2495,8 @@ pub struct ObservabilityFilterRulesConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityFilterRulesConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("groups", &self.groups);
         map.extra(&self.extra);
@@ -2396,15 +2504,15 @@ impl serde::Serialize for ObservabilityFilterRulesConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityFilterRulesConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityFilterRulesConfig {
     const NAME: &'static str = "ObservabilityFilterRulesConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled", "groups"];
         let mut v0: Option<bool> = None;
@@ -2447,6 +2555,21 @@ impl ObservabilityFilterRulesConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroup`].
 #[doc(hidden)]
 pub type ObservabilityFilterRulesConfigGroupsItem = ObservabilityFilterRuleGroup;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupLogic`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemLogic = ObservabilityFilterRuleGroupLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemRulesItem = ObservabilityFilterRuleGroupRulesItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItemField`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemRulesItemField = ObservabilityFilterRuleGroupRulesItemField;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItemOperator`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemRulesItemOperator = ObservabilityFilterRuleGroupRulesItemOperator;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItemValue`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItemRulesItemValue = ObservabilityFilterRuleGroupRulesItemValue;
 /// Optional structured filter rules controlling which events are forwarded.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2461,8 +2584,8 @@ pub struct ObservabilityFilterRulesConfigNullable {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ObservabilityFilterRulesConfigNullable {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("enabled", &self.enabled);
         map.entry("groups", &self.groups);
         map.extra(&self.extra);
@@ -2471,16 +2594,16 @@ impl serde::Serialize for ObservabilityFilterRulesConfigNullable {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ObservabilityFilterRulesConfigNullable {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ObservabilityFilterRulesConfigNullable {
     const NAME: &'static str = "ObservabilityFilterRulesConfigNullable";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["enabled", "groups"];
         let mut v0: Option<bool> = None;
@@ -2523,6 +2646,12 @@ impl ObservabilityFilterRulesConfigNullable {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroup`].
 #[doc(hidden)]
 pub type ObservabilityFilterRulesConfigNullableGroupsItem = ObservabilityFilterRuleGroup;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupLogic`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigNullableGroupsItemLogic = ObservabilityFilterRuleGroupLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroupRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigNullableGroupsItemRulesItem = ObservabilityFilterRuleGroupRulesItem;
 /// The object of the `ObservabilityGrafanaDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2586,8 +2715,8 @@ pub struct ObservabilityGrafanaDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityGrafanaDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -2611,15 +2740,15 @@ impl serde::Serialize for ObservabilityGrafanaDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityGrafanaDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityGrafanaDestination {
     const NAME: &'static str = "ObservabilityGrafanaDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -2814,8 +2943,8 @@ pub struct ObservabilityGrafanaDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityGrafanaDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
@@ -2825,15 +2954,15 @@ impl serde::Serialize for ObservabilityGrafanaDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityGrafanaDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityGrafanaDestinationConfig {
     const NAME: &'static str = "ObservabilityGrafanaDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["apiKey", "baseUrl", "headers", "instanceId"];
         let mut v0: Option<String> = None;
@@ -2963,8 +3092,8 @@ pub struct ObservabilityLangfuseDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityLangfuseDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -2988,15 +3117,15 @@ impl serde::Serialize for ObservabilityLangfuseDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityLangfuseDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityLangfuseDestination {
     const NAME: &'static str = "ObservabilityLangfuseDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -3191,8 +3320,8 @@ pub struct ObservabilityLangfuseDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityLangfuseDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
         map.entry("publicKey", &self.public_key);
@@ -3202,15 +3331,15 @@ impl serde::Serialize for ObservabilityLangfuseDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityLangfuseDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityLangfuseDestinationConfig {
     const NAME: &'static str = "ObservabilityLangfuseDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["baseUrl", "headers", "publicKey", "secretKey"];
         let mut v0: Option<String> = None;
@@ -3340,8 +3469,8 @@ pub struct ObservabilityLangsmithDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityLangsmithDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -3365,15 +3494,15 @@ impl serde::Serialize for ObservabilityLangsmithDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityLangsmithDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityLangsmithDestination {
     const NAME: &'static str = "ObservabilityLangsmithDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -3570,8 +3699,8 @@ pub struct ObservabilityLangsmithDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityLangsmithDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("endpoint", &self.endpoint);
         map.optional("headers", &self.headers);
@@ -3582,15 +3711,15 @@ impl serde::Serialize for ObservabilityLangsmithDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityLangsmithDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityLangsmithDestinationConfig {
     const NAME: &'static str = "ObservabilityLangsmithDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "apiKey",
@@ -3741,8 +3870,8 @@ pub struct ObservabilityNewrelicDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityNewrelicDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -3766,15 +3895,15 @@ impl serde::Serialize for ObservabilityNewrelicDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityNewrelicDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityNewrelicDestination {
     const NAME: &'static str = "ObservabilityNewrelicDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -3967,8 +4096,8 @@ pub struct ObservabilityNewrelicDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityNewrelicDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("headers", &self.headers);
         map.entry("licenseKey", &self.license_key);
         map.optional("region", &self.region);
@@ -3977,15 +4106,15 @@ impl serde::Serialize for ObservabilityNewrelicDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityNewrelicDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityNewrelicDestinationConfig {
     const NAME: &'static str = "ObservabilityNewrelicDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["headers", "licenseKey", "region"];
         let mut v0: Option<crate::runtime::Map<String>> = None;
@@ -4118,8 +4247,8 @@ pub struct ObservabilityOpikDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityOpikDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -4143,15 +4272,15 @@ impl serde::Serialize for ObservabilityOpikDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityOpikDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityOpikDestination {
     const NAME: &'static str = "ObservabilityOpikDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -4346,8 +4475,8 @@ pub struct ObservabilityOpikDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityOpikDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("headers", &self.headers);
         map.entry("projectName", &self.project_name);
@@ -4357,15 +4486,15 @@ impl serde::Serialize for ObservabilityOpikDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityOpikDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityOpikDestinationConfig {
     const NAME: &'static str = "ObservabilityOpikDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["apiKey", "headers", "projectName", "workspace"];
         let mut v0: Option<String> = None;
@@ -4497,8 +4626,8 @@ pub struct ObservabilityOtelCollectorDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityOtelCollectorDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -4522,15 +4651,15 @@ impl serde::Serialize for ObservabilityOtelCollectorDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityOtelCollectorDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityOtelCollectorDestination {
     const NAME: &'static str = "ObservabilityOtelCollectorDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -4721,8 +4850,8 @@ pub struct ObservabilityOtelCollectorDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityOtelCollectorDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("endpoint", &self.endpoint);
         map.optional("headers", &self.headers);
         map.extra(&self.extra);
@@ -4730,15 +4859,15 @@ impl serde::Serialize for ObservabilityOtelCollectorDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityOtelCollectorDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityOtelCollectorDestinationConfig {
     const NAME: &'static str = "ObservabilityOtelCollectorDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["endpoint", "headers"];
         let mut v0: Option<String> = None;
@@ -4852,8 +4981,8 @@ pub struct ObservabilityPosthogDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityPosthogDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -4877,15 +5006,15 @@ impl serde::Serialize for ObservabilityPosthogDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityPosthogDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityPosthogDestination {
     const NAME: &'static str = "ObservabilityPosthogDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -5078,8 +5207,8 @@ pub struct ObservabilityPosthogDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityPosthogDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("endpoint", &self.endpoint);
         map.optional("headers", &self.headers);
@@ -5088,15 +5217,15 @@ impl serde::Serialize for ObservabilityPosthogDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityPosthogDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityPosthogDestinationConfig {
     const NAME: &'static str = "ObservabilityPosthogDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["apiKey", "endpoint", "headers"];
         let mut v0: Option<String> = None;
@@ -5219,8 +5348,8 @@ pub struct ObservabilityRampDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityRampDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -5244,15 +5373,15 @@ impl serde::Serialize for ObservabilityRampDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityRampDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityRampDestination {
     const NAME: &'static str = "ObservabilityRampDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -5445,8 +5574,8 @@ pub struct ObservabilityRampDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityRampDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.optional("headers", &self.headers);
@@ -5455,15 +5584,15 @@ impl serde::Serialize for ObservabilityRampDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityRampDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityRampDestinationConfig {
     const NAME: &'static str = "ObservabilityRampDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["apiKey", "baseUrl", "headers"];
         let mut v0: Option<String> = None;
@@ -5586,8 +5715,8 @@ pub struct ObservabilityS3Destination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityS3Destination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -5611,15 +5740,15 @@ impl serde::Serialize for ObservabilityS3Destination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityS3Destination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityS3Destination {
     const NAME: &'static str = "ObservabilityS3Destination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -5824,8 +5953,8 @@ pub struct ObservabilityS3DestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityS3DestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("accessKeyId", &self.access_key_id);
         map.entry("bucketName", &self.bucket_name);
         map.optional("endpoint", &self.endpoint);
@@ -5840,15 +5969,15 @@ impl serde::Serialize for ObservabilityS3DestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityS3DestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityS3DestinationConfig {
     const NAME: &'static str = "ObservabilityS3DestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "accessKeyId",
@@ -6039,8 +6168,8 @@ pub struct ObservabilitySentryDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilitySentryDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -6064,15 +6193,15 @@ impl serde::Serialize for ObservabilitySentryDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilitySentryDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilitySentryDestination {
     const NAME: &'static str = "ObservabilitySentryDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -6265,8 +6394,8 @@ pub struct ObservabilitySentryDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilitySentryDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("dsn", &self.dsn);
         map.optional("headers", &self.headers);
         map.entry("otlpEndpoint", &self.otlp_endpoint);
@@ -6275,15 +6404,15 @@ impl serde::Serialize for ObservabilitySentryDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilitySentryDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilitySentryDestinationConfig {
     const NAME: &'static str = "ObservabilitySentryDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["dsn", "headers", "otlpEndpoint"];
         let mut v0: Option<String> = None;
@@ -6404,8 +6533,8 @@ pub struct ObservabilitySnowflakeDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilitySnowflakeDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -6429,15 +6558,15 @@ impl serde::Serialize for ObservabilitySnowflakeDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilitySnowflakeDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilitySnowflakeDestination {
     const NAME: &'static str = "ObservabilitySnowflakeDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -6638,8 +6767,8 @@ pub struct ObservabilitySnowflakeDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilitySnowflakeDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("account", &self.account);
         map.optional("database", &self.database);
         map.optional("headers", &self.headers);
@@ -6652,15 +6781,15 @@ impl serde::Serialize for ObservabilitySnowflakeDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilitySnowflakeDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilitySnowflakeDestinationConfig {
     const NAME: &'static str = "ObservabilitySnowflakeDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "account",
@@ -6825,8 +6954,8 @@ pub struct ObservabilityWeaveDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityWeaveDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -6850,15 +6979,15 @@ impl serde::Serialize for ObservabilityWeaveDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityWeaveDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityWeaveDestination {
     const NAME: &'static str = "ObservabilityWeaveDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -7055,8 +7184,8 @@ pub struct ObservabilityWeaveDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityWeaveDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("apiKey", &self.api_key);
         map.optional("baseUrl", &self.base_url);
         map.entry("entity", &self.entity);
@@ -7067,15 +7196,15 @@ impl serde::Serialize for ObservabilityWeaveDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityWeaveDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityWeaveDestinationConfig {
     const NAME: &'static str = "ObservabilityWeaveDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["apiKey", "baseUrl", "entity", "headers", "project"];
         let mut v0: Option<String> = None;
@@ -7216,8 +7345,8 @@ pub struct ObservabilityWebhookDestination {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityWebhookDestination {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("api_key_hashes", &self.api_key_hashes);
         map.entry("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.entry("broadcast_generation_identity", &self.broadcast_generation_identity);
@@ -7241,15 +7370,15 @@ impl serde::Serialize for ObservabilityWebhookDestination {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityWebhookDestination {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityWebhookDestination {
     const NAME: &'static str = "ObservabilityWebhookDestination";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -7442,8 +7571,8 @@ pub struct ObservabilityWebhookDestinationConfig {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservabilityWebhookDestinationConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("headers", &self.headers);
         map.optional("method", &self.method);
         map.entry("url", &self.url);
@@ -7452,15 +7581,15 @@ impl serde::Serialize for ObservabilityWebhookDestinationConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for ObservabilityWebhookDestinationConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ObservabilityWebhookDestinationConfig {
     const NAME: &'static str = "ObservabilityWebhookDestinationConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["headers", "method", "url"];
         let mut v0: Option<crate::runtime::Map<String>> = None;
@@ -7575,8 +7704,8 @@ pub struct UpdateObservabilityDestinationRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateObservabilityDestinationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.patch("api_key_hashes", &self.api_key_hashes);
         map.optional("broadcast_generation_cost", &self.broadcast_generation_cost);
         map.optional(
@@ -7599,16 +7728,16 @@ impl serde::Serialize for UpdateObservabilityDestinationRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateObservabilityDestinationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UpdateObservabilityDestinationRequest {
     const NAME: &'static str = "UpdateObservabilityDestinationRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "api_key_hashes",
@@ -7778,23 +7907,23 @@ pub struct UpdateObservabilityDestinationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateObservabilityDestinationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateObservabilityDestinationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateObservabilityDestinationResponse {
     const NAME: &'static str = "UpdateObservabilityDestinationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ObservabilityDestination> = None;

@@ -19,8 +19,8 @@ pub struct ListOrganizationMembersResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListOrganizationMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -28,15 +28,15 @@ impl serde::Serialize for ListOrganizationMembersResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListOrganizationMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListOrganizationMembersResponse {
     const NAME: &'static str = "ListOrganizationMembersResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<ListOrganizationMembersResponseDataItem>> = None;
@@ -108,8 +108,8 @@ pub struct ListOrganizationMembersResponseDataItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListOrganizationMembersResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("email", &self.email);
         map.nullable("first_name", &self.first_name);
         map.entry("id", &self.id);
@@ -120,15 +120,15 @@ impl serde::Serialize for ListOrganizationMembersResponseDataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListOrganizationMembersResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListOrganizationMembersResponseDataItem {
     const NAME: &'static str = "ListOrganizationMembersResponseDataItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["email", "first_name", "id", "last_name", "role"];
         let mut v0: Option<String> = None;

@@ -20,8 +20,8 @@ pub struct AdditionalToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdditionalToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.entry("role", &self.role);
         map.entry("tools", &self.tools);
@@ -32,16 +32,16 @@ impl serde::Serialize for AdditionalToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdditionalToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdditionalToolsItem {
     const NAME: &'static str = "AdditionalToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "role", "tools", "type"];
         let mut v0: Option<String> = None;
@@ -159,18 +159,81 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemApplyPatch = ApplyPatchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemApplyPatchType = ApplyPatchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemCodeInterpreter = CodeInterpreterServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainer`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCodeInterpreterContainer = CodeInterpreterServerToolContainer;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAuto`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCodeInterpreterContainerAuto = CodeInterpreterServerToolContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAutoType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCodeInterpreterContainerAutoType = CodeInterpreterServerToolContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCodeInterpreterType = CodeInterpreterServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ComputerUseServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemComputerUsePreview = ComputerUseServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolEnvironment`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemComputerUsePreviewEnvironment = ComputerUseServerToolEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemComputerUsePreviewType = ComputerUseServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CustomTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormat`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormat = CustomToolFormat;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammar`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatGrammar = CustomToolFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatGrammarSyntax = CustomToolFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatGrammarType = CustomToolFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatText`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatText = CustomToolFormatText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatTextType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomFormatTextType = CustomToolFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustomType = CustomToolType;
 /// The name this place's type had while its schema was inline: another name for [`FileSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemFileSearch = FileSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFilters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchFilters = FileSearchServerToolFilters;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObject`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchFiltersObject = FileSearchServerToolFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchFiltersObjectType = FileSearchServerToolFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectValue`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchFiltersObjectValue = FileSearchServerToolFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptions`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchRankingOptions = FileSearchServerToolRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptionsRanker`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchRankingOptionsRanker = FileSearchServerToolRankingOptionsRanker;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearchType = FileSearchServerToolType;
 /// Function tool definition
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -195,8 +258,8 @@ pub struct AdditionalToolsItemToolsItemFunctionTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -209,16 +272,16 @@ impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemFunctionTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdditionalToolsItemToolsItemFunctionTool {
     const NAME: &'static str = "AdditionalToolsItemToolsItemFunctionTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "description",
@@ -305,15 +368,75 @@ impl AdditionalToolsItemToolsItemFunctionTool {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemImageGeneration = ImageGenerationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolBackground`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationBackground = ImageGenerationServerToolBackground;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputFidelity`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationInputFidelity = ImageGenerationServerToolInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputImageMask`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationInputImageMask = ImageGenerationServerToolInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolModeration`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationModeration = ImageGenerationServerToolModeration;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOutputFormat`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationOutputFormat = ImageGenerationServerToolOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolQuality`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationQuality = ImageGenerationServerToolQuality;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGenerationType = ImageGenerationServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodexLocalShellTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemLocalShell = CodexLocalShellTool;
+/// The name this place's type had while its schema was inline: another name for [`CodexLocalShellToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemLocalShellType = CodexLocalShellToolType;
 /// The name this place's type had while its schema was inline: another name for [`McpServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemMcp = McpServerTool;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedTools`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpAllowedTools = McpServerToolAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedToolsObject`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpAllowedToolsObject = McpServerToolAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolConnectorId`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpConnectorId = McpServerToolConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApproval`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApproval = McpServerToolRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalAlways`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalAlways = McpServerToolRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalNever`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalNever = McpServerToolRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObject`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalObject = McpServerToolRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectAlways`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalObjectAlways = McpServerToolRequireApprovalObjectAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpRequireApprovalObjectNever = McpServerToolRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcpType = McpServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemNamespace = NamespaceTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItem`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespaceToolsItem = NamespaceToolToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespaceType = NamespaceToolType;
 /// The object of the schema at `/components/schemas/AdditionalToolsItem/properties/tools/items/anyOf/28` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -326,8 +449,8 @@ pub struct AdditionalToolsItemToolsItemObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdditionalToolsItemToolsItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
@@ -335,16 +458,16 @@ impl serde::Serialize for AdditionalToolsItemToolsItemObject {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AdditionalToolsItemToolsItemObject {
     const NAME: &'static str = "AdditionalToolsItemToolsItemObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -375,24 +498,45 @@ impl AdditionalToolsItemToolsItemObject {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterApplyPatch = ApplyPatchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterApplyPatchType = ApplyPatchServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterWebSearch = WebSearchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterWebSearchType = WebSearchServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemShell = ShellServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemShellType = ShellServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearch = LegacyWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearch20250826Type = WebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearchPreview = PreviewWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreview20250311Type = Preview20250311WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreviewType = PreviewWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchType = LegacyWebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsOpenrouterExperimentalSearchModels = SearchModelsServerToolOpenRouter;
@@ -425,8 +569,8 @@ pub struct AgentMessageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("agent", &self.agent);
         map.entry("author", &self.author);
         map.entry("content", &self.content);
@@ -439,16 +583,16 @@ impl serde::Serialize for AgentMessageItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AgentMessageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AgentMessageItem {
     const NAME: &'static str = "AgentMessageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "agent",
@@ -541,8 +685,8 @@ pub struct AgentMessageItemAgent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItemAgent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("agent_name", &self.agent_name);
         map.extra(&self.extra);
         map.end()
@@ -550,16 +694,16 @@ impl serde::Serialize for AgentMessageItemAgent {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AgentMessageItemAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AgentMessageItemAgent {
     const NAME: &'static str = "AgentMessageItemAgent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["agent_name"];
         let mut v0: Option<String> = None;
@@ -620,8 +764,8 @@ pub struct AgentMessageItemContentItemEncryptedContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItemContentItemEncryptedContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -630,16 +774,16 @@ impl serde::Serialize for AgentMessageItemContentItemEncryptedContent {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AgentMessageItemContentItemEncryptedContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AgentMessageItemContentItemEncryptedContent {
     const NAME: &'static str = "AgentMessageItemContentItemEncryptedContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["encrypted_content", "type"];
         let mut v0: Option<String> = None;
@@ -699,8 +843,8 @@ pub struct AgentMessageItemContentItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItemContentItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -710,16 +854,16 @@ impl serde::Serialize for AgentMessageItemContentItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AgentMessageItemContentItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AgentMessageItemContentItemInputImage {
     const NAME: &'static str = "AgentMessageItemContentItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -769,6 +913,9 @@ impl AgentMessageItemContentItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type AgentMessageItemContentItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type AgentMessageItemContentItemInputTextType = InputTextType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec."]
@@ -798,8 +945,8 @@ pub struct ApplyPatchCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("operation", &self.operation);
@@ -810,15 +957,15 @@ impl serde::Serialize for ApplyPatchCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCallItem {
     const NAME: &'static str = "ApplyPatchCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "operation", "status", "type"];
         let mut v0: Option<String> = None;
@@ -912,12 +1059,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperation`].
 #[doc(hidden)]
 pub type ApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperationType`].
+#[doc(hidden)]
+pub type ApplyPatchCallOperationCreateFileType = ApplyPatchCreateFileOperationType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperation`].
 #[doc(hidden)]
 pub type ApplyPatchCallOperationDeleteFile = ApplyPatchDeleteFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperationType`].
+#[doc(hidden)]
+pub type ApplyPatchCallOperationDeleteFileType = ApplyPatchDeleteFileOperationType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperation`].
 #[doc(hidden)]
 pub type ApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperationType`].
+#[doc(hidden)]
+pub type ApplyPatchCallOperationUpdateFileType = ApplyPatchUpdateFileOperationType;
 /// The client's echo of an `apply_patch_call` after applying the patch. `output` is an optional human-readable log; `status` is `completed` when the patch was applied successfully, `failed` otherwise.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -936,8 +1092,8 @@ pub struct ApplyPatchCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.optional("output", &self.output);
@@ -948,15 +1104,15 @@ impl serde::Serialize for ApplyPatchCallOutputItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCallOutputItem {
     const NAME: &'static str = "ApplyPatchCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "status", "type"];
         let mut v0: Option<String> = None;
@@ -1054,8 +1210,8 @@ pub struct ApplyPatchCreateFileOperation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCreateFileOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("diff", &self.diff);
         map.entry("path", &self.path);
         map.entry("type", &self.r#type);
@@ -1064,15 +1220,15 @@ impl serde::Serialize for ApplyPatchCreateFileOperation {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCreateFileOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCreateFileOperation {
     const NAME: &'static str = "ApplyPatchCreateFileOperation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["diff", "path", "type"];
         let mut v0: Option<String> = None;
@@ -1135,8 +1291,8 @@ pub struct ApplyPatchDeleteFileOperation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchDeleteFileOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("path", &self.path);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1144,15 +1300,15 @@ impl serde::Serialize for ApplyPatchDeleteFileOperation {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchDeleteFileOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchDeleteFileOperation {
     const NAME: &'static str = "ApplyPatchDeleteFileOperation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["path", "type"];
         let mut v0: Option<String> = None;
@@ -1214,23 +1370,23 @@ pub struct ApplyPatchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchServerTool {
     const NAME: &'static str = "ApplyPatchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ApplyPatchServerToolType> = None;
@@ -1272,8 +1428,8 @@ pub struct ApplyPatchServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("engine", &self.engine);
         map.extra(&self.extra);
         map.end()
@@ -1281,16 +1437,16 @@ impl serde::Serialize for ApplyPatchServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ApplyPatchServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ApplyPatchServerToolConfig {
     const NAME: &'static str = "ApplyPatchServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["engine"];
         let mut v0: Option<ApplyPatchEngineEnum> = None;
@@ -1341,8 +1497,8 @@ pub struct ApplyPatchServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1351,16 +1507,16 @@ impl serde::Serialize for ApplyPatchServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ApplyPatchServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ApplyPatchServerToolOpenRouter {
     const NAME: &'static str = "ApplyPatchServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<ApplyPatchServerToolConfig> = None;
@@ -1431,8 +1587,8 @@ pub struct ApplyPatchUpdateFileOperation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchUpdateFileOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("diff", &self.diff);
         map.entry("path", &self.path);
         map.entry("type", &self.r#type);
@@ -1441,15 +1597,15 @@ impl serde::Serialize for ApplyPatchUpdateFileOperation {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchUpdateFileOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchUpdateFileOperation {
     const NAME: &'static str = "ApplyPatchUpdateFileOperation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["diff", "path", "type"];
         let mut v0: Option<String> = None;
@@ -1506,33 +1662,96 @@ pub type BaseAnnotationAddedEventAnnotation = OpenAiResponsesAnnotation;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type BaseContentPartAddedEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type BaseContentPartAddedEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type BaseContentPartAddedEventPartOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type BaseContentPartAddedEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type BaseContentPartAddedEventPartRefusalType = OpenAiResponsesRefusalContentType;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type BaseContentPartDoneEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type BaseContentPartDoneEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type BaseContentPartDoneEventPartOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type BaseContentPartDoneEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type BaseContentPartDoneEventPartRefusalType = OpenAiResponsesRefusalContentType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItem`].
 #[doc(hidden)]
 pub type BaseInputsListItemApplyPatchCall = ApplyPatchCallItem;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItem`].
 #[doc(hidden)]
 pub type BaseInputsListItemApplyPatchCallOutput = ApplyPatchCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemStatus`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOutputStatus = ApplyPatchCallOutputItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemType`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOutputType = ApplyPatchCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemType`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallType = ApplyPatchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputType`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutputType = OpenAiResponseCustomToolCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallType`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallType = OpenAiResponseCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputType`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputType = OpenAiResponseFunctionToolCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallSubagentItemsItem`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallSubagentItemsItem = OpenAiResponseFunctionToolCallSubagentItemsItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallType`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallType = OpenAiResponseFunctionToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type BaseInputsListItemImageGenerationCallType = OutputItemImageGenerationCallType;
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type BaseInputsListItemMessageContentListItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudio`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputAudioInputAudio = InputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioType`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputAudioType = InputAudioType;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type BaseInputsListItemMessageContentListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type BaseInputsListItemMessageContentListItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputImageDetail`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputImageDetail = InputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type BaseInputsListItemMessageContentListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningContext`].
 #[doc(hidden)]
 pub type BaseReasoningConfigContext = ReasoningContext;
@@ -1545,60 +1764,297 @@ pub type BaseReasoningConfigSummary = ReasoningSummaryVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
 pub type BaseReasoningSummaryPartAddedEventPart = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
+#[doc(hidden)]
+pub type BaseReasoningSummaryPartAddedEventPartType = ReasoningSummaryTextType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
 pub type BaseReasoningSummaryPartDoneEventPart = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
+#[doc(hidden)]
+pub type BaseReasoningSummaryPartDoneEventPartType = ReasoningSummaryTextType;
 /// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
 #[doc(hidden)]
 pub type BaseResponsesResultMetadata = RequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCodeInterpreterCallOutputsItem = OutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCodeInterpreterCallStatus = OutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCodeInterpreterCallType = OutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemFileSearchCallType = OutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemFunctionCallStatus = OutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemFunctionCallType = OutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemImageGenerationCallType = OutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessagePhase`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessagePhase = OutputMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemReasoningStatus = OutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemReasoningType = OutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallAction = OutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPage`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionFindInPage = OutputItemWebSearchCallActionFindInPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionOpenPage = OutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPageType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionOpenPageType = OutputItemWebSearchCallActionOpenPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionSearch = OutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallActionSearchType = OutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallType = OutputItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplate`].
 #[doc(hidden)]
 pub type BaseResponsesResultPrompt = StoredPromptTemplate;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValue`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptVariablesValue = StoredPromptTemplateVariablesValue;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoice`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolChoice = OpenAiResponsesToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceApplyPatch = OpenAiResponsesToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceApplyPatchType = OpenAiResponsesToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAuto`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceAuto = OpenAiResponsesToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceFunction`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceFunction = OpenAiResponsesToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceFunctionType = OpenAiResponsesToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceNone`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceNone = OpenAiResponsesToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceObject`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceObject = OpenAiResponsesToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceObjectType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceObjectType = OpenAiResponsesToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceRequired`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceRequired = OpenAiResponsesToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceShell`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceShell = OpenAiResponsesToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceShellType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceShellType = OpenAiResponsesToolChoiceShellType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemApplyPatch = ApplyPatchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemApplyPatchType = ApplyPatchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemCodeInterpreter = CodeInterpreterServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainer`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCodeInterpreterContainer = CodeInterpreterServerToolContainer;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAuto`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCodeInterpreterContainerAuto = CodeInterpreterServerToolContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAutoType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCodeInterpreterContainerAutoType = CodeInterpreterServerToolContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCodeInterpreterType = CodeInterpreterServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ComputerUseServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemComputerUsePreview = ComputerUseServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolEnvironment`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemComputerUsePreviewEnvironment = ComputerUseServerToolEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemComputerUsePreviewType = ComputerUseServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CustomTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormat`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormat = CustomToolFormat;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammar`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatGrammar = CustomToolFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatGrammarSyntax = CustomToolFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatGrammarType = CustomToolFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatText`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatText = CustomToolFormatText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatTextType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomFormatTextType = CustomToolFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustomType = CustomToolType;
 /// The name this place's type had while its schema was inline: another name for [`FileSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemFileSearch = FileSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFilters`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchFilters = FileSearchServerToolFilters;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObject`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchFiltersObject = FileSearchServerToolFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchFiltersObjectType = FileSearchServerToolFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectValue`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchFiltersObjectValue = FileSearchServerToolFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptions`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchRankingOptions = FileSearchServerToolRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptionsRanker`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchRankingOptionsRanker = FileSearchServerToolRankingOptionsRanker;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearchType = FileSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemImageGeneration = ImageGenerationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolBackground`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationBackground = ImageGenerationServerToolBackground;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputFidelity`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationInputFidelity = ImageGenerationServerToolInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputImageMask`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationInputImageMask = ImageGenerationServerToolInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolModeration`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationModeration = ImageGenerationServerToolModeration;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOutputFormat`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationOutputFormat = ImageGenerationServerToolOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolQuality`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationQuality = ImageGenerationServerToolQuality;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGenerationType = ImageGenerationServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodexLocalShellTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemLocalShell = CodexLocalShellTool;
+/// The name this place's type had while its schema was inline: another name for [`CodexLocalShellToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemLocalShellType = CodexLocalShellToolType;
 /// The name this place's type had while its schema was inline: another name for [`McpServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemMcp = McpServerTool;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedTools`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpAllowedTools = McpServerToolAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedToolsObject`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpAllowedToolsObject = McpServerToolAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolConnectorId`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpConnectorId = McpServerToolConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApproval`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApproval = McpServerToolRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalAlways`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalAlways = McpServerToolRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalNever`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalNever = McpServerToolRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObject`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalObject = McpServerToolRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectAlways`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalObjectAlways = McpServerToolRequireApprovalObjectAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpRequireApprovalObjectNever = McpServerToolRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcpType = McpServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemNamespace = NamespaceTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespaceToolsItem = NamespaceToolToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespaceType = NamespaceToolType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemShell = ShellServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemShellType = ShellServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearch = LegacyWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearch20250826Type = WebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchPreview = PreviewWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreview20250311Type = Preview20250311WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreviewType = PreviewWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchType = LegacyWebSearchServerToolType;
 /// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1627,8 +2083,8 @@ pub struct CodeInterpreterFileOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterFileOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("download_url", &self.download_url);
         map.optional("error_code", &self.error_code);
         map.optional("expires_at", &self.expires_at);
@@ -1644,15 +2100,15 @@ impl serde::Serialize for CodeInterpreterFileOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterFileOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterFileOutput {
     const NAME: &'static str = "CodeInterpreterFileOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "download_url",
@@ -1801,8 +2257,8 @@ pub struct CodeInterpreterImageOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterImageOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -1810,15 +2266,15 @@ impl serde::Serialize for CodeInterpreterImageOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterImageOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterImageOutput {
     const NAME: &'static str = "CodeInterpreterImageOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<CodeInterpreterImageOutputType> = None;
@@ -1874,8 +2330,8 @@ pub struct CodeInterpreterLogsOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterLogsOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("logs", &self.logs);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1883,15 +2339,15 @@ impl serde::Serialize for CodeInterpreterLogsOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterLogsOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterLogsOutput {
     const NAME: &'static str = "CodeInterpreterLogsOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["logs", "type"];
         let mut v0: Option<String> = None;
@@ -1947,8 +2403,8 @@ pub struct CodeInterpreterServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("container", &self.container);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -1956,15 +2412,15 @@ impl serde::Serialize for CodeInterpreterServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterServerTool {
     const NAME: &'static str = "CodeInterpreterServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["container", "type"];
         let mut v0: Option<CodeInterpreterServerToolContainer> = None;
@@ -2036,8 +2492,8 @@ pub struct CodeInterpreterServerToolContainerAuto {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterServerToolContainerAuto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("file_ids", &self.file_ids);
         map.optional("memory_limit", &self.memory_limit);
         map.entry("type", &self.r#type);
@@ -2046,15 +2502,15 @@ impl serde::Serialize for CodeInterpreterServerToolContainerAuto {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterServerToolContainerAuto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterServerToolContainerAuto {
     const NAME: &'static str = "CodeInterpreterServerToolContainerAuto";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_ids", "memory_limit", "type"];
         let mut v0: Option<Vec<String>> = None;
@@ -2135,23 +2591,23 @@ pub struct CodexLocalShellTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodexLocalShellTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CodexLocalShellTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodexLocalShellTool {
     const NAME: &'static str = "CodexLocalShellTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<CodexLocalShellToolType> = None;
@@ -2201,8 +2657,8 @@ pub struct CompactionItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CompactionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.optional("id", &self.id);
         map.entry("type", &self.r#type);
@@ -2212,16 +2668,16 @@ impl serde::Serialize for CompactionItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CompactionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CompactionItem {
     const NAME: &'static str = "CompactionItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["encrypted_content", "id", "type"];
         let mut v0: Option<String> = None;
@@ -2287,8 +2743,8 @@ pub struct CompoundFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CompoundFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("filters", &self.filters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -2296,15 +2752,15 @@ impl serde::Serialize for CompoundFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for CompoundFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CompoundFilter {
     const NAME: &'static str = "CompoundFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["filters", "type"];
         let mut v0: Option<Vec<serde_json::Value>> = None;
@@ -2366,8 +2822,8 @@ pub struct ComputerUseServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ComputerUseServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("display_height", &self.display_height);
         map.entry("display_width", &self.display_width);
         map.entry("environment", &self.environment);
@@ -2377,15 +2833,15 @@ impl serde::Serialize for ComputerUseServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for ComputerUseServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ComputerUseServerTool {
     const NAME: &'static str = "ComputerUseServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "display_height",
@@ -2461,21 +2917,45 @@ pub type ComputerUseServerToolType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type ContentPartAddedEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type ContentPartAddedEventPartReasoningText = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartReasoningTextType = ReasoningTextContentType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type ContentPartAddedEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartRefusalType = OpenAiResponsesRefusalContentType;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type ContentPartDoneEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type ContentPartDoneEventPartReasoningText = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartReasoningTextType = ReasoningTextContentType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type ContentPartDoneEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartRefusalType = OpenAiResponsesRefusalContentType;
 /// A context compaction marker with an optional encrypted summary
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2492,8 +2972,8 @@ pub struct ContextCompactionItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContextCompactionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("encrypted_content", &self.encrypted_content);
         map.optional("id", &self.id);
         map.entry("type", &self.r#type);
@@ -2503,16 +2983,16 @@ impl serde::Serialize for ContextCompactionItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContextCompactionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContextCompactionItem {
     const NAME: &'static str = "ContextCompactionItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["encrypted_content", "id", "type"];
         let mut v0: Option<String> = None;
@@ -2571,9 +3051,39 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequest = ResponsesRequest;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItem = ResponsesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestServiceTier`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestServiceTier = ResponsesRequestServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStore`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestStore = ResponsesRequestStore;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItem = ResponsesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
 #[doc(hidden)]
 pub type CreateResponsesRequest = ResponsesRequest;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItem = ResponsesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestServiceTier`].
+#[doc(hidden)]
+pub type CreateResponsesRequestServiceTier = ResponsesRequestServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStore`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStore = ResponsesRequestStore;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItem = ResponsesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
 /// Custom tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2590,8 +3100,8 @@ pub struct CustomTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
         map.optional("format", &self.format);
         map.entry("name", &self.name);
@@ -2601,15 +3111,15 @@ impl serde::Serialize for CustomTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomTool {
     const NAME: &'static str = "CustomTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "format", "name", "type"];
         let mut v0: Option<String> = None;
@@ -2691,8 +3201,8 @@ pub struct CustomToolCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -2706,16 +3216,16 @@ impl serde::Serialize for CustomToolCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CustomToolCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CustomToolCallItem {
     const NAME: &'static str = "CustomToolCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "call_id",
@@ -2829,8 +3339,8 @@ pub struct CustomToolCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -2841,16 +3351,16 @@ impl serde::Serialize for CustomToolCallOutputItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CustomToolCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CustomToolCallOutputItem {
     const NAME: &'static str = "CustomToolCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "type"];
         let mut v0: Option<String> = None;
@@ -2947,6 +3457,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type CustomToolCallOutputItemOutputListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemOutputListItemInputFileType = InputFileType;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2963,8 +3476,8 @@ pub struct CustomToolCallOutputItemOutputListItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallOutputItemOutputListItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -2974,16 +3487,16 @@ impl serde::Serialize for CustomToolCallOutputItemOutputListItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CustomToolCallOutputItemOutputListItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CustomToolCallOutputItemOutputListItemInputImage {
     const NAME: &'static str = "CustomToolCallOutputItemOutputListItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -3033,6 +3546,9 @@ impl CustomToolCallOutputItemOutputListItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type CustomToolCallOutputItemOutputListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemOutputListItemInputTextType = InputTextType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/CustomTool/properties/format` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -3056,8 +3572,8 @@ pub struct CustomToolFormatGrammar {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolFormatGrammar {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("definition", &self.definition);
         map.entry("syntax", &self.syntax);
         map.entry("type", &self.r#type);
@@ -3066,15 +3582,15 @@ impl serde::Serialize for CustomToolFormatGrammar {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolFormatGrammar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomToolFormatGrammar {
     const NAME: &'static str = "CustomToolFormatGrammar";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["definition", "syntax", "type"];
         let mut v0: Option<String> = None;
@@ -3143,23 +3659,23 @@ pub struct CustomToolFormatText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolFormatText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolFormatText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomToolFormatText {
     const NAME: &'static str = "CustomToolFormatText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<CustomToolFormatTextType> = None;
@@ -3217,8 +3733,8 @@ pub struct EasyInputMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for EasyInputMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("phase", &self.phase);
         map.entry("role", &self.role);
@@ -3229,16 +3745,16 @@ impl serde::Serialize for EasyInputMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for EasyInputMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for EasyInputMessage {
     const NAME: &'static str = "EasyInputMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "phase", "role", "type"];
         let mut v0: Option<EasyInputMessageContent> = None;
@@ -3339,9 +3855,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudio`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputAudioInputAudio = InputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudioFormat`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputAudioInputAudioFormat = InputAudioInputAudioFormat;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputAudioType = InputAudioType;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputFileType = InputFileType;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3358,8 +3886,8 @@ pub struct EasyInputMessageContentListItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for EasyInputMessageContentListItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -3369,16 +3897,16 @@ impl serde::Serialize for EasyInputMessageContentListItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for EasyInputMessageContentListItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for EasyInputMessageContentListItemInputImage {
     const NAME: &'static str = "EasyInputMessageContentListItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -3428,9 +3956,15 @@ impl EasyInputMessageContentListItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`InputVideo`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputVideo = InputVideo;
+/// The name this place's type had while its schema was inline: another name for [`InputVideoType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputVideoType = InputVideoType;
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
@@ -3475,8 +4009,8 @@ pub struct FileCitation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileCitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("filename", &self.filename);
         map.entry("index", &self.index);
@@ -3486,15 +4020,15 @@ impl serde::Serialize for FileCitation {
     }
 }
 impl<'de> serde::Deserialize<'de> for FileCitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FileCitation {
     const NAME: &'static str = "FileCitation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "filename", "index", "type"];
         let mut v0: Option<String> = None;
@@ -3568,8 +4102,8 @@ pub struct FilePath {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FilePath {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("file_id", &self.file_id);
         map.entry("index", &self.index);
         map.entry("type", &self.r#type);
@@ -3578,15 +4112,15 @@ impl serde::Serialize for FilePath {
     }
 }
 impl<'de> serde::Deserialize<'de> for FilePath {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FilePath {
     const NAME: &'static str = "FilePath";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "index", "type"];
         let mut v0: Option<String> = None;
@@ -3653,8 +4187,8 @@ pub struct FileSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("filters", &self.filters);
         map.optional("max_num_results", &self.max_num_results);
         map.optional("ranking_options", &self.ranking_options);
@@ -3665,15 +4199,15 @@ impl serde::Serialize for FileSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FileSearchServerTool {
     const NAME: &'static str = "FileSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "filters",
@@ -3771,8 +4305,8 @@ pub struct FileSearchServerToolFiltersObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileSearchServerToolFiltersObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("key", &self.key);
         map.entry("type", &self.r#type);
         map.entry("value", &self.value);
@@ -3781,15 +4315,15 @@ impl serde::Serialize for FileSearchServerToolFiltersObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchServerToolFiltersObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FileSearchServerToolFiltersObject {
     const NAME: &'static str = "FileSearchServerToolFiltersObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["key", "type", "value"];
         let mut v0: Option<String> = None;
@@ -3896,8 +4430,8 @@ pub struct FileSearchServerToolRankingOptions {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileSearchServerToolRankingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("ranker", &self.ranker);
         map.optional("score_threshold", &self.score_threshold);
         map.extra(&self.extra);
@@ -3905,15 +4439,15 @@ impl serde::Serialize for FileSearchServerToolRankingOptions {
     }
 }
 impl<'de> serde::Deserialize<'de> for FileSearchServerToolRankingOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FileSearchServerToolRankingOptions {
     const NAME: &'static str = "FileSearchServerToolRankingOptions";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["ranker", "score_threshold"];
         let mut v0: Option<FileSearchServerToolRankingOptionsRanker> = None;
@@ -3980,23 +4514,23 @@ pub struct FormatJsonObjectConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FormatJsonObjectConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for FormatJsonObjectConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FormatJsonObjectConfig {
     const NAME: &'static str = "FormatJsonObjectConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<FormatJsonObjectConfigType> = None;
@@ -4048,8 +4582,8 @@ pub struct FormatJsonSchemaConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FormatJsonSchemaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("schema", &self.schema);
@@ -4060,15 +4594,15 @@ impl serde::Serialize for FormatJsonSchemaConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for FormatJsonSchemaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FormatJsonSchemaConfig {
     const NAME: &'static str = "FormatJsonSchemaConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "name", "schema", "strict", "type"];
         let mut v0: Option<String> = None;
@@ -4147,23 +4681,23 @@ pub struct FormatTextConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FormatTextConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for FormatTextConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FormatTextConfig {
     const NAME: &'static str = "FormatTextConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<FormatTextConfigType> = None;
@@ -4207,12 +4741,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`FormatJsonObjectConfig`].
 #[doc(hidden)]
 pub type FormatsJsonObject = FormatJsonObjectConfig;
+/// The name this place's type had while its schema was inline: another name for [`FormatJsonObjectConfigType`].
+#[doc(hidden)]
+pub type FormatsJsonObjectType = FormatJsonObjectConfigType;
 /// The name this place's type had while its schema was inline: another name for [`FormatJsonSchemaConfig`].
 #[doc(hidden)]
 pub type FormatsJsonSchema = FormatJsonSchemaConfig;
+/// The name this place's type had while its schema was inline: another name for [`FormatJsonSchemaConfigType`].
+#[doc(hidden)]
+pub type FormatsJsonSchemaType = FormatJsonSchemaConfigType;
 /// The name this place's type had while its schema was inline: another name for [`FormatTextConfig`].
 #[doc(hidden)]
 pub type FormatsText = FormatTextConfig;
+/// The name this place's type had while its schema was inline: another name for [`FormatTextConfigType`].
+#[doc(hidden)]
+pub type FormatsTextType = FormatTextConfigType;
 /// A function call initiated by the model
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4243,8 +4786,8 @@ pub struct FunctionCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
@@ -4260,16 +4803,16 @@ impl serde::Serialize for FunctionCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FunctionCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FunctionCallItem {
     const NAME: &'static str = "FunctionCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -4408,8 +4951,8 @@ pub struct FunctionCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -4421,16 +4964,16 @@ impl serde::Serialize for FunctionCallOutputItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FunctionCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FunctionCallOutputItem {
     const NAME: &'static str = "FunctionCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "status", "type"];
         let mut v0: Option<String> = None;
@@ -4536,6 +5079,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type FunctionCallOutputItemOutputListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemOutputListItemInputFileType = InputFileType;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4552,8 +5098,8 @@ pub struct FunctionCallOutputItemOutputListItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallOutputItemOutputListItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -4563,16 +5109,16 @@ impl serde::Serialize for FunctionCallOutputItemOutputListItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FunctionCallOutputItemOutputListItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FunctionCallOutputItemOutputListItemInputImage {
     const NAME: &'static str = "FunctionCallOutputItemOutputListItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -4622,6 +5168,9 @@ impl FunctionCallOutputItemOutputListItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type FunctionCallOutputItemOutputListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemOutputListItemInputTextType = InputTextType;
 /// The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec.
 ///
 /// Always `"function"`: constructors fill it in, decoding checks it.
@@ -4644,8 +5193,8 @@ pub struct FusionAnalysisResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("blind_spots", &self.blind_spots);
         map.entry("consensus", &self.consensus);
         map.entry("contradictions", &self.contradictions);
@@ -4656,15 +5205,15 @@ impl serde::Serialize for FusionAnalysisResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResult {
     const NAME: &'static str = "FusionAnalysisResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "blind_spots",
@@ -4747,8 +5296,8 @@ pub struct FusionAnalysisResultContradictionsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultContradictionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("stances", &self.stances);
         map.entry("topic", &self.topic);
         map.extra(&self.extra);
@@ -4756,15 +5305,15 @@ impl serde::Serialize for FusionAnalysisResultContradictionsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResultContradictionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResultContradictionsItem {
     const NAME: &'static str = "FusionAnalysisResultContradictionsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["stances", "topic"];
         let mut v0: Option<Vec<FusionAnalysisResultContradictionsItemStancesItem>> = None;
@@ -4817,8 +5366,8 @@ pub struct FusionAnalysisResultContradictionsItemStancesItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultContradictionsItemStancesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("model", &self.model);
         map.entry("stance", &self.stance);
         map.extra(&self.extra);
@@ -4826,15 +5375,15 @@ impl serde::Serialize for FusionAnalysisResultContradictionsItemStancesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResultContradictionsItemStancesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResultContradictionsItemStancesItem {
     const NAME: &'static str = "FusionAnalysisResultContradictionsItemStancesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model", "stance"];
         let mut v0: Option<String> = None;
@@ -4884,8 +5433,8 @@ pub struct FusionAnalysisResultPartialCoverageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultPartialCoverageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("models", &self.models);
         map.entry("point", &self.point);
         map.extra(&self.extra);
@@ -4893,15 +5442,15 @@ impl serde::Serialize for FusionAnalysisResultPartialCoverageItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResultPartialCoverageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResultPartialCoverageItem {
     const NAME: &'static str = "FusionAnalysisResultPartialCoverageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["models", "point"];
         let mut v0: Option<Vec<String>> = None;
@@ -4951,8 +5500,8 @@ pub struct FusionAnalysisResultUniqueInsightsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultUniqueInsightsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("insight", &self.insight);
         map.entry("model", &self.model);
         map.extra(&self.extra);
@@ -4960,15 +5509,15 @@ impl serde::Serialize for FusionAnalysisResultUniqueInsightsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionAnalysisResultUniqueInsightsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionAnalysisResultUniqueInsightsItem {
     const NAME: &'static str = "FusionAnalysisResultUniqueInsightsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["insight", "model"];
         let mut v0: Option<String> = None;
@@ -5009,6 +5558,15 @@ impl FusionAnalysisResultUniqueInsightsItem {
 /// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResult`].
 #[doc(hidden)]
 pub type FusionCallAnalysisCompletedEventAnalysis = FusionAnalysisResult;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultContradictionsItem`].
+#[doc(hidden)]
+pub type FusionCallAnalysisCompletedEventAnalysisContradictionsItem = FusionAnalysisResultContradictionsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultPartialCoverageItem`].
+#[doc(hidden)]
+pub type FusionCallAnalysisCompletedEventAnalysisPartialCoverageItem = FusionAnalysisResultPartialCoverageItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultUniqueInsightsItem`].
+#[doc(hidden)]
+pub type FusionCallAnalysisCompletedEventAnalysisUniqueInsightsItem = FusionAnalysisResultUniqueInsightsItem;
 /// A web page retrieved via web search during a fusion run.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5021,8 +5579,8 @@ pub struct FusionSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("title", &self.title);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -5030,15 +5588,15 @@ impl serde::Serialize for FusionSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionSource {
     const NAME: &'static str = "FusionSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["title", "url"];
         let mut v0: Option<String> = None;
@@ -5106,8 +5664,8 @@ pub struct ImageGenerationServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("background", &self.background);
         map.optional("input_fidelity", &self.input_fidelity);
         map.optional("input_image_mask", &self.input_image_mask);
@@ -5124,15 +5682,15 @@ impl serde::Serialize for ImageGenerationServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationServerTool {
     const NAME: &'static str = "ImageGenerationServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "background",
@@ -5306,8 +5864,8 @@ pub struct ImageGenerationServerToolInputImageMask {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationServerToolInputImageMask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("file_id", &self.file_id);
         map.optional("image_url", &self.image_url);
         map.extra(&self.extra);
@@ -5315,15 +5873,15 @@ impl serde::Serialize for ImageGenerationServerToolInputImageMask {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenerationServerToolInputImageMask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenerationServerToolInputImageMask {
     const NAME: &'static str = "ImageGenerationServerToolInputImageMask";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["file_id", "image_url"];
         let mut v0: Option<String> = None;
@@ -5405,8 +5963,8 @@ pub struct InputAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -5414,15 +5972,15 @@ impl serde::Serialize for InputAudio {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputAudio {
     const NAME: &'static str = "InputAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<InputAudioInputAudio> = None;
@@ -5472,8 +6030,8 @@ pub struct InputAudioInputAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputAudioInputAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("format", &self.format);
         map.extra(&self.extra);
@@ -5481,15 +6039,15 @@ impl serde::Serialize for InputAudioInputAudio {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputAudioInputAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputAudioInputAudio {
     const NAME: &'static str = "InputAudioInputAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;
@@ -5557,8 +6115,8 @@ pub struct InputFile {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("file_data", &self.file_data);
         map.optional("file_id", &self.file_id);
         map.optional("file_url", &self.file_url);
@@ -5569,15 +6127,15 @@ impl serde::Serialize for InputFile {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputFile {
     const NAME: &'static str = "InputFile";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "file_data",
@@ -5668,8 +6226,8 @@ pub struct InputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -5678,15 +6236,15 @@ impl serde::Serialize for InputImage {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputImage {
     const NAME: &'static str = "InputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -5761,8 +6319,8 @@ pub struct InputMessageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputMessageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("id", &self.id);
         map.entry("role", &self.role);
@@ -5773,16 +6331,16 @@ impl serde::Serialize for InputMessageItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputMessageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputMessageItem {
     const NAME: &'static str = "InputMessageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "role", "type"];
         let mut v0: Option<Vec<InputMessageItemContentItem>> = None;
@@ -5859,9 +6417,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudio`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputAudioInputAudio = InputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioInputAudioFormat`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputAudioInputAudioFormat = InputAudioInputAudioFormat;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputAudioType = InputAudioType;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputFileType = InputFileType;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5878,8 +6448,8 @@ pub struct InputMessageItemContentItemInputImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputMessageItemContentItemInputImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("detail", &self.detail);
         map.optional("image_url", &self.image_url);
         map.entry("type", &self.r#type);
@@ -5889,16 +6459,16 @@ impl serde::Serialize for InputMessageItemContentItemInputImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputMessageItemContentItemInputImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputMessageItemContentItemInputImage {
     const NAME: &'static str = "InputMessageItemContentItemInputImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["detail", "image_url", "type"];
         let mut v0: Option<InputImageDetail> = None;
@@ -5948,9 +6518,15 @@ impl InputMessageItemContentItemInputImage {
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`InputVideo`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputVideo = InputVideo;
+/// The name this place's type had while its schema was inline: another name for [`InputVideoType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputVideoType = InputVideoType;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/InputMessageItem/properties/role` in the API's spec."]
@@ -5982,8 +6558,8 @@ pub struct InputText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("prompt_cache_breakpoint", &self.prompt_cache_breakpoint);
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
@@ -5992,15 +6568,15 @@ impl serde::Serialize for InputText {
     }
 }
 impl<'de> serde::Deserialize<'de> for InputText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for InputText {
     const NAME: &'static str = "InputText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["prompt_cache_breakpoint", "text", "type"];
         let mut v0: Option<PromptCacheBreakpoint> = None;
@@ -6070,8 +6646,8 @@ pub struct InputVideo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -6080,16 +6656,16 @@ impl serde::Serialize for InputVideo {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputVideo {
     const NAME: &'static str = "InputVideo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<InputVideoType> = None;
@@ -6235,45 +6811,132 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItem`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalTools = AdditionalToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemRole`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsRole = AdditionalToolsItemRole;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItem`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItem = AdditionalToolsItemToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemFunctionTool = AdditionalToolsItemToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemObject`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemObject = AdditionalToolsItemToolsItemObject;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsType = AdditionalToolsItemType;
 /// The name this place's type had while its schema was inline: another name for [`AgentMessageItem`].
 #[doc(hidden)]
 pub type InputsListItemAgentMessage = AgentMessageItem;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemAgent`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageAgent = AgentMessageItemAgent;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItem`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItem = AgentMessageItemContentItem;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemEncryptedContent`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemEncryptedContent = AgentMessageItemContentItemEncryptedContent;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemEncryptedContentType`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemEncryptedContentType = AgentMessageItemContentItemEncryptedContentType;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputImage`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemInputImage = AgentMessageItemContentItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemType`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageType = AgentMessageItemType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItem`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCall = ApplyPatchCallItem;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItem`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCallOutput = ApplyPatchCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOutputStatus = ApplyPatchCallOutputItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOutputType = ApplyPatchCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallType = ApplyPatchCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`CompactionItem`].
 #[doc(hidden)]
 pub type InputsListItemCompaction = CompactionItem;
+/// The name this place's type had while its schema was inline: another name for [`CompactionItemType`].
+#[doc(hidden)]
+pub type InputsListItemCompactionType = CompactionItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItem`].
 #[doc(hidden)]
 pub type InputsListItemComputerCall = OutputComputerCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemPendingSafetyChecksItem`].
+#[doc(hidden)]
+pub type InputsListItemComputerCallPendingSafetyChecksItem = OutputComputerCallItemPendingSafetyChecksItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemComputerCallStatus = OutputComputerCallItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemComputerCallType = OutputComputerCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompactionItem`].
 #[doc(hidden)]
 pub type InputsListItemContextCompaction = ContextCompactionItem;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompactionItemType`].
+#[doc(hidden)]
+pub type InputsListItemContextCompactionType = ContextCompactionItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItem`].
 #[doc(hidden)]
 pub type InputsListItemCustomToolCall = OutputCustomToolCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallType = OutputCustomToolCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`LocalShellCallItem`].
 #[doc(hidden)]
 pub type InputsListItemLocalShellCall = LocalShellCallItem;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallItemAction`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallAction = LocalShellCallItemAction;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallItemActionType`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallActionType = LocalShellCallItemActionType;
 /// The name this place's type had while its schema was inline: another name for [`LocalShellCallOutputItem`].
 #[doc(hidden)]
 pub type InputsListItemLocalShellCallOutput = LocalShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallOutputType = LocalShellCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallType = LocalShellCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`McpApprovalRequestItem`].
 #[doc(hidden)]
 pub type InputsListItemMcpApprovalRequest = McpApprovalRequestItem;
+/// The name this place's type had while its schema was inline: another name for [`McpApprovalRequestItemType`].
+#[doc(hidden)]
+pub type InputsListItemMcpApprovalRequestType = McpApprovalRequestItemType;
 /// The name this place's type had while its schema was inline: another name for [`McpApprovalResponseItem`].
 #[doc(hidden)]
 pub type InputsListItemMcpApprovalResponse = McpApprovalResponseItem;
+/// The name this place's type had while its schema was inline: another name for [`McpApprovalResponseItemType`].
+#[doc(hidden)]
+pub type InputsListItemMcpApprovalResponseType = McpApprovalResponseItemType;
 /// The name this place's type had while its schema was inline: another name for [`McpCallItem`].
 #[doc(hidden)]
 pub type InputsListItemMcpCall = McpCallItem;
+/// The name this place's type had while its schema was inline: another name for [`McpCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemMcpCallType = McpCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`McpListToolsItem`].
 #[doc(hidden)]
 pub type InputsListItemMcpListTools = McpListToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`McpListToolsItemToolsItem`].
+#[doc(hidden)]
+pub type InputsListItemMcpListToolsToolsItem = McpListToolsItemToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`McpListToolsItemType`].
+#[doc(hidden)]
+pub type InputsListItemMcpListToolsType = McpListToolsItemType;
 /// An output message item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6296,8 +6959,8 @@ pub struct InputsListItemMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputsListItemMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("content", &self.content);
         map.entry("id", &self.id);
         map.optional("phase", &self.phase);
@@ -6310,16 +6973,16 @@ impl serde::Serialize for InputsListItemMessage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputsListItemMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputsListItemMessage {
     const NAME: &'static str = "InputsListItemMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "phase", "role", "status", "type"];
         let mut v0: Option<InputsListItemMessageContent> = None;
@@ -6435,9 +7098,18 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type InputsListItemMessageContentListItemOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type InputsListItemMessageContentListItemOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type InputsListItemMessageContentListItemOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type InputsListItemMessageContentListItemRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type InputsListItemMessageContentListItemRefusalType = OpenAiResponsesRefusalContentType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/type` in the API's spec."]
@@ -6448,60 +7120,144 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterAdvisor = OutputAdvisorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterAdvisorType = OutputAdvisorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterApplyPatch = OutputApplyPatchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchType = OutputApplyPatchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterBash = OutputBashServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterBashType = OutputBashServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterBrowserUse = OutputBrowserUseServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterBrowserUseType = OutputBrowserUseServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterCodeInterpreter = OutputCodeInterpreterServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterCodeInterpreterType = OutputCodeInterpreterServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterDatetime = OutputDatetimeItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterDatetimeType = OutputDatetimeItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterExperimentalSearchModels = OutputSearchModelsServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterExperimentalSearchModelsType = OutputSearchModelsServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFileSearch = OutputFileSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFileSearchType = OutputFileSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFiles = OutputFilesServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFilesType = OutputFilesServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFusion = OutputFusionServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemFailedModelsItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionFailedModelsItem = OutputFusionServerToolItemFailedModelsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemResponsesItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionResponsesItem = OutputFusionServerToolItemResponsesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionType = OutputFusionServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterImageGeneration = OutputImageGenerationServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterImageGenerationType = OutputImageGenerationServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterMcp = OutputMcpServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMcpType = OutputMcpServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterMemory = OutputMemoryServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemAction`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMemoryAction = OutputMemoryServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMemoryType = OutputMemoryServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterShell = OutputShellServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemAction`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellAction = OutputShellServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellType = OutputShellServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterSubagent = OutputSubagentServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterSubagentType = OutputSubagentServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterTextEditor = OutputTextEditorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemCommand`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterTextEditorCommand = OutputTextEditorServerToolItemCommand;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterTextEditorType = OutputTextEditorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterToolSearch = OutputToolSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterToolSearchType = OutputToolSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterWebFetch = OutputWebFetchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebFetchType = OutputWebFetchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterWebSearch = OutputWebSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemAction`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchAction = OutputWebSearchServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionSourcesItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchActionSourcesItem = OutputWebSearchServerToolItemActionSourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionSourcesItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchActionSourcesItemType = OutputWebSearchServerToolItemActionSourcesItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchActionType = OutputWebSearchServerToolItemActionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchType = OutputWebSearchServerToolItemType;
 /// An output item containing reasoning
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6532,8 +7288,8 @@ pub struct InputsListItemOutputReasoningItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputsListItemOutputReasoningItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -6548,16 +7304,16 @@ impl serde::Serialize for InputsListItemOutputReasoningItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for InputsListItemOutputReasoningItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for InputsListItemOutputReasoningItem {
     const NAME: &'static str = "InputsListItemOutputReasoningItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -6666,15 +7422,30 @@ impl InputsListItemOutputReasoningItem {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
 pub type InputsListItemOutputReasoningItemSummaryItem = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
+#[doc(hidden)]
+pub type InputsListItemOutputReasoningItemSummaryItemType = ReasoningSummaryTextType;
 /// The name this place's type had while its schema was inline: another name for [`ItemReferenceItem`].
 #[doc(hidden)]
 pub type InputsListItemReference = ItemReferenceItem;
+/// The name this place's type had while its schema was inline: another name for [`ItemReferenceItemType`].
+#[doc(hidden)]
+pub type InputsListItemReferenceType = ItemReferenceItemType;
 /// The name this place's type had while its schema was inline: another name for [`ShellCallItem`].
 #[doc(hidden)]
 pub type InputsListItemShellCall = ShellCallItem;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallItemAction`].
+#[doc(hidden)]
+pub type InputsListItemShellCallAction = ShellCallItemAction;
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItem`].
 #[doc(hidden)]
 pub type InputsListItemShellCallOutput = ShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutputType = ShellCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemShellCallType = ShellCallItemType;
 /// A reference to a previous response item by ID
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6689,8 +7460,8 @@ pub struct ItemReferenceItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ItemReferenceItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -6699,16 +7470,16 @@ impl serde::Serialize for ItemReferenceItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ItemReferenceItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ItemReferenceItem {
     const NAME: &'static str = "ItemReferenceItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "type"];
         let mut v0: Option<String> = None;
@@ -6791,8 +7562,8 @@ pub struct LegacyWebSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyWebSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -6806,15 +7577,15 @@ impl serde::Serialize for LegacyWebSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyWebSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for LegacyWebSearchServerTool {
     const NAME: &'static str = "LegacyWebSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "engine",
@@ -6969,8 +7740,8 @@ pub struct LocalShellCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocalShellCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("action", &self.action);
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
@@ -6982,16 +7753,16 @@ impl serde::Serialize for LocalShellCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for LocalShellCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for LocalShellCallItem {
     const NAME: &'static str = "LocalShellCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "call_id", "id", "status", "type"];
         let mut v0: Option<LocalShellCallItemAction> = None;
@@ -7077,8 +7848,8 @@ pub struct LocalShellCallItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocalShellCallItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("command", &self.command);
         map.entry("env", &self.env);
         map.optional("timeout_ms", &self.timeout_ms);
@@ -7091,16 +7862,16 @@ impl serde::Serialize for LocalShellCallItemAction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for LocalShellCallItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for LocalShellCallItemAction {
     const NAME: &'static str = "LocalShellCallItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "command",
@@ -7217,8 +7988,8 @@ pub struct LocalShellCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocalShellCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("output", &self.output);
         map.optional("status", &self.status);
@@ -7229,16 +8000,16 @@ impl serde::Serialize for LocalShellCallOutputItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for LocalShellCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for LocalShellCallOutputItem {
     const NAME: &'static str = "LocalShellCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "output", "status", "type"];
         let mut v0: Option<String> = None;
@@ -7323,8 +8094,8 @@ pub struct McpApprovalRequestItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpApprovalRequestItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("id", &self.id);
         map.entry("name", &self.name);
@@ -7336,16 +8107,16 @@ impl serde::Serialize for McpApprovalRequestItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpApprovalRequestItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpApprovalRequestItem {
     const NAME: &'static str = "McpApprovalRequestItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["arguments", "id", "name", "server_label", "type"];
         let mut v0: Option<String> = None;
@@ -7436,8 +8207,8 @@ pub struct McpApprovalResponseItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpApprovalResponseItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("approval_request_id", &self.approval_request_id);
         map.entry("approve", &self.approve);
         map.optional("id", &self.id);
@@ -7449,16 +8220,16 @@ impl serde::Serialize for McpApprovalResponseItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpApprovalResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpApprovalResponseItem {
     const NAME: &'static str = "McpApprovalResponseItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "approval_request_id",
@@ -7562,8 +8333,8 @@ pub struct McpCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.optional("error", &self.error);
         map.entry("id", &self.id);
@@ -7577,16 +8348,16 @@ impl serde::Serialize for McpCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpCallItem {
     const NAME: &'static str = "McpCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -7703,8 +8474,8 @@ pub struct McpListToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpListToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("error", &self.error);
         map.entry("id", &self.id);
         map.entry("server_label", &self.server_label);
@@ -7716,16 +8487,16 @@ impl serde::Serialize for McpListToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpListToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpListToolsItem {
     const NAME: &'static str = "McpListToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "id", "server_label", "tools", "type"];
         let mut v0: Option<String> = None;
@@ -7808,8 +8579,8 @@ pub struct McpListToolsItemToolsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpListToolsItemToolsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("annotations", &self.annotations);
         map.optional("description", &self.description);
         map.entry("input_schema", &self.input_schema);
@@ -7820,16 +8591,16 @@ impl serde::Serialize for McpListToolsItemToolsItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for McpListToolsItemToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for McpListToolsItemToolsItem {
     const NAME: &'static str = "McpListToolsItemToolsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["annotations", "description", "input_schema", "name"];
         let mut v0: Option<serde_json::Value> = None;
@@ -7921,8 +8692,8 @@ pub struct McpServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_tools", &self.allowed_tools);
         map.optional("authorization", &self.authorization);
         map.optional("connector_id", &self.connector_id);
@@ -7937,15 +8708,15 @@ impl serde::Serialize for McpServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerTool {
     const NAME: &'static str = "McpServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_tools",
@@ -8081,8 +8852,8 @@ pub struct McpServerToolAllowedToolsObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolAllowedToolsObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("read_only", &self.read_only);
         map.optional("tool_names", &self.tool_names);
         map.extra(&self.extra);
@@ -8090,15 +8861,15 @@ impl serde::Serialize for McpServerToolAllowedToolsObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerToolAllowedToolsObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerToolAllowedToolsObject {
     const NAME: &'static str = "McpServerToolAllowedToolsObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["read_only", "tool_names"];
         let mut v0: Option<bool> = None;
@@ -8188,8 +8959,8 @@ pub struct McpServerToolRequireApprovalObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolRequireApprovalObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("always", &self.always);
         map.optional("never", &self.never);
         map.extra(&self.extra);
@@ -8197,15 +8968,15 @@ impl serde::Serialize for McpServerToolRequireApprovalObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerToolRequireApprovalObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerToolRequireApprovalObject {
     const NAME: &'static str = "McpServerToolRequireApprovalObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["always", "never"];
         let mut v0: Option<McpServerToolRequireApprovalObjectAlways> = None;
@@ -8263,23 +9034,23 @@ pub struct McpServerToolRequireApprovalObjectAlways {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolRequireApprovalObjectAlways {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("tool_names", &self.tool_names);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerToolRequireApprovalObjectAlways {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerToolRequireApprovalObjectAlways {
     const NAME: &'static str = "McpServerToolRequireApprovalObjectAlways";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_names"];
         let mut v0: Option<Vec<String>> = None;
@@ -8322,23 +9093,23 @@ pub struct McpServerToolRequireApprovalObjectNever {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolRequireApprovalObjectNever {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("tool_names", &self.tool_names);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for McpServerToolRequireApprovalObjectNever {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for McpServerToolRequireApprovalObjectNever {
     const NAME: &'static str = "McpServerToolRequireApprovalObjectNever";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["tool_names"];
         let mut v0: Option<Vec<String>> = None;
@@ -8399,8 +9170,8 @@ pub struct NamespaceFunctionTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NamespaceFunctionTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_callers", &self.allowed_callers);
         map.optional("defer_loading", &self.defer_loading);
         map.optional("description", &self.description);
@@ -8414,15 +9185,15 @@ impl serde::Serialize for NamespaceFunctionTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for NamespaceFunctionTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for NamespaceFunctionTool {
     const NAME: &'static str = "NamespaceFunctionTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_callers",
@@ -8554,8 +9325,8 @@ pub struct NamespaceTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NamespaceTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("description", &self.description);
         map.entry("name", &self.name);
         map.entry("tools", &self.tools);
@@ -8565,15 +9336,15 @@ impl serde::Serialize for NamespaceTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for NamespaceTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for NamespaceTool {
     const NAME: &'static str = "NamespaceTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["description", "name", "tools", "type"];
         let mut v0: Option<String> = None;
@@ -8641,9 +9412,36 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`CustomTool`].
 #[doc(hidden)]
 pub type NamespaceToolToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormat`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormat = CustomToolFormat;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammar`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatGrammar = CustomToolFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatGrammarSyntax = CustomToolFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarType`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatGrammarType = CustomToolFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatText`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatText = CustomToolFormatText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatTextType`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomFormatTextType = CustomToolFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolType`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustomType = CustomToolType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceFunctionTool`].
 #[doc(hidden)]
 pub type NamespaceToolToolsItemFunction = NamespaceFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceFunctionToolAllowedCallersItem`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemFunctionAllowedCallersItem = NamespaceFunctionToolAllowedCallersItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceFunctionToolType`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemFunctionType = NamespaceFunctionToolType;
 /// The one value of the schema at `/components/schemas/NamespaceTool/properties/type` in the API's spec.
 ///
 /// Always `"namespace"`: constructors fill it in, decoding checks it.
@@ -8651,12 +9449,21 @@ pub type NamespaceToolType = crate::runtime::Const<constants::NamespaceToolType>
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type OpenAiResponseCustomToolCallOutputDefListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type OpenAiResponseCustomToolCallOutputDefListItemInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type OpenAiResponseCustomToolCallOutputDefListItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type OpenAiResponseCustomToolCallOutputDefListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type OpenAiResponseCustomToolCallOutputDefListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type OpenAiResponseCustomToolCallOutputDefListItemInputTextType = InputTextType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec."]
@@ -8675,12 +9482,18 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputDefListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type OpenAiResponseFunctionToolCallOutputDefListItemInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputDefListItemInputImage = InputImage;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputDefListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type OpenAiResponseFunctionToolCallOutputDefListItemInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputStatus = ToolCallStatus;
@@ -8705,23 +9518,23 @@ pub struct OpenAiResponseFunctionToolCallSubagentItemsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCallSubagentItemsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseFunctionToolCallSubagentItemsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseFunctionToolCallSubagentItemsItem {
     const NAME: &'static str = "OpenAiResponseFunctionToolCallSubagentItemsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -8759,15 +9572,30 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputAudioType`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputAudioType = InputAudioType;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputImageDetail`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputImageDetail = InputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputTextType = InputTextType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `OpenAIResponsesAnnotation` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -8782,12 +9610,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`FileCitation`].
 #[doc(hidden)]
 pub type OpenAiResponsesAnnotationFileCitation = FileCitation;
+/// The name this place's type had while its schema was inline: another name for [`FileCitationType`].
+#[doc(hidden)]
+pub type OpenAiResponsesAnnotationFileCitationType = FileCitationType;
 /// The name this place's type had while its schema was inline: another name for [`FilePath`].
 #[doc(hidden)]
 pub type OpenAiResponsesAnnotationFilePath = FilePath;
+/// The name this place's type had while its schema was inline: another name for [`FilePathType`].
+#[doc(hidden)]
+pub type OpenAiResponsesAnnotationFilePathType = FilePathType;
 /// The name this place's type had while its schema was inline: another name for [`UrlCitation`].
 #[doc(hidden)]
 pub type OpenAiResponsesAnnotationUrlCitation = UrlCitation;
+/// The name this place's type had while its schema was inline: another name for [`UrlCitationType`].
+#[doc(hidden)]
+pub type OpenAiResponsesAnnotationUrlCitationType = UrlCitationType;
 /// The object of the `OpenAIResponsesRefusalContent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8800,8 +9637,8 @@ pub struct OpenAiResponsesRefusalContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesRefusalContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("refusal", &self.refusal);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8809,15 +9646,15 @@ impl serde::Serialize for OpenAiResponsesRefusalContent {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesRefusalContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesRefusalContent {
     const NAME: &'static str = "OpenAiResponsesRefusalContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["refusal", "type"];
         let mut v0: Option<String> = None;
@@ -8880,6 +9717,12 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ToolChoiceAllowed`].
 #[doc(hidden)]
 pub type OpenAiResponsesToolChoiceAllowedTools = ToolChoiceAllowed;
+/// The name this place's type had while its schema was inline: another name for [`ToolChoiceAllowedMode`].
+#[doc(hidden)]
+pub type OpenAiResponsesToolChoiceAllowedToolsMode = ToolChoiceAllowedMode;
+/// The name this place's type had while its schema was inline: another name for [`ToolChoiceAllowedType`].
+#[doc(hidden)]
+pub type OpenAiResponsesToolChoiceAllowedToolsType = ToolChoiceAllowedType;
 /// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -8890,23 +9733,23 @@ pub struct OpenAiResponsesToolChoiceApplyPatch {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceApplyPatch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesToolChoiceApplyPatch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesToolChoiceApplyPatch {
     const NAME: &'static str = "OpenAiResponsesToolChoiceApplyPatch";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<OpenAiResponsesToolChoiceApplyPatchType> = None;
@@ -8960,8 +9803,8 @@ pub struct OpenAiResponsesToolChoiceFunction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceFunction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("name", &self.name);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -8969,15 +9812,15 @@ impl serde::Serialize for OpenAiResponsesToolChoiceFunction {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesToolChoiceFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesToolChoiceFunction {
     const NAME: &'static str = "OpenAiResponsesToolChoiceFunction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["name", "type"];
         let mut v0: Option<String> = None;
@@ -9039,23 +9882,23 @@ pub struct OpenAiResponsesToolChoiceObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesToolChoiceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesToolChoiceObject {
     const NAME: &'static str = "OpenAiResponsesToolChoiceObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<OpenAiResponsesToolChoiceObjectType> = None;
@@ -9106,23 +9949,23 @@ pub struct OpenAiResponsesToolChoiceShell {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceShell {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesToolChoiceShell {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesToolChoiceShell {
     const NAME: &'static str = "OpenAiResponsesToolChoiceShell";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<OpenAiResponsesToolChoiceShellType> = None;
@@ -9166,6 +10009,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`TextExtendedConfig`].
 #[doc(hidden)]
 pub type OpenResponsesResultText = TextExtendedConfig;
+/// The name this place's type had while its schema was inline: another name for [`TextExtendedConfigVerbosity`].
+#[doc(hidden)]
+pub type OpenResponsesResultTextVerbosity = TextExtendedConfigVerbosity;
 /// An openrouter:advisor server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9194,8 +10040,8 @@ pub struct OutputAdvisorServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputAdvisorServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("advice", &self.advice);
         map.optional("error", &self.error);
         map.optional("id", &self.id);
@@ -9209,15 +10055,15 @@ impl serde::Serialize for OutputAdvisorServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputAdvisorServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputAdvisorServerToolItem {
     const NAME: &'static str = "OutputAdvisorServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "advice",
@@ -9365,8 +10211,8 @@ pub struct OutputApplyPatchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputApplyPatchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.optional("operation", &self.operation);
@@ -9377,15 +10223,15 @@ impl serde::Serialize for OutputApplyPatchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputApplyPatchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputApplyPatchServerToolItem {
     const NAME: &'static str = "OutputApplyPatchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "operation", "status", "type"];
         let mut v0: Option<String> = None;
@@ -9492,8 +10338,8 @@ pub struct OutputBashServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputBashServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("arguments", &self.arguments);
         map.optional("call_id", &self.call_id);
         map.optional("command", &self.command);
@@ -9508,15 +10354,15 @@ impl serde::Serialize for OutputBashServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputBashServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputBashServerToolItem {
     const NAME: &'static str = "OutputBashServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -9660,8 +10506,8 @@ pub struct OutputBrowserUseServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputBrowserUseServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("id", &self.id);
         map.optional("screenshotB64", &self.screenshot_b64);
@@ -9672,15 +10518,15 @@ impl serde::Serialize for OutputBrowserUseServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputBrowserUseServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputBrowserUseServerToolItem {
     const NAME: &'static str = "OutputBrowserUseServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "id", "screenshotB64", "status", "type"];
         let mut v0: Option<String> = None;
@@ -9774,8 +10620,8 @@ pub struct OutputCodeInterpreterCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputCodeInterpreterCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("code", &self.code);
         map.optional("container_id", &self.container_id);
         map.entry("id", &self.id);
@@ -9787,15 +10633,15 @@ impl serde::Serialize for OutputCodeInterpreterCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputCodeInterpreterCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputCodeInterpreterCallItem {
     const NAME: &'static str = "OutputCodeInterpreterCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "code",
@@ -9906,8 +10752,8 @@ pub struct OutputCodeInterpreterServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputCodeInterpreterServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("code", &self.code);
         map.optional("exitCode", &self.exit_code);
         map.optional("id", &self.id);
@@ -9921,15 +10767,15 @@ impl serde::Serialize for OutputCodeInterpreterServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputCodeInterpreterServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputCodeInterpreterServerToolItem {
     const NAME: &'static str = "OutputCodeInterpreterServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "code",
@@ -10059,8 +10905,8 @@ pub struct OutputComputerCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputComputerCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("action", &self.action);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -10072,15 +10918,15 @@ impl serde::Serialize for OutputComputerCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputComputerCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputComputerCallItem {
     const NAME: &'static str = "OutputComputerCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "action",
@@ -10175,8 +11021,8 @@ pub struct OutputComputerCallItemPendingSafetyChecksItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputComputerCallItemPendingSafetyChecksItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("id", &self.id);
         map.entry("message", &self.message);
@@ -10185,15 +11031,15 @@ impl serde::Serialize for OutputComputerCallItemPendingSafetyChecksItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputComputerCallItemPendingSafetyChecksItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputComputerCallItemPendingSafetyChecksItem {
     const NAME: &'static str = "OutputComputerCallItemPendingSafetyChecksItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "id", "message"];
         let mut v0: Option<String> = None;
@@ -10274,8 +11120,8 @@ pub struct OutputCustomToolCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputCustomToolCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -10287,15 +11133,15 @@ impl serde::Serialize for OutputCustomToolCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputCustomToolCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputCustomToolCallItem {
     const NAME: &'static str = "OutputCustomToolCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "input", "name", "namespace", "type"];
         let mut v0: Option<String> = None;
@@ -10397,8 +11243,8 @@ pub struct OutputDatetimeItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputDatetimeItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("datetime", &self.datetime);
         map.optional("id", &self.id);
         map.entry("status", &self.status);
@@ -10409,15 +11255,15 @@ impl serde::Serialize for OutputDatetimeItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputDatetimeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputDatetimeItem {
     const NAME: &'static str = "OutputDatetimeItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["datetime", "id", "status", "timezone", "type"];
         let mut v0: Option<String> = None;
@@ -10509,8 +11355,8 @@ pub struct OutputFileSearchCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFileSearchCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.entry("queries", &self.queries);
         map.entry("status", &self.status);
@@ -10520,15 +11366,15 @@ impl serde::Serialize for OutputFileSearchCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFileSearchCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFileSearchCallItem {
     const NAME: &'static str = "OutputFileSearchCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "queries", "status", "type"];
         let mut v0: Option<String> = None;
@@ -10602,8 +11448,8 @@ pub struct OutputFileSearchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFileSearchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("queries", &self.queries);
         map.entry("status", &self.status);
@@ -10613,15 +11459,15 @@ impl serde::Serialize for OutputFileSearchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFileSearchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFileSearchServerToolItem {
     const NAME: &'static str = "OutputFileSearchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "queries", "status", "type"];
         let mut v0: Option<String> = None;
@@ -10716,8 +11562,8 @@ pub struct OutputFilesServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFilesServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("arguments", &self.arguments);
         map.optional("call_id", &self.call_id);
         map.optional("error", &self.error);
@@ -10733,15 +11579,15 @@ impl serde::Serialize for OutputFilesServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFilesServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFilesServerToolItem {
     const NAME: &'static str = "OutputFilesServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -10911,8 +11757,8 @@ pub struct OutputFunctionCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFunctionCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -10927,15 +11773,15 @@ impl serde::Serialize for OutputFunctionCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFunctionCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFunctionCallItem {
     const NAME: &'static str = "OutputFunctionCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -11065,23 +11911,23 @@ pub struct OutputFunctionCallItemSubagentItemsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFunctionCallItemSubagentItemsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFunctionCallItemSubagentItemsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFunctionCallItemSubagentItemsItem {
     const NAME: &'static str = "OutputFunctionCallItemSubagentItemsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
@@ -11137,8 +11983,8 @@ pub struct OutputFusionServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFusionServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("analysis", &self.analysis);
         map.optional("error", &self.error);
         map.optional("failed_models", &self.failed_models);
@@ -11153,15 +11999,15 @@ impl serde::Serialize for OutputFusionServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFusionServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFusionServerToolItem {
     const NAME: &'static str = "OutputFusionServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analysis",
@@ -11293,6 +12139,15 @@ impl OutputFusionServerToolItem {
 /// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResult`].
 #[doc(hidden)]
 pub type OutputFusionServerToolItemAnalysis = FusionAnalysisResult;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultContradictionsItem`].
+#[doc(hidden)]
+pub type OutputFusionServerToolItemAnalysisContradictionsItem = FusionAnalysisResultContradictionsItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultPartialCoverageItem`].
+#[doc(hidden)]
+pub type OutputFusionServerToolItemAnalysisPartialCoverageItem = FusionAnalysisResultPartialCoverageItem;
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResultUniqueInsightsItem`].
+#[doc(hidden)]
+pub type OutputFusionServerToolItemAnalysisUniqueInsightsItem = FusionAnalysisResultUniqueInsightsItem;
 /// The object of the schema at `/components/schemas/OutputFusionServerToolItem/properties/failed_models/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11307,8 +12162,8 @@ pub struct OutputFusionServerToolItemFailedModelsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFusionServerToolItemFailedModelsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error", &self.error);
         map.entry("model", &self.model);
         map.optional("status_code", &self.status_code);
@@ -11317,15 +12172,15 @@ impl serde::Serialize for OutputFusionServerToolItemFailedModelsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFusionServerToolItemFailedModelsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFusionServerToolItemFailedModelsItem {
     const NAME: &'static str = "OutputFusionServerToolItemFailedModelsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error", "model", "status_code"];
         let mut v0: Option<String> = None;
@@ -11386,8 +12241,8 @@ pub struct OutputFusionServerToolItemResponsesItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFusionServerToolItemResponsesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
         map.entry("model", &self.model);
         map.extra(&self.extra);
@@ -11395,15 +12250,15 @@ impl serde::Serialize for OutputFusionServerToolItemResponsesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputFusionServerToolItemResponsesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputFusionServerToolItemResponsesItem {
     const NAME: &'static str = "OutputFusionServerToolItemResponsesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "model"];
         let mut v0: Option<String> = None;
@@ -11475,8 +12330,8 @@ pub struct OutputImageGenerationCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputImageGenerationCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("result", &self.result);
         map.entry("status", &self.status);
@@ -11487,15 +12342,15 @@ impl serde::Serialize for OutputImageGenerationCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputImageGenerationCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputImageGenerationCallItem {
     const NAME: &'static str = "OutputImageGenerationCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "result", "status", "type", "prompt"];
         let mut v0: Option<String> = None;
@@ -11586,8 +12441,8 @@ pub struct OutputImageGenerationServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputImageGenerationServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("imageB64", &self.image_b64);
         map.optional("imageUrl", &self.image_url);
@@ -11601,15 +12456,15 @@ impl serde::Serialize for OutputImageGenerationServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputImageGenerationServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputImageGenerationServerToolItem {
     const NAME: &'static str = "OutputImageGenerationServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "id",
@@ -11723,15 +12578,84 @@ pub type OutputImageGenerationServerToolItemStatus = ToolCallStatus;
 pub type OutputImageGenerationServerToolItemType = crate::runtime::Const<
     constants::OutputImageGenerationServerToolItemType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItem`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCallOutputsItem = OutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCallStatus = OutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCallType = OutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemFileSearchCallType = OutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemFunctionCallStatus = OutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemFunctionCallType = OutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemImageGenerationCallType = OutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessagePhase`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessagePhase = OutputMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemReasoningStatus = OutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemReasoningType = OutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallAction = OutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPage`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionFindInPage = OutputItemWebSearchCallActionFindInPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPageType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionFindInPageType = OutputItemWebSearchCallActionFindInPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionOpenPage = OutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPageType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionOpenPageType = OutputItemWebSearchCallActionOpenPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionSearch = OutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionSearchType = OutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallType = OutputItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperation`].
 #[doc(hidden)]
 pub type OutputItemApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperationType`].
+#[doc(hidden)]
+pub type OutputItemApplyPatchCallOperationCreateFileType = ApplyPatchCreateFileOperationType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperation`].
 #[doc(hidden)]
 pub type OutputItemApplyPatchCallOperationDeleteFile = ApplyPatchDeleteFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperationType`].
+#[doc(hidden)]
+pub type OutputItemApplyPatchCallOperationDeleteFileType = ApplyPatchDeleteFileOperationType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperation`].
 #[doc(hidden)]
 pub type OutputItemApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperationType`].
+#[doc(hidden)]
+pub type OutputItemApplyPatchCallOperationUpdateFileType = ApplyPatchUpdateFileOperationType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/outputs/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -11746,12 +12670,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterFileOutput`].
 #[doc(hidden)]
 pub type OutputItemCodeInterpreterCallOutputsItemFile = CodeInterpreterFileOutput;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterFileOutputType`].
+#[doc(hidden)]
+pub type OutputItemCodeInterpreterCallOutputsItemFileType = CodeInterpreterFileOutputType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterImageOutput`].
 #[doc(hidden)]
 pub type OutputItemCodeInterpreterCallOutputsItemImage = CodeInterpreterImageOutput;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterImageOutputType`].
+#[doc(hidden)]
+pub type OutputItemCodeInterpreterCallOutputsItemImageType = CodeInterpreterImageOutputType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterLogsOutput`].
 #[doc(hidden)]
 pub type OutputItemCodeInterpreterCallOutputsItemLogs = CodeInterpreterLogsOutput;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterLogsOutputType`].
+#[doc(hidden)]
+pub type OutputItemCodeInterpreterCallOutputsItemLogsType = CodeInterpreterLogsOutputType;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/status` in the API's spec."]
@@ -11765,6 +12698,66 @@ crate::runtime::string_enum! {
 pub type OutputItemCodeInterpreterCallType = crate::runtime::Const<
     constants::OutputItemCodeInterpreterCallType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItem`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCallOutputsItem = OutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCallStatus = OutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCallType = OutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemFileSearchCallType = OutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemFunctionCallStatus = OutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemFunctionCallType = OutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemImageGenerationCallType = OutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessagePhase`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessagePhase = OutputMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemReasoningStatus = OutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemReasoningType = OutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallAction = OutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPage`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionFindInPage = OutputItemWebSearchCallActionFindInPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionFindInPageType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionFindInPageType = OutputItemWebSearchCallActionFindInPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionOpenPage = OutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionOpenPageType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionOpenPageType = OutputItemWebSearchCallActionOpenPageType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionSearch = OutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionSearchType = OutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallType = OutputItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchStatus`].
 #[doc(hidden)]
 pub type OutputItemFileSearchCallStatus = WebSearchStatus;
@@ -11798,6 +12791,9 @@ pub type OutputItemImageGenerationCallType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type OutputItemReasoningContentItem = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type OutputItemReasoningContentItemType = ReasoningTextContentType;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemReasoning/properties/status` in the API's spec."]
@@ -11807,6 +12803,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
 pub type OutputItemReasoningSummaryItem = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
+#[doc(hidden)]
+pub type OutputItemReasoningSummaryItemType = ReasoningSummaryTextType;
 /// The one value of the schema at `/components/schemas/OutputItemReasoning/properties/type` in the API's spec.
 ///
 /// Always `"reasoning"`: constructors fill it in, decoding checks it.
@@ -11840,8 +12839,8 @@ pub struct OutputItemWebSearchCallActionFindInPage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCallActionFindInPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("pattern", &self.pattern);
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
@@ -11850,15 +12849,15 @@ impl serde::Serialize for OutputItemWebSearchCallActionFindInPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemWebSearchCallActionFindInPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemWebSearchCallActionFindInPage {
     const NAME: &'static str = "OutputItemWebSearchCallActionFindInPage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["pattern", "type", "url"];
         let mut v0: Option<String> = None;
@@ -11921,8 +12920,8 @@ pub struct OutputItemWebSearchCallActionOpenPage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCallActionOpenPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.optional("url", &self.url);
         map.extra(&self.extra);
@@ -11930,15 +12929,15 @@ impl serde::Serialize for OutputItemWebSearchCallActionOpenPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemWebSearchCallActionOpenPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemWebSearchCallActionOpenPage {
     const NAME: &'static str = "OutputItemWebSearchCallActionOpenPage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<OutputItemWebSearchCallActionOpenPageType> = None;
@@ -12000,8 +12999,8 @@ pub struct OutputItemWebSearchCallActionSearch {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCallActionSearch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("queries", &self.queries);
         map.entry("query", &self.query);
         map.optional("sources", &self.sources);
@@ -12011,15 +13010,15 @@ impl serde::Serialize for OutputItemWebSearchCallActionSearch {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemWebSearchCallActionSearch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemWebSearchCallActionSearch {
     const NAME: &'static str = "OutputItemWebSearchCallActionSearch";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["queries", "query", "sources", "type"];
         let mut v0: Option<Vec<String>> = None;
@@ -12078,6 +13077,9 @@ impl OutputItemWebSearchCallActionSearch {
 /// The name this place's type had while its schema was inline: another name for [`WebSearchSource`].
 #[doc(hidden)]
 pub type OutputItemWebSearchCallActionSearchSourcesItem = WebSearchSource;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchSourceType`].
+#[doc(hidden)]
+pub type OutputItemWebSearchCallActionSearchSourcesItemType = WebSearchSourceType;
 /// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0/properties/type` in the API's spec.
 ///
 /// Always `"search"`: constructors fill it in, decoding checks it.
@@ -12096,66 +13098,162 @@ pub type OutputItemWebSearchCallType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItem`].
 #[doc(hidden)]
 pub type OutputItemsComputerCall = OutputComputerCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemPendingSafetyChecksItem`].
+#[doc(hidden)]
+pub type OutputItemsComputerCallPendingSafetyChecksItem = OutputComputerCallItemPendingSafetyChecksItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsComputerCallStatus = OutputComputerCallItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsComputerCallType = OutputComputerCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItem`].
 #[doc(hidden)]
 pub type OutputItemsCustomToolCall = OutputCustomToolCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsCustomToolCallType = OutputCustomToolCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterAdvisor = OutputAdvisorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterAdvisorType = OutputAdvisorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterApplyPatch = OutputApplyPatchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchType = OutputApplyPatchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterBash = OutputBashServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterBashType = OutputBashServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterBrowserUse = OutputBrowserUseServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterBrowserUseType = OutputBrowserUseServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterCodeInterpreter = OutputCodeInterpreterServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterCodeInterpreterType = OutputCodeInterpreterServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterDatetime = OutputDatetimeItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterDatetimeType = OutputDatetimeItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterExperimentalSearchModels = OutputSearchModelsServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterExperimentalSearchModelsType = OutputSearchModelsServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFileSearch = OutputFileSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFileSearchType = OutputFileSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFiles = OutputFilesServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFilesType = OutputFilesServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFusion = OutputFusionServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemFailedModelsItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionFailedModelsItem = OutputFusionServerToolItemFailedModelsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemResponsesItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionResponsesItem = OutputFusionServerToolItemResponsesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionType = OutputFusionServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterImageGeneration = OutputImageGenerationServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterImageGenerationType = OutputImageGenerationServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterMcp = OutputMcpServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMcpType = OutputMcpServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterMemory = OutputMemoryServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemAction`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMemoryAction = OutputMemoryServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMemoryType = OutputMemoryServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterShell = OutputShellServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemAction`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellAction = OutputShellServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellType = OutputShellServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterSubagent = OutputSubagentServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterSubagentType = OutputSubagentServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterTextEditor = OutputTextEditorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemCommand`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterTextEditorCommand = OutputTextEditorServerToolItemCommand;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterTextEditorType = OutputTextEditorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterToolSearch = OutputToolSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterToolSearchType = OutputToolSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebFetch = OutputWebFetchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebFetchType = OutputWebFetchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebSearch = OutputWebSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemAction`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchAction = OutputWebSearchServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionSourcesItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchActionSourcesItem = OutputWebSearchServerToolItemActionSourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionSourcesItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchActionSourcesItemType = OutputWebSearchServerToolItemActionSourcesItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchActionType = OutputWebSearchServerToolItemActionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchType = OutputWebSearchServerToolItemType;
 /// An openrouter:mcp server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12176,8 +13274,8 @@ pub struct OutputMcpServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMcpServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("serverLabel", &self.server_label);
         map.entry("status", &self.status);
@@ -12188,15 +13286,15 @@ impl serde::Serialize for OutputMcpServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputMcpServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputMcpServerToolItem {
     const NAME: &'static str = "OutputMcpServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "serverLabel", "status", "toolName", "type"];
         let mut v0: Option<String> = None;
@@ -12292,8 +13390,8 @@ pub struct OutputMemoryServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMemoryServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("id", &self.id);
         map.optional("key", &self.key);
@@ -12305,15 +13403,15 @@ impl serde::Serialize for OutputMemoryServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputMemoryServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputMemoryServerToolItem {
     const NAME: &'static str = "OutputMemoryServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "id", "key", "status", "type", "value"];
         let mut v0: Option<OutputMemoryServerToolItemAction> = None;
@@ -12405,9 +13503,18 @@ pub type OutputMemoryServerToolItemType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type OutputMessageContentItemOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
+#[doc(hidden)]
+pub type OutputMessageContentItemOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextType`].
+#[doc(hidden)]
+pub type OutputMessageContentItemOutputTextType = ResponseOutputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
 #[doc(hidden)]
 pub type OutputMessageContentItemRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
+#[doc(hidden)]
+pub type OutputMessageContentItemRefusalType = OpenAiResponsesRefusalContentType;
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
@@ -12436,6 +13543,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type OutputReasoningItemContentItem = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type OutputReasoningItemContentItemType = ReasoningTextContentType;
 /// An openrouter:experimental__search_models server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12456,8 +13566,8 @@ pub struct OutputSearchModelsServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputSearchModelsServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("arguments", &self.arguments);
         map.optional("id", &self.id);
         map.optional("query", &self.query);
@@ -12468,15 +13578,15 @@ impl serde::Serialize for OutputSearchModelsServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputSearchModelsServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputSearchModelsServerToolItem {
     const NAME: &'static str = "OutputSearchModelsServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["arguments", "id", "query", "status", "type"];
         let mut v0: Option<String> = None;
@@ -12555,6 +13665,21 @@ pub type OutputSearchModelsServerToolItemType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContent`].
 #[doc(hidden)]
 pub type OutputShellCallOutputItemOutputItem = ShellCallOutputContent;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcome`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcome = ShellCallOutputContentOutcome;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExit`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcomeExit = ShellCallOutputContentOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExitType`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcomeExitType = ShellCallOutputContentOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeout`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcomeTimeout = ShellCallOutputContentOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItemOutcomeTimeoutType = ShellCallOutputContentOutcomeTimeoutType;
 /// An openrouter:shell server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12579,8 +13704,8 @@ pub struct OutputShellServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("arguments", &self.arguments);
         map.optional("call_id", &self.call_id);
@@ -12593,15 +13718,15 @@ impl serde::Serialize for OutputShellServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellServerToolItem {
     const NAME: &'static str = "OutputShellServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "action",
@@ -12710,8 +13835,8 @@ pub struct OutputShellServerToolItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellServerToolItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("commands", &self.commands);
         map.optional("max_output_length", &self.max_output_length);
         map.optional("timeout_ms", &self.timeout_ms);
@@ -12720,15 +13845,15 @@ impl serde::Serialize for OutputShellServerToolItemAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellServerToolItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellServerToolItemAction {
     const NAME: &'static str = "OutputShellServerToolItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["commands", "max_output_length", "timeout_ms"];
         let mut v0: Option<Vec<String>> = None;
@@ -12780,6 +13905,21 @@ impl OutputShellServerToolItemAction {
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContent`].
 #[doc(hidden)]
 pub type OutputShellServerToolItemOutputItem = ShellCallOutputContent;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcome`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcome = ShellCallOutputContentOutcome;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExit`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcomeExit = ShellCallOutputContentOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExitType`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcomeExitType = ShellCallOutputContentOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeout`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcomeTimeout = ShellCallOutputContentOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItemOutcomeTimeoutType = ShellCallOutputContentOutcomeTimeoutType;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OutputShellServerToolItemStatus = ToolCallStatus;
@@ -12825,8 +13965,8 @@ pub struct OutputSubagentServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputSubagentServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("call_id", &self.call_id);
         map.optional("error", &self.error);
         map.optional("id", &self.id);
@@ -12843,15 +13983,15 @@ impl serde::Serialize for OutputSubagentServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputSubagentServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputSubagentServerToolItem {
     const NAME: &'static str = "OutputSubagentServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "call_id",
@@ -13027,8 +14167,8 @@ pub struct OutputTextEditorServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputTextEditorServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("command", &self.command);
         map.optional("filePath", &self.file_path);
         map.optional("id", &self.id);
@@ -13039,15 +14179,15 @@ impl serde::Serialize for OutputTextEditorServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputTextEditorServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputTextEditorServerToolItem {
     const NAME: &'static str = "OutputTextEditorServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["command", "filePath", "id", "status", "type"];
         let mut v0: Option<OutputTextEditorServerToolItemCommand> = None;
@@ -13148,8 +14288,8 @@ pub struct OutputToolSearchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputToolSearchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.optional("query", &self.query);
         map.entry("status", &self.status);
@@ -13159,15 +14299,15 @@ impl serde::Serialize for OutputToolSearchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputToolSearchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputToolSearchServerToolItem {
     const NAME: &'static str = "OutputToolSearchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "query", "status", "type"];
         let mut v0: Option<String> = None;
@@ -13258,8 +14398,8 @@ pub struct OutputWebFetchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebFetchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("error", &self.error);
         map.optional("httpStatus", &self.http_status);
@@ -13273,15 +14413,15 @@ impl serde::Serialize for OutputWebFetchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebFetchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebFetchServerToolItem {
     const NAME: &'static str = "OutputWebFetchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -13413,8 +14553,8 @@ pub struct OutputWebSearchCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("action", &self.action);
         map.entry("id", &self.id);
         map.entry("status", &self.status);
@@ -13424,15 +14564,15 @@ impl serde::Serialize for OutputWebSearchCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebSearchCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebSearchCallItem {
     const NAME: &'static str = "OutputWebSearchCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "id", "status", "type"];
         let mut v0: Option<OutputItemWebSearchCallAction> = None;
@@ -13504,8 +14644,8 @@ pub struct OutputWebSearchServerToolItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchServerToolItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("id", &self.id);
         map.entry("status", &self.status);
@@ -13515,15 +14655,15 @@ impl serde::Serialize for OutputWebSearchServerToolItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebSearchServerToolItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebSearchServerToolItem {
     const NAME: &'static str = "OutputWebSearchServerToolItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["action", "id", "status", "type"];
         let mut v0: Option<OutputWebSearchServerToolItemAction> = None;
@@ -13598,8 +14738,8 @@ pub struct OutputWebSearchServerToolItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchServerToolItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("query", &self.query);
         map.optional("sources", &self.sources);
         map.entry("type", &self.r#type);
@@ -13608,15 +14748,15 @@ impl serde::Serialize for OutputWebSearchServerToolItemAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebSearchServerToolItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebSearchServerToolItemAction {
     const NAME: &'static str = "OutputWebSearchServerToolItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["query", "sources", "type"];
         let mut v0: Option<String> = None;
@@ -13678,8 +14818,8 @@ pub struct OutputWebSearchServerToolItemActionSourcesItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchServerToolItemActionSourcesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -13687,15 +14827,15 @@ impl serde::Serialize for OutputWebSearchServerToolItemActionSourcesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputWebSearchServerToolItemActionSourcesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputWebSearchServerToolItemActionSourcesItem {
     const NAME: &'static str = "OutputWebSearchServerToolItemActionSourcesItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<OutputWebSearchServerToolItemActionSourcesItemType> = None;
@@ -13794,8 +14934,8 @@ pub struct Preview20250311WebSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Preview20250311WebSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -13809,15 +14949,15 @@ impl serde::Serialize for Preview20250311WebSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for Preview20250311WebSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Preview20250311WebSearchServerTool {
     const NAME: &'static str = "Preview20250311WebSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "engine",
@@ -13951,6 +15091,9 @@ pub type Preview20250311WebSearchServerToolType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocation`].
 #[doc(hidden)]
 pub type Preview20250311WebSearchServerToolUserLocation = PreviewWebSearchUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type Preview20250311WebSearchServerToolUserLocationType = PreviewWebSearchUserLocationType;
 /// Web search preview tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -13989,8 +15132,8 @@ pub struct PreviewWebSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PreviewWebSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -14004,15 +15147,15 @@ impl serde::Serialize for PreviewWebSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for PreviewWebSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PreviewWebSearchServerTool {
     const NAME: &'static str = "PreviewWebSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "engine",
@@ -14146,6 +15289,9 @@ pub type PreviewWebSearchServerToolType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocation`].
 #[doc(hidden)]
 pub type PreviewWebSearchServerToolUserLocation = PreviewWebSearchUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type PreviewWebSearchServerToolUserLocationType = PreviewWebSearchUserLocationType;
 /// The object of the `Preview_WebSearchUserLocation` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -14164,8 +15310,8 @@ pub struct PreviewWebSearchUserLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PreviewWebSearchUserLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -14176,15 +15322,15 @@ impl serde::Serialize for PreviewWebSearchUserLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for PreviewWebSearchUserLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for PreviewWebSearchUserLocation {
     const NAME: &'static str = "PreviewWebSearchUserLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;
@@ -14288,8 +15434,8 @@ pub struct ReasoningConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("context", &self.context);
         map.optional("effort", &self.effort);
         map.optional("mode", &self.mode);
@@ -14302,16 +15448,16 @@ impl serde::Serialize for ReasoningConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReasoningConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ReasoningConfig {
     const NAME: &'static str = "ReasoningConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "context",
@@ -14434,8 +15580,8 @@ pub struct ReasoningItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -14450,16 +15596,16 @@ impl serde::Serialize for ReasoningItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ReasoningItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ReasoningItem {
     const NAME: &'static str = "ReasoningItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -14561,6 +15707,9 @@ impl ReasoningItem {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
 #[doc(hidden)]
 pub type ReasoningItemContentItem = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
+#[doc(hidden)]
+pub type ReasoningItemContentItemType = ReasoningTextContentType;
 crate::runtime::string_enum! {
     #[doc =
     " Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer."]
@@ -14578,8 +15727,8 @@ pub struct ReasoningSummaryText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -14587,15 +15736,15 @@ impl serde::Serialize for ReasoningSummaryText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryText {
     const NAME: &'static str = "ReasoningSummaryText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -14657,8 +15806,8 @@ pub struct ReasoningTextContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningTextContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -14666,15 +15815,15 @@ impl serde::Serialize for ReasoningTextContent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningTextContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningTextContent {
     const NAME: &'static str = "ReasoningTextContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -14746,8 +15895,8 @@ pub struct ResponseOutputText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseOutputText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("annotations", &self.annotations);
         map.optional("logprobs", &self.logprobs);
         map.entry("text", &self.text);
@@ -14757,15 +15906,15 @@ impl serde::Serialize for ResponseOutputText {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseOutputText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResponseOutputText {
     const NAME: &'static str = "ResponseOutputText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["annotations", "logprobs", "text", "type"];
         let mut v0: Option<Vec<OpenAiResponsesAnnotation>> = None;
@@ -14840,8 +15989,8 @@ pub struct ResponseOutputTextLogprobsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseOutputTextLogprobsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -14851,15 +16000,15 @@ impl serde::Serialize for ResponseOutputTextLogprobsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseOutputTextLogprobsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResponseOutputTextLogprobsItem {
     const NAME: &'static str = "ResponseOutputTextLogprobsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token", "top_logprobs"];
         let mut v0: Option<Vec<i64>> = None;
@@ -14930,8 +16079,8 @@ pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseOutputTextLogprobsItemTopLogprobsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -14940,15 +16089,15 @@ impl serde::Serialize for ResponseOutputTextLogprobsItemTopLogprobsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponseOutputTextLogprobsItemTopLogprobsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResponseOutputTextLogprobsItemTopLogprobsItem {
     const NAME: &'static str = "ResponseOutputTextLogprobsItemTopLogprobsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token"];
         let mut v0: Option<Vec<i64>> = None;
@@ -15130,8 +16279,8 @@ pub struct ResponsesRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("background", &self.background);
         map.optional("cache_control", &self.cache_control);
         map.optional("debug", &self.debug);
@@ -15178,16 +16327,16 @@ impl serde::Serialize for ResponsesRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResponsesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ResponsesRequest {
     const NAME: &'static str = "ResponsesRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "background",
@@ -15725,6 +16874,24 @@ pub type ResponsesRequestIncludeItem = ResponseIncludesEnum;
 /// The name this place's type had while its schema was inline: another name for [`Inputs`].
 #[doc(hidden)]
 pub type ResponsesRequestInput = Inputs;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItem = InputsListItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessage`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessage = InputsListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageContent`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessageContent = InputsListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageContentListItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessageContentListItem = InputsListItemMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessageType = InputsListItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOutputReasoningItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOutputReasoningItem = InputsListItemOutputReasoningItem;
 /// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
 #[doc(hidden)]
 pub type ResponsesRequestMetadata = RequestMetadata;
@@ -15755,6 +16922,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplate`].
 #[doc(hidden)]
 pub type ResponsesRequestPrompt = StoredPromptTemplate;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValue`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptVariablesValue = StoredPromptTemplateVariablesValue;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestReasoning = ReasoningConfig;
@@ -15773,9 +16943,45 @@ pub type ResponsesRequestStore = crate::runtime::Const<constants::ResponsesReque
 /// The name this place's type had while its schema was inline: another name for [`TextExtendedConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestText = TextExtendedConfig;
+/// The name this place's type had while its schema was inline: another name for [`TextExtendedConfigVerbosity`].
+#[doc(hidden)]
+pub type ResponsesRequestTextVerbosity = TextExtendedConfigVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoice`].
 #[doc(hidden)]
 pub type ResponsesRequestToolChoice = OpenAiResponsesToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceApplyPatch = OpenAiResponsesToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceApplyPatchType = OpenAiResponsesToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAuto`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceAuto = OpenAiResponsesToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceFunction`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceFunction = OpenAiResponsesToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceFunctionType = OpenAiResponsesToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceNone`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceNone = OpenAiResponsesToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceObject`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceObject = OpenAiResponsesToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceObjectType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceObjectType = OpenAiResponsesToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceRequired`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceRequired = OpenAiResponsesToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceShell`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceShell = OpenAiResponsesToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceShellType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceShellType = OpenAiResponsesToolChoiceShellType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/ResponsesRequest/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -15833,18 +17039,81 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemApplyPatch = ApplyPatchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemApplyPatchType = ApplyPatchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemCodeInterpreter = CodeInterpreterServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainer`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCodeInterpreterContainer = CodeInterpreterServerToolContainer;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAuto`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCodeInterpreterContainerAuto = CodeInterpreterServerToolContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolContainerAutoType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCodeInterpreterContainerAutoType = CodeInterpreterServerToolContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCodeInterpreterType = CodeInterpreterServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ComputerUseServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemComputerUsePreview = ComputerUseServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolEnvironment`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemComputerUsePreviewEnvironment = ComputerUseServerToolEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemComputerUsePreviewType = ComputerUseServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CustomTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormat`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormat = CustomToolFormat;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammar`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatGrammar = CustomToolFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatGrammarSyntax = CustomToolFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatGrammarType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatGrammarType = CustomToolFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatText`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatText = CustomToolFormatText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolFormatTextType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomFormatTextType = CustomToolFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustomType = CustomToolType;
 /// The name this place's type had while its schema was inline: another name for [`FileSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemFileSearch = FileSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFilters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchFilters = FileSearchServerToolFilters;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObject`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchFiltersObject = FileSearchServerToolFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchFiltersObjectType = FileSearchServerToolFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolFiltersObjectValue`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchFiltersObjectValue = FileSearchServerToolFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptions`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchRankingOptions = FileSearchServerToolRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolRankingOptionsRanker`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchRankingOptionsRanker = FileSearchServerToolRankingOptionsRanker;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearchType = FileSearchServerToolType;
 /// Function tool definition
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -15869,8 +17138,8 @@ pub struct ResponsesRequestToolsItemFunctionTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -15883,16 +17152,16 @@ impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ResponsesRequestToolsItemFunctionTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ResponsesRequestToolsItemFunctionTool {
     const NAME: &'static str = "ResponsesRequestToolsItemFunctionTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "description",
@@ -15979,39 +17248,120 @@ impl ResponsesRequestToolsItemFunctionTool {
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemImageGeneration = ImageGenerationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolBackground`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationBackground = ImageGenerationServerToolBackground;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputFidelity`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationInputFidelity = ImageGenerationServerToolInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolInputImageMask`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationInputImageMask = ImageGenerationServerToolInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolModeration`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationModeration = ImageGenerationServerToolModeration;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOutputFormat`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationOutputFormat = ImageGenerationServerToolOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolQuality`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationQuality = ImageGenerationServerToolQuality;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGenerationType = ImageGenerationServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`CodexLocalShellTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemLocalShell = CodexLocalShellTool;
+/// The name this place's type had while its schema was inline: another name for [`CodexLocalShellToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemLocalShellType = CodexLocalShellToolType;
 /// The name this place's type had while its schema was inline: another name for [`McpServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemMcp = McpServerTool;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedTools`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpAllowedTools = McpServerToolAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolAllowedToolsObject`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpAllowedToolsObject = McpServerToolAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolConnectorId`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpConnectorId = McpServerToolConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApproval`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApproval = McpServerToolRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalAlways`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalAlways = McpServerToolRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalNever`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalNever = McpServerToolRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObject`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalObject = McpServerToolRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectAlways`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalObjectAlways = McpServerToolRequireApprovalObjectAlways;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpRequireApprovalObjectNever = McpServerToolRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`McpServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcpType = McpServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemNamespace = NamespaceTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItem`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceToolsItem = NamespaceToolToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceType = NamespaceToolType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterApplyPatch = ApplyPatchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterApplyPatchType = ApplyPatchServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterExperimentalSearchModels = SearchModelsServerToolOpenRouter;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterWebSearch = WebSearchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebSearchType = WebSearchServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemShell = ShellServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemShellType = ShellServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearch = LegacyWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch20250826Type = WebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearchPreview = PreviewWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreview20250311Type = Preview20250311WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreviewType = PreviewWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchType = LegacyWebSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesTruncation`].
 #[doc(hidden)]
 pub type ResponsesRequestTruncation = OpenAiResponsesTruncation;
@@ -16035,8 +17385,8 @@ pub struct SearchModelsServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SearchModelsServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -16045,16 +17395,16 @@ impl serde::Serialize for SearchModelsServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SearchModelsServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SearchModelsServerToolOpenRouter {
     const NAME: &'static str = "SearchModelsServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<SearchModelsServerToolConfig> = None;
@@ -16126,8 +17476,8 @@ pub struct ShellCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("action", &self.action);
         map.optional("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
@@ -16141,16 +17491,16 @@ impl serde::Serialize for ShellCallItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ShellCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ShellCallItem {
     const NAME: &'static str = "ShellCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "action",
@@ -16260,8 +17610,8 @@ pub struct ShellCallItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("commands", &self.commands);
         map.optional("max_output_length", &self.max_output_length);
         map.optional("timeout_ms", &self.timeout_ms);
@@ -16271,16 +17621,16 @@ impl serde::Serialize for ShellCallItemAction {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ShellCallItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ShellCallItemAction {
     const NAME: &'static str = "ShellCallItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["commands", "max_output_length", "timeout_ms"];
         let mut v0: Option<Vec<String>> = None;
@@ -16353,8 +17703,8 @@ pub struct ShellCallOutputContent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("outcome", &self.outcome);
         map.entry("stderr", &self.stderr);
         map.entry("stdout", &self.stdout);
@@ -16363,15 +17713,15 @@ impl serde::Serialize for ShellCallOutputContent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ShellCallOutputContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ShellCallOutputContent {
     const NAME: &'static str = "ShellCallOutputContent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["outcome", "stderr", "stdout"];
         let mut v0: Option<ShellCallOutputContentOutcome> = None;
@@ -16443,8 +17793,8 @@ pub struct ShellCallOutputContentOutcomeExit {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputContentOutcomeExit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("exit_code", &self.exit_code);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -16452,15 +17802,15 @@ impl serde::Serialize for ShellCallOutputContentOutcomeExit {
     }
 }
 impl<'de> serde::Deserialize<'de> for ShellCallOutputContentOutcomeExit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ShellCallOutputContentOutcomeExit {
     const NAME: &'static str = "ShellCallOutputContentOutcomeExit";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["exit_code", "type"];
         let mut v0: Option<i64> = None;
@@ -16514,23 +17864,23 @@ pub struct ShellCallOutputContentOutcomeTimeout {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputContentOutcomeTimeout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ShellCallOutputContentOutcomeTimeout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ShellCallOutputContentOutcomeTimeout {
     const NAME: &'static str = "ShellCallOutputContentOutcomeTimeout";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ShellCallOutputContentOutcomeTimeoutType> = None;
@@ -16586,8 +17936,8 @@ pub struct ShellCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.optional("max_output_length", &self.max_output_length);
@@ -16600,16 +17950,16 @@ impl serde::Serialize for ShellCallOutputItem {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ShellCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ShellCallOutputItem {
     const NAME: &'static str = "ShellCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "call_id",
@@ -16691,6 +18041,21 @@ impl ShellCallOutputItem {
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContent`].
 #[doc(hidden)]
 pub type ShellCallOutputItemOutputItem = ShellCallOutputContent;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcome`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcome = ShellCallOutputContentOutcome;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExit`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcomeExit = ShellCallOutputContentOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeExitType`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcomeExitType = ShellCallOutputContentOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeout`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcomeTimeout = ShellCallOutputContentOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContentOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItemOutcomeTimeoutType = ShellCallOutputContentOutcomeTimeoutType;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type ShellCallOutputItemStatus = ToolCallStatus;
@@ -16711,23 +18076,23 @@ pub struct ShellServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ShellServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ShellServerTool {
     const NAME: &'static str = "ShellServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ShellServerToolType> = None;
@@ -16771,8 +18136,8 @@ pub struct StoredPromptTemplate {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StoredPromptTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("variables", &self.variables);
         map.extra(&self.extra);
@@ -16780,15 +18145,15 @@ impl serde::Serialize for StoredPromptTemplate {
     }
 }
 impl<'de> serde::Deserialize<'de> for StoredPromptTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StoredPromptTemplate {
     const NAME: &'static str = "StoredPromptTemplate";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "variables"];
         let mut v0: Option<String> = None;
@@ -16854,12 +18219,24 @@ impl StoredPromptTemplateVariablesValue {
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type StoredPromptTemplateVariablesValueInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputFileType`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputFileType = InputFileType;
 /// The name this place's type had while its schema was inline: another name for [`InputImage`].
 #[doc(hidden)]
 pub type StoredPromptTemplateVariablesValueInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputImageDetail`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputImageDetail = InputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type StoredPromptTemplateVariablesValueInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputTextType`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`Formats`].
 #[doc(hidden)]
 pub type TextConfigFormat = Formats;
@@ -16877,8 +18254,8 @@ pub struct TextExtendedConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextExtendedConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("format", &self.format);
         map.optional("verbosity", &self.verbosity);
         map.extra(&self.extra);
@@ -16886,15 +18263,15 @@ impl serde::Serialize for TextExtendedConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextExtendedConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextExtendedConfig {
     const NAME: &'static str = "TextExtendedConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["format", "verbosity"];
         let mut v0: Option<Formats> = None;
@@ -16963,8 +18340,8 @@ pub struct ToolChoiceAllowed {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ToolChoiceAllowed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("mode", &self.mode);
         map.entry("tools", &self.tools);
         map.entry("type", &self.r#type);
@@ -16973,15 +18350,15 @@ impl serde::Serialize for ToolChoiceAllowed {
     }
 }
 impl<'de> serde::Deserialize<'de> for ToolChoiceAllowed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ToolChoiceAllowed {
     const NAME: &'static str = "ToolChoiceAllowed";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["mode", "tools", "type"];
         let mut v0: Option<ToolChoiceAllowedMode> = None;
@@ -17061,8 +18438,8 @@ pub struct UrlCitation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UrlCitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
         map.entry("end_index", &self.end_index);
         map.entry("start_index", &self.start_index);
@@ -17074,15 +18451,15 @@ impl serde::Serialize for UrlCitation {
     }
 }
 impl<'de> serde::Deserialize<'de> for UrlCitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UrlCitation {
     const NAME: &'static str = "UrlCitation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -17180,8 +18557,8 @@ pub struct WebSearchDomainFilter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchDomainFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("blocked_domains", &self.blocked_domains);
         map.optional("excluded_domains", &self.excluded_domains);
@@ -17190,15 +18567,15 @@ impl serde::Serialize for WebSearchDomainFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchDomainFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchDomainFilter {
     const NAME: &'static str = "WebSearchDomainFilter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -17291,8 +18668,8 @@ pub struct WebSearchServerTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchServerTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("engine", &self.engine);
         map.optional("filters", &self.filters);
         map.optional("max_results", &self.max_results);
@@ -17306,15 +18683,15 @@ impl serde::Serialize for WebSearchServerTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchServerTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchServerTool {
     const NAME: &'static str = "WebSearchServerTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "engine",
@@ -17478,8 +18855,8 @@ pub struct WebSearchServerToolConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchServerToolConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("allowed_domains", &self.allowed_domains);
         map.optional("engine", &self.engine);
         map.optional("excluded_domains", &self.excluded_domains);
@@ -17496,16 +18873,16 @@ impl serde::Serialize for WebSearchServerToolConfig {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchServerToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchServerToolConfig {
     const NAME: &'static str = "WebSearchServerToolConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_domains",
@@ -17672,8 +19049,8 @@ pub struct WebSearchServerToolOpenRouter {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchServerToolOpenRouter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -17682,16 +19059,16 @@ impl serde::Serialize for WebSearchServerToolOpenRouter {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for WebSearchServerToolOpenRouter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for WebSearchServerToolOpenRouter {
     const NAME: &'static str = "WebSearchServerToolOpenRouter";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<WebSearchServerToolConfig> = None;
@@ -17766,8 +19143,8 @@ pub struct WebSearchSource {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
         map.extra(&self.extra);
@@ -17775,15 +19152,15 @@ impl serde::Serialize for WebSearchSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchSource {
     const NAME: &'static str = "WebSearchSource";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "url"];
         let mut v0: Option<WebSearchSourceType> = None;
@@ -17851,8 +19228,8 @@ pub struct WebSearchUserLocation {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchUserLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("city", &self.city);
         map.optional("country", &self.country);
         map.optional("region", &self.region);
@@ -17863,15 +19240,15 @@ impl serde::Serialize for WebSearchUserLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchUserLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchUserLocation {
     const NAME: &'static str = "WebSearchUserLocation";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["city", "country", "region", "timezone", "type"];
         let mut v0: Option<String> = None;

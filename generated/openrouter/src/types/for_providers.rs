@@ -15,23 +15,23 @@ pub struct ListProvidersResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListProvidersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ListProvidersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListProvidersResponse {
     const NAME: &'static str = "ListProvidersResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<ListProvidersResponseDataItem>> = None;
@@ -98,8 +98,8 @@ pub struct ListProvidersResponseDataItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListProvidersResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("datacenters", &self.datacenters);
         map.optional("headquarters", &self.headquarters);
         map.entry("name", &self.name);
@@ -112,15 +112,15 @@ impl serde::Serialize for ListProvidersResponseDataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListProvidersResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListProvidersResponseDataItem {
     const NAME: &'static str = "ListProvidersResponseDataItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "datacenters",

@@ -32,8 +32,8 @@ pub struct CreateRerankRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateRerankRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("documents", &self.documents);
         map.entry("model", &self.model);
         map.optional("provider", &self.provider);
@@ -45,16 +45,16 @@ impl serde::Serialize for CreateRerankRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateRerankRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateRerankRequest {
     const NAME: &'static str = "CreateRerankRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["documents", "model", "provider", "query", "top_n"];
         let mut v0: Option<Vec<CreateRerankRequestDocumentsItem>> = None;
@@ -166,8 +166,8 @@ pub struct CreateRerankRequestDocumentsItemObject {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateRerankRequestDocumentsItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("image", &self.image);
         map.optional("text", &self.text);
         map.extra(&self.extra);
@@ -176,16 +176,16 @@ impl serde::Serialize for CreateRerankRequestDocumentsItemObject {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateRerankRequestDocumentsItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateRerankRequestDocumentsItemObject {
     const NAME: &'static str = "CreateRerankRequestDocumentsItemObject";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image", "text"];
         let mut v0: Option<String> = None;
@@ -262,8 +262,8 @@ pub struct CreateRerankResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateRerankResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("id", &self.id);
         map.entry("model", &self.model);
         map.optional("provider", &self.provider);
@@ -274,15 +274,15 @@ impl serde::Serialize for CreateRerankResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRerankResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateRerankResponse {
     const NAME: &'static str = "CreateRerankResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "model", "provider", "results", "usage"];
         let mut v0: Option<String> = None;
@@ -377,8 +377,8 @@ pub struct CreateRerankResponseResultsItem {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateRerankResponseResultsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("document", &self.document);
         map.entry("index", &self.index);
         map.entry("relevance_score", &self.relevance_score);
@@ -387,15 +387,15 @@ impl serde::Serialize for CreateRerankResponseResultsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRerankResponseResultsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateRerankResponseResultsItem {
     const NAME: &'static str = "CreateRerankResponseResultsItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["document", "index", "relevance_score"];
         let mut v0: Option<CreateRerankResponseResultsItemDocument> = None;
@@ -463,8 +463,8 @@ pub struct CreateRerankResponseResultsItemDocument {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateRerankResponseResultsItemDocument {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("image", &self.image);
         map.optional("text", &self.text);
         map.extra(&self.extra);
@@ -472,15 +472,15 @@ impl serde::Serialize for CreateRerankResponseResultsItemDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRerankResponseResultsItemDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateRerankResponseResultsItemDocument {
     const NAME: &'static str = "CreateRerankResponseResultsItemDocument";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image", "text"];
         let mut v0: Option<String> = None;
@@ -549,8 +549,8 @@ pub struct CreateRerankResponseUsage {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateRerankResponseUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cost", &self.cost);
         map.optional("search_units", &self.search_units);
         map.optional("total_tokens", &self.total_tokens);
@@ -559,15 +559,15 @@ impl serde::Serialize for CreateRerankResponseUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRerankResponseUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateRerankResponseUsage {
     const NAME: &'static str = "CreateRerankResponseUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cost", "search_units", "total_tokens"];
         let mut v0: Option<f64> = None;

@@ -26,8 +26,8 @@ pub struct AnnotationAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnnotationAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("annotation", &self.annotation);
         map.entry("annotation_index", &self.annotation_index);
         map.entry("content_index", &self.content_index);
@@ -40,15 +40,15 @@ impl serde::Serialize for AnnotationAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnnotationAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for AnnotationAddedEvent {
     const NAME: &'static str = "AnnotationAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "annotation",
@@ -154,8 +154,8 @@ pub struct ApplyPatchCallOperationDiffDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallOperationDiffDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -166,15 +166,15 @@ impl serde::Serialize for ApplyPatchCallOperationDiffDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCallOperationDiffDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCallOperationDiffDeltaEvent {
     const NAME: &'static str = "ApplyPatchCallOperationDiffDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -268,8 +268,8 @@ pub struct ApplyPatchCallOperationDiffDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallOperationDiffDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("diff", &self.diff);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -280,15 +280,15 @@ impl serde::Serialize for ApplyPatchCallOperationDiffDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyPatchCallOperationDiffDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ApplyPatchCallOperationDiffDoneEvent {
     const NAME: &'static str = "ApplyPatchCallOperationDiffDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "diff",
@@ -458,12 +458,24 @@ pub type BaseInputsListItemCustomToolCall = OpenAiResponseCustomToolCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutput`].
 #[doc(hidden)]
 pub type BaseInputsListItemCustomToolCallOutput = OpenAiResponseCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputDef`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutputDef = OpenAiResponseCustomToolCallOutputDef;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputDefListItem`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutputDefListItem = OpenAiResponseCustomToolCallOutputDefListItem;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCall`].
 #[doc(hidden)]
 pub type BaseInputsListItemFunctionCall = OpenAiResponseFunctionToolCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutput`].
 #[doc(hidden)]
 pub type BaseInputsListItemFunctionCallOutput = OpenAiResponseFunctionToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputDef`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputDef = OpenAiResponseFunctionToolCallOutputDef;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputDefListItem`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputDefListItem = OpenAiResponseFunctionToolCallOutputDefListItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCall`].
 #[doc(hidden)]
 pub type BaseInputsListItemImageGenerationCall = OutputItemImageGenerationCall;
@@ -483,8 +495,8 @@ pub struct BaseInputsListItemMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseInputsListItemMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.optional("phase", &self.phase);
         map.entry("role", &self.role);
@@ -494,15 +506,15 @@ impl serde::Serialize for BaseInputsListItemMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseInputsListItemMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseInputsListItemMessage {
     const NAME: &'static str = "BaseInputsListItemMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "phase", "role", "type"];
         let mut v0: Option<BaseInputsListItemMessageContent> = None;
@@ -635,8 +647,8 @@ pub struct BaseReasoningConfig {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseReasoningConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("context", &self.context);
         map.optional("effort", &self.effort);
         map.optional("mode", &self.mode);
@@ -646,15 +658,15 @@ impl serde::Serialize for BaseReasoningConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseReasoningConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseReasoningConfig {
     const NAME: &'static str = "BaseReasoningConfig";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["context", "effort", "mode", "summary"];
         let mut v0: Option<ReasoningContext> = None;
@@ -769,12 +781,36 @@ pub type BaseRefusalDoneEventType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ResponsesErrorField`].
 #[doc(hidden)]
 pub type BaseResponsesResultError = ResponsesErrorField;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesErrorFieldCode`].
+#[doc(hidden)]
+pub type BaseResponsesResultErrorCode = ResponsesErrorFieldCode;
 /// The name this place's type had while its schema was inline: another name for [`IncompleteDetails`].
 #[doc(hidden)]
 pub type BaseResponsesResultIncompleteDetails = IncompleteDetails;
+/// The name this place's type had while its schema was inline: another name for [`IncompleteDetailsReason`].
+#[doc(hidden)]
+pub type BaseResponsesResultIncompleteDetailsReason = IncompleteDetailsReason;
 /// The name this place's type had while its schema was inline: another name for [`BaseInputs`].
 #[doc(hidden)]
 pub type BaseResponsesResultInstructions = BaseInputs;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItem = BaseInputsListItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessage`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessage = BaseInputsListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessageContent`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessageContent = BaseInputsListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessagePhase`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessagePhase = BaseInputsListItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessageRole`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessageRole = BaseInputsListItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessageType`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemMessageType = BaseInputsListItemMessageType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec."]
@@ -788,6 +824,12 @@ pub type BaseResponsesResultOutputItemImageGenerationCall = OutputItemImageGener
 /// The name this place's type had while its schema was inline: another name for [`OutputMessage`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemMessage = OutputMessage;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageContentItem = OutputMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseReasoningConfig`].
 #[doc(hidden)]
 pub type BaseResponsesResultReasoning = BaseReasoningConfig;
@@ -844,8 +886,8 @@ pub struct BaseResponsesResultToolsItemFunctionTool {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseResponsesResultToolsItemFunctionTool {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
         map.entry("name", &self.name);
         map.entry("parameters", &self.parameters);
@@ -857,15 +899,15 @@ impl serde::Serialize for BaseResponsesResultToolsItemFunctionTool {
     }
 }
 impl<'de> serde::Deserialize<'de> for BaseResponsesResultToolsItemFunctionTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BaseResponsesResultToolsItemFunctionTool {
     const NAME: &'static str = "BaseResponsesResultToolsItemFunctionTool";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "description",
@@ -952,6 +994,12 @@ impl BaseResponsesResultToolsItemFunctionTool {
 /// The name this place's type had while its schema was inline: another name for [`Truncation`].
 #[doc(hidden)]
 pub type BaseResponsesResultTruncation = Truncation;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesUsageInputTokensDetails`].
+#[doc(hidden)]
+pub type BaseResponsesResultUsageInputTokensDetails = OpenAiResponsesUsageInputTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesUsageOutputTokensDetails`].
+#[doc(hidden)]
+pub type BaseResponsesResultUsageOutputTokensDetails = OpenAiResponsesUsageOutputTokensDetails;
 /// The one value of the schema at `/components/schemas/BaseTextDeltaEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_text.delta"`: constructors fill it in, decoding checks it.
@@ -980,8 +1028,8 @@ pub struct CodeInterpreterCallCodeDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallCodeDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -992,15 +1040,15 @@ impl serde::Serialize for CodeInterpreterCallCodeDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallCodeDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallCodeDeltaEvent {
     const NAME: &'static str = "CodeInterpreterCallCodeDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -1088,8 +1136,8 @@ pub struct CodeInterpreterCallCodeDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallCodeDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1100,15 +1148,15 @@ impl serde::Serialize for CodeInterpreterCallCodeDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallCodeDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallCodeDoneEvent {
     const NAME: &'static str = "CodeInterpreterCallCodeDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "code",
@@ -1194,8 +1242,8 @@ pub struct CodeInterpreterCallCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -1205,15 +1253,15 @@ impl serde::Serialize for CodeInterpreterCallCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallCompletedEvent {
     const NAME: &'static str = "CodeInterpreterCallCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -1285,8 +1333,8 @@ pub struct CodeInterpreterCallInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -1296,15 +1344,15 @@ impl serde::Serialize for CodeInterpreterCallInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallInProgressEvent {
     const NAME: &'static str = "CodeInterpreterCallInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -1376,8 +1424,8 @@ pub struct CodeInterpreterCallInterpretingEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallInterpretingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -1387,15 +1435,15 @@ impl serde::Serialize for CodeInterpreterCallInterpretingEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeInterpreterCallInterpretingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CodeInterpreterCallInterpretingEvent {
     const NAME: &'static str = "CodeInterpreterCallInterpretingEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -1451,6 +1499,15 @@ impl CodeInterpreterCallInterpretingEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type CompletedEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/CompletedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.completed"`: constructors fill it in, decoding checks it.
@@ -1475,8 +1532,8 @@ pub struct ContentPartAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1488,15 +1545,15 @@ impl serde::Serialize for ContentPartAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentPartAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ContentPartAddedEvent {
     const NAME: &'static str = "ContentPartAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -1606,8 +1663,8 @@ pub struct ContentPartDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1619,15 +1676,15 @@ impl serde::Serialize for ContentPartDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentPartDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ContentPartDoneEvent {
     const NAME: &'static str = "ContentPartDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -1717,6 +1774,15 @@ crate::runtime::union_from! {
     ContentPartDoneEventPart { OutputText(ResponseOutputText),
     ReasoningText(ReasoningTextContent), Refusal(OpenAiResponsesRefusalContent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type CreatedEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/CreatedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.created"`: constructors fill it in, decoding checks it.
@@ -1739,8 +1805,8 @@ pub struct CustomToolCallInputDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallInputDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1751,15 +1817,15 @@ impl serde::Serialize for CustomToolCallInputDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolCallInputDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomToolCallInputDeltaEvent {
     const NAME: &'static str = "CustomToolCallInputDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -1847,8 +1913,8 @@ pub struct CustomToolCallInputDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallInputDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input", &self.input);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -1859,15 +1925,15 @@ impl serde::Serialize for CustomToolCallInputDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomToolCallInputDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CustomToolCallInputDoneEvent {
     const NAME: &'static str = "CustomToolCallInputDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input",
@@ -1951,8 +2017,8 @@ pub struct DebugEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DebugEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("debug", &self.debug);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -1961,15 +2027,15 @@ impl serde::Serialize for DebugEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for DebugEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DebugEvent {
     const NAME: &'static str = "DebugEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["debug", "sequence_number", "type"];
         let mut v0: Option<DebugEventDebug> = None;
@@ -2029,8 +2095,8 @@ pub struct DebugEventDebug {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DebugEventDebug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("echo_upstream_body", &self.echo_upstream_body);
         map.optional("timings", &self.timings);
         map.extra(&self.extra);
@@ -2038,15 +2104,15 @@ impl serde::Serialize for DebugEventDebug {
     }
 }
 impl<'de> serde::Deserialize<'de> for DebugEventDebug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DebugEventDebug {
     const NAME: &'static str = "DebugEventDebug";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["echo_upstream_body", "timings"];
         let mut v0: Option<serde_json::Value> = None;
@@ -2102,8 +2168,8 @@ pub struct DebugEventDebugTimings {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DebugEventDebugTimings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("epoch_ms", &self.epoch_ms);
         map.entry("event", &self.event);
         map.entry("start_ms", &self.start_ms);
@@ -2112,15 +2178,15 @@ impl serde::Serialize for DebugEventDebugTimings {
     }
 }
 impl<'de> serde::Deserialize<'de> for DebugEventDebugTimings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DebugEventDebugTimings {
     const NAME: &'static str = "DebugEventDebugTimings";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["epoch_ms", "event", "start_ms"];
         let mut v0: Option<i64> = None;
@@ -2198,8 +2264,8 @@ pub struct ErrorEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.nullable("code", &self.code);
         map.entry("message", &self.message);
         map.nullable("param", &self.param);
@@ -2210,15 +2276,15 @@ impl serde::Serialize for ErrorEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ErrorEvent {
     const NAME: &'static str = "ErrorEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message", "param", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -2281,6 +2347,15 @@ impl ErrorEvent {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type FailedEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/FailedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.failed"`: constructors fill it in, decoding checks it.
@@ -2303,8 +2378,8 @@ pub struct FunctionCallArgsDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallArgsDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2315,15 +2390,15 @@ impl serde::Serialize for FunctionCallArgsDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionCallArgsDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FunctionCallArgsDeltaEvent {
     const NAME: &'static str = "FunctionCallArgsDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -2413,8 +2488,8 @@ pub struct FunctionCallArgsDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallArgsDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("item_id", &self.item_id);
         map.entry("name", &self.name);
@@ -2426,15 +2501,15 @@ impl serde::Serialize for FunctionCallArgsDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FunctionCallArgsDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FunctionCallArgsDoneEvent {
     const NAME: &'static str = "FunctionCallArgsDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -2531,8 +2606,8 @@ pub struct FusionCallAnalysisCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallAnalysisCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("analysis", &self.analysis);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -2543,15 +2618,15 @@ impl serde::Serialize for FusionCallAnalysisCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallAnalysisCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallAnalysisCompletedEvent {
     const NAME: &'static str = "FusionCallAnalysisCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analysis",
@@ -2648,8 +2723,8 @@ pub struct FusionCallAnalysisInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallAnalysisInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("analyst_model", &self.analyst_model);
         map.entry("item_id", &self.item_id);
         map.entry("judge_model", &self.judge_model);
@@ -2661,15 +2736,15 @@ impl serde::Serialize for FusionCallAnalysisInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallAnalysisInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallAnalysisInProgressEvent {
     const NAME: &'static str = "FusionCallAnalysisInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "analyst_model",
@@ -2770,8 +2845,8 @@ pub struct FusionCallCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -2781,15 +2856,15 @@ impl serde::Serialize for FusionCallCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallCompletedEvent {
     const NAME: &'static str = "FusionCallCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -2867,8 +2942,8 @@ pub struct FusionCallInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -2878,15 +2953,15 @@ impl serde::Serialize for FusionCallInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallInProgressEvent {
     const NAME: &'static str = "FusionCallInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -2966,8 +3041,8 @@ pub struct FusionCallPanelAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
         map.entry("output_index", &self.output_index);
@@ -2978,15 +3053,15 @@ impl serde::Serialize for FusionCallPanelAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelAddedEvent {
     const NAME: &'static str = "FusionCallPanelAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -3082,8 +3157,8 @@ pub struct FusionCallPanelCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3095,15 +3170,15 @@ impl serde::Serialize for FusionCallPanelCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelCompletedEvent {
     const NAME: &'static str = "FusionCallPanelCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -3208,8 +3283,8 @@ pub struct FusionCallPanelDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3221,15 +3296,15 @@ impl serde::Serialize for FusionCallPanelDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelDeltaEvent {
     const NAME: &'static str = "FusionCallPanelDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -3336,8 +3411,8 @@ pub struct FusionCallPanelFailedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelFailedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("error", &self.error);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3350,15 +3425,15 @@ impl serde::Serialize for FusionCallPanelFailedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelFailedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelFailedEvent {
     const NAME: &'static str = "FusionCallPanelFailedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "error",
@@ -3473,8 +3548,8 @@ pub struct FusionCallPanelReasoningDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelReasoningDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("model", &self.model);
@@ -3486,15 +3561,15 @@ impl serde::Serialize for FusionCallPanelReasoningDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for FusionCallPanelReasoningDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for FusionCallPanelReasoningDeltaEvent {
     const NAME: &'static str = "FusionCallPanelReasoningDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -3595,8 +3670,8 @@ pub struct ImageGenCallCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCallCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -3606,15 +3681,15 @@ impl serde::Serialize for ImageGenCallCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCallCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCallCompletedEvent {
     const NAME: &'static str = "ImageGenCallCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -3686,8 +3761,8 @@ pub struct ImageGenCallGeneratingEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCallGeneratingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -3697,15 +3772,15 @@ impl serde::Serialize for ImageGenCallGeneratingEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCallGeneratingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCallGeneratingEvent {
     const NAME: &'static str = "ImageGenCallGeneratingEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -3777,8 +3852,8 @@ pub struct ImageGenCallInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCallInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -3788,15 +3863,15 @@ impl serde::Serialize for ImageGenCallInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCallInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCallInProgressEvent {
     const NAME: &'static str = "ImageGenCallInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -3872,8 +3947,8 @@ pub struct ImageGenCallPartialImageEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCallPartialImageEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("partial_image_b64", &self.partial_image_b64);
@@ -3885,15 +3960,15 @@ impl serde::Serialize for ImageGenCallPartialImageEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageGenCallPartialImageEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ImageGenCallPartialImageEvent {
     const NAME: &'static str = "ImageGenCallPartialImageEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -3972,6 +4047,15 @@ impl ImageGenCallPartialImageEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type InProgressEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/InProgressEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.in_progress"`: constructors fill it in, decoding checks it.
@@ -3986,23 +4070,23 @@ pub struct IncompleteDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IncompleteDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("reason", &self.reason);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for IncompleteDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for IncompleteDetails {
     const NAME: &'static str = "IncompleteDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["reason"];
         let mut v0: Option<IncompleteDetailsReason> = None;
@@ -4038,6 +4122,15 @@ crate::runtime::string_enum! {
     pub enum IncompleteDetailsReason { MaxOutputTokens => "max_output_tokens",
     ContentFilter => "content_filter", }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type IncompleteEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItem = BaseResponsesResultToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
 /// The one value of the schema at `/components/schemas/IncompleteEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.incomplete"`: constructors fill it in, decoding checks it.
@@ -4062,8 +4155,8 @@ pub struct OpenAiResponseCustomToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseCustomToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("input", &self.input);
@@ -4075,15 +4168,15 @@ impl serde::Serialize for OpenAiResponseCustomToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseCustomToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseCustomToolCall {
     const NAME: &'static str = "OpenAiResponseCustomToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "input", "name", "namespace", "type"];
         let mut v0: Option<String> = None;
@@ -4175,8 +4268,8 @@ pub struct OpenAiResponseCustomToolCallOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseCustomToolCallOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -4186,15 +4279,15 @@ impl serde::Serialize for OpenAiResponseCustomToolCallOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseCustomToolCallOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseCustomToolCallOutput {
     const NAME: &'static str = "OpenAiResponseCustomToolCallOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "type"];
         let mut v0: Option<String> = None;
@@ -4310,8 +4403,8 @@ pub struct OpenAiResponseFunctionToolCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
@@ -4326,15 +4419,15 @@ impl serde::Serialize for OpenAiResponseFunctionToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseFunctionToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseFunctionToolCall {
     const NAME: &'static str = "OpenAiResponseFunctionToolCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "arguments",
@@ -4472,8 +4565,8 @@ pub struct OpenAiResponseFunctionToolCallOutput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCallOutput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.optional("id", &self.id);
         map.entry("output", &self.output);
@@ -4484,15 +4577,15 @@ impl serde::Serialize for OpenAiResponseFunctionToolCallOutput {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseFunctionToolCallOutput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseFunctionToolCallOutput {
     const NAME: &'static str = "OpenAiResponseFunctionToolCallOutput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "output", "status", "type"];
         let mut v0: Option<String> = None;
@@ -4605,8 +4698,8 @@ pub struct OpenAiResponseInputMessageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseInputMessageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.entry("role", &self.role);
@@ -4616,15 +4709,15 @@ impl serde::Serialize for OpenAiResponseInputMessageItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponseInputMessageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponseInputMessageItem {
     const NAME: &'static str = "OpenAiResponseInputMessageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "role", "type"];
         let mut v0: Option<Vec<OpenAiResponseInputMessageItemContentItem>> = None;
@@ -4788,8 +4881,8 @@ pub struct OpenAiResponsesUsageInputTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesUsageInputTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cache_write_tokens", &self.cache_write_tokens);
         map.entry("cached_tokens", &self.cached_tokens);
         map.extra(&self.extra);
@@ -4797,15 +4890,15 @@ impl serde::Serialize for OpenAiResponsesUsageInputTokensDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesUsageInputTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesUsageInputTokensDetails {
     const NAME: &'static str = "OpenAiResponsesUsageInputTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_write_tokens", "cached_tokens"];
         let mut v0: Option<i64> = None;
@@ -4855,23 +4948,23 @@ pub struct OpenAiResponsesUsageOutputTokensDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesUsageOutputTokensDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("reasoning_tokens", &self.reasoning_tokens);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiResponsesUsageOutputTokensDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenAiResponsesUsageOutputTokensDetails {
     const NAME: &'static str = "OpenAiResponsesUsageOutputTokensDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["reasoning_tokens"];
         let mut v0: Option<i64> = None;
@@ -4928,8 +5021,8 @@ pub struct OpenResponsesCreatedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -4938,15 +5031,15 @@ impl serde::Serialize for OpenResponsesCreatedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenResponsesCreatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenResponsesCreatedEvent {
     const NAME: &'static str = "OpenResponsesCreatedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -5011,8 +5104,8 @@ pub struct OpenResponsesInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -5021,15 +5114,15 @@ impl serde::Serialize for OpenResponsesInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenResponsesInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenResponsesInProgressEvent {
     const NAME: &'static str = "OpenResponsesInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -5190,8 +5283,8 @@ pub struct OpenResponsesResult {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("background", &self.background);
         map.nullable("completed_at", &self.completed_at);
         map.entry("created_at", &self.created_at);
@@ -5234,15 +5327,15 @@ impl serde::Serialize for OpenResponsesResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenResponsesResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OpenResponsesResult {
     const NAME: &'static str = "OpenResponsesResult";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "background",
@@ -5688,6 +5781,9 @@ pub type OpenResponsesResultOutputItem = OutputItems;
 /// The name this place's type had while its schema was inline: another name for [`Usage`].
 #[doc(hidden)]
 pub type OpenResponsesResultUsage = Usage;
+/// The name this place's type had while its schema was inline: another name for [`UsageCostDetails`].
+#[doc(hidden)]
+pub type OpenResponsesResultUsageCostDetails = UsageCostDetails;
 /// A native `apply_patch_call` output item matching OpenAI's Responses API shape. Emitted when the client requested the `apply_patch` shorthand.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5710,8 +5806,8 @@ pub struct OutputApplyPatchCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputApplyPatchCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
         map.entry("operation", &self.operation);
@@ -5722,15 +5818,15 @@ impl serde::Serialize for OutputApplyPatchCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputApplyPatchCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputApplyPatchCallItem {
     const NAME: &'static str = "OutputApplyPatchCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["call_id", "id", "operation", "status", "type"];
         let mut v0: Option<String> = None;
@@ -5806,6 +5902,12 @@ pub type OutputItemAddedEventItemImageGenerationCall = OutputItemImageGeneration
 /// The name this place's type had while its schema was inline: another name for [`OutputMessage`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemMessage = OutputMessage;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItem`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageContentItem = OutputMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageType = OutputMessageType;
 /// The one value of the schema at `/components/schemas/OutputItemAddedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_item.added"`: constructors fill it in, decoding checks it.
@@ -5818,6 +5920,12 @@ pub type OutputItemDoneEventItemImageGenerationCall = OutputItemImageGenerationC
 /// The name this place's type had while its schema was inline: another name for [`OutputMessage`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemMessage = OutputMessage;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItem`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageContentItem = OutputMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageType = OutputMessageType;
 /// The one value of the schema at `/components/schemas/OutputItemDoneEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_item.done"`: constructors fill it in, decoding checks it.
@@ -5842,8 +5950,8 @@ pub struct OutputItemImageGenerationCall {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemImageGenerationCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("id", &self.id);
         map.optional("result", &self.result);
         map.entry("status", &self.status);
@@ -5853,15 +5961,15 @@ impl serde::Serialize for OutputItemImageGenerationCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputItemImageGenerationCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputItemImageGenerationCall {
     const NAME: &'static str = "OutputItemImageGenerationCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["id", "result", "status", "type"];
         let mut v0: Option<String> = None;
@@ -5979,12 +6087,24 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItem`].
 #[doc(hidden)]
 pub type OutputItemsApplyPatchCall = OutputApplyPatchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallType = OutputApplyPatchCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallItem`].
 #[doc(hidden)]
 pub type OutputItemsShellCall = OutputShellCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallItemAction`].
+#[doc(hidden)]
+pub type OutputItemsShellCallAction = OutputShellCallItemAction;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItem`].
 #[doc(hidden)]
 pub type OutputItemsShellCallOutput = OutputShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemType`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutputType = OutputShellCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsShellCallType = OutputShellCallItemType;
 /// The object of the `OutputMessage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6005,8 +6125,8 @@ pub struct OutputMessage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.optional("phase", &self.phase);
@@ -6018,15 +6138,15 @@ impl serde::Serialize for OutputMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputMessage {
     const NAME: &'static str = "OutputMessage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "phase", "role", "status", "type"];
         let mut v0: Option<Vec<OutputMessageContentItem>> = None;
@@ -6128,8 +6248,8 @@ pub struct OutputMessageItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMessageItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content", &self.content);
         map.entry("id", &self.id);
         map.optional("phase", &self.phase);
@@ -6141,15 +6261,15 @@ impl serde::Serialize for OutputMessageItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputMessageItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputMessageItem {
     const NAME: &'static str = "OutputMessageItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["content", "id", "phase", "role", "status", "type"];
         let mut v0: Option<Vec<OutputMessageContentItem>> = None;
@@ -6253,8 +6373,8 @@ pub struct OutputReasoningItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputReasoningItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
         map.optional("encrypted_content", &self.encrypted_content);
         map.entry("id", &self.id);
@@ -6268,15 +6388,15 @@ impl serde::Serialize for OutputReasoningItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputReasoningItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputReasoningItem {
     const NAME: &'static str = "OutputReasoningItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content",
@@ -6399,8 +6519,8 @@ pub struct OutputShellCallItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellCallItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("action", &self.action);
         map.optional("arguments", &self.arguments);
         map.entry("call_id", &self.call_id);
@@ -6412,15 +6532,15 @@ impl serde::Serialize for OutputShellCallItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellCallItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellCallItem {
     const NAME: &'static str = "OutputShellCallItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "action",
@@ -6517,8 +6637,8 @@ pub struct OutputShellCallItemAction {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellCallItemAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("commands", &self.commands);
         map.nullable("max_output_length", &self.max_output_length);
         map.nullable("timeout_ms", &self.timeout_ms);
@@ -6527,15 +6647,15 @@ impl serde::Serialize for OutputShellCallItemAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellCallItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellCallItemAction {
     const NAME: &'static str = "OutputShellCallItemAction";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["commands", "max_output_length", "timeout_ms"];
         let mut v0: Option<Vec<String>> = None;
@@ -6615,8 +6735,8 @@ pub struct OutputShellCallOutputItem {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellCallOutputItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("call_id", &self.call_id);
         map.entry("id", &self.id);
         map.optional("max_output_length", &self.max_output_length);
@@ -6628,15 +6748,15 @@ impl serde::Serialize for OutputShellCallOutputItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutputShellCallOutputItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for OutputShellCallOutputItem {
     const NAME: &'static str = "OutputShellCallOutputItem";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "call_id",
@@ -6745,8 +6865,8 @@ pub struct ReasoningDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -6758,15 +6878,15 @@ impl serde::Serialize for ReasoningDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDeltaEvent {
     const NAME: &'static str = "ReasoningDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -6865,8 +6985,8 @@ pub struct ReasoningDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -6878,15 +6998,15 @@ impl serde::Serialize for ReasoningDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningDoneEvent {
     const NAME: &'static str = "ReasoningDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -6987,8 +7107,8 @@ pub struct ReasoningSummaryPartAddedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryPartAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -7000,15 +7120,15 @@ impl serde::Serialize for ReasoningSummaryPartAddedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryPartAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryPartAddedEvent {
     const NAME: &'static str = "ReasoningSummaryPartAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -7109,8 +7229,8 @@ pub struct ReasoningSummaryPartDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryPartDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("part", &self.part);
@@ -7122,15 +7242,15 @@ impl serde::Serialize for ReasoningSummaryPartDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryPartDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryPartDoneEvent {
     const NAME: &'static str = "ReasoningSummaryPartDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -7229,8 +7349,8 @@ pub struct ReasoningSummaryTextDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryTextDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -7242,15 +7362,15 @@ impl serde::Serialize for ReasoningSummaryTextDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryTextDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryTextDeltaEvent {
     const NAME: &'static str = "ReasoningSummaryTextDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "delta",
@@ -7349,8 +7469,8 @@ pub struct ReasoningSummaryTextDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryTextDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -7362,15 +7482,15 @@ impl serde::Serialize for ReasoningSummaryTextDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReasoningSummaryTextDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ReasoningSummaryTextDoneEvent {
     const NAME: &'static str = "ReasoningSummaryTextDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "item_id",
@@ -7469,8 +7589,8 @@ pub struct RefusalDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for RefusalDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -7482,15 +7602,15 @@ impl serde::Serialize for RefusalDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefusalDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RefusalDeltaEvent {
     const NAME: &'static str = "RefusalDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -7589,8 +7709,8 @@ pub struct RefusalDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for RefusalDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
@@ -7602,15 +7722,15 @@ impl serde::Serialize for RefusalDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefusalDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for RefusalDoneEvent {
     const NAME: &'static str = "RefusalDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -7701,8 +7821,8 @@ pub struct ResponsesErrorField {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesErrorField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("code", &self.code);
         map.entry("message", &self.message);
         map.extra(&self.extra);
@@ -7710,15 +7830,15 @@ impl serde::Serialize for ResponsesErrorField {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResponsesErrorField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ResponsesErrorField {
     const NAME: &'static str = "ResponsesErrorField";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["code", "message"];
         let mut v0: Option<ResponsesErrorFieldCode> = None;
@@ -7903,9 +8023,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDeltaEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseApplyPatchCallOperationDiffDelta = ApplyPatchCallOperationDiffDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseApplyPatchCallOperationDiffDeltaType = ApplyPatchCallOperationDiffDeltaEventType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDoneEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseApplyPatchCallOperationDiffDone = ApplyPatchCallOperationDiffDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseApplyPatchCallOperationDiffDoneType = ApplyPatchCallOperationDiffDoneEventType;
 /// Event emitted when a response has completed successfully
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7920,8 +8046,8 @@ pub struct StreamEventsResponseCompleted {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseCompleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -7930,15 +8056,15 @@ impl serde::Serialize for StreamEventsResponseCompleted {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseCompleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseCompleted {
     const NAME: &'static str = "StreamEventsResponseCompleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -7992,6 +8118,18 @@ pub type StreamEventsResponseCompletedResponse = OpenResponsesResult;
 /// The name this place's type had while its schema was inline: another name for [`DebugEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseDebug = DebugEvent;
+/// The name this place's type had while its schema was inline: another name for [`DebugEventDebug`].
+#[doc(hidden)]
+pub type StreamEventsResponseDebugDebug = DebugEventDebug;
+/// The name this place's type had while its schema was inline: another name for [`DebugEventDebugTimings`].
+#[doc(hidden)]
+pub type StreamEventsResponseDebugDebugTimings = DebugEventDebugTimings;
+/// The name this place's type had while its schema was inline: another name for [`DebugEventDebugTimingsEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseDebugDebugTimingsEvent = DebugEventDebugTimingsEvent;
+/// The name this place's type had while its schema was inline: another name for [`DebugEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseDebugType = DebugEventType;
 /// Event emitted when a response has failed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8006,8 +8144,8 @@ pub struct StreamEventsResponseFailed {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseFailed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -8016,15 +8154,15 @@ impl serde::Serialize for StreamEventsResponseFailed {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseFailed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseFailed {
     const NAME: &'static str = "StreamEventsResponseFailed";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -8078,30 +8216,57 @@ pub type StreamEventsResponseFailedResponse = OpenResponsesResult;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallAnalysisCompleted = FusionCallAnalysisCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallAnalysisCompletedType = FusionCallAnalysisCompletedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisInProgressEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallAnalysisInProgress = FusionCallAnalysisInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisInProgressEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallAnalysisInProgressType = FusionCallAnalysisInProgressEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallCompletedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallCompleted = FusionCallCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallCompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallCompletedType = FusionCallCompletedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallInProgressEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallInProgress = FusionCallInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallInProgressEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallInProgressType = FusionCallInProgressEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelAddedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelAdded = FusionCallPanelAddedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelAddedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelAddedType = FusionCallPanelAddedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelCompletedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelCompleted = FusionCallPanelCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelCompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelCompletedType = FusionCallPanelCompletedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelDeltaEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelDelta = FusionCallPanelDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelDeltaType = FusionCallPanelDeltaEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelFailedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelFailed = FusionCallPanelFailedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelFailedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelFailedType = FusionCallPanelFailedEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelReasoningDeltaEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelReasoningDelta = FusionCallPanelReasoningDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelReasoningDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelReasoningDeltaType = FusionCallPanelReasoningDeltaEventType;
 /// Event emitted when a response is incomplete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8116,8 +8281,8 @@ pub struct StreamEventsResponseIncomplete {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseIncomplete {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("response", &self.response);
         map.entry("sequence_number", &self.sequence_number);
         map.entry("type", &self.r#type);
@@ -8126,15 +8291,15 @@ impl serde::Serialize for StreamEventsResponseIncomplete {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseIncomplete {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseIncomplete {
     const NAME: &'static str = "StreamEventsResponseIncomplete";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["response", "sequence_number", "type"];
         let mut v0: Option<OpenResponsesResult> = None;
@@ -8203,8 +8368,8 @@ pub struct StreamEventsResponseOutputItemAdded {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseOutputItemAdded {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -8214,15 +8379,15 @@ impl serde::Serialize for StreamEventsResponseOutputItemAdded {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseOutputItemAdded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseOutputItemAdded {
     const NAME: &'static str = "StreamEventsResponseOutputItemAdded";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item", "output_index", "sequence_number", "type"];
         let mut v0: Option<OutputItems> = None;
@@ -8299,8 +8464,8 @@ pub struct StreamEventsResponseOutputItemDone {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseOutputItemDone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item", &self.item);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -8310,15 +8475,15 @@ impl serde::Serialize for StreamEventsResponseOutputItemDone {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamEventsResponseOutputItemDone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamEventsResponseOutputItemDone {
     const NAME: &'static str = "StreamEventsResponseOutputItemDone";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item", "output_index", "sequence_number", "type"];
         let mut v0: Option<OutputItems> = None;
@@ -8393,8 +8558,8 @@ pub struct StreamLogprob {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamLogprob {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("bytes", &self.bytes);
         map.entry("logprob", &self.logprob);
         map.entry("token", &self.token);
@@ -8404,15 +8569,15 @@ impl serde::Serialize for StreamLogprob {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamLogprob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamLogprob {
     const NAME: &'static str = "StreamLogprob";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token", "top_logprobs"];
         let mut v0: Option<Vec<i64>> = None;
@@ -8482,8 +8647,8 @@ pub struct StreamLogprobTopLogprob {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamLogprobTopLogprob {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("bytes", &self.bytes);
         map.optional("logprob", &self.logprob);
         map.optional("token", &self.token);
@@ -8492,15 +8657,15 @@ impl serde::Serialize for StreamLogprobTopLogprob {
     }
 }
 impl<'de> serde::Deserialize<'de> for StreamLogprobTopLogprob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for StreamLogprobTopLogprob {
     const NAME: &'static str = "StreamLogprobTopLogprob";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["bytes", "logprob", "token"];
         let mut v0: Option<Vec<i64>> = None;
@@ -8576,8 +8741,8 @@ pub struct TextDeltaEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("delta", &self.delta);
         map.entry("item_id", &self.item_id);
@@ -8590,15 +8755,15 @@ impl serde::Serialize for TextDeltaEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextDeltaEvent {
     const NAME: &'static str = "TextDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -8711,8 +8876,8 @@ pub struct TextDoneEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("content_index", &self.content_index);
         map.entry("item_id", &self.item_id);
         map.entry("logprobs", &self.logprobs);
@@ -8725,15 +8890,15 @@ impl serde::Serialize for TextDoneEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for TextDoneEvent {
     const NAME: &'static str = "TextDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "content_index",
@@ -8856,8 +9021,8 @@ pub struct Usage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Usage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_tokens", &self.input_tokens);
         map.entry("input_tokens_details", &self.input_tokens_details);
         map.entry("output_tokens", &self.output_tokens);
@@ -8872,15 +9037,15 @@ impl serde::Serialize for Usage {
     }
 }
 impl<'de> serde::Deserialize<'de> for Usage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Usage {
     const NAME: &'static str = "Usage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input_tokens",
@@ -9014,8 +9179,8 @@ pub struct UsageCostDetails {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UsageCostDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("upstream_inference_cost", &self.upstream_inference_cost);
         map.entry("upstream_inference_input_cost", &self.upstream_inference_input_cost);
         map.entry(
@@ -9027,15 +9192,15 @@ impl serde::Serialize for UsageCostDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for UsageCostDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UsageCostDetails {
     const NAME: &'static str = "UsageCostDetails";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "upstream_inference_cost",
@@ -9107,8 +9272,8 @@ pub struct WebSearchCallCompletedEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchCallCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -9118,15 +9283,15 @@ impl serde::Serialize for WebSearchCallCompletedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchCallCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchCallCompletedEvent {
     const NAME: &'static str = "WebSearchCallCompletedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -9198,8 +9363,8 @@ pub struct WebSearchCallInProgressEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchCallInProgressEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -9209,15 +9374,15 @@ impl serde::Serialize for WebSearchCallInProgressEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchCallInProgressEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchCallInProgressEvent {
     const NAME: &'static str = "WebSearchCallInProgressEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;
@@ -9289,8 +9454,8 @@ pub struct WebSearchCallSearchingEvent {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchCallSearchingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("item_id", &self.item_id);
         map.entry("output_index", &self.output_index);
         map.entry("sequence_number", &self.sequence_number);
@@ -9300,15 +9465,15 @@ impl serde::Serialize for WebSearchCallSearchingEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebSearchCallSearchingEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WebSearchCallSearchingEvent {
     const NAME: &'static str = "WebSearchCallSearchingEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
         let mut v0: Option<String> = None;

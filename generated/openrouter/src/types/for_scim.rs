@@ -18,8 +18,8 @@ pub struct CreateScimGroupMappingRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateScimGroupMappingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("role", &self.role);
         map.entry("scim_group_id", &self.scim_group_id);
         map.entry("workspace_id", &self.workspace_id);
@@ -29,16 +29,16 @@ impl serde::Serialize for CreateScimGroupMappingRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateScimGroupMappingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateScimGroupMappingRequest {
     const NAME: &'static str = "CreateScimGroupMappingRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["role", "scim_group_id", "workspace_id"];
         let mut v0: Option<CreateScimGroupMappingRequestRole> = None;
@@ -109,23 +109,23 @@ pub struct CreateScimGroupMappingResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateScimGroupMappingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateScimGroupMappingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateScimGroupMappingResponse {
     const NAME: &'static str = "CreateScimGroupMappingResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ScimGroupMapping> = None;
@@ -156,6 +156,9 @@ impl CreateScimGroupMappingResponse {
 /// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
 #[doc(hidden)]
 pub type CreateScimGroupMappingResponseData = ScimGroupMapping;
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMappingRole`].
+#[doc(hidden)]
+pub type CreateScimGroupMappingResponseDataRole = ScimGroupMappingRole;
 crate::runtime::untagged_union! {
     #[doc =
     " Required. Whether to keep workspace members after deleting the mapping. `false` **removes** the members this mapping granted access to; `true` deletes the mapping while leaving membership intact as manually-managed. There is deliberately no default — omitting it returns `400` so the destructive path cannot be reached by accident. Mirrors the dashboard, whose `DeleteMappingSchema.keepMembers` is likewise required."]
@@ -189,23 +192,23 @@ pub struct DeleteScimGroupMappingResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteScimGroupMappingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteScimGroupMappingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DeleteScimGroupMappingResponse {
     const NAME: &'static str = "DeleteScimGroupMappingResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteScimGroupMappingResponseDeleted> = None;
@@ -254,23 +257,23 @@ pub struct GetScimGroupMappingResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScimGroupMappingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GetScimGroupMappingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetScimGroupMappingResponse {
     const NAME: &'static str = "GetScimGroupMappingResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ScimGroupMapping> = None;
@@ -301,6 +304,9 @@ impl GetScimGroupMappingResponse {
 /// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
 #[doc(hidden)]
 pub type GetScimGroupMappingResponseData = ScimGroupMapping;
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMappingRole`].
+#[doc(hidden)]
+pub type GetScimGroupMappingResponseDataRole = ScimGroupMappingRole;
 /// The object of the `ListScimGroupMappingsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -316,8 +322,8 @@ pub struct ListScimGroupMappingsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListScimGroupMappingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -325,15 +331,15 @@ impl serde::Serialize for ListScimGroupMappingsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListScimGroupMappingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListScimGroupMappingsResponse {
     const NAME: &'static str = "ListScimGroupMappingsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<ScimGroupMapping>> = None;
@@ -374,6 +380,9 @@ impl ListScimGroupMappingsResponse {
 /// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
 #[doc(hidden)]
 pub type ListScimGroupMappingsResponseDataItem = ScimGroupMapping;
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMappingRole`].
+#[doc(hidden)]
+pub type ListScimGroupMappingsResponseDataItemRole = ScimGroupMappingRole;
 /// The object of the `ListScimGroupsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -389,8 +398,8 @@ pub struct ListScimGroupsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListScimGroupsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -398,15 +407,15 @@ impl serde::Serialize for ListScimGroupsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListScimGroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListScimGroupsResponse {
     const NAME: &'static str = "ListScimGroupsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<ScimGroup>> = None;
@@ -470,8 +479,8 @@ pub struct ScimGroup {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("created_at", &self.created_at);
         map.entry("display_name", &self.display_name);
         map.nullable("external_id", &self.external_id);
@@ -483,15 +492,15 @@ impl serde::Serialize for ScimGroup {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScimGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScimGroup {
     const NAME: &'static str = "ScimGroup";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "created_at",
@@ -597,8 +606,8 @@ pub struct ScimGroupMapping {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimGroupMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("created_at", &self.created_at);
         map.entry("id", &self.id);
         map.entry("organization_id", &self.organization_id);
@@ -611,15 +620,15 @@ impl serde::Serialize for ScimGroupMapping {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScimGroupMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ScimGroupMapping {
     const NAME: &'static str = "ScimGroupMapping";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "created_at",
@@ -727,8 +736,8 @@ pub struct UpdateScimGroupMappingRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateScimGroupMappingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("role", &self.role);
         map.extra(&self.extra);
         map.end()
@@ -736,16 +745,16 @@ impl serde::Serialize for UpdateScimGroupMappingRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateScimGroupMappingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UpdateScimGroupMappingRequest {
     const NAME: &'static str = "UpdateScimGroupMappingRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["role"];
         let mut v0: Option<UpdateScimGroupMappingRequestRole> = None;
@@ -795,23 +804,23 @@ pub struct UpdateScimGroupMappingResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateScimGroupMappingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateScimGroupMappingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateScimGroupMappingResponse {
     const NAME: &'static str = "UpdateScimGroupMappingResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<ScimGroupMapping> = None;
@@ -842,3 +851,6 @@ impl UpdateScimGroupMappingResponse {
 /// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
 #[doc(hidden)]
 pub type UpdateScimGroupMappingResponseData = ScimGroupMapping;
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMappingRole`].
+#[doc(hidden)]
+pub type UpdateScimGroupMappingResponseDataRole = ScimGroupMappingRole;

@@ -5,6 +5,12 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`SpeechRequest`].
 #[doc(hidden)]
 pub type CreateAudioSpeechRequest = SpeechRequest;
+/// The name this place's type had while its schema was inline: another name for [`SpeechRequestProvider`].
+#[doc(hidden)]
+pub type CreateAudioSpeechRequestProvider = SpeechRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`SpeechRequestResponseFormat`].
+#[doc(hidden)]
+pub type CreateAudioSpeechRequestResponseFormat = SpeechRequestResponseFormat;
 crate::runtime::tagged_union! {
     #[doc = " Reference content part for stateless voice cloning"] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -30,8 +36,8 @@ pub struct SpeechInputReferenceAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechInputReferenceAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input_audio", &self.input_audio);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -40,16 +46,16 @@ impl serde::Serialize for SpeechInputReferenceAudio {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechInputReferenceAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechInputReferenceAudio {
     const NAME: &'static str = "SpeechInputReferenceAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["input_audio", "type"];
         let mut v0: Option<SpeechInputReferenceAudioInput> = None;
@@ -105,8 +111,8 @@ pub struct SpeechInputReferenceAudioInput {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechInputReferenceAudioInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("format", &self.format);
         map.extra(&self.extra);
@@ -115,16 +121,16 @@ impl serde::Serialize for SpeechInputReferenceAudioInput {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechInputReferenceAudioInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechInputReferenceAudioInput {
     const NAME: &'static str = "SpeechInputReferenceAudioInput";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "format"];
         let mut v0: Option<String> = None;
@@ -178,6 +184,9 @@ pub type SpeechInputReferenceAudioType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceAudio`].
 #[doc(hidden)]
 pub type SpeechInputReferenceInputAudio = SpeechInputReferenceAudio;
+/// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceAudioType`].
+#[doc(hidden)]
+pub type SpeechInputReferenceInputAudioType = SpeechInputReferenceAudioType;
 /// Transcript of the accompanying reference audio
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -194,8 +203,8 @@ pub struct SpeechInputReferenceText {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechInputReferenceText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("text", &self.text);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -204,16 +213,16 @@ impl serde::Serialize for SpeechInputReferenceText {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechInputReferenceText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechInputReferenceText {
     const NAME: &'static str = "SpeechInputReferenceText";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["text", "type"];
         let mut v0: Option<String> = None;
@@ -293,8 +302,8 @@ pub struct SpeechRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("input", &self.input);
         map.optional("input_references", &self.input_references);
         map.entry("model", &self.model);
@@ -308,16 +317,16 @@ impl serde::Serialize for SpeechRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechRequest {
     const NAME: &'static str = "SpeechRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "input",
@@ -438,8 +447,8 @@ pub struct SpeechRequestProvider {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechRequestProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("options", &self.options);
         map.extra(&self.extra);
         map.end()
@@ -447,16 +456,16 @@ impl serde::Serialize for SpeechRequestProvider {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SpeechRequestProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SpeechRequestProvider {
     const NAME: &'static str = "SpeechRequestProvider";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["options"];
         let mut v0: Option<ProviderOptions> = None;

@@ -16,8 +16,8 @@ pub struct ContentPartAudio {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartAudio {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("audio_url", &self.audio_url);
         map.entry("type", &self.r#type);
         map.extra(&self.extra);
@@ -26,16 +26,16 @@ impl serde::Serialize for ContentPartAudio {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartAudio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartAudio {
     const NAME: &'static str = "ContentPartAudio";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["audio_url", "type"];
         let mut v0: Option<ContentPartAudioUrl> = None;
@@ -89,8 +89,8 @@ pub struct ContentPartAudioUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartAudioUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -98,16 +98,16 @@ impl serde::Serialize for ContentPartAudioUrl {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartAudioUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartAudioUrl {
     const NAME: &'static str = "ContentPartAudioUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -149,8 +149,8 @@ pub struct ContentPartVideo {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("type", &self.r#type);
         map.entry("video_url", &self.video_url);
         map.extra(&self.extra);
@@ -159,16 +159,16 @@ impl serde::Serialize for ContentPartVideo {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartVideo {
     const NAME: &'static str = "ContentPartVideo";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type", "video_url"];
         let mut v0: Option<ContentPartVideoType> = None;
@@ -222,8 +222,8 @@ pub struct ContentPartVideoUrl {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartVideoUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("url", &self.url);
         map.extra(&self.extra);
         map.end()
@@ -231,16 +231,16 @@ impl serde::Serialize for ContentPartVideoUrl {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ContentPartVideoUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ContentPartVideoUrl {
     const NAME: &'static str = "ContentPartVideoUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["url"];
         let mut v0: Option<String> = None;
@@ -271,9 +271,21 @@ impl ContentPartVideoUrl {
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequest`].
 #[doc(hidden)]
 pub type CreateVideosRequest = VideoGenerationRequest;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestAspectRatio`].
+#[doc(hidden)]
+pub type CreateVideosRequestAspectRatio = VideoGenerationRequestAspectRatio;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestProvider`].
+#[doc(hidden)]
+pub type CreateVideosRequestProvider = VideoGenerationRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestResolution`].
+#[doc(hidden)]
+pub type CreateVideosRequestResolution = VideoGenerationRequestResolution;
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponse`].
 #[doc(hidden)]
 pub type CreateVideosResponse = VideoGenerationResponse;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponseStatus`].
+#[doc(hidden)]
+pub type CreateVideosResponseStatus = VideoGenerationResponseStatus;
 /// The object of the `FrameImage` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -292,8 +304,8 @@ pub struct FrameImage {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FrameImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("image_url", &self.image_url);
         map.entry("type", &self.r#type);
         map.entry("frame_type", &self.frame_type);
@@ -303,16 +315,16 @@ impl serde::Serialize for FrameImage {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for FrameImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for FrameImage {
     const NAME: &'static str = "FrameImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image_url", "type", "frame_type"];
         let mut v0: Option<ContentPartImageUrl> = None;
@@ -370,6 +382,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponse`].
 #[doc(hidden)]
 pub type GetVideosResponse = VideoGenerationResponse;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponseStatus`].
+#[doc(hidden)]
+pub type GetVideosResponseStatus = VideoGenerationResponseStatus;
 crate::runtime::tagged_union! {
     #[doc =
     " A reference asset used to guide video generation. Image references are supported by all providers; audio and video references are only honored by providers that support them (including BytePlus Seedance generation 2 and newer)."]
@@ -386,9 +401,21 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ContentPartAudio`].
 #[doc(hidden)]
 pub type InputReferenceAudioUrl = ContentPartAudio;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAudioType`].
+#[doc(hidden)]
+pub type InputReferenceAudioUrlType = ContentPartAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAudioUrl`].
+#[doc(hidden)]
+pub type InputReferenceAudioUrlUrl = ContentPartAudioUrl;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartVideo`].
 #[doc(hidden)]
 pub type InputReferenceVideoUrl = ContentPartVideo;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartVideoType`].
+#[doc(hidden)]
+pub type InputReferenceVideoUrlType = ContentPartVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartVideoUrl`].
+#[doc(hidden)]
+pub type InputReferenceVideoUrlUrl = ContentPartVideoUrl;
 /// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponse`].
 #[doc(hidden)]
 pub type ListVideosModelsResponse = VideoModelsListResponse;
@@ -448,8 +475,8 @@ pub struct VideoGenerationRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for VideoGenerationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("aspect_ratio", &self.aspect_ratio);
         map.optional("callback_url", &self.callback_url);
         map.optional("creativity", &self.creativity);
@@ -470,16 +497,16 @@ impl serde::Serialize for VideoGenerationRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for VideoGenerationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for VideoGenerationRequest {
     const NAME: &'static str = "VideoGenerationRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "aspect_ratio",
@@ -690,6 +717,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`FrameImage`].
 #[doc(hidden)]
 pub type VideoGenerationRequestFrameImagesItem = FrameImage;
+/// The name this place's type had while its schema was inline: another name for [`FrameImageFrameType`].
+#[doc(hidden)]
+pub type VideoGenerationRequestFrameImagesItemFrameType = FrameImageFrameType;
 /// The name this place's type had while its schema was inline: another name for [`InputReference`].
 #[doc(hidden)]
 pub type VideoGenerationRequestInputReferencesItem = InputReference;
@@ -707,8 +737,8 @@ pub struct VideoGenerationRequestProvider {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for VideoGenerationRequestProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("options", &self.options);
         map.extra(&self.extra);
         map.end()
@@ -716,16 +746,16 @@ impl serde::Serialize for VideoGenerationRequestProvider {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for VideoGenerationRequestProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for VideoGenerationRequestProvider {
     const NAME: &'static str = "VideoGenerationRequestProvider";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["options"];
         let mut v0: Option<ProviderOptions> = None;
@@ -790,8 +820,8 @@ pub struct VideoGenerationResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoGenerationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("error", &self.error);
         map.optional("generation_id", &self.generation_id);
         map.entry("id", &self.id);
@@ -804,15 +834,15 @@ impl serde::Serialize for VideoGenerationResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoGenerationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoGenerationResponse {
     const NAME: &'static str = "VideoGenerationResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "error",
@@ -936,8 +966,8 @@ pub struct VideoGenerationUsage {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoGenerationUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("cost", &self.cost);
         map.optional("is_byok", &self.is_byok);
         map.extra(&self.extra);
@@ -945,15 +975,15 @@ impl serde::Serialize for VideoGenerationUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoGenerationUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoGenerationUsage {
     const NAME: &'static str = "VideoGenerationUsage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cost", "is_byok"];
         let mut v0: Option<f64> = None;
@@ -1056,8 +1086,8 @@ pub struct VideoModel {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry(
             "allowed_passthrough_parameters",
             &self.allowed_passthrough_parameters,
@@ -1083,15 +1113,15 @@ impl serde::Serialize for VideoModel {
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoModel {
     const NAME: &'static str = "VideoModel";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "allowed_passthrough_parameters",
@@ -1404,8 +1434,8 @@ pub struct VideoModelUpscaleFactor {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoModelUpscaleFactor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("max", &self.max);
         map.optional("min", &self.min);
         map.extra(&self.extra);
@@ -1413,15 +1443,15 @@ impl serde::Serialize for VideoModelUpscaleFactor {
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoModelUpscaleFactor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoModelUpscaleFactor {
     const NAME: &'static str = "VideoModelUpscaleFactor";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["max", "min"];
         let mut v0: Option<f64> = None;
@@ -1476,23 +1506,23 @@ pub struct VideoModelsListResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for VideoModelsListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoModelsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for VideoModelsListResponse {
     const NAME: &'static str = "VideoModelsListResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Vec<VideoModel>> = None;
@@ -1523,3 +1553,18 @@ impl VideoModelsListResponse {
 /// The name this place's type had while its schema was inline: another name for [`VideoModel`].
 #[doc(hidden)]
 pub type VideoModelsListResponseDataItem = VideoModel;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelSupportedAspectRatiosItem`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemSupportedAspectRatiosItem = VideoModelSupportedAspectRatiosItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelSupportedFrameImagesItem`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemSupportedFrameImagesItem = VideoModelSupportedFrameImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelSupportedResolutionsItem`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemSupportedResolutionsItem = VideoModelSupportedResolutionsItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelSupportedSizesItem`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemSupportedSizesItem = VideoModelSupportedSizesItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelUpscaleFactor`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItemUpscaleFactor = VideoModelUpscaleFactor;

@@ -16,8 +16,8 @@ pub struct BulkAddWorkspaceMembersRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkAddWorkspaceMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("user_ids", &self.user_ids);
         map.extra(&self.extra);
         map.end()
@@ -25,16 +25,16 @@ impl serde::Serialize for BulkAddWorkspaceMembersRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BulkAddWorkspaceMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BulkAddWorkspaceMembersRequest {
     const NAME: &'static str = "BulkAddWorkspaceMembersRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["user_ids"];
         let mut v0: Option<Vec<String>> = None;
@@ -79,8 +79,8 @@ pub struct BulkAddWorkspaceMembersResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkAddWorkspaceMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("added_count", &self.added_count);
         map.entry("data", &self.data);
         map.extra(&self.extra);
@@ -88,15 +88,15 @@ impl serde::Serialize for BulkAddWorkspaceMembersResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkAddWorkspaceMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BulkAddWorkspaceMembersResponse {
     const NAME: &'static str = "BulkAddWorkspaceMembersResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["added_count", "data"];
         let mut v0: Option<i64> = None;
@@ -137,6 +137,9 @@ impl BulkAddWorkspaceMembersResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceMember`].
 #[doc(hidden)]
 pub type BulkAddWorkspaceMembersResponseDataItem = WorkspaceMember;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceMemberRole`].
+#[doc(hidden)]
+pub type BulkAddWorkspaceMembersResponseDataItemRole = WorkspaceMemberRole;
 /// The object of the `BulkRemoveWorkspaceMembersRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -151,8 +154,8 @@ pub struct BulkRemoveWorkspaceMembersRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkRemoveWorkspaceMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("user_ids", &self.user_ids);
         map.extra(&self.extra);
         map.end()
@@ -160,16 +163,16 @@ impl serde::Serialize for BulkRemoveWorkspaceMembersRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for BulkRemoveWorkspaceMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for BulkRemoveWorkspaceMembersRequest {
     const NAME: &'static str = "BulkRemoveWorkspaceMembersRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["user_ids"];
         let mut v0: Option<Vec<String>> = None;
@@ -212,23 +215,23 @@ pub struct BulkRemoveWorkspaceMembersResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkRemoveWorkspaceMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("removed_count", &self.removed_count);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkRemoveWorkspaceMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for BulkRemoveWorkspaceMembersResponse {
     const NAME: &'static str = "BulkRemoveWorkspaceMembersResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["removed_count"];
         let mut v0: Option<i64> = None;
@@ -311,8 +314,8 @@ pub struct CreateWorkspaceRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateWorkspaceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("default_image_model", &self.default_image_model);
         map.optional("default_provider_sort", &self.default_provider_sort);
         map.optional("default_text_model", &self.default_text_model);
@@ -339,16 +342,16 @@ impl serde::Serialize for CreateWorkspaceRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateWorkspaceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateWorkspaceRequest {
     const NAME: &'static str = "CreateWorkspaceRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "default_image_model",
@@ -513,23 +516,23 @@ pub struct CreateWorkspaceResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateWorkspaceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateWorkspaceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for CreateWorkspaceResponse {
     const NAME: &'static str = "CreateWorkspaceResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Workspace> = None;
@@ -578,23 +581,23 @@ pub struct DeleteWorkspaceBudgetResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteWorkspaceBudgetResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteWorkspaceBudgetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DeleteWorkspaceBudgetResponse {
     const NAME: &'static str = "DeleteWorkspaceBudgetResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteWorkspaceBudgetResponseDeleted> = None;
@@ -643,23 +646,23 @@ pub struct DeleteWorkspaceResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteWorkspaceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("deleted", &self.deleted);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteWorkspaceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for DeleteWorkspaceResponse {
     const NAME: &'static str = "DeleteWorkspaceResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["deleted"];
         let mut v0: Option<DeleteWorkspaceResponseDeleted> = None;
@@ -715,8 +718,8 @@ pub struct GetWorkspaceBudgetResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetWorkspaceBudgetResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("include_byok_in_budgets", &self.include_byok_in_budgets);
         map.extra(&self.extra);
@@ -724,15 +727,15 @@ impl serde::Serialize for GetWorkspaceBudgetResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GetWorkspaceBudgetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetWorkspaceBudgetResponse {
     const NAME: &'static str = "GetWorkspaceBudgetResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "include_byok_in_budgets"];
         let mut v0: Option<WorkspaceBudget> = None;
@@ -777,6 +780,9 @@ impl GetWorkspaceBudgetResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceBudget`].
 #[doc(hidden)]
 pub type GetWorkspaceBudgetResponseData = WorkspaceBudget;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudgetResetInterval`].
+#[doc(hidden)]
+pub type GetWorkspaceBudgetResponseDataResetInterval = WorkspaceBudgetResetInterval;
 /// The object of the `GetWorkspaceResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -790,23 +796,23 @@ pub struct GetWorkspaceResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GetWorkspaceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GetWorkspaceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for GetWorkspaceResponse {
     const NAME: &'static str = "GetWorkspaceResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Workspace> = None;
@@ -854,8 +860,8 @@ pub struct ListWorkspaceBudgetsResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListWorkspaceBudgetsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("include_byok_in_budgets", &self.include_byok_in_budgets);
         map.extra(&self.extra);
@@ -863,15 +869,15 @@ impl serde::Serialize for ListWorkspaceBudgetsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListWorkspaceBudgetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListWorkspaceBudgetsResponse {
     const NAME: &'static str = "ListWorkspaceBudgetsResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "include_byok_in_budgets"];
         let mut v0: Option<Vec<WorkspaceBudget>> = None;
@@ -916,6 +922,9 @@ impl ListWorkspaceBudgetsResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceBudget`].
 #[doc(hidden)]
 pub type ListWorkspaceBudgetsResponseDataItem = WorkspaceBudget;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudgetResetInterval`].
+#[doc(hidden)]
+pub type ListWorkspaceBudgetsResponseDataItemResetInterval = WorkspaceBudgetResetInterval;
 /// The object of the `ListWorkspaceMembersResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -933,8 +942,8 @@ pub struct ListWorkspaceMembersResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListWorkspaceMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -942,15 +951,15 @@ impl serde::Serialize for ListWorkspaceMembersResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListWorkspaceMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListWorkspaceMembersResponse {
     const NAME: &'static str = "ListWorkspaceMembersResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<WorkspaceMember>> = None;
@@ -991,6 +1000,9 @@ impl ListWorkspaceMembersResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceMember`].
 #[doc(hidden)]
 pub type ListWorkspaceMembersResponseDataItem = WorkspaceMember;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceMemberRole`].
+#[doc(hidden)]
+pub type ListWorkspaceMembersResponseDataItemRole = WorkspaceMemberRole;
 /// The object of the `ListWorkspacesResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1008,8 +1020,8 @@ pub struct ListWorkspacesResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ListWorkspacesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.entry("total_count", &self.total_count);
         map.extra(&self.extra);
@@ -1017,15 +1029,15 @@ impl serde::Serialize for ListWorkspacesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListWorkspacesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for ListWorkspacesResponse {
     const NAME: &'static str = "ListWorkspacesResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "total_count"];
         let mut v0: Option<Vec<Workspace>> = None;
@@ -1118,8 +1130,8 @@ pub struct UpdateWorkspaceRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateWorkspaceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.patch("default_image_model", &self.default_image_model);
         map.patch("default_provider_sort", &self.default_provider_sort);
         map.patch("default_text_model", &self.default_text_model);
@@ -1146,16 +1158,16 @@ impl serde::Serialize for UpdateWorkspaceRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateWorkspaceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UpdateWorkspaceRequest {
     const NAME: &'static str = "UpdateWorkspaceRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "default_image_model",
@@ -1343,23 +1355,23 @@ pub struct UpdateWorkspaceResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpdateWorkspaceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.extra(&self.extra);
         map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateWorkspaceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpdateWorkspaceResponse {
     const NAME: &'static str = "UpdateWorkspaceResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data"];
         let mut v0: Option<Workspace> = None;
@@ -1411,8 +1423,8 @@ pub struct UpsertWorkspaceBudgetRequest {
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpsertWorkspaceBudgetRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("include_byok_in_budgets", &self.include_byok_in_budgets);
         map.entry("limit_usd", &self.limit_usd);
         map.extra(&self.extra);
@@ -1421,16 +1433,16 @@ impl serde::Serialize for UpsertWorkspaceBudgetRequest {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpsertWorkspaceBudgetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UpsertWorkspaceBudgetRequest {
     const NAME: &'static str = "UpsertWorkspaceBudgetRequest";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["include_byok_in_budgets", "limit_usd"];
         let mut v0: Option<bool> = None;
@@ -1491,8 +1503,8 @@ pub struct UpsertWorkspaceBudgetResponse {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for UpsertWorkspaceBudgetResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("data", &self.data);
         map.optional("include_byok_in_budgets", &self.include_byok_in_budgets);
         map.extra(&self.extra);
@@ -1500,15 +1512,15 @@ impl serde::Serialize for UpsertWorkspaceBudgetResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpsertWorkspaceBudgetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for UpsertWorkspaceBudgetResponse {
     const NAME: &'static str = "UpsertWorkspaceBudgetResponse";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["data", "include_byok_in_budgets"];
         let mut v0: Option<WorkspaceBudget> = None;
@@ -1553,6 +1565,9 @@ impl UpsertWorkspaceBudgetResponse {
 /// The name this place's type had while its schema was inline: another name for [`WorkspaceBudget`].
 #[doc(hidden)]
 pub type UpsertWorkspaceBudgetResponseData = WorkspaceBudget;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudgetResetInterval`].
+#[doc(hidden)]
+pub type UpsertWorkspaceBudgetResponseDataResetInterval = WorkspaceBudgetResetInterval;
 /// The object of the `Workspace` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1630,8 +1645,8 @@ pub struct Workspace {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for Workspace {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("created_at", &self.created_at);
         map.nullable("created_by", &self.created_by);
         map.entry("default_guardrail_id", &self.default_guardrail_id);
@@ -1663,15 +1678,15 @@ impl serde::Serialize for Workspace {
     }
 }
 impl<'de> serde::Deserialize<'de> for Workspace {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for Workspace {
     const NAME: &'static str = "Workspace";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "created_at",
@@ -1918,8 +1933,8 @@ pub struct WorkspaceBudget {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for WorkspaceBudget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("created_at", &self.created_at);
         map.entry("id", &self.id);
         map.entry("limit_usd", &self.limit_usd);
@@ -1931,15 +1946,15 @@ impl serde::Serialize for WorkspaceBudget {
     }
 }
 impl<'de> serde::Deserialize<'de> for WorkspaceBudget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WorkspaceBudget {
     const NAME: &'static str = "WorkspaceBudget";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
             "created_at",
@@ -2071,8 +2086,8 @@ pub struct WorkspaceMember {
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for WorkspaceMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin_with(serializer, &self.extra)?;
+    fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.entry("created_at", &self.created_at);
         map.entry("id", &self.id);
         map.entry("role", &self.role);
@@ -2083,15 +2098,15 @@ impl serde::Serialize for WorkspaceMember {
     }
 }
 impl<'de> serde::Deserialize<'de> for WorkspaceMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<_D: serde::Deserializer<'de>>(
+        deserializer: _D,
+    ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::Object for WorkspaceMember {
     const NAME: &'static str = "WorkspaceMember";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["created_at", "id", "role", "user_id", "workspace_id"];
         let mut v0: Option<String> = None;
