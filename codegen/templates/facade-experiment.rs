@@ -433,6 +433,8 @@ pub struct Progress {
 }
 
 type Task = Arc<dyn Fn(Item, Call) -> BoxFuture<Result<Value, String>> + Send + Sync>;
+type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+type Items = Pin<Box<dyn crate::runtime::Stream<Item = Result<Item, String>> + Send>>;
 
 /// Starts experiments from a [`Langfuse`] handle.
 pub trait Experiments {
@@ -471,7 +473,7 @@ pub struct Experiment {
     run_evaluators: Vec<Arc<dyn RunEvaluator>>,
     concurrency: usize,
     timeout: Option<Duration>,
-    progress: Option<Arc<dyn Fn(&Progress) + Send + Sync>>,
+    progress: Option<ProgressFn>,
 }
 
 impl fmt::Debug for Experiment {
@@ -650,7 +652,7 @@ impl Experiment {
     }
 
     /// The items, lazily.
-    fn items(&self) -> Result<Pin<Box<dyn crate::runtime::Stream<Item = Result<Item, String>> + Send>>, ExperimentError> {
+    fn items(&self) -> Result<Items, ExperimentError> {
         match &self.dataset.0 {
             Source::Local(items) => Ok(Box::pin(crate::runtime::observe::futures_util::stream::iter(items.clone().into_iter().map(Ok)))),
             Source::Named { name, client } => {
@@ -703,7 +705,7 @@ struct Shared {
     evaluators: Vec<Arc<dyn Evaluator>>,
     description: Option<String>,
     timeout: Option<Duration>,
-    progress: Option<Arc<dyn Fn(&Progress) + Send + Sync>>,
+    progress: Option<ProgressFn>,
     /// Items finished and failed, over every run.
     counts: Mutex<(usize, usize)>,
 }
