@@ -4,7 +4,7 @@
 //! `opentelemetry-proto`: item roots with the experiment's attributes, generations under them,
 //! scores naming the item traces; the result's figures are the mock's.
 
-use openrouter_langfuse::experiment::{contains, evaluator, exact_match, Dataset, Experiments, Gate, Item};
+use openrouter_langfuse::experiment::{contains, evaluator, exact_match, llm_judge, Dataset, Experiments, Gate, Item, RunResult};
 use openrouter_langfuse::langfuse;
 use openrouter_langfuse::observe::Score;
 use serde_json::{json, Value};
@@ -61,6 +61,12 @@ async fn openrouter_mock() -> Server {
     Server::start(|_, request| {
         let body: Value = serde_json::from_slice(&request.body).unwrap();
         let model = body["model"].as_str().unwrap().to_string();
+        if model == "judge/model" {
+            let verdict = json!({"score": 0.75, "reason": "clear and correct"}).to_string();
+            return json(200, json!({"id": "gen-judge", "model": model, "object": "chat.completion", "created": 1763900000,
+                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": verdict}}],
+                "usage": {"prompt_tokens": 40, "completion_tokens": 9, "total_tokens": 49, "cost": 0.00002}}));
+        }
         let question = body["messages"][0]["content"].as_str().unwrap();
         let index: usize = question.trim_start_matches("question ").parse().unwrap();
         if model == "flaky/model" && index % 10 < 3 {
@@ -278,4 +284,45 @@ async fn local_items_time_out_and_fail_alone() {
     let spans = spans(&lf);
     assert!(spans.iter().all(|s| !attributes(s).contains_key("langfuse.experiment.dataset.id")));
     assert_eq!(spans.iter().filter(|s| text_of(&attributes(s), "langfuse.observation.level").as_deref() == Some("ERROR")).count(), 3);
+}
+
+#[tokio::test]
+async fn an_llm_judge_and_a_run_evaluator_score_and_are_recorded() {
+    let lf = spec_tests::otlp::receiver().await;
+    let or = openrouter_mock().await;
+    let handle = spec_tests::otlp::langfuse(&lf.url).build().unwrap();
+    let openrouter = client(&or, no_retries());
+    let items = (0..3).map(|i| Item::new(format!("local-{i}"), format!("question {i}")).expected(format!("answer {i}")));
+    let result = handle
+        .experiment("judged", Dataset::items(items))
+        .models(["openai/gpt-4o-mini"])
+        .task(|item, call| async move { call.chat(item.messages()).await })
+        .evaluate(llm_judge(openrouter.observed(&handle), "judge/model", "helpfulness", "Is the answer helpful?"))
+        .evaluate_run(|run: &RunResult| Ok(vec![Score::numeric("pass_rate", run.done as f64 / run.items.len() as f64)]))
+        .evaluate_run(|_: &RunResult| -> Result<Vec<Score>, String> { Err("not today".into()) })
+        .run(&openrouter)
+        .await
+        .unwrap();
+    let report = handle.shutdown().await.unwrap();
+    let run = &result.runs[0];
+    assert_eq!(run.mean("helpfulness"), Some(0.75));
+    assert!(run.items.iter().all(|i| i.scores[0].comment.as_deref() == Some("clear and correct")));
+    assert_eq!(run.run_scores.len(), 1);
+    assert_eq!(run.evaluator_errors, vec!["not today".to_string()]);
+    // The judge's calls are recorded too, each a trace of its own; the run's figures are the task's alone.
+    let spans = spans(&lf);
+    let judged: Vec<&Span> = spans.iter().filter(|s| text_of(&attributes(s), "gen_ai.request.model").as_deref() == Some("judge/model")).collect();
+    assert_eq!(judged.len(), 3);
+    assert!(judged.iter().all(|s| !attributes(s).contains_key("langfuse.experiment.id")));
+    assert_eq!((run.input_tokens, run.output_tokens), (33, 9));
+    assert_eq!((report.exported, report.dropped), (9, 0));
+    // Three item scores on the item traces, one run score on the run.
+    let scores = scores(&lf);
+    assert_eq!(scores.len(), 4);
+    let run_score = scores.iter().find(|s| s["name"] == "pass_rate").unwrap();
+    assert_eq!(run_score["datasetRunId"], json!(run.id));
+    assert_eq!(run_score["value"], json!(1.0));
+    assert!(run_score.get("traceId").is_none());
+    let traces: HashSet<&str> = run.items.iter().map(|i| i.trace_id.as_deref().unwrap()).collect();
+    assert!(scores.iter().filter(|s| s["name"] == "helpfulness").all(|s| traces.contains(s["traceId"].as_str().unwrap())));
 }
