@@ -183,6 +183,9 @@ pub(crate) enum ScoreMessage {
     Flush(oneshot::Sender<()>),
 }
 
+/// Scores being sent at once.
+const IN_FLIGHT: usize = 8;
+
 /// Where and how scores are sent.
 pub(crate) struct ScoreSender {
     pub http: reqwest::Client,
@@ -194,20 +197,31 @@ pub(crate) struct ScoreSender {
 }
 
 impl ScoreSender {
-    /// Sends queued scores until every sender is gone.
+    /// Sends queued scores until every sender is gone, up to [`IN_FLIGHT`] at once (Langfuse takes
+    /// one score per request: one at a time, a burst of evaluations outruns the queue).
     pub async fn run(self, mut receiver: mpsc::Receiver<ScoreMessage>) {
+        let sender = Arc::new(self);
+        let mut in_flight = tokio::task::JoinSet::new();
         while let Some(message) = receiver.recv().await {
             match message {
                 ScoreMessage::Flush(done) => {
+                    while in_flight.join_next().await.is_some() {}
                     let _ = done.send(());
                 }
                 ScoreMessage::Send(body) => {
-                    let sent = self.send(&body).await;
-                    let counter = if sent { &self.counters.scores_sent } else { &self.counters.scores_dropped };
-                    counter.fetch_add(1, Ordering::SeqCst);
+                    while in_flight.len() >= IN_FLIGHT {
+                        in_flight.join_next().await;
+                    }
+                    let sender = sender.clone();
+                    in_flight.spawn(async move {
+                        let sent = sender.send(&body).await;
+                        let counter = if sent { &sender.counters.scores_sent } else { &sender.counters.scores_dropped };
+                        counter.fetch_add(1, Ordering::SeqCst);
+                    });
                 }
             }
         }
+        while in_flight.join_next().await.is_some() {}
     }
 
     /// One score, retried on connection errors, 408, 429 and 5xx with backoff (honouring
