@@ -326,3 +326,75 @@ async fn an_llm_judge_and_a_run_evaluator_score_and_are_recorded() {
     let traces: HashSet<&str> = run.items.iter().map(|i| i.trace_id.as_deref().unwrap()).collect();
     assert!(scores.iter().filter(|s| s["name"] == "helpfulness").all(|s| traces.contains(s["traceId"].as_str().unwrap())));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_early_keeps_what_finished_consistent() {
+    let lf = spec_tests::otlp::receiver().await;
+    let or = openrouter_mock().await;
+    let handle = spec_tests::otlp::langfuse(&lf.url).build().unwrap();
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let signal = stop.clone();
+    let items = (0..200).map(|i| Item::new(format!("local-{i}"), format!("question {i}")).expected(format!("answer {i}")));
+    let result = handle
+        .experiment("stopped", Dataset::items(items))
+        .models(["openai/gpt-4o-mini"])
+        .concurrency(4)
+        .task(|item, call| async move { call.chat(item.messages()).await })
+        .evaluate(exact_match())
+        .on_progress(move |p| {
+            if p.finished == 10 {
+                signal.notify_one();
+            }
+        })
+        .run_until(&client(&or, no_retries()), async move { stop.notified().await })
+        .await
+        .unwrap();
+    let report = handle.shutdown().await.unwrap();
+    assert_eq!(result.interrupted.as_deref(), Some("stopped"));
+    let run = &result.runs[0];
+    let finished = run.items.len();
+    assert!((10..200).contains(&finished), "{finished} items finished");
+    assert_eq!(run.done, finished, "the items running when it stopped finished");
+    // Every finished item is in Langfuse, whole: its root, its generation, its score.
+    assert_eq!((report.exported, report.dropped), (2 * finished as u64, 0));
+    assert_eq!(scores(&lf).len(), finished);
+    assert!(result.to_string().contains("interrupted: stopped"));
+}
+
+#[tokio::test]
+async fn a_streamed_task_reports_its_time_to_first_token() {
+    use futures_util::StreamExt;
+    let events = sse(&[chunk(json!({"role": "assistant", "content": "answer "}), Value::Null), {
+        let mut last = chunk(json!({"content": "1"}), json!("stop"));
+        last["usage"] = json!({"prompt_tokens": 6, "completion_tokens": 2, "total_tokens": 8, "cost": 0.00003});
+        last
+    }]);
+    let or = Server::start(move |_, _| Reply::Chunks(vec![(std::time::Duration::from_millis(30), events.clone()), (std::time::Duration::ZERO, b"data: [DONE]\n\n".to_vec())])).await;
+    let lf = spec_tests::otlp::receiver().await;
+    let handle = spec_tests::otlp::langfuse(&lf.url).build().unwrap();
+    let result = handle
+        .experiment("streamed", Dataset::items([Item::new("one", "question 1").expected("answer 1")]))
+        .models(["anthropic/claude-sonnet-4"])
+        .task(|item, call| async move {
+            let mut stream = call.chat(item.messages()).send_stream().await.map_err(|e| e.to_string())?;
+            let mut text = String::new();
+            while let Some(event) = stream.next().await {
+                let event = event.map_err(|e| e.to_string())?;
+                if let Some(delta) = event.choices.first().and_then(|c| c.delta.content.clone()) {
+                    text.push_str(&delta);
+                }
+            }
+            Ok::<_, String>(text)
+        })
+        .evaluate(exact_match())
+        .run(&client(&or, no_retries()))
+        .await
+        .unwrap();
+    handle.shutdown().await.unwrap();
+    let run = &result.runs[0];
+    assert_eq!(run.mean("exact_match"), Some(1.0));
+    assert_eq!((run.input_tokens, run.output_tokens), (6, 2));
+    assert!((run.cost - 0.00003).abs() < 1e-12);
+    let first = run.first_token_p50_ms.expect("a time to first token");
+    assert!(first >= 30.0 && first <= run.latency_p50_ms.unwrap(), "{first} ms");
+}
