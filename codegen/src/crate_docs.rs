@@ -5,7 +5,7 @@
 //! and test with or without it.
 
 /// What a program uses that only the `observe` feature provides.
-const OBSERVE_MARKERS: [&str; 3] = ["openrouter_langfuse::observe", "openrouter_langfuse::bridge", ".observed("];
+const OBSERVE_MARKERS: [&str; 4] = ["openrouter_langfuse::observe", "openrouter_langfuse::bridge", "openrouter_langfuse::experiment", ".observed("];
 
 /// The README with each `observe` program wrapped for rustdoc.
 pub fn crate_docs(readme: &str) -> String {

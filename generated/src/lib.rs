@@ -89,6 +89,16 @@ pub use openrouter_langfuse_openrouter as openrouter;
     )
 )]
 pub mod bridge;
+/// Experiments: a Langfuse dataset (or your own items) through several OpenRouter
+/// models, scored, recorded as Langfuse experiment runs, compared in a table.
+#[cfg(
+    all(
+        feature = "observe",
+        any(feature = "openrouter", feature = "openrouter-chat"),
+        any(feature = "langfuse", feature = "langfuse-dataset-items")
+    )
+)]
+pub mod experiment;
 /// OpenRouter calls recorded in Langfuse over OpenTelemetry (cargo feature `observe`):
 /// [`observe::Langfuse`], traces, and the hook underneath.
 #[cfg(feature = "observe")]

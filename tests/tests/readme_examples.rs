@@ -45,6 +45,9 @@ fn the_readme_programs_are_shown_whole() {
         assert!(program.contains("fn main()"), "a complete program:\n{program}");
         assert!(!program.lines().any(|line| line == "#" || line.starts_with("# ")), "a rustdoc hidden line, which the README shows as written:\n{program}");
     }
+    let experiment = programs.iter().find(|p| p.contains(".experiment(")).expect("the experiment quickstart");
+    assert!(experiment.lines().count() <= 20, "the experiment quickstart fits in 20 lines:\n{experiment}");
+    assert!(experiment.contains(".shutdown().await?"), "it ends with shutdown():\n{experiment}");
     let observed: Vec<&String> = programs.iter().filter(|p| p.contains(".observed(")).collect();
     assert!(observed.len() >= 4, "the observation examples");
     for program in observed {
@@ -79,6 +82,14 @@ fn answer(request: &Received, failing: &AtomicBool) -> Reply {
             json!({"type": "chat", "name": "support-answer", "version": 3, "config": {}, "labels": ["production"], "tags": [],
                    "prompt": [{"role": "system", "content": "You help with {{product}}, in a {{tone}} tone."}, {"role": "user", "content": "How do I start?"}]}),
         ),
+        ("GET", "/api/public/dataset-items") => {
+            let item = |id: &str, expected: &str| {
+                json!({"id": id, "status": "ACTIVE", "input": "2 + 2? And is it raining in Paris?", "expectedOutput": expected, "metadata": {},
+                       "datasetId": "ds-1", "datasetName": "support-questions", "createdAt": "2026-12-01T10:00:00Z", "updatedAt": "2026-12-01T10:00:00Z", "mediaReferences": []})
+            };
+            json(200, json!({"data": [item("item-1", "4, and it is not raining in Paris."), item("item-2", "4, and it is not raining in Paris.")],
+                             "meta": {"page": 1, "limit": 50, "totalItems": 2, "totalPages": 1}}))
+        }
         ("POST", "/api/public/ingestion") => json(207, json!({"successes": [{"id": "event-1", "status": 201}, {"id": "event-2", "status": 201}, {"id": "event-3", "status": 201}], "errors": []})),
         ("GET", "/api/public/traces") => json(
             200,
@@ -191,6 +202,59 @@ async fn every_readme_program_builds_and_runs_against_loopback_servers() {
             if program.contains("langfuse.score(") && !fail_streams {
                 assert_eq!(count(&server, SCORES), 2, "{shown}");
             }
+            if program.contains(".experiment(") {
+                // Two items on two models: four item traces (a root and a generation each), each scored.
+                assert!(count(&server, OTLP) > 0, "no span reached Langfuse: {shown}");
+                assert_eq!(count(&server, SCORES), 4, "{shown}");
+                assert!(stdout.contains("support-answers · anthropic/claude-sonnet-4"), "the comparison table: {shown}");
+            }
+        }
+    }
+}
+
+/// `examples/compare_models.rs`, built in the workspace and run with a dataset name and two
+/// models against the same loopback servers: the table, the Langfuse account, and the gate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow: builds an example; scripts/test-all.sh runs it with --ignored"]
+async fn the_compare_models_example_runs_against_loopback_servers() {
+    let root = spec_tests::root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = tokio::task::spawn_blocking(move || {
+        Command::new(cargo).args(["build", "--offline", "-p", "openrouter-langfuse", "--features", "observe", "--example", "compare_models"]).current_dir(&root).output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let failing = Arc::new(AtomicBool::new(false));
+    let server = Server::start(move |_, request| answer(request, &failing)).await;
+    let bin = spec_tests::root().join("target/debug/examples/compare_models");
+    for (minimum, passes) in [("0.5", true), ("1.5", false)] {
+        server.received.lock().unwrap().clear();
+        let url = server.url.clone();
+        let bin = bin.clone();
+        let output = tokio::task::spawn_blocking(move || {
+            Command::new(bin)
+                .args(["support-questions", "openai/gpt-4o-mini", "anthropic/claude-sonnet-4", "--min-exact-match", minimum])
+                .env_clear()
+                .env("OPENROUTER_API_KEY", OPENROUTER_KEY)
+                .env("OPENROUTER_BASE_URL", &url)
+                .env("LANGFUSE_PUBLIC_KEY", "pk-lf-readme")
+                .env("LANGFUSE_SECRET_KEY", "sk-lf-readme")
+                .env("LANGFUSE_BASE_URL", &url)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.success(), passes, "stdout:\n{stdout}\nstderr:\n{stderr}");
+        assert!(stdout.contains("compare on support-questions · openai/gpt-4o-mini"), "{stdout}");
+        assert!(stderr.contains("4 items done (0 failed)"), "{stderr}");
+        // Two items on two models, two evaluators: eight scores; spans exported.
+        assert_eq!(count(&server, SCORES), 8, "{stderr}");
+        assert!(count(&server, OTLP) > 0);
+        if !passes {
+            assert!(stderr.contains("mean exact_match 1.000 is below 1.5"), "{stderr}");
         }
     }
 }

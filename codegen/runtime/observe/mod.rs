@@ -7,15 +7,24 @@
 
 pub use langfuse::{Langfuse, LangfuseBuilder, ObserveError, DEFAULT_BASE_URL, OTLP_TRACES_PATH};
 pub use trace::Trace;
+pub use experiment::{ExperimentItem, TraceSummary};
 pub use scores::{Score, ScoreTarget, ScoreValue, SCORES_PATH};
 pub use status::{ShutdownReport, Status};
 pub use mapping::{read_generation, Generation, GenerationMap, RequestMap, ResultMap, Selector};
 pub use spans::TraceLabels;
 /// The OpenTelemetry API crate, for contexts and your own tracer provider.
 pub use opentelemetry;
+// For the facade's experiment runner (a crate of its own, which names no dependency but this one).
+#[doc(hidden)]
+pub use tokio;
+#[doc(hidden)]
+pub use tracing;
+#[doc(hidden)]
+pub use futures_util;
 /// The OpenTelemetry SDK crate (`SdkTracerProvider` for [`LangfuseBuilder::tracer_provider`]).
 pub use opentelemetry_sdk;
 
+mod experiment;
 mod export_client;
 mod ids;
 mod langfuse;

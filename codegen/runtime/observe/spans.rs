@@ -191,6 +191,6 @@ fn scalar(value: &Value) -> Option<OtelValue> {
 }
 
 /// Any JSON as an attribute value: scalars as themselves, the rest as JSON text.
-fn plain(value: &Value) -> OtelValue {
+pub(crate) fn plain(value: &Value) -> OtelValue {
     scalar(value).unwrap_or_else(|| OtelValue::String(value.to_string().into()))
 }

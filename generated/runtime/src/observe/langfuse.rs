@@ -595,9 +595,12 @@ fn generation_span(shared: &Shared, system: &'static str, map: &GenerationMap, c
     let input = shared.content.apply(&generation.input);
     let output = shared.content.apply(&generation.output);
     if let Some(root) = &scope.root {
-        root.saw(&input, &output);
+        root.saw(&input, &output, &generation);
     }
-    let attributes = generation_attributes(system, &generation, &scope.labels, input, output);
+    let mut attributes = generation_attributes(system, &generation, &scope.labels, input, output);
+    if let Some(root) = &scope.root {
+        root.span_attributes(&mut attributes);
+    }
     let mut builder = shared.tracer.span_builder(generation.name).with_kind(SpanKind::Client).with_attributes(attributes);
     if let Some(start) = generation.start {
         builder = builder.with_start_time(start);

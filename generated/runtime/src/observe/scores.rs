@@ -23,23 +23,30 @@ pub struct ScoreTarget {
     trace_id: Option<String>,
     observation_id: Option<String>,
     session_id: Option<String>,
+    dataset_run_id: Option<String>,
 }
 
 impl ScoreTarget {
     /// One observation (a generation) of a trace, by the hex ids of
     /// [`ObservationIds`](super::ObservationIds).
     pub fn observation(trace_id: impl Into<String>, observation_id: impl Into<String>) -> ScoreTarget {
-        ScoreTarget { trace_id: Some(trace_id.into()), observation_id: Some(observation_id.into()), session_id: None }
+        ScoreTarget { trace_id: Some(trace_id.into()), observation_id: Some(observation_id.into()), session_id: None, dataset_run_id: None }
     }
 
     /// A whole trace, by its hex id.
     pub fn trace(trace_id: impl Into<String>) -> ScoreTarget {
-        ScoreTarget { trace_id: Some(trace_id.into()), observation_id: None, session_id: None }
+        ScoreTarget { trace_id: Some(trace_id.into()), observation_id: None, session_id: None, dataset_run_id: None }
     }
 
     /// A session (`Trace::session_id`).
     pub fn session(session_id: impl Into<String>) -> ScoreTarget {
-        ScoreTarget { trace_id: None, observation_id: None, session_id: Some(session_id.into()) }
+        ScoreTarget { trace_id: None, observation_id: None, session_id: Some(session_id.into()), dataset_run_id: None }
+    }
+
+    /// A dataset run: an experiment run as a whole (`langfuse.experiment.id`), for run-level
+    /// scores.
+    pub fn dataset_run(run_id: impl Into<String>) -> ScoreTarget {
+        ScoreTarget { trace_id: None, observation_id: None, session_id: None, dataset_run_id: Some(run_id.into()) }
     }
 }
 
@@ -128,6 +135,11 @@ impl Score {
         &self.value
     }
 
+    /// The comment, when one was given.
+    pub fn comment_text(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
     /// The request body Langfuse's `POST /api/public/scores` takes (`CreateScoreRequest`).
     pub fn body(&self, target: &ScoreTarget, environment: Option<&str>) -> Value {
         let mut body = Map::new();
@@ -141,6 +153,7 @@ impl Score {
         put("traceId", &target.trace_id);
         put("observationId", &target.observation_id);
         put("sessionId", &target.session_id);
+        put("datasetRunId", &target.dataset_run_id);
         put("comment", &self.comment);
         put("environment", &environment.map(str::to_string));
         body.insert("name".into(), Value::from(self.name.clone()));
@@ -170,6 +183,9 @@ pub(crate) enum ScoreMessage {
     Flush(oneshot::Sender<()>),
 }
 
+/// Scores being sent at once.
+const IN_FLIGHT: usize = 8;
+
 /// Where and how scores are sent.
 pub(crate) struct ScoreSender {
     pub http: reqwest::Client,
@@ -181,20 +197,31 @@ pub(crate) struct ScoreSender {
 }
 
 impl ScoreSender {
-    /// Sends queued scores until every sender is gone.
+    /// Sends queued scores until every sender is gone, up to [`IN_FLIGHT`] at once (Langfuse takes
+    /// one score per request: one at a time, a burst of evaluations outruns the queue).
     pub async fn run(self, mut receiver: mpsc::Receiver<ScoreMessage>) {
+        let sender = Arc::new(self);
+        let mut in_flight = tokio::task::JoinSet::new();
         while let Some(message) = receiver.recv().await {
             match message {
                 ScoreMessage::Flush(done) => {
+                    while in_flight.join_next().await.is_some() {}
                     let _ = done.send(());
                 }
                 ScoreMessage::Send(body) => {
-                    let sent = self.send(&body).await;
-                    let counter = if sent { &self.counters.scores_sent } else { &self.counters.scores_dropped };
-                    counter.fetch_add(1, Ordering::SeqCst);
+                    while in_flight.len() >= IN_FLIGHT {
+                        in_flight.join_next().await;
+                    }
+                    let sender = sender.clone();
+                    in_flight.spawn(async move {
+                        let sent = sender.send(&body).await;
+                        let counter = if sent { &sender.counters.scores_sent } else { &sender.counters.scores_dropped };
+                        counter.fetch_add(1, Ordering::SeqCst);
+                    });
                 }
             }
         }
+        while in_flight.join_next().await.is_some() {}
     }
 
     /// One score, retried on connection errors, 408, 429 and 5xx with backoff (honouring
