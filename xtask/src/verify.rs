@@ -35,7 +35,7 @@ impl Outcome {
         let v = &self.verdict;
         let mut text = format!("{label}: {} breaking entries, {} probe errors, {} missed, {} invented", self.breaking, v.errors.len(), v.missed.len(), v.invented.len());
         for (key, at) in &v.missed {
-            let first = v.errors.iter().find(|(k, _)| k == key).map(|(_, m)| m.as_str()).unwrap_or_default();
+            let first = v.errors.iter().find(|(keys, _)| keys.first() == Some(key)).map(|(_, m)| m.as_str()).unwrap_or_default();
             text.push_str(&format!("\n  missed: {key} ({at}): {first}"));
         }
         for entry in &v.invented {
