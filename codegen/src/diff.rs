@@ -224,7 +224,7 @@ fn place_alias_changes(name: &str, before: &TypeDef, after: &TypeDef, shapes: &S
     };
     if same && before.kind != after.kind {
         change(changes, Severity::Compatible, "type-moved", name, format!("{detail} (same shape: code naming `{name}` still compiles)"));
-    } else if !same && !(target(before).is_some() && target(after).is_some()) {
+    } else if !same && (target(before).is_none() || target(after).is_none()) {
         // (An alias retargeted from one component to another: what code built with it meets is
         // the old component's own change, reported there.)
         change(changes, Severity::Breaking, "place-alias-retyped", name, format!("{detail}, of another shape"));
