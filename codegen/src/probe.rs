@@ -223,15 +223,7 @@ pub fn verify(old: &Api, changes: &[Change], probe: &Probe, errors: &[CompileErr
     }
     let breaking: Vec<&Change> = changes.iter().filter(|c| c.severity == Severity::Breaking && !UNOBSERVABLE.contains(&c.kind)).collect();
     // A place alias names its component: a break met through it is the component's.
-    let aliases: HashMap<&str, &str> = old
-        .types
-        .types
-        .iter()
-        .filter_map(|t| match &t.kind {
-            TypeKind::Alias(TypeRef::Named(target)) if t.hidden => Some((t.name.as_str(), target.as_str())),
-            _ => None,
-        })
-        .collect();
+    let aliases = old.types.place_aliases();
     let covers = |location: &str, keys: &[String]| {
         keys.iter().any(|key| {
             let target = aliases.get(key.as_str()).map(|target| owners(target, &sources)).unwrap_or_default();

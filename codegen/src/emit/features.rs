@@ -82,15 +82,7 @@ impl Gates {
         }
         // A place alias is compiled with its target (no operation names it; old code does),
         // through a chain of them (a nested type's old name for a place alias).
-        let hidden: HashMap<&str, &str> = api
-            .types
-            .types
-            .iter()
-            .filter_map(|t| match &t.kind {
-                TypeKind::Alias(TypeRef::Named(target)) if t.hidden => Some((t.name.as_str(), target.as_str())),
-                _ => None,
-            })
-            .collect();
+        let hidden = api.types.place_aliases();
         for (alias, first) in &hidden {
             let mut target = *first;
             for _ in 0..8 {
