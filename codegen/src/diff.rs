@@ -36,8 +36,21 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
     let shapes = Shapes { old: &old_types, new: &new_types };
     operations::operations(old, new, &shapes, &mut changes);
     types(old, new, &shapes, &mut changes);
+    keep_unowned(&mut changes, &old_types);
     changes.sort();
     changes
+}
+
+/// Kinds that say what happened to a type named after its place (an inline schema, or a place
+/// alias): a user naming that type meets them, but where the field, variant or operation the
+/// place belongs to has a breaking entry already, that entry states the break (its type changed
+/// there), and these are left out.
+const PLACE_KINDS: [&str; 2] = ["inline-type-removed", "place-alias-retyped"];
+
+fn keep_unowned(changes: &mut Vec<Change>, old_types: &BTreeMap<&str, &TypeDef>) {
+    let sources: std::collections::HashMap<&str, &str> = old_types.iter().map(|(name, def)| (*name, def.source.as_str())).collect();
+    let owned: BTreeSet<String> = changes.iter().filter(|c| c.severity == Severity::Breaking && !PLACE_KINDS.contains(&c.kind)).map(|c| c.location.clone()).collect();
+    changes.retain(|c| !PLACE_KINDS.contains(&c.kind) || !crate::probe::owners(&c.location, &sources).iter().skip(1).any(|owner| owned.contains(owner)));
 }
 
 fn change(changes: &mut Vec<Change>, severity: Severity, kind: &'static str, location: impl Into<String>, detail: impl Into<String>) {
@@ -75,7 +88,8 @@ fn types(old: &Api, new: &Api, shapes: &Shapes<'_>, changes: &mut Vec<Change>) {
     for (name, before) in old_types {
         match new_types.get(name) {
             None if is_component(before) => change(changes, Severity::Breaking, "type-removed", *name, kind_word(&before.kind)),
-            None => {}
+            // Named after its place (`keep_unowned` drops this where the place reports it).
+            None => change(changes, Severity::Breaking, "inline-type-removed", *name, format!("{} named after `{}`, which no longer holds it", kind_word(&before.kind), before.source)),
             Some(after) if before.hidden || after.hidden => place_alias_changes(name, before, after, shapes, changes),
             Some(after) => type_changes(name, &before.kind, &after.kind, shapes, changes),
         }
@@ -145,6 +159,10 @@ impl Shapes<'_> {
                         let outline = |fields: &[Field]| fields.iter().map(|f| (f.wire.clone(), format!("{:?}", f.presence))).collect::<BTreeSet<_>>();
                         outline(x) == outline(y)
                     }
+                    // The same variants, each holding the same type for a user (its old name kept).
+                    (TypeKind::Union { variants: x, .. }, TypeKind::Union { variants: y, .. }) => {
+                        x.len() == y.len() && x.iter().zip(y).all(|(a, b)| a.rust == b.rust && a.boxed == b.boxed && (self.same(&a.ty, &b.ty) || self.renamed(&a.ty, &b.ty)))
+                    }
                     (x, y) => match (enum_values(x), enum_values(y)) {
                         (Some(x), Some(y)) => x == y,
                         _ => x == y,
@@ -158,26 +176,34 @@ impl Shapes<'_> {
 
 impl Shapes<'_> {
     /// Whether callers of a setter taking `impl Into<T>` (`T` of the old version) usually pass
-    /// something other than a `T`: text, a number literal, a value of a union's variant or an
-    /// enum's `&str`, a list built with `vec![x.into()]`. Such a call stops compiling when the
+    /// something other than a `T` (`probe::user_value`): such a call stops compiling when the
     /// setter starts taking `impl Into<Option<T>>`; a call passing a `T` does not.
     fn takes_other_values(&self, ty: &TypeRef) -> bool {
         let kind_of = |name: &str| self.old.get(name).map(|def| &def.kind);
         matches!(crate::probe::user_value(ty, &kind_of), crate::probe::UserValue::Other(_))
     }
 
-    /// `old` and `new` name the same thing for a user: equal, or `new` is the component a place
-    /// now refers to and `old` the name its inline schema had, kept as a place alias.
+    /// `old` and `new` name the same type for a user's code: equal, or the name `old` spells
+    /// is, in the new version, another name (an alias, a place alias) of the type `new` is.
     fn same(&self, old: &TypeRef, new: &TypeRef) -> bool {
         match (old, new) {
             _ if old == new => true,
             (TypeRef::List(a), TypeRef::List(b)) | (TypeRef::Map(a), TypeRef::Map(b)) | (TypeRef::Nullable(a), TypeRef::Nullable(b)) => self.same(a, b),
-            (TypeRef::Named(a), TypeRef::Named(_)) => {
-                let kept = self.new.get(a.as_str()).is_some_and(|def| def.hidden && def.kind == TypeKind::Alias(new.clone()));
-                kept && self.renamed(old, new)
-            }
-            _ => false,
+            _ => self.resolved(old) == self.resolved(new),
         }
+    }
+
+    /// `ty` with the new version's aliases followed (a chain of place aliases is a few long).
+    fn resolved(&self, ty: &TypeRef) -> TypeRef {
+        let mut ty = ty.clone();
+        for _ in 0..8 {
+            let TypeRef::Named(name) = &ty else { break };
+            match self.new.get(name.as_str()).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => ty = target.clone(),
+                _ => break,
+            }
+        }
+        ty
     }
 }
 
@@ -193,11 +219,15 @@ fn place_alias_changes(name: &str, before: &TypeDef, after: &TypeDef, shapes: &S
     let (same, detail) = match (target(before), target(after)) {
         (None, Some(now)) => (shapes.renamed(&here, &now), format!("now another name for `{}`: the schema moved to a component", show(&now))),
         (Some(then), None) => (shapes.renamed(&then, &here), format!("was another name for `{}`, now its own type: the schema is inline again", show(&then))),
-        (Some(then), Some(now)) => (then == now || shapes.renamed(&then, &now), format!("another name for `{}`, now for `{}`", show(&then), show(&now))),
+        (Some(then), Some(now)) => (shapes.same(&then, &now) || shapes.renamed(&then, &now), format!("another name for `{}`, now for `{}`", show(&then), show(&now))),
         (None, None) => return,
     };
     if same && before.kind != after.kind {
         change(changes, Severity::Compatible, "type-moved", name, format!("{detail} (same shape: code naming `{name}` still compiles)"));
+    } else if !same && (target(before).is_none() || target(after).is_none()) {
+        // (An alias retargeted from one component to another: what code built with it meets is
+        // the old component's own change, reported there.)
+        change(changes, Severity::Breaking, "place-alias-retyped", name, format!("{detail}, of another shape"));
     }
 }
 
@@ -324,8 +354,8 @@ fn field_changes(name: &str, old: &[Field], new: &[Field], shapes: &Shapes<'_>, 
                     // optional one, so `.field(None)` or `.field(value)` stops compiling.
                     let setter = |p: Presence| setter_argument(p, &field.ty, &show(&field.ty), "Patch");
                     // A value of exactly `T` converts into both; what callers usually pass (a
-                    // `&str`, a literal, a variant's payload, `vec![x.into()]`) converts only
-                    // into `T`, and `None` only into `Option<T>`.
+                    // `&str`, a variant's payload) converts only into `T`, and `None` only into
+                    // `Option<T>`.
                     let setter_breaks = setter(before.presence) != setter(field.presence)
                         && (before.presence == Presence::RequiredNullable || shapes.takes_other_values(&before.ty));
                     let (severity, why) = if !same_field {

@@ -14,6 +14,19 @@ pub struct TypeSpace {
     pub types: Vec<TypeDef>,
 }
 
+impl TypeSpace {
+    /// Each place alias (hidden, see `resolve::place_aliases`) and the type it names.
+    pub fn place_aliases(&self) -> std::collections::HashMap<&str, &str> {
+        self.types
+            .iter()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Alias(TypeRef::Named(target)) if t.hidden => Some((t.name.as_str(), target.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// A named Rust type.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {

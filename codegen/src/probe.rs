@@ -18,8 +18,9 @@ use crate::ir::{Api, Conversion, Operation, Presence, Prim, ResponseContent, Typ
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a caller passes for an `impl Into<T>` argument: `T` itself, or a value of another type
-/// that converts into it (text, a number literal, an enum's `&str`, a union variant's payload,
-/// a list built in place). Only the second stops compiling when the argument becomes
+/// that converts into it (text, an enum's `&str`, a union variant's payload). Number literals and
+/// `vec![…]` still infer through `impl Into<Option<T>>` (`Option<T>` has one `From` of a
+/// number or a list), as the probe showed. Only the second stops compiling when the argument becomes
 /// `impl Into<Option<T>>`: the drift report and the probe both ask this.
 pub enum UserValue {
     Exact,
@@ -29,9 +30,6 @@ pub enum UserValue {
 pub fn user_value<'a>(ty: &TypeRef, kind_of: &dyn Fn(&str) -> Option<&'a TypeKind>) -> UserValue {
     match ty {
         TypeRef::Prim(Prim::String) => UserValue::Other("\"\"".into()),
-        TypeRef::Prim(Prim::I32 | Prim::I64) => UserValue::Other("0".into()),
-        TypeRef::Prim(Prim::F32 | Prim::F64) => UserValue::Other("0.0".into()),
-        TypeRef::List(_) => UserValue::Other("vec![]".into()),
         TypeRef::Nullable(inner) => user_value(inner, kind_of),
         TypeRef::Named(name) => match kind_of(name) {
             Some(TypeKind::StringEnum { .. }) => UserValue::Other("\"\"".into()),
@@ -101,12 +99,7 @@ fn type_items<'a>(probe: &mut Probe, def: &TypeDef, kind_of: &dyn Fn(&str) -> Op
     probe.item(&def.name, format!("    let _: Option<{name}> = None;\n"));
     match &def.kind {
         TypeKind::Struct { fields, .. } => {
-            let arguments: Vec<String> = fields
-                .iter()
-                .filter(|f| f.presence == Presence::Required && !f.constant)
-                .map(|f| value_for(&f.ty, !matches!(f.ty, TypeRef::List(_)), kind_of))
-                .collect();
-            probe.item(&def.name, format!("    let _: {name} = {name}::new({});\n", arguments.join(", ")));
+            probe.item(&def.name, format!("    let _: {name} = {name}::new({});\n", constructor_arguments(fields, kind_of).join(", ")));
             for field in fields {
                 let key = format!("{}.{}", def.name, field.wire);
                 let member = sanitise(&field.rust);
@@ -140,9 +133,23 @@ fn type_items<'a>(probe: &mut Probe, def: &TypeDef, kind_of: &dyn Fn(&str) -> Op
                 .collect();
             probe.item(&def.name, format!("    match v::<{name}>() {{\n{arms}        _ => {{}}\n    }}\n"));
         }
-        TypeKind::Alias(target) => probe.item(&def.name, format!("    let _: {name} = v::<{}>();\n", type_text(target))),
+        // A place alias only keeps a name alive (its target is the component's business); a
+        // component's alias is what it names.
+        TypeKind::Alias(target) if !def.hidden => probe.item(&def.name, format!("    let _: {name} = v::<{}>();\n", type_text(target))),
+        // Code written while the schema was inline built it under that name.
+        TypeKind::Alias(TypeRef::Named(target)) => {
+            if let Some(TypeKind::Struct { fields, .. }) = kind_of(target) {
+                probe.item(&def.name, format!("    let _: {name} = {name}::new({});\n", constructor_arguments(fields, kind_of).join(", ")));
+            }
+        }
+        TypeKind::Alias(_) => {}
         TypeKind::Const { .. } => {}
     }
+}
+
+/// Values for `new(…)`: its arguments are the required fields that are not constants.
+fn constructor_arguments<'a>(fields: &[crate::ir::Field], kind_of: &dyn Fn(&str) -> Option<&'a TypeKind>) -> Vec<String> {
+    fields.iter().filter(|f| f.presence == Presence::Required && !f.constant).map(|f| value_for(&f.ty, !matches!(f.ty, TypeRef::List(_)), kind_of)).collect()
 }
 
 fn operation_items<'a>(probe: &mut Probe, old: &Api, op: &Operation, kind_of: &dyn Fn(&str) -> Option<&'a TypeKind>) {
@@ -192,8 +199,9 @@ pub struct CompileError {
 /// What the compiler said about the report.
 #[derive(Debug, Default)]
 pub struct Verdict {
-    /// Errors, each with the key it was mapped to.
-    pub errors: Vec<(String, String)>,
+    /// Errors, each with the keys it was mapped to: the item it is in, and first, for a type
+    /// that is gone, that type (a break of its own, which every item naming it meets).
+    pub errors: Vec<(Vec<String>, String)>,
     /// Keys with an error that no breaking entry explains, with where the old spec defines
     /// the type the key names (empty for operations).
     pub missed: BTreeMap<String, String>,
@@ -209,20 +217,29 @@ pub fn verify(old: &Api, changes: &[Change], probe: &Probe, errors: &[CompileErr
     let sources: HashMap<&str, &str> = old.types.types.iter().map(|t| (t.name.as_str(), t.source.as_str())).collect();
     let mut verdict = Verdict::default();
     for error in errors {
-        // A type that is gone fails every item naming it: the break is that type's.
-        let key = missing_type(&error.message).filter(|name| sources.contains_key(name.as_str())).or_else(|| probe.key_at(error.line).map(str::to_string));
-        verdict.errors.push((key.unwrap_or_default(), error.message.clone()));
+        let gone = missing_type(&error.message).filter(|name| sources.contains_key(name.as_str()));
+        let keys: Vec<String> = gone.into_iter().chain(probe.key_at(error.line).map(str::to_string)).collect();
+        verdict.errors.push((keys, error.message.clone()));
     }
     let breaking: Vec<&Change> = changes.iter().filter(|c| c.severity == Severity::Breaking && !UNOBSERVABLE.contains(&c.kind)).collect();
-    let covers = |location: &str, key: &str| owners(key, &sources).iter().any(|owner| owner == location);
-    for (key, _) in &verdict.errors {
-        if !breaking.iter().any(|c| covers(&c.location, key)) {
+    // A place alias names its component: a break met through it is the component's.
+    let aliases = old.types.place_aliases();
+    let covers = |location: &str, keys: &[String]| {
+        keys.iter().any(|key| {
+            let target = aliases.get(key.as_str()).map(|target| owners(target, &sources)).unwrap_or_default();
+            owners(key, &sources).iter().chain(&target).any(|owner| owner == location)
+        })
+    };
+    for (keys, _) in &verdict.errors {
+        if !breaking.iter().any(|c| covers(&c.location, keys)) {
+            let key = keys.first().cloned().unwrap_or_default();
             let type_name = key.split_once('.').map_or(key.as_str(), |(ty, _)| ty);
-            verdict.missed.insert(key.clone(), sources.get(type_name).map(|s| s.to_string()).unwrap_or_default());
+            let at = sources.get(type_name).map(|s| s.to_string()).unwrap_or_default();
+            verdict.missed.insert(key, at);
         }
     }
     for change in breaking {
-        if !verdict.errors.iter().any(|(key, _)| covers(&change.location, key)) {
+        if !verdict.errors.iter().any(|(keys, _)| covers(&change.location, keys)) {
             verdict.invented.insert(format!("{} {}", change.kind, change.location));
         }
     }
@@ -240,7 +257,7 @@ fn missing_type(message: &str) -> Option<String> {
 /// The report locations under which a break at `key` may be stated: the key itself, the type
 /// a field key belongs to, and for an inline type, the field or operation it sits in and that
 /// field's type (`ThingMode` → `Thing.mode`, `Thing`).
-fn owners(key: &str, sources: &HashMap<&str, &str>) -> Vec<String> {
+pub(crate) fn owners(key: &str, sources: &HashMap<&str, &str>) -> Vec<String> {
     let mut out = vec![key.to_string()];
     let type_name = key.split_once('.').map_or(key, |(ty, _)| ty);
     if type_name != key {

@@ -130,7 +130,8 @@ fn a_union_member_moved_to_a_component_keeps_its_payload_name() {
         &[
             "type-added MessagesThinkingEnabled struct",
             "type-moved MessagesRequestThinkingEnabled now another name for `MessagesThinkingEnabled`: the schema moved to a component (same shape: code naming `MessagesRequestThinkingEnabled` still compiles)",
-            // Its nested tag type keeps its old name too (it is named after the new place).
+            // The types nested in it keep their old names too (they are named after the new place).
+            "type-moved MessagesRequestThinkingEnabledDisplay another name for `AnthropicThinkingDisplay`, now for `MessagesThinkingEnabledDisplay` (same shape: code naming `MessagesRequestThinkingEnabledDisplay` still compiles)",
             "type-moved MessagesRequestThinkingEnabledType now another name for `MessagesThinkingEnabledType`: the schema moved to a component (same shape: code naming `MessagesRequestThinkingEnabledType` still compiles)",
             "union-variant-type-moved MessagesRequestThinking `MessagesRequestThinking::Enabled(MessagesRequestThinkingEnabled)` is now `MessagesRequestThinking::Enabled(MessagesThinkingEnabled)` (the schema moved to a component; `MessagesRequestThinkingEnabled` is kept as another name of it)",
         ],

@@ -4,7 +4,7 @@
 //! what it generates compiles, which is what a user of an older or newer spec meets.
 
 use codegen::pin::{self, HistoryPin};
-use codegen::pipeline;
+use codegen::pipeline::{self, ApiInput};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
@@ -19,18 +19,29 @@ pub struct HistoryArgs {
     pub dir: Option<PathBuf>,
 }
 
-pub fn run(args: HistoryArgs) -> Result<(), String> {
+/// Every history version whose file name contains `only` (all without it), read as its API:
+/// (the version, the pinned input, the version's input).
+pub(crate) fn versions(only: Option<&str>) -> Result<Vec<(HistoryPin, ApiInput, ApiInput)>, String> {
     let root = pin::workspace_root();
-    let dir = args.dir.unwrap_or_else(|| root.join("target").join("history-check"));
     let pinned = pipeline::inputs_from_pins(&root, None)?;
     let versions = HistoryPin::load_all(&root.join("specs")).map_err(|e| e.to_string())?;
     let cache = pin::default_cache_dir();
-    let mut failures = Vec::new();
-    for version in versions.iter().filter(|v| args.only.as_deref().is_none_or(|only| v.file.contains(only))) {
-        let start = Instant::now();
+    let mut out = Vec::new();
+    for version in versions.into_iter().filter(|v| only.is_none_or(|only| v.file.contains(only))) {
         let input = pinned.iter().find(|p| p.name == version.api).ok_or_else(|| format!("{}: no pinned API named {:?}", version.pin_path.display(), version.api))?;
-        let bytes = version.read(&cache, None).map_err(|e| e.to_string())?;
-        let files = match pipeline::generate(&[input.with_spec(&version.file, bytes)]) {
+        let old = input.with_spec(&version.file, version.read(&cache, None).map_err(|e| e.to_string())?);
+        out.push((version, input.clone(), old));
+    }
+    Ok(out)
+}
+
+pub fn run(args: HistoryArgs) -> Result<(), String> {
+    let root = pin::workspace_root();
+    let dir = args.dir.unwrap_or_else(|| root.join("target").join("history-check"));
+    let mut failures = Vec::new();
+    for (version, _, old) in versions(args.only.as_deref())? {
+        let start = Instant::now();
+        let files = match pipeline::generate(&[old]) {
             Ok(files) => files,
             Err(e) => {
                 failures.push(format!("{}: regen failed: {e}", version.file));

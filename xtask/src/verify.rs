@@ -5,7 +5,7 @@
 //! `specs/history/` against the current pin; `cargo xtask diff OLD NEW --verify` for any pair.
 
 use codegen::diff::{diff, Severity};
-use codegen::pin::{self, HistoryPin};
+use codegen::pin;
 use codegen::pipeline::{self, ApiInput};
 use codegen::probe::{self, CompileError, Verdict};
 use std::path::{Path, PathBuf};
@@ -35,7 +35,7 @@ impl Outcome {
         let v = &self.verdict;
         let mut text = format!("{label}: {} breaking entries, {} probe errors, {} missed, {} invented", self.breaking, v.errors.len(), v.missed.len(), v.invented.len());
         for (key, at) in &v.missed {
-            let first = v.errors.iter().find(|(k, _)| k == key).map(|(_, m)| m.as_str()).unwrap_or_default();
+            let first = v.errors.iter().find(|(keys, _)| keys.first() == Some(key)).map(|(_, m)| m.as_str()).unwrap_or_default();
             text.push_str(&format!("\n  missed: {key} ({at}): {first}"));
         }
         for entry in &v.invented {
@@ -46,16 +46,10 @@ impl Outcome {
 }
 
 pub fn run_history(args: VerifyHistoryArgs) -> Result<(), String> {
-    let root = pin::workspace_root();
-    let pinned = pipeline::inputs_from_pins(&root, None)?;
-    let versions = HistoryPin::load_all(&root.join("specs")).map_err(|e| e.to_string())?;
-    let cache = pin::default_cache_dir();
     let mut failures = Vec::new();
-    for version in versions.iter().filter(|v| args.only.as_deref().is_none_or(|only| v.file.contains(only))) {
+    for (version, new, old) in crate::history::versions(args.only.as_deref())? {
         let start = Instant::now();
-        let new = pinned.iter().find(|p| p.name == version.api).ok_or_else(|| format!("{}: no pinned API named {:?}", version.pin_path.display(), version.api))?;
-        let old = new.with_spec(&version.file, version.read(&cache, None).map_err(|e| e.to_string())?);
-        let outcome = verify_pair(&old, new)?;
+        let outcome = verify_pair(&old, &new)?;
         let text = outcome.describe(&version.file);
         println!("{text} ({:.0?})", start.elapsed());
         if !outcome.passed() {

@@ -80,12 +80,19 @@ impl Gates {
                 by_type.entry(name).or_default().insert(feature.clone());
             }
         }
-        // A place alias is compiled with its target (no operation names it; old code does).
-        for def in api.types.types.iter().filter(|t| t.hidden) {
-            if let TypeKind::Alias(TypeRef::Named(target)) = &def.kind {
-                if let Some(features) = by_type.get(target).cloned() {
-                    by_type.insert(def.name.clone(), features);
+        // A place alias is compiled with its target (no operation names it; old code does),
+        // through a chain of them (a nested type's old name for a place alias).
+        let hidden = api.types.place_aliases();
+        for (alias, first) in &hidden {
+            let mut target = *first;
+            for _ in 0..8 {
+                match hidden.get(target) {
+                    Some(next) => target = next,
+                    None => break,
                 }
+            }
+            if let Some(features) = by_type.get(target).cloned() {
+                by_type.insert(alias.to_string(), features);
             }
         }
         // A type no operation uses has both impls, so everything it reaches needs them too.

@@ -55,10 +55,24 @@ pub(crate) fn add(types: &mut TypeSpace, refs: &[PlaceRef], roots: &[String], na
         }
         wanted.entry(name).or_default().insert(place.at.clone(), target);
     }
-    let kept = unique(wanted);
-    let nested = nested_aliases(types, &kept, &existing, asked);
-    for (name, (source, target)) in kept.into_iter().chain(nested) {
-        types.types.push(TypeDef { name, source, doc: None, deprecated: false, kind: TypeKind::Alias(TypeRef::Named(target)), hidden: true });
+    let mut added = unique(wanted);
+    let mut taken = existing;
+    // Nested types may themselves be place aliases (added in the round before): repeat until
+    // no new name comes up (a few rounds: one per level of components inside components).
+    for _ in 0..8 {
+        let kept: Vec<(String, String, String)> = added.iter().map(|(name, (source, target))| (name.clone(), source.clone(), target.clone())).collect();
+        taken.extend(kept.iter().map(|(name, _, _)| name.clone()));
+        for (name, source, target) in kept {
+            types.types.push(TypeDef { name, source, doc: None, deprecated: false, kind: TypeKind::Alias(TypeRef::Named(target)), hidden: true });
+        }
+        let aliases: BTreeMap<String, (String, String)> = types.types.iter().filter_map(|t| match &t.kind {
+            TypeKind::Alias(TypeRef::Named(target)) if t.hidden => Some((t.name.clone(), (t.source.clone(), target.clone()))),
+            _ => None,
+        }).collect();
+        added = nested_aliases(types, &aliases, &taken, asked);
+        if added.is_empty() {
+            break;
+        }
     }
     types.types.sort_by(|a, b| a.name.cmp(&b.name));
 }
@@ -89,19 +103,20 @@ fn nested_aliases(types: &TypeSpace, kept: &BTreeMap<String, (String, String)>, 
     let mut wanted: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (alias, (at, target)) in kept {
         let Some(inside) = source.get(target.as_str()).map(|s| format!("{s}/")) else { continue };
-        for def in types.types.iter().filter(|t| !t.hidden && t.source.starts_with(&inside)) {
+        // Hidden ones too: a place alias inside the component (its place moved on to a
+        // component of its own) is a name the old nesting had as well.
+        for def in types.types.iter().filter(|t| t.source.starts_with(&inside) && t.name != *alias) {
             let Some(rest) = def.name.strip_prefix(target.as_str()) else { continue };
             let name = format!("{alias}{rest}");
-            if name.len() > MAX_TYPE_NAME || existing.contains(&name) || asked.contains(&name) || kept.contains_key(&name) {
+            if rest.is_empty() || name.len() > MAX_TYPE_NAME || existing.contains(&name) || asked.contains(&name) || kept.contains_key(&name) {
                 continue;
             }
             wanted.entry(name).or_default().insert(format!("{at}{}", &def.source[inside.len() - 1..]), def.name.clone());
         }
     }
-    unique(wanted).into_iter().map(|(name, (_, target))| {
-        let at = source.get(target.as_str()).map(|s| s.to_string()).unwrap_or_default();
-        (name, (at, target))
-    }).collect()
+    // Each is defined at the place its name comes from, so the types nested in it are found
+    // under that place in the next round.
+    unique(wanted)
 }
 
 #[cfg(test)]

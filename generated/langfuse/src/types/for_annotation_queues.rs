@@ -358,9 +358,21 @@ pub type AnnotationQueuesCreateQueueAssignmentResponse = CreateAnnotationQueueAs
 /// The name this place's type had while its schema was inline: another name for [`CreateAnnotationQueueItemRequest`].
 #[doc(hidden)]
 pub type AnnotationQueuesCreateQueueItemRequest = CreateAnnotationQueueItemRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateAnnotationQueueItemRequestObjectType`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueItemRequestObjectType = CreateAnnotationQueueItemRequestObjectType;
+/// The name this place's type had while its schema was inline: another name for [`CreateAnnotationQueueItemRequestStatus`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueItemRequestStatus = CreateAnnotationQueueItemRequestStatus;
 /// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItem`].
 #[doc(hidden)]
 pub type AnnotationQueuesCreateQueueItemResponse = AnnotationQueueItem;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItemObjectType`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueItemResponseObjectType = AnnotationQueueItemObjectType;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItemStatus`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueItemResponseStatus = AnnotationQueueItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`CreateAnnotationQueueRequest`].
 #[doc(hidden)]
 pub type AnnotationQueuesCreateQueueRequest = CreateAnnotationQueueRequest;
@@ -379,24 +391,51 @@ pub type AnnotationQueuesDeleteQueueItemResponse = DeleteAnnotationQueueItemResp
 /// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItem`].
 #[doc(hidden)]
 pub type AnnotationQueuesGetQueueItemResponse = AnnotationQueueItem;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItemObjectType`].
+#[doc(hidden)]
+pub type AnnotationQueuesGetQueueItemResponseObjectType = AnnotationQueueItemObjectType;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItemStatus`].
+#[doc(hidden)]
+pub type AnnotationQueuesGetQueueItemResponseStatus = AnnotationQueueItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`AnnotationQueue`].
 #[doc(hidden)]
 pub type AnnotationQueuesGetQueueResponse = AnnotationQueue;
 /// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueueItems`].
 #[doc(hidden)]
 pub type AnnotationQueuesListQueueItemsResponse = PaginatedAnnotationQueueItems;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueueItemsDataItem`].
+#[doc(hidden)]
+pub type AnnotationQueuesListQueueItemsResponseDataItem = PaginatedAnnotationQueueItemsDataItem;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueueItemsDataItemObjectType`].
+#[doc(hidden)]
+pub type AnnotationQueuesListQueueItemsResponseDataItemObjectType = PaginatedAnnotationQueueItemsDataItemObjectType;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueueItemsDataItemStatus`].
+#[doc(hidden)]
+pub type AnnotationQueuesListQueueItemsResponseDataItemStatus = PaginatedAnnotationQueueItemsDataItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`AnnotationQueueStatus`].
 #[doc(hidden)]
 pub type AnnotationQueuesListQueueItemsStatus = AnnotationQueueStatus;
 /// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueues`].
 #[doc(hidden)]
 pub type AnnotationQueuesListQueuesResponse = PaginatedAnnotationQueues;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueuesDataItem`].
+#[doc(hidden)]
+pub type AnnotationQueuesListQueuesResponseDataItem = PaginatedAnnotationQueuesDataItem;
 /// The name this place's type had while its schema was inline: another name for [`UpdateAnnotationQueueItemRequest`].
 #[doc(hidden)]
 pub type AnnotationQueuesUpdateQueueItemRequest = UpdateAnnotationQueueItemRequest;
+/// The name this place's type had while its schema was inline: another name for [`UpdateAnnotationQueueItemRequestStatus`].
+#[doc(hidden)]
+pub type AnnotationQueuesUpdateQueueItemRequestStatus = UpdateAnnotationQueueItemRequestStatus;
 /// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItem`].
 #[doc(hidden)]
 pub type AnnotationQueuesUpdateQueueItemResponse = AnnotationQueueItem;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItemObjectType`].
+#[doc(hidden)]
+pub type AnnotationQueuesUpdateQueueItemResponseObjectType = AnnotationQueueItemObjectType;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItemStatus`].
+#[doc(hidden)]
+pub type AnnotationQueuesUpdateQueueItemResponseStatus = AnnotationQueueItemStatus;
 /// The object of the `CreateAnnotationQueueAssignmentResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -861,6 +900,12 @@ impl PaginatedAnnotationQueueItems {
 /// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItem`].
 #[doc(hidden)]
 pub type PaginatedAnnotationQueueItemsDataItem = AnnotationQueueItem;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItemObjectType`].
+#[doc(hidden)]
+pub type PaginatedAnnotationQueueItemsDataItemObjectType = AnnotationQueueItemObjectType;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItemStatus`].
+#[doc(hidden)]
+pub type PaginatedAnnotationQueueItemsDataItemStatus = AnnotationQueueItemStatus;
 /// The object of the `PaginatedAnnotationQueues` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

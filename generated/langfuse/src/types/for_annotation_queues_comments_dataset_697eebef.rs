@@ -2,6 +2,27 @@
 //! The types compiled only with the features `annotation-queues`, `comments`, `dataset-items`, `dataset-run-items`, `datasets`, `legacy-observations-v1`, `llm-connections`, `models`, `prompts`, `score-configs`, `scores`, `sessions`, `trace`, `unstable-dashboard-widgets`, `unstable-dashboards`, `unstable-evaluation-rules`, `unstable-evaluators`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueueItemsMeta`].
+#[doc(hidden)]
+pub type AnnotationQueuesListQueueItemsResponseMeta = PaginatedAnnotationQueueItemsMeta;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueuesMeta`].
+#[doc(hidden)]
+pub type AnnotationQueuesListQueuesResponseMeta = PaginatedAnnotationQueuesMeta;
+/// The name this place's type had while its schema was inline: another name for [`GetCommentsResponseMeta`].
+#[doc(hidden)]
+pub type CommentsGetResponseMeta = GetCommentsResponseMeta;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetItemsMeta`].
+#[doc(hidden)]
+pub type DatasetItemsListResponseMeta = PaginatedDatasetItemsMeta;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetRunItemsMeta`].
+#[doc(hidden)]
+pub type DatasetRunItemsListResponseMeta = PaginatedDatasetRunItemsMeta;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetRunsMeta`].
+#[doc(hidden)]
+pub type DatasetsGetRunsResponseMeta = PaginatedDatasetRunsMeta;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetsMeta`].
+#[doc(hidden)]
+pub type DatasetsListResponseMeta = PaginatedDatasetsMeta;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type GetCommentsResponseMeta = UtilsMetaResponse;
@@ -11,9 +32,18 @@ pub type GetScoresResponseMeta = UtilsMetaResponse;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type LegacyObservationsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`LegacyObservationsViewsMeta`].
+#[doc(hidden)]
+pub type LegacyObservationsV1GetManyResponseMeta = LegacyObservationsViewsMeta;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type LegacyObservationsViewsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedLlmConnectionsMeta`].
+#[doc(hidden)]
+pub type LlmConnectionsListResponseMeta = PaginatedLlmConnectionsMeta;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedModelsMeta`].
+#[doc(hidden)]
+pub type ModelsListResponseMeta = PaginatedModelsMeta;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type PaginatedAnnotationQueueItemsMeta = UtilsMetaResponse;
@@ -44,9 +74,24 @@ pub type PaginatedSessionsMeta = UtilsMetaResponse;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type PromptMetaListResponseMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`PromptMetaListResponseMeta`].
+#[doc(hidden)]
+pub type PromptsListResponseMeta = PromptMetaListResponseMeta;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfigsMeta`].
+#[doc(hidden)]
+pub type ScoreConfigsGetResponseMeta = ScoreConfigsMeta;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type ScoreConfigsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseMeta`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseMeta = GetScoresResponseMeta;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedSessionsMeta`].
+#[doc(hidden)]
+pub type SessionsListResponseMeta = PaginatedSessionsMeta;
+/// The name this place's type had while its schema was inline: another name for [`TracesMeta`].
+#[doc(hidden)]
+pub type TraceListResponseMeta = TracesMeta;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type TracesMeta = UtilsMetaResponse;
@@ -56,9 +101,21 @@ pub type UnstableDashboardListMeta = UtilsMetaResponse;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetListMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetListMeta`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsListResponseMeta = UnstableDashboardWidgetListMeta;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardListMeta`].
+#[doc(hidden)]
+pub type UnstableDashboardsListResponseMeta = UnstableDashboardListMeta;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRulesMeta`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesListResponseMeta = UnstableEvaluationRulesMeta;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type UnstableEvaluationRulesMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorsMeta`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsListResponseMeta = UnstableEvaluatorsMeta;
 /// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsMeta = UtilsMetaResponse;

@@ -749,6 +749,24 @@ impl BlobStorageIntegrationsResponse {
 /// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationResponse`].
 #[doc(hidden)]
 pub type BlobStorageIntegrationsResponseDataItem = BlobStorageIntegrationResponse;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationResponseExportFieldGroupsItem`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsResponseDataItemExportFieldGroupsItem = BlobStorageIntegrationResponseExportFieldGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationResponseExportFrequency`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsResponseDataItemExportFrequency = BlobStorageIntegrationResponseExportFrequency;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationResponseExportMode`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsResponseDataItemExportMode = BlobStorageIntegrationResponseExportMode;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationResponseExportSource`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsResponseDataItemExportSource = BlobStorageIntegrationResponseExportSource;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationResponseFileType`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsResponseDataItemFileType = BlobStorageIntegrationResponseFileType;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationResponseType`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsResponseDataItemType = BlobStorageIntegrationResponseType;
 /// The name this place's type had while its schema was inline: another name for [`CreateBlobStorageIntegrationRequest`].
 #[doc(hidden)]
 pub type BlobStorageIntegrationsUpsertBlobStorageIntegrationRequest = CreateBlobStorageIntegrationRequest;

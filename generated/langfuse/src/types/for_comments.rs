@@ -172,6 +172,9 @@ pub type CommentsGetByIdResponse = Comment;
 /// The name this place's type had while its schema was inline: another name for [`GetCommentsResponse`].
 #[doc(hidden)]
 pub type CommentsGetResponse = GetCommentsResponse;
+/// The name this place's type had while its schema was inline: another name for [`GetCommentsResponseDataItem`].
+#[doc(hidden)]
+pub type CommentsGetResponseDataItem = GetCommentsResponseDataItem;
 /// The object of the `CreateCommentRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

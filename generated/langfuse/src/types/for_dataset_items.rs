@@ -590,18 +590,42 @@ pub type DatasetItemStatus = DatasetStatus;
 /// The name this place's type had while its schema was inline: another name for [`CreateDatasetItemRequest`].
 #[doc(hidden)]
 pub type DatasetItemsCreateRequest = CreateDatasetItemRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateDatasetItemRequestStatus`].
+#[doc(hidden)]
+pub type DatasetItemsCreateRequestStatus = CreateDatasetItemRequestStatus;
 /// The name this place's type had while its schema was inline: another name for [`DatasetItem`].
 #[doc(hidden)]
 pub type DatasetItemsCreateResponse = DatasetItem;
+/// The name this place's type had while its schema was inline: another name for [`DatasetItemMediaReferencesItem`].
+#[doc(hidden)]
+pub type DatasetItemsCreateResponseMediaReferencesItem = DatasetItemMediaReferencesItem;
+/// The name this place's type had while its schema was inline: another name for [`DatasetItemStatus`].
+#[doc(hidden)]
+pub type DatasetItemsCreateResponseStatus = DatasetItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`DeleteDatasetItemResponse`].
 #[doc(hidden)]
 pub type DatasetItemsDeleteResponse = DeleteDatasetItemResponse;
 /// The name this place's type had while its schema was inline: another name for [`DatasetItem`].
 #[doc(hidden)]
 pub type DatasetItemsGetResponse = DatasetItem;
+/// The name this place's type had while its schema was inline: another name for [`DatasetItemMediaReferencesItem`].
+#[doc(hidden)]
+pub type DatasetItemsGetResponseMediaReferencesItem = DatasetItemMediaReferencesItem;
+/// The name this place's type had while its schema was inline: another name for [`DatasetItemStatus`].
+#[doc(hidden)]
+pub type DatasetItemsGetResponseStatus = DatasetItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetItems`].
 #[doc(hidden)]
 pub type DatasetItemsListResponse = PaginatedDatasetItems;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetItemsDataItem`].
+#[doc(hidden)]
+pub type DatasetItemsListResponseDataItem = PaginatedDatasetItemsDataItem;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetItemsDataItemMediaReferencesItem`].
+#[doc(hidden)]
+pub type DatasetItemsListResponseDataItemMediaReferencesItem = PaginatedDatasetItemsDataItemMediaReferencesItem;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetItemsDataItemStatus`].
+#[doc(hidden)]
+pub type DatasetItemsListResponseDataItemStatus = PaginatedDatasetItemsDataItemStatus;
 crate::runtime::string_enum! {
     #[doc = " The values of the `DatasetStatus` schema in the API's spec."] pub enum
     DatasetStatus { Active => "ACTIVE", Archived => "ARCHIVED", }
@@ -736,3 +760,9 @@ impl PaginatedDatasetItems {
 /// The name this place's type had while its schema was inline: another name for [`DatasetItem`].
 #[doc(hidden)]
 pub type PaginatedDatasetItemsDataItem = DatasetItem;
+/// The name this place's type had while its schema was inline: another name for [`DatasetItemMediaReferencesItem`].
+#[doc(hidden)]
+pub type PaginatedDatasetItemsDataItemMediaReferencesItem = DatasetItemMediaReferencesItem;
+/// The name this place's type had while its schema was inline: another name for [`DatasetItemStatus`].
+#[doc(hidden)]
+pub type PaginatedDatasetItemsDataItemStatus = DatasetItemStatus;

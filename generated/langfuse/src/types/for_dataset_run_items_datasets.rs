@@ -156,9 +156,15 @@ impl DatasetRunItem {
 /// The name this place's type had while its schema was inline: another name for [`DatasetRunItem`].
 #[doc(hidden)]
 pub type DatasetRunItemsCreateResponse = DatasetRunItem;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetRunItemsDataItem`].
+#[doc(hidden)]
+pub type DatasetRunItemsListResponseDataItem = PaginatedDatasetRunItemsDataItem;
 /// The name this place's type had while its schema was inline: another name for [`DatasetRunItem`].
 #[doc(hidden)]
 pub type DatasetRunWithItemsDatasetRunItemsItem = DatasetRunItem;
+/// The name this place's type had while its schema was inline: another name for [`DatasetRunWithItemsDatasetRunItemsItem`].
+#[doc(hidden)]
+pub type DatasetsGetRunResponseDatasetRunItemsItem = DatasetRunWithItemsDatasetRunItemsItem;
 /// The name this place's type had while its schema was inline: another name for [`DatasetRunItem`].
 #[doc(hidden)]
 pub type PaginatedDatasetRunItemsDataItem = DatasetRunItem;

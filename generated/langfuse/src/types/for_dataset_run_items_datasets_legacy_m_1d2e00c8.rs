@@ -2,9 +2,18 @@
 //! The types compiled only with the features `dataset-run-items`, `datasets`, `legacy-metrics-v1`, `legacy-observations-v1`, `scores`, `sessions`, `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetRunItemsDeprecation`].
+#[doc(hidden)]
+pub type DatasetRunItemsListResponseDeprecation = PaginatedDatasetRunItemsDeprecation;
 /// The name this place's type had while its schema was inline: another name for [`Deprecation`].
 #[doc(hidden)]
 pub type DatasetRunWithItemsDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`DatasetRunWithItemsDeprecation`].
+#[doc(hidden)]
+pub type DatasetsGetRunResponseDeprecation = DatasetRunWithItemsDeprecation;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetRunsDeprecation`].
+#[doc(hidden)]
+pub type DatasetsGetRunsResponseDeprecation = PaginatedDatasetRunsDeprecation;
 /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -113,6 +122,15 @@ pub type GetScoresResponseDeprecation = Deprecation;
 /// The name this place's type had while its schema was inline: another name for [`Deprecation`].
 #[doc(hidden)]
 pub type LegacyMetricsResponseDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`LegacyMetricsResponseDeprecation`].
+#[doc(hidden)]
+pub type LegacyMetricsV1MetricsResponseDeprecation = LegacyMetricsResponseDeprecation;
+/// The name this place's type had while its schema was inline: another name for [`LegacyObservationsViewsDeprecation`].
+#[doc(hidden)]
+pub type LegacyObservationsV1GetManyResponseDeprecation = LegacyObservationsViewsDeprecation;
+/// The name this place's type had while its schema was inline: another name for [`ObservationsViewSingleDeprecation`].
+#[doc(hidden)]
+pub type LegacyObservationsV1GetResponseDeprecation = ObservationsViewSingleDeprecation;
 /// The name this place's type had while its schema was inline: another name for [`Deprecation`].
 #[doc(hidden)]
 pub type LegacyObservationsViewsDeprecation = Deprecation;
@@ -131,9 +149,27 @@ pub type PaginatedSessionsDeprecation = Deprecation;
 /// The name this place's type had while its schema was inline: another name for [`Deprecation`].
 #[doc(hidden)]
 pub type ScoreDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`ScoreDeprecation`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponseDeprecation = ScoreDeprecation;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDeprecation`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDeprecation = GetScoresResponseDeprecation;
 /// The name this place's type had while its schema was inline: another name for [`Deprecation`].
 #[doc(hidden)]
 pub type SessionWithTracesDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`SessionWithTracesDeprecation`].
+#[doc(hidden)]
+pub type SessionsGetResponseDeprecation = SessionWithTracesDeprecation;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedSessionsDeprecation`].
+#[doc(hidden)]
+pub type SessionsListResponseDeprecation = PaginatedSessionsDeprecation;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsDeprecation`].
+#[doc(hidden)]
+pub type TraceGetResponseDeprecation = TraceWithFullDetailsDeprecation;
+/// The name this place's type had while its schema was inline: another name for [`TracesDeprecation`].
+#[doc(hidden)]
+pub type TraceListResponseDeprecation = TracesDeprecation;
 /// The name this place's type had while its schema was inline: another name for [`Deprecation`].
 #[doc(hidden)]
 pub type TraceWithFullDetailsDeprecation = Deprecation;

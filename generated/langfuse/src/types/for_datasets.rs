@@ -636,9 +636,15 @@ pub type DatasetsGetRunResponse = DatasetRunWithItems;
 /// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetRuns`].
 #[doc(hidden)]
 pub type DatasetsGetRunsResponse = PaginatedDatasetRuns;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetRunsDataItem`].
+#[doc(hidden)]
+pub type DatasetsGetRunsResponseDataItem = PaginatedDatasetRunsDataItem;
 /// The name this place's type had while its schema was inline: another name for [`PaginatedDatasets`].
 #[doc(hidden)]
 pub type DatasetsListResponse = PaginatedDatasets;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetsDataItem`].
+#[doc(hidden)]
+pub type DatasetsListResponseDataItem = PaginatedDatasetsDataItem;
 /// The object of the `DeleteDatasetRunResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -594,9 +594,18 @@ pub type ExperimentItemsResponseMeta = ExperimentsResponseMeta;
 /// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponse`].
 #[doc(hidden)]
 pub type ExperimentsListItemsResponse = ExperimentItemsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseDataItem`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseDataItem = ExperimentItemsResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseMeta`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseMeta = ExperimentItemsResponseMeta;
 /// The name this place's type had while its schema was inline: another name for [`ExperimentsResponse`].
 #[doc(hidden)]
 pub type ExperimentsListResponse = ExperimentsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItem`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItem = ExperimentsResponseDataItem;
 /// The object of the `ExperimentsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -2,9 +2,18 @@
 //! The types compiled only with the features `experiments`, `ingestion`, `legacy-observations-v1`, `observations`, `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBodyLevel`].
+#[doc(hidden)]
+pub type CreateObservationEventBodyLevel = ObservationBodyLevel;
 /// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
 #[doc(hidden)]
 pub type ExperimentItemLevel = ObservationLevel;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemLevel`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemLevel = ExperimentItemLevel;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseDataItemLevel`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseDataItemLevel = ExperimentItemsResponseDataItemLevel;
 /// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
 #[doc(hidden)]
 pub type LegacyObservationsV1GetManyLevel = ObservationLevel;
@@ -22,6 +31,15 @@ pub type ObservationV2Level = ObservationLevel;
 /// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
 #[doc(hidden)]
 pub type ObservationsGetManyLevel = ObservationLevel;
+/// The name this place's type had while its schema was inline: another name for [`ObservationsV2ResponseDataItemLevel`].
+#[doc(hidden)]
+pub type ObservationsGetManyResponseDataItemLevel = ObservationsV2ResponseDataItemLevel;
+/// The name this place's type had while its schema was inline: another name for [`ObservationV2Level`].
+#[doc(hidden)]
+pub type ObservationsV2ResponseDataItemLevel = ObservationV2Level;
 /// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
 #[doc(hidden)]
 pub type OptionalObservationBodyLevel = ObservationLevel;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBodyLevel`].
+#[doc(hidden)]
+pub type UpdateObservationEventBodyLevel = ObservationBodyLevel;

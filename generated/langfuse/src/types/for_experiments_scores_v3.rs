@@ -62,6 +62,39 @@ pub type ExperimentItemScoresItemText = ScoreV3Text;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3TextDataType`].
 #[doc(hidden)]
 pub type ExperimentItemScoresItemTextDataType = ScoreV3TextDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItem`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItem = ExperimentItemScoresItem;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemBoolean`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemBoolean = ExperimentItemScoresItemBoolean;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemBooleanDataType`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemBooleanDataType = ExperimentItemScoresItemBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemCategorical`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemCategorical = ExperimentItemScoresItemCategorical;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemCategoricalDataType`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemCategoricalDataType = ExperimentItemScoresItemCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemCorrection`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemCorrection = ExperimentItemScoresItemCorrection;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemCorrectionDataType`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemCorrectionDataType = ExperimentItemScoresItemCorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemNumeric`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemNumeric = ExperimentItemScoresItemNumeric;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemNumericDataType`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemNumericDataType = ExperimentItemScoresItemNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemText`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemText = ExperimentItemScoresItemText;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemScoresItemTextDataType`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItemScoresItemTextDataType = ExperimentItemScoresItemTextDataType;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
 #[doc(hidden)]
 pub type ExperimentScoresItem = ScoreV3;
@@ -95,6 +128,93 @@ pub type ExperimentScoresItemText = ScoreV3Text;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3TextDataType`].
 #[doc(hidden)]
 pub type ExperimentScoresItemTextDataType = ScoreV3TextDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseDataItemScoresItem`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseDataItemScoresItem = ExperimentItemsResponseDataItemScoresItem;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseDataItemScoresItemBoolean`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseDataItemScoresItemBoolean = ExperimentItemsResponseDataItemScoresItemBoolean;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseDataItemScoresItemCategorical`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseDataItemScoresItemCategorical = ExperimentItemsResponseDataItemScoresItemCategorical;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseDataItemScoresItemCorrection`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseDataItemScoresItemCorrection = ExperimentItemsResponseDataItemScoresItemCorrection;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseDataItemScoresItemNumeric`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseDataItemScoresItemNumeric = ExperimentItemsResponseDataItemScoresItemNumeric;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseDataItemScoresItemText`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseDataItemScoresItemText = ExperimentItemsResponseDataItemScoresItemText;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponseDataItemScoresItemTextDataType`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponseDataItemScoresItemTextDataType = ExperimentItemsResponseDataItemScoresItemTextDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItem`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItem = ExperimentsResponseDataItemScoresItem;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemBoolean`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemBoolean = ExperimentsResponseDataItemScoresItemBoolean;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemBooleanDataType`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemBooleanDataType = ExperimentsResponseDataItemScoresItemBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemCategorical`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemCategorical = ExperimentsResponseDataItemScoresItemCategorical;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemCategoricalDataType`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemCategoricalDataType = ExperimentsResponseDataItemScoresItemCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemCorrection`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemCorrection = ExperimentsResponseDataItemScoresItemCorrection;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemCorrectionDataType`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemCorrectionDataType = ExperimentsResponseDataItemScoresItemCorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemNumeric`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemNumeric = ExperimentsResponseDataItemScoresItemNumeric;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemNumericDataType`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemNumericDataType = ExperimentsResponseDataItemScoresItemNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemText`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemText = ExperimentsResponseDataItemScoresItemText;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseDataItemScoresItemTextDataType`].
+#[doc(hidden)]
+pub type ExperimentsListResponseDataItemScoresItemTextDataType = ExperimentsResponseDataItemScoresItemTextDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItem`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItem = ExperimentScoresItem;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemBoolean`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemBoolean = ExperimentScoresItemBoolean;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemBooleanDataType`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemBooleanDataType = ExperimentScoresItemBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemCategorical`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemCategorical = ExperimentScoresItemCategorical;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemCategoricalDataType`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemCategoricalDataType = ExperimentScoresItemCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemCorrection`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemCorrection = ExperimentScoresItemCorrection;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemCorrectionDataType`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemCorrectionDataType = ExperimentScoresItemCorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemNumeric`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemNumeric = ExperimentScoresItemNumeric;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemNumericDataType`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemNumericDataType = ExperimentScoresItemNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemText`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemText = ExperimentScoresItemText;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentScoresItemTextDataType`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItemScoresItemTextDataType = ExperimentScoresItemTextDataType;
 /// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
 #[doc(hidden)]
 pub type GetScoresV3ResponseDataItem = ScoreV3;
@@ -1847,3 +1967,36 @@ impl ScoreV3Text {
 ///
 /// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type ScoreV3TextDataType = crate::runtime::Const<constants::ScoreV3TextDataType>;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItem`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItem = GetScoresV3ResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemBoolean`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemBoolean = GetScoresV3ResponseDataItemBoolean;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemBooleanDataType`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemBooleanDataType = GetScoresV3ResponseDataItemBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemCategorical`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemCategorical = GetScoresV3ResponseDataItemCategorical;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemCategoricalDataType`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemCategoricalDataType = GetScoresV3ResponseDataItemCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemCorrection`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemCorrection = GetScoresV3ResponseDataItemCorrection;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemCorrectionDataType`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemCorrectionDataType = GetScoresV3ResponseDataItemCorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemNumeric`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemNumeric = GetScoresV3ResponseDataItemNumeric;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemNumericDataType`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemNumericDataType = GetScoresV3ResponseDataItemNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemText`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemText = GetScoresV3ResponseDataItemText;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseDataItemTextDataType`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseDataItemTextDataType = GetScoresV3ResponseDataItemTextDataType;

@@ -5,6 +5,9 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`SubmitFeedbackRequest`].
 #[doc(hidden)]
 pub type FeedbackSubmitRequest = SubmitFeedbackRequest;
+/// The name this place's type had while its schema was inline: another name for [`SubmitFeedbackRequestTargetType`].
+#[doc(hidden)]
+pub type FeedbackSubmitRequestTargetType = SubmitFeedbackRequestTargetType;
 /// The name this place's type had while its schema was inline: another name for [`SubmitFeedbackResponse`].
 #[doc(hidden)]
 pub type FeedbackSubmitResponse = SubmitFeedbackResponse;

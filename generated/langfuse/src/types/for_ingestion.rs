@@ -567,12 +567,39 @@ pub type CreateGenerationBodyUsage = IngestionUsage;
 /// The name this place's type had while its schema was inline: another name for [`UsageDetails`].
 #[doc(hidden)]
 pub type CreateGenerationBodyUsageDetails = UsageDetails;
+/// The name this place's type had while its schema was inline: another name for [`UsageDetailsOpenAiCompletionUsageSchema`].
+#[doc(hidden)]
+pub type CreateGenerationBodyUsageDetailsOpenAiCompletionUsageSchema = UsageDetailsOpenAiCompletionUsageSchema;
+/// The name this place's type had while its schema was inline: another name for [`UsageDetailsOpenAiResponseUsageSchema`].
+#[doc(hidden)]
+pub type CreateGenerationBodyUsageDetailsOpenAiResponseUsageSchema = UsageDetailsOpenAiResponseUsageSchema;
+/// The name this place's type had while its schema was inline: another name for [`IngestionUsageOpenAiUsage`].
+#[doc(hidden)]
+pub type CreateGenerationBodyUsageOpenAiUsage = IngestionUsageOpenAiUsage;
 /// The name this place's type had while its schema was inline: another name for [`CreateGenerationBody`].
 #[doc(hidden)]
 pub type CreateGenerationEventBody = CreateGenerationBody;
+/// The name this place's type had while its schema was inline: another name for [`CreateGenerationBodyModelParametersValue`].
+#[doc(hidden)]
+pub type CreateGenerationEventBodyModelParametersValue = CreateGenerationBodyModelParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`CreateGenerationBodyUsage`].
+#[doc(hidden)]
+pub type CreateGenerationEventBodyUsage = CreateGenerationBodyUsage;
+/// The name this place's type had while its schema was inline: another name for [`CreateGenerationBodyUsageDetails`].
+#[doc(hidden)]
+pub type CreateGenerationEventBodyUsageDetails = CreateGenerationBodyUsageDetails;
+/// The name this place's type had while its schema was inline: another name for [`CreateGenerationBodyUsageOpenAiUsage`].
+#[doc(hidden)]
+pub type CreateGenerationEventBodyUsageOpenAiUsage = CreateGenerationBodyUsageOpenAiUsage;
 /// The name this place's type had while its schema was inline: another name for [`ObservationBody`].
 #[doc(hidden)]
 pub type CreateObservationEventBody = ObservationBody;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBodyModelParametersValue`].
+#[doc(hidden)]
+pub type CreateObservationEventBodyModelParametersValue = ObservationBodyModelParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBodyType`].
+#[doc(hidden)]
+pub type CreateObservationEventBodyType = ObservationBodyType;
 /// The object of the `CreateSpanBody` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -938,6 +965,12 @@ pub type IngestionBatchRequestBatchItemTraceCreateType = IngestionEventTraceCrea
 /// The name this place's type had while its schema was inline: another name for [`IngestionResponse`].
 #[doc(hidden)]
 pub type IngestionBatchResponse = IngestionResponse;
+/// The name this place's type had while its schema was inline: another name for [`IngestionResponseErrorsItem`].
+#[doc(hidden)]
+pub type IngestionBatchResponseErrorsItem = IngestionResponseErrorsItem;
+/// The name this place's type had while its schema was inline: another name for [`IngestionResponseSuccessesItem`].
+#[doc(hidden)]
+pub type IngestionBatchResponseSuccessesItem = IngestionResponseSuccessesItem;
 /// The object of the `IngestionError` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3875,12 +3908,39 @@ pub type UpdateGenerationBodyUsage = IngestionUsage;
 /// The name this place's type had while its schema was inline: another name for [`UsageDetails`].
 #[doc(hidden)]
 pub type UpdateGenerationBodyUsageDetails = UsageDetails;
+/// The name this place's type had while its schema was inline: another name for [`UsageDetailsOpenAiCompletionUsageSchema`].
+#[doc(hidden)]
+pub type UpdateGenerationBodyUsageDetailsOpenAiCompletionUsageSchema = UsageDetailsOpenAiCompletionUsageSchema;
+/// The name this place's type had while its schema was inline: another name for [`UsageDetailsOpenAiResponseUsageSchema`].
+#[doc(hidden)]
+pub type UpdateGenerationBodyUsageDetailsOpenAiResponseUsageSchema = UsageDetailsOpenAiResponseUsageSchema;
+/// The name this place's type had while its schema was inline: another name for [`IngestionUsageOpenAiUsage`].
+#[doc(hidden)]
+pub type UpdateGenerationBodyUsageOpenAiUsage = IngestionUsageOpenAiUsage;
 /// The name this place's type had while its schema was inline: another name for [`UpdateGenerationBody`].
 #[doc(hidden)]
 pub type UpdateGenerationEventBody = UpdateGenerationBody;
+/// The name this place's type had while its schema was inline: another name for [`UpdateGenerationBodyModelParametersValue`].
+#[doc(hidden)]
+pub type UpdateGenerationEventBodyModelParametersValue = UpdateGenerationBodyModelParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`UpdateGenerationBodyUsage`].
+#[doc(hidden)]
+pub type UpdateGenerationEventBodyUsage = UpdateGenerationBodyUsage;
+/// The name this place's type had while its schema was inline: another name for [`UpdateGenerationBodyUsageDetails`].
+#[doc(hidden)]
+pub type UpdateGenerationEventBodyUsageDetails = UpdateGenerationBodyUsageDetails;
+/// The name this place's type had while its schema was inline: another name for [`UpdateGenerationBodyUsageOpenAiUsage`].
+#[doc(hidden)]
+pub type UpdateGenerationEventBodyUsageOpenAiUsage = UpdateGenerationBodyUsageOpenAiUsage;
 /// The name this place's type had while its schema was inline: another name for [`ObservationBody`].
 #[doc(hidden)]
 pub type UpdateObservationEventBody = ObservationBody;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBodyModelParametersValue`].
+#[doc(hidden)]
+pub type UpdateObservationEventBodyModelParametersValue = ObservationBodyModelParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBodyType`].
+#[doc(hidden)]
+pub type UpdateObservationEventBodyType = ObservationBodyType;
 /// The object of the `UpdateSpanBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -2,15 +2,36 @@
 //! The types compiled only with the features `ingestion`, `legacy-observations-v1`, `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`IngestionUsageDef`].
+#[doc(hidden)]
+pub type CreateGenerationBodyUsageDef = IngestionUsageDef;
+/// The name this place's type had while its schema was inline: another name for [`CreateGenerationBodyUsageDef`].
+#[doc(hidden)]
+pub type CreateGenerationEventBodyUsageDef = CreateGenerationBodyUsageDef;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBodyUsage`].
+#[doc(hidden)]
+pub type CreateObservationEventBodyUsage = ObservationBodyUsage;
 /// The name this place's type had while its schema was inline: another name for [`Usage`].
 #[doc(hidden)]
 pub type IngestionUsageDef = Usage;
+/// The name this place's type had while its schema was inline: another name for [`ObservationUsage`].
+#[doc(hidden)]
+pub type LegacyObservationsDataItemUsage = ObservationUsage;
 /// The name this place's type had while its schema was inline: another name for [`Usage`].
 #[doc(hidden)]
 pub type ObservationBodyUsage = Usage;
 /// The name this place's type had while its schema was inline: another name for [`Usage`].
 #[doc(hidden)]
 pub type ObservationUsage = Usage;
+/// The name this place's type had while its schema was inline: another name for [`IngestionUsageDef`].
+#[doc(hidden)]
+pub type UpdateGenerationBodyUsageDef = IngestionUsageDef;
+/// The name this place's type had while its schema was inline: another name for [`UpdateGenerationBodyUsageDef`].
+#[doc(hidden)]
+pub type UpdateGenerationEventBodyUsageDef = UpdateGenerationBodyUsageDef;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBodyUsage`].
+#[doc(hidden)]
+pub type UpdateObservationEventBodyUsage = ObservationBodyUsage;
 /// (Deprecated. Use usageDetails and costDetails instead.) Standard interface for usage and cost
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -37,6 +37,18 @@ crate::runtime::string_enum! {
     ScoreDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN", Categorical =>
     "CATEGORICAL", Correction => "CORRECTION", Text => "TEXT", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScoreBodyDataType`].
+#[doc(hidden)]
+pub type ScoreEventBodyDataType = ScoreBodyDataType;
+/// The name this place's type had while its schema was inline: another name for [`ScoreBodyValue`].
+#[doc(hidden)]
+pub type ScoreEventBodyValue = ScoreBodyValue;
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreRequestDataType`].
+#[doc(hidden)]
+pub type ScoresCreateRequestDataType = CreateScoreRequestDataType;
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreRequestValue`].
+#[doc(hidden)]
+pub type ScoresCreateRequestValue = CreateScoreRequestValue;
 /// The name this place's type had while its schema was inline: another name for [`ScoreDataType`].
 #[doc(hidden)]
 pub type ScoresGetManyDataType = ScoreDataType;

@@ -2,6 +2,9 @@
 //! The types compiled only with the features `legacy-observations-v1`, `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`LegacyObservationsViewsDataItem`].
+#[doc(hidden)]
+pub type LegacyObservationsV1GetManyResponseDataItem = LegacyObservationsViewsDataItem;
 /// The name this place's type had while its schema was inline: another name for [`ObservationsView`].
 #[doc(hidden)]
 pub type LegacyObservationsViewsDataItem = ObservationsView;
@@ -536,6 +539,9 @@ impl ObservationsView {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsObservationsItem`].
+#[doc(hidden)]
+pub type TraceGetResponseObservationsItem = TraceWithFullDetailsObservationsItem;
 /// The name this place's type had while its schema was inline: another name for [`ObservationsView`].
 #[doc(hidden)]
 pub type TraceWithFullDetailsObservationsItem = ObservationsView;

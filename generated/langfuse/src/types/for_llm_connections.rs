@@ -264,9 +264,15 @@ pub type LlmConnectionsDeleteResponse = DeleteLlmConnectionResponse;
 /// The name this place's type had while its schema was inline: another name for [`PaginatedLlmConnections`].
 #[doc(hidden)]
 pub type LlmConnectionsListResponse = PaginatedLlmConnections;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedLlmConnectionsDataItem`].
+#[doc(hidden)]
+pub type LlmConnectionsListResponseDataItem = PaginatedLlmConnectionsDataItem;
 /// The name this place's type had while its schema was inline: another name for [`UpsertLlmConnectionRequest`].
 #[doc(hidden)]
 pub type LlmConnectionsUpsertRequest = UpsertLlmConnectionRequest;
+/// The name this place's type had while its schema was inline: another name for [`UpsertLlmConnectionRequestAdapter`].
+#[doc(hidden)]
+pub type LlmConnectionsUpsertRequestAdapter = UpsertLlmConnectionRequestAdapter;
 /// The name this place's type had while its schema was inline: another name for [`LlmConnection`].
 #[doc(hidden)]
 pub type LlmConnectionsUpsertResponse = LlmConnection;

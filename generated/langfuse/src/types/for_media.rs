@@ -401,6 +401,9 @@ pub type MediaGetResponse = GetMediaResponse;
 /// The name this place's type had while its schema was inline: another name for [`GetMediaUploadUrlRequest`].
 #[doc(hidden)]
 pub type MediaGetUploadUrlRequest = GetMediaUploadUrlRequest;
+/// The name this place's type had while its schema was inline: another name for [`GetMediaUploadUrlRequestContentType`].
+#[doc(hidden)]
+pub type MediaGetUploadUrlRequestContentType = GetMediaUploadUrlRequestContentType;
 /// The name this place's type had while its schema was inline: another name for [`GetMediaUploadUrlResponse`].
 #[doc(hidden)]
 pub type MediaGetUploadUrlResponse = GetMediaUploadUrlResponse;

@@ -216,6 +216,9 @@ impl CreateModelRequest {
 /// The name this place's type had while its schema was inline: another name for [`PricingTierInput`].
 #[doc(hidden)]
 pub type CreateModelRequestPricingTiersItem = PricingTierInput;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierInputConditionsItem`].
+#[doc(hidden)]
+pub type CreateModelRequestPricingTiersItemConditionsItem = PricingTierInputConditionsItem;
 /// The name this place's type had while its schema was inline: another name for [`ModelUsageUnit`].
 #[doc(hidden)]
 pub type CreateModelRequestUnit = ModelUsageUnit;
@@ -543,6 +546,12 @@ pub type ModelPricesValue = ModelPrice;
 /// The name this place's type had while its schema was inline: another name for [`PricingTier`].
 #[doc(hidden)]
 pub type ModelPricingTiersItem = PricingTier;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierConditionsItem`].
+#[doc(hidden)]
+pub type ModelPricingTiersItemConditionsItem = PricingTierConditionsItem;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierConditionsItemPricingTierUsageCondition`].
+#[doc(hidden)]
+pub type ModelPricingTiersItemConditionsItemPricingTierUsageCondition = PricingTierConditionsItemPricingTierUsageCondition;
 /// The name this place's type had while its schema was inline: another name for [`ModelUsageUnit`].
 #[doc(hidden)]
 pub type ModelUnit = ModelUsageUnit;
@@ -554,15 +563,63 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`CreateModelRequest`].
 #[doc(hidden)]
 pub type ModelsCreateRequest = CreateModelRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateModelRequestPricingTiersItem`].
+#[doc(hidden)]
+pub type ModelsCreateRequestPricingTiersItem = CreateModelRequestPricingTiersItem;
+/// The name this place's type had while its schema was inline: another name for [`CreateModelRequestPricingTiersItemConditionsItem`].
+#[doc(hidden)]
+pub type ModelsCreateRequestPricingTiersItemConditionsItem = CreateModelRequestPricingTiersItemConditionsItem;
+/// The name this place's type had while its schema was inline: another name for [`CreateModelRequestUnit`].
+#[doc(hidden)]
+pub type ModelsCreateRequestUnit = CreateModelRequestUnit;
 /// The name this place's type had while its schema was inline: another name for [`Model`].
 #[doc(hidden)]
 pub type ModelsCreateResponse = Model;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricesValue`].
+#[doc(hidden)]
+pub type ModelsCreateResponsePricesValue = ModelPricesValue;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricingTiersItem`].
+#[doc(hidden)]
+pub type ModelsCreateResponsePricingTiersItem = ModelPricingTiersItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricingTiersItemConditionsItem`].
+#[doc(hidden)]
+pub type ModelsCreateResponsePricingTiersItemConditionsItem = ModelPricingTiersItemConditionsItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelUnit`].
+#[doc(hidden)]
+pub type ModelsCreateResponseUnit = ModelUnit;
 /// The name this place's type had while its schema was inline: another name for [`Model`].
 #[doc(hidden)]
 pub type ModelsGetResponse = Model;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricesValue`].
+#[doc(hidden)]
+pub type ModelsGetResponsePricesValue = ModelPricesValue;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricingTiersItem`].
+#[doc(hidden)]
+pub type ModelsGetResponsePricingTiersItem = ModelPricingTiersItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricingTiersItemConditionsItem`].
+#[doc(hidden)]
+pub type ModelsGetResponsePricingTiersItemConditionsItem = ModelPricingTiersItemConditionsItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelUnit`].
+#[doc(hidden)]
+pub type ModelsGetResponseUnit = ModelUnit;
 /// The name this place's type had while its schema was inline: another name for [`PaginatedModels`].
 #[doc(hidden)]
 pub type ModelsListResponse = PaginatedModels;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedModelsDataItem`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItem = PaginatedModelsDataItem;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedModelsDataItemPricesValue`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemPricesValue = PaginatedModelsDataItemPricesValue;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedModelsDataItemPricingTiersItem`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemPricingTiersItem = PaginatedModelsDataItemPricingTiersItem;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedModelsDataItemPricingTiersItemConditionsItem`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemPricingTiersItemConditionsItem = PaginatedModelsDataItemPricingTiersItemConditionsItem;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedModelsDataItemUnit`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemUnit = PaginatedModelsDataItemUnit;
 /// The object of the `PaginatedModels` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -636,6 +693,18 @@ impl PaginatedModels {
 /// The name this place's type had while its schema was inline: another name for [`Model`].
 #[doc(hidden)]
 pub type PaginatedModelsDataItem = Model;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricesValue`].
+#[doc(hidden)]
+pub type PaginatedModelsDataItemPricesValue = ModelPricesValue;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricingTiersItem`].
+#[doc(hidden)]
+pub type PaginatedModelsDataItemPricingTiersItem = ModelPricingTiersItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricingTiersItemConditionsItem`].
+#[doc(hidden)]
+pub type PaginatedModelsDataItemPricingTiersItemConditionsItem = ModelPricingTiersItemConditionsItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelUnit`].
+#[doc(hidden)]
+pub type PaginatedModelsDataItemUnit = ModelUnit;
 /// Pricing tier definition with conditional pricing based on usage thresholds or observation attributes.
 ///
 /// Pricing tiers enable accurate cost tracking for LLM providers that charge different rates based on usage patterns or request attributes.
@@ -923,12 +992,30 @@ pub type PricingTierConditionPricingTierAttributeCondition = PricingTierAttribut
 /// The name this place's type had while its schema was inline: another name for [`PricingTierAttributeConditionOperator`].
 #[doc(hidden)]
 pub type PricingTierConditionPricingTierAttributeConditionOperator = PricingTierAttributeConditionOperator;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierAttributeConditionSource`].
+#[doc(hidden)]
+pub type PricingTierConditionPricingTierAttributeConditionSource = PricingTierAttributeConditionSource;
 /// The name this place's type had while its schema was inline: another name for [`PricingTierUsageCondition`].
 #[doc(hidden)]
 pub type PricingTierConditionPricingTierUsageCondition = PricingTierUsageCondition;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierUsageConditionOperator`].
+#[doc(hidden)]
+pub type PricingTierConditionPricingTierUsageConditionOperator = PricingTierUsageConditionOperator;
 /// The name this place's type had while its schema was inline: another name for [`PricingTierCondition`].
 #[doc(hidden)]
 pub type PricingTierConditionsItem = PricingTierCondition;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierConditionPricingTierAttributeCondition`].
+#[doc(hidden)]
+pub type PricingTierConditionsItemPricingTierAttributeCondition = PricingTierConditionPricingTierAttributeCondition;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierConditionPricingTierAttributeConditionSource`].
+#[doc(hidden)]
+pub type PricingTierConditionsItemPricingTierAttributeConditionSource = PricingTierConditionPricingTierAttributeConditionSource;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierConditionPricingTierUsageCondition`].
+#[doc(hidden)]
+pub type PricingTierConditionsItemPricingTierUsageCondition = PricingTierConditionPricingTierUsageCondition;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierConditionPricingTierUsageConditionOperator`].
+#[doc(hidden)]
+pub type PricingTierConditionsItemPricingTierUsageConditionOperator = PricingTierConditionPricingTierUsageConditionOperator;
 /// Input schema for creating a pricing tier. The tier ID will be automatically generated server-side.
 ///
 /// When creating a model with pricing tiers:
@@ -1075,6 +1162,12 @@ impl PricingTierInput {
 /// The name this place's type had while its schema was inline: another name for [`PricingTierCondition`].
 #[doc(hidden)]
 pub type PricingTierInputConditionsItem = PricingTierCondition;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierConditionPricingTierAttributeCondition`].
+#[doc(hidden)]
+pub type PricingTierInputConditionsItemPricingTierAttributeCondition = PricingTierConditionPricingTierAttributeCondition;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierConditionPricingTierUsageCondition`].
+#[doc(hidden)]
+pub type PricingTierInputConditionsItemPricingTierUsageCondition = PricingTierConditionPricingTierUsageCondition;
 crate::runtime::string_enum! {
     #[doc = " Comparison operators for pricing tier conditions"] pub enum
     PricingTierOperator { Gt => "gt", Gte => "gte", Lt => "lt", Lte => "lte", Eq => "eq",

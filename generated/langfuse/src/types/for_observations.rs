@@ -748,6 +748,12 @@ impl ObservationV2 {
 /// The name this place's type had while its schema was inline: another name for [`ObservationsV2Response`].
 #[doc(hidden)]
 pub type ObservationsGetManyResponse = ObservationsV2Response;
+/// The name this place's type had while its schema was inline: another name for [`ObservationsV2ResponseDataItem`].
+#[doc(hidden)]
+pub type ObservationsGetManyResponseDataItem = ObservationsV2ResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservationsV2ResponseMeta`].
+#[doc(hidden)]
+pub type ObservationsGetManyResponseMeta = ObservationsV2ResponseMeta;
 /// Metadata for cursor-based pagination
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -66,6 +66,9 @@ impl OpentelemetryExportTracesRequest {
 /// The name this place's type had while its schema was inline: another name for [`OtelResourceSpan`].
 #[doc(hidden)]
 pub type OpentelemetryExportTracesRequestResourceSpansItem = OtelResourceSpan;
+/// The name this place's type had while its schema was inline: another name for [`OtelResourceSpanResource`].
+#[doc(hidden)]
+pub type OpentelemetryExportTracesRequestResourceSpansItemResource = OtelResourceSpanResource;
 /// The name this place's type had while its schema was inline: another name for [`OtelTraceResponse`].
 #[doc(hidden)]
 pub type OpentelemetryExportTracesResponse = OtelTraceResponse;
@@ -405,9 +408,24 @@ impl OtelResourceSpan {
 /// The name this place's type had while its schema was inline: another name for [`OtelResource`].
 #[doc(hidden)]
 pub type OtelResourceSpanResource = OtelResource;
+/// The name this place's type had while its schema was inline: another name for [`OtelResourceAttributesItem`].
+#[doc(hidden)]
+pub type OtelResourceSpanResourceAttributesItem = OtelResourceAttributesItem;
 /// The name this place's type had while its schema was inline: another name for [`OtelScopeSpan`].
 #[doc(hidden)]
 pub type OtelResourceSpanScopeSpansItem = OtelScopeSpan;
+/// The name this place's type had while its schema was inline: another name for [`OtelScopeSpanScope`].
+#[doc(hidden)]
+pub type OtelResourceSpanScopeSpansItemScope = OtelScopeSpanScope;
+/// The name this place's type had while its schema was inline: another name for [`OtelScopeSpanScopeAttributesItem`].
+#[doc(hidden)]
+pub type OtelResourceSpanScopeSpansItemScopeAttributesItem = OtelScopeSpanScopeAttributesItem;
+/// The name this place's type had while its schema was inline: another name for [`OtelScopeSpanSpansItem`].
+#[doc(hidden)]
+pub type OtelResourceSpanScopeSpansItemSpansItem = OtelScopeSpanSpansItem;
+/// The name this place's type had while its schema was inline: another name for [`OtelScopeSpanSpansItemAttributesItem`].
+#[doc(hidden)]
+pub type OtelResourceSpanScopeSpansItemSpansItemAttributesItem = OtelScopeSpanSpansItemAttributesItem;
 /// Instrumentation scope information
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -586,9 +604,15 @@ impl OtelScopeSpan {
 /// The name this place's type had while its schema was inline: another name for [`OtelScope`].
 #[doc(hidden)]
 pub type OtelScopeSpanScope = OtelScope;
+/// The name this place's type had while its schema was inline: another name for [`OtelScopeAttributesItem`].
+#[doc(hidden)]
+pub type OtelScopeSpanScopeAttributesItem = OtelScopeAttributesItem;
 /// The name this place's type had while its schema was inline: another name for [`OtelSpan`].
 #[doc(hidden)]
 pub type OtelScopeSpanSpansItem = OtelSpan;
+/// The name this place's type had while its schema was inline: another name for [`OtelSpanAttributesItem`].
+#[doc(hidden)]
+pub type OtelScopeSpanSpansItemAttributesItem = OtelSpanAttributesItem;
 /// Individual span representing a unit of work or operation
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -370,6 +370,9 @@ impl MembershipsResponse {
 /// The name this place's type had while its schema was inline: another name for [`MembershipResponse`].
 #[doc(hidden)]
 pub type MembershipsResponseMembershipsItem = MembershipResponse;
+/// The name this place's type had while its schema was inline: another name for [`MembershipResponseRole`].
+#[doc(hidden)]
+pub type MembershipsResponseMembershipsItemRole = MembershipResponseRole;
 /// The object of the `OrganizationApiKey` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -751,24 +754,45 @@ pub type OrganizationsDeleteProjectMembershipResponse = MembershipDeletionRespon
 /// The name this place's type had while its schema was inline: another name for [`OrganizationApiKeysResponse`].
 #[doc(hidden)]
 pub type OrganizationsGetOrganizationApiKeysResponse = OrganizationApiKeysResponse;
+/// The name this place's type had while its schema was inline: another name for [`OrganizationApiKeysResponseApiKeysItem`].
+#[doc(hidden)]
+pub type OrganizationsGetOrganizationApiKeysResponseApiKeysItem = OrganizationApiKeysResponseApiKeysItem;
 /// The name this place's type had while its schema was inline: another name for [`MembershipsResponse`].
 #[doc(hidden)]
 pub type OrganizationsGetOrganizationMembershipsResponse = MembershipsResponse;
 /// The name this place's type had while its schema was inline: another name for [`OrganizationProjectsResponse`].
 #[doc(hidden)]
 pub type OrganizationsGetOrganizationProjectsResponse = OrganizationProjectsResponse;
+/// The name this place's type had while its schema was inline: another name for [`OrganizationProjectsResponseProjectsItem`].
+#[doc(hidden)]
+pub type OrganizationsGetOrganizationProjectsResponseProjectsItem = OrganizationProjectsResponseProjectsItem;
 /// The name this place's type had while its schema was inline: another name for [`MembershipsResponse`].
 #[doc(hidden)]
 pub type OrganizationsGetProjectMembershipsResponse = MembershipsResponse;
+/// The name this place's type had while its schema was inline: another name for [`MembershipsResponseMembershipsItem`].
+#[doc(hidden)]
+pub type OrganizationsGetProjectMembershipsResponseMembershipsItem = MembershipsResponseMembershipsItem;
 /// The name this place's type had while its schema was inline: another name for [`MembershipRequest`].
 #[doc(hidden)]
 pub type OrganizationsUpdateOrganizationMembershipRequest = MembershipRequest;
+/// The name this place's type had while its schema was inline: another name for [`MembershipRequestRole`].
+#[doc(hidden)]
+pub type OrganizationsUpdateOrganizationMembershipRequestRole = MembershipRequestRole;
 /// The name this place's type had while its schema was inline: another name for [`MembershipResponse`].
 #[doc(hidden)]
 pub type OrganizationsUpdateOrganizationMembershipResponse = MembershipResponse;
+/// The name this place's type had while its schema was inline: another name for [`MembershipResponseRole`].
+#[doc(hidden)]
+pub type OrganizationsUpdateOrganizationMembershipResponseRole = MembershipResponseRole;
 /// The name this place's type had while its schema was inline: another name for [`MembershipRequest`].
 #[doc(hidden)]
 pub type OrganizationsUpdateProjectMembershipRequest = MembershipRequest;
+/// The name this place's type had while its schema was inline: another name for [`MembershipRequestRole`].
+#[doc(hidden)]
+pub type OrganizationsUpdateProjectMembershipRequestRole = MembershipRequestRole;
 /// The name this place's type had while its schema was inline: another name for [`MembershipResponse`].
 #[doc(hidden)]
 pub type OrganizationsUpdateProjectMembershipResponse = MembershipResponse;
+/// The name this place's type had while its schema was inline: another name for [`MembershipResponseRole`].
+#[doc(hidden)]
+pub type OrganizationsUpdateProjectMembershipResponseRole = MembershipResponseRole;

@@ -882,9 +882,15 @@ impl ProjectsCreateRequest {
 /// The name this place's type had while its schema was inline: another name for [`Project`].
 #[doc(hidden)]
 pub type ProjectsCreateResponse = Project;
+/// The name this place's type had while its schema was inline: another name for [`ProjectOrganization`].
+#[doc(hidden)]
+pub type ProjectsCreateResponseOrganization = ProjectOrganization;
 /// The name this place's type had while its schema was inline: another name for [`Project`].
 #[doc(hidden)]
 pub type ProjectsDataItem = Project;
+/// The name this place's type had while its schema was inline: another name for [`ProjectOrganization`].
+#[doc(hidden)]
+pub type ProjectsDataItemOrganization = ProjectOrganization;
 /// The name this place's type had while its schema was inline: another name for [`ApiKeyDeletionResponse`].
 #[doc(hidden)]
 pub type ProjectsDeleteApiKeyResponse = ApiKeyDeletionResponse;
@@ -894,9 +900,18 @@ pub type ProjectsDeleteResponse = ProjectDeletionResponse;
 /// The name this place's type had while its schema was inline: another name for [`ApiKeyList`].
 #[doc(hidden)]
 pub type ProjectsGetApiKeysResponse = ApiKeyList;
+/// The name this place's type had while its schema was inline: another name for [`ApiKeyListApiKeysItem`].
+#[doc(hidden)]
+pub type ProjectsGetApiKeysResponseApiKeysItem = ApiKeyListApiKeysItem;
 /// The name this place's type had while its schema was inline: another name for [`Projects`].
 #[doc(hidden)]
 pub type ProjectsGetResponse = Projects;
+/// The name this place's type had while its schema was inline: another name for [`ProjectsDataItem`].
+#[doc(hidden)]
+pub type ProjectsGetResponseDataItem = ProjectsDataItem;
+/// The name this place's type had while its schema was inline: another name for [`ProjectsDataItemOrganization`].
+#[doc(hidden)]
+pub type ProjectsGetResponseDataItemOrganization = ProjectsDataItemOrganization;
 /// The object of the schema at `/paths/~1api~1public~1projects~1{projectId}/put/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -995,3 +1010,6 @@ impl ProjectsUpdateRequest {
 /// The name this place's type had while its schema was inline: another name for [`Project`].
 #[doc(hidden)]
 pub type ProjectsUpdateResponse = Project;
+/// The name this place's type had while its schema was inline: another name for [`ProjectOrganization`].
+#[doc(hidden)]
+pub type ProjectsUpdateResponseOrganization = ProjectOrganization;

@@ -106,9 +106,24 @@ pub type ChatMessageWithPlaceholdersPlaceholderMessage = PlaceholderMessage;
 /// The name this place's type had while its schema was inline: another name for [`ChatMessageWithPlaceholders`].
 #[doc(hidden)]
 pub type ChatPromptDefItem = ChatMessageWithPlaceholders;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageWithPlaceholdersChatMessage`].
+#[doc(hidden)]
+pub type ChatPromptDefItemChatMessage = ChatMessageWithPlaceholdersChatMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageWithPlaceholdersPlaceholderMessage`].
+#[doc(hidden)]
+pub type ChatPromptDefItemPlaceholderMessage = ChatMessageWithPlaceholdersPlaceholderMessage;
 /// The name this place's type had while its schema was inline: another name for [`ChatMessageWithPlaceholders`].
 #[doc(hidden)]
 pub type CreateChatPromptRequestPromptItem = ChatMessageWithPlaceholders;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageWithPlaceholdersChatMessage`].
+#[doc(hidden)]
+pub type CreateChatPromptRequestPromptItemChatMessage = ChatMessageWithPlaceholdersChatMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageWithPlaceholdersPlaceholderMessage`].
+#[doc(hidden)]
+pub type CreateChatPromptRequestPromptItemPlaceholderMessage = ChatMessageWithPlaceholdersPlaceholderMessage;
+/// The name this place's type had while its schema was inline: another name for [`CreateChatPromptRequestPromptItem`].
+#[doc(hidden)]
+pub type CreatePromptRequestCreateChatPromptRequestPromptItem = CreateChatPromptRequestPromptItem;
 /// The object of the `PlaceholderMessage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -548,6 +563,9 @@ pub type PromptVersionUpdateResponseText = PromptText;
 /// The name this place's type had while its schema was inline: another name for [`PromptTextType`].
 #[doc(hidden)]
 pub type PromptVersionUpdateResponseTextType = PromptTextType;
+/// The name this place's type had while its schema was inline: another name for [`CreatePromptRequestCreateChatPromptRequestPromptItem`].
+#[doc(hidden)]
+pub type PromptsCreateRequestCreateChatPromptRequestPromptItem = CreatePromptRequestCreateChatPromptRequestPromptItem;
 /// The name this place's type had while its schema was inline: another name for [`Prompt`].
 #[doc(hidden)]
 pub type PromptsCreateResponse = Prompt;

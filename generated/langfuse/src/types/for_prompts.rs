@@ -173,9 +173,15 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`CreateChatPromptRequest`].
 #[doc(hidden)]
 pub type CreatePromptRequestCreateChatPromptRequest = CreateChatPromptRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateChatPromptRequestType`].
+#[doc(hidden)]
+pub type CreatePromptRequestCreateChatPromptRequestType = CreateChatPromptRequestType;
 /// The name this place's type had while its schema was inline: another name for [`CreateTextPromptRequest`].
 #[doc(hidden)]
 pub type CreatePromptRequestCreateTextPromptRequest = CreateTextPromptRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateTextPromptRequestType`].
+#[doc(hidden)]
+pub type CreatePromptRequestCreateTextPromptRequestType = CreateTextPromptRequestType;
 /// The object of the `CreateTextPromptRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -539,6 +545,9 @@ impl PromptMetaListResponse {
 /// The name this place's type had while its schema was inline: another name for [`PromptMeta`].
 #[doc(hidden)]
 pub type PromptMetaListResponseDataItem = PromptMeta;
+/// The name this place's type had while its schema was inline: another name for [`PromptMetaType`].
+#[doc(hidden)]
+pub type PromptMetaListResponseDataItemType = PromptMetaType;
 /// The name this place's type had while its schema was inline: another name for [`PromptType`].
 #[doc(hidden)]
 pub type PromptMetaType = PromptType;
@@ -551,6 +560,24 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`CreatePromptRequest`].
 #[doc(hidden)]
 pub type PromptsCreateRequest = CreatePromptRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreatePromptRequestCreateChatPromptRequest`].
+#[doc(hidden)]
+pub type PromptsCreateRequestCreateChatPromptRequest = CreatePromptRequestCreateChatPromptRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreatePromptRequestCreateChatPromptRequestType`].
+#[doc(hidden)]
+pub type PromptsCreateRequestCreateChatPromptRequestType = CreatePromptRequestCreateChatPromptRequestType;
+/// The name this place's type had while its schema was inline: another name for [`CreatePromptRequestCreateTextPromptRequest`].
+#[doc(hidden)]
+pub type PromptsCreateRequestCreateTextPromptRequest = CreatePromptRequestCreateTextPromptRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreatePromptRequestCreateTextPromptRequestType`].
+#[doc(hidden)]
+pub type PromptsCreateRequestCreateTextPromptRequestType = CreatePromptRequestCreateTextPromptRequestType;
 /// The name this place's type had while its schema was inline: another name for [`PromptMetaListResponse`].
 #[doc(hidden)]
 pub type PromptsListResponse = PromptMetaListResponse;
+/// The name this place's type had while its schema was inline: another name for [`PromptMetaListResponseDataItem`].
+#[doc(hidden)]
+pub type PromptsListResponseDataItem = PromptMetaListResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`PromptMetaListResponseDataItemType`].
+#[doc(hidden)]
+pub type PromptsListResponseDataItemType = PromptMetaListResponseDataItemType;

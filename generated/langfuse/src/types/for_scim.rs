@@ -576,6 +576,12 @@ impl ResourceTypesResponse {
 /// The name this place's type had while its schema was inline: another name for [`ResourceType`].
 #[doc(hidden)]
 pub type ResourceTypesResponseResourcesItem = ResourceType;
+/// The name this place's type had while its schema was inline: another name for [`ResourceTypeMeta`].
+#[doc(hidden)]
+pub type ResourceTypesResponseResourcesItemMeta = ResourceTypeMeta;
+/// The name this place's type had while its schema was inline: another name for [`ResourceTypeSchemaExtensionsItem`].
+#[doc(hidden)]
+pub type ResourceTypesResponseResourcesItemSchemaExtensionsItem = ResourceTypeSchemaExtensionsItem;
 /// The object of the `SchemaExtension` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -842,6 +848,9 @@ impl SchemasResponse {
 /// The name this place's type had while its schema was inline: another name for [`SchemaResource`].
 #[doc(hidden)]
 pub type SchemasResponseResourcesItem = SchemaResource;
+/// The name this place's type had while its schema was inline: another name for [`SchemaResourceMeta`].
+#[doc(hidden)]
+pub type SchemasResponseResourcesItemMeta = SchemaResourceMeta;
 /// The object of the schema at `/paths/~1api~1public~1scim~1Users/post/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -964,6 +973,15 @@ pub type ScimCreateUserRequestName = ScimName;
 /// The name this place's type had while its schema was inline: another name for [`ScimUser`].
 #[doc(hidden)]
 pub type ScimCreateUserResponse = ScimUser;
+/// The name this place's type had while its schema was inline: another name for [`ScimUserEmailsItem`].
+#[doc(hidden)]
+pub type ScimCreateUserResponseEmailsItem = ScimUserEmailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ScimUserMeta`].
+#[doc(hidden)]
+pub type ScimCreateUserResponseMeta = ScimUserMeta;
+/// The name this place's type had while its schema was inline: another name for [`ScimUserName`].
+#[doc(hidden)]
+pub type ScimCreateUserResponseName = ScimUserName;
 /// The name this place's type had while its schema was inline: another name for [`EmptyResponse`].
 #[doc(hidden)]
 pub type ScimDeleteUserResponse = EmptyResponse;
@@ -1108,18 +1126,72 @@ impl ScimFeatureSupport {
 /// The name this place's type had while its schema was inline: another name for [`ResourceTypesResponse`].
 #[doc(hidden)]
 pub type ScimGetResourceTypesResponse = ResourceTypesResponse;
+/// The name this place's type had while its schema was inline: another name for [`ResourceTypesResponseResourcesItem`].
+#[doc(hidden)]
+pub type ScimGetResourceTypesResponseResourcesItem = ResourceTypesResponseResourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`ResourceTypesResponseResourcesItemMeta`].
+#[doc(hidden)]
+pub type ScimGetResourceTypesResponseResourcesItemMeta = ResourceTypesResponseResourcesItemMeta;
 /// The name this place's type had while its schema was inline: another name for [`SchemasResponse`].
 #[doc(hidden)]
 pub type ScimGetSchemasResponse = SchemasResponse;
+/// The name this place's type had while its schema was inline: another name for [`SchemasResponseResourcesItem`].
+#[doc(hidden)]
+pub type ScimGetSchemasResponseResourcesItem = SchemasResponseResourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`SchemasResponseResourcesItemMeta`].
+#[doc(hidden)]
+pub type ScimGetSchemasResponseResourcesItemMeta = SchemasResponseResourcesItemMeta;
 /// The name this place's type had while its schema was inline: another name for [`ServiceProviderConfig`].
 #[doc(hidden)]
 pub type ScimGetServiceProviderConfigResponse = ServiceProviderConfig;
+/// The name this place's type had while its schema was inline: another name for [`ServiceProviderConfigBulk`].
+#[doc(hidden)]
+pub type ScimGetServiceProviderConfigResponseBulk = ServiceProviderConfigBulk;
+/// The name this place's type had while its schema was inline: another name for [`ServiceProviderConfigChangePassword`].
+#[doc(hidden)]
+pub type ScimGetServiceProviderConfigResponseChangePassword = ServiceProviderConfigChangePassword;
+/// The name this place's type had while its schema was inline: another name for [`ServiceProviderConfigEtag`].
+#[doc(hidden)]
+pub type ScimGetServiceProviderConfigResponseEtag = ServiceProviderConfigEtag;
+/// The name this place's type had while its schema was inline: another name for [`ServiceProviderConfigFilter`].
+#[doc(hidden)]
+pub type ScimGetServiceProviderConfigResponseFilter = ServiceProviderConfigFilter;
+/// The name this place's type had while its schema was inline: another name for [`ServiceProviderConfigMeta`].
+#[doc(hidden)]
+pub type ScimGetServiceProviderConfigResponseMeta = ServiceProviderConfigMeta;
+/// The name this place's type had while its schema was inline: another name for [`ServiceProviderConfigPatch`].
+#[doc(hidden)]
+pub type ScimGetServiceProviderConfigResponsePatch = ServiceProviderConfigPatch;
+/// The name this place's type had while its schema was inline: another name for [`ServiceProviderConfigSort`].
+#[doc(hidden)]
+pub type ScimGetServiceProviderConfigResponseSort = ServiceProviderConfigSort;
 /// The name this place's type had while its schema was inline: another name for [`ScimUser`].
 #[doc(hidden)]
 pub type ScimGetUserResponse = ScimUser;
+/// The name this place's type had while its schema was inline: another name for [`ScimUserEmailsItem`].
+#[doc(hidden)]
+pub type ScimGetUserResponseEmailsItem = ScimUserEmailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ScimUserMeta`].
+#[doc(hidden)]
+pub type ScimGetUserResponseMeta = ScimUserMeta;
+/// The name this place's type had while its schema was inline: another name for [`ScimUserName`].
+#[doc(hidden)]
+pub type ScimGetUserResponseName = ScimUserName;
 /// The name this place's type had while its schema was inline: another name for [`ScimUsersListResponse`].
 #[doc(hidden)]
 pub type ScimListUsersResponse = ScimUsersListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ScimUsersListResponseResourcesItem`].
+#[doc(hidden)]
+pub type ScimListUsersResponseResourcesItem = ScimUsersListResponseResourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`ScimUsersListResponseResourcesItemEmailsItem`].
+#[doc(hidden)]
+pub type ScimListUsersResponseResourcesItemEmailsItem = ScimUsersListResponseResourcesItemEmailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ScimUsersListResponseResourcesItemMeta`].
+#[doc(hidden)]
+pub type ScimListUsersResponseResourcesItemMeta = ScimUsersListResponseResourcesItemMeta;
+/// The name this place's type had while its schema was inline: another name for [`ScimUsersListResponseResourcesItemName`].
+#[doc(hidden)]
+pub type ScimListUsersResponseResourcesItemName = ScimUsersListResponseResourcesItemName;
 /// The object of the `ScimName` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1417,6 +1489,15 @@ impl ScimUsersListResponse {
 /// The name this place's type had while its schema was inline: another name for [`ScimUser`].
 #[doc(hidden)]
 pub type ScimUsersListResponseResourcesItem = ScimUser;
+/// The name this place's type had while its schema was inline: another name for [`ScimUserEmailsItem`].
+#[doc(hidden)]
+pub type ScimUsersListResponseResourcesItemEmailsItem = ScimUserEmailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ScimUserMeta`].
+#[doc(hidden)]
+pub type ScimUsersListResponseResourcesItemMeta = ScimUserMeta;
+/// The name this place's type had while its schema was inline: another name for [`ScimUserName`].
+#[doc(hidden)]
+pub type ScimUsersListResponseResourcesItemName = ScimUserName;
 /// The object of the `ServiceProviderConfig` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

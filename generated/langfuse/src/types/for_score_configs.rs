@@ -489,24 +489,51 @@ impl ScoreConfigs {
 /// The name this place's type had while its schema was inline: another name for [`CreateScoreConfigRequest`].
 #[doc(hidden)]
 pub type ScoreConfigsCreateRequest = CreateScoreConfigRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreConfigRequestCategoriesItem`].
+#[doc(hidden)]
+pub type ScoreConfigsCreateRequestCategoriesItem = CreateScoreConfigRequestCategoriesItem;
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreConfigRequestDataType`].
+#[doc(hidden)]
+pub type ScoreConfigsCreateRequestDataType = CreateScoreConfigRequestDataType;
 /// The name this place's type had while its schema was inline: another name for [`ScoreConfig`].
 #[doc(hidden)]
 pub type ScoreConfigsCreateResponse = ScoreConfig;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfigCategoriesItem`].
+#[doc(hidden)]
+pub type ScoreConfigsCreateResponseCategoriesItem = ScoreConfigCategoriesItem;
 /// The name this place's type had while its schema was inline: another name for [`ScoreConfig`].
 #[doc(hidden)]
 pub type ScoreConfigsDataItem = ScoreConfig;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfigCategoriesItem`].
+#[doc(hidden)]
+pub type ScoreConfigsDataItemCategoriesItem = ScoreConfigCategoriesItem;
 /// The name this place's type had while its schema was inline: another name for [`ScoreConfig`].
 #[doc(hidden)]
 pub type ScoreConfigsGetByIdResponse = ScoreConfig;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfigCategoriesItem`].
+#[doc(hidden)]
+pub type ScoreConfigsGetByIdResponseCategoriesItem = ScoreConfigCategoriesItem;
 /// The name this place's type had while its schema was inline: another name for [`ScoreConfigs`].
 #[doc(hidden)]
 pub type ScoreConfigsGetResponse = ScoreConfigs;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfigsDataItem`].
+#[doc(hidden)]
+pub type ScoreConfigsGetResponseDataItem = ScoreConfigsDataItem;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfigsDataItemCategoriesItem`].
+#[doc(hidden)]
+pub type ScoreConfigsGetResponseDataItemCategoriesItem = ScoreConfigsDataItemCategoriesItem;
 /// The name this place's type had while its schema was inline: another name for [`UpdateScoreConfigRequest`].
 #[doc(hidden)]
 pub type ScoreConfigsUpdateRequest = UpdateScoreConfigRequest;
+/// The name this place's type had while its schema was inline: another name for [`UpdateScoreConfigRequestCategoriesItem`].
+#[doc(hidden)]
+pub type ScoreConfigsUpdateRequestCategoriesItem = UpdateScoreConfigRequestCategoriesItem;
 /// The name this place's type had while its schema was inline: another name for [`ScoreConfig`].
 #[doc(hidden)]
 pub type ScoreConfigsUpdateResponse = ScoreConfig;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfigCategoriesItem`].
+#[doc(hidden)]
+pub type ScoreConfigsUpdateResponseCategoriesItem = ScoreConfigCategoriesItem;
 /// The object of the `UpdateScoreConfigRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -3855,6 +3855,9 @@ pub type ScoreTextDataType = crate::runtime::Const<constants::ScoreTextDataType>
 /// The name this place's type had while its schema was inline: another name for [`CreateScoreRequest`].
 #[doc(hidden)]
 pub type ScoresCreateRequest = CreateScoreRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreRequestSource`].
+#[doc(hidden)]
+pub type ScoresCreateRequestSource = CreateScoreRequestSource;
 /// The name this place's type had while its schema was inline: another name for [`CreateScoreResponse`].
 #[doc(hidden)]
 pub type ScoresCreateResponse = CreateScoreResponse;
@@ -3894,3 +3897,36 @@ pub type ScoresGetByIdResponseTextDataType = ScoreTextDataType;
 /// The name this place's type had while its schema was inline: another name for [`GetScoresResponse`].
 #[doc(hidden)]
 pub type ScoresGetManyResponse = GetScoresResponse;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItem`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItem = GetScoresResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemBoolean2`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemBoolean2 = GetScoresResponseDataItemBoolean2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemBooleanDataType`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemBooleanDataType = GetScoresResponseDataItemBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemCategorical2`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemCategorical2 = GetScoresResponseDataItemCategorical2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemCategoricalDataType`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemCategoricalDataType = GetScoresResponseDataItemCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemCorrection2`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemCorrection2 = GetScoresResponseDataItemCorrection2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemCorrectionDataType`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemCorrectionDataType = GetScoresResponseDataItemCorrectionDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemNumeric2`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemNumeric2 = GetScoresResponseDataItemNumeric2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemNumericDataType`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemNumericDataType = GetScoresResponseDataItemNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemText2`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemText2 = GetScoresResponseDataItemText2;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseDataItemTextDataType`].
+#[doc(hidden)]
+pub type ScoresGetManyResponseDataItemTextDataType = GetScoresResponseDataItemTextDataType;

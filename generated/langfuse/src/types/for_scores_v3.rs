@@ -152,3 +152,6 @@ pub type GetScoresV3ResponseMeta = GetScoresV3Meta;
 /// The name this place's type had while its schema was inline: another name for [`GetScoresV3Response`].
 #[doc(hidden)]
 pub type ScoresV3GetManyV3Response = GetScoresV3Response;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresV3ResponseMeta`].
+#[doc(hidden)]
+pub type ScoresV3GetManyV3ResponseMeta = GetScoresV3ResponseMeta;

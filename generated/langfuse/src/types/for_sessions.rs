@@ -317,9 +317,15 @@ pub type SessionWithTracesDefItem = Trace;
 /// The name this place's type had while its schema was inline: another name for [`SessionWithTraces`].
 #[doc(hidden)]
 pub type SessionsGetResponse = SessionWithTraces;
+/// The name this place's type had while its schema was inline: another name for [`SessionWithTracesDefItem`].
+#[doc(hidden)]
+pub type SessionsGetResponseDefItem = SessionWithTracesDefItem;
 /// The name this place's type had while its schema was inline: another name for [`PaginatedSessions`].
 #[doc(hidden)]
 pub type SessionsListResponse = PaginatedSessions;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedSessionsDataItem`].
+#[doc(hidden)]
+pub type SessionsListResponseDataItem = PaginatedSessionsDataItem;
 /// The object of the `Trace` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

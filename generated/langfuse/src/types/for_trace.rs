@@ -1246,9 +1246,39 @@ pub type TraceDeleteResponse = DeleteTraceResponse;
 /// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetails`].
 #[doc(hidden)]
 pub type TraceGetResponse = TraceWithFullDetails;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsScoresItem`].
+#[doc(hidden)]
+pub type TraceGetResponseScoresItem = TraceWithFullDetailsScoresItem;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsScoresItemBoolean`].
+#[doc(hidden)]
+pub type TraceGetResponseScoresItemBoolean = TraceWithFullDetailsScoresItemBoolean;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsScoresItemBooleanDataType`].
+#[doc(hidden)]
+pub type TraceGetResponseScoresItemBooleanDataType = TraceWithFullDetailsScoresItemBooleanDataType;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsScoresItemCategorical`].
+#[doc(hidden)]
+pub type TraceGetResponseScoresItemCategorical = TraceWithFullDetailsScoresItemCategorical;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsScoresItemCategoricalDataType`].
+#[doc(hidden)]
+pub type TraceGetResponseScoresItemCategoricalDataType = TraceWithFullDetailsScoresItemCategoricalDataType;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsScoresItemNumeric`].
+#[doc(hidden)]
+pub type TraceGetResponseScoresItemNumeric = TraceWithFullDetailsScoresItemNumeric;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsScoresItemNumericDataType`].
+#[doc(hidden)]
+pub type TraceGetResponseScoresItemNumericDataType = TraceWithFullDetailsScoresItemNumericDataType;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsScoresItemText`].
+#[doc(hidden)]
+pub type TraceGetResponseScoresItemText = TraceWithFullDetailsScoresItemText;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetailsScoresItemTextDataType`].
+#[doc(hidden)]
+pub type TraceGetResponseScoresItemTextDataType = TraceWithFullDetailsScoresItemTextDataType;
 /// The name this place's type had while its schema was inline: another name for [`Traces`].
 #[doc(hidden)]
 pub type TraceListResponse = Traces;
+/// The name this place's type had while its schema was inline: another name for [`TracesDataItem`].
+#[doc(hidden)]
+pub type TraceListResponseDataItem = TracesDataItem;
 /// The object of the `TraceWithDetails` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -163,6 +163,12 @@ impl UnstableCreateDashboardWidgetRequest {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartConfigInput`].
 #[doc(hidden)]
 pub type UnstableCreateDashboardWidgetRequestChartConfig = UnstableDashboardWidgetChartConfigInput;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartConfigInputDefaultSort`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardWidgetRequestChartConfigDefaultSort = UnstableDashboardWidgetChartConfigInputDefaultSort;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartConfigInputType`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardWidgetRequestChartConfigType = UnstableDashboardWidgetChartConfigInputType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartType`].
 #[doc(hidden)]
 pub type UnstableCreateDashboardWidgetRequestChartType = UnstableDashboardWidgetChartType;
@@ -172,6 +178,9 @@ pub type UnstableCreateDashboardWidgetRequestDimensionsItem = UnstableDashboardW
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetric`].
 #[doc(hidden)]
 pub type UnstableCreateDashboardWidgetRequestMetricsItem = UnstableDashboardWidgetMetric;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricAgg`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardWidgetRequestMetricsItemAgg = UnstableDashboardWidgetMetricAgg;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetView`].
 #[doc(hidden)]
 pub type UnstableCreateDashboardWidgetRequestView = UnstableDashboardWidgetView;
@@ -491,6 +500,9 @@ impl UnstableDashboardWidgetChartConfig {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDefaultSort`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetChartConfigDefaultSort = UnstableDashboardWidgetDefaultSort;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDefaultSortOrder`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetChartConfigDefaultSortOrder = UnstableDashboardWidgetDefaultSortOrder;
 /// Input-side chart config. `type` is optional and defaults to the
 /// widget's `chartType`; when given it must match.
 ///
@@ -615,6 +627,9 @@ impl UnstableDashboardWidgetChartConfigInput {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDefaultSort`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetChartConfigInputDefaultSort = UnstableDashboardWidgetDefaultSort;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDefaultSortOrder`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetChartConfigInputDefaultSortOrder = UnstableDashboardWidgetDefaultSortOrder;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartType`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetChartConfigInputType = UnstableDashboardWidgetChartType;
@@ -835,6 +850,15 @@ impl UnstableDashboardWidgetList {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidget`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetListDataItem = UnstableDashboardWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDimensionsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetListDataItemDimensionsItem = UnstableDashboardWidgetDimensionsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetListDataItemMetricsItem = UnstableDashboardWidgetMetricsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricsItemAgg`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetListDataItemMetricsItemAgg = UnstableDashboardWidgetMetricsItemAgg;
 /// The object of the `unstableDashboardWidgetMetric` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -918,6 +942,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetric`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetMetricsItem = UnstableDashboardWidgetMetric;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricAgg`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetMetricsItemAgg = UnstableDashboardWidgetMetricAgg;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `unstableDashboardWidgetSortOrder` schema in the API's spec."]
@@ -942,24 +969,111 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetsCreateRequest = UnstableCreateDashboardWidgetRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequestChartConfig`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequestChartConfig = UnstableCreateDashboardWidgetRequestChartConfig;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequestChartConfigDefaultSort`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequestChartConfigDefaultSort = UnstableCreateDashboardWidgetRequestChartConfigDefaultSort;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequestChartConfigType`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequestChartConfigType = UnstableCreateDashboardWidgetRequestChartConfigType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequestChartType`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequestChartType = UnstableCreateDashboardWidgetRequestChartType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequestDimensionsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequestDimensionsItem = UnstableCreateDashboardWidgetRequestDimensionsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequestMetricsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequestMetricsItem = UnstableCreateDashboardWidgetRequestMetricsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequestMetricsItemAgg`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequestMetricsItemAgg = UnstableCreateDashboardWidgetRequestMetricsItemAgg;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequestView`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequestView = UnstableCreateDashboardWidgetRequestView;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidget`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetsCreateResponse = UnstableDashboardWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDimensionsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateResponseDimensionsItem = UnstableDashboardWidgetDimensionsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateResponseMetricsItem = UnstableDashboardWidgetMetricsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricsItemAgg`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateResponseMetricsItemAgg = UnstableDashboardWidgetMetricsItemAgg;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDeleteDashboardWidgetResponse`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetsDeleteResponse = UnstableDeleteDashboardWidgetResponse;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidget`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetsGetResponse = UnstableDashboardWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDimensionsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsGetResponseDimensionsItem = UnstableDashboardWidgetDimensionsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsGetResponseMetricsItem = UnstableDashboardWidgetMetricsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricsItemAgg`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsGetResponseMetricsItemAgg = UnstableDashboardWidgetMetricsItemAgg;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetList`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetsListResponse = UnstableDashboardWidgetList;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetListDataItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsListResponseDataItem = UnstableDashboardWidgetListDataItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetListDataItemDimensionsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsListResponseDataItemDimensionsItem = UnstableDashboardWidgetListDataItemDimensionsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetListDataItemMetricsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsListResponseDataItemMetricsItem = UnstableDashboardWidgetListDataItemMetricsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetListDataItemMetricsItemAgg`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsListResponseDataItemMetricsItemAgg = UnstableDashboardWidgetListDataItemMetricsItemAgg;
 /// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetsUpdateRequest = UnstableUpdateDashboardWidgetRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequestChartConfig`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequestChartConfig = UnstableUpdateDashboardWidgetRequestChartConfig;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequestChartConfigDefaultSort`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequestChartConfigDefaultSort = UnstableUpdateDashboardWidgetRequestChartConfigDefaultSort;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequestChartConfigType`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequestChartConfigType = UnstableUpdateDashboardWidgetRequestChartConfigType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequestChartType`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequestChartType = UnstableUpdateDashboardWidgetRequestChartType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequestDimensionsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequestDimensionsItem = UnstableUpdateDashboardWidgetRequestDimensionsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequestMetricsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequestMetricsItem = UnstableUpdateDashboardWidgetRequestMetricsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequestMetricsItemAgg`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequestMetricsItemAgg = UnstableUpdateDashboardWidgetRequestMetricsItemAgg;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequestView`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequestView = UnstableUpdateDashboardWidgetRequestView;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidget`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetsUpdateResponse = UnstableDashboardWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDimensionsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateResponseDimensionsItem = UnstableDashboardWidgetDimensionsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateResponseMetricsItem = UnstableDashboardWidgetMetricsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricsItemAgg`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateResponseMetricsItemAgg = UnstableDashboardWidgetMetricsItemAgg;
 /// The object of the `unstableDeleteDashboardWidgetResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1201,6 +1315,12 @@ impl UnstableUpdateDashboardWidgetRequest {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartConfigInput`].
 #[doc(hidden)]
 pub type UnstableUpdateDashboardWidgetRequestChartConfig = UnstableDashboardWidgetChartConfigInput;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartConfigInputDefaultSort`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardWidgetRequestChartConfigDefaultSort = UnstableDashboardWidgetChartConfigInputDefaultSort;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartConfigInputType`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardWidgetRequestChartConfigType = UnstableDashboardWidgetChartConfigInputType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartType`].
 #[doc(hidden)]
 pub type UnstableUpdateDashboardWidgetRequestChartType = UnstableDashboardWidgetChartType;
@@ -1210,6 +1330,9 @@ pub type UnstableUpdateDashboardWidgetRequestDimensionsItem = UnstableDashboardW
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetric`].
 #[doc(hidden)]
 pub type UnstableUpdateDashboardWidgetRequestMetricsItem = UnstableDashboardWidgetMetric;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricAgg`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardWidgetRequestMetricsItemAgg = UnstableDashboardWidgetMetricAgg;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetView`].
 #[doc(hidden)]
 pub type UnstableUpdateDashboardWidgetRequestView = UnstableDashboardWidgetView;

@@ -11,6 +11,9 @@ pub type UnstableCreateDashboardWidgetRequestFiltersItem = UnstableDashboardWidg
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFilter`].
 #[doc(hidden)]
 pub type UnstableDashboardFiltersItem = UnstableDashboardWidgetFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardListDataItemFiltersItem = UnstableDashboardFiltersItem;
 /// A filter in Langfuse filter-state shape. The `value` shape and the
 /// allowed operators depend on `type`:
 ///
@@ -134,6 +137,45 @@ impl UnstableDashboardWidgetFilter {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFilter`].
 #[doc(hidden)]
 pub type UnstableDashboardWidgetFiltersItem = UnstableDashboardWidgetFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetListDataItemFiltersItem = UnstableDashboardWidgetFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequestFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequestFiltersItem = UnstableCreateDashboardWidgetRequestFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateResponseFiltersItem = UnstableDashboardWidgetFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsGetResponseFiltersItem = UnstableDashboardWidgetFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetListDataItemFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsListResponseDataItemFiltersItem = UnstableDashboardWidgetListDataItemFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequestFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequestFiltersItem = UnstableUpdateDashboardWidgetRequestFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateResponseFiltersItem = UnstableDashboardWidgetFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardRequestFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateRequestFiltersItem = UnstableCreateDashboardRequestFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateResponseFiltersItem = UnstableDashboardFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardsGetResponseFiltersItem = UnstableDashboardFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardListDataItemFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardsListResponseDataItemFiltersItem = UnstableDashboardListDataItemFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardRequestFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateRequestFiltersItem = UnstableUpdateDashboardRequestFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardFiltersItem`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateResponseFiltersItem = UnstableDashboardFiltersItem;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFilter`].
 #[doc(hidden)]
 pub type UnstableUpdateDashboardRequestFiltersItem = UnstableDashboardWidgetFilter;

@@ -411,6 +411,15 @@ impl UnstableCreateDashboardRequest {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinition`].
 #[doc(hidden)]
 pub type UnstableCreateDashboardRequestDefinition = UnstableDashboardDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinitionWidgetsItem`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardRequestDefinitionWidgetsItem = UnstableDashboardDefinitionWidgetsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinitionWidgetsItemPreset`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardRequestDefinitionWidgetsItemPreset = UnstableDashboardDefinitionWidgetsItemPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinitionWidgetsItemWidget`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardRequestDefinitionWidgetsItemWidget = UnstableDashboardDefinitionWidgetsItemWidget;
 /// The object of the `unstableDashboard` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -998,6 +1007,18 @@ pub type UnstableDashboardsAddPlacementResponseWidgetType = UnstableDashboardPla
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardsCreateRequest = UnstableCreateDashboardRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardRequestDefinition`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateRequestDefinition = UnstableCreateDashboardRequestDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardRequestDefinitionWidgetsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateRequestDefinitionWidgetsItem = UnstableCreateDashboardRequestDefinitionWidgetsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardRequestDefinitionWidgetsItemPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateRequestDefinitionWidgetsItemPreset = UnstableCreateDashboardRequestDefinitionWidgetsItemPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardRequestDefinitionWidgetsItemWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateRequestDefinitionWidgetsItemWidget = UnstableCreateDashboardRequestDefinitionWidgetsItemWidget;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboard`].
 #[doc(hidden)]
 pub type UnstableDashboardsCreateResponse = UnstableDashboard;
@@ -1013,6 +1034,9 @@ pub type UnstableDashboardsGetResponse = UnstableDashboard;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardList`].
 #[doc(hidden)]
 pub type UnstableDashboardsListResponse = UnstableDashboardList;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardListDataItem`].
+#[doc(hidden)]
+pub type UnstableDashboardsListResponseDataItem = UnstableDashboardListDataItem;
 /// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardPlacementRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardsUpdatePlacementRequest = UnstableUpdateDashboardPlacementRequest;
@@ -1034,6 +1058,18 @@ pub type UnstableDashboardsUpdatePlacementResponseWidgetType = UnstableDashboard
 /// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardRequest`].
 #[doc(hidden)]
 pub type UnstableDashboardsUpdateRequest = UnstableUpdateDashboardRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardRequestDefinition`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateRequestDefinition = UnstableUpdateDashboardRequestDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardRequestDefinitionWidgetsItem`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateRequestDefinitionWidgetsItem = UnstableUpdateDashboardRequestDefinitionWidgetsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardRequestDefinitionWidgetsItemPreset`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateRequestDefinitionWidgetsItemPreset = UnstableUpdateDashboardRequestDefinitionWidgetsItemPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardRequestDefinitionWidgetsItemWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateRequestDefinitionWidgetsItemWidget = UnstableUpdateDashboardRequestDefinitionWidgetsItemWidget;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboard`].
 #[doc(hidden)]
 pub type UnstableDashboardsUpdateResponse = UnstableDashboard;
@@ -1369,3 +1405,12 @@ impl UnstableUpdateDashboardRequest {
 /// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinition`].
 #[doc(hidden)]
 pub type UnstableUpdateDashboardRequestDefinition = UnstableDashboardDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinitionWidgetsItem`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardRequestDefinitionWidgetsItem = UnstableDashboardDefinitionWidgetsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinitionWidgetsItemPreset`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardRequestDefinitionWidgetsItemPreset = UnstableDashboardDefinitionWidgetsItemPreset;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinitionWidgetsItemWidget`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardRequestDefinitionWidgetsItemWidget = UnstableDashboardDefinitionWidgetsItemWidget;

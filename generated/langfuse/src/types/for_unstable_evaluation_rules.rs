@@ -344,6 +344,9 @@ impl UnstableCreateEvaluationRuleEvaluatorAssignment {
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleEvaluatorReference`].
 #[doc(hidden)]
 pub type UnstableCreateEvaluationRuleEvaluatorAssignmentEvaluator = UnstableCreateEvaluationRuleEvaluatorReference;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleEvaluatorReferenceType`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleEvaluatorAssignmentEvaluatorType = UnstableCreateEvaluationRuleEvaluatorReferenceType;
 /// The object of the `unstableCreateEvaluationRuleEvaluatorReference` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -759,6 +762,9 @@ impl UnstableCreateLlmAsJudgeEvaluationRuleRequest {
 /// The name this place's type had while its schema was inline: another name for [`UnstableLlmAsJudgeEvaluationRuleEvaluatorReference`].
 #[doc(hidden)]
 pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestEvaluator = UnstableLlmAsJudgeEvaluationRuleEvaluatorReference;
+/// The name this place's type had while its schema was inline: another name for [`UnstableLlmAsJudgeEvaluationRuleEvaluatorReferenceType`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestEvaluatorType = UnstableLlmAsJudgeEvaluationRuleEvaluatorReferenceType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
@@ -1079,6 +1085,9 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluator`].
 #[doc(hidden)]
 pub type UnstableEvaluationRuleBaseEvaluator = UnstableEvaluationRuleEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleBaseEvaluatorType = UnstableEvaluationRuleEvaluatorType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleStatus`].
 #[doc(hidden)]
 pub type UnstableEvaluationRuleBaseStatus = UnstableEvaluationRuleStatus;
@@ -1254,6 +1263,9 @@ impl UnstableEvaluationRuleEvaluatorAssignment {
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluator`].
 #[doc(hidden)]
 pub type UnstableEvaluationRuleEvaluatorAssignmentEvaluator = UnstableEvaluationRuleEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorAssignmentEvaluatorType = UnstableEvaluationRuleEvaluatorType;
 /// Evaluator family reference used when updating an evaluation rule.
 ///
 /// `name` identifies the evaluator family in the authenticated project context.
@@ -1321,6 +1333,12 @@ pub type UnstableEvaluationRuleEvaluatorType = UnstableEvaluatorType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorAssignment`].
 #[doc(hidden)]
 pub type UnstableEvaluationRuleEvaluatorsItem = UnstableEvaluationRuleEvaluatorAssignment;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorAssignmentEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorsItemEvaluator = UnstableEvaluationRuleEvaluatorAssignmentEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorAssignmentEvaluatorType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorsItemEvaluatorType = UnstableEvaluationRuleEvaluatorAssignmentEvaluatorType;
 crate::runtime::tagged_union! {
     #[doc =
     " One filter condition used to decide whether a live-ingested target should be evaluated."]
@@ -2587,27 +2605,201 @@ impl UnstableEvaluationRules {
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleRequest`].
 #[doc(hidden)]
 pub type UnstableEvaluationRulesCreateRequest = UnstableCreateEvaluationRuleRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleRequestEvaluationRuleRequest`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateRequestEvaluationRuleRequest = UnstableCreateEvaluationRuleRequestEvaluationRuleRequest;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRule`].
 #[doc(hidden)]
 pub type UnstableEvaluationRulesCreateResponse = UnstableEvaluationRule;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorsItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseEvaluatorsItem = UnstableEvaluationRuleEvaluatorsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorsItemEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseEvaluatorsItemEvaluator = UnstableEvaluationRuleEvaluatorsItemEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItem = UnstableEvaluationRuleFilterItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemArrayOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemArrayOptions = UnstableEvaluationRuleFilterItemArrayOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemBoolean`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemBoolean = UnstableEvaluationRuleFilterItemBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemBooleanType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemBooleanType = UnstableEvaluationRuleFilterItemBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemDatetime`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemDatetime = UnstableEvaluationRuleFilterItemDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemDatetimeType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemDatetimeType = UnstableEvaluationRuleFilterItemDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNull`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemNull = UnstableEvaluationRuleFilterItemNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNullType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemNullType = UnstableEvaluationRuleFilterItemNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNumber`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemNumber = UnstableEvaluationRuleFilterItemNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNumberObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemNumberObject = UnstableEvaluationRuleFilterItemNumberObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNumberType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemNumberType = UnstableEvaluationRuleFilterItemNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemString`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemString = UnstableEvaluationRuleFilterItemString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemStringObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemStringObject = UnstableEvaluationRuleFilterItemStringObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemStringOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemStringOptions = UnstableEvaluationRuleFilterItemStringOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemStringType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseFilterItemStringType = UnstableEvaluationRuleFilterItemStringType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableReadableEvaluationRule`].
 #[doc(hidden)]
 pub type UnstableEvaluationRulesDataItem = UnstableReadableEvaluationRule;
+/// The name this place's type had while its schema was inline: another name for [`UnstableReadableEvaluationRuleUnstableEvaluationRule`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesDataItemUnstableEvaluationRule = UnstableReadableEvaluationRuleUnstableEvaluationRule;
+/// The name this place's type had while its schema was inline: another name for [`UnstableReadableEvaluationRuleUnstableLegacyEvaluationRule`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesDataItemUnstableLegacyEvaluationRule = UnstableReadableEvaluationRuleUnstableLegacyEvaluationRule;
 /// The name this place's type had while its schema was inline: another name for [`UnstableDeleteEvaluationRuleResponse`].
 #[doc(hidden)]
 pub type UnstableEvaluationRulesDeleteResponse = UnstableDeleteEvaluationRuleResponse;
 /// The name this place's type had while its schema was inline: another name for [`UnstableReadableEvaluationRule`].
 #[doc(hidden)]
 pub type UnstableEvaluationRulesGetResponse = UnstableReadableEvaluationRule;
+/// The name this place's type had while its schema was inline: another name for [`UnstableReadableEvaluationRuleUnstableEvaluationRule`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesGetResponseUnstableEvaluationRule = UnstableReadableEvaluationRuleUnstableEvaluationRule;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRules`].
 #[doc(hidden)]
 pub type UnstableEvaluationRulesListResponse = UnstableEvaluationRules;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRulesDataItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesListResponseDataItem = UnstableEvaluationRulesDataItem;
 /// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequest`].
 #[doc(hidden)]
 pub type UnstableEvaluationRulesUpdateRequest = UnstableUpdateEvaluationRuleRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestEvaluator = UnstableUpdateEvaluationRuleRequestEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestEvaluatorsItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestEvaluatorsItem = UnstableUpdateEvaluationRuleRequestEvaluatorsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestEvaluatorsItemEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestEvaluatorsItemEvaluator = UnstableUpdateEvaluationRuleRequestEvaluatorsItemEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItem = UnstableUpdateEvaluationRuleRequestFilterItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemArrayOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemArrayOptions = UnstableUpdateEvaluationRuleRequestFilterItemArrayOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemBoolean`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemBoolean = UnstableUpdateEvaluationRuleRequestFilterItemBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemBooleanType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemBooleanType = UnstableUpdateEvaluationRuleRequestFilterItemBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemDatetime`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemDatetime = UnstableUpdateEvaluationRuleRequestFilterItemDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemDatetimeType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemDatetimeType = UnstableUpdateEvaluationRuleRequestFilterItemDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemNull`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemNull = UnstableUpdateEvaluationRuleRequestFilterItemNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemNullType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemNullType = UnstableUpdateEvaluationRuleRequestFilterItemNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemNumber`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemNumber = UnstableUpdateEvaluationRuleRequestFilterItemNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemNumberObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemNumberObject = UnstableUpdateEvaluationRuleRequestFilterItemNumberObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemNumberType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemNumberType = UnstableUpdateEvaluationRuleRequestFilterItemNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemString`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemString = UnstableUpdateEvaluationRuleRequestFilterItemString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemStringObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemStringObject = UnstableUpdateEvaluationRuleRequestFilterItemStringObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemStringOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemStringOptions = UnstableUpdateEvaluationRuleRequestFilterItemStringOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestFilterItemStringType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestFilterItemStringType = UnstableUpdateEvaluationRuleRequestFilterItemStringType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestTarget`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestTarget = UnstableUpdateEvaluationRuleRequestTarget;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRule`].
 #[doc(hidden)]
 pub type UnstableEvaluationRulesUpdateResponse = UnstableEvaluationRule;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorsItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseEvaluatorsItem = UnstableEvaluationRuleEvaluatorsItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorsItemEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseEvaluatorsItemEvaluator = UnstableEvaluationRuleEvaluatorsItemEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItem = UnstableEvaluationRuleFilterItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemArrayOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemArrayOptions = UnstableEvaluationRuleFilterItemArrayOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemBoolean`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemBoolean = UnstableEvaluationRuleFilterItemBoolean;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemBooleanType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemBooleanType = UnstableEvaluationRuleFilterItemBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemDatetime`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemDatetime = UnstableEvaluationRuleFilterItemDatetime;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemDatetimeType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemDatetimeType = UnstableEvaluationRuleFilterItemDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNull`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemNull = UnstableEvaluationRuleFilterItemNull;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNullType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemNullType = UnstableEvaluationRuleFilterItemNullType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNumber`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemNumber = UnstableEvaluationRuleFilterItemNumber;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNumberObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemNumberObject = UnstableEvaluationRuleFilterItemNumberObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemNumberType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemNumberType = UnstableEvaluationRuleFilterItemNumberType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemString`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemString = UnstableEvaluationRuleFilterItemString;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemStringObject`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemStringObject = UnstableEvaluationRuleFilterItemStringObject;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemStringOptions`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemStringOptions = UnstableEvaluationRuleFilterItemStringOptions;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilterItemStringType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseFilterItemStringType = UnstableEvaluationRuleFilterItemStringType;
 crate::runtime::string_enum! {
     #[doc = " The evaluator engine type."] #[doc = " "] #[doc =
     " The unstable public API supports LLM-as-a-judge and code evaluators."] pub enum
@@ -2972,12 +3164,24 @@ impl UnstableLegacyEvaluationRuleEvaluatorAssignment {
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluator`].
 #[doc(hidden)]
 pub type UnstableLegacyEvaluationRuleEvaluatorAssignmentEvaluator = UnstableEvaluationRuleEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleEvaluatorAssignmentEvaluatorType = UnstableEvaluationRuleEvaluatorType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleMapping`].
 #[doc(hidden)]
 pub type UnstableLegacyEvaluationRuleEvaluatorAssignmentMappingItem = UnstableLegacyEvaluationRuleMapping;
 /// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleEvaluatorAssignment`].
 #[doc(hidden)]
 pub type UnstableLegacyEvaluationRuleEvaluatorsItem = UnstableLegacyEvaluationRuleEvaluatorAssignment;
+/// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleEvaluatorAssignmentEvaluator`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleEvaluatorsItemEvaluator = UnstableLegacyEvaluationRuleEvaluatorAssignmentEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleEvaluatorAssignmentEvaluatorType`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleEvaluatorsItemEvaluatorType = UnstableLegacyEvaluationRuleEvaluatorAssignmentEvaluatorType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleEvaluatorAssignmentMappingItem`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleEvaluatorsItemMappingItem = UnstableLegacyEvaluationRuleEvaluatorAssignmentMappingItem;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableLegacyEvaluationRuleFilterItem = UnstableEvaluationRuleFilter;
@@ -3160,6 +3364,9 @@ impl UnstableLegacyEvaluationRuleMapping {
 /// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleMapping`].
 #[doc(hidden)]
 pub type UnstableLegacyEvaluationRuleMappingItem = UnstableLegacyEvaluationRuleMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleMappingLangfuseObject`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleMappingItemLangfuseObject = UnstableLegacyEvaluationRuleMappingLangfuseObject;
 /// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationObject`].
 #[doc(hidden)]
 pub type UnstableLegacyEvaluationRuleMappingLangfuseObject = UnstableLegacyEvaluationObject;
@@ -3521,6 +3728,9 @@ pub type UnstableUpdateEvaluationRuleRequestEvaluator = UnstableEvaluationRuleEv
 /// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleEvaluatorAssignment`].
 #[doc(hidden)]
 pub type UnstableUpdateEvaluationRuleRequestEvaluatorsItem = UnstableCreateEvaluationRuleEvaluatorAssignment;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleEvaluatorAssignmentEvaluator`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestEvaluatorsItemEvaluator = UnstableCreateEvaluationRuleEvaluatorAssignmentEvaluator;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
 #[doc(hidden)]
 pub type UnstableUpdateEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;

@@ -14,6 +14,15 @@ pub type UnstableCreateLlmAsJudgeEvaluatorRequestMappingItem = UnstableEvaluatio
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleReadMapping`].
 #[doc(hidden)]
 pub type UnstableEvaluationRuleEvaluatorAssignmentMappingItem = UnstableEvaluationRuleReadMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleReadMappingSource`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorAssignmentMappingItemSource = UnstableEvaluationRuleReadMappingSource;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorAssignmentMappingItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorsItemMappingItem = UnstableEvaluationRuleEvaluatorAssignmentMappingItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorAssignmentMappingItemSource`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorsItemMappingItemSource = UnstableEvaluationRuleEvaluatorAssignmentMappingItemSource;
 /// Maps one evaluator variable to one source field from the target object.
 ///
 /// Manual mappings are used for `llm_as_judge` evaluators. `code` evaluators use a fixed runtime mapping managed by Langfuse.
@@ -129,6 +138,9 @@ impl UnstableEvaluationRuleMapping {
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleReadMapping`].
 #[doc(hidden)]
 pub type UnstableEvaluationRuleMappingItem = UnstableEvaluationRuleReadMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleReadMappingSource`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleMappingItemSource = UnstableEvaluationRuleReadMappingSource;
 crate::runtime::string_enum! {
     #[doc = " Source field used to populate a prompt variable."] #[doc = " "] #[doc =
     " Use these values when mapping evaluator prompt variables to live data."] #[doc =
@@ -249,9 +261,30 @@ impl UnstableEvaluationRuleReadMapping {
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMappingSource`].
 #[doc(hidden)]
 pub type UnstableEvaluationRuleReadMappingSource = UnstableEvaluationRuleMappingSource;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMappingItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseMappingItem = UnstableEvaluationRuleMappingItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMappingItemSource`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponseMappingItemSource = UnstableEvaluationRuleMappingItemSource;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequestMappingItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequestMappingItem = UnstableUpdateEvaluationRuleRequestMappingItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMappingItem`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseMappingItem = UnstableEvaluationRuleMappingItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMappingItemSource`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponseMappingItemSource = UnstableEvaluationRuleMappingItemSource;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleReadMapping`].
 #[doc(hidden)]
 pub type UnstableEvaluatorBaseMappingItem = UnstableEvaluationRuleReadMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleReadMappingSource`].
+#[doc(hidden)]
+pub type UnstableEvaluatorBaseMappingItemSource = UnstableEvaluationRuleReadMappingSource;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleEvaluatorAssignmentMappingItem`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestEvaluatorsItemMappingItem = UnstableCreateEvaluationRuleEvaluatorAssignmentMappingItem;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMapping`].
 #[doc(hidden)]
 pub type UnstableUpdateEvaluationRuleRequestMappingItem = UnstableEvaluationRuleMapping;

@@ -1328,6 +1328,21 @@ pub type UnstableEvaluatorsGetResponseLlmAsJudgeType = UnstableEvaluatorLlmAsJud
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluators`].
 #[doc(hidden)]
 pub type UnstableEvaluatorsListResponse = UnstableEvaluators;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorsDataItem`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsListResponseDataItem = UnstableEvaluatorsDataItem;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorsDataItemCode`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsListResponseDataItemCode = UnstableEvaluatorsDataItemCode;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorsDataItemCodeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsListResponseDataItemCodeType = UnstableEvaluatorsDataItemCodeType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorsDataItemLlmAsJudge`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsListResponseDataItemLlmAsJudge = UnstableEvaluatorsDataItemLlmAsJudge;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorsDataItemLlmAsJudgeType`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsListResponseDataItemLlmAsJudgeType = UnstableEvaluatorsDataItemLlmAsJudgeType;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorModelConfig`].
 #[doc(hidden)]
 pub type UnstableLlmAsJudgeEvaluatorModelConfig = UnstableEvaluatorModelConfig;

@@ -3368,6 +3368,9 @@ impl BaseTextDeltaEvent {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesLogProbs`].
 #[doc(hidden)]
 pub type BaseTextDeltaEventLogprobsItem = OpenResponsesLogProbs;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesLogProbsTopLogprobsItem`].
+#[doc(hidden)]
+pub type BaseTextDeltaEventLogprobsItemTopLogprobsItem = OpenResponsesLogProbsTopLogprobsItem;
 /// Event emitted when text streaming is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3503,6 +3506,9 @@ impl BaseTextDoneEvent {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesLogProbs`].
 #[doc(hidden)]
 pub type BaseTextDoneEventLogprobsItem = OpenResponsesLogProbs;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesLogProbsTopLogprobsItem`].
+#[doc(hidden)]
+pub type BaseTextDoneEventLogprobsItemTopLogprobsItem = OpenResponsesLogProbsTopLogprobsItem;
 /// The object of the `ChatStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3771,6 +3777,51 @@ pub type CompletedEventResponse = BaseResponsesResult;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type CompletedEventResponseOutputItem = BaseResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemApplyPatchCall = BaseResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemApplyPatchCallOperation = BaseResponsesResultOutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemApplyPatchCallStatus = BaseResponsesResultOutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemApplyPatchCallType = BaseResponsesResultOutputItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemCodeInterpreterCall = BaseResponsesResultOutputItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemCustomToolCall = BaseResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemCustomToolCallType = BaseResponsesResultOutputItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemFileSearchCall = BaseResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemFunctionCall = BaseResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemReasoning = BaseResponsesResultOutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemWebSearchCall = BaseResponsesResultOutputItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultServiceTier`].
+#[doc(hidden)]
+pub type CompletedEventResponseServiceTier = BaseResponsesResultServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultText`].
+#[doc(hidden)]
+pub type CompletedEventResponseText = BaseResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type CompletedEventResponseTextVerbosity = BaseResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsage`].
+#[doc(hidden)]
+pub type CompletedEventResponseUsage = BaseResponsesResultUsage;
 /// The object of the schema at `/paths/~1audio~1transcriptions/post/requestBody/content/multipart~1form-data/schema` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4012,6 +4063,51 @@ pub type CreatedEventResponse = BaseResponsesResult;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type CreatedEventResponseOutputItem = BaseResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemApplyPatchCall = BaseResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemApplyPatchCallOperation = BaseResponsesResultOutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemApplyPatchCallStatus = BaseResponsesResultOutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemApplyPatchCallType = BaseResponsesResultOutputItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemCodeInterpreterCall = BaseResponsesResultOutputItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemCustomToolCall = BaseResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemCustomToolCallType = BaseResponsesResultOutputItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemFileSearchCall = BaseResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemFunctionCall = BaseResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemReasoning = BaseResponsesResultOutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemWebSearchCall = BaseResponsesResultOutputItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultServiceTier`].
+#[doc(hidden)]
+pub type CreatedEventResponseServiceTier = BaseResponsesResultServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultText`].
+#[doc(hidden)]
+pub type CreatedEventResponseText = BaseResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type CreatedEventResponseTextVerbosity = BaseResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsage`].
+#[doc(hidden)]
+pub type CreatedEventResponseUsage = BaseResponsesResultUsage;
 /// Event emitted when a response has failed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4098,6 +4194,51 @@ pub type FailedEventResponse = BaseResponsesResult;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type FailedEventResponseOutputItem = BaseResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemApplyPatchCall = BaseResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemApplyPatchCallOperation = BaseResponsesResultOutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemApplyPatchCallStatus = BaseResponsesResultOutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemApplyPatchCallType = BaseResponsesResultOutputItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemCodeInterpreterCall = BaseResponsesResultOutputItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemCustomToolCall = BaseResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemCustomToolCallType = BaseResponsesResultOutputItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemFileSearchCall = BaseResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemFunctionCall = BaseResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemReasoning = BaseResponsesResultOutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemWebSearchCall = BaseResponsesResultOutputItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultServiceTier`].
+#[doc(hidden)]
+pub type FailedEventResponseServiceTier = BaseResponsesResultServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultText`].
+#[doc(hidden)]
+pub type FailedEventResponseText = BaseResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type FailedEventResponseTextVerbosity = BaseResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsage`].
+#[doc(hidden)]
+pub type FailedEventResponseUsage = BaseResponsesResultUsage;
 /// Function tool definition
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4342,6 +4483,51 @@ pub type InProgressEventResponse = BaseResponsesResult;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type InProgressEventResponseOutputItem = BaseResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemApplyPatchCall = BaseResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemApplyPatchCallOperation = BaseResponsesResultOutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemApplyPatchCallStatus = BaseResponsesResultOutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemApplyPatchCallType = BaseResponsesResultOutputItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemCodeInterpreterCall = BaseResponsesResultOutputItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemCustomToolCall = BaseResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemCustomToolCallType = BaseResponsesResultOutputItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemFileSearchCall = BaseResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemFunctionCall = BaseResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemReasoning = BaseResponsesResultOutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemWebSearchCall = BaseResponsesResultOutputItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultServiceTier`].
+#[doc(hidden)]
+pub type InProgressEventResponseServiceTier = BaseResponsesResultServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultText`].
+#[doc(hidden)]
+pub type InProgressEventResponseText = BaseResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type InProgressEventResponseTextVerbosity = BaseResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsage`].
+#[doc(hidden)]
+pub type InProgressEventResponseUsage = BaseResponsesResultUsage;
 /// Event emitted when a response is incomplete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4428,6 +4614,51 @@ pub type IncompleteEventResponse = BaseResponsesResult;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type IncompleteEventResponseOutputItem = BaseResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemApplyPatchCall = BaseResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemApplyPatchCallOperation = BaseResponsesResultOutputItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemApplyPatchCallStatus = BaseResponsesResultOutputItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemApplyPatchCallType = BaseResponsesResultOutputItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemCodeInterpreterCall = BaseResponsesResultOutputItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemCustomToolCall = BaseResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCustomToolCallType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemCustomToolCallType = BaseResponsesResultOutputItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemFileSearchCall = BaseResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemFunctionCall = BaseResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemReasoning = BaseResponsesResultOutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemWebSearchCall = BaseResponsesResultOutputItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultServiceTier`].
+#[doc(hidden)]
+pub type IncompleteEventResponseServiceTier = BaseResponsesResultServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultText`].
+#[doc(hidden)]
+pub type IncompleteEventResponseText = BaseResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type IncompleteEventResponseTextVerbosity = BaseResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsage`].
+#[doc(hidden)]
+pub type IncompleteEventResponseUsage = BaseResponsesResultUsage;
 /// The object of the `MessagesStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

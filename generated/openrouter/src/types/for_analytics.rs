@@ -803,6 +803,9 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ActivityResponse`].
 #[doc(hidden)]
 pub type GetUserActivityResponse = ActivityResponse;
+/// The name this place's type had while its schema was inline: another name for [`ActivityResponseDataItem`].
+#[doc(hidden)]
+pub type GetUserActivityResponseDataItem = ActivityResponseDataItem;
 /// The object of the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

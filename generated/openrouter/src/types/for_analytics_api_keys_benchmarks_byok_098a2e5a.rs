@@ -5,231 +5,459 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type BulkAddWorkspaceMembersV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type BulkAddWorkspaceMembersV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type BulkAssignKeysToGuardrailV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type BulkAssignKeysToGuardrailV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type BulkAssignMembersToGuardrailV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type BulkAssignMembersToGuardrailV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type BulkRemoveWorkspaceMembersV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type BulkRemoveWorkspaceMembersV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type BulkUnassignKeysFromGuardrailV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type BulkUnassignKeysFromGuardrailV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type BulkUnassignMembersFromGuardrailV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type BulkUnassignMembersFromGuardrailV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateAuthKeysCodeV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateAuthKeysCodeV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateByokKeyV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateByokKeyV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateGuardrailV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateGuardrailV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateImagesV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateKeysV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateKeysV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateObservabilityDestinationV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateRerankV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateScimGroupMappingV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateScimGroupMappingV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateVideosV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateVideosV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type CreateWorkspaceV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type CreateWorkspaceV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type DeleteByokKeyV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type DeleteByokKeyV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type DeleteFileV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type DeleteFileV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type DeleteGuardrailV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type DeleteGuardrailV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type DeleteKeysV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type DeleteKeysV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type DeleteObservabilityDestinationV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type DeleteObservabilityDestinationV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type DeleteScimGroupMappingV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type DeleteScimGroupMappingV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type DeleteWorkspaceBudgetV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type DeleteWorkspaceBudgetV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type DeleteWorkspaceV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type DeleteWorkspaceV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type DownloadFileContentV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type DownloadFileContentV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetAnalyticsMetaV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetAnalyticsMetaV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetAppRankingsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetAppRankingsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetBenchmarksV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetBenchmarksV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetByokKeyV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetByokKeyV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetCreditsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetCreditsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetCurrentKeyV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetCurrentKeyV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetFileMetadataV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetFileMetadataV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetGenerationV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetGenerationV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetGuardrailV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetGuardrailV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetKeyV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetKeyV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetObservabilityDestinationV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetPresetV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetPresetV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetPresetVersionV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetPresetVersionV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetRankingsDailyV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetRankingsDailyV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetScimGroupMappingV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetScimGroupMappingV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetSessionCostV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetSessionCostV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetTaskClassificationsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetTaskClassificationsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetUserActivityV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetUserActivityV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetVideosV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetVideosV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetWorkspaceBudgetV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetWorkspaceBudgetV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type GetWorkspaceV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type GetWorkspaceV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListByokKeysV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListByokKeysV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListFilesV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListFilesV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListGenerationContentV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListGuardrailKeyAssignmentsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListGuardrailKeyAssignmentsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListGuardrailMemberAssignmentsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListGuardrailMemberAssignmentsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListGuardrailsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListGuardrailsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListKeyAssignmentsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListKeyAssignmentsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListMemberAssignmentsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListMemberAssignmentsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListModelsUserV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListModelsUserV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListObservabilityDestinationsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListOrganizationMembersV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListOrganizationMembersV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListPresetVersionsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListPresetVersionsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListPresetsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListPresetsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListScimGroupMappingsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListScimGroupMappingsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListScimGroupsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListScimGroupsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListVideosContentV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListVideosContentV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListWorkspaceBudgetsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListWorkspaceBudgetsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListWorkspaceMembersV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListWorkspaceMembersV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type ListWorkspacesV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type ListWorkspacesV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type QueryAnalyticsV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type QueryAnalyticsV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type SubmitGenerationFeedbackV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type SubmitGenerationFeedbackV401ResponseError = UnauthorizedResponseError;
 /// Unauthorized - Authentication required or invalid credentials
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -404,24 +632,48 @@ impl UnauthorizedResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type UpdateByokKeyV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type UpdateByokKeyV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type UpdateGuardrailV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type UpdateGuardrailV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type UpdateKeysV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type UpdateKeysV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type UpdateObservabilityDestinationV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type UpdateScimGroupMappingV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type UpdateScimGroupMappingV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type UpdateWorkspaceV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type UpdateWorkspaceV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type UploadFileV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type UploadFileV401ResponseError = UnauthorizedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponse`].
 #[doc(hidden)]
 pub type UpsertWorkspaceBudgetV401Response = UnauthorizedResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnauthorizedResponseError`].
+#[doc(hidden)]
+pub type UpsertWorkspaceBudgetV401ResponseError = UnauthorizedResponseError;

@@ -176,180 +176,360 @@ impl BadRequestResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type BulkAddWorkspaceMembersV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type BulkAddWorkspaceMembersV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type BulkAssignKeysToGuardrailV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type BulkAssignKeysToGuardrailV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type BulkAssignMembersToGuardrailV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type BulkAssignMembersToGuardrailV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type BulkRemoveWorkspaceMembersV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type BulkRemoveWorkspaceMembersV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type BulkUnassignKeysFromGuardrailV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type BulkUnassignKeysFromGuardrailV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type BulkUnassignMembersFromGuardrailV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type BulkUnassignMembersFromGuardrailV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateAuthKeysCodeV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateAuthKeysCodeV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateByokKeyV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateByokKeyV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateGuardrailV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateGuardrailV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateImagesV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateKeysV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateKeysV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateObservabilityDestinationV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateRerankV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateScimGroupMappingV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateScimGroupMappingV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateVideosV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateVideosV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type CreateWorkspaceV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type CreateWorkspaceV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type DeleteScimGroupMappingV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type DeleteScimGroupMappingV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type DeleteWorkspaceBudgetV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type DeleteWorkspaceBudgetV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type DeleteWorkspaceV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type DeleteWorkspaceV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type DownloadFileContentV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type DownloadFileContentV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ExchangeAuthCodeForApiKeyV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ExchangeAuthCodeForApiKeyV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetAppRankingsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetAppRankingsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetBenchmarksV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetBenchmarksV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetModelsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetModelsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetPresetV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetPresetV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetPresetVersionV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetPresetVersionV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetRankingsDailyV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetRankingsDailyV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetSessionCostV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetSessionCostV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetTaskClassificationsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetTaskClassificationsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetUserActivityV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetUserActivityV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type GetWorkspaceBudgetV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type GetWorkspaceBudgetV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListByokKeysV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListByokKeysV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListEmbeddingsModelsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListEmbeddingsModelsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListFilesV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListFilesV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListGuardrailsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListGuardrailsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListModelsCountV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListModelsCountV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListObservabilityDestinationsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListPresetVersionsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListPresetVersionsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListPresetsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListPresetsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListVideosContentV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListVideosContentV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type ListVideosModelsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type ListVideosModelsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type QueryAnalyticsV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type QueryAnalyticsV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type SubmitGenerationFeedbackV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type SubmitGenerationFeedbackV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type UpdateByokKeyV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type UpdateByokKeyV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type UpdateGuardrailV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type UpdateGuardrailV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type UpdateKeysV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type UpdateKeysV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type UpdateObservabilityDestinationV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type UpdateScimGroupMappingV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type UpdateScimGroupMappingV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type UpdateWorkspaceV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type UpdateWorkspaceV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type UploadFileV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type UploadFileV400ResponseError = BadRequestResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadRequestResponse`].
 #[doc(hidden)]
 pub type UpsertWorkspaceBudgetV400Response = BadRequestResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadRequestResponseError`].
+#[doc(hidden)]
+pub type UpsertWorkspaceBudgetV400ResponseError = BadRequestResponseError;

@@ -5,171 +5,339 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type BulkAddWorkspaceMembersV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type BulkAddWorkspaceMembersV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type BulkAssignKeysToGuardrailV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type BulkAssignKeysToGuardrailV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type BulkAssignMembersToGuardrailV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type BulkAssignMembersToGuardrailV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type BulkRemoveWorkspaceMembersV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type BulkRemoveWorkspaceMembersV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type BulkUnassignKeysFromGuardrailV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type BulkUnassignKeysFromGuardrailV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type BulkUnassignMembersFromGuardrailV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type BulkUnassignMembersFromGuardrailV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateAuthKeysCodeV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateAuthKeysCodeV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateByokKeyV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateByokKeyV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateGuardrailV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateGuardrailV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateImagesV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateKeysV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateKeysV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateObservabilityDestinationV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateRerankV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateScimGroupMappingV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateScimGroupMappingV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateVideosV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateVideosV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type CreateWorkspaceV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type CreateWorkspaceV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type DeleteByokKeyV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type DeleteByokKeyV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type DeleteFileV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type DeleteFileV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type DeleteGuardrailV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type DeleteGuardrailV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type DeleteKeysV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type DeleteKeysV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type DeleteObservabilityDestinationV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type DeleteObservabilityDestinationV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type DeleteScimGroupMappingV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type DeleteScimGroupMappingV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type DeleteWorkspaceBudgetV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type DeleteWorkspaceBudgetV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type DeleteWorkspaceV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type DeleteWorkspaceV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type DownloadFileContentV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type DownloadFileContentV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ExchangeAuthCodeForApiKeyV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ExchangeAuthCodeForApiKeyV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetAnalyticsMetaV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetAnalyticsMetaV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetAppRankingsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetAppRankingsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetBenchmarksV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetBenchmarksV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetByokKeyV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetByokKeyV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetCreditsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetCreditsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetCurrentKeyV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetCurrentKeyV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetFileMetadataV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetFileMetadataV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetGenerationV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetGenerationV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetGuardrailV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetGuardrailV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetKeyV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetKeyV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetModelV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetModelV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetModelsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetModelsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetObservabilityDestinationV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetPresetV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetPresetV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetPresetVersionV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetPresetVersionV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetRankingsDailyV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetRankingsDailyV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetScimGroupMappingV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetScimGroupMappingV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetSessionCostV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetSessionCostV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetTaskClassificationsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetTaskClassificationsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetUserActivityV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetUserActivityV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetVideosV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetVideosV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetWorkspaceBudgetV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetWorkspaceBudgetV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type GetWorkspaceV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type GetWorkspaceV500ResponseError = InternalServerResponseError;
 /// Internal Server Error - Unexpected server error
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -344,117 +512,234 @@ impl InternalServerResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListByokKeysV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListByokKeysV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListEmbeddingsModelsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListEmbeddingsModelsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListEndpointsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListEndpointsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListEndpointsZdrV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListEndpointsZdrV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListFilesV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListFilesV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListGenerationContentV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListGuardrailKeyAssignmentsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListGuardrailKeyAssignmentsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListGuardrailMemberAssignmentsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListGuardrailMemberAssignmentsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListGuardrailsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListGuardrailsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListImageModelEndpointsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListImageModelEndpointsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListImageModelsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListImageModelsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListKeyAssignmentsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListKeyAssignmentsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListMemberAssignmentsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListMemberAssignmentsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListModelsCountV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListModelsCountV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListModelsUserV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListModelsUserV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListObservabilityDestinationsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListOrganizationMembersV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListOrganizationMembersV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListPresetVersionsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListPresetVersionsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListPresetsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListPresetsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListProvidersV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListProvidersV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListScimGroupMappingsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListScimGroupMappingsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListScimGroupsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListScimGroupsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListVideosContentV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListVideosContentV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListVideosModelsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListVideosModelsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListWorkspaceBudgetsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListWorkspaceBudgetsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListWorkspaceMembersV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListWorkspaceMembersV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type ListWorkspacesV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type ListWorkspacesV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type QueryAnalyticsV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type QueryAnalyticsV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type SubmitGenerationFeedbackV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type SubmitGenerationFeedbackV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type UpdateByokKeyV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type UpdateByokKeyV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type UpdateGuardrailV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type UpdateGuardrailV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type UpdateKeysV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type UpdateKeysV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type UpdateObservabilityDestinationV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type UpdateScimGroupMappingV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type UpdateScimGroupMappingV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type UpdateWorkspaceV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type UpdateWorkspaceV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type UploadFileV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type UploadFileV500ResponseError = InternalServerResponseError;
 /// The name this place's type had while its schema was inline: another name for [`InternalServerResponse`].
 #[doc(hidden)]
 pub type UpsertWorkspaceBudgetV500Response = InternalServerResponse;
+/// The name this place's type had while its schema was inline: another name for [`InternalServerResponseError`].
+#[doc(hidden)]
+pub type UpsertWorkspaceBudgetV500ResponseError = InternalServerResponseError;

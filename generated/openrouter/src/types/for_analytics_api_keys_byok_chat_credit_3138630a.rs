@@ -5,54 +5,105 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type BulkAddWorkspaceMembersV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type BulkAddWorkspaceMembersV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type BulkRemoveWorkspaceMembersV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type BulkRemoveWorkspaceMembersV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreateAuthKeysCodeV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreateAuthKeysCodeV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreateByokKeyV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreateByokKeyV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreateGuardrailV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreateGuardrailV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreateImagesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreateKeysV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreateKeysV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreateObservabilityDestinationV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type CreateWorkspaceV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type CreateWorkspaceV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type DeleteFileV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type DeleteFileV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type DeleteWorkspaceV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type DeleteWorkspaceV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type DownloadFileContentV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type DownloadFileContentV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type ExchangeAuthCodeForApiKeyV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type ExchangeAuthCodeForApiKeyV403ResponseError = ForbiddenResponseError;
 /// Forbidden - Authentication successful but insufficient permissions
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -227,54 +278,108 @@ impl ForbiddenResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type GetAnalyticsMetaV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type GetAnalyticsMetaV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type GetCreditsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type GetCreditsV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type GetFileMetadataV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type GetFileMetadataV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type GetModelV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type GetModelV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type GetModelsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type GetModelsV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type GetUserActivityV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type GetUserActivityV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type ListEndpointsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type ListEndpointsV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type ListEndpointsZdrV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type ListEndpointsZdrV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type ListFilesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type ListFilesV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type ListGenerationContentV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type ListModelsCountV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type ListModelsCountV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type ListModelsUserV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type ListModelsUserV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type ListWorkspaceMembersV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type ListWorkspaceMembersV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type QueryAnalyticsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type QueryAnalyticsV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type UpdateObservabilityDestinationV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type UpdateWorkspaceV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type UpdateWorkspaceV403ResponseError = ForbiddenResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
 #[doc(hidden)]
 pub type UploadFileV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseError`].
+#[doc(hidden)]
+pub type UploadFileV403ResponseError = ForbiddenResponseError;

@@ -5,162 +5,321 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type BulkAddWorkspaceMembersV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type BulkAddWorkspaceMembersV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type BulkAssignKeysToGuardrailV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type BulkAssignKeysToGuardrailV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type BulkAssignMembersToGuardrailV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type BulkAssignMembersToGuardrailV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type BulkRemoveWorkspaceMembersV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type BulkRemoveWorkspaceMembersV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type BulkUnassignKeysFromGuardrailV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type BulkUnassignKeysFromGuardrailV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type BulkUnassignMembersFromGuardrailV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type BulkUnassignMembersFromGuardrailV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreateImagesV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreateRerankV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreateScimGroupMappingV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreateScimGroupMappingV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type CreateVideosV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type CreateVideosV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type DeleteByokKeyV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type DeleteByokKeyV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type DeleteFileV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type DeleteFileV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type DeleteGuardrailV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type DeleteGuardrailV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type DeleteKeysV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type DeleteKeysV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type DeleteObservabilityDestinationV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type DeleteObservabilityDestinationV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type DeleteScimGroupMappingV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type DeleteScimGroupMappingV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type DeleteWorkspaceBudgetV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type DeleteWorkspaceBudgetV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type DeleteWorkspaceV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type DeleteWorkspaceV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type DownloadFileContentV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type DownloadFileContentV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetByokKeyV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetByokKeyV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetFileMetadataV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetFileMetadataV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetGenerationV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetGenerationV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetGuardrailV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetGuardrailV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetKeyV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetKeyV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetModelV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetModelV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetObservabilityDestinationV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetPresetV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetPresetV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetPresetVersionV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetPresetVersionV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetScimGroupMappingV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetScimGroupMappingV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetUserActivityV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetUserActivityV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetVideosV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetVideosV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetWorkspaceBudgetV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetWorkspaceBudgetV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type GetWorkspaceV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type GetWorkspaceV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListEndpointsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListEndpointsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListGenerationContentV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListGuardrailKeyAssignmentsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListGuardrailKeyAssignmentsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListGuardrailMemberAssignmentsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListGuardrailMemberAssignmentsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListImageModelEndpointsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListImageModelEndpointsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListModelsUserV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListModelsUserV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListOrganizationMembersV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListOrganizationMembersV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListPresetVersionsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListPresetVersionsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListScimGroupMappingsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListScimGroupMappingsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListScimGroupsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListScimGroupsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListVideosContentV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListVideosContentV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListWorkspaceBudgetsV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListWorkspaceBudgetsV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type ListWorkspaceMembersV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type ListWorkspaceMembersV404ResponseError = NotFoundResponseError;
 /// Not Found - Resource does not exist
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -335,27 +494,54 @@ impl NotFoundResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type SubmitGenerationFeedbackV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type SubmitGenerationFeedbackV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type UpdateByokKeyV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type UpdateByokKeyV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type UpdateGuardrailV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type UpdateGuardrailV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type UpdateKeysV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type UpdateKeysV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type UpdateObservabilityDestinationV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type UpdateScimGroupMappingV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type UpdateScimGroupMappingV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type UpdateWorkspaceV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type UpdateWorkspaceV404ResponseError = NotFoundResponseError;
 /// The name this place's type had while its schema was inline: another name for [`NotFoundResponse`].
 #[doc(hidden)]
 pub type UpsertWorkspaceBudgetV404Response = NotFoundResponse;
+/// The name this place's type had while its schema was inline: another name for [`NotFoundResponseError`].
+#[doc(hidden)]
+pub type UpsertWorkspaceBudgetV404ResponseError = NotFoundResponseError;

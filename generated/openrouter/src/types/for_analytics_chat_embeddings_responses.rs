@@ -5,12 +5,21 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV408Response = RequestTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV408ResponseError = RequestTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV408Response = RequestTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV408ResponseError = RequestTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponse`].
 #[doc(hidden)]
 pub type QueryAnalyticsV408Response = RequestTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponseError`].
+#[doc(hidden)]
+pub type QueryAnalyticsV408ResponseError = RequestTimeoutResponseError;
 /// Request Timeout - Operation exceeded time limit
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -185,3 +194,6 @@ impl RequestTimeoutResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV408Response = RequestTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV408ResponseError = RequestTimeoutResponseError;

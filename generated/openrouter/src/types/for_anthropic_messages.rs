@@ -1396,6 +1396,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionResult`].
 #[doc(hidden)]
 pub type AnthropicCodeExecutionContentCodeExecutionResult = AnthropicCodeExecutionResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionResultContentItem`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionContentCodeExecutionResultContentItem = AnthropicCodeExecutionResultContentItem;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionResultType`].
 #[doc(hidden)]
 pub type AnthropicCodeExecutionContentCodeExecutionResultType = AnthropicCodeExecutionResultType;
@@ -1679,6 +1682,9 @@ impl AnthropicCodeExecutionToolResult {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionContent`].
 #[doc(hidden)]
 pub type AnthropicCodeExecutionToolResultContent = AnthropicCodeExecutionContent;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionContentCodeExecutionResult`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionToolResultContentCodeExecutionResult = AnthropicCodeExecutionContentCodeExecutionResult;
 /// The object of the `AnthropicCodeExecutionToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2898,6 +2904,36 @@ impl AnthropicTextBlock {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitation`].
 #[doc(hidden)]
 pub type AnthropicTextBlockCitationsItem = AnthropicTextCitation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationCharLocation`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemCharLocation = AnthropicTextCitationCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationCharLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemCharLocationType = AnthropicTextCitationCharLocationType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationContentBlockLocation`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemContentBlockLocation = AnthropicTextCitationContentBlockLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationContentBlockLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemContentBlockLocationType = AnthropicTextCitationContentBlockLocationType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationPageLocation`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemPageLocation = AnthropicTextCitationPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationPageLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemPageLocationType = AnthropicTextCitationPageLocationType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationSearchResultLocation`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemSearchResultLocation = AnthropicTextCitationSearchResultLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationSearchResultLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemSearchResultLocationType = AnthropicTextCitationSearchResultLocationType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationWebSearchResultLocation`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemWebSearchResultLocation = AnthropicTextCitationWebSearchResultLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitationWebSearchResultLocationType`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItemWebSearchResultLocationType = AnthropicTextCitationWebSearchResultLocationType;
 /// The one value of the schema at `/components/schemas/AnthropicTextBlock/properties/type` in the API's spec.
 ///
 /// Always `"text"`: constructors fill it in, decoding checks it.
@@ -3692,6 +3728,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultError`].
 #[doc(hidden)]
 pub type AnthropicToolSearchContentToolSearchToolResultError = AnthropicToolSearchResultError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultErrorCode`].
+#[doc(hidden)]
+pub type AnthropicToolSearchContentToolSearchToolResultErrorCode = AnthropicToolSearchResultErrorCode;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultErrorType`].
 #[doc(hidden)]
 pub type AnthropicToolSearchContentToolSearchToolResultErrorType = AnthropicToolSearchResultErrorType;
@@ -4069,6 +4108,24 @@ impl AnthropicToolUseBlock {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCaller`].
 #[doc(hidden)]
 pub type AnthropicToolUseBlockCaller = AnthropicCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20250825`].
+#[doc(hidden)]
+pub type AnthropicToolUseBlockCallerCodeExecution20250825 = AnthropicCallerCodeExecution20250825;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20250825Type`].
+#[doc(hidden)]
+pub type AnthropicToolUseBlockCallerCodeExecution20250825Type = AnthropicCallerCodeExecution20250825Type;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20260120`].
+#[doc(hidden)]
+pub type AnthropicToolUseBlockCallerCodeExecution20260120 = AnthropicCallerCodeExecution20260120;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20260120Type`].
+#[doc(hidden)]
+pub type AnthropicToolUseBlockCallerCodeExecution20260120Type = AnthropicCallerCodeExecution20260120Type;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerDirect`].
+#[doc(hidden)]
+pub type AnthropicToolUseBlockCallerDirect = AnthropicCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerDirectType`].
+#[doc(hidden)]
+pub type AnthropicToolUseBlockCallerDirectType = AnthropicCallerDirectType;
 /// The one value of the schema at `/components/schemas/AnthropicToolUseBlock/properties/type` in the API's spec.
 ///
 /// Always `"tool_use"`: constructors fill it in, decoding checks it.
@@ -4181,6 +4238,9 @@ impl AnthropicWebFetchBlock {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlock`].
 #[doc(hidden)]
 pub type AnthropicWebFetchBlockContent = AnthropicDocumentBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockCitations`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentCitations = AnthropicDocumentBlockCitations;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockSource`].
 #[doc(hidden)]
 pub type AnthropicWebFetchBlockContentSource = AnthropicDocumentBlockSource;
@@ -4207,6 +4267,18 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlock`].
 #[doc(hidden)]
 pub type AnthropicWebFetchContentWebFetchResult = AnthropicWebFetchBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockContent`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResultContent = AnthropicWebFetchBlockContent;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockContentCitations`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResultContentCitations = AnthropicWebFetchBlockContentCitations;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockContentSource`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResultContentSource = AnthropicWebFetchBlockContentSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockContentType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResultContentType = AnthropicWebFetchBlockContentType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockType`].
 #[doc(hidden)]
 pub type AnthropicWebFetchContentWebFetchResultType = AnthropicWebFetchBlockType;
@@ -4317,9 +4389,42 @@ impl AnthropicWebFetchToolResult {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCaller`].
 #[doc(hidden)]
 pub type AnthropicWebFetchToolResultCaller = AnthropicCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20250825`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultCallerCodeExecution20250825 = AnthropicCallerCodeExecution20250825;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20250825Type`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultCallerCodeExecution20250825Type = AnthropicCallerCodeExecution20250825Type;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20260120`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultCallerCodeExecution20260120 = AnthropicCallerCodeExecution20260120;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20260120Type`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultCallerCodeExecution20260120Type = AnthropicCallerCodeExecution20260120Type;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerDirect`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultCallerDirect = AnthropicCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerDirectType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultCallerDirectType = AnthropicCallerDirectType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchContent`].
 #[doc(hidden)]
 pub type AnthropicWebFetchToolResultContent = AnthropicWebFetchContent;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchContentWebFetchResult`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultContentWebFetchResult = AnthropicWebFetchContentWebFetchResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchContentWebFetchResultContent`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultContentWebFetchResultContent = AnthropicWebFetchContentWebFetchResultContent;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchContentWebFetchResultContentType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultContentWebFetchResultContentType = AnthropicWebFetchContentWebFetchResultContentType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchContentWebFetchResultType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultContentWebFetchResultType = AnthropicWebFetchContentWebFetchResultType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchContentWebFetchToolResultError`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultContentWebFetchToolResultError = AnthropicWebFetchContentWebFetchToolResultError;
 /// The object of the `AnthropicWebFetchToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4620,6 +4725,24 @@ impl AnthropicWebSearchToolResult {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCaller`].
 #[doc(hidden)]
 pub type AnthropicWebSearchToolResultCaller = AnthropicCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20250825`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultCallerCodeExecution20250825 = AnthropicCallerCodeExecution20250825;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20250825Type`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultCallerCodeExecution20250825Type = AnthropicCallerCodeExecution20250825Type;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20260120`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultCallerCodeExecution20260120 = AnthropicCallerCodeExecution20260120;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerCodeExecution20260120Type`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultCallerCodeExecution20260120Type = AnthropicCallerCodeExecution20260120Type;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerDirect`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultCallerDirect = AnthropicCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCallerDirectType`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultCallerDirectType = AnthropicCallerDirectType;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/AnthropicWebSearchToolResult/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -4736,6 +4859,147 @@ pub type BaseMessagesResultContainer = AnthropicContainer;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlock`].
 #[doc(hidden)]
 pub type BaseMessagesResultContentItem = OrAnthropicContentBlock;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockAdvisorToolResult`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemAdvisorToolResult = OrAnthropicContentBlockAdvisorToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockAdvisorToolResultType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemAdvisorToolResultType = OrAnthropicContentBlockAdvisorToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockBashCodeExecutionToolResult`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemBashCodeExecutionToolResult = OrAnthropicContentBlockBashCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockBashCodeExecutionToolResultType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemBashCodeExecutionToolResultType = OrAnthropicContentBlockBashCodeExecutionToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockCodeExecutionToolResult`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemCodeExecutionToolResult = OrAnthropicContentBlockCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockCodeExecutionToolResultContent`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemCodeExecutionToolResultContent = OrAnthropicContentBlockCodeExecutionToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockCodeExecutionToolResultType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemCodeExecutionToolResultType = OrAnthropicContentBlockCodeExecutionToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockCompaction`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemCompaction = OrAnthropicContentBlockCompaction;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockCompactionType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemCompactionType = OrAnthropicContentBlockCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockContainerUpload`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemContainerUpload = OrAnthropicContentBlockContainerUpload;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockContainerUploadType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemContainerUploadType = OrAnthropicContentBlockContainerUploadType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockOpenrouterBashToolResult`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemOpenrouterBashToolResult = OrAnthropicContentBlockOpenrouterBashToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockOpenrouterBashToolResultType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemOpenrouterBashToolResultType = OrAnthropicContentBlockOpenrouterBashToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockOpenrouterShellToolResult`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemOpenrouterShellToolResult = OrAnthropicContentBlockOpenrouterShellToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockOpenrouterShellToolResultType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemOpenrouterShellToolResultType = OrAnthropicContentBlockOpenrouterShellToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockRedactedThinking`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemRedactedThinking = OrAnthropicContentBlockRedactedThinking;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockRedactedThinkingType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemRedactedThinkingType = OrAnthropicContentBlockRedactedThinkingType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockServerToolUse`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemServerToolUse = OrAnthropicContentBlockServerToolUse;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockServerToolUseCaller`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemServerToolUseCaller = OrAnthropicContentBlockServerToolUseCaller;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockServerToolUseCallerDirect`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemServerToolUseCallerDirect = OrAnthropicContentBlockServerToolUseCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockServerToolUseCallerDirectType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemServerToolUseCallerDirectType = OrAnthropicContentBlockServerToolUseCallerDirectType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockServerToolUseType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemServerToolUseType = OrAnthropicContentBlockServerToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockText`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemText = OrAnthropicContentBlockText;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockTextCitationsItem`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemTextCitationsItem = OrAnthropicContentBlockTextCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockTextCitationsItemCharLocation`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemTextCitationsItemCharLocation = OrAnthropicContentBlockTextCitationsItemCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockTextCitationsItemPageLocation`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemTextCitationsItemPageLocation = OrAnthropicContentBlockTextCitationsItemPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockTextType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemTextType = OrAnthropicContentBlockTextType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockThinking`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemThinking = OrAnthropicContentBlockThinking;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockThinkingType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemThinkingType = OrAnthropicContentBlockThinkingType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolSearchToolResult`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemToolSearchToolResult = OrAnthropicContentBlockToolSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolSearchToolResultContent`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemToolSearchToolResultContent = OrAnthropicContentBlockToolSearchToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolSearchToolResultType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemToolSearchToolResultType = OrAnthropicContentBlockToolSearchToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUse`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemToolUse = OrAnthropicContentBlockToolUse;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUseCaller`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemToolUseCaller = OrAnthropicContentBlockToolUseCaller;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUseCallerDirect`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemToolUseCallerDirect = OrAnthropicContentBlockToolUseCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUseCallerDirectType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemToolUseCallerDirectType = OrAnthropicContentBlockToolUseCallerDirectType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUseType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemToolUseType = OrAnthropicContentBlockToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebFetchToolResult`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebFetchToolResult = OrAnthropicContentBlockWebFetchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebFetchToolResultCaller`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebFetchToolResultCaller = OrAnthropicContentBlockWebFetchToolResultCaller;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebFetchToolResultCallerDirect`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebFetchToolResultCallerDirect = OrAnthropicContentBlockWebFetchToolResultCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebFetchToolResultContent`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebFetchToolResultContent = OrAnthropicContentBlockWebFetchToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebFetchToolResultType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebFetchToolResultType = OrAnthropicContentBlockWebFetchToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebSearchToolResult`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebSearchToolResult = OrAnthropicContentBlockWebSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebSearchToolResultCaller`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebSearchToolResultCaller = OrAnthropicContentBlockWebSearchToolResultCaller;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebSearchToolResultCallerDirect`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebSearchToolResultCallerDirect = OrAnthropicContentBlockWebSearchToolResultCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebSearchToolResultContent`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebSearchToolResultContent = OrAnthropicContentBlockWebSearchToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebSearchToolResultType`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItemWebSearchToolResultType = OrAnthropicContentBlockWebSearchToolResultType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/BaseMessagesResult/properties/role` in the API's spec."]
@@ -5564,6 +5828,9 @@ pub type MessagesContentBlockStartEventBlockToolSearchToolResultType = Anthropic
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResult`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventBlockWebSearchToolResult = AnthropicWebSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultCaller`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockWebSearchToolResultCaller = AnthropicWebSearchToolResultCaller;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultType`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventBlockWebSearchToolResultType = AnthropicWebSearchToolResultType;
@@ -5709,6 +5976,9 @@ pub type MessagesContentBlockStartEventContentBlockServerToolUseType = OrAnthrop
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockText = AnthropicTextBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockCitationsItem`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockTextCitationsItem = AnthropicTextBlockCitationsItem;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockType`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockTextType = AnthropicTextBlockType;
@@ -5721,6 +5991,9 @@ pub type MessagesContentBlockStartEventContentBlockThinkingType = AnthropicThink
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlock`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockToolUse = AnthropicToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockCaller`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockToolUseCaller = AnthropicToolUseBlockCaller;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockType`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockToolUseType = AnthropicToolUseBlockType;
@@ -7369,6 +7642,96 @@ pub type MessagesStartEventMessageContainer = AnthropicContainer;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlock`].
 #[doc(hidden)]
 pub type MessagesStartEventMessageContentItem = OrAnthropicContentBlock;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockAdvisorToolResult`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemAdvisorToolResult = OrAnthropicContentBlockAdvisorToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockAdvisorToolResultType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemAdvisorToolResultType = OrAnthropicContentBlockAdvisorToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockCodeExecutionToolResult`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemCodeExecutionToolResult = OrAnthropicContentBlockCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockCompaction`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemCompaction = OrAnthropicContentBlockCompaction;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockCompactionType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemCompactionType = OrAnthropicContentBlockCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockContainerUpload`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemContainerUpload = OrAnthropicContentBlockContainerUpload;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockContainerUploadType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemContainerUploadType = OrAnthropicContentBlockContainerUploadType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockOpenrouterBashToolResult`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemOpenrouterBashToolResult = OrAnthropicContentBlockOpenrouterBashToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockRedactedThinking`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemRedactedThinking = OrAnthropicContentBlockRedactedThinking;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockRedactedThinkingType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemRedactedThinkingType = OrAnthropicContentBlockRedactedThinkingType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockServerToolUse`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemServerToolUse = OrAnthropicContentBlockServerToolUse;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockServerToolUseCaller`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemServerToolUseCaller = OrAnthropicContentBlockServerToolUseCaller;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockServerToolUseType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemServerToolUseType = OrAnthropicContentBlockServerToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockText`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemText = OrAnthropicContentBlockText;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockTextCitationsItem`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemTextCitationsItem = OrAnthropicContentBlockTextCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockTextType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemTextType = OrAnthropicContentBlockTextType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockThinking`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemThinking = OrAnthropicContentBlockThinking;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockThinkingType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemThinkingType = OrAnthropicContentBlockThinkingType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolSearchToolResult`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemToolSearchToolResult = OrAnthropicContentBlockToolSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolSearchToolResultType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemToolSearchToolResultType = OrAnthropicContentBlockToolSearchToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUse`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemToolUse = OrAnthropicContentBlockToolUse;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUseCaller`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemToolUseCaller = OrAnthropicContentBlockToolUseCaller;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUseCallerDirect`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemToolUseCallerDirect = OrAnthropicContentBlockToolUseCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUseCallerDirectType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemToolUseCallerDirectType = OrAnthropicContentBlockToolUseCallerDirectType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockToolUseType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemToolUseType = OrAnthropicContentBlockToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebFetchToolResult`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemWebFetchToolResult = OrAnthropicContentBlockWebFetchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebFetchToolResultCaller`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemWebFetchToolResultCaller = OrAnthropicContentBlockWebFetchToolResultCaller;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebFetchToolResultType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemWebFetchToolResultType = OrAnthropicContentBlockWebFetchToolResultType;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebSearchToolResult`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemWebSearchToolResult = OrAnthropicContentBlockWebSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebSearchToolResultType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItemWebSearchToolResultType = OrAnthropicContentBlockWebSearchToolResultType;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/provider` in the API's spec."]
@@ -7786,6 +8149,9 @@ pub type MessagesStreamEventsContentBlockDeltaDeltaThinkingDeltaType = MessagesC
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventType`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockDeltaType = MessagesContentBlockDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEventWebSearchResultLocation`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDeltaWebSearchResultLocation = MessagesContentBlockDeltaEventWebSearchResultLocation;
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEvent`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockStart = MessagesContentBlockStartEvent;
@@ -7795,6 +8161,21 @@ pub type MessagesStreamEventsContentBlockStartContentBlock = MessagesContentBloc
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlockCompaction`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockStartContentBlockCompaction = MessagesContentBlockStartEventContentBlockCompaction;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlockText`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartContentBlockText = MessagesContentBlockStartEventContentBlockText;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlockTextType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartContentBlockTextType = MessagesContentBlockStartEventContentBlockTextType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlockThinking`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartContentBlockThinking = MessagesContentBlockStartEventContentBlockThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlockToolUse`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartContentBlockToolUse = MessagesContentBlockStartEventContentBlockToolUse;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventContentBlockToolUseType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStartContentBlockToolUseType = MessagesContentBlockStartEventContentBlockToolUseType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEventType`].
 #[doc(hidden)]
 pub type MessagesStreamEventsContentBlockStartType = MessagesContentBlockStartEventType;
@@ -7819,12 +8200,30 @@ pub type MessagesStreamEventsMessageDelta = MessagesDeltaEvent;
 /// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventDelta`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageDeltaDelta = MessagesDeltaEventDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventDeltaContainer`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaDeltaContainer = MessagesDeltaEventDeltaContainer;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventDeltaStopDetails`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaDeltaStopDetails = MessagesDeltaEventDeltaStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventDeltaStopDetailsCategory`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaDeltaStopDetailsCategory = MessagesDeltaEventDeltaStopDetailsCategory;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventDeltaStopDetailsType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaDeltaStopDetailsType = MessagesDeltaEventDeltaStopDetailsType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventDeltaStopReason`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaDeltaStopReason = MessagesDeltaEventDeltaStopReason;
 /// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventType`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageDeltaType = MessagesDeltaEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsage`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageDeltaUsage = MessagesDeltaEventUsage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsageOutputTokensDetails`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaUsageOutputTokensDetails = MessagesDeltaEventUsageOutputTokensDetails;
 /// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsageServerToolUse`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageDeltaUsageServerToolUse = MessagesDeltaEventUsageServerToolUse;
@@ -7834,12 +8233,42 @@ pub type MessagesStreamEventsMessageStart = MessagesStartEvent;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessage`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageStartMessage = MessagesStartEventMessage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageContainer`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageContainer = MessagesStartEventMessageContainer;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageContentItem`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageContentItem = MessagesStartEventMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageContentItemCompaction`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageContentItemCompaction = MessagesStartEventMessageContentItemCompaction;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageContentItemText`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageContentItemText = MessagesStartEventMessageContentItemText;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageContentItemTextType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageContentItemTextType = MessagesStartEventMessageContentItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageContentItemThinking`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageContentItemThinking = MessagesStartEventMessageContentItemThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageContentItemToolUse`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageContentItemToolUse = MessagesStartEventMessageContentItemToolUse;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageProvider`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageStartMessageProvider = MessagesStartEventMessageProvider;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageRole`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageStartMessageRole = MessagesStartEventMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageStopDetails`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageStopDetails = MessagesStartEventMessageStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageStopDetailsCategory`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageStopDetailsCategory = MessagesStartEventMessageStopDetailsCategory;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageStopDetailsType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageStopDetailsType = MessagesStartEventMessageStopDetailsType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageType`].
 #[doc(hidden)]
 pub type MessagesStreamEventsMessageStartMessageType = MessagesStartEventMessageType;
@@ -7864,6 +8293,108 @@ pub type MessagesStreamEventsPingType = MessagesPingEventType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStreamEvents`].
 #[doc(hidden)]
 pub type MessagesStreamingResponseData = MessagesStreamEvents;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsContentBlockDelta`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataContentBlockDelta = MessagesStreamEventsContentBlockDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsContentBlockDeltaDelta`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataContentBlockDeltaDelta = MessagesStreamEventsContentBlockDeltaDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsContentBlockDeltaDeltaTextDelta`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataContentBlockDeltaDeltaTextDelta = MessagesStreamEventsContentBlockDeltaDeltaTextDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsContentBlockDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataContentBlockDeltaType = MessagesStreamEventsContentBlockDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsContentBlockStart`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataContentBlockStart = MessagesStreamEventsContentBlockStart;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsContentBlockStartContentBlock`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataContentBlockStartContentBlock = MessagesStreamEventsContentBlockStartContentBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsContentBlockStartType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataContentBlockStartType = MessagesStreamEventsContentBlockStartType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsContentBlockStop`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataContentBlockStop = MessagesStreamEventsContentBlockStop;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsContentBlockStopType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataContentBlockStopType = MessagesStreamEventsContentBlockStopType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsError`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataError = MessagesStreamEventsError;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsErrorError`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataErrorError = MessagesStreamEventsErrorError;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsErrorType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataErrorType = MessagesStreamEventsErrorType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDelta`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDelta = MessagesStreamEventsMessageDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDeltaDelta`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDeltaDelta = MessagesStreamEventsMessageDeltaDelta;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDeltaDeltaContainer`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDeltaDeltaContainer = MessagesStreamEventsMessageDeltaDeltaContainer;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDeltaDeltaStopDetails`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDeltaDeltaStopDetails = MessagesStreamEventsMessageDeltaDeltaStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDeltaDeltaStopReason`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDeltaDeltaStopReason = MessagesStreamEventsMessageDeltaDeltaStopReason;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDeltaType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDeltaType = MessagesStreamEventsMessageDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDeltaUsage`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDeltaUsage = MessagesStreamEventsMessageDeltaUsage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDeltaUsageServerToolUse`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDeltaUsageServerToolUse = MessagesStreamEventsMessageDeltaUsageServerToolUse;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStart`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStart = MessagesStreamEventsMessageStart;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartMessage`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartMessage = MessagesStreamEventsMessageStartMessage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartMessageContainer`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartMessageContainer = MessagesStreamEventsMessageStartMessageContainer;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartMessageContentItem`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartMessageContentItem = MessagesStreamEventsMessageStartMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartMessageProvider`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartMessageProvider = MessagesStreamEventsMessageStartMessageProvider;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartMessageRole`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartMessageRole = MessagesStreamEventsMessageStartMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartMessageStopDetails`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartMessageStopDetails = MessagesStreamEventsMessageStartMessageStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartMessageType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartMessageType = MessagesStreamEventsMessageStartMessageType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartMessageUsage`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartMessageUsage = MessagesStreamEventsMessageStartMessageUsage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartType = MessagesStreamEventsMessageStartType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStop`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStop = MessagesStreamEventsMessageStop;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStopType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStopType = MessagesStreamEventsMessageStopType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsPing`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataPing = MessagesStreamEventsPing;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsPingType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataPingType = MessagesStreamEventsPingType;
 /// Output of an `openrouter:bash` call executed in the OpenRouter sandbox (`engine: 'openrouter'`)
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7996,12 +8527,18 @@ pub type OrAnthropicContentBlockAdvisorToolResultType = AnthropicAdvisorToolResu
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockBashCodeExecutionToolResult = AnthropicBashCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResultContent`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockBashCodeExecutionToolResultContent = AnthropicBashCodeExecutionToolResultContent;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResultType`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockBashCodeExecutionToolResultType = AnthropicBashCodeExecutionToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockCodeExecutionToolResult = AnthropicCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResultContent`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockCodeExecutionToolResultContent = AnthropicCodeExecutionToolResultContent;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResultType`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockCodeExecutionToolResultType = AnthropicCodeExecutionToolResultType;
@@ -8038,12 +8575,42 @@ pub type OrAnthropicContentBlockRedactedThinkingType = AnthropicRedactedThinking
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockServerToolUse = OrAnthropicServerToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlockCaller`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockServerToolUseCaller = OrAnthropicServerToolUseBlockCaller;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlockCallerDirect`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockServerToolUseCallerDirect = OrAnthropicServerToolUseBlockCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlockCallerDirectType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockServerToolUseCallerDirectType = OrAnthropicServerToolUseBlockCallerDirectType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlockType`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockServerToolUseType = OrAnthropicServerToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockText = AnthropicTextBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockCitationsItem`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextCitationsItem = AnthropicTextBlockCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockCitationsItemCharLocation`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextCitationsItemCharLocation = AnthropicTextBlockCitationsItemCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockCitationsItemCharLocationType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextCitationsItemCharLocationType = AnthropicTextBlockCitationsItemCharLocationType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockCitationsItemContentBlockLocation`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextCitationsItemContentBlockLocation = AnthropicTextBlockCitationsItemContentBlockLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockCitationsItemPageLocation`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextCitationsItemPageLocation = AnthropicTextBlockCitationsItemPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockCitationsItemPageLocationType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextCitationsItemPageLocationType = AnthropicTextBlockCitationsItemPageLocationType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockCitationsItemSearchResultLocation`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextCitationsItemSearchResultLocation = AnthropicTextBlockCitationsItemSearchResultLocation;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockTextEditorCodeExecutionToolResult = AnthropicTextEditorCodeExecutionToolResult;
@@ -8062,27 +8629,69 @@ pub type OrAnthropicContentBlockThinkingType = AnthropicThinkingBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockToolSearchToolResult = AnthropicToolSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResultContent`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolSearchToolResultContent = AnthropicToolSearchToolResultContent;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResultType`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockToolSearchToolResultType = AnthropicToolSearchToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlock`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockToolUse = AnthropicToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockCaller`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolUseCaller = AnthropicToolUseBlockCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockCallerCodeExecution20250825`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolUseCallerCodeExecution20250825 = AnthropicToolUseBlockCallerCodeExecution20250825;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockCallerCodeExecution20260120`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolUseCallerCodeExecution20260120 = AnthropicToolUseBlockCallerCodeExecution20260120;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockCallerDirect`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolUseCallerDirect = AnthropicToolUseBlockCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockCallerDirectType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolUseCallerDirectType = AnthropicToolUseBlockCallerDirectType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlockType`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockToolUseType = AnthropicToolUseBlockType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockWebFetchToolResult = AnthropicWebFetchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultCaller`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebFetchToolResultCaller = AnthropicWebFetchToolResultCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultCallerDirect`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebFetchToolResultCallerDirect = AnthropicWebFetchToolResultCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultCallerDirectType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebFetchToolResultCallerDirectType = AnthropicWebFetchToolResultCallerDirectType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultContent`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebFetchToolResultContent = AnthropicWebFetchToolResultContent;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultType`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockWebFetchToolResultType = AnthropicWebFetchToolResultType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResult`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockWebSearchToolResult = AnthropicWebSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultCaller`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebSearchToolResultCaller = AnthropicWebSearchToolResultCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultCallerDirect`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebSearchToolResultCallerDirect = AnthropicWebSearchToolResultCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultCallerDirectType`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebSearchToolResultCallerDirectType = AnthropicWebSearchToolResultCallerDirectType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultContent`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockWebSearchToolResultContent = AnthropicWebSearchToolResultContent;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultContentListItem`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebSearchToolResultContentListItem = AnthropicWebSearchToolResultContentListItem;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultType`].
 #[doc(hidden)]
 pub type OrAnthropicContentBlockWebSearchToolResultType = AnthropicWebSearchToolResultType;
@@ -8223,6 +8832,24 @@ impl OrAnthropicServerToolUseBlock {
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicNullableCaller`].
 #[doc(hidden)]
 pub type OrAnthropicServerToolUseBlockCaller = OrAnthropicNullableCaller;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicNullableCallerCodeExecution20250825`].
+#[doc(hidden)]
+pub type OrAnthropicServerToolUseBlockCallerCodeExecution20250825 = OrAnthropicNullableCallerCodeExecution20250825;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicNullableCallerCodeExecution20250825Type`].
+#[doc(hidden)]
+pub type OrAnthropicServerToolUseBlockCallerCodeExecution20250825Type = OrAnthropicNullableCallerCodeExecution20250825Type;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicNullableCallerCodeExecution20260120`].
+#[doc(hidden)]
+pub type OrAnthropicServerToolUseBlockCallerCodeExecution20260120 = OrAnthropicNullableCallerCodeExecution20260120;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicNullableCallerCodeExecution20260120Type`].
+#[doc(hidden)]
+pub type OrAnthropicServerToolUseBlockCallerCodeExecution20260120Type = OrAnthropicNullableCallerCodeExecution20260120Type;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicNullableCallerDirect`].
+#[doc(hidden)]
+pub type OrAnthropicServerToolUseBlockCallerDirect = OrAnthropicNullableCallerDirect;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicNullableCallerDirectType`].
+#[doc(hidden)]
+pub type OrAnthropicServerToolUseBlockCallerDirectType = OrAnthropicNullableCallerDirectType;
 /// The one value of the schema at `/components/schemas/ORAnthropicServerToolUseBlock/properties/type` in the API's spec.
 ///
 /// Always `"server_tool_use"`: constructors fill it in, decoding checks it.

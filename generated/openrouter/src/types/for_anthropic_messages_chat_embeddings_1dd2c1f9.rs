@@ -2,6 +2,87 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `embeddings`, `endpoints`, `images`, `presets`, `rerank`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesIgnoreItem`].
+#[doc(hidden)]
+pub type ChatRequestProviderIgnoreItem = ProviderPreferencesIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOnlyItem`].
+#[doc(hidden)]
+pub type ChatRequestProviderOnlyItem = ProviderPreferencesOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOrderItem`].
+#[doc(hidden)]
+pub type ChatRequestProviderOrderItem = ProviderPreferencesOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesIgnoreItem`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderIgnoreItem = ProviderPreferencesIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOnlyItem`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderOnlyItem = ProviderPreferencesOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOrderItem`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderOrderItem = ProviderPreferencesOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestProviderIgnoreItem`].
+#[doc(hidden)]
+pub type CreateImagesRequestProviderIgnoreItem = ImageGenerationRequestProviderIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestProviderOnlyItem`].
+#[doc(hidden)]
+pub type CreateImagesRequestProviderOnlyItem = ImageGenerationRequestProviderOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestProviderOrderItem`].
+#[doc(hidden)]
+pub type CreateImagesRequestProviderOrderItem = ImageGenerationRequestProviderOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderIgnoreItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProviderIgnoreItem = MessagesRequestProviderIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderOnlyItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProviderOnlyItem = MessagesRequestProviderOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderOrderItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProviderOrderItem = MessagesRequestProviderOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderIgnoreItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestProviderIgnoreItem = ChatRequestProviderIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderOnlyItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestProviderOnlyItem = ChatRequestProviderOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderOrderItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestProviderOrderItem = ChatRequestProviderOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderIgnoreItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProviderIgnoreItem = MessagesRequestProviderIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderOnlyItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProviderOnlyItem = MessagesRequestProviderOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderOrderItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProviderOrderItem = MessagesRequestProviderOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderIgnoreItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProviderIgnoreItem = ResponsesRequestProviderIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderOnlyItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProviderOnlyItem = ResponsesRequestProviderOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderOrderItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProviderOrderItem = ResponsesRequestProviderOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesIgnoreItem`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderIgnoreItem = ProviderPreferencesIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOnlyItem`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderOnlyItem = ProviderPreferencesOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOrderItem`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderOrderItem = ProviderPreferencesOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderIgnoreItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProviderIgnoreItem = ResponsesRequestProviderIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderOnlyItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProviderOnlyItem = ResponsesRequestProviderOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderOrderItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProviderOrderItem = ResponsesRequestProviderOrderItem;
 /// The name this place's type had while its schema was inline: another name for [`ProviderName`].
 #[doc(hidden)]
 pub type ImageGenerationProviderPreferencesIgnoreItem = ProviderName;
@@ -11,6 +92,33 @@ pub type ImageGenerationProviderPreferencesOnlyItem = ProviderName;
 /// The name this place's type had while its schema was inline: another name for [`ProviderName`].
 #[doc(hidden)]
 pub type ImageGenerationProviderPreferencesOrderItem = ProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationProviderPreferencesIgnoreItem`].
+#[doc(hidden)]
+pub type ImageGenerationRequestProviderIgnoreItem = ImageGenerationProviderPreferencesIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationProviderPreferencesOnlyItem`].
+#[doc(hidden)]
+pub type ImageGenerationRequestProviderOnlyItem = ImageGenerationProviderPreferencesOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationProviderPreferencesOrderItem`].
+#[doc(hidden)]
+pub type ImageGenerationRequestProviderOrderItem = ImageGenerationProviderPreferencesOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseEndpointsItemProviderName`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataEndpointsItemProviderName = ListEndpointsResponseEndpointsItemProviderName;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointProviderName`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItemProviderName = PublicEndpointProviderName;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointProviderName`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItemProviderName = PublicEndpointProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesIgnoreItem`].
+#[doc(hidden)]
+pub type MessagesRequestProviderIgnoreItem = ProviderPreferencesIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOnlyItem`].
+#[doc(hidden)]
+pub type MessagesRequestProviderOnlyItem = ProviderPreferencesOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOrderItem`].
+#[doc(hidden)]
+pub type MessagesRequestProviderOrderItem = ProviderPreferencesOrderItem;
 /// The name this place's type had while its schema was inline: another name for [`ProviderName`].
 #[doc(hidden)]
 pub type MessagesResultProvider = ProviderName;
@@ -61,3 +169,21 @@ pub type ProviderPreferencesOrderItem = ProviderName;
 /// The name this place's type had while its schema was inline: another name for [`ProviderName`].
 #[doc(hidden)]
 pub type PublicEndpointProviderName = ProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesIgnoreItem`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderIgnoreItem = ProviderPreferencesIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOnlyItem`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderOnlyItem = ProviderPreferencesOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesOrderItem`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderOrderItem = ProviderPreferencesOrderItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderIgnoreItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestProviderIgnoreItem = ChatRequestProviderIgnoreItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderOnlyItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestProviderOnlyItem = ChatRequestProviderOnlyItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderOrderItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestProviderOrderItem = ChatRequestProviderOrderItem;

@@ -11,6 +11,12 @@ pub type ChatRequestProviderDataCollection = ProviderPreferencesDataCollection;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
 #[doc(hidden)]
 pub type ChatRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMaxLatency`].
+#[doc(hidden)]
+pub type ChatRequestProviderPreferredMaxLatency = ProviderPreferencesPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMinThroughput`].
+#[doc(hidden)]
+pub type ChatRequestProviderPreferredMinThroughput = ProviderPreferencesPreferredMinThroughput;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
 #[doc(hidden)]
 pub type ChatRequestProviderSort = ProviderPreferencesSort;
@@ -23,9 +29,81 @@ pub type CreateEmbeddingsRequestProviderDataCollection = ProviderPreferencesData
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
 #[doc(hidden)]
 pub type CreateEmbeddingsRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMaxLatency`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderPreferredMaxLatency = ProviderPreferencesPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMinThroughput`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderPreferredMinThroughput = ProviderPreferencesPreferredMinThroughput;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
 #[doc(hidden)]
 pub type CreateEmbeddingsRequestProviderSort = ProviderPreferencesSort;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProvider`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProvider = MessagesRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderDataCollection`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProviderDataCollection = MessagesRequestProviderDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderMaxPrice`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProviderMaxPrice = MessagesRequestProviderMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderPreferredMaxLatency`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProviderPreferredMaxLatency = MessagesRequestProviderPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderPreferredMinThroughput`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProviderPreferredMinThroughput = MessagesRequestProviderPreferredMinThroughput;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderSort`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProviderSort = MessagesRequestProviderSort;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProvider`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestProvider = ChatRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderDataCollection`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestProviderDataCollection = ChatRequestProviderDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderMaxPrice`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestProviderMaxPrice = ChatRequestProviderMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderSort`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestProviderSort = ChatRequestProviderSort;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProvider`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProvider = MessagesRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderDataCollection`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProviderDataCollection = MessagesRequestProviderDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderMaxPrice`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProviderMaxPrice = MessagesRequestProviderMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderPreferredMaxLatency`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProviderPreferredMaxLatency = MessagesRequestProviderPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderPreferredMinThroughput`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProviderPreferredMinThroughput = MessagesRequestProviderPreferredMinThroughput;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderSort`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProviderSort = MessagesRequestProviderSort;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProvider`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProvider = ResponsesRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderDataCollection`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProviderDataCollection = ResponsesRequestProviderDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderMaxPrice`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProviderMaxPrice = ResponsesRequestProviderMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderPreferredMaxLatency`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProviderPreferredMaxLatency = ResponsesRequestProviderPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderPreferredMinThroughput`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProviderPreferredMinThroughput = ResponsesRequestProviderPreferredMinThroughput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderSort`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProviderSort = ResponsesRequestProviderSort;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type CreateRerankRequestProvider = ProviderPreferences;
@@ -35,9 +113,33 @@ pub type CreateRerankRequestProviderDataCollection = ProviderPreferencesDataColl
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
 #[doc(hidden)]
 pub type CreateRerankRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMaxLatency`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderPreferredMaxLatency = ProviderPreferencesPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMinThroughput`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderPreferredMinThroughput = ProviderPreferencesPreferredMinThroughput;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
 #[doc(hidden)]
 pub type CreateRerankRequestProviderSort = ProviderPreferencesSort;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProvider`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProvider = ResponsesRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderDataCollection`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProviderDataCollection = ResponsesRequestProviderDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderMaxPrice`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProviderMaxPrice = ResponsesRequestProviderMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderPreferredMaxLatency`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProviderPreferredMaxLatency = ResponsesRequestProviderPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderPreferredMinThroughput`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProviderPreferredMinThroughput = ResponsesRequestProviderPreferredMinThroughput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderSort`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProviderSort = ResponsesRequestProviderSort;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
 #[doc(hidden)]
 pub type MessagesRequestProvider = ProviderPreferences;
@@ -47,6 +149,12 @@ pub type MessagesRequestProviderDataCollection = ProviderPreferencesDataCollecti
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
 #[doc(hidden)]
 pub type MessagesRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMaxLatency`].
+#[doc(hidden)]
+pub type MessagesRequestProviderPreferredMaxLatency = ProviderPreferencesPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMinThroughput`].
+#[doc(hidden)]
+pub type MessagesRequestProviderPreferredMinThroughput = ProviderPreferencesPreferredMinThroughput;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
 #[doc(hidden)]
 pub type MessagesRequestProviderSort = ProviderPreferencesSort;
@@ -735,6 +843,27 @@ pub type ResponsesRequestProviderDataCollection = ProviderPreferencesDataCollect
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesMaxPrice`].
 #[doc(hidden)]
 pub type ResponsesRequestProviderMaxPrice = ProviderPreferencesMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMaxLatency`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderPreferredMaxLatency = ProviderPreferencesPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesPreferredMinThroughput`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderPreferredMinThroughput = ProviderPreferencesPreferredMinThroughput;
 /// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesSort`].
 #[doc(hidden)]
 pub type ResponsesRequestProviderSort = ProviderPreferencesSort;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProvider`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestProvider = ChatRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderDataCollection`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestProviderDataCollection = ChatRequestProviderDataCollection;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderMaxPrice`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestProviderMaxPrice = ChatRequestProviderMaxPrice;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderPreferredMaxLatency`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestProviderPreferredMaxLatency = ChatRequestProviderPreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderSort`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestProviderSort = ChatRequestProviderSort;

@@ -2,6 +2,42 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `embeddings`, `endpoints`, `presets`, `rerank`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesQuantizationsItem`].
+#[doc(hidden)]
+pub type ChatRequestProviderQuantizationsItem = ProviderPreferencesQuantizationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesQuantizationsItem`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProviderQuantizationsItem = ProviderPreferencesQuantizationsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderQuantizationsItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestProviderQuantizationsItem = MessagesRequestProviderQuantizationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderQuantizationsItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestProviderQuantizationsItem = ChatRequestProviderQuantizationsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestProviderQuantizationsItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestProviderQuantizationsItem = MessagesRequestProviderQuantizationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderQuantizationsItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestProviderQuantizationsItem = ResponsesRequestProviderQuantizationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesQuantizationsItem`].
+#[doc(hidden)]
+pub type CreateRerankRequestProviderQuantizationsItem = ProviderPreferencesQuantizationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestProviderQuantizationsItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestProviderQuantizationsItem = ResponsesRequestProviderQuantizationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseEndpointsItemQuantization`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataEndpointsItemQuantization = ListEndpointsResponseEndpointsItemQuantization;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointQuantization`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItemQuantization = PublicEndpointQuantization;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointQuantization`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItemQuantization = PublicEndpointQuantization;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesQuantizationsItem`].
+#[doc(hidden)]
+pub type MessagesRequestProviderQuantizationsItem = ProviderPreferencesQuantizationsItem;
 /// The name this place's type had while its schema was inline: another name for [`Quantization`].
 #[doc(hidden)]
 pub type ProviderPreferencesQuantizationsItem = Quantization;
@@ -14,3 +50,9 @@ crate::runtime::string_enum! {
     => "nvfp4", Fp6 => "fp6", Fp8 => "fp8", Mxfp8 => "mxfp8", Fp16 => "fp16", Bf16 =>
     "bf16", Fp32 => "fp32", UnknownValue => "unknown", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferencesQuantizationsItem`].
+#[doc(hidden)]
+pub type ResponsesRequestProviderQuantizationsItem = ProviderPreferencesQuantizationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestProviderQuantizationsItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestProviderQuantizationsItem = ChatRequestProviderQuantizationsItem;

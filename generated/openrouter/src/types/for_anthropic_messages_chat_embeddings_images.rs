@@ -2,6 +2,15 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `embeddings`, `images`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsageCostDetails`].
+#[doc(hidden)]
+pub type ChatResultUsageCostDetails = ChatUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsageCostDetails`].
+#[doc(hidden)]
+pub type ChatStreamChunkUsageCostDetails = ChatUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkUsageCostDetails`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataUsageCostDetails = ChatStreamChunkUsageCostDetails;
 /// The name this place's type had while its schema was inline: another name for [`CostDetails`].
 #[doc(hidden)]
 pub type ChatUsageCostDetails = CostDetails;
@@ -105,6 +114,12 @@ impl CostDetails {
 /// The name this place's type had while its schema was inline: another name for [`CostDetails`].
 #[doc(hidden)]
 pub type CreateEmbeddingsResponseUsageCostDetails = CostDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageCostDetails`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageCostDetails = ImageGenerationUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageCostDetails`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageCostDetails = ImageGenerationUsageCostDetails;
 /// The name this place's type had while its schema was inline: another name for [`CostDetails`].
 #[doc(hidden)]
 pub type ImageGenerationUsageCostDetails = CostDetails;

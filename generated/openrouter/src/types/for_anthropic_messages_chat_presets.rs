@@ -5,15 +5,45 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterWebSearch = OpenRouterWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebSearchParameters = OpenRouterWebSearchServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolType`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterWebSearchType = OpenRouterWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterWebSearch = ChatFunctionToolOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterWebSearchParameters`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterWebSearchParameters = ChatFunctionToolOpenrouterWebSearchParameters;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterWebSearchType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterWebSearchType = ChatFunctionToolOpenrouterWebSearchType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchConfig`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandParameters = WebSearchConfig;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterWebSearch = MessagesRequestToolsItemOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebSearchParameters`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterWebSearchParameters = MessagesRequestToolsItemOpenrouterWebSearchParameters;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebSearchType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterWebSearchType = MessagesRequestToolsItemOpenrouterWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterWebSearch = MessagesRequestToolsItemOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebSearchType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterWebSearchType = MessagesRequestToolsItemOpenrouterWebSearchType;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterWebSearch = OpenRouterWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolParameters`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebSearchParameters = OpenRouterWebSearchServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterWebSearchType = OpenRouterWebSearchServerToolType;
@@ -103,6 +133,9 @@ crate::runtime::one_value_enum! {
     pub enum OpenRouterWebSearchServerToolType { OpenrouterWebSearch =>
     "openrouter:web_search", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterWebSearch = ChatRequestToolsItemOpenrouterWebSearch;
 /// The object of the `WebSearchConfig` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

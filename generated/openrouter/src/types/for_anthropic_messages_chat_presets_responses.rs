@@ -5,12 +5,21 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterBashParameters = BashServerToolParameters;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParametersEngine`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterBashParametersEngine = BashServerToolParametersEngine;
 /// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterDatetimeParameters = DatetimeServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterDatetimeType = DatetimeServerToolType;
@@ -23,9 +32,39 @@ pub type AdditionalToolsItemToolsItemOpenrouterImageGenerationType = ImageGenera
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterWebFetchParameters = WebFetchServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterWebFetchType = WebFetchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearch20250826Engine = WebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolMode`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearch20250826Mode = WebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchEngine = LegacyWebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolMode`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchMode = LegacyWebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreview20250311Engine = Preview20250311WebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolMode`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreview20250311Mode = Preview20250311WebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreviewEngine = PreviewWebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolMode`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreviewMode = PreviewWebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolUserLocationType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchUserLocationType = LegacyWebSearchServerToolUserLocationType;
 /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -118,36 +157,63 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type AnthropicDocumentBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicSearchResultBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type AnthropicSearchResultBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControl`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamContentItemCacheControl = AnthropicTextBlockParamCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControlTtl`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamContentItemCacheControlTtl = AnthropicTextBlockParamCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControlType`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamContentItemCacheControlType = AnthropicTextBlockParamCacheControlType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type AnthropicTextBlockParamCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolBm25CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolBm25CacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolBm25CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolRegexCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolRegexCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolRegexCacheControlType = AnthropicCacheControlDirectiveType;
@@ -488,6 +554,33 @@ crate::runtime::string_enum! {
 ///
 /// Always `"auto-router"`: constructors fill it in, decoding checks it.
 pub type AutoRouterPluginId = crate::runtime::Const<constants::AutoRouterPluginId>;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearch20250826Engine = WebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolMode`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearch20250826Mode = WebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchEngine = LegacyWebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolMode`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchMode = LegacyWebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreview20250311Engine = Preview20250311WebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolMode`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreview20250311Mode = Preview20250311WebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreviewEngine = PreviewWebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolMode`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreviewMode = PreviewWebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolUserLocationType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchUserLocationType = LegacyWebSearchServerToolUserLocationType;
 /// OpenRouter built-in server tool: runs shell commands server-side in a sandboxed container
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -673,6 +766,18 @@ pub type BashServerToolConfigEngine = BashServerToolEngine;
 /// The name this place's type had while its schema was inline: another name for [`BashServerToolEnvironment`].
 #[doc(hidden)]
 pub type BashServerToolConfigEnvironment = BashServerToolEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolEnvironmentContainerAuto`].
+#[doc(hidden)]
+pub type BashServerToolConfigEnvironmentContainerAuto = BashServerToolEnvironmentContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolEnvironmentContainerAutoType`].
+#[doc(hidden)]
+pub type BashServerToolConfigEnvironmentContainerAutoType = BashServerToolEnvironmentContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolEnvironmentContainerReference`].
+#[doc(hidden)]
+pub type BashServerToolConfigEnvironmentContainerReference = BashServerToolEnvironmentContainerReference;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolEnvironmentContainerReferenceType`].
+#[doc(hidden)]
+pub type BashServerToolConfigEnvironmentContainerReferenceType = BashServerToolEnvironmentContainerReferenceType;
 /// The name this place's type had while its schema was inline: another name for [`SandboxSleepAfterSeconds`].
 #[doc(hidden)]
 pub type BashServerToolConfigSleepAfterSeconds = SandboxSleepAfterSeconds;
@@ -710,6 +815,27 @@ pub type BashServerToolEnvironmentContainerReferenceType = ContainerReferenceEnv
 /// The name this place's type had while its schema was inline: another name for [`BashServerToolConfig`].
 #[doc(hidden)]
 pub type BashServerToolParameters = BashServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolConfigEngine`].
+#[doc(hidden)]
+pub type BashServerToolParametersEngine = BashServerToolConfigEngine;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolConfigEnvironment`].
+#[doc(hidden)]
+pub type BashServerToolParametersEnvironment = BashServerToolConfigEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolConfigEnvironmentContainerAuto`].
+#[doc(hidden)]
+pub type BashServerToolParametersEnvironmentContainerAuto = BashServerToolConfigEnvironmentContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolConfigEnvironmentContainerAutoType`].
+#[doc(hidden)]
+pub type BashServerToolParametersEnvironmentContainerAutoType = BashServerToolConfigEnvironmentContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolConfigEnvironmentContainerReference`].
+#[doc(hidden)]
+pub type BashServerToolParametersEnvironmentContainerReference = BashServerToolConfigEnvironmentContainerReference;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolConfigEnvironmentContainerReferenceType`].
+#[doc(hidden)]
+pub type BashServerToolParametersEnvironmentContainerReferenceType = BashServerToolConfigEnvironmentContainerReferenceType;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolConfigSleepAfterSeconds`].
+#[doc(hidden)]
+pub type BashServerToolParametersSleepAfterSeconds = BashServerToolConfigSleepAfterSeconds;
 /// The one value of the schema at `/components/schemas/BashServerTool/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
@@ -717,30 +843,81 @@ pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolTyp
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterBashParameters = BashServerToolParameters;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParametersEngine`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterBashParametersEngine = BashServerToolParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParametersEnvironment`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterBashParametersEnvironment = BashServerToolParametersEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParametersSleepAfterSeconds`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterBashParametersSleepAfterSeconds = BashServerToolParametersSleepAfterSeconds;
 /// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterDatetimeParameters = DatetimeServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterDatetimeType = DatetimeServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`ChatSearchModelsServerToolParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterExperimentalSearchModelsParameters = ChatSearchModelsServerToolParameters;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParametersCacheControl`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusionParametersCacheControl = FusionServerToolOpenRouterParametersCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParametersCacheControlTtl`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusionParametersCacheControlTtl = FusionServerToolOpenRouterParametersCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParametersCacheControlType`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusionParametersCacheControlType = FusionServerToolOpenRouterParametersCacheControlType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterImageGenerationParameters = ImageGenerationServerToolOpenRouterParameters;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterParametersValue`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterImageGenerationParametersValue = ImageGenerationServerToolOpenRouterParametersValue;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebFetchParameters = WebFetchServerToolParameters;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolParametersEngine`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebFetchParametersEngine = WebFetchServerToolParametersEngine;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterWebFetchType = WebFetchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolParametersEngine`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebSearchParametersEngine = OpenRouterWebSearchServerToolParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolParametersMode`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebSearchParametersMode = OpenRouterWebSearchServerToolParametersMode;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolParametersUserLocation`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebSearchParametersUserLocation = OpenRouterWebSearchServerToolParametersUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type ChatRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type ChatRequestCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type ChatRequestCacheControlType = AnthropicCacheControlDirectiveType;
@@ -765,6 +942,9 @@ pub type ChatRequestPluginsItemAutoRouterId = AutoRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginEngine`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemContextCompressionEngine = ContextCompressionPluginEngine;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginId`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemContextCompressionId = ContextCompressionPluginId;
@@ -774,6 +954,12 @@ pub type ChatRequestPluginsItemFileParser = FileParserPlugin;
 /// The name this place's type had while its schema was inline: another name for [`FileParserPluginId`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemFileParserId = FileParserPluginId;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginPdf`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFileParserPdf = FileParserPluginPdf;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginPdfEngine`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFileParserPdfEngine = FileParserPluginPdfEngine;
 /// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemFusion = FusionPlugin;
@@ -816,6 +1002,9 @@ pub type ChatRequestPluginsItemResponseHealingId = ResponseHealingPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemWeb = WebSearchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginEngine`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebEngine = WebSearchPluginEngine;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemWebFetch = WebFetchPlugin;
@@ -825,6 +1014,9 @@ pub type ChatRequestPluginsItemWebFetchId = WebFetchPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPluginId`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemWebId = WebSearchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginMode`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebMode = WebSearchPluginMode;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
@@ -834,6 +1026,96 @@ pub type ChatRequestRoute = DeprecatedRoute;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhen`].
 #[doc(hidden)]
 pub type ChatRequestStopServerToolsWhen = StopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItem`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItem = StopServerToolsWhenItem;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemFinishReasonIs`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemFinishReasonIs = StopServerToolsWhenItemFinishReasonIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemFinishReasonIsType`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemFinishReasonIsType = StopServerToolsWhenItemFinishReasonIsType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemHasToolCall`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemHasToolCall = StopServerToolsWhenItemHasToolCall;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemHasToolCallType`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemHasToolCallType = StopServerToolsWhenItemHasToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxCost`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemMaxCost = StopServerToolsWhenItemMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxCostType`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemMaxCostType = StopServerToolsWhenItemMaxCostType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxTokensUsed`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemMaxTokensUsed = StopServerToolsWhenItemMaxTokensUsed;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxTokensUsedType`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemMaxTokensUsedType = StopServerToolsWhenItemMaxTokensUsedType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemStepCountIs`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemStepCountIs = StopServerToolsWhenItemStepCountIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemStepCountIsType`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhenItemStepCountIsType = StopServerToolsWhenItemStepCountIsType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterBash`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterBash = ChatFunctionToolOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterBashParameters`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterBashParameters = ChatFunctionToolOpenrouterBashParameters;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterBashParametersEngine`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterBashParametersEngine = ChatFunctionToolOpenrouterBashParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterBashParametersEnvironment`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterBashParametersEnvironment = ChatFunctionToolOpenrouterBashParametersEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterBashType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterBashType = ChatFunctionToolOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterDatetime`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterDatetime = ChatFunctionToolOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterDatetimeParameters`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterDatetimeParameters = ChatFunctionToolOpenrouterDatetimeParameters;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterDatetimeType = ChatFunctionToolOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterFusionParametersCacheControl`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterFusionParametersCacheControl = ChatFunctionToolOpenrouterFusionParametersCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterImageGeneration`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterImageGeneration = ChatFunctionToolOpenrouterImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterImageGenerationParameters`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterImageGenerationParameters = ChatFunctionToolOpenrouterImageGenerationParameters;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterImageGenerationParametersValue`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterImageGenerationParametersValue = ChatFunctionToolOpenrouterImageGenerationParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterImageGenerationType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterImageGenerationType = ChatFunctionToolOpenrouterImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterWebFetch = ChatFunctionToolOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterWebFetchParameters`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterWebFetchParameters = ChatFunctionToolOpenrouterWebFetchParameters;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterWebFetchParametersEngine`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterWebFetchParametersEngine = ChatFunctionToolOpenrouterWebFetchParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterWebFetchType = ChatFunctionToolOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterWebSearchParametersEngine`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterWebSearchParametersEngine = ChatFunctionToolOpenrouterWebSearchParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterWebSearchParametersMode`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterWebSearchParametersMode = ChatFunctionToolOpenrouterWebSearchParametersMode;
 /// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
 #[doc(hidden)]
 pub type ChatRequestTrace = TraceConfig;
@@ -846,6 +1128,21 @@ pub type ChatWebSearchShorthandEngine = WebSearchEngineEnum;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigEngine`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandParametersEngine = WebSearchConfigEngine;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigMode`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandParametersMode = WebSearchConfigMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigSearchContextSize`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandParametersSearchContextSize = WebSearchConfigSearchContextSize;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigUserLocation`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandParametersUserLocation = WebSearchConfigUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigUserLocationType`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandParametersUserLocationType = WebSearchConfigUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`SearchQualityLevel`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandSearchContextSize = SearchQualityLevel;
@@ -855,6 +1152,30 @@ pub type ChatWebSearchShorthandUserLocation = WebSearchUserLocationServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerToolType`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandUserLocationType = WebSearchUserLocationServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Engine`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearch20250826Engine = BaseResponsesResultToolsItemWebSearch20250826Engine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Mode`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearch20250826Mode = BaseResponsesResultToolsItemWebSearch20250826Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchEngine`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchEngine = BaseResponsesResultToolsItemWebSearchEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchMode`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchMode = BaseResponsesResultToolsItemWebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Mode`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchPreview20250311Mode = BaseResponsesResultToolsItemWebSearchPreview20250311Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewEngine`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchPreviewEngine = BaseResponsesResultToolsItemWebSearchPreviewEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewMode`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchPreviewMode = BaseResponsesResultToolsItemWebSearchPreviewMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchUserLocationType = BaseResponsesResultToolsItemWebSearchUserLocationType;
 /// An OpenRouter-managed, auto-provisioned ephemeral container.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1104,6 +1425,825 @@ pub type ContextCompressionPluginEngine = ContextCompressionEngine;
 pub type ContextCompressionPluginId = crate::runtime::Const<
     constants::ContextCompressionPluginId,
 >;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestCacheControl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestCacheControl = MessagesRequestCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestCacheControlTtl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestCacheControlTtl = MessagesRequestCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestCacheControlType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestCacheControlType = MessagesRequestCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoBetaRouter`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemAutoBetaRouter = MessagesRequestPluginsItemAutoBetaRouter;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoBetaRouterCostTier`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemAutoBetaRouterCostTier = MessagesRequestPluginsItemAutoBetaRouterCostTier;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoBetaRouterId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemAutoBetaRouterId = MessagesRequestPluginsItemAutoBetaRouterId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoRouter`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemAutoRouter = MessagesRequestPluginsItemAutoRouter;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoRouterCostTier`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemAutoRouterCostTier = MessagesRequestPluginsItemAutoRouterCostTier;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoRouterId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemAutoRouterId = MessagesRequestPluginsItemAutoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemContextCompression`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemContextCompression = MessagesRequestPluginsItemContextCompression;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemContextCompressionEngine`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemContextCompressionEngine = MessagesRequestPluginsItemContextCompressionEngine;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemContextCompressionId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemContextCompressionId = MessagesRequestPluginsItemContextCompressionId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFileParser`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemFileParser = MessagesRequestPluginsItemFileParser;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFileParserId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemFileParserId = MessagesRequestPluginsItemFileParserId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFileParserPdf`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemFileParserPdf = MessagesRequestPluginsItemFileParserPdf;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFileParserPdfEngine`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemFileParserPdfEngine = MessagesRequestPluginsItemFileParserPdfEngine;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFusion`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemFusion = MessagesRequestPluginsItemFusion;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFusionId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemFusionId = MessagesRequestPluginsItemFusionId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFusionPreset`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemFusionPreset = MessagesRequestPluginsItemFusionPreset;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFusionToolsItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemFusionToolsItem = MessagesRequestPluginsItemFusionToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemModeration`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemModeration = MessagesRequestPluginsItemModeration;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemModerationId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemModerationId = MessagesRequestPluginsItemModerationId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemParetoRouter`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemParetoRouter = MessagesRequestPluginsItemParetoRouter;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemParetoRouterId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemParetoRouterId = MessagesRequestPluginsItemParetoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemParetoRouterPriceSource`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemParetoRouterPriceSource = MessagesRequestPluginsItemParetoRouterPriceSource;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemResponseHealing`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemResponseHealing = MessagesRequestPluginsItemResponseHealing;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemResponseHealingId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemResponseHealingId = MessagesRequestPluginsItemResponseHealingId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWeb`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemWeb = MessagesRequestPluginsItemWeb;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebEngine`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemWebEngine = MessagesRequestPluginsItemWebEngine;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebFetch`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemWebFetch = MessagesRequestPluginsItemWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebFetchId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemWebFetchId = MessagesRequestPluginsItemWebFetchId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebId`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemWebId = MessagesRequestPluginsItemWebId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebMode`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemWebMode = MessagesRequestPluginsItemWebMode;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebUserLocation`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemWebUserLocation = MessagesRequestPluginsItemWebUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestRoute`].
+#[doc(hidden)]
+pub type CreateMessagesRequestRoute = MessagesRequestRoute;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhen`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhen = MessagesRequestStopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhenItem = MessagesRequestStopServerToolsWhenItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItemFinishReasonIs`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhenItemFinishReasonIs = MessagesRequestStopServerToolsWhenItemFinishReasonIs;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItemHasToolCall`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhenItemHasToolCall = MessagesRequestStopServerToolsWhenItemHasToolCall;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItemHasToolCallType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhenItemHasToolCallType = MessagesRequestStopServerToolsWhenItemHasToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItemMaxCost`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhenItemMaxCost = MessagesRequestStopServerToolsWhenItemMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItemMaxCostType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhenItemMaxCostType = MessagesRequestStopServerToolsWhenItemMaxCostType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItemMaxTokensUsed`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhenItemMaxTokensUsed = MessagesRequestStopServerToolsWhenItemMaxTokensUsed;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItemStepCountIs`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhenItemStepCountIs = MessagesRequestStopServerToolsWhenItemStepCountIs;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItemStepCountIsType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestStopServerToolsWhenItemStepCountIsType = MessagesRequestStopServerToolsWhenItemStepCountIsType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCacheControl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystemListItemCacheControl = MessagesRequestSystemListItemCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCacheControlTtl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystemListItemCacheControlTtl = MessagesRequestSystemListItemCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCacheControlType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystemListItemCacheControlType = MessagesRequestSystemListItemCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301CacheControl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301CacheControl = MessagesRequestToolsItemAdvisor20260301CacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301CacheControlTtl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301CacheControlTtl = MessagesRequestToolsItemAdvisor20260301CacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Caching`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301Caching = MessagesRequestToolsItemAdvisor20260301Caching;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301CachingTtl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301CachingTtl = MessagesRequestToolsItemAdvisor20260301CachingTtl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301CachingType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301CachingType = MessagesRequestToolsItemAdvisor20260301CachingType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124CacheControl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemBash20250124CacheControl = MessagesRequestToolsItemBash20250124CacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124CacheControlTtl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemBash20250124CacheControlTtl = MessagesRequestToolsItemBash20250124CacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemBash20250124CacheControlType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemBash20250124CacheControlType = MessagesRequestToolsItemBash20250124CacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomCacheControl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemCustomCacheControl = MessagesRequestToolsItemCustomCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomCacheControlTtl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemCustomCacheControlTtl = MessagesRequestToolsItemCustomCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomCacheControlType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemCustomCacheControlType = MessagesRequestToolsItemCustomCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterBash`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterBash = MessagesRequestToolsItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterBashParameters`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterBashParameters = MessagesRequestToolsItemOpenrouterBashParameters;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterBashParametersEngine`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterBashParametersEngine = MessagesRequestToolsItemOpenrouterBashParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterBashType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterBashType = MessagesRequestToolsItemOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterDatetime`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterDatetime = MessagesRequestToolsItemOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterDatetimeParameters`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterDatetimeParameters = MessagesRequestToolsItemOpenrouterDatetimeParameters;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterDatetimeType = MessagesRequestToolsItemOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterImageGeneration`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterImageGeneration = MessagesRequestToolsItemOpenrouterImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterImageGenerationType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterImageGenerationType = MessagesRequestToolsItemOpenrouterImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterWebFetch = MessagesRequestToolsItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebFetchParameters`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterWebFetchParameters = MessagesRequestToolsItemOpenrouterWebFetchParameters;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterWebFetchType = MessagesRequestToolsItemOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124CacheControl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemTextEditor20250124CacheControl = MessagesRequestToolsItemTextEditor20250124CacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolBm25CacheControl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemToolSearchToolBm25CacheControl = MessagesRequestToolsItemToolSearchToolBm25CacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305CacheControl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20250305CacheControl = MessagesRequestToolsItemWebSearch20250305CacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209CacheControl`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20260209CacheControl = MessagesRequestToolsItemWebSearch20260209CacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestTrace`].
+#[doc(hidden)]
+pub type CreateMessagesRequestTrace = MessagesRequestTrace;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestCacheControl`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestCacheControl = ChatRequestCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestCacheControlTtl`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestCacheControlTtl = ChatRequestCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestCacheControlType`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestCacheControlType = ChatRequestCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemAutoBetaRouter`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemAutoBetaRouter = ChatRequestPluginsItemAutoBetaRouter;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemAutoRouter`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemAutoRouter = ChatRequestPluginsItemAutoRouter;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemAutoRouterId`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemAutoRouterId = ChatRequestPluginsItemAutoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFileParser`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemFileParser = ChatRequestPluginsItemFileParser;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFileParserId`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemFileParserId = ChatRequestPluginsItemFileParserId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFileParserPdf`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemFileParserPdf = ChatRequestPluginsItemFileParserPdf;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFusion`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemFusion = ChatRequestPluginsItemFusion;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFusionId`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemFusionId = ChatRequestPluginsItemFusionId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFusionPreset`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemFusionPreset = ChatRequestPluginsItemFusionPreset;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemModeration`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemModeration = ChatRequestPluginsItemModeration;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemModerationId`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemModerationId = ChatRequestPluginsItemModerationId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemParetoRouter`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemParetoRouter = ChatRequestPluginsItemParetoRouter;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemParetoRouterId`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemParetoRouterId = ChatRequestPluginsItemParetoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWeb`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemWeb = ChatRequestPluginsItemWeb;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebEngine`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemWebEngine = ChatRequestPluginsItemWebEngine;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebFetch`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemWebFetch = ChatRequestPluginsItemWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebFetchId`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemWebFetchId = ChatRequestPluginsItemWebFetchId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebId`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemWebId = ChatRequestPluginsItemWebId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebMode`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPluginsItemWebMode = ChatRequestPluginsItemWebMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestRoute`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestRoute = ChatRequestRoute;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStopServerToolsWhen`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestStopServerToolsWhen = ChatRequestStopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStopServerToolsWhenItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestStopServerToolsWhenItem = ChatRequestStopServerToolsWhenItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterBash`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolsItemOpenrouterBash = ChatRequestToolsItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestTrace`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestTrace = ChatRequestTrace;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestCacheControl`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestCacheControl = MessagesRequestCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestCacheControlTtl`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestCacheControlTtl = MessagesRequestCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestCacheControlType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestCacheControlType = MessagesRequestCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoBetaRouter`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemAutoBetaRouter = MessagesRequestPluginsItemAutoBetaRouter;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoBetaRouterId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemAutoBetaRouterId = MessagesRequestPluginsItemAutoBetaRouterId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoRouter`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemAutoRouter = MessagesRequestPluginsItemAutoRouter;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoRouterCostTier`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemAutoRouterCostTier = MessagesRequestPluginsItemAutoRouterCostTier;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemAutoRouterId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemAutoRouterId = MessagesRequestPluginsItemAutoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemContextCompression`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemContextCompression = MessagesRequestPluginsItemContextCompression;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemContextCompressionId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemContextCompressionId = MessagesRequestPluginsItemContextCompressionId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFileParser`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemFileParser = MessagesRequestPluginsItemFileParser;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFileParserId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemFileParserId = MessagesRequestPluginsItemFileParserId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFileParserPdf`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemFileParserPdf = MessagesRequestPluginsItemFileParserPdf;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFileParserPdfEngine`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemFileParserPdfEngine = MessagesRequestPluginsItemFileParserPdfEngine;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFusion`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemFusion = MessagesRequestPluginsItemFusion;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFusionId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemFusionId = MessagesRequestPluginsItemFusionId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFusionPreset`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemFusionPreset = MessagesRequestPluginsItemFusionPreset;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemFusionToolsItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemFusionToolsItem = MessagesRequestPluginsItemFusionToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemModeration`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemModeration = MessagesRequestPluginsItemModeration;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemModerationId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemModerationId = MessagesRequestPluginsItemModerationId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemParetoRouter`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemParetoRouter = MessagesRequestPluginsItemParetoRouter;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemParetoRouterId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemParetoRouterId = MessagesRequestPluginsItemParetoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemResponseHealing`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemResponseHealing = MessagesRequestPluginsItemResponseHealing;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemResponseHealingId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemResponseHealingId = MessagesRequestPluginsItemResponseHealingId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWeb`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemWeb = MessagesRequestPluginsItemWeb;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebEngine`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemWebEngine = MessagesRequestPluginsItemWebEngine;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebFetch`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemWebFetch = MessagesRequestPluginsItemWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebFetchId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemWebFetchId = MessagesRequestPluginsItemWebFetchId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebId`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemWebId = MessagesRequestPluginsItemWebId;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebMode`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemWebMode = MessagesRequestPluginsItemWebMode;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebUserLocation`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemWebUserLocation = MessagesRequestPluginsItemWebUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestRoute`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestRoute = MessagesRequestRoute;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhen`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestStopServerToolsWhen = MessagesRequestStopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestStopServerToolsWhenItem = MessagesRequestStopServerToolsWhenItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestStopServerToolsWhenItemMaxCost`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestStopServerToolsWhenItemMaxCost = MessagesRequestStopServerToolsWhenItemMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCacheControl`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestSystemListItemCacheControl = MessagesRequestSystemListItemCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCacheControlTtl`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestSystemListItemCacheControlTtl = MessagesRequestSystemListItemCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCacheControlType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestSystemListItemCacheControlType = MessagesRequestSystemListItemCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Caching`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemAdvisor20260301Caching = MessagesRequestToolsItemAdvisor20260301Caching;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomCacheControl`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemCustomCacheControl = MessagesRequestToolsItemCustomCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomCacheControlTtl`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemCustomCacheControlTtl = MessagesRequestToolsItemCustomCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemCustomCacheControlType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemCustomCacheControlType = MessagesRequestToolsItemCustomCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterBash`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterBash = MessagesRequestToolsItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterBashType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterBashType = MessagesRequestToolsItemOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterDatetime`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterDatetime = MessagesRequestToolsItemOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterDatetimeType = MessagesRequestToolsItemOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterWebFetch = MessagesRequestToolsItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterWebFetchType = MessagesRequestToolsItemOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestTrace`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestTrace = MessagesRequestTrace;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestCacheControl`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestCacheControl = ResponsesRequestCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestCacheControlTtl`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestCacheControlTtl = ResponsesRequestCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestCacheControlType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestCacheControlType = ResponsesRequestCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoBetaRouter`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemAutoBetaRouter = ResponsesRequestPluginsItemAutoBetaRouter;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoBetaRouterId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemAutoBetaRouterId = ResponsesRequestPluginsItemAutoBetaRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoRouter`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemAutoRouter = ResponsesRequestPluginsItemAutoRouter;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoRouterCostTier`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemAutoRouterCostTier = ResponsesRequestPluginsItemAutoRouterCostTier;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoRouterId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemAutoRouterId = ResponsesRequestPluginsItemAutoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemContextCompression`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemContextCompression = ResponsesRequestPluginsItemContextCompression;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemContextCompressionId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemContextCompressionId = ResponsesRequestPluginsItemContextCompressionId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFileParser`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemFileParser = ResponsesRequestPluginsItemFileParser;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFileParserId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemFileParserId = ResponsesRequestPluginsItemFileParserId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFileParserPdf`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemFileParserPdf = ResponsesRequestPluginsItemFileParserPdf;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFileParserPdfEngine`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemFileParserPdfEngine = ResponsesRequestPluginsItemFileParserPdfEngine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFusion`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemFusion = ResponsesRequestPluginsItemFusion;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFusionId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemFusionId = ResponsesRequestPluginsItemFusionId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFusionPreset`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemFusionPreset = ResponsesRequestPluginsItemFusionPreset;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFusionToolsItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemFusionToolsItem = ResponsesRequestPluginsItemFusionToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemModeration`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemModeration = ResponsesRequestPluginsItemModeration;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemModerationId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemModerationId = ResponsesRequestPluginsItemModerationId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemParetoRouter`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemParetoRouter = ResponsesRequestPluginsItemParetoRouter;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemParetoRouterId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemParetoRouterId = ResponsesRequestPluginsItemParetoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemResponseHealing`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemResponseHealing = ResponsesRequestPluginsItemResponseHealing;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemResponseHealingId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemResponseHealingId = ResponsesRequestPluginsItemResponseHealingId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWeb`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemWeb = ResponsesRequestPluginsItemWeb;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebEngine`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemWebEngine = ResponsesRequestPluginsItemWebEngine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebFetch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemWebFetch = ResponsesRequestPluginsItemWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebFetchId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemWebFetchId = ResponsesRequestPluginsItemWebFetchId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemWebId = ResponsesRequestPluginsItemWebId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebMode`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemWebMode = ResponsesRequestPluginsItemWebMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebUserLocation`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemWebUserLocation = ResponsesRequestPluginsItemWebUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestRoute`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestRoute = ResponsesRequestRoute;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhen`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestStopServerToolsWhen = ResponsesRequestStopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestStopServerToolsWhenItem = ResponsesRequestStopServerToolsWhenItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItemMaxCost`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestStopServerToolsWhenItemMaxCost = ResponsesRequestStopServerToolsWhenItemMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterBash`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterBash = ResponsesRequestToolsItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterBashType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterBashType = ResponsesRequestToolsItemOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterDatetime`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterDatetime = ResponsesRequestToolsItemOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterDatetimeType = ResponsesRequestToolsItemOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterWebFetch = ResponsesRequestToolsItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterWebFetchType = ResponsesRequestToolsItemOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch20250826Mode`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearch20250826Mode = ResponsesRequestToolsItemWebSearch20250826Mode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchEngine`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearchEngine = ResponsesRequestToolsItemWebSearchEngine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchMode`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearchMode = ResponsesRequestToolsItemWebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreviewEngine`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearchPreviewEngine = ResponsesRequestToolsItemWebSearchPreviewEngine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreviewMode`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearchPreviewMode = ResponsesRequestToolsItemWebSearchPreviewMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestTrace`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestTrace = ResponsesRequestTrace;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestCacheControl`].
+#[doc(hidden)]
+pub type CreateResponsesRequestCacheControl = ResponsesRequestCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestCacheControlTtl`].
+#[doc(hidden)]
+pub type CreateResponsesRequestCacheControlTtl = ResponsesRequestCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestCacheControlType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestCacheControlType = ResponsesRequestCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoBetaRouter`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemAutoBetaRouter = ResponsesRequestPluginsItemAutoBetaRouter;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoBetaRouterCostTier`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemAutoBetaRouterCostTier = ResponsesRequestPluginsItemAutoBetaRouterCostTier;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoBetaRouterId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemAutoBetaRouterId = ResponsesRequestPluginsItemAutoBetaRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoRouter`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemAutoRouter = ResponsesRequestPluginsItemAutoRouter;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoRouterCostTier`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemAutoRouterCostTier = ResponsesRequestPluginsItemAutoRouterCostTier;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemAutoRouterId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemAutoRouterId = ResponsesRequestPluginsItemAutoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemContextCompression`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemContextCompression = ResponsesRequestPluginsItemContextCompression;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemContextCompressionEngine`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemContextCompressionEngine = ResponsesRequestPluginsItemContextCompressionEngine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemContextCompressionId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemContextCompressionId = ResponsesRequestPluginsItemContextCompressionId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFileParser`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemFileParser = ResponsesRequestPluginsItemFileParser;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFileParserId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemFileParserId = ResponsesRequestPluginsItemFileParserId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFileParserPdf`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemFileParserPdf = ResponsesRequestPluginsItemFileParserPdf;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFileParserPdfEngine`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemFileParserPdfEngine = ResponsesRequestPluginsItemFileParserPdfEngine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFusion`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemFusion = ResponsesRequestPluginsItemFusion;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFusionId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemFusionId = ResponsesRequestPluginsItemFusionId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFusionPreset`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemFusionPreset = ResponsesRequestPluginsItemFusionPreset;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemFusionToolsItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemFusionToolsItem = ResponsesRequestPluginsItemFusionToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemModeration`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemModeration = ResponsesRequestPluginsItemModeration;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemModerationId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemModerationId = ResponsesRequestPluginsItemModerationId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemParetoRouter`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemParetoRouter = ResponsesRequestPluginsItemParetoRouter;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemParetoRouterId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemParetoRouterId = ResponsesRequestPluginsItemParetoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemParetoRouterPriceSource`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemParetoRouterPriceSource = ResponsesRequestPluginsItemParetoRouterPriceSource;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemResponseHealing`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemResponseHealing = ResponsesRequestPluginsItemResponseHealing;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemResponseHealingId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemResponseHealingId = ResponsesRequestPluginsItemResponseHealingId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWeb`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemWeb = ResponsesRequestPluginsItemWeb;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebEngine`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemWebEngine = ResponsesRequestPluginsItemWebEngine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebFetch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemWebFetch = ResponsesRequestPluginsItemWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebFetchId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemWebFetchId = ResponsesRequestPluginsItemWebFetchId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemWebId = ResponsesRequestPluginsItemWebId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebMode`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemWebMode = ResponsesRequestPluginsItemWebMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebUserLocation`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemWebUserLocation = ResponsesRequestPluginsItemWebUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestRoute`].
+#[doc(hidden)]
+pub type CreateResponsesRequestRoute = ResponsesRequestRoute;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhen`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhen = ResponsesRequestStopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhenItem = ResponsesRequestStopServerToolsWhenItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItemFinishReasonIs`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhenItemFinishReasonIs = ResponsesRequestStopServerToolsWhenItemFinishReasonIs;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItemHasToolCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhenItemHasToolCall = ResponsesRequestStopServerToolsWhenItemHasToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItemHasToolCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhenItemHasToolCallType = ResponsesRequestStopServerToolsWhenItemHasToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItemMaxCost`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhenItemMaxCost = ResponsesRequestStopServerToolsWhenItemMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItemMaxCostType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhenItemMaxCostType = ResponsesRequestStopServerToolsWhenItemMaxCostType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItemMaxTokensUsed`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhenItemMaxTokensUsed = ResponsesRequestStopServerToolsWhenItemMaxTokensUsed;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItemStepCountIs`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhenItemStepCountIs = ResponsesRequestStopServerToolsWhenItemStepCountIs;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStopServerToolsWhenItemStepCountIsType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestStopServerToolsWhenItemStepCountIsType = ResponsesRequestStopServerToolsWhenItemStepCountIsType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterBash`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterBash = ResponsesRequestToolsItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterBashParameters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterBashParameters = ResponsesRequestToolsItemOpenrouterBashParameters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterBashType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterBashType = ResponsesRequestToolsItemOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterDatetime`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterDatetime = ResponsesRequestToolsItemOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterDatetimeParameters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterDatetimeParameters = ResponsesRequestToolsItemOpenrouterDatetimeParameters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterDatetimeType = ResponsesRequestToolsItemOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterImageGeneration`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterImageGeneration = ResponsesRequestToolsItemOpenrouterImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterImageGenerationType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterImageGenerationType = ResponsesRequestToolsItemOpenrouterImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterWebFetch = ResponsesRequestToolsItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterWebFetchParameters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterWebFetchParameters = ResponsesRequestToolsItemOpenrouterWebFetchParameters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterWebFetchType = ResponsesRequestToolsItemOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch20250826Engine`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearch20250826Engine = ResponsesRequestToolsItemWebSearch20250826Engine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch20250826Mode`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearch20250826Mode = ResponsesRequestToolsItemWebSearch20250826Mode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchEngine`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchEngine = ResponsesRequestToolsItemWebSearchEngine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchMode`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchMode = ResponsesRequestToolsItemWebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreview20250311Mode`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchPreview20250311Mode = ResponsesRequestToolsItemWebSearchPreview20250311Mode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreviewEngine`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchPreviewEngine = ResponsesRequestToolsItemWebSearchPreviewEngine;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreviewMode`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchPreviewMode = ResponsesRequestToolsItemWebSearchPreviewMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchUserLocationType = ResponsesRequestToolsItemWebSearchUserLocationType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestTrace`].
+#[doc(hidden)]
+pub type CreateResponsesRequestTrace = ResponsesRequestTrace;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Engine`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearch20250826Engine = BaseResponsesResultToolsItemWebSearch20250826Engine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Mode`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearch20250826Mode = BaseResponsesResultToolsItemWebSearch20250826Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchEngine`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchEngine = BaseResponsesResultToolsItemWebSearchEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchMode`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchMode = BaseResponsesResultToolsItemWebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Engine`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreview20250311Engine = BaseResponsesResultToolsItemWebSearchPreview20250311Engine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Mode`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreview20250311Mode = BaseResponsesResultToolsItemWebSearchPreview20250311Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewEngine`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreviewEngine = BaseResponsesResultToolsItemWebSearchPreviewEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewMode`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreviewMode = BaseResponsesResultToolsItemWebSearchPreviewMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchUserLocationType = BaseResponsesResultToolsItemWebSearchUserLocationType;
 /// OpenRouter built-in server tool: returns the current date and time
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1262,6 +2402,33 @@ crate::runtime::string_enum! {
     #[deprecated(note = "deprecated by the API's spec")] pub enum DeprecatedRoute {
     Fallback => "fallback", Sort => "sort", }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Engine`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearch20250826Engine = BaseResponsesResultToolsItemWebSearch20250826Engine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Mode`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearch20250826Mode = BaseResponsesResultToolsItemWebSearch20250826Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchEngine`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchEngine = BaseResponsesResultToolsItemWebSearchEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchMode`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchMode = BaseResponsesResultToolsItemWebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Engine`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreview20250311Engine = BaseResponsesResultToolsItemWebSearchPreview20250311Engine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Mode`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreview20250311Mode = BaseResponsesResultToolsItemWebSearchPreview20250311Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewEngine`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreviewEngine = BaseResponsesResultToolsItemWebSearchPreviewEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewMode`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreviewMode = BaseResponsesResultToolsItemWebSearchPreviewMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchUserLocationType = BaseResponsesResultToolsItemWebSearchUserLocationType;
 /// The object of the `FileParserPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1360,6 +2527,9 @@ pub type FileParserPluginId = crate::runtime::Const<constants::FileParserPluginI
 /// The name this place's type had while its schema was inline: another name for [`PdfParserOptions`].
 #[doc(hidden)]
 pub type FileParserPluginPdf = PdfParserOptions;
+/// The name this place's type had while its schema was inline: another name for [`PdfParserOptionsEngine`].
+#[doc(hidden)]
+pub type FileParserPluginPdfEngine = PdfParserOptionsEngine;
 /// The object of the `FusionPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1693,9 +2863,21 @@ impl FusionPluginToolsItemParametersValueObjectValue {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type FusionServerToolConfigCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type FusionServerToolConfigCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type FusionServerToolConfigCacheControlType = AnthropicCacheControlDirectiveType;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfigCacheControl`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParametersCacheControl = FusionServerToolConfigCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfigCacheControlTtl`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParametersCacheControlTtl = FusionServerToolConfigCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfigCacheControlType`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParametersCacheControlType = FusionServerToolConfigCacheControlType;
 /// Configuration for the openrouter:image_generation server tool. Accepts all image_config params (aspect_ratio, quality, size, background, output_format, output_compression, moderation, etc.) plus a model field.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1877,6 +3059,87 @@ pub type ImageGenerationServerToolOpenRouterParametersValue = ImageGenerationSer
 pub type ImageGenerationServerToolOpenRouterType = crate::runtime::Const<
     constants::ImageGenerationServerToolOpenRouterType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Engine`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearch20250826Engine = BaseResponsesResultToolsItemWebSearch20250826Engine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Mode`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearch20250826Mode = BaseResponsesResultToolsItemWebSearch20250826Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchEngine`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchEngine = BaseResponsesResultToolsItemWebSearchEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchMode`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchMode = BaseResponsesResultToolsItemWebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Mode`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchPreview20250311Mode = BaseResponsesResultToolsItemWebSearchPreview20250311Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewEngine`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchPreviewEngine = BaseResponsesResultToolsItemWebSearchPreviewEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewMode`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchPreviewMode = BaseResponsesResultToolsItemWebSearchPreviewMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchUserLocationType = BaseResponsesResultToolsItemWebSearchUserLocationType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Engine`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearch20250826Engine = BaseResponsesResultToolsItemWebSearch20250826Engine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Mode`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearch20250826Mode = BaseResponsesResultToolsItemWebSearch20250826Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchEngine`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchEngine = BaseResponsesResultToolsItemWebSearchEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchMode`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchMode = BaseResponsesResultToolsItemWebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Mode`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchPreview20250311Mode = BaseResponsesResultToolsItemWebSearchPreview20250311Mode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewEngine`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchPreviewEngine = BaseResponsesResultToolsItemWebSearchPreviewEngine;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewMode`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchPreviewMode = BaseResponsesResultToolsItemWebSearchPreviewMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocationType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchUserLocationType = BaseResponsesResultToolsItemWebSearchUserLocationType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterBash`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterBash = AdditionalToolsItemToolsItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterBashType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterBashType = AdditionalToolsItemToolsItemOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterDatetime`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterDatetime = AdditionalToolsItemToolsItemOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterDatetimeType = AdditionalToolsItemToolsItemOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterWebFetch = AdditionalToolsItemToolsItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterWebFetchType = AdditionalToolsItemToolsItemOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearch20250826Mode`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearch20250826Mode = AdditionalToolsItemToolsItemWebSearch20250826Mode;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearchEngine`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearchEngine = AdditionalToolsItemToolsItemWebSearchEngine;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearchMode`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearchMode = AdditionalToolsItemToolsItemWebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearchPreviewEngine`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearchPreviewEngine = AdditionalToolsItemToolsItemWebSearchPreviewEngine;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearchPreviewMode`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearchPreviewMode = AdditionalToolsItemToolsItemWebSearchPreviewMode;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
 #[doc(hidden)]
 pub type LegacyWebSearchServerToolEngine = WebSearchEngineEnum;
@@ -1889,27 +3152,84 @@ pub type LegacyWebSearchServerToolUserLocationType = WebSearchUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemCompactionCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemCompactionCacheControlTtl = AnthropicCacheControlDirectiveTtl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamCacheControl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentCacheControl = AnthropicDocumentBlockParamCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamCacheControlTtl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentCacheControlTtl = AnthropicDocumentBlockParamCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamCacheControlType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentCacheControlType = AnthropicDocumentBlockParamCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamCacheControl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageCacheControl = AnthropicImageBlockParamCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamCacheControlTtl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageCacheControlTtl = AnthropicImageBlockParamCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamCacheControlType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageCacheControlType = AnthropicImageBlockParamCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamCacheControl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemSearchResultCacheControl = AnthropicSearchResultBlockParamCacheControl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemServerToolUseCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemTextCacheControl = AnthropicTextBlockParamCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControlTtl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemTextCacheControlTtl = AnthropicTextBlockParamCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControlType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemTextCacheControlType = AnthropicTextBlockParamCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlockCacheControl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolAdditionCacheControl = MessagesToolAdditionBlockCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlockCacheControl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolRemovalCacheControl = MessagesToolRemovalBlockCacheControl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemToolResultCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolResultCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemToolUseCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolUseCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemToolUseCacheControlType = AnthropicCacheControlDirectiveType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentTextCacheControl = AnthropicTextBlockParamCacheControl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentWebSearchToolResultCacheControl = AnthropicCacheControlDirective;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesRequestCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesRequestCacheControlType = AnthropicCacheControlDirectiveType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemImageCacheControl`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemImageCacheControl = MessagesMessageParamContentListItemImageCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemTextCacheControl`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemTextCacheControl = MessagesMessageParamContentListItemTextCacheControl;
 /// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
@@ -1931,6 +3251,9 @@ pub type MessagesRequestPluginsItemAutoRouterId = AutoRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginEngine`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemContextCompressionEngine = ContextCompressionPluginEngine;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginId`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemContextCompressionId = ContextCompressionPluginId;
@@ -1940,6 +3263,12 @@ pub type MessagesRequestPluginsItemFileParser = FileParserPlugin;
 /// The name this place's type had while its schema was inline: another name for [`FileParserPluginId`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemFileParserId = FileParserPluginId;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginPdf`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFileParserPdf = FileParserPluginPdf;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginPdfEngine`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFileParserPdfEngine = FileParserPluginPdfEngine;
 /// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemFusion = FusionPlugin;
@@ -1979,6 +3308,9 @@ pub type MessagesRequestPluginsItemResponseHealingId = ResponseHealingPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemWeb = WebSearchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginEngine`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebEngine = WebSearchPluginEngine;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemWebFetch = WebFetchPlugin;
@@ -1988,6 +3320,9 @@ pub type MessagesRequestPluginsItemWebFetchId = WebFetchPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPluginId`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemWebId = WebSearchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginMode`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebMode = WebSearchPluginMode;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
@@ -1997,69 +3332,177 @@ pub type MessagesRequestRoute = DeprecatedRoute;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhen`].
 #[doc(hidden)]
 pub type MessagesRequestStopServerToolsWhen = StopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItem`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItem = StopServerToolsWhenItem;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemFinishReasonIs`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemFinishReasonIs = StopServerToolsWhenItemFinishReasonIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemFinishReasonIsType`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemFinishReasonIsType = StopServerToolsWhenItemFinishReasonIsType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemHasToolCall`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemHasToolCall = StopServerToolsWhenItemHasToolCall;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemHasToolCallType`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemHasToolCallType = StopServerToolsWhenItemHasToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxCost`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemMaxCost = StopServerToolsWhenItemMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxCostType`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemMaxCostType = StopServerToolsWhenItemMaxCostType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxTokensUsed`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemMaxTokensUsed = StopServerToolsWhenItemMaxTokensUsed;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxTokensUsedType`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemMaxTokensUsedType = StopServerToolsWhenItemMaxTokensUsedType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemStepCountIs`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemStepCountIs = StopServerToolsWhenItemStepCountIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemStepCountIsType`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhenItemStepCountIsType = StopServerToolsWhenItemStepCountIsType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControl`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemCacheControl = AnthropicTextBlockParamCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControlTtl`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemCacheControlTtl = AnthropicTextBlockParamCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCacheControlType`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemCacheControlType = AnthropicTextBlockParamCacheControlType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301CacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301Caching = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301CachingTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301CachingType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemBash20250124CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemBash20250124CacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemBash20250124CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemCustomCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemCustomCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemCustomCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParameters`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterBashParameters = BashServerToolParameters;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParametersEngine`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterBashParametersEngine = BashServerToolParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParametersEnvironment`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterBashParametersEnvironment = BashServerToolParametersEnvironment;
 /// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolParameters`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterDatetimeParameters = DatetimeServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterImageGenerationParameters = ImageGenerationServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolParameters`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebFetchParameters = WebFetchServerToolParameters;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolParametersEngine`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebFetchParametersEngine = WebFetchServerToolParametersEngine;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterWebFetchType = WebFetchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolParametersEngine`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebSearchParametersEngine = OpenRouterWebSearchServerToolParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolParametersMode`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebSearchParametersMode = OpenRouterWebSearchServerToolParametersMode;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemTextEditor20250124CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemTextEditor20250124CacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemTextEditor20250124CacheControlType = AnthropicCacheControlDirectiveType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25CacheControl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25CacheControl = AnthropicToolSearchToolBm25CacheControl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25CacheControlTtl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25CacheControlTtl = AnthropicToolSearchToolBm25CacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25CacheControlType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25CacheControlType = AnthropicToolSearchToolBm25CacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegexCacheControl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolRegexCacheControl = AnthropicToolSearchToolRegexCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegexCacheControlTtl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolRegexCacheControlTtl = AnthropicToolSearchToolRegexCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegexCacheControlType`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolRegexCacheControlType = AnthropicToolSearchToolRegexCacheControlType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20250305CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20250305CacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20250305CacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209CacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209CacheControlType = AnthropicCacheControlDirectiveType;
@@ -2072,12 +3515,18 @@ pub type MessagesSearchModelsServerToolParameters = SearchModelsServerToolConfig
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesToolAdditionBlockCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesToolAdditionBlockCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesToolAdditionBlockCacheControlType = AnthropicCacheControlDirectiveType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesToolRemovalBlockCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type MessagesToolRemovalBlockCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type MessagesToolRemovalBlockCacheControlType = AnthropicCacheControlDirectiveType;
@@ -2143,6 +3592,21 @@ impl ModerationPlugin {
 ///
 /// Always `"moderation"`: constructors fill it in, decoding checks it.
 pub type ModerationPluginId = crate::runtime::Const<constants::ModerationPluginId>;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigEngine`].
+#[doc(hidden)]
+pub type OpenRouterWebSearchServerToolParametersEngine = WebSearchConfigEngine;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigMode`].
+#[doc(hidden)]
+pub type OpenRouterWebSearchServerToolParametersMode = WebSearchConfigMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigSearchContextSize`].
+#[doc(hidden)]
+pub type OpenRouterWebSearchServerToolParametersSearchContextSize = WebSearchConfigSearchContextSize;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigUserLocation`].
+#[doc(hidden)]
+pub type OpenRouterWebSearchServerToolParametersUserLocation = WebSearchConfigUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfigUserLocationType`].
+#[doc(hidden)]
+pub type OpenRouterWebSearchServerToolParametersUserLocationType = WebSearchConfigUserLocationType;
 /// The object of the `ParetoRouterPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2456,6 +3920,9 @@ pub type ResponseHealingPluginId = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type ResponsesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveTtl`].
+#[doc(hidden)]
+pub type ResponsesRequestCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type ResponsesRequestCacheControlType = AnthropicCacheControlDirectiveType;
@@ -2480,6 +3947,9 @@ pub type ResponsesRequestPluginsItemAutoRouterId = AutoRouterPluginId;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemContextCompressionEngine = ContextCompressionPluginEngine;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompressionPluginId`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemContextCompressionId = ContextCompressionPluginId;
@@ -2489,6 +3959,12 @@ pub type ResponsesRequestPluginsItemFileParser = FileParserPlugin;
 /// The name this place's type had while its schema was inline: another name for [`FileParserPluginId`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemFileParserId = FileParserPluginId;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginPdf`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFileParserPdf = FileParserPluginPdf;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPluginPdfEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFileParserPdfEngine = FileParserPluginPdfEngine;
 /// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemFusion = FusionPlugin;
@@ -2528,6 +4004,9 @@ pub type ResponsesRequestPluginsItemResponseHealingId = ResponseHealingPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemWeb = WebSearchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebEngine = WebSearchPluginEngine;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemWebFetch = WebFetchPlugin;
@@ -2537,6 +4016,9 @@ pub type ResponsesRequestPluginsItemWebFetchId = WebFetchPluginId;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPluginId`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemWebId = WebSearchPluginId;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginMode`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebMode = WebSearchPluginMode;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
@@ -2546,30 +4028,120 @@ pub type ResponsesRequestRoute = DeprecatedRoute;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhen`].
 #[doc(hidden)]
 pub type ResponsesRequestStopServerToolsWhen = StopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItem`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItem = StopServerToolsWhenItem;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemFinishReasonIs`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemFinishReasonIs = StopServerToolsWhenItemFinishReasonIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemFinishReasonIsType`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemFinishReasonIsType = StopServerToolsWhenItemFinishReasonIsType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemHasToolCall`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemHasToolCall = StopServerToolsWhenItemHasToolCall;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemHasToolCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemHasToolCallType = StopServerToolsWhenItemHasToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxCost`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemMaxCost = StopServerToolsWhenItemMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxCostType`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemMaxCostType = StopServerToolsWhenItemMaxCostType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxTokensUsed`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemMaxTokensUsed = StopServerToolsWhenItemMaxTokensUsed;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemMaxTokensUsedType`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemMaxTokensUsedType = StopServerToolsWhenItemMaxTokensUsedType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemStepCountIs`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemStepCountIs = StopServerToolsWhenItemStepCountIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemStepCountIsType`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhenItemStepCountIsType = StopServerToolsWhenItemStepCountIsType;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterBashParameters = BashServerToolParameters;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParametersEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterBashParametersEngine = BashServerToolParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolParametersEnvironment`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterBashParametersEnvironment = BashServerToolParametersEnvironment;
 /// The name this place's type had while its schema was inline: another name for [`BashServerToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterBashType = BashServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterDatetimeParameters = DatetimeServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterDatetimeType = DatetimeServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterImageGenerationParameters = ImageGenerationServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterImageGenerationType = ImageGenerationServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterWebFetch = WebFetchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebFetchParameters = WebFetchServerToolParameters;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolParametersEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebFetchParametersEngine = WebFetchServerToolParametersEngine;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterWebFetchType = WebFetchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterParametersEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebSearchParametersEngine = WebSearchServerToolOpenRouterParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterParametersMode`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebSearchParametersMode = WebSearchServerToolOpenRouterParametersMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch20250826Engine = WebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolMode`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch20250826Mode = WebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolUserLocationType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch20250826UserLocationType = WebSearchServerToolUserLocationType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchEngine = LegacyWebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolMode`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchMode = LegacyWebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreview20250311Engine = Preview20250311WebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolMode`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreview20250311Mode = Preview20250311WebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreviewEngine = PreviewWebSearchServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolMode`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreviewMode = PreviewWebSearchServerToolMode;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolUserLocationType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchUserLocationType = LegacyWebSearchServerToolUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestTrace = TraceConfig;
@@ -2652,6 +4224,123 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum SearchQualityLevel { Low => "low", Medium => "medium", High => "high", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestCacheControl`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestCacheControl = ChatRequestCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestCacheControlTtl`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestCacheControlTtl = ChatRequestCacheControlTtl;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestCacheControlType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestCacheControlType = ChatRequestCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemAutoBetaRouter`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemAutoBetaRouter = ChatRequestPluginsItemAutoBetaRouter;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemAutoBetaRouterId`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemAutoBetaRouterId = ChatRequestPluginsItemAutoBetaRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemAutoRouter`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemAutoRouter = ChatRequestPluginsItemAutoRouter;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemAutoRouterId`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemAutoRouterId = ChatRequestPluginsItemAutoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFileParser`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemFileParser = ChatRequestPluginsItemFileParser;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFileParserId`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemFileParserId = ChatRequestPluginsItemFileParserId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFileParserPdf`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemFileParserPdf = ChatRequestPluginsItemFileParserPdf;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFusion`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemFusion = ChatRequestPluginsItemFusion;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFusionId`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemFusionId = ChatRequestPluginsItemFusionId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFusionPreset`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemFusionPreset = ChatRequestPluginsItemFusionPreset;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemFusionToolsItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemFusionToolsItem = ChatRequestPluginsItemFusionToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemModeration`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemModeration = ChatRequestPluginsItemModeration;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemModerationId`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemModerationId = ChatRequestPluginsItemModerationId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemParetoRouter`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemParetoRouter = ChatRequestPluginsItemParetoRouter;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemParetoRouterId`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemParetoRouterId = ChatRequestPluginsItemParetoRouterId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemResponseHealing`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemResponseHealing = ChatRequestPluginsItemResponseHealing;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemResponseHealingId`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemResponseHealingId = ChatRequestPluginsItemResponseHealingId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWeb`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemWeb = ChatRequestPluginsItemWeb;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebEngine`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemWebEngine = ChatRequestPluginsItemWebEngine;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebFetch`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemWebFetch = ChatRequestPluginsItemWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebFetchId`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemWebFetchId = ChatRequestPluginsItemWebFetchId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebId`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemWebId = ChatRequestPluginsItemWebId;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebMode`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemWebMode = ChatRequestPluginsItemWebMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItemWebUserLocation`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPluginsItemWebUserLocation = ChatRequestPluginsItemWebUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestRoute`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestRoute = ChatRequestRoute;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStopServerToolsWhen`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestStopServerToolsWhen = ChatRequestStopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStopServerToolsWhenItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestStopServerToolsWhenItem = ChatRequestStopServerToolsWhenItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterBash`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterBash = ChatRequestToolsItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterBashType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterBashType = ChatRequestToolsItemOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterDatetime`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterDatetime = ChatRequestToolsItemOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterWebFetch = ChatRequestToolsItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestTrace`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestTrace = ChatRequestTrace;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolEnvironmentContainerAuto`].
+#[doc(hidden)]
+pub type ShellServerToolConfigEnvironmentContainerAuto = ShellServerToolEnvironmentContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolEnvironmentContainerAutoType`].
+#[doc(hidden)]
+pub type ShellServerToolConfigEnvironmentContainerAutoType = ShellServerToolEnvironmentContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolEnvironmentContainerReference`].
+#[doc(hidden)]
+pub type ShellServerToolConfigEnvironmentContainerReference = ShellServerToolEnvironmentContainerReference;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolEnvironmentContainerReferenceType`].
+#[doc(hidden)]
+pub type ShellServerToolConfigEnvironmentContainerReferenceType = ShellServerToolEnvironmentContainerReferenceType;
 /// The name this place's type had while its schema was inline: another name for [`SandboxSleepAfterSeconds`].
 #[doc(hidden)]
 pub type ShellServerToolConfigSleepAfterSeconds = SandboxSleepAfterSeconds;
@@ -2667,6 +4356,12 @@ pub type ShellServerToolEnvironmentContainerReference = ContainerReferenceEnviro
 /// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironmentType`].
 #[doc(hidden)]
 pub type ShellServerToolEnvironmentContainerReferenceType = ContainerReferenceEnvironmentType;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolConfigEnvironmentContainerAuto`].
+#[doc(hidden)]
+pub type ShellServerToolOpenRouterParametersEnvironmentContainerAuto = ShellServerToolConfigEnvironmentContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolConfigSleepAfterSeconds`].
+#[doc(hidden)]
+pub type ShellServerToolOpenRouterParametersSleepAfterSeconds = ShellServerToolConfigSleepAfterSeconds;
 /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
 pub type StopServerToolsWhen = Vec<StopServerToolsWhenCondition>;
 crate::runtime::tagged_union! {
@@ -2873,6 +4568,36 @@ pub type StopServerToolsWhenHasToolCallType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenCondition`].
 #[doc(hidden)]
 pub type StopServerToolsWhenItem = StopServerToolsWhenCondition;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionFinishReasonIs`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemFinishReasonIs = StopServerToolsWhenConditionFinishReasonIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionFinishReasonIsType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemFinishReasonIsType = StopServerToolsWhenConditionFinishReasonIsType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionHasToolCall`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemHasToolCall = StopServerToolsWhenConditionHasToolCall;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionHasToolCallType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemHasToolCallType = StopServerToolsWhenConditionHasToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionMaxCost`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemMaxCost = StopServerToolsWhenConditionMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionMaxCostType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemMaxCostType = StopServerToolsWhenConditionMaxCostType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionMaxTokensUsed`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemMaxTokensUsed = StopServerToolsWhenConditionMaxTokensUsed;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionMaxTokensUsedType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemMaxTokensUsedType = StopServerToolsWhenConditionMaxTokensUsedType;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionStepCountIs`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemStepCountIs = StopServerToolsWhenConditionStepCountIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenConditionStepCountIsType`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItemStepCountIsType = StopServerToolsWhenConditionStepCountIsType;
 /// Stop once cumulative cost across the loop exceeds this dollar threshold.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3572,6 +5297,9 @@ pub type WebFetchServerToolConfigEngine = WebFetchEngineEnum;
 /// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolConfig`].
 #[doc(hidden)]
 pub type WebFetchServerToolParameters = WebFetchServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolConfigEngine`].
+#[doc(hidden)]
+pub type WebFetchServerToolParametersEngine = WebFetchServerToolConfigEngine;
 /// The one value of the schema at `/components/schemas/WebFetchServerTool/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:web_fetch"`: constructors fill it in, decoding checks it.
@@ -3955,6 +5683,21 @@ pub type WebSearchServerToolEngine = WebSearchEngineEnum;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
 #[doc(hidden)]
 pub type WebSearchServerToolMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolConfigEngine`].
+#[doc(hidden)]
+pub type WebSearchServerToolOpenRouterParametersEngine = WebSearchServerToolConfigEngine;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolConfigMode`].
+#[doc(hidden)]
+pub type WebSearchServerToolOpenRouterParametersMode = WebSearchServerToolConfigMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolConfigSearchContextSize`].
+#[doc(hidden)]
+pub type WebSearchServerToolOpenRouterParametersSearchContextSize = WebSearchServerToolConfigSearchContextSize;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolConfigUserLocation`].
+#[doc(hidden)]
+pub type WebSearchServerToolOpenRouterParametersUserLocation = WebSearchServerToolConfigUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolConfigUserLocationType`].
+#[doc(hidden)]
+pub type WebSearchServerToolOpenRouterParametersUserLocationType = WebSearchServerToolConfigUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationType`].
 #[doc(hidden)]
 pub type WebSearchServerToolUserLocationType = WebSearchUserLocationType;

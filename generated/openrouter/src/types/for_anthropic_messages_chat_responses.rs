@@ -22,12 +22,69 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
 #[doc(hidden)]
 pub type ChatResultOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataAttemptsItem`].
+#[doc(hidden)]
+pub type ChatResultOpenrouterMetadataAttemptsItem = OpenRouterMetadataAttemptsItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type ChatResultOpenrouterMetadataEndpoints = OpenRouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpointsAvailableItem`].
+#[doc(hidden)]
+pub type ChatResultOpenrouterMetadataEndpointsAvailableItem = OpenRouterMetadataEndpointsAvailableItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataParams`].
+#[doc(hidden)]
+pub type ChatResultOpenrouterMetadataParams = OpenRouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataPipelineItem`].
+#[doc(hidden)]
+pub type ChatResultOpenrouterMetadataPipelineItem = OpenRouterMetadataPipelineItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataStrategy`].
+#[doc(hidden)]
+pub type ChatResultOpenrouterMetadataStrategy = OpenRouterMetadataStrategy;
 /// The name this place's type had while its schema was inline: another name for [`ApiErrorType`].
 #[doc(hidden)]
 pub type ChatStreamChunkErrorMetadataErrorType = ApiErrorType;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
 #[doc(hidden)]
 pub type ChatStreamChunkOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataAttemptsItem`].
+#[doc(hidden)]
+pub type ChatStreamChunkOpenrouterMetadataAttemptsItem = OpenRouterMetadataAttemptsItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type ChatStreamChunkOpenrouterMetadataEndpoints = OpenRouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpointsAvailableItem`].
+#[doc(hidden)]
+pub type ChatStreamChunkOpenrouterMetadataEndpointsAvailableItem = OpenRouterMetadataEndpointsAvailableItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataParams`].
+#[doc(hidden)]
+pub type ChatStreamChunkOpenrouterMetadataParams = OpenRouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataPipelineItem`].
+#[doc(hidden)]
+pub type ChatStreamChunkOpenrouterMetadataPipelineItem = OpenRouterMetadataPipelineItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataStrategy`].
+#[doc(hidden)]
+pub type ChatStreamChunkOpenrouterMetadataStrategy = OpenRouterMetadataStrategy;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkErrorMetadataErrorType`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataErrorMetadataErrorType = ChatStreamChunkErrorMetadataErrorType;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkOpenrouterMetadata`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataOpenrouterMetadata = ChatStreamChunkOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkOpenrouterMetadataAttemptsItem`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataOpenrouterMetadataAttemptsItem = ChatStreamChunkOpenrouterMetadataAttemptsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkOpenrouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataOpenrouterMetadataEndpoints = ChatStreamChunkOpenrouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkOpenrouterMetadataParams`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataOpenrouterMetadataParams = ChatStreamChunkOpenrouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkOpenrouterMetadataPipelineItem`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataOpenrouterMetadataPipelineItem = ChatStreamChunkOpenrouterMetadataPipelineItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkOpenrouterMetadataStrategy`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataOpenrouterMetadataStrategy = ChatStreamChunkOpenrouterMetadataStrategy;
 /// The name this place's type had while its schema was inline: another name for [`MetadataLevel`].
 #[doc(hidden)]
 pub type CreateMessagesXOpenRouterMetadata = MetadataLevel;
@@ -191,12 +248,114 @@ pub type MessagesErrorEventErrorType = ApiErrorType;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
 #[doc(hidden)]
 pub type MessagesErrorEventOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataAttemptsItem`].
+#[doc(hidden)]
+pub type MessagesErrorEventOpenrouterMetadataAttemptsItem = OpenRouterMetadataAttemptsItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type MessagesErrorEventOpenrouterMetadataEndpoints = OpenRouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpointsAvailableItem`].
+#[doc(hidden)]
+pub type MessagesErrorEventOpenrouterMetadataEndpointsAvailableItem = OpenRouterMetadataEndpointsAvailableItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataParams`].
+#[doc(hidden)]
+pub type MessagesErrorEventOpenrouterMetadataParams = OpenRouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataPipelineItem`].
+#[doc(hidden)]
+pub type MessagesErrorEventOpenrouterMetadataPipelineItem = OpenRouterMetadataPipelineItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataStrategy`].
+#[doc(hidden)]
+pub type MessagesErrorEventOpenrouterMetadataStrategy = OpenRouterMetadataStrategy;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
 #[doc(hidden)]
 pub type MessagesResultOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataAttemptsItem`].
+#[doc(hidden)]
+pub type MessagesResultOpenrouterMetadataAttemptsItem = OpenRouterMetadataAttemptsItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type MessagesResultOpenrouterMetadataEndpoints = OpenRouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpointsAvailableItem`].
+#[doc(hidden)]
+pub type MessagesResultOpenrouterMetadataEndpointsAvailableItem = OpenRouterMetadataEndpointsAvailableItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataParams`].
+#[doc(hidden)]
+pub type MessagesResultOpenrouterMetadataParams = OpenRouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataPipelineItem`].
+#[doc(hidden)]
+pub type MessagesResultOpenrouterMetadataPipelineItem = OpenRouterMetadataPipelineItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataStrategy`].
+#[doc(hidden)]
+pub type MessagesResultOpenrouterMetadataStrategy = OpenRouterMetadataStrategy;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
 #[doc(hidden)]
 pub type MessagesStopEventOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataAttemptsItem`].
+#[doc(hidden)]
+pub type MessagesStopEventOpenrouterMetadataAttemptsItem = OpenRouterMetadataAttemptsItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type MessagesStopEventOpenrouterMetadataEndpoints = OpenRouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpointsAvailableItem`].
+#[doc(hidden)]
+pub type MessagesStopEventOpenrouterMetadataEndpointsAvailableItem = OpenRouterMetadataEndpointsAvailableItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataParams`].
+#[doc(hidden)]
+pub type MessagesStopEventOpenrouterMetadataParams = OpenRouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataPipelineItem`].
+#[doc(hidden)]
+pub type MessagesStopEventOpenrouterMetadataPipelineItem = OpenRouterMetadataPipelineItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataStrategy`].
+#[doc(hidden)]
+pub type MessagesStopEventOpenrouterMetadataStrategy = OpenRouterMetadataStrategy;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventErrorType`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorErrorType = MessagesErrorEventErrorType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventOpenrouterMetadata`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorOpenrouterMetadata = MessagesErrorEventOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventOpenrouterMetadataAttemptsItem`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorOpenrouterMetadataAttemptsItem = MessagesErrorEventOpenrouterMetadataAttemptsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventOpenrouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorOpenrouterMetadataEndpoints = MessagesErrorEventOpenrouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventOpenrouterMetadataParams`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorOpenrouterMetadataParams = MessagesErrorEventOpenrouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventOpenrouterMetadataPipelineItem`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorOpenrouterMetadataPipelineItem = MessagesErrorEventOpenrouterMetadataPipelineItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEventOpenrouterMetadataStrategy`].
+#[doc(hidden)]
+pub type MessagesStreamEventsErrorOpenrouterMetadataStrategy = MessagesErrorEventOpenrouterMetadataStrategy;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStopEventOpenrouterMetadata`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStopOpenrouterMetadata = MessagesStopEventOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStopEventOpenrouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStopOpenrouterMetadataEndpoints = MessagesStopEventOpenrouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStopEventOpenrouterMetadataParams`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStopOpenrouterMetadataParams = MessagesStopEventOpenrouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStopEventOpenrouterMetadataStrategy`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStopOpenrouterMetadataStrategy = MessagesStopEventOpenrouterMetadataStrategy;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsErrorErrorType`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataErrorErrorType = MessagesStreamEventsErrorErrorType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsErrorOpenrouterMetadata`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataErrorOpenrouterMetadata = MessagesStreamEventsErrorOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsErrorOpenrouterMetadataParams`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataErrorOpenrouterMetadataParams = MessagesStreamEventsErrorOpenrouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsErrorOpenrouterMetadataStrategy`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataErrorOpenrouterMetadataStrategy = MessagesStreamEventsErrorOpenrouterMetadataStrategy;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStopOpenrouterMetadata`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStopOpenrouterMetadata = MessagesStreamEventsMessageStopOpenrouterMetadata;
 crate::runtime::string_enum! {
     #[doc =
     " Opt-in level for surfacing routing metadata on the response under `openrouter_metadata`."]
@@ -204,12 +363,54 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MetadataLevel { Disabled => "disabled", Enabled => "enabled", }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultErrorType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseErrorType = OpenResponsesResultErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadata`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOpenrouterMetadata = OpenResponsesResultOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOpenrouterMetadataEndpoints = OpenResponsesResultOpenrouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadataParams`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOpenrouterMetadataParams = OpenResponsesResultOpenrouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadataStrategy`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOpenrouterMetadataStrategy = OpenResponsesResultOpenrouterMetadataStrategy;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultErrorType`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseErrorType = OpenResponsesResultErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadata`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOpenrouterMetadata = OpenResponsesResultOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadataParams`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOpenrouterMetadataParams = OpenResponsesResultOpenrouterMetadataParams;
 /// The name this place's type had while its schema was inline: another name for [`ApiErrorType`].
 #[doc(hidden)]
 pub type OpenResponsesResultErrorType = ApiErrorType;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
 #[doc(hidden)]
 pub type OpenResponsesResultOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataAttemptsItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOpenrouterMetadataAttemptsItem = OpenRouterMetadataAttemptsItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpoints`].
+#[doc(hidden)]
+pub type OpenResponsesResultOpenrouterMetadataEndpoints = OpenRouterMetadataEndpoints;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataEndpointsAvailableItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOpenrouterMetadataEndpointsAvailableItem = OpenRouterMetadataEndpointsAvailableItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataParams`].
+#[doc(hidden)]
+pub type OpenResponsesResultOpenrouterMetadataParams = OpenRouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataPipelineItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOpenrouterMetadataPipelineItem = OpenRouterMetadataPipelineItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadataStrategy`].
+#[doc(hidden)]
+pub type OpenResponsesResultOpenrouterMetadataStrategy = OpenRouterMetadataStrategy;
 /// The object of the `OpenRouterMetadata` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -395,6 +596,9 @@ pub type OpenRouterMetadataAttemptsItem = RouterAttempt;
 /// The name this place's type had while its schema was inline: another name for [`EndpointsMetadata`].
 #[doc(hidden)]
 pub type OpenRouterMetadataEndpoints = EndpointsMetadata;
+/// The name this place's type had while its schema was inline: another name for [`EndpointsMetadataAvailableItem`].
+#[doc(hidden)]
+pub type OpenRouterMetadataEndpointsAvailableItem = EndpointsMetadataAvailableItem;
 /// The name this place's type had while its schema was inline: another name for [`RouterParams`].
 #[doc(hidden)]
 pub type OpenRouterMetadataParams = RouterParams;
@@ -721,3 +925,27 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`MetadataLevel`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestXOpenRouterMetadata = MetadataLevel;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultErrorType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseErrorType = OpenResponsesResultErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadata`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOpenrouterMetadata = OpenResponsesResultOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultErrorType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseErrorType = OpenResponsesResultErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadata`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOpenrouterMetadata = OpenResponsesResultOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadataParams`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOpenrouterMetadataParams = OpenResponsesResultOpenrouterMetadataParams;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadataStrategy`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOpenrouterMetadataStrategy = OpenResponsesResultOpenrouterMetadataStrategy;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultErrorType`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseErrorType = OpenResponsesResultErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadata`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOpenrouterMetadata = OpenResponsesResultOpenrouterMetadata;

@@ -753,21 +753,174 @@ pub type AnthropicUsageIterationMessageType = AnthropicMessageUsageIterationType
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
 #[doc(hidden)]
 pub type BaseMessagesResultUsageIterationsItem = AnthropicUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationAdvisorMessage`].
+#[doc(hidden)]
+pub type BaseMessagesResultUsageIterationsItemAdvisorMessage = AnthropicUsageIterationAdvisorMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationAdvisorMessageType`].
+#[doc(hidden)]
+pub type BaseMessagesResultUsageIterationsItemAdvisorMessageType = AnthropicUsageIterationAdvisorMessageType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompaction`].
+#[doc(hidden)]
+pub type BaseMessagesResultUsageIterationsItemCompaction = AnthropicUsageIterationCompaction;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompactionType`].
+#[doc(hidden)]
+pub type BaseMessagesResultUsageIterationsItemCompactionType = AnthropicUsageIterationCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessage`].
+#[doc(hidden)]
+pub type BaseMessagesResultUsageIterationsItemMessage = AnthropicUsageIterationMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessageType`].
+#[doc(hidden)]
+pub type BaseMessagesResultUsageIterationsItemMessageType = AnthropicUsageIterationMessageType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageCacheCreation`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageCacheCreation = ImageGenerationUsageCacheCreation;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItem`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageIterationsItem = ImageGenerationUsageIterationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemAdvisorMessage`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageIterationsItemAdvisorMessage = ImageGenerationUsageIterationsItemAdvisorMessage;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemAdvisorMessageType`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageIterationsItemAdvisorMessageType = ImageGenerationUsageIterationsItemAdvisorMessageType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemCompaction`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageIterationsItemCompaction = ImageGenerationUsageIterationsItemCompaction;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemCompactionType`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageIterationsItemCompactionType = ImageGenerationUsageIterationsItemCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemMessage`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageIterationsItemMessage = ImageGenerationUsageIterationsItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemMessageType`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageIterationsItemMessageType = ImageGenerationUsageIterationsItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageCacheCreation`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageCacheCreation = ImageGenerationUsageCacheCreation;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItem`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageIterationsItem = ImageGenerationUsageIterationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemAdvisorMessage`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageIterationsItemAdvisorMessage = ImageGenerationUsageIterationsItemAdvisorMessage;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemAdvisorMessageType`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageIterationsItemAdvisorMessageType = ImageGenerationUsageIterationsItemAdvisorMessageType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemCompaction`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageIterationsItemCompaction = ImageGenerationUsageIterationsItemCompaction;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemCompactionType`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageIterationsItemCompactionType = ImageGenerationUsageIterationsItemCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemMessage`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageIterationsItemMessage = ImageGenerationUsageIterationsItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageIterationsItemMessageType`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageIterationsItemMessageType = ImageGenerationUsageIterationsItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheCreation`].
 #[doc(hidden)]
 pub type ImageGenerationUsageCacheCreation = AnthropicCacheCreation;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
 #[doc(hidden)]
 pub type ImageGenerationUsageIterationsItem = AnthropicUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationAdvisorMessage`].
+#[doc(hidden)]
+pub type ImageGenerationUsageIterationsItemAdvisorMessage = AnthropicUsageIterationAdvisorMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationAdvisorMessageType`].
+#[doc(hidden)]
+pub type ImageGenerationUsageIterationsItemAdvisorMessageType = AnthropicUsageIterationAdvisorMessageType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompaction`].
+#[doc(hidden)]
+pub type ImageGenerationUsageIterationsItemCompaction = AnthropicUsageIterationCompaction;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompactionType`].
+#[doc(hidden)]
+pub type ImageGenerationUsageIterationsItemCompactionType = AnthropicUsageIterationCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessage`].
+#[doc(hidden)]
+pub type ImageGenerationUsageIterationsItemMessage = AnthropicUsageIterationMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessageType`].
+#[doc(hidden)]
+pub type ImageGenerationUsageIterationsItemMessageType = AnthropicUsageIterationMessageType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheCreation`].
 #[doc(hidden)]
 pub type MessagesDeltaEventUsageCacheCreation = AnthropicCacheCreation;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
 #[doc(hidden)]
 pub type MessagesDeltaEventUsageIterationsItem = AnthropicUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationAdvisorMessage`].
+#[doc(hidden)]
+pub type MessagesDeltaEventUsageIterationsItemAdvisorMessage = AnthropicUsageIterationAdvisorMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationAdvisorMessageType`].
+#[doc(hidden)]
+pub type MessagesDeltaEventUsageIterationsItemAdvisorMessageType = AnthropicUsageIterationAdvisorMessageType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompaction`].
+#[doc(hidden)]
+pub type MessagesDeltaEventUsageIterationsItemCompaction = AnthropicUsageIterationCompaction;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompactionType`].
+#[doc(hidden)]
+pub type MessagesDeltaEventUsageIterationsItemCompactionType = AnthropicUsageIterationCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessage`].
+#[doc(hidden)]
+pub type MessagesDeltaEventUsageIterationsItemMessage = AnthropicUsageIterationMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessageType`].
+#[doc(hidden)]
+pub type MessagesDeltaEventUsageIterationsItemMessageType = AnthropicUsageIterationMessageType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
 #[doc(hidden)]
 pub type MessagesResultUsageIterationsItem = AnthropicUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationAdvisorMessage`].
+#[doc(hidden)]
+pub type MessagesResultUsageIterationsItemAdvisorMessage = AnthropicUsageIterationAdvisorMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationAdvisorMessageType`].
+#[doc(hidden)]
+pub type MessagesResultUsageIterationsItemAdvisorMessageType = AnthropicUsageIterationAdvisorMessageType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompaction`].
+#[doc(hidden)]
+pub type MessagesResultUsageIterationsItemCompaction = AnthropicUsageIterationCompaction;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompactionType`].
+#[doc(hidden)]
+pub type MessagesResultUsageIterationsItemCompactionType = AnthropicUsageIterationCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessage`].
+#[doc(hidden)]
+pub type MessagesResultUsageIterationsItemMessage = AnthropicUsageIterationMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessageType`].
+#[doc(hidden)]
+pub type MessagesResultUsageIterationsItemMessageType = AnthropicUsageIterationMessageType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
 #[doc(hidden)]
 pub type MessagesStartEventMessageUsageIterationsItem = AnthropicUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationAdvisorMessage`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageUsageIterationsItemAdvisorMessage = AnthropicUsageIterationAdvisorMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompaction`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageUsageIterationsItemCompaction = AnthropicUsageIterationCompaction;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationCompactionType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageUsageIterationsItemCompactionType = AnthropicUsageIterationCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessage`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageUsageIterationsItemMessage = AnthropicUsageIterationMessage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIterationMessageType`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageUsageIterationsItemMessageType = AnthropicUsageIterationMessageType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsageCacheCreation`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaUsageCacheCreation = MessagesDeltaEventUsageCacheCreation;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsageIterationsItem`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaUsageIterationsItem = MessagesDeltaEventUsageIterationsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEventUsageIterationsItemMessage`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDeltaUsageIterationsItemMessage = MessagesDeltaEventUsageIterationsItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageUsageIterationsItem`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageUsageIterationsItem = MessagesStartEventMessageUsageIterationsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDeltaUsageCacheCreation`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDeltaUsageCacheCreation = MessagesStreamEventsMessageDeltaUsageCacheCreation;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageDeltaUsageIterationsItem`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageDeltaUsageIterationsItem = MessagesStreamEventsMessageDeltaUsageIterationsItem;

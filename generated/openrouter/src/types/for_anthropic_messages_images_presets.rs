@@ -9,9 +9,24 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSpeed`].
 #[doc(hidden)]
 pub type BaseMessagesResultUsageSpeed = AnthropicSpeed;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSpeed`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSpeed = MessagesRequestSpeed;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSpeed`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestSpeed = MessagesRequestSpeed;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageSpeed`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsageSpeed = ImageGenerationUsageSpeed;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsageSpeed`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsageSpeed = ImageGenerationUsageSpeed;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSpeed`].
 #[doc(hidden)]
 pub type ImageGenerationUsageSpeed = AnthropicSpeed;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCompletedEventUsageSpeed`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationCompletedUsageSpeed = ImageGenCompletedEventUsageSpeed;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSpeed`].
 #[doc(hidden)]
 pub type MessagesRequestSpeed = AnthropicSpeed;
@@ -21,3 +36,9 @@ pub type MessagesResultUsageSpeed = AnthropicSpeed;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSpeed`].
 #[doc(hidden)]
 pub type MessagesStartEventMessageUsageSpeed = AnthropicSpeed;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEventMessageUsageSpeed`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStartMessageUsageSpeed = MessagesStartEventMessageUsageSpeed;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEventsMessageStartMessageUsageSpeed`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseDataMessageStartMessageUsageSpeed = MessagesStreamEventsMessageStartMessageUsageSpeed;

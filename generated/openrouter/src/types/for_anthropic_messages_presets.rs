@@ -1426,6 +1426,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBase64ImageSource`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamSourceBase64 = AnthropicBase64ImageSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64ImageSourceMediaType`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamSourceBase64MediaType = AnthropicBase64ImageSourceMediaType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicBase64ImageSourceType`].
 #[doc(hidden)]
 pub type AnthropicImageBlockParamSourceBase64Type = AnthropicBase64ImageSourceType;
@@ -2772,6 +2775,33 @@ impl AnthropicUrlPdfSource {
 pub type AnthropicUrlPdfSourceType = crate::runtime::Const<
     constants::AnthropicUrlPdfSourceType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockSourceBase64`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentSourceBase64 = AnthropicDocumentBlockSourceBase64;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockSourceBase64MediaType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentSourceBase64MediaType = AnthropicDocumentBlockSourceBase64MediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockSourceBase64Type`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentSourceBase64Type = AnthropicDocumentBlockSourceBase64Type;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockSourceText`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentSourceText = AnthropicDocumentBlockSourceText;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockSourceTextMediaType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentSourceTextMediaType = AnthropicDocumentBlockSourceTextMediaType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockSourceTextType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContentSourceTextType = AnthropicDocumentBlockSourceTextType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockContentSourceBase64`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResultContentSourceBase64 = AnthropicWebFetchBlockContentSourceBase64;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockContentSourceText`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResultContentSourceText = AnthropicWebFetchBlockContentSourceText;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlockContentSourceTextType`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResultContentSourceTextType = AnthropicWebFetchBlockContentSourceTextType;
 /// The object of the `AnthropicWebSearchResultBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3021,21 +3051,123 @@ pub type CreateMessagesRequestContextManagementEditsItem = MessagesRequestContex
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestEditsClearThinking20251015KeepAllType`].
 #[doc(hidden)]
 pub type CreateMessagesRequestEditsClearThinking20251015KeepAllType = MessagesRequestEditsClearThinking20251015KeepAllType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestEditsClearToolUses20250919ClearAtLeast`].
+#[doc(hidden)]
+pub type CreateMessagesRequestEditsClearToolUses20250919ClearAtLeast = MessagesRequestEditsClearToolUses20250919ClearAtLeast;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestFallbacksItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestFallbacksItem = MessagesRequestFallbacksItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItem = MessagesRequestMessagesItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContent`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContent = MessagesRequestMessagesItemContent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItem = MessagesRequestMessagesItemContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemCompaction`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemCompaction = MessagesRequestMessagesItemContentListItemCompaction;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemDocument`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemDocument = MessagesRequestMessagesItemContentListItemDocument;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemDocumentType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemDocumentType = MessagesRequestMessagesItemContentListItemDocumentType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemImage`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemImage = MessagesRequestMessagesItemContentListItemImage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemImageSource`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemImageSource = MessagesRequestMessagesItemContentListItemImageSource;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemImageType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemImageType = MessagesRequestMessagesItemContentListItemImageType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemSearchResult`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemSearchResult = MessagesRequestMessagesItemContentListItemSearchResult;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemText`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemText = MessagesRequestMessagesItemContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemTextType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemTextType = MessagesRequestMessagesItemContentListItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemThinking`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemThinking = MessagesRequestMessagesItemContentListItemThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemThinkingType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemThinkingType = MessagesRequestMessagesItemContentListItemThinkingType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemToolAddition`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemToolAddition = MessagesRequestMessagesItemContentListItemToolAddition;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemToolRemoval`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemToolRemoval = MessagesRequestMessagesItemContentListItemToolRemoval;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemToolResult`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemToolResult = MessagesRequestMessagesItemContentListItemToolResult;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemToolUse`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemToolUse = MessagesRequestMessagesItemContentListItemToolUse;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemToolUseType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemContentListItemToolUseType = MessagesRequestMessagesItemContentListItemToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemRole`].
+#[doc(hidden)]
+pub type CreateMessagesRequestMessagesItemRole = MessagesRequestMessagesItemRole;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestMetadata`].
 #[doc(hidden)]
 pub type CreateMessagesRequestMetadata = MessagesRequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfig`].
+#[doc(hidden)]
+pub type CreateMessagesRequestOutputConfig = MessagesRequestOutputConfig;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigEffort`].
+#[doc(hidden)]
+pub type CreateMessagesRequestOutputConfigEffort = MessagesRequestOutputConfigEffort;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigFormat`].
+#[doc(hidden)]
+pub type CreateMessagesRequestOutputConfigFormat = MessagesRequestOutputConfigFormat;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigFormatType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestOutputConfigFormatType = MessagesRequestOutputConfigFormatType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigTaskBudget`].
+#[doc(hidden)]
+pub type CreateMessagesRequestOutputConfigTaskBudget = MessagesRequestOutputConfigTaskBudget;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigTaskBudgetType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestOutputConfigTaskBudgetType = MessagesRequestOutputConfigTaskBudgetType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItem`].
 #[doc(hidden)]
 pub type CreateMessagesRequestPluginsItem = MessagesRequestPluginsItem;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystem`].
 #[doc(hidden)]
 pub type CreateMessagesRequestSystem = MessagesRequestSystem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystemListItem = MessagesRequestSystemListItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCitationsItem`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystemListItemCitationsItem = MessagesRequestSystemListItemCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCitationsItemCharLocation`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystemListItemCitationsItemCharLocation = MessagesRequestSystemListItemCitationsItemCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCitationsItemPageLocation`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystemListItemCitationsItemPageLocation = MessagesRequestSystemListItemCitationsItemPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestSystemListItemType = MessagesRequestSystemListItemType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinking`].
 #[doc(hidden)]
 pub type CreateMessagesRequestThinking = MessagesRequestThinking;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptive`].
 #[doc(hidden)]
 pub type CreateMessagesRequestThinkingAdaptive = MessagesRequestThinkingAdaptive;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptiveDisplay`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingAdaptiveDisplay = MessagesRequestThinkingAdaptiveDisplay;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptiveType`].
 #[doc(hidden)]
 pub type CreateMessagesRequestThinkingAdaptiveType = MessagesRequestThinkingAdaptiveType;
@@ -3048,6 +3180,9 @@ pub type CreateMessagesRequestThinkingDisabledType = MessagesRequestThinkingDisa
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabled`].
 #[doc(hidden)]
 pub type CreateMessagesRequestThinkingEnabled = MessagesRequestThinkingEnabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabledDisplay`].
+#[doc(hidden)]
+pub type CreateMessagesRequestThinkingEnabledDisplay = MessagesRequestThinkingEnabledDisplay;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabledType`].
 #[doc(hidden)]
 pub type CreateMessagesRequestThinkingEnabledType = MessagesRequestThinkingEnabledType;
@@ -3084,6 +3219,9 @@ pub type CreateMessagesRequestToolsItem = MessagesRequestToolsItem;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301`].
 #[doc(hidden)]
 pub type CreateMessagesRequestToolsItemAdvisor20260301 = MessagesRequestToolsItemAdvisor20260301;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301AllowedCallers`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemAdvisor20260301AllowedCallers = MessagesRequestToolsItemAdvisor20260301AllowedCallers;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemAdvisor20260301Name`].
 #[doc(hidden)]
 pub type CreateMessagesRequestToolsItemAdvisor20260301Name = MessagesRequestToolsItemAdvisor20260301Name;
@@ -3120,6 +3258,24 @@ pub type CreateMessagesRequestToolsItemTextEditor20250124Name = MessagesRequestT
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Type`].
 #[doc(hidden)]
 pub type CreateMessagesRequestToolsItemTextEditor20250124Type = MessagesRequestToolsItemTextEditor20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolBm25`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemToolSearchToolBm25 = MessagesRequestToolsItemToolSearchToolBm25;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolBm25Name`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemToolSearchToolBm25Name = MessagesRequestToolsItemToolSearchToolBm25Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolBm25Type`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemToolSearchToolBm25Type = MessagesRequestToolsItemToolSearchToolBm25Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolRegex`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemToolSearchToolRegex = MessagesRequestToolsItemToolSearchToolRegex;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolRegexName`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemToolSearchToolRegexName = MessagesRequestToolsItemToolSearchToolRegexName;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolRegexType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemToolSearchToolRegexType = MessagesRequestToolsItemToolSearchToolRegexType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305`].
 #[doc(hidden)]
 pub type CreateMessagesRequestToolsItemWebSearch20250305 = MessagesRequestToolsItemWebSearch20250305;
@@ -3129,6 +3285,9 @@ pub type CreateMessagesRequestToolsItemWebSearch20250305Name = MessagesRequestTo
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305Type`].
 #[doc(hidden)]
 pub type CreateMessagesRequestToolsItemWebSearch20250305Type = MessagesRequestToolsItemWebSearch20250305Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305UserLocation`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20250305UserLocation = MessagesRequestToolsItemWebSearch20250305UserLocation;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209`].
 #[doc(hidden)]
 pub type CreateMessagesRequestToolsItemWebSearch20260209 = MessagesRequestToolsItemWebSearch20260209;
@@ -3138,6 +3297,9 @@ pub type CreateMessagesRequestToolsItemWebSearch20260209Name = MessagesRequestTo
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209Type`].
 #[doc(hidden)]
 pub type CreateMessagesRequestToolsItemWebSearch20260209Type = MessagesRequestToolsItemWebSearch20260209Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20260209UserLocation`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemWebSearch20260209UserLocation = MessagesRequestToolsItemWebSearch20260209UserLocation;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequest`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequest = MessagesRequest;
@@ -3147,21 +3309,72 @@ pub type CreatePresetsMessagesRequestContextManagement = MessagesRequestContextM
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestContextManagementEditsItem`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestContextManagementEditsItem = MessagesRequestContextManagementEditsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestFallbacksItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestFallbacksItem = MessagesRequestFallbacksItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestMessagesItem = MessagesRequestMessagesItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContent`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestMessagesItemContent = MessagesRequestMessagesItemContent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestMessagesItemContentListItem = MessagesRequestMessagesItemContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemImage`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestMessagesItemContentListItemImage = MessagesRequestMessagesItemContentListItemImage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemContentListItemText`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestMessagesItemContentListItemText = MessagesRequestMessagesItemContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestMessagesItemRole`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestMessagesItemRole = MessagesRequestMessagesItemRole;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestMetadata`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestMetadata = MessagesRequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfig`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestOutputConfig = MessagesRequestOutputConfig;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigEffort`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestOutputConfigEffort = MessagesRequestOutputConfigEffort;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigFormat`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestOutputConfigFormat = MessagesRequestOutputConfigFormat;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigFormatType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestOutputConfigFormatType = MessagesRequestOutputConfigFormatType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigTaskBudget`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestOutputConfigTaskBudget = MessagesRequestOutputConfigTaskBudget;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestOutputConfigTaskBudgetType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestOutputConfigTaskBudgetType = MessagesRequestOutputConfigTaskBudgetType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItem`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestPluginsItem = MessagesRequestPluginsItem;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystem`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestSystem = MessagesRequestSystem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestSystemListItem = MessagesRequestSystemListItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemCitationsItem`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestSystemListItemCitationsItem = MessagesRequestSystemListItemCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestSystemListItemType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestSystemListItemType = MessagesRequestSystemListItemType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinking`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestThinking = MessagesRequestThinking;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptive`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestThinkingAdaptive = MessagesRequestThinkingAdaptive;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptiveDisplay`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingAdaptiveDisplay = MessagesRequestThinkingAdaptiveDisplay;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingAdaptiveType`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestThinkingAdaptiveType = MessagesRequestThinkingAdaptiveType;
@@ -3174,6 +3387,9 @@ pub type CreatePresetsMessagesRequestThinkingDisabledType = MessagesRequestThink
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabled`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestThinkingEnabled = MessagesRequestThinkingEnabled;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabledDisplay`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestThinkingEnabledDisplay = MessagesRequestThinkingEnabledDisplay;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestThinkingEnabledType`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestThinkingEnabledType = MessagesRequestThinkingEnabledType;
@@ -3246,6 +3462,24 @@ pub type CreatePresetsMessagesRequestToolsItemTextEditor20250124Name = MessagesR
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemTextEditor20250124Type`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestToolsItemTextEditor20250124Type = MessagesRequestToolsItemTextEditor20250124Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolBm25`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemToolSearchToolBm25 = MessagesRequestToolsItemToolSearchToolBm25;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolBm25Name`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemToolSearchToolBm25Name = MessagesRequestToolsItemToolSearchToolBm25Name;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolBm25Type`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemToolSearchToolBm25Type = MessagesRequestToolsItemToolSearchToolBm25Type;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolRegex`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemToolSearchToolRegex = MessagesRequestToolsItemToolSearchToolRegex;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolRegexName`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemToolSearchToolRegexName = MessagesRequestToolsItemToolSearchToolRegexName;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemToolSearchToolRegexType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemToolSearchToolRegexType = MessagesRequestToolsItemToolSearchToolRegexType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemWebSearch20250305`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestToolsItemWebSearch20250305 = MessagesRequestToolsItemWebSearch20250305;
@@ -3769,6 +4003,12 @@ pub type MessagesMessageParamContentListItemDocumentCitations = AnthropicDocumen
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSource`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemDocumentSource = AnthropicDocumentBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceBase64`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceBase64 = AnthropicDocumentBlockParamSourceBase64;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceBase64Type`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceBase64Type = AnthropicDocumentBlockParamSourceBase64Type;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceContent`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemDocumentSourceContent = AnthropicDocumentBlockParamSourceContent;
@@ -3778,6 +4018,24 @@ pub type MessagesMessageParamContentListItemDocumentSourceContentDef = Anthropic
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceContentType`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemDocumentSourceContentType = AnthropicDocumentBlockParamSourceContentType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceFile`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceFile = AnthropicDocumentBlockParamSourceFile;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceFileType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceFileType = AnthropicDocumentBlockParamSourceFileType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceText`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceText = AnthropicDocumentBlockParamSourceText;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceTextType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceTextType = AnthropicDocumentBlockParamSourceTextType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceUrl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceUrl = AnthropicDocumentBlockParamSourceUrl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamSourceUrlType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocumentSourceUrlType = AnthropicDocumentBlockParamSourceUrlType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParamType`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemDocumentType = AnthropicDocumentBlockParamType;
@@ -3787,6 +4045,18 @@ pub type MessagesMessageParamContentListItemImage = AnthropicImageBlockParam;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSource`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemImageSource = AnthropicImageBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSourceBase64`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageSourceBase64 = AnthropicImageBlockParamSourceBase64;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSourceBase64Type`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageSourceBase64Type = AnthropicImageBlockParamSourceBase64Type;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSourceUrl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageSourceUrl = AnthropicImageBlockParamSourceUrl;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSourceUrlType`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImageSourceUrlType = AnthropicImageBlockParamSourceUrlType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamType`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemImageType = AnthropicImageBlockParamType;
@@ -3880,6 +4150,9 @@ pub type MessagesMessageParamContentListItemSearchResult = AnthropicSearchResult
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamCitations`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemSearchResultCitations = AnthropicSearchResultBlockParamCitations;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamContentItem`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemSearchResultContentItem = AnthropicSearchResultBlockParamContentItem;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParamType`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentListItemSearchResultType = AnthropicSearchResultBlockParamType;
@@ -4537,6 +4810,9 @@ pub type MessagesMessageParamContentToolResultContentImage = AnthropicImageBlock
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSource`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentImageSource = AnthropicImageBlockParamSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamSourceUrl`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentImageSourceUrl = AnthropicImageBlockParamSourceUrl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParamType`].
 #[doc(hidden)]
 pub type MessagesMessageParamContentToolResultContentImageType = AnthropicImageBlockParamType;
@@ -6172,27 +6448,102 @@ pub type MessagesRequestMessagesItemContent = MessagesMessageParamContent;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItem`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItem = MessagesMessageParamContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemAdvisorToolResult`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemAdvisorToolResult = MessagesMessageParamContentListItemAdvisorToolResult;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemCompaction`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItemCompaction = MessagesMessageParamContentListItemCompaction;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemCompactionType`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItemCompactionType = MessagesMessageParamContentListItemCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemDocument`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemDocument = MessagesMessageParamContentListItemDocument;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemDocumentCitations`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemDocumentCitations = MessagesMessageParamContentListItemDocumentCitations;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemDocumentSource`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemDocumentSource = MessagesMessageParamContentListItemDocumentSource;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemDocumentSourceFile`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemDocumentSourceFile = MessagesMessageParamContentListItemDocumentSourceFile;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemDocumentSourceText`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemDocumentSourceText = MessagesMessageParamContentListItemDocumentSourceText;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemDocumentSourceUrl`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemDocumentSourceUrl = MessagesMessageParamContentListItemDocumentSourceUrl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemDocumentType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemDocumentType = MessagesMessageParamContentListItemDocumentType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemImage`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemImage = MessagesMessageParamContentListItemImage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemImageSource`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemImageSource = MessagesMessageParamContentListItemImageSource;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemImageSourceBase64`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemImageSourceBase64 = MessagesMessageParamContentListItemImageSourceBase64;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemImageSourceUrl`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemImageSourceUrl = MessagesMessageParamContentListItemImageSourceUrl;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemImageSourceUrlType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemImageSourceUrlType = MessagesMessageParamContentListItemImageSourceUrlType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemImageType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemImageType = MessagesMessageParamContentListItemImageType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemRedactedThinking`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItemRedactedThinking = MessagesMessageParamContentListItemRedactedThinking;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemSearchResult`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemSearchResult = MessagesMessageParamContentListItemSearchResult;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemSearchResultType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemSearchResultType = MessagesMessageParamContentListItemSearchResultType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemServerToolUse`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItemServerToolUse = MessagesMessageParamContentListItemServerToolUse;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemServerToolUseType`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItemServerToolUseType = MessagesMessageParamContentListItemServerToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemText`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemText = MessagesMessageParamContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemTextCitationsItem`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemTextCitationsItem = MessagesMessageParamContentListItemTextCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemTextType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemTextType = MessagesMessageParamContentListItemTextType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemThinking`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItemThinking = MessagesMessageParamContentListItemThinking;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemThinkingType`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItemThinkingType = MessagesMessageParamContentListItemThinkingType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolAddition`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolAddition = MessagesMessageParamContentListItemToolAddition;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolAdditionTool`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolAdditionTool = MessagesMessageParamContentListItemToolAdditionTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolAdditionType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolAdditionType = MessagesMessageParamContentListItemToolAdditionType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolRemoval`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolRemoval = MessagesMessageParamContentListItemToolRemoval;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolRemovalTool`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolRemovalTool = MessagesMessageParamContentListItemToolRemovalTool;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolRemovalType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentListItemToolRemovalType = MessagesMessageParamContentListItemToolRemovalType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolResult`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItemToolResult = MessagesMessageParamContentListItemToolResult;
@@ -6208,6 +6559,21 @@ pub type MessagesRequestMessagesItemContentListItemToolUse = MessagesMessagePara
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentListItemToolUseType`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentListItemToolUseType = MessagesMessageParamContentListItemToolUseType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentToolResultContentDocument`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentToolResultContentDocument = MessagesMessageParamContentToolResultContentDocument;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentToolResultContentImage`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentToolResultContentImage = MessagesMessageParamContentToolResultContentImage;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentToolResultContentImageType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentToolResultContentImageType = MessagesMessageParamContentToolResultContentImageType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentToolResultContentText`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentToolResultContentText = MessagesMessageParamContentToolResultContentText;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentToolResultContentTextType`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItemContentToolResultContentTextType = MessagesMessageParamContentToolResultContentTextType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParamContentWebSearchToolResultContent`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItemContentWebSearchToolResultContent = MessagesMessageParamContentWebSearchToolResultContent;
@@ -6344,6 +6710,18 @@ pub type MessagesRequestSystemListItem = AnthropicTextBlockParam;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItem`].
 #[doc(hidden)]
 pub type MessagesRequestSystemListItemCitationsItem = AnthropicTextBlockParamCitationsItem;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItemCharLocation`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemCitationsItemCharLocation = AnthropicTextBlockParamCitationsItemCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItemCharLocationType`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemCitationsItemCharLocationType = AnthropicTextBlockParamCitationsItemCharLocationType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItemPageLocation`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemCitationsItemPageLocation = AnthropicTextBlockParamCitationsItemPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamCitationsItemPageLocationType`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItemCitationsItemPageLocationType = AnthropicTextBlockParamCitationsItemPageLocationType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParamType`].
 #[doc(hidden)]
 pub type MessagesRequestSystemListItemType = AnthropicTextBlockParamType;
@@ -7658,6 +8036,12 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemToolSearchToolBm25 = AnthropicToolSearchToolBm25;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25AllowedCallers`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25AllowedCallers = AnthropicToolSearchToolBm25AllowedCallers;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25AllowedCallersItem`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25AllowedCallersItem = AnthropicToolSearchToolBm25AllowedCallersItem;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25Name`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemToolSearchToolBm25Name = AnthropicToolSearchToolBm25Name;
@@ -7667,6 +8051,9 @@ pub type MessagesRequestToolsItemToolSearchToolBm25Type = AnthropicToolSearchToo
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegex`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemToolSearchToolRegex = AnthropicToolSearchToolRegex;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegexAllowedCallers`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolRegexAllowedCallers = AnthropicToolSearchToolRegexAllowedCallers;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegexName`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemToolSearchToolRegexName = AnthropicToolSearchToolRegexName;

@@ -5,36 +5,126 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterShellParameters = ShellServerToolOpenRouterParameters;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterParametersEngine`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterShellParametersEngine = ShellServerToolOpenRouterParametersEngine;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterShellType = ShellServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterToolSearchParameters = ToolSearchServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterToolSearchType = ToolSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterShell`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterShell = MessagesRequestToolsItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterShellParameters`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterShellParameters = MessagesRequestToolsItemOpenrouterShellParameters;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterShellType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterShellType = MessagesRequestToolsItemOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterToolSearch = MessagesRequestToolsItemOpenrouterToolSearch;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterToolSearchParameters`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterToolSearchParameters = MessagesRequestToolsItemOpenrouterToolSearchParameters;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterToolSearchType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestToolsItemOpenrouterToolSearchType = MessagesRequestToolsItemOpenrouterToolSearchType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterShell`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterShell = MessagesRequestToolsItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterShellType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterShellType = MessagesRequestToolsItemOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestToolsItemOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestToolsItemOpenrouterToolSearch = MessagesRequestToolsItemOpenrouterToolSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterShell`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterShell = ResponsesRequestToolsItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterShellType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterShellType = ResponsesRequestToolsItemOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterToolSearch = ResponsesRequestToolsItemOpenrouterToolSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterShell`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterShell = ResponsesRequestToolsItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterShellParameters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterShellParameters = ResponsesRequestToolsItemOpenrouterShellParameters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterShellType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterShellType = ResponsesRequestToolsItemOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterToolSearch = ResponsesRequestToolsItemOpenrouterToolSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterToolSearchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterToolSearchType = ResponsesRequestToolsItemOpenrouterToolSearchType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterShell`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterShell = AdditionalToolsItemToolsItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterShellType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterShellType = AdditionalToolsItemToolsItemOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterToolSearch = AdditionalToolsItemToolsItemOpenrouterToolSearch;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterShellParameters = ShellServerToolOpenRouterParameters;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterParametersEngine`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterShellParametersEngine = ShellServerToolOpenRouterParametersEngine;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterParametersEnvironment`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterShellParametersEnvironment = ShellServerToolOpenRouterParametersEnvironment;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterShellType = ShellServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolParameters`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterToolSearchParameters = ToolSearchServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolType`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemOpenrouterToolSearchType = ToolSearchServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterShellParameters = ShellServerToolOpenRouterParameters;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterParametersEngine`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterShellParametersEngine = ShellServerToolOpenRouterParametersEngine;
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterShellType = ShellServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterToolSearchParameters = ToolSearchServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterToolSearchType = ToolSearchServerToolType;
@@ -246,6 +336,12 @@ impl ShellServerToolOpenRouter {
 /// The name this place's type had while its schema was inline: another name for [`ShellServerToolConfig`].
 #[doc(hidden)]
 pub type ShellServerToolOpenRouterParameters = ShellServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolConfigEngine`].
+#[doc(hidden)]
+pub type ShellServerToolOpenRouterParametersEngine = ShellServerToolConfigEngine;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolConfigEnvironment`].
+#[doc(hidden)]
+pub type ShellServerToolOpenRouterParametersEnvironment = ShellServerToolConfigEnvironment;
 /// The one value of the schema at `/components/schemas/ShellServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:shell"`: constructors fill it in, decoding checks it.

@@ -5,75 +5,147 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type CreateImagesV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type CreateKeysV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type CreateKeysV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type CreateRerankV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type CreateVideosV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type CreateVideosV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type DeleteFileV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type DeleteFileV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type DeleteKeysV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type DeleteKeysV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type DownloadFileContentV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type DownloadFileContentV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type GetAppRankingsV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type GetAppRankingsV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type GetBenchmarksV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type GetBenchmarksV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type GetFileMetadataV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type GetFileMetadataV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type GetGenerationV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type GetGenerationV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type GetKeyV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type GetKeyV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type GetRankingsDailyV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type GetRankingsDailyV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type GetSessionCostV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type GetSessionCostV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type GetTaskClassificationsV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type GetTaskClassificationsV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type ListFilesV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type ListFilesV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type ListGenerationContentV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type ListV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type ListV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type SubmitGenerationFeedbackV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type SubmitGenerationFeedbackV429ResponseError = TooManyRequestsResponseError;
 /// Too Many Requests - Rate limit exceeded
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -248,6 +320,12 @@ impl TooManyRequestsResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type UpdateKeysV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type UpdateKeysV429ResponseError = TooManyRequestsResponseError;
 /// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
 #[doc(hidden)]
 pub type UploadFileV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseError`].
+#[doc(hidden)]
+pub type UploadFileV429ResponseError = TooManyRequestsResponseError;

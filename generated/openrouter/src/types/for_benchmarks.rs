@@ -26,6 +26,36 @@ pub type GetBenchmarksResponse = UnifiedBenchmarksResponse;
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItem`].
 #[doc(hidden)]
 pub type GetBenchmarksResponseDataItem = UnifiedBenchmarksResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItemArtificialAnalysis`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseDataItemArtificialAnalysis = UnifiedBenchmarksResponseDataItemArtificialAnalysis;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItemArtificialAnalysisPricing`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseDataItemArtificialAnalysisPricing = UnifiedBenchmarksResponseDataItemArtificialAnalysisPricing;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItemArtificialAnalysisSource`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseDataItemArtificialAnalysisSource = UnifiedBenchmarksResponseDataItemArtificialAnalysisSource;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItemDesignArena`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseDataItemDesignArena = UnifiedBenchmarksResponseDataItemDesignArena;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItemDesignArenaPricing`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseDataItemDesignArenaPricing = UnifiedBenchmarksResponseDataItemDesignArenaPricing;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItemDesignArenaSource`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseDataItemDesignArenaSource = UnifiedBenchmarksResponseDataItemDesignArenaSource;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseDataItemDesignArenaTournamentStats`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseDataItemDesignArenaTournamentStats = UnifiedBenchmarksResponseDataItemDesignArenaTournamentStats;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseMeta`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseMeta = UnifiedBenchmarksResponseMeta;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseMetaSource`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseMetaSource = UnifiedBenchmarksResponseMetaSource;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponseMetaVersion`].
+#[doc(hidden)]
+pub type GetBenchmarksResponseMetaVersion = UnifiedBenchmarksResponseMetaVersion;
 crate::runtime::string_enum! {
     #[doc =
     " OpenRouter search benchmarks only: filter by the request surface the lane ran on."]
@@ -1063,12 +1093,18 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksAaItem`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseDataItemArtificialAnalysis = UnifiedBenchmarksAaItem;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksAaItemPricing`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemArtificialAnalysisPricing = UnifiedBenchmarksAaItemPricing;
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksAaItemSource`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseDataItemArtificialAnalysisSource = UnifiedBenchmarksAaItemSource;
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItem`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseDataItemDesignArena = UnifiedBenchmarksDaItem;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItemPricing`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemDesignArenaPricing = UnifiedBenchmarksDaItemPricing;
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItemSource`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseDataItemDesignArenaSource = UnifiedBenchmarksDaItemSource;

@@ -532,6 +532,9 @@ impl CreateByokKeyResponse {
 /// The name this place's type had while its schema was inline: another name for [`ByokKey`].
 #[doc(hidden)]
 pub type CreateByokKeyResponseData = ByokKey;
+/// The name this place's type had while its schema was inline: another name for [`ByokKeyProvider`].
+#[doc(hidden)]
+pub type CreateByokKeyResponseDataProvider = ByokKeyProvider;
 /// The object of the `DeleteBYOKKeyResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -657,6 +660,9 @@ impl GetByokKeyResponse {
 /// The name this place's type had while its schema was inline: another name for [`ByokKey`].
 #[doc(hidden)]
 pub type GetByokKeyResponseData = ByokKey;
+/// The name this place's type had while its schema was inline: another name for [`ByokKeyProvider`].
+#[doc(hidden)]
+pub type GetByokKeyResponseDataProvider = ByokKeyProvider;
 crate::runtime::string_enum! {
     #[doc =
     " Optional provider slug to filter by (e.g. `openai`, `anthropic`, `amazon-bedrock`)."]
@@ -768,6 +774,9 @@ impl ListByokKeysResponse {
 /// The name this place's type had while its schema was inline: another name for [`ByokKey`].
 #[doc(hidden)]
 pub type ListByokKeysResponseDataItem = ByokKey;
+/// The name this place's type had while its schema was inline: another name for [`ByokKeyProvider`].
+#[doc(hidden)]
+pub type ListByokKeysResponseDataItemProvider = ByokKeyProvider;
 /// The object of the `UpdateBYOKKeyRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1004,3 +1013,6 @@ impl UpdateByokKeyResponse {
 /// The name this place's type had while its schema was inline: another name for [`ByokKey`].
 #[doc(hidden)]
 pub type UpdateByokKeyResponseData = ByokKey;
+/// The name this place's type had while its schema was inline: another name for [`ByokKeyProvider`].
+#[doc(hidden)]
+pub type UpdateByokKeyResponseDataProvider = ByokKeyProvider;

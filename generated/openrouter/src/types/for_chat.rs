@@ -115,6 +115,18 @@ pub type ChatChoiceFinishReason = ChatFinishReasonEnum;
 /// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobs`].
 #[doc(hidden)]
 pub type ChatChoiceLogprobs = ChatTokenLogprobs;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobsContentItem`].
+#[doc(hidden)]
+pub type ChatChoiceLogprobsContentItem = ChatTokenLogprobsContentItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobsContentItemTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatChoiceLogprobsContentItemTopLogprobsItem = ChatTokenLogprobsContentItemTopLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobsRefusalItem`].
+#[doc(hidden)]
+pub type ChatChoiceLogprobsRefusalItem = ChatTokenLogprobsRefusalItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobsRefusalItemTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatChoiceLogprobsRefusalItemTopLogprobsItem = ChatTokenLogprobsRefusalItemTopLogprobsItem;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ChatFinishReasonEnum` schema in the API's spec."] pub
     enum ChatFinishReasonEnum { ToolCalls => "tool_calls", Stop => "stop", Length =>
@@ -319,6 +331,24 @@ impl ChatResult {
 /// The name this place's type had while its schema was inline: another name for [`ChatChoice`].
 #[doc(hidden)]
 pub type ChatResultChoicesItem = ChatChoice;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceFinishReason`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemFinishReason = ChatChoiceFinishReason;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceLogprobs`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemLogprobs = ChatChoiceLogprobs;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceLogprobsContentItem`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemLogprobsContentItem = ChatChoiceLogprobsContentItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceLogprobsContentItemTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemLogprobsContentItemTopLogprobsItem = ChatChoiceLogprobsContentItemTopLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceLogprobsRefusalItem`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemLogprobsRefusalItem = ChatChoiceLogprobsRefusalItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceLogprobsRefusalItemTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemLogprobsRefusalItemTopLogprobsItem = ChatChoiceLogprobsRefusalItemTopLogprobsItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/ChatResult/properties/object` in the API's spec."]
@@ -442,15 +472,39 @@ impl ChatStreamChoice {
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamDelta`].
 #[doc(hidden)]
 pub type ChatStreamChoiceDelta = ChatStreamDelta;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaReasoningDetails`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaReasoningDetails = ChatStreamDeltaReasoningDetails;
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaRole`].
 #[doc(hidden)]
 pub type ChatStreamChoiceDeltaRole = ChatStreamDeltaRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaToolCallsItem`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaToolCallsItem = ChatStreamDeltaToolCallsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaToolCallsItemFunction`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaToolCallsItemFunction = ChatStreamDeltaToolCallsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaToolCallsItemType`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaToolCallsItemType = ChatStreamDeltaToolCallsItemType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFinishReasonEnum`].
 #[doc(hidden)]
 pub type ChatStreamChoiceFinishReason = ChatFinishReasonEnum;
 /// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobs`].
 #[doc(hidden)]
 pub type ChatStreamChoiceLogprobs = ChatTokenLogprobs;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobsContentItem`].
+#[doc(hidden)]
+pub type ChatStreamChoiceLogprobsContentItem = ChatTokenLogprobsContentItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobsContentItemTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatStreamChoiceLogprobsContentItemTopLogprobsItem = ChatTokenLogprobsContentItemTopLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobsRefusalItem`].
+#[doc(hidden)]
+pub type ChatStreamChoiceLogprobsRefusalItem = ChatTokenLogprobsRefusalItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobsRefusalItemTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatStreamChoiceLogprobsRefusalItemTopLogprobsItem = ChatTokenLogprobsRefusalItemTopLogprobsItem;
 /// Streaming chat completion chunk
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -664,6 +718,42 @@ impl ChatStreamChunk {
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamChoice`].
 #[doc(hidden)]
 pub type ChatStreamChunkChoicesItem = ChatStreamChoice;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceDelta`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemDelta = ChatStreamChoiceDelta;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceDeltaReasoningDetails`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemDeltaReasoningDetails = ChatStreamChoiceDeltaReasoningDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceDeltaRole`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemDeltaRole = ChatStreamChoiceDeltaRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceDeltaToolCallsItem`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemDeltaToolCallsItem = ChatStreamChoiceDeltaToolCallsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceDeltaToolCallsItemFunction`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemDeltaToolCallsItemFunction = ChatStreamChoiceDeltaToolCallsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceDeltaToolCallsItemType`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemDeltaToolCallsItemType = ChatStreamChoiceDeltaToolCallsItemType;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceFinishReason`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemFinishReason = ChatStreamChoiceFinishReason;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceLogprobs`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemLogprobs = ChatStreamChoiceLogprobs;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceLogprobsContentItem`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemLogprobsContentItem = ChatStreamChoiceLogprobsContentItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceLogprobsContentItemTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemLogprobsContentItemTopLogprobsItem = ChatStreamChoiceLogprobsContentItemTopLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceLogprobsRefusalItem`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemLogprobsRefusalItem = ChatStreamChoiceLogprobsRefusalItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceLogprobsRefusalItemTopLogprobsItem`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemLogprobsRefusalItemTopLogprobsItem = ChatStreamChoiceLogprobsRefusalItemTopLogprobsItem;
 /// Error information
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1215,6 +1305,36 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamChunk`].
 #[doc(hidden)]
 pub type ChatStreamingResponseData = ChatStreamChunk;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItem`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItem = ChatStreamChunkChoicesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemDelta`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemDelta = ChatStreamChunkChoicesItemDelta;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemDeltaReasoningDetails`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemDeltaReasoningDetails = ChatStreamChunkChoicesItemDeltaReasoningDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemDeltaRole`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemDeltaRole = ChatStreamChunkChoicesItemDeltaRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemDeltaToolCallsItem`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemDeltaToolCallsItem = ChatStreamChunkChoicesItemDeltaToolCallsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemDeltaToolCallsItemType`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemDeltaToolCallsItemType = ChatStreamChunkChoicesItemDeltaToolCallsItemType;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemFinishReason`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemFinishReason = ChatStreamChunkChoicesItemFinishReason;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemLogprobs`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemLogprobs = ChatStreamChunkChoicesItemLogprobs;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemLogprobsContentItem`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemLogprobsContentItem = ChatStreamChunkChoicesItemLogprobsContentItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemLogprobsRefusalItem`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemLogprobsRefusalItem = ChatStreamChunkChoicesItemLogprobsRefusalItem;
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkError`].
 #[doc(hidden)]
 pub type ChatStreamingResponseDataError = ChatStreamChunkError;
@@ -1224,6 +1344,15 @@ pub type ChatStreamingResponseDataErrorMetadata = ChatStreamChunkErrorMetadata;
 /// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkObject`].
 #[doc(hidden)]
 pub type ChatStreamingResponseDataObject = ChatStreamChunkObject;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkUsage`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataUsage = ChatStreamChunkUsage;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkUsageCompletionTokensDetails`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataUsageCompletionTokensDetails = ChatStreamChunkUsageCompletionTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkUsagePromptTokensDetails`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataUsagePromptTokensDetails = ChatStreamChunkUsagePromptTokensDetails;
 /// Token log probability information
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -176,45 +176,90 @@ impl BadGatewayResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type CreateImagesV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type CreateRerankV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type DeleteFileV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type DeleteFileV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type DownloadFileContentV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type DownloadFileContentV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type GetFileMetadataV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type GetFileMetadataV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type GetGenerationV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type GetGenerationV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type ListFilesV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type ListFilesV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type ListGenerationContentV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type ListVideosContentV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type ListVideosContentV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV502ResponseError = BadGatewayResponseError;
 /// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
 #[doc(hidden)]
 pub type UploadFileV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseError`].
+#[doc(hidden)]
+pub type UploadFileV502ResponseError = BadGatewayResponseError;

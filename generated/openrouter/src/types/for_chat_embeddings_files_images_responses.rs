@@ -5,12 +5,21 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV413Response = PayloadTooLargeResponse;
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV413ResponseError = PayloadTooLargeResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
 #[doc(hidden)]
 pub type CreateImagesV413Response = PayloadTooLargeResponse;
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV413ResponseError = PayloadTooLargeResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV413Response = PayloadTooLargeResponse;
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV413ResponseError = PayloadTooLargeResponseError;
 /// Payload Too Large - Request payload exceeds size limits
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -185,6 +194,12 @@ impl PayloadTooLargeResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV413Response = PayloadTooLargeResponse;
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV413ResponseError = PayloadTooLargeResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
 #[doc(hidden)]
 pub type UploadFileV413Response = PayloadTooLargeResponse;
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponseError`].
+#[doc(hidden)]
+pub type UploadFileV413ResponseError = PayloadTooLargeResponseError;

@@ -5,33 +5,63 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV503ResponseError = ServiceUnavailableResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV503ResponseError = ServiceUnavailableResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV503ResponseError = ServiceUnavailableResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type CreateRerankV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV503ResponseError = ServiceUnavailableResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV503ResponseError = ServiceUnavailableResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type DeleteFileV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type DeleteFileV503ResponseError = ServiceUnavailableResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type DownloadFileContentV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type DownloadFileContentV503ResponseError = ServiceUnavailableResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type GetFileMetadataV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type GetFileMetadataV503ResponseError = ServiceUnavailableResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type ListFilesV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type ListFilesV503ResponseError = ServiceUnavailableResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV503ResponseError = ServiceUnavailableResponseError;
 /// Service Unavailable - Service temporarily unavailable
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -206,3 +236,6 @@ impl ServiceUnavailableResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
 #[doc(hidden)]
 pub type UploadFileV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseError`].
+#[doc(hidden)]
+pub type UploadFileV503ResponseError = ServiceUnavailableResponseError;

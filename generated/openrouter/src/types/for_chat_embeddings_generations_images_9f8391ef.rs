@@ -5,27 +5,51 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV402ResponseError = PaymentRequiredResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV402ResponseError = PaymentRequiredResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV402ResponseError = PaymentRequiredResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
 #[doc(hidden)]
 pub type CreateImagesV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV402ResponseError = PaymentRequiredResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
 #[doc(hidden)]
 pub type CreateRerankV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV402ResponseError = PaymentRequiredResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV402ResponseError = PaymentRequiredResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
 #[doc(hidden)]
 pub type CreateVideosV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseError`].
+#[doc(hidden)]
+pub type CreateVideosV402ResponseError = PaymentRequiredResponseError;
 /// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
 #[doc(hidden)]
 pub type GetGenerationV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseError`].
+#[doc(hidden)]
+pub type GetGenerationV402ResponseError = PaymentRequiredResponseError;
 /// Payment Required - Insufficient credits or quota to complete request
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -200,3 +224,6 @@ impl PaymentRequiredResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV402ResponseError = PaymentRequiredResponseError;

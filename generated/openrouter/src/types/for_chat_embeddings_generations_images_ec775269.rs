@@ -5,39 +5,75 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV524ResponseError = EdgeNetworkTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
 #[doc(hidden)]
 pub type CreateAudioSpeechV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseError`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV529ResponseError = ProviderOverloadedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV524ResponseError = EdgeNetworkTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseError`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV529ResponseError = ProviderOverloadedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV524ResponseError = EdgeNetworkTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
 #[doc(hidden)]
 pub type CreateEmbeddingsV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseError`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV529ResponseError = ProviderOverloadedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
 #[doc(hidden)]
 pub type CreateImagesV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV524ResponseError = EdgeNetworkTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
 #[doc(hidden)]
 pub type CreateImagesV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseError`].
+#[doc(hidden)]
+pub type CreateImagesV529ResponseError = ProviderOverloadedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
 #[doc(hidden)]
 pub type CreateRerankV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV524ResponseError = EdgeNetworkTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
 #[doc(hidden)]
 pub type CreateRerankV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseError`].
+#[doc(hidden)]
+pub type CreateRerankV529ResponseError = ProviderOverloadedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV524ResponseError = EdgeNetworkTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV529ResponseError = ProviderOverloadedResponseError;
 /// Infrastructure Timeout - Provider request timed out at edge network
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -212,15 +248,27 @@ impl EdgeNetworkTimeoutResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
 #[doc(hidden)]
 pub type GetGenerationV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseError`].
+#[doc(hidden)]
+pub type GetGenerationV524ResponseError = EdgeNetworkTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
 #[doc(hidden)]
 pub type GetGenerationV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseError`].
+#[doc(hidden)]
+pub type GetGenerationV529ResponseError = ProviderOverloadedResponseError;
 /// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseError`].
+#[doc(hidden)]
+pub type ListGenerationContentV524ResponseError = EdgeNetworkTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseError`].
+#[doc(hidden)]
+pub type ListGenerationContentV529ResponseError = ProviderOverloadedResponseError;
 /// Provider Overloaded - Provider is temporarily overloaded
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -395,6 +443,12 @@ impl ProviderOverloadedResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV524ResponseError = EdgeNetworkTimeoutResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV529ResponseError = ProviderOverloadedResponseError;

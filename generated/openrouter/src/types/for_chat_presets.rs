@@ -338,6 +338,63 @@ impl ChatAssistantMessageContent {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentItems`].
 #[doc(hidden)]
 pub type ChatAssistantMessageContentListItem = ChatContentItems;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsFile`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemFile = ChatContentItemsFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsFileDef`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemFileDef = ChatContentItemsFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsFileType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemFileType = ChatContentItemsFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrl`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemImageUrl = ChatContentItemsImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrlType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemImageUrlType = ChatContentItemsImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemImageUrlUrl = ChatContentItemsImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemImageUrlUrlDetail = ChatContentItemsImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputAudio`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemInputAudio = ChatContentItemsInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputAudioInputAudio`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemInputAudioInputAudio = ChatContentItemsInputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputAudioType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemInputAudioType = ChatContentItemsInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputVideo`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemInputVideo = ChatContentItemsInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputVideoType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemInputVideoType = ChatContentItemsInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemInputVideoUrl = ChatContentItemsInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsText`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemText = ChatContentItemsText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextCacheControl`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemTextCacheControl = ChatContentItemsTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemTextType = ChatContentItemsTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsVideoUrl`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemVideoUrl = ChatContentItemsVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsVideoUrlType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemVideoUrlType = ChatContentItemsVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemVideoUrlUrl = ChatContentItemsVideoUrlUrl;
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantImages`].
 #[doc(hidden)]
 pub type ChatAssistantMessageImages = ChatAssistantImages;
@@ -350,6 +407,24 @@ pub type ChatAssistantMessageImagesItemImageUrl = ChatAssistantImagesItemImageUr
 /// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetails`].
 #[doc(hidden)]
 pub type ChatAssistantMessageReasoningDetails = ChatReasoningDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetailsItem`].
+#[doc(hidden)]
+pub type ChatAssistantMessageReasoningDetailsItem = ChatReasoningDetailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetailsItemReasoningEncrypted`].
+#[doc(hidden)]
+pub type ChatAssistantMessageReasoningDetailsItemReasoningEncrypted = ChatReasoningDetailsItemReasoningEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetailsItemReasoningSummary`].
+#[doc(hidden)]
+pub type ChatAssistantMessageReasoningDetailsItemReasoningSummary = ChatReasoningDetailsItemReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetailsItemReasoningSummaryType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageReasoningDetailsItemReasoningSummaryType = ChatReasoningDetailsItemReasoningSummaryType;
+/// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetailsItemReasoningText`].
+#[doc(hidden)]
+pub type ChatAssistantMessageReasoningDetailsItemReasoningText = ChatReasoningDetailsItemReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetailsItemReasoningTextType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageReasoningDetailsItemReasoningTextType = ChatReasoningDetailsItemReasoningTextType;
 /// The one value of the schema at `/components/schemas/ChatAssistantMessage/properties/role` in the API's spec.
 ///
 /// Always `"assistant"`: constructors fill it in, decoding checks it.
@@ -471,12 +546,114 @@ impl ChatAudioOutput {
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessage`].
 #[doc(hidden)]
 pub type ChatChoiceMessage = ChatAssistantMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageAudio`].
+#[doc(hidden)]
+pub type ChatChoiceMessageAudio = ChatAssistantMessageAudio;
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContent`].
 #[doc(hidden)]
 pub type ChatChoiceMessageContent = ChatAssistantMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItem`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItem = ChatAssistantMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemFile`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemFile = ChatAssistantMessageContentListItemFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemFileDef`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemFileDef = ChatAssistantMessageContentListItemFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemFileType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemFileType = ChatAssistantMessageContentListItemFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemImageUrl`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemImageUrl = ChatAssistantMessageContentListItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemImageUrlType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemImageUrlType = ChatAssistantMessageContentListItemImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemImageUrlUrl = ChatAssistantMessageContentListItemImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemImageUrlUrlDetail = ChatAssistantMessageContentListItemImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputAudio`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemInputAudio = ChatAssistantMessageContentListItemInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputAudioInputAudio`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemInputAudioInputAudio = ChatAssistantMessageContentListItemInputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputAudioType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemInputAudioType = ChatAssistantMessageContentListItemInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputVideo`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemInputVideo = ChatAssistantMessageContentListItemInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputVideoType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemInputVideoType = ChatAssistantMessageContentListItemInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemInputVideoUrl = ChatAssistantMessageContentListItemInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemText`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemText = ChatAssistantMessageContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemTextCacheControl`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemTextCacheControl = ChatAssistantMessageContentListItemTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemTextType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemTextType = ChatAssistantMessageContentListItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemVideoUrl`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemVideoUrl = ChatAssistantMessageContentListItemVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemVideoUrlType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemVideoUrlType = ChatAssistantMessageContentListItemVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemVideoUrlUrl = ChatAssistantMessageContentListItemVideoUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageImages`].
+#[doc(hidden)]
+pub type ChatChoiceMessageImages = ChatAssistantMessageImages;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageImagesItem`].
+#[doc(hidden)]
+pub type ChatChoiceMessageImagesItem = ChatAssistantMessageImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageImagesItemImageUrl`].
+#[doc(hidden)]
+pub type ChatChoiceMessageImagesItemImageUrl = ChatAssistantMessageImagesItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetails`].
+#[doc(hidden)]
+pub type ChatChoiceMessageReasoningDetails = ChatAssistantMessageReasoningDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItem`].
+#[doc(hidden)]
+pub type ChatChoiceMessageReasoningDetailsItem = ChatAssistantMessageReasoningDetailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningEncrypted`].
+#[doc(hidden)]
+pub type ChatChoiceMessageReasoningDetailsItemReasoningEncrypted = ChatAssistantMessageReasoningDetailsItemReasoningEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningSummary`].
+#[doc(hidden)]
+pub type ChatChoiceMessageReasoningDetailsItemReasoningSummary = ChatAssistantMessageReasoningDetailsItemReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningSummaryType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageReasoningDetailsItemReasoningSummaryType = ChatAssistantMessageReasoningDetailsItemReasoningSummaryType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningText`].
+#[doc(hidden)]
+pub type ChatChoiceMessageReasoningDetailsItemReasoningText = ChatAssistantMessageReasoningDetailsItemReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningTextType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageReasoningDetailsItemReasoningTextType = ChatAssistantMessageReasoningDetailsItemReasoningTextType;
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageRole`].
 #[doc(hidden)]
 pub type ChatChoiceMessageRole = ChatAssistantMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageToolCallsItem`].
+#[doc(hidden)]
+pub type ChatChoiceMessageToolCallsItem = ChatAssistantMessageToolCallsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageToolCallsItemFunction`].
+#[doc(hidden)]
+pub type ChatChoiceMessageToolCallsItemFunction = ChatAssistantMessageToolCallsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageToolCallsItemType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageToolCallsItemType = ChatAssistantMessageToolCallsItemType;
 /// Audio input content part. Supported audio formats vary by provider.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1042,9 +1219,15 @@ pub type ChatContentItemsInputVideo = LegacyChatContentVideo;
 /// The name this place's type had while its schema was inline: another name for [`LegacyChatContentVideoType`].
 #[doc(hidden)]
 pub type ChatContentItemsInputVideoType = LegacyChatContentVideoType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyChatContentVideoUrl`].
+#[doc(hidden)]
+pub type ChatContentItemsInputVideoUrl = LegacyChatContentVideoUrl;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
 #[doc(hidden)]
 pub type ChatContentItemsText = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextCacheControl`].
+#[doc(hidden)]
+pub type ChatContentItemsTextCacheControl = ChatContentTextCacheControl;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentTextType`].
 #[doc(hidden)]
 pub type ChatContentItemsTextType = ChatContentTextType;
@@ -1054,6 +1237,9 @@ pub type ChatContentItemsVideoUrl = ChatContentVideo;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentVideoType`].
 #[doc(hidden)]
 pub type ChatContentItemsVideoUrlType = ChatContentVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentVideoUrl`].
+#[doc(hidden)]
+pub type ChatContentItemsVideoUrlUrl = ChatContentVideoUrl;
 /// Text content part
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1410,6 +1596,9 @@ impl ChatDeveloperMessageContent {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
 #[doc(hidden)]
 pub type ChatDeveloperMessageContentListItem = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextCacheControl`].
+#[doc(hidden)]
+pub type ChatDeveloperMessageContentListItemCacheControl = ChatContentTextCacheControl;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentTextType`].
 #[doc(hidden)]
 pub type ChatDeveloperMessageContentListItemType = ChatContentTextType;
@@ -2145,18 +2334,129 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessage`].
 #[doc(hidden)]
 pub type ChatMessageAssistant = ChatAssistantMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageAudio`].
+#[doc(hidden)]
+pub type ChatMessageAssistantAudio = ChatAssistantMessageAudio;
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContent`].
 #[doc(hidden)]
 pub type ChatMessageAssistantContent = ChatAssistantMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItem`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItem = ChatAssistantMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemFile`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemFile = ChatAssistantMessageContentListItemFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemFileDef`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemFileDef = ChatAssistantMessageContentListItemFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemFileType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemFileType = ChatAssistantMessageContentListItemFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemImageUrl`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemImageUrl = ChatAssistantMessageContentListItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemImageUrlType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemImageUrlType = ChatAssistantMessageContentListItemImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemImageUrlUrl = ChatAssistantMessageContentListItemImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemImageUrlUrlDetail = ChatAssistantMessageContentListItemImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputAudio`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemInputAudio = ChatAssistantMessageContentListItemInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputAudioInputAudio`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemInputAudioInputAudio = ChatAssistantMessageContentListItemInputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputAudioType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemInputAudioType = ChatAssistantMessageContentListItemInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputVideo`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemInputVideo = ChatAssistantMessageContentListItemInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputVideoType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemInputVideoType = ChatAssistantMessageContentListItemInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemInputVideoUrl = ChatAssistantMessageContentListItemInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemText`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemText = ChatAssistantMessageContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemTextCacheControl`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemTextCacheControl = ChatAssistantMessageContentListItemTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemTextType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemTextType = ChatAssistantMessageContentListItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemVideoUrl`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemVideoUrl = ChatAssistantMessageContentListItemVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemVideoUrlType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemVideoUrlType = ChatAssistantMessageContentListItemVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemVideoUrlUrl = ChatAssistantMessageContentListItemVideoUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageImages`].
+#[doc(hidden)]
+pub type ChatMessageAssistantImages = ChatAssistantMessageImages;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageImagesItem`].
+#[doc(hidden)]
+pub type ChatMessageAssistantImagesItem = ChatAssistantMessageImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageImagesItemImageUrl`].
+#[doc(hidden)]
+pub type ChatMessageAssistantImagesItemImageUrl = ChatAssistantMessageImagesItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetails`].
+#[doc(hidden)]
+pub type ChatMessageAssistantReasoningDetails = ChatAssistantMessageReasoningDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItem`].
+#[doc(hidden)]
+pub type ChatMessageAssistantReasoningDetailsItem = ChatAssistantMessageReasoningDetailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningEncrypted`].
+#[doc(hidden)]
+pub type ChatMessageAssistantReasoningDetailsItemReasoningEncrypted = ChatAssistantMessageReasoningDetailsItemReasoningEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningSummary`].
+#[doc(hidden)]
+pub type ChatMessageAssistantReasoningDetailsItemReasoningSummary = ChatAssistantMessageReasoningDetailsItemReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningSummaryType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantReasoningDetailsItemReasoningSummaryType = ChatAssistantMessageReasoningDetailsItemReasoningSummaryType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningText`].
+#[doc(hidden)]
+pub type ChatMessageAssistantReasoningDetailsItemReasoningText = ChatAssistantMessageReasoningDetailsItemReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningTextType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantReasoningDetailsItemReasoningTextType = ChatAssistantMessageReasoningDetailsItemReasoningTextType;
 /// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageRole`].
 #[doc(hidden)]
 pub type ChatMessageAssistantRole = ChatAssistantMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageToolCallsItem`].
+#[doc(hidden)]
+pub type ChatMessageAssistantToolCallsItem = ChatAssistantMessageToolCallsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageToolCallsItemFunction`].
+#[doc(hidden)]
+pub type ChatMessageAssistantToolCallsItemFunction = ChatAssistantMessageToolCallsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageToolCallsItemType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantToolCallsItemType = ChatAssistantMessageToolCallsItemType;
 /// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessage`].
 #[doc(hidden)]
 pub type ChatMessageDeveloper = ChatDeveloperMessage;
 /// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageContent`].
 #[doc(hidden)]
 pub type ChatMessageDeveloperContent = ChatDeveloperMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageContentListItem`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperContentListItem = ChatDeveloperMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageContentListItemCacheControl`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperContentListItemCacheControl = ChatDeveloperMessageContentListItemCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageContentListItemType`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperContentListItemType = ChatDeveloperMessageContentListItemType;
 /// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageRole`].
 #[doc(hidden)]
 pub type ChatMessageDeveloperRole = ChatDeveloperMessageRole;
@@ -2166,6 +2466,15 @@ pub type ChatMessageSystem = ChatSystemMessage;
 /// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageContent`].
 #[doc(hidden)]
 pub type ChatMessageSystemContent = ChatSystemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageContentListItem`].
+#[doc(hidden)]
+pub type ChatMessageSystemContentListItem = ChatSystemMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageContentListItemCacheControl`].
+#[doc(hidden)]
+pub type ChatMessageSystemContentListItemCacheControl = ChatSystemMessageContentListItemCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageContentListItemType`].
+#[doc(hidden)]
+pub type ChatMessageSystemContentListItemType = ChatSystemMessageContentListItemType;
 /// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageRole`].
 #[doc(hidden)]
 pub type ChatMessageSystemRole = ChatSystemMessageRole;
@@ -2175,6 +2484,66 @@ pub type ChatMessageTool = ChatToolMessage;
 /// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContent`].
 #[doc(hidden)]
 pub type ChatMessageToolContent = ChatToolMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItem`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItem = ChatToolMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemFile`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemFile = ChatToolMessageContentListItemFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemFileDef`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemFileDef = ChatToolMessageContentListItemFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemFileType`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemFileType = ChatToolMessageContentListItemFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemImageUrl`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemImageUrl = ChatToolMessageContentListItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemImageUrlType`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemImageUrlType = ChatToolMessageContentListItemImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemImageUrlUrl = ChatToolMessageContentListItemImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemImageUrlUrlDetail = ChatToolMessageContentListItemImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemInputAudio`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemInputAudio = ChatToolMessageContentListItemInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemInputAudioInputAudio`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemInputAudioInputAudio = ChatToolMessageContentListItemInputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemInputAudioType`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemInputAudioType = ChatToolMessageContentListItemInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemInputVideo`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemInputVideo = ChatToolMessageContentListItemInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemInputVideoType`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemInputVideoType = ChatToolMessageContentListItemInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemInputVideoUrl = ChatToolMessageContentListItemInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemText`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemText = ChatToolMessageContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemTextCacheControl`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemTextCacheControl = ChatToolMessageContentListItemTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemTextType`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemTextType = ChatToolMessageContentListItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemVideoUrl`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemVideoUrl = ChatToolMessageContentListItemVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemVideoUrlType`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemVideoUrlType = ChatToolMessageContentListItemVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemVideoUrlUrl = ChatToolMessageContentListItemVideoUrlUrl;
 /// The name this place's type had while its schema was inline: another name for [`ChatToolMessageRole`].
 #[doc(hidden)]
 pub type ChatMessageToolRole = ChatToolMessageRole;
@@ -2184,6 +2553,66 @@ pub type ChatMessageUser = ChatUserMessage;
 /// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContent`].
 #[doc(hidden)]
 pub type ChatMessageUserContent = ChatUserMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItem`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItem = ChatUserMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemFile`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemFile = ChatUserMessageContentListItemFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemFileDef`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemFileDef = ChatUserMessageContentListItemFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemFileType`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemFileType = ChatUserMessageContentListItemFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemImageUrl`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemImageUrl = ChatUserMessageContentListItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemImageUrlType`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemImageUrlType = ChatUserMessageContentListItemImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemImageUrlUrl = ChatUserMessageContentListItemImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemImageUrlUrlDetail = ChatUserMessageContentListItemImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemInputAudio`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemInputAudio = ChatUserMessageContentListItemInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemInputAudioInputAudio`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemInputAudioInputAudio = ChatUserMessageContentListItemInputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemInputAudioType`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemInputAudioType = ChatUserMessageContentListItemInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemInputVideo`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemInputVideo = ChatUserMessageContentListItemInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemInputVideoType`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemInputVideoType = ChatUserMessageContentListItemInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemInputVideoUrl = ChatUserMessageContentListItemInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemText`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemText = ChatUserMessageContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemTextCacheControl`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemTextCacheControl = ChatUserMessageContentListItemTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemTextType`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemTextType = ChatUserMessageContentListItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemVideoUrl`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemVideoUrl = ChatUserMessageContentListItemVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemVideoUrlType`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemVideoUrlType = ChatUserMessageContentListItemVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemVideoUrlUrl = ChatUserMessageContentListItemVideoUrlUrl;
 /// The name this place's type had while its schema was inline: another name for [`ChatUserMessageRole`].
 #[doc(hidden)]
 pub type ChatMessageUserRole = ChatUserMessageRole;
@@ -2335,6 +2764,30 @@ pub type ChatReasoningDetails = Vec<ReasoningDetailUnion>;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnion`].
 #[doc(hidden)]
 pub type ChatReasoningDetailsItem = ReasoningDetailUnion;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningEncrypted`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningEncrypted = ReasoningDetailUnionReasoningEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningEncryptedType`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningEncryptedType = ReasoningDetailUnionReasoningEncryptedType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningServerToolCall`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningServerToolCall = ReasoningDetailUnionReasoningServerToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningServerToolCallType`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningServerToolCallType = ReasoningDetailUnionReasoningServerToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningSummary`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningSummary = ReasoningDetailUnionReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningSummaryType`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningSummaryType = ReasoningDetailUnionReasoningSummaryType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningText`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningText = ReasoningDetailUnionReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningTextType`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningTextType = ReasoningDetailUnionReasoningTextType;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `ChatReasoningSummaryVerbosityEnum` schema in the API's spec."]
@@ -3175,6 +3628,255 @@ impl ChatRequest {
 /// The name this place's type had while its schema was inline: another name for [`ChatMessage`].
 #[doc(hidden)]
 pub type ChatRequestMessagesItem = ChatMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistant`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistant = ChatMessageAssistant;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantAudio`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantAudio = ChatMessageAssistantAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContent`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContent = ChatMessageAssistantContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItem`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItem = ChatMessageAssistantContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemFile`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemFile = ChatMessageAssistantContentListItemFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemFileDef`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemFileDef = ChatMessageAssistantContentListItemFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemFileType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemFileType = ChatMessageAssistantContentListItemFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemImageUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemImageUrl = ChatMessageAssistantContentListItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemImageUrlType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemImageUrlType = ChatMessageAssistantContentListItemImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemImageUrlUrl = ChatMessageAssistantContentListItemImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemInputAudio`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemInputAudio = ChatMessageAssistantContentListItemInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemInputVideo`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemInputVideo = ChatMessageAssistantContentListItemInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemInputVideoUrl = ChatMessageAssistantContentListItemInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemText`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemText = ChatMessageAssistantContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemTextType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemTextType = ChatMessageAssistantContentListItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemVideoUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemVideoUrl = ChatMessageAssistantContentListItemVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemVideoUrlType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemVideoUrlType = ChatMessageAssistantContentListItemVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantContentListItemVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantContentListItemVideoUrlUrl = ChatMessageAssistantContentListItemVideoUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantImages`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantImages = ChatMessageAssistantImages;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantImagesItem`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantImagesItem = ChatMessageAssistantImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantImagesItemImageUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantImagesItemImageUrl = ChatMessageAssistantImagesItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantReasoningDetails`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantReasoningDetails = ChatMessageAssistantReasoningDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantReasoningDetailsItem`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantReasoningDetailsItem = ChatMessageAssistantReasoningDetailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantRole`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantRole = ChatMessageAssistantRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantToolCallsItem`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantToolCallsItem = ChatMessageAssistantToolCallsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantToolCallsItemFunction`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantToolCallsItemFunction = ChatMessageAssistantToolCallsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageAssistantToolCallsItemType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemAssistantToolCallsItemType = ChatMessageAssistantToolCallsItemType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageDeveloper`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemDeveloper = ChatMessageDeveloper;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageDeveloperContent`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemDeveloperContent = ChatMessageDeveloperContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageDeveloperContentListItem`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemDeveloperContentListItem = ChatMessageDeveloperContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageDeveloperContentListItemCacheControl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemDeveloperContentListItemCacheControl = ChatMessageDeveloperContentListItemCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageDeveloperContentListItemType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemDeveloperContentListItemType = ChatMessageDeveloperContentListItemType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageDeveloperRole`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemDeveloperRole = ChatMessageDeveloperRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageSystem`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemSystem = ChatMessageSystem;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageSystemContent`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemSystemContent = ChatMessageSystemContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageSystemContentListItem`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemSystemContentListItem = ChatMessageSystemContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageSystemContentListItemCacheControl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemSystemContentListItemCacheControl = ChatMessageSystemContentListItemCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageSystemContentListItemType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemSystemContentListItemType = ChatMessageSystemContentListItemType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageSystemRole`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemSystemRole = ChatMessageSystemRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageTool`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemTool = ChatMessageTool;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContent`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContent = ChatMessageToolContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItem`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItem = ChatMessageToolContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemFile`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemFile = ChatMessageToolContentListItemFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemFileDef`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemFileDef = ChatMessageToolContentListItemFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemFileType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemFileType = ChatMessageToolContentListItemFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemImageUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemImageUrl = ChatMessageToolContentListItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemImageUrlType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemImageUrlType = ChatMessageToolContentListItemImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemImageUrlUrl = ChatMessageToolContentListItemImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemImageUrlUrlDetail = ChatMessageToolContentListItemImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemInputAudio`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemInputAudio = ChatMessageToolContentListItemInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemInputAudioType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemInputAudioType = ChatMessageToolContentListItemInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemInputVideo`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemInputVideo = ChatMessageToolContentListItemInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemInputVideoType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemInputVideoType = ChatMessageToolContentListItemInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemInputVideoUrl = ChatMessageToolContentListItemInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemText`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemText = ChatMessageToolContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemTextCacheControl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemTextCacheControl = ChatMessageToolContentListItemTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemTextType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemTextType = ChatMessageToolContentListItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemVideoUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemVideoUrl = ChatMessageToolContentListItemVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemVideoUrlType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemVideoUrlType = ChatMessageToolContentListItemVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolContentListItemVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolContentListItemVideoUrlUrl = ChatMessageToolContentListItemVideoUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageToolRole`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemToolRole = ChatMessageToolRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUser`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUser = ChatMessageUser;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContent`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContent = ChatMessageUserContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItem`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItem = ChatMessageUserContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemFile`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemFile = ChatMessageUserContentListItemFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemFileDef`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemFileDef = ChatMessageUserContentListItemFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemFileType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemFileType = ChatMessageUserContentListItemFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemImageUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemImageUrl = ChatMessageUserContentListItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemImageUrlType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemImageUrlType = ChatMessageUserContentListItemImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemImageUrlUrl = ChatMessageUserContentListItemImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemImageUrlUrlDetail = ChatMessageUserContentListItemImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemInputAudio`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemInputAudio = ChatMessageUserContentListItemInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemInputAudioType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemInputAudioType = ChatMessageUserContentListItemInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemInputVideo`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemInputVideo = ChatMessageUserContentListItemInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemInputVideoType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemInputVideoType = ChatMessageUserContentListItemInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemInputVideoUrl = ChatMessageUserContentListItemInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemText`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemText = ChatMessageUserContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemTextCacheControl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemTextCacheControl = ChatMessageUserContentListItemTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemTextType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemTextType = ChatMessageUserContentListItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemVideoUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemVideoUrl = ChatMessageUserContentListItemVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemVideoUrlType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemVideoUrlType = ChatMessageUserContentListItemVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserContentListItemVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserContentListItemVideoUrlUrl = ChatMessageUserContentListItemVideoUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageUserRole`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemUserRole = ChatMessageUserRole;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/ChatRequest/properties/modalities/items` in the API's spec."]
@@ -3189,6 +3891,9 @@ pub type ChatRequestModel = ModelName;
 /// The name this place's type had while its schema was inline: another name for [`ChatModelNames`].
 #[doc(hidden)]
 pub type ChatRequestModels = ChatModelNames;
+/// The name this place's type had while its schema was inline: another name for [`ChatModelNamesItem`].
+#[doc(hidden)]
+pub type ChatRequestModelsItem = ChatModelNamesItem;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/ChatRequest/properties/plugins/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -3216,6 +3921,12 @@ pub type ChatRequestPrediction = Prediction;
 /// The name this place's type had while its schema was inline: another name for [`PredictionContent`].
 #[doc(hidden)]
 pub type ChatRequestPredictionContent = PredictionContent;
+/// The name this place's type had while its schema was inline: another name for [`PredictionContentListItem`].
+#[doc(hidden)]
+pub type ChatRequestPredictionContentListItem = PredictionContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`PredictionContentListItemType`].
+#[doc(hidden)]
+pub type ChatRequestPredictionContentListItemType = PredictionContentListItemType;
 /// The name this place's type had while its schema was inline: another name for [`PredictionType`].
 #[doc(hidden)]
 pub type ChatRequestPredictionType = PredictionType;
@@ -3341,6 +4052,9 @@ pub type ChatRequestResponseFormatJsonObjectType = ChatFormatJsonObjectConfigTyp
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonSchemaConfig`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatJsonSchema = ChatFormatJsonSchemaConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonSchemaConfigJsonSchema`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatJsonSchemaJsonSchema = ChatFormatJsonSchemaConfigJsonSchema;
 /// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonSchemaConfigType`].
 #[doc(hidden)]
 pub type ChatRequestResponseFormatJsonSchemaType = ChatFormatJsonSchemaConfigType;
@@ -3392,6 +4106,15 @@ pub type ChatRequestToolChoice = ChatToolChoice;
 /// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceAuto`].
 #[doc(hidden)]
 pub type ChatRequestToolChoiceAuto = ChatToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceFunction`].
+#[doc(hidden)]
+pub type ChatRequestToolChoiceFunction = ChatToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceFunctionFunction`].
+#[doc(hidden)]
+pub type ChatRequestToolChoiceFunctionFunction = ChatToolChoiceFunctionFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type ChatRequestToolChoiceFunctionType = ChatToolChoiceFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`ChatToolChoiceNone`].
 #[doc(hidden)]
 pub type ChatRequestToolChoiceNone = ChatToolChoiceNone;
@@ -3404,12 +4127,114 @@ pub type ChatRequestToolsItem = ChatFunctionTool;
 /// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunction`].
 #[doc(hidden)]
 pub type ChatRequestToolsItemFunction = ChatFunctionToolFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunctionCacheControl`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemFunctionCacheControl = ChatFunctionToolFunctionCacheControl;
 /// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunctionDef`].
 #[doc(hidden)]
 pub type ChatRequestToolsItemFunctionDef = ChatFunctionToolFunctionDef;
 /// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunctionType`].
 #[doc(hidden)]
 pub type ChatRequestToolsItemFunctionType = ChatFunctionToolFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterExperimentalSearchModels`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterExperimentalSearchModels = ChatFunctionToolOpenrouterExperimentalSearchModels;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterExperimentalSearchModelsType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterExperimentalSearchModelsType = ChatFunctionToolOpenrouterExperimentalSearchModelsType;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessage`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessage = ChatChoiceMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageAudio`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageAudio = ChatChoiceMessageAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContent`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContent = ChatChoiceMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItem`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItem = ChatChoiceMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemFile`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemFile = ChatChoiceMessageContentListItemFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemFileDef`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemFileDef = ChatChoiceMessageContentListItemFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemFileType`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemFileType = ChatChoiceMessageContentListItemFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemImageUrl`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemImageUrl = ChatChoiceMessageContentListItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemImageUrlType`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemImageUrlType = ChatChoiceMessageContentListItemImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemImageUrlUrl = ChatChoiceMessageContentListItemImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemImageUrlUrlDetail = ChatChoiceMessageContentListItemImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemInputAudio`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemInputAudio = ChatChoiceMessageContentListItemInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemInputAudioType`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemInputAudioType = ChatChoiceMessageContentListItemInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemInputVideo`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemInputVideo = ChatChoiceMessageContentListItemInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemInputVideoType`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemInputVideoType = ChatChoiceMessageContentListItemInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemInputVideoUrl = ChatChoiceMessageContentListItemInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemText`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemText = ChatChoiceMessageContentListItemText;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemTextCacheControl`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemTextCacheControl = ChatChoiceMessageContentListItemTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemTextType`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemTextType = ChatChoiceMessageContentListItemTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemVideoUrl`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemVideoUrl = ChatChoiceMessageContentListItemVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemVideoUrlType`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemVideoUrlType = ChatChoiceMessageContentListItemVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageContentListItemVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageContentListItemVideoUrlUrl = ChatChoiceMessageContentListItemVideoUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageImages`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageImages = ChatChoiceMessageImages;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageImagesItem`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageImagesItem = ChatChoiceMessageImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageImagesItemImageUrl`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageImagesItemImageUrl = ChatChoiceMessageImagesItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageReasoningDetails`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageReasoningDetails = ChatChoiceMessageReasoningDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageReasoningDetailsItem`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageReasoningDetailsItem = ChatChoiceMessageReasoningDetailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageRole`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageRole = ChatChoiceMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageToolCallsItem`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageToolCallsItem = ChatChoiceMessageToolCallsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageToolCallsItemFunction`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageToolCallsItemFunction = ChatChoiceMessageToolCallsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatChoiceMessageToolCallsItemType`].
+#[doc(hidden)]
+pub type ChatResultChoicesItemMessageToolCallsItemType = ChatChoiceMessageToolCallsItemType;
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3555,9 +4380,57 @@ impl ChatServerToolChoice {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaAudio`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaAudio = ChatStreamDeltaAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaReasoningDetailsItem`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaReasoningDetailsItem = ChatStreamDeltaReasoningDetailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaReasoningDetailsItemReasoningEncrypted`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaReasoningDetailsItemReasoningEncrypted = ChatStreamDeltaReasoningDetailsItemReasoningEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaReasoningDetailsItemReasoningSummary`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaReasoningDetailsItemReasoningSummary = ChatStreamDeltaReasoningDetailsItemReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaReasoningDetailsItemReasoningText`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaReasoningDetailsItemReasoningText = ChatStreamDeltaReasoningDetailsItemReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaReasoningDetailsItemReasoningTextType`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaReasoningDetailsItemReasoningTextType = ChatStreamDeltaReasoningDetailsItemReasoningTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceDeltaAudio`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemDeltaAudio = ChatStreamChoiceDeltaAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoiceDeltaReasoningDetailsItem`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItemDeltaReasoningDetailsItem = ChatStreamChoiceDeltaReasoningDetailsItem;
 /// The name this place's type had while its schema was inline: another name for [`ChatAudioOutput`].
 #[doc(hidden)]
 pub type ChatStreamDeltaAudio = ChatAudioOutput;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItem`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItem = ChatStreamReasoningDetailsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningEncrypted`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningEncrypted = ChatStreamReasoningDetailsItemReasoningEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningEncryptedType`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningEncryptedType = ChatStreamReasoningDetailsItemReasoningEncryptedType;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningServerToolCall`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningServerToolCall = ChatStreamReasoningDetailsItemReasoningServerToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningSummary`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningSummary = ChatStreamReasoningDetailsItemReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningSummaryType`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningSummaryType = ChatStreamReasoningDetailsItemReasoningSummaryType;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningText`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningText = ChatStreamReasoningDetailsItemReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningTextType`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningTextType = ChatStreamReasoningDetailsItemReasoningTextType;
 /// Streaming configuration options
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3629,6 +4502,33 @@ impl ChatStreamOptions {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnion`].
 #[doc(hidden)]
 pub type ChatStreamReasoningDetailsItem = ReasoningDetailUnion;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningEncrypted`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningEncrypted = ReasoningDetailUnionReasoningEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningEncryptedType`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningEncryptedType = ReasoningDetailUnionReasoningEncryptedType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningServerToolCall`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningServerToolCall = ReasoningDetailUnionReasoningServerToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningServerToolCallType`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningServerToolCallType = ReasoningDetailUnionReasoningServerToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningSummary`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningSummary = ReasoningDetailUnionReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningSummaryType`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningSummaryType = ReasoningDetailUnionReasoningSummaryType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningText`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningText = ReasoningDetailUnionReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningTextType`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningTextType = ReasoningDetailUnionReasoningTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkChoicesItemDeltaAudio`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataChoicesItemDeltaAudio = ChatStreamChunkChoicesItemDeltaAudio;
 /// System message for setting behavior
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3741,6 +4641,9 @@ impl ChatSystemMessageContent {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
 #[doc(hidden)]
 pub type ChatSystemMessageContentListItem = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextCacheControl`].
+#[doc(hidden)]
+pub type ChatSystemMessageContentListItemCacheControl = ChatContentTextCacheControl;
 /// The name this place's type had while its schema was inline: another name for [`ChatContentTextType`].
 #[doc(hidden)]
 pub type ChatSystemMessageContentListItemType = ChatContentTextType;
@@ -4056,6 +4959,63 @@ impl ChatToolMessageContent {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentItems`].
 #[doc(hidden)]
 pub type ChatToolMessageContentListItem = ChatContentItems;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsFile`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemFile = ChatContentItemsFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsFileDef`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemFileDef = ChatContentItemsFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsFileType`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemFileType = ChatContentItemsFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrl`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemImageUrl = ChatContentItemsImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrlType`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemImageUrlType = ChatContentItemsImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemImageUrlUrl = ChatContentItemsImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemImageUrlUrlDetail = ChatContentItemsImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputAudio`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemInputAudio = ChatContentItemsInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputAudioInputAudio`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemInputAudioInputAudio = ChatContentItemsInputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputAudioType`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemInputAudioType = ChatContentItemsInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputVideo`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemInputVideo = ChatContentItemsInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputVideoType`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemInputVideoType = ChatContentItemsInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemInputVideoUrl = ChatContentItemsInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsText`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemText = ChatContentItemsText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextCacheControl`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemTextCacheControl = ChatContentItemsTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextType`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemTextType = ChatContentItemsTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsVideoUrl`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemVideoUrl = ChatContentItemsVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsVideoUrlType`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemVideoUrlType = ChatContentItemsVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemVideoUrlUrl = ChatContentItemsVideoUrlUrl;
 /// The one value of the schema at `/components/schemas/ChatToolMessage/properties/role` in the API's spec.
 ///
 /// Always `"tool"`: constructors fill it in, decoding checks it.
@@ -4172,6 +5132,63 @@ impl ChatUserMessageContent {
 /// The name this place's type had while its schema was inline: another name for [`ChatContentItems`].
 #[doc(hidden)]
 pub type ChatUserMessageContentListItem = ChatContentItems;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsFile`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemFile = ChatContentItemsFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsFileDef`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemFileDef = ChatContentItemsFileDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsFileType`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemFileType = ChatContentItemsFileType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrl`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemImageUrl = ChatContentItemsImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrlType`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemImageUrlType = ChatContentItemsImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrlUrl`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemImageUrlUrl = ChatContentItemsImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsImageUrlUrlDetail`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemImageUrlUrlDetail = ChatContentItemsImageUrlUrlDetail;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputAudio`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemInputAudio = ChatContentItemsInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputAudioInputAudio`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemInputAudioInputAudio = ChatContentItemsInputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputAudioType`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemInputAudioType = ChatContentItemsInputAudioType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputVideo`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemInputVideo = ChatContentItemsInputVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputVideoType`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemInputVideoType = ChatContentItemsInputVideoType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsInputVideoUrl`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemInputVideoUrl = ChatContentItemsInputVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsText`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemText = ChatContentItemsText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextCacheControl`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemTextCacheControl = ChatContentItemsTextCacheControl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextType`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemTextType = ChatContentItemsTextType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsVideoUrl`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemVideoUrl = ChatContentItemsVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsVideoUrlType`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemVideoUrlType = ChatContentItemsVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsVideoUrlUrl`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemVideoUrlUrl = ChatContentItemsVideoUrlUrl;
 /// The one value of the schema at `/components/schemas/ChatUserMessage/properties/role` in the API's spec.
 ///
 /// Always `"user"`: constructors fill it in, decoding checks it.
@@ -4435,27 +5452,150 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ChatRequest`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequest = ChatRequest;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItem = ChatRequestMessagesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemAssistant`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemAssistant = ChatRequestMessagesItemAssistant;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemAssistantRole`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemAssistantRole = ChatRequestMessagesItemAssistantRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemDeveloper`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemDeveloper = ChatRequestMessagesItemDeveloper;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemDeveloperRole`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemDeveloperRole = ChatRequestMessagesItemDeveloperRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemSystem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemSystem = ChatRequestMessagesItemSystem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemSystemContent`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemSystemContent = ChatRequestMessagesItemSystemContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemSystemRole`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemSystemRole = ChatRequestMessagesItemSystemRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemTool`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemTool = ChatRequestMessagesItemTool;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemToolContent`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemToolContent = ChatRequestMessagesItemToolContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemToolRole`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemToolRole = ChatRequestMessagesItemToolRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemUser`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemUser = ChatRequestMessagesItemUser;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemUserContent`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemUserContent = ChatRequestMessagesItemUserContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemUserRole`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestMessagesItemUserRole = ChatRequestMessagesItemUserRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestModalitiesItem`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequestModalitiesItem = ChatRequestModalitiesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModel`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestModel = ChatRequestModel;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModels`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestModels = ChatRequestModels;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModelsItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestModelsItem = ChatRequestModelsItem;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItem`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequestPluginsItem = ChatRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPrediction`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPrediction = ChatRequestPrediction;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPredictionContent`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPredictionContent = ChatRequestPredictionContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPredictionContentListItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPredictionContentListItem = ChatRequestPredictionContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPredictionType`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPredictionType = ChatRequestPredictionType;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoning`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequestReasoning = ChatRequestReasoning;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoningEffort`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequestReasoningEffort = ChatRequestReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoningSummary`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestReasoningSummary = ChatRequestReasoningSummary;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormat`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequestResponseFormat = ChatRequestResponseFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatGrammar`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormatGrammar = ChatRequestResponseFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatGrammarType`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormatGrammarType = ChatRequestResponseFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatJsonObject`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormatJsonObject = ChatRequestResponseFormatJsonObject;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatJsonSchema`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormatJsonSchema = ChatRequestResponseFormatJsonSchema;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatPython`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormatPython = ChatRequestResponseFormatPython;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatPythonType`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormatPythonType = ChatRequestResponseFormatPythonType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatText`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormatText = ChatRequestResponseFormatText;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatTextType`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestResponseFormatTextType = ChatRequestResponseFormatTextType;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestServiceTier`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequestServiceTier = ChatRequestServiceTier;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestStop`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsRequestStop = ChatRequestStop;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStreamOptions`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestStreamOptions = ChatRequestStreamOptions;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoice`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolChoice = ChatRequestToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceAuto`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolChoiceAuto = ChatRequestToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceFunction`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolChoiceFunction = ChatRequestToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolChoiceFunctionType = ChatRequestToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceNone`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolChoiceNone = ChatRequestToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceRequired`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolChoiceRequired = ChatRequestToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItem`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolsItem = ChatRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemFunction`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolsItemFunction = ChatRequestToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemFunctionDef`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolsItemFunctionDef = ChatRequestToolsItemFunctionDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolsItemFunctionType = ChatRequestToolsItemFunctionType;
 /// Video input content part (legacy format - deprecated)
 #[deprecated(note = "deprecated by the API's spec")]
 #[derive(Debug, Clone)]
@@ -5317,24 +6457,168 @@ pub type ReasoningDetailUnionReasoningTextType = ReasoningDetailTextType;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequest`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequest = ChatRequest;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItem = ChatRequestMessagesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemAssistant`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemAssistant = ChatRequestMessagesItemAssistant;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemAssistantAudio`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemAssistantAudio = ChatRequestMessagesItemAssistantAudio;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemAssistantContent`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemAssistantContent = ChatRequestMessagesItemAssistantContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemAssistantImages`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemAssistantImages = ChatRequestMessagesItemAssistantImages;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemAssistantRole`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemAssistantRole = ChatRequestMessagesItemAssistantRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemDeveloper`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemDeveloper = ChatRequestMessagesItemDeveloper;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemDeveloperContent`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemDeveloperContent = ChatRequestMessagesItemDeveloperContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemDeveloperRole`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemDeveloperRole = ChatRequestMessagesItemDeveloperRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemSystem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemSystem = ChatRequestMessagesItemSystem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemSystemContent`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemSystemContent = ChatRequestMessagesItemSystemContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemSystemRole`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemSystemRole = ChatRequestMessagesItemSystemRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemTool`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemTool = ChatRequestMessagesItemTool;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemToolContent`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemToolContent = ChatRequestMessagesItemToolContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemToolRole`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemToolRole = ChatRequestMessagesItemToolRole;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemUser`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemUser = ChatRequestMessagesItemUser;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemUserContent`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemUserContent = ChatRequestMessagesItemUserContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestMessagesItemUserRole`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestMessagesItemUserRole = ChatRequestMessagesItemUserRole;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestModalitiesItem`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequestModalitiesItem = ChatRequestModalitiesItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModel`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestModel = ChatRequestModel;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModels`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestModels = ChatRequestModels;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestModelsItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestModelsItem = ChatRequestModelsItem;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestPluginsItem`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequestPluginsItem = ChatRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPrediction`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPrediction = ChatRequestPrediction;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPredictionContent`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPredictionContent = ChatRequestPredictionContent;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPredictionContentListItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPredictionContentListItem = ChatRequestPredictionContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPredictionType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPredictionType = ChatRequestPredictionType;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoning`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequestReasoning = ChatRequestReasoning;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoningEffort`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequestReasoningEffort = ChatRequestReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestReasoningSummary`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestReasoningSummary = ChatRequestReasoningSummary;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormat`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequestResponseFormat = ChatRequestResponseFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatGrammar`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatGrammar = ChatRequestResponseFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatGrammarType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatGrammarType = ChatRequestResponseFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatJsonObject`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatJsonObject = ChatRequestResponseFormatJsonObject;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatJsonObjectType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatJsonObjectType = ChatRequestResponseFormatJsonObjectType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatJsonSchema`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatJsonSchema = ChatRequestResponseFormatJsonSchema;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatJsonSchemaType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatJsonSchemaType = ChatRequestResponseFormatJsonSchemaType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatPython`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatPython = ChatRequestResponseFormatPython;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatPythonType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatPythonType = ChatRequestResponseFormatPythonType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatText`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatText = ChatRequestResponseFormatText;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestResponseFormatTextType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestResponseFormatTextType = ChatRequestResponseFormatTextType;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestServiceTier`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequestServiceTier = ChatRequestServiceTier;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestStop`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequestStop = ChatRequestStop;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestStreamOptions`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestStreamOptions = ChatRequestStreamOptions;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoice`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolChoice = ChatRequestToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceAuto`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolChoiceAuto = ChatRequestToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceFunction`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolChoiceFunction = ChatRequestToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceFunctionFunction`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolChoiceFunctionFunction = ChatRequestToolChoiceFunctionFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolChoiceFunctionType = ChatRequestToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceNone`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolChoiceNone = ChatRequestToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolChoiceRequired`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolChoiceRequired = ChatRequestToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItem`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItem = ChatRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemFunction`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemFunction = ChatRequestToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemFunctionDef`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemFunctionDef = ChatRequestToolsItemFunctionDef;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemFunctionType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemFunctionType = ChatRequestToolsItemFunctionType;

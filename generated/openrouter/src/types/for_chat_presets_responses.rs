@@ -5,24 +5,36 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterAdvisorParameters = AdvisorServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterAdvisorType = AdvisorServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterFilesParameters = FilesServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterFilesType = FilesServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterFusionParameters = FusionServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterFusionType = FusionServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterSubagent = SubagentServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterSubagentParameters = SubagentServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterSubagentType = SubagentServerToolOpenRouterType;
@@ -385,18 +397,45 @@ impl AdvisorServerToolOpenRouter {
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolConfig`].
 #[doc(hidden)]
 pub type AdvisorServerToolOpenRouterParameters = AdvisorServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolConfigReasoning`].
+#[doc(hidden)]
+pub type AdvisorServerToolOpenRouterParametersReasoning = AdvisorServerToolConfigReasoning;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolConfigReasoningEffort`].
+#[doc(hidden)]
+pub type AdvisorServerToolOpenRouterParametersReasoningEffort = AdvisorServerToolConfigReasoningEffort;
 /// The one value of the schema at `/components/schemas/AdvisorServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:advisor"`: constructors fill it in, decoding checks it.
 pub type AdvisorServerToolOpenRouterType = crate::runtime::Const<
     constants::AdvisorServerToolOpenRouterType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`InputTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type AgentMessageItemContentItemInputTextPromptCacheBreakpoint = InputTextPromptCacheBreakpoint;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
 #[doc(hidden)]
 pub type BaseResponsesResultPromptCacheOptions = PromptCacheOptions;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptionsMode`].
 #[doc(hidden)]
 pub type BaseResponsesResultPromptCacheOptionsMode = PromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemTextPromptCacheBreakpoint = ChatContentItemsTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetailsItemReasoningTextFormat`].
+#[doc(hidden)]
+pub type ChatAssistantMessageReasoningDetailsItemReasoningTextFormat = ChatReasoningDetailsItemReasoningTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemTextPromptCacheBreakpoint = ChatAssistantMessageContentListItemTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningTextFormat`].
+#[doc(hidden)]
+pub type ChatChoiceMessageReasoningDetailsItemReasoningTextFormat = ChatAssistantMessageReasoningDetailsItemReasoningTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatContentItemsTextPromptCacheBreakpoint = ChatContentTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextPromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatContentItemsTextPromptCacheBreakpointMode = ChatContentTextPromptCacheBreakpointMode;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpoint`].
 #[doc(hidden)]
 pub type ChatContentTextPromptCacheBreakpoint = PromptCacheBreakpoint;
@@ -470,30 +509,114 @@ impl ChatDebugOptions {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatDeveloperMessageContentListItemPromptCacheBreakpoint = ChatContentTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextPromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatDeveloperMessageContentListItemPromptCacheBreakpointMode = ChatContentTextPromptCacheBreakpointMode;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterAdvisorParameters = AdvisorServerToolOpenRouterParameters;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterParametersReasoning`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterAdvisorParametersReasoning = AdvisorServerToolOpenRouterParametersReasoning;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterParametersReasoningEffort`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterAdvisorParametersReasoningEffort = AdvisorServerToolOpenRouterParametersReasoningEffort;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterAdvisorType = AdvisorServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFilesParameters = FilesServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerToolType`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterFilesType = FilesServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusionParameters = FusionServerToolOpenRouterParameters;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParametersReasoning`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusionParametersReasoning = FusionServerToolOpenRouterParametersReasoning;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParametersReasoningEffort`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusionParametersReasoningEffort = FusionServerToolOpenRouterParametersReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParametersToolsItem`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusionParametersToolsItem = FusionServerToolOpenRouterParametersToolsItem;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterFusionType = FusionServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterSubagent = SubagentServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterSubagentParameters = SubagentServerToolOpenRouterParameters;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterParametersReasoning`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterSubagentParametersReasoning = SubagentServerToolOpenRouterParametersReasoning;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterParametersReasoningEffort`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterSubagentParametersReasoningEffort = SubagentServerToolOpenRouterParametersReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterParametersToolsItem`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterSubagentParametersToolsItem = SubagentServerToolOpenRouterParametersToolsItem;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterSubagentType = SubagentServerToolOpenRouterType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemTextPromptCacheBreakpoint = ChatAssistantMessageContentListItemTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageReasoningDetailsItemReasoningTextFormat`].
+#[doc(hidden)]
+pub type ChatMessageAssistantReasoningDetailsItemReasoningTextFormat = ChatAssistantMessageReasoningDetailsItemReasoningTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageContentListItemPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperContentListItemPromptCacheBreakpoint = ChatDeveloperMessageContentListItemPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageContentListItemPromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperContentListItemPromptCacheBreakpointMode = ChatDeveloperMessageContentListItemPromptCacheBreakpointMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageContentListItemPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatMessageSystemContentListItemPromptCacheBreakpoint = ChatSystemMessageContentListItemPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageContentListItemPromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatMessageSystemContentListItemPromptCacheBreakpointMode = ChatSystemMessageContentListItemPromptCacheBreakpointMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemTextPromptCacheBreakpoint = ChatToolMessageContentListItemTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemTextPromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemTextPromptCacheBreakpointMode = ChatToolMessageContentListItemTextPromptCacheBreakpointMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemTextPromptCacheBreakpoint = ChatUserMessageContentListItemTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemTextPromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemTextPromptCacheBreakpointMode = ChatUserMessageContentListItemTextPromptCacheBreakpointMode;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningEncryptedFormat`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningEncryptedFormat = ReasoningDetailUnionReasoningEncryptedFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningServerToolCallFormat`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningServerToolCallFormat = ReasoningDetailUnionReasoningServerToolCallFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningSummaryFormat`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningSummaryFormat = ReasoningDetailUnionReasoningSummaryFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningTextFormat`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItemReasoningTextFormat = ReasoningDetailUnionReasoningTextFormat;
 /// The name this place's type had while its schema was inline: another name for [`ChatDebugOptions`].
 #[doc(hidden)]
 pub type ChatRequestDebug = ChatDebugOptions;
@@ -509,6 +632,228 @@ pub type ChatRequestPromptCacheOptions = PromptCacheOptions;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptionsMode`].
 #[doc(hidden)]
 pub type ChatRequestPromptCacheOptionsMode = PromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterAdvisor = ChatFunctionToolOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterAdvisorParameters`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterAdvisorParameters = ChatFunctionToolOpenrouterAdvisorParameters;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterAdvisorParametersReasoning`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterAdvisorParametersReasoning = ChatFunctionToolOpenrouterAdvisorParametersReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterAdvisorType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterAdvisorType = ChatFunctionToolOpenrouterAdvisorType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterFiles`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterFiles = ChatFunctionToolOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterFilesParameters`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterFilesParameters = ChatFunctionToolOpenrouterFilesParameters;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterFilesType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterFilesType = ChatFunctionToolOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterFusion`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterFusion = ChatFunctionToolOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterFusionParameters`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterFusionParameters = ChatFunctionToolOpenrouterFusionParameters;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterFusionParametersReasoning`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterFusionParametersReasoning = ChatFunctionToolOpenrouterFusionParametersReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterFusionParametersToolsItem`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterFusionParametersToolsItem = ChatFunctionToolOpenrouterFusionParametersToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterFusionType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterFusionType = ChatFunctionToolOpenrouterFusionType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterSubagent`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterSubagent = ChatFunctionToolOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterSubagentParameters`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterSubagentParameters = ChatFunctionToolOpenrouterSubagentParameters;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterSubagentParametersReasoning`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterSubagentParametersReasoning = ChatFunctionToolOpenrouterSubagentParametersReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterSubagentParametersToolsItem`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterSubagentParametersToolsItem = ChatFunctionToolOpenrouterSubagentParametersToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterSubagentType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemOpenrouterSubagentType = ChatFunctionToolOpenrouterSubagentType;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDeltaReasoningDetailsItemReasoningTextFormat`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDeltaReasoningDetailsItemReasoningTextFormat = ChatStreamDeltaReasoningDetailsItemReasoningTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningEncryptedFormat`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningEncryptedFormat = ChatStreamReasoningDetailsItemReasoningEncryptedFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningSummaryFormat`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningSummaryFormat = ChatStreamReasoningDetailsItemReasoningSummaryFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetailsItemReasoningTextFormat`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetailsItemReasoningTextFormat = ChatStreamReasoningDetailsItemReasoningTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningEncryptedFormat`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningEncryptedFormat = ReasoningDetailUnionReasoningEncryptedFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningServerToolCallFormat`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningServerToolCallFormat = ReasoningDetailUnionReasoningServerToolCallFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningSummaryFormat`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningSummaryFormat = ReasoningDetailUnionReasoningSummaryFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnionReasoningTextFormat`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItemReasoningTextFormat = ReasoningDetailUnionReasoningTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatSystemMessageContentListItemPromptCacheBreakpoint = ChatContentTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextPromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatSystemMessageContentListItemPromptCacheBreakpointMode = ChatContentTextPromptCacheBreakpointMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemTextPromptCacheBreakpoint = ChatContentItemsTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextPromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemTextPromptCacheBreakpointMode = ChatContentItemsTextPromptCacheBreakpointMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemTextPromptCacheBreakpoint = ChatContentItemsTextPromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextPromptCacheBreakpointMode`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemTextPromptCacheBreakpointMode = ChatContentItemsTextPromptCacheBreakpointMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptions`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptCacheOptions = BaseResponsesResultPromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptCacheOptionsMode = BaseResponsesResultPromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestDebug`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestDebug = ChatRequestDebug;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestImageConfig`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestImageConfig = ChatRequestImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestImageConfigValue`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestImageConfigValue = ChatRequestImageConfigValue;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPromptCacheOptions`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPromptCacheOptions = ChatRequestPromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestPromptCacheOptionsMode = ChatRequestPromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolsItemOpenrouterFiles = ChatRequestToolsItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequestToolsItemOpenrouterFusion = ChatRequestToolsItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestDebug`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestDebug = ResponsesRequestDebug;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestImageConfig`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestImageConfig = ResponsesRequestImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestImageConfigValue`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestImageConfigValue = ResponsesRequestImageConfigValue;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptCacheOptions`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPromptCacheOptions = ResponsesRequestPromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPromptCacheOptionsMode = ResponsesRequestPromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterAdvisor = ResponsesRequestToolsItemOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterAdvisorType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterAdvisorType = ResponsesRequestToolsItemOpenrouterAdvisorType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterFiles = ResponsesRequestToolsItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFilesType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterFilesType = ResponsesRequestToolsItemOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterFusion = ResponsesRequestToolsItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFusionType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterFusionType = ResponsesRequestToolsItemOpenrouterFusionType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterSubagent`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterSubagent = ResponsesRequestToolsItemOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterSubagentType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterSubagentType = ResponsesRequestToolsItemOpenrouterSubagentType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestDebug`].
+#[doc(hidden)]
+pub type CreateResponsesRequestDebug = ResponsesRequestDebug;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestImageConfig`].
+#[doc(hidden)]
+pub type CreateResponsesRequestImageConfig = ResponsesRequestImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestImageConfigValue`].
+#[doc(hidden)]
+pub type CreateResponsesRequestImageConfigValue = ResponsesRequestImageConfigValue;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptCacheOptions`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptCacheOptions = ResponsesRequestPromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptCacheOptionsMode = ResponsesRequestPromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterAdvisor = ResponsesRequestToolsItemOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterAdvisorParameters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterAdvisorParameters = ResponsesRequestToolsItemOpenrouterAdvisorParameters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterAdvisorType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterAdvisorType = ResponsesRequestToolsItemOpenrouterAdvisorType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterFiles = ResponsesRequestToolsItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFilesParameters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterFilesParameters = ResponsesRequestToolsItemOpenrouterFilesParameters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFilesType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterFilesType = ResponsesRequestToolsItemOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterFusion = ResponsesRequestToolsItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFusionParameters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterFusionParameters = ResponsesRequestToolsItemOpenrouterFusionParameters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterFusionType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterFusionType = ResponsesRequestToolsItemOpenrouterFusionType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterSubagent`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterSubagent = ResponsesRequestToolsItemOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterSubagentParameters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterSubagentParameters = ResponsesRequestToolsItemOpenrouterSubagentParameters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterSubagentType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterSubagentType = ResponsesRequestToolsItemOpenrouterSubagentType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptions`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptCacheOptions = BaseResponsesResultPromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptCacheOptionsMode = BaseResponsesResultPromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptions`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptCacheOptions = BaseResponsesResultPromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptCacheOptionsMode = BaseResponsesResultPromptCacheOptionsMode;
 /// OpenRouter built-in server tool: read, write, edit, and list workspace files via the Files API. Requires an authenticated request; files come from the API key's workspace (or the default workspace for keys without one).
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1070,12 +1415,51 @@ impl ImageConfigValue {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptions`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptCacheOptions = BaseResponsesResultPromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptCacheOptionsMode = BaseResponsesResultPromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptions`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptCacheOptions = BaseResponsesResultPromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptCacheOptionsMode = BaseResponsesResultPromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`InputTextPromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputTextPromptCacheBreakpoint = InputTextPromptCacheBreakpoint;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpoint`].
 #[doc(hidden)]
 pub type InputTextPromptCacheBreakpoint = PromptCacheBreakpoint;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpointMode`].
 #[doc(hidden)]
 pub type InputTextPromptCacheBreakpointMode = PromptCacheBreakpointMode;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterAdvisor = AdditionalToolsItemToolsItemOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterAdvisorType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterAdvisorType = AdditionalToolsItemToolsItemOpenrouterAdvisorType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterFiles = AdditionalToolsItemToolsItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterFilesType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterFilesType = AdditionalToolsItemToolsItemOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterFusion = AdditionalToolsItemToolsItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterFusionType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterFusionType = AdditionalToolsItemToolsItemOpenrouterFusionType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterSubagent`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterSubagent = AdditionalToolsItemToolsItemOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterSubagentType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterSubagentType = AdditionalToolsItemToolsItemOpenrouterSubagentType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
 #[doc(hidden)]
 pub type OutputReasoningItemFormat = ReasoningFormat;
@@ -1228,6 +1612,18 @@ pub type ReasoningDetailSummaryFormat = ReasoningFormat;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
 #[doc(hidden)]
 pub type ReasoningDetailTextFormat = ReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailEncryptedFormat`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningEncryptedFormat = ReasoningDetailEncryptedFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailServerToolCallFormat`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningServerToolCallFormat = ReasoningDetailServerToolCallFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailSummaryFormat`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningSummaryFormat = ReasoningDetailSummaryFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailTextFormat`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningTextFormat = ReasoningDetailTextFormat;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ReasoningFormat` schema in the API's spec."] pub enum
     ReasoningFormat { UnknownValue => "unknown", OpenaiResponsesV1 =>
@@ -1258,27 +1654,75 @@ pub type ResponsesRequestPromptCacheOptionsMode = PromptCacheOptionsMode;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterAdvisorParameters = AdvisorServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterAdvisorType = AdvisorServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFilesParameters = FilesServerToolParameters;
 /// The name this place's type had while its schema was inline: another name for [`FilesServerToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterFilesType = FilesServerToolType;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFusionParameters = FusionServerToolOpenRouterParameters;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParametersReasoning`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFusionParametersReasoning = FusionServerToolOpenRouterParametersReasoning;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterParametersToolsItem`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFusionParametersToolsItem = FusionServerToolOpenRouterParametersToolsItem;
 /// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterFusionType = FusionServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterSubagent = SubagentServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterSubagentParameters = SubagentServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterSubagentType = SubagentServerToolOpenRouterType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestDebug`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestDebug = ChatRequestDebug;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestImageConfig`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestImageConfig = ChatRequestImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestImageConfigValue`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestImageConfigValue = ChatRequestImageConfigValue;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPromptCacheOptions`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPromptCacheOptions = ChatRequestPromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestPromptCacheOptionsMode`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestPromptCacheOptionsMode = ChatRequestPromptCacheOptionsMode;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterAdvisor = ChatRequestToolsItemOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterFiles = ChatRequestToolsItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterFilesType`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterFilesType = ChatRequestToolsItemOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterFusion = ChatRequestToolsItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterSubagent`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequestToolsItemOpenrouterSubagent = ChatRequestToolsItemOpenrouterSubagent;
 /// A tool made available to the subagent. Only OpenRouter server tools (e.g. openrouter:web_search) are supported; function tools are rejected because the worker has no way to execute them. The subagent tool may not list itself.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1746,6 +2190,15 @@ impl SubagentServerToolOpenRouter {
 /// The name this place's type had while its schema was inline: another name for [`SubagentServerToolConfig`].
 #[doc(hidden)]
 pub type SubagentServerToolOpenRouterParameters = SubagentServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolConfigReasoning`].
+#[doc(hidden)]
+pub type SubagentServerToolOpenRouterParametersReasoning = SubagentServerToolConfigReasoning;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolConfigReasoningEffort`].
+#[doc(hidden)]
+pub type SubagentServerToolOpenRouterParametersReasoningEffort = SubagentServerToolConfigReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolConfigToolsItem`].
+#[doc(hidden)]
+pub type SubagentServerToolOpenRouterParametersToolsItem = SubagentServerToolConfigToolsItem;
 /// The one value of the schema at `/components/schemas/SubagentServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:subagent"`: constructors fill it in, decoding checks it.

@@ -2,15 +2,36 @@
 //! The types compiled only with the features `chat`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsageServerToolUseDetails`].
+#[doc(hidden)]
+pub type ChatResultUsageServerToolUseDetails = ChatUsageServerToolUseDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatUsageServerToolUseDetails`].
+#[doc(hidden)]
+pub type ChatStreamChunkUsageServerToolUseDetails = ChatUsageServerToolUseDetails;
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunkUsageServerToolUseDetails`].
+#[doc(hidden)]
+pub type ChatStreamingResponseDataUsageServerToolUseDetails = ChatStreamChunkUsageServerToolUseDetails;
 /// The name this place's type had while its schema was inline: another name for [`ServerToolUseDetails`].
 #[doc(hidden)]
 pub type ChatUsageServerToolUseDetails = ServerToolUseDetails;
 /// The name this place's type had while its schema was inline: another name for [`UnprocessableEntityResponse`].
 #[doc(hidden)]
 pub type CreateResponsesV422Response = UnprocessableEntityResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnprocessableEntityResponseError`].
+#[doc(hidden)]
+pub type CreateResponsesV422ResponseError = UnprocessableEntityResponseError;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageServerToolUseDetails`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseUsageServerToolUseDetails = OpenResponsesResultUsageServerToolUseDetails;
+/// The name this place's type had while its schema was inline: another name for [`UsageServerToolUseDetails`].
+#[doc(hidden)]
+pub type OpenResponsesResultUsageServerToolUseDetails = UsageServerToolUseDetails;
 /// The name this place's type had while its schema was inline: another name for [`UnprocessableEntityResponse`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestV422Response = UnprocessableEntityResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnprocessableEntityResponseError`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV422ResponseError = UnprocessableEntityResponseError;
 /// Usage for server-side tool execution (e.g., web search)
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -104,6 +125,9 @@ impl ServerToolUseDetails {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageServerToolUseDetails`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseUsageServerToolUseDetails = OpenResponsesResultUsageServerToolUseDetails;
 /// Unprocessable Entity - Semantic validation failure
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

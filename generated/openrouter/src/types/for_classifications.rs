@@ -8,6 +8,12 @@ pub type GetTaskClassificationsResponse = TaskClassificationResponse;
 /// The name this place's type had while its schema was inline: another name for [`TaskClassificationResponseData`].
 #[doc(hidden)]
 pub type GetTaskClassificationsResponseData = TaskClassificationResponseData;
+/// The name this place's type had while its schema was inline: another name for [`TaskClassificationResponseDataClassificationsItem`].
+#[doc(hidden)]
+pub type GetTaskClassificationsResponseDataClassificationsItem = TaskClassificationResponseDataClassificationsItem;
+/// The name this place's type had while its schema was inline: another name for [`TaskClassificationResponseDataMacroCategoriesItem`].
+#[doc(hidden)]
+pub type GetTaskClassificationsResponseDataMacroCategoriesItem = TaskClassificationResponseDataMacroCategoriesItem;
 crate::runtime::one_value_enum! {
     #[doc =
     " Trailing time window for the classification data. Currently only `7d` (trailing 7 days) is supported."]
@@ -538,6 +544,9 @@ impl TaskClassificationResponseData {
 /// The name this place's type had while its schema was inline: another name for [`TaskClassificationItem`].
 #[doc(hidden)]
 pub type TaskClassificationResponseDataClassificationsItem = TaskClassificationItem;
+/// The name this place's type had while its schema was inline: another name for [`TaskClassificationItemModelsItem`].
+#[doc(hidden)]
+pub type TaskClassificationResponseDataClassificationsItemModelsItem = TaskClassificationItemModelsItem;
 /// The name this place's type had while its schema was inline: another name for [`TaskClassificationMacroCategory`].
 #[doc(hidden)]
 pub type TaskClassificationResponseDataMacroCategoriesItem = TaskClassificationMacroCategory;

@@ -5,6 +5,9 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`GoneResponse`].
 #[doc(hidden)]
 pub type CreateCoinbaseChargeV410Response = GoneResponse;
+/// The name this place's type had while its schema was inline: another name for [`GoneResponseError`].
+#[doc(hidden)]
+pub type CreateCoinbaseChargeV410ResponseError = GoneResponseError;
 /// Total credits purchased and used
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -216,6 +216,15 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`AppRankingsResponse`].
 #[doc(hidden)]
 pub type GetAppRankingsResponse = AppRankingsResponse;
+/// The name this place's type had while its schema was inline: another name for [`AppRankingsResponseDataItem`].
+#[doc(hidden)]
+pub type GetAppRankingsResponseDataItem = AppRankingsResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`AppRankingsResponseMeta`].
+#[doc(hidden)]
+pub type GetAppRankingsResponseMeta = AppRankingsResponseMeta;
+/// The name this place's type had while its schema was inline: another name for [`AppRankingsResponseMetaVersion`].
+#[doc(hidden)]
+pub type GetAppRankingsResponseMetaVersion = AppRankingsResponseMetaVersion;
 crate::runtime::string_enum! {
     #[doc =
     " `popular` ranks apps by total token volume inside the date window. `trending` ranks apps by absolute excess token growth: window volume minus the average volume of the three equal-length periods immediately preceding the window. Apps with no excess growth are omitted from `trending` results."]
@@ -280,9 +289,30 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`RankingsDailyResponse`].
 #[doc(hidden)]
 pub type GetRankingsDailyResponse = RankingsDailyResponse;
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyResponseDataItem`].
+#[doc(hidden)]
+pub type GetRankingsDailyResponseDataItem = RankingsDailyResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyResponseMeta`].
+#[doc(hidden)]
+pub type GetRankingsDailyResponseMeta = RankingsDailyResponseMeta;
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyResponseMetaVersion`].
+#[doc(hidden)]
+pub type GetRankingsDailyResponseMetaVersion = RankingsDailyResponseMetaVersion;
 /// The name this place's type had while its schema was inline: another name for [`SessionCostResponse`].
 #[doc(hidden)]
 pub type GetSessionCostResponse = SessionCostResponse;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostResponseDataItem`].
+#[doc(hidden)]
+pub type GetSessionCostResponseDataItem = SessionCostResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostResponseDataItemTurnRange`].
+#[doc(hidden)]
+pub type GetSessionCostResponseDataItemTurnRange = SessionCostResponseDataItemTurnRange;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostResponseMeta`].
+#[doc(hidden)]
+pub type GetSessionCostResponseMeta = SessionCostResponseMeta;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostResponseMetaVersion`].
+#[doc(hidden)]
+pub type GetSessionCostResponseMetaVersion = SessionCostResponseMetaVersion;
 crate::runtime::string_enum! {
     #[doc = " Filter by the inclusive number of turns in a session."] #[doc = " "] #[doc
     =

@@ -2,6 +2,12 @@
 //! The types compiled only with the features `embeddings`, `endpoints`, `models`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ModelResponseDataPricingOverridesItem`].
+#[doc(hidden)]
+pub type GetModelResponseDataPricingOverridesItem = ModelResponseDataPricingOverridesItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelResponseDataSupportedParametersItem`].
+#[doc(hidden)]
+pub type GetModelResponseDataSupportedParametersItem = ModelResponseDataSupportedParametersItem;
 crate::runtime::string_enum! {
     #[doc = " The values of the `InputModality` schema in the API's spec."] #[doc = " "]
     #[doc =
@@ -31,6 +37,33 @@ pub type ListEndpointsResponseArchitectureOutputModalitiesItem = OutputModality;
 /// The name this place's type had while its schema was inline: another name for [`ModelGroup`].
 #[doc(hidden)]
 pub type ListEndpointsResponseArchitectureTokenizer = ModelGroup;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseArchitectureInputModalitiesItem`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataArchitectureInputModalitiesItem = ListEndpointsResponseArchitectureInputModalitiesItem;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseArchitectureInstructType`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataArchitectureInstructType = ListEndpointsResponseArchitectureInstructType;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseArchitectureOutputModalitiesItem`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataArchitectureOutputModalitiesItem = ListEndpointsResponseArchitectureOutputModalitiesItem;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseArchitectureTokenizer`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataArchitectureTokenizer = ListEndpointsResponseArchitectureTokenizer;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseEndpointsItemPricingOverridesItem`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataEndpointsItemPricingOverridesItem = ListEndpointsResponseEndpointsItemPricingOverridesItem;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointPricingOverridesItem`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItemPricingOverridesItem = PublicEndpointPricingOverridesItem;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointSupportedParametersItem`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItemSupportedParametersItem = PublicEndpointSupportedParametersItem;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointPricingOverridesItem`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItemPricingOverridesItem = PublicEndpointPricingOverridesItem;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointSupportedParametersItem`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItemSupportedParametersItem = PublicEndpointSupportedParametersItem;
 /// The name this place's type had while its schema was inline: another name for [`InputModality`].
 #[doc(hidden)]
 pub type ModelArchitectureInputModalitiesItem = InputModality;
@@ -52,9 +85,24 @@ crate::runtime::string_enum! {
     "DeepSeek", Mistral => "Mistral", Llama2 => "Llama2", Llama3 => "Llama3", Llama4 =>
     "Llama4", PaLm => "PaLM", Rwkv => "RWKV", Qwen3 => "Qwen3", }
 }
+/// The name this place's type had while its schema was inline: another name for [`PublicPricingOverridesItem`].
+#[doc(hidden)]
+pub type ModelPricingOverridesItem = PublicPricingOverridesItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricingOverridesItem`].
+#[doc(hidden)]
+pub type ModelResponseDataPricingOverridesItem = ModelPricingOverridesItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelSupportedParametersItem`].
+#[doc(hidden)]
+pub type ModelResponseDataSupportedParametersItem = ModelSupportedParametersItem;
 /// The name this place's type had while its schema was inline: another name for [`Parameter`].
 #[doc(hidden)]
 pub type ModelSupportedParametersItem = Parameter;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricingOverridesItem`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemPricingOverridesItem = ModelPricingOverridesItem;
+/// The name this place's type had while its schema was inline: another name for [`ModelSupportedParametersItem`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemSupportedParametersItem = ModelSupportedParametersItem;
 crate::runtime::string_enum! {
     #[doc = " The values of the `OutputModality` schema in the API's spec."] #[doc = " "]
     #[doc =

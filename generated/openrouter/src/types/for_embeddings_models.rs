@@ -345,6 +345,21 @@ impl DefaultParameters {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ModelResponseData`].
+#[doc(hidden)]
+pub type GetModelResponseData = ModelResponseData;
+/// The name this place's type had while its schema was inline: another name for [`ModelResponseDataDefaultParameters`].
+#[doc(hidden)]
+pub type GetModelResponseDataDefaultParameters = ModelResponseDataDefaultParameters;
+/// The name this place's type had while its schema was inline: another name for [`ModelResponseDataPerRequestLimits`].
+#[doc(hidden)]
+pub type GetModelResponseDataPerRequestLimits = ModelResponseDataPerRequestLimits;
+/// The name this place's type had while its schema was inline: another name for [`ModelResponseDataPricing`].
+#[doc(hidden)]
+pub type GetModelResponseDataPricing = ModelResponseDataPricing;
+/// The name this place's type had while its schema was inline: another name for [`ModelResponseDataTopProvider`].
+#[doc(hidden)]
+pub type GetModelResponseDataTopProvider = ModelResponseDataTopProvider;
 /// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
 #[doc(hidden)]
 pub type GetModelsResponse = ModelsListResponse;
@@ -1213,6 +1228,18 @@ impl ModelReasoning {
 /// The name this place's type had while its schema was inline: another name for [`Model`].
 #[doc(hidden)]
 pub type ModelResponseData = Model;
+/// The name this place's type had while its schema was inline: another name for [`ModelDefaultParameters`].
+#[doc(hidden)]
+pub type ModelResponseDataDefaultParameters = ModelDefaultParameters;
+/// The name this place's type had while its schema was inline: another name for [`ModelPerRequestLimits`].
+#[doc(hidden)]
+pub type ModelResponseDataPerRequestLimits = ModelPerRequestLimits;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricing`].
+#[doc(hidden)]
+pub type ModelResponseDataPricing = ModelPricing;
+/// The name this place's type had while its schema was inline: another name for [`ModelTopProvider`].
+#[doc(hidden)]
+pub type ModelResponseDataTopProvider = ModelTopProvider;
 /// The name this place's type had while its schema was inline: another name for [`TopProviderInfo`].
 #[doc(hidden)]
 pub type ModelTopProvider = TopProviderInfo;
@@ -1311,6 +1338,18 @@ pub type ModelsListResponseData = Vec<Model>;
 /// The name this place's type had while its schema was inline: another name for [`Model`].
 #[doc(hidden)]
 pub type ModelsListResponseDataItem = Model;
+/// The name this place's type had while its schema was inline: another name for [`ModelDefaultParameters`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemDefaultParameters = ModelDefaultParameters;
+/// The name this place's type had while its schema was inline: another name for [`ModelPerRequestLimits`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemPerRequestLimits = ModelPerRequestLimits;
+/// The name this place's type had while its schema was inline: another name for [`ModelPricing`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemPricing = ModelPricing;
+/// The name this place's type had while its schema was inline: another name for [`ModelTopProvider`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItemTopProvider = ModelTopProvider;
 /// Pagination links
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

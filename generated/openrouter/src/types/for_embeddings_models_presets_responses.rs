@@ -5,6 +5,24 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningEffort`].
 #[doc(hidden)]
 pub type BaseReasoningConfigEffort = ReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningConfigEffort`].
+#[doc(hidden)]
+pub type BaseResponsesResultReasoningEffort = BaseReasoningConfigEffort;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningEffort`].
+#[doc(hidden)]
+pub type CompletedEventResponseReasoningEffort = BaseResponsesResultReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningEffort`].
+#[doc(hidden)]
+pub type CreatedEventResponseReasoningEffort = BaseResponsesResultReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningEffort`].
+#[doc(hidden)]
+pub type FailedEventResponseReasoningEffort = BaseResponsesResultReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningEffort`].
+#[doc(hidden)]
+pub type InProgressEventResponseReasoningEffort = BaseResponsesResultReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningEffort`].
+#[doc(hidden)]
+pub type IncompleteEventResponseReasoningEffort = BaseResponsesResultReasoningEffort;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningEffort`].
 #[doc(hidden)]
 pub type ModelReasoningDefaultEffort = ReasoningEffort;

@@ -327,12 +327,36 @@ pub type ListEndpointsResponseData = ListEndpointsResponse;
 /// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseArchitecture`].
 #[doc(hidden)]
 pub type ListEndpointsResponseDataArchitecture = ListEndpointsResponseArchitecture;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseEndpointsItem`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataEndpointsItem = ListEndpointsResponseEndpointsItem;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseEndpointsItemLatencyLast30m`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataEndpointsItemLatencyLast30m = ListEndpointsResponseEndpointsItemLatencyLast30m;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseEndpointsItemPricing`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataEndpointsItemPricing = ListEndpointsResponseEndpointsItemPricing;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseEndpointsItemStatus`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataEndpointsItemStatus = ListEndpointsResponseEndpointsItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponseEndpointsItemThroughputLast30m`].
+#[doc(hidden)]
+pub type ListEndpointsResponseDataEndpointsItemThroughputLast30m = ListEndpointsResponseEndpointsItemThroughputLast30m;
 /// The name this place's type had while its schema was inline: another name for [`PublicEndpoint`].
 #[doc(hidden)]
 pub type ListEndpointsResponseEndpointsItem = PublicEndpoint;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointLatencyLast30m`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItemLatencyLast30m = PublicEndpointLatencyLast30m;
 /// The name this place's type had while its schema was inline: another name for [`PublicEndpointPricing`].
 #[doc(hidden)]
 pub type ListEndpointsResponseEndpointsItemPricing = PublicEndpointPricing;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointStatus`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItemStatus = PublicEndpointStatus;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointThroughputLast30m`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItemThroughputLast30m = PublicEndpointThroughputLast30m;
 /// The object of the schema at `/paths/~1endpoints~1zdr/get/responses/200/content/application~1json/schema` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -393,9 +417,18 @@ impl ListEndpointsZdrResponse {
 /// The name this place's type had while its schema was inline: another name for [`PublicEndpoint`].
 #[doc(hidden)]
 pub type ListEndpointsZdrResponseDataItem = PublicEndpoint;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointLatencyLast30m`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItemLatencyLast30m = PublicEndpointLatencyLast30m;
 /// The name this place's type had while its schema was inline: another name for [`PublicEndpointPricing`].
 #[doc(hidden)]
 pub type ListEndpointsZdrResponseDataItemPricing = PublicEndpointPricing;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointStatus`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItemStatus = PublicEndpointStatus;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpointThroughputLast30m`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItemThroughputLast30m = PublicEndpointThroughputLast30m;
 /// Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -377,6 +377,36 @@ pub type DeleteFileProvider = FileProvider;
 /// The name this place's type had while its schema was inline: another name for [`FileDeleteResponse`].
 #[doc(hidden)]
 pub type DeleteFileResponse = FileDeleteResponse;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseAnthropic`].
+#[doc(hidden)]
+pub type DeleteFileResponseAnthropic = FileDeleteResponseAnthropic;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseAnthropicShape`].
+#[doc(hidden)]
+pub type DeleteFileResponseAnthropicShape = FileDeleteResponseAnthropicShape;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseAnthropicType`].
+#[doc(hidden)]
+pub type DeleteFileResponseAnthropicType = FileDeleteResponseAnthropicType;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseOpenai`].
+#[doc(hidden)]
+pub type DeleteFileResponseOpenai = FileDeleteResponseOpenai;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseOpenaiDef`].
+#[doc(hidden)]
+pub type DeleteFileResponseOpenaiDef = FileDeleteResponseOpenaiDef;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseOpenaiObject`].
+#[doc(hidden)]
+pub type DeleteFileResponseOpenaiObject = FileDeleteResponseOpenaiObject;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseOpenaiShape`].
+#[doc(hidden)]
+pub type DeleteFileResponseOpenaiShape = FileDeleteResponseOpenaiShape;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseOpenrouter`].
+#[doc(hidden)]
+pub type DeleteFileResponseOpenrouter = FileDeleteResponseOpenrouter;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseOpenrouterShape`].
+#[doc(hidden)]
+pub type DeleteFileResponseOpenrouterShape = FileDeleteResponseOpenrouterShape;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponseOpenrouterType`].
+#[doc(hidden)]
+pub type DeleteFileResponseOpenrouterType = FileDeleteResponseOpenrouterType;
 /// The name this place's type had while its schema was inline: another name for [`FileProvider`].
 #[doc(hidden)]
 pub type DownloadFileContentProvider = FileProvider;
@@ -436,12 +466,36 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFileList`].
 #[doc(hidden)]
 pub type FileListResponseAnthropic = AnthropicFileList;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileListDataItem`].
+#[doc(hidden)]
+pub type FileListResponseAnthropicDataItem = AnthropicFileListDataItem;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileListDataItemShape`].
+#[doc(hidden)]
+pub type FileListResponseAnthropicDataItemShape = AnthropicFileListDataItemShape;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileListDataItemType`].
+#[doc(hidden)]
+pub type FileListResponseAnthropicDataItemType = AnthropicFileListDataItemType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicFileListShape`].
 #[doc(hidden)]
 pub type FileListResponseAnthropicShape = AnthropicFileListShape;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFileList`].
 #[doc(hidden)]
 pub type FileListResponseOpenai = OpenAiFileList;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileListDataItem`].
+#[doc(hidden)]
+pub type FileListResponseOpenaiDataItem = OpenAiFileListDataItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileListDataItemObject`].
+#[doc(hidden)]
+pub type FileListResponseOpenaiDataItemObject = OpenAiFileListDataItemObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileListDataItemPurpose`].
+#[doc(hidden)]
+pub type FileListResponseOpenaiDataItemPurpose = OpenAiFileListDataItemPurpose;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileListDataItemShape`].
+#[doc(hidden)]
+pub type FileListResponseOpenaiDataItemShape = OpenAiFileListDataItemShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileListDataItemStatus`].
+#[doc(hidden)]
+pub type FileListResponseOpenaiDataItemStatus = OpenAiFileListDataItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFileListObject`].
 #[doc(hidden)]
 pub type FileListResponseOpenaiObject = OpenAiFileListObject;
@@ -451,6 +505,15 @@ pub type FileListResponseOpenaiShape = OpenAiFileListShape;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFileList`].
 #[doc(hidden)]
 pub type FileListResponseOpenrouter = OpenRouterFileList;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileListDataItem`].
+#[doc(hidden)]
+pub type FileListResponseOpenrouterDataItem = OpenRouterFileListDataItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileListDataItemShape`].
+#[doc(hidden)]
+pub type FileListResponseOpenrouterDataItemShape = OpenRouterFileListDataItemShape;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileListDataItemType`].
+#[doc(hidden)]
+pub type FileListResponseOpenrouterDataItemType = OpenRouterFileListDataItemType;
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterFileListShape`].
 #[doc(hidden)]
 pub type FileListResponseOpenrouterShape = OpenRouterFileListShape;
@@ -513,6 +576,39 @@ pub type GetFileMetadataProvider = FileProvider;
 /// The name this place's type had while its schema was inline: another name for [`FileResponse`].
 #[doc(hidden)]
 pub type GetFileMetadataResponse = FileResponse;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseAnthropic`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseAnthropic = FileResponseAnthropic;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseAnthropicShape`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseAnthropicShape = FileResponseAnthropicShape;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseAnthropicType`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseAnthropicType = FileResponseAnthropicType;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenai`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseOpenai = FileResponseOpenai;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenaiObject`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseOpenaiObject = FileResponseOpenaiObject;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenaiPurpose`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseOpenaiPurpose = FileResponseOpenaiPurpose;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenaiShape`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseOpenaiShape = FileResponseOpenaiShape;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenaiStatus`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseOpenaiStatus = FileResponseOpenaiStatus;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenrouter`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseOpenrouter = FileResponseOpenrouter;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenrouterShape`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseOpenrouterShape = FileResponseOpenrouterShape;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenrouterType`].
+#[doc(hidden)]
+pub type GetFileMetadataResponseOpenrouterType = FileResponseOpenrouterType;
 crate::runtime::string_enum! {
     #[doc = " Sort direction. Only `asc` is supported by OpenRouter storage."] #[doc =
     " "] #[doc =
@@ -525,6 +621,60 @@ pub type ListFilesProvider = FileProvider;
 /// The name this place's type had while its schema was inline: another name for [`FileListResponse`].
 #[doc(hidden)]
 pub type ListFilesResponse = FileListResponse;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseAnthropic`].
+#[doc(hidden)]
+pub type ListFilesResponseAnthropic = FileListResponseAnthropic;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseAnthropicDataItem`].
+#[doc(hidden)]
+pub type ListFilesResponseAnthropicDataItem = FileListResponseAnthropicDataItem;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseAnthropicDataItemShape`].
+#[doc(hidden)]
+pub type ListFilesResponseAnthropicDataItemShape = FileListResponseAnthropicDataItemShape;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseAnthropicDataItemType`].
+#[doc(hidden)]
+pub type ListFilesResponseAnthropicDataItemType = FileListResponseAnthropicDataItemType;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseAnthropicShape`].
+#[doc(hidden)]
+pub type ListFilesResponseAnthropicShape = FileListResponseAnthropicShape;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenai`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenai = FileListResponseOpenai;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenaiDataItem`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenaiDataItem = FileListResponseOpenaiDataItem;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenaiDataItemObject`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenaiDataItemObject = FileListResponseOpenaiDataItemObject;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenaiDataItemPurpose`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenaiDataItemPurpose = FileListResponseOpenaiDataItemPurpose;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenaiDataItemShape`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenaiDataItemShape = FileListResponseOpenaiDataItemShape;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenaiDataItemStatus`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenaiDataItemStatus = FileListResponseOpenaiDataItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenaiObject`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenaiObject = FileListResponseOpenaiObject;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenaiShape`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenaiShape = FileListResponseOpenaiShape;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenrouter`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenrouter = FileListResponseOpenrouter;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenrouterDataItem`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenrouterDataItem = FileListResponseOpenrouterDataItem;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenrouterDataItemShape`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenrouterDataItemShape = FileListResponseOpenrouterDataItemShape;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenrouterDataItemType`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenrouterDataItemType = FileListResponseOpenrouterDataItemType;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponseOpenrouterShape`].
+#[doc(hidden)]
+pub type ListFilesResponseOpenrouterShape = FileListResponseOpenrouterShape;
 /// A stored file in OpenAI's Files API shape.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1406,3 +1556,36 @@ impl UploadFileRequest {
 /// The name this place's type had while its schema was inline: another name for [`FileResponse`].
 #[doc(hidden)]
 pub type UploadFileResponse = FileResponse;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseAnthropic`].
+#[doc(hidden)]
+pub type UploadFileResponseAnthropic = FileResponseAnthropic;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseAnthropicShape`].
+#[doc(hidden)]
+pub type UploadFileResponseAnthropicShape = FileResponseAnthropicShape;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseAnthropicType`].
+#[doc(hidden)]
+pub type UploadFileResponseAnthropicType = FileResponseAnthropicType;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenai`].
+#[doc(hidden)]
+pub type UploadFileResponseOpenai = FileResponseOpenai;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenaiObject`].
+#[doc(hidden)]
+pub type UploadFileResponseOpenaiObject = FileResponseOpenaiObject;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenaiPurpose`].
+#[doc(hidden)]
+pub type UploadFileResponseOpenaiPurpose = FileResponseOpenaiPurpose;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenaiShape`].
+#[doc(hidden)]
+pub type UploadFileResponseOpenaiShape = FileResponseOpenaiShape;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenaiStatus`].
+#[doc(hidden)]
+pub type UploadFileResponseOpenaiStatus = FileResponseOpenaiStatus;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenrouter`].
+#[doc(hidden)]
+pub type UploadFileResponseOpenrouter = FileResponseOpenrouter;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenrouterShape`].
+#[doc(hidden)]
+pub type UploadFileResponseOpenrouterShape = FileResponseOpenrouterShape;
+/// The name this place's type had while its schema was inline: another name for [`FileResponseOpenrouterType`].
+#[doc(hidden)]
+pub type UploadFileResponseOpenrouterType = FileResponseOpenrouterType;

@@ -92,6 +92,9 @@ impl GenerationContentData {
 /// The name this place's type had while its schema was inline: another name for [`GenerationContentError`].
 #[doc(hidden)]
 pub type GenerationContentDataError = GenerationContentError;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentErrorPreviousErrorsItem`].
+#[doc(hidden)]
+pub type GenerationContentDataErrorPreviousErrorsItem = GenerationContentErrorPreviousErrorsItem;
 crate::runtime::untagged_union! {
     #[doc =
     " The input to the generation — either a prompt string or an array of messages"]
@@ -604,6 +607,12 @@ impl GenerationContentResponse {
 /// The name this place's type had while its schema was inline: another name for [`GenerationContentData`].
 #[doc(hidden)]
 pub type GenerationContentResponseData = GenerationContentData;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataError`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataError = GenerationContentDataError;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentDataErrorPreviousErrorsItem`].
+#[doc(hidden)]
+pub type GenerationContentResponseDataErrorPreviousErrorsItem = GenerationContentDataErrorPreviousErrorsItem;
 /// The name this place's type had while its schema was inline: another name for [`GenerationContentDataInput`].
 #[doc(hidden)]
 pub type GenerationContentResponseDataInput = GenerationContentDataInput;
@@ -1556,12 +1565,39 @@ pub type GetGenerationResponseData = GenerationResponseData;
 /// The name this place's type had while its schema was inline: another name for [`GenerationResponseDataApiType`].
 #[doc(hidden)]
 pub type GetGenerationResponseDataApiType = GenerationResponseDataApiType;
+/// The name this place's type had while its schema was inline: another name for [`GenerationResponseDataProviderResponsesItem`].
+#[doc(hidden)]
+pub type GetGenerationResponseDataProviderResponsesItem = GenerationResponseDataProviderResponsesItem;
+/// The name this place's type had while its schema was inline: another name for [`GenerationResponseDataProviderResponsesItemProviderName`].
+#[doc(hidden)]
+pub type GetGenerationResponseDataProviderResponsesItemProviderName = GenerationResponseDataProviderResponsesItemProviderName;
 /// The name this place's type had while its schema was inline: another name for [`GenerationResponseDataRegion`].
 #[doc(hidden)]
 pub type GetGenerationResponseDataRegion = GenerationResponseDataRegion;
 /// The name this place's type had while its schema was inline: another name for [`GenerationContentResponse`].
 #[doc(hidden)]
 pub type ListGenerationContentResponse = GenerationContentResponse;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentResponseData`].
+#[doc(hidden)]
+pub type ListGenerationContentResponseData = GenerationContentResponseData;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentResponseDataError`].
+#[doc(hidden)]
+pub type ListGenerationContentResponseDataError = GenerationContentResponseDataError;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentResponseDataErrorPreviousErrorsItem`].
+#[doc(hidden)]
+pub type ListGenerationContentResponseDataErrorPreviousErrorsItem = GenerationContentResponseDataErrorPreviousErrorsItem;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentResponseDataInput`].
+#[doc(hidden)]
+pub type ListGenerationContentResponseDataInput = GenerationContentResponseDataInput;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentResponseDataInputObject`].
+#[doc(hidden)]
+pub type ListGenerationContentResponseDataInputObject = GenerationContentResponseDataInputObject;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentResponseDataInputObject2`].
+#[doc(hidden)]
+pub type ListGenerationContentResponseDataInputObject2 = GenerationContentResponseDataInputObject2;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentResponseDataOutput`].
+#[doc(hidden)]
+pub type ListGenerationContentResponseDataOutput = GenerationContentResponseDataOutput;
 /// Details of a provider response for a generation attempt
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -1302,9 +1302,21 @@ impl CreateGuardrailRequest {
 /// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInput`].
 #[doc(hidden)]
 pub type CreateGuardrailRequestContentFilterBuiltinsItem = ContentFilterBuiltinEntryInput;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInputAction`].
+#[doc(hidden)]
+pub type CreateGuardrailRequestContentFilterBuiltinsItemAction = ContentFilterBuiltinEntryInputAction;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInputScanScope`].
+#[doc(hidden)]
+pub type CreateGuardrailRequestContentFilterBuiltinsItemScanScope = ContentFilterBuiltinEntryInputScanScope;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInputSlug`].
+#[doc(hidden)]
+pub type CreateGuardrailRequestContentFilterBuiltinsItemSlug = ContentFilterBuiltinEntryInputSlug;
 /// The name this place's type had while its schema was inline: another name for [`ContentFilterEntry`].
 #[doc(hidden)]
 pub type CreateGuardrailRequestContentFiltersItem = ContentFilterEntry;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterEntryAction`].
+#[doc(hidden)]
+pub type CreateGuardrailRequestContentFiltersItemAction = ContentFilterEntryAction;
 /// The name this place's type had while its schema was inline: another name for [`GuardrailInterval`].
 #[doc(hidden)]
 pub type CreateGuardrailRequestResetInterval = GuardrailInterval;
@@ -1368,6 +1380,24 @@ impl CreateGuardrailResponse {
 /// The name this place's type had while its schema was inline: another name for [`Guardrail`].
 #[doc(hidden)]
 pub type CreateGuardrailResponseData = Guardrail;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItem`].
+#[doc(hidden)]
+pub type CreateGuardrailResponseDataContentFilterBuiltinsItem = GuardrailContentFilterBuiltinsItem;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItemAction`].
+#[doc(hidden)]
+pub type CreateGuardrailResponseDataContentFilterBuiltinsItemAction = GuardrailContentFilterBuiltinsItemAction;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItemSlug`].
+#[doc(hidden)]
+pub type CreateGuardrailResponseDataContentFilterBuiltinsItemSlug = GuardrailContentFilterBuiltinsItemSlug;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFiltersItem`].
+#[doc(hidden)]
+pub type CreateGuardrailResponseDataContentFiltersItem = GuardrailContentFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFiltersItemAction`].
+#[doc(hidden)]
+pub type CreateGuardrailResponseDataContentFiltersItemAction = GuardrailContentFiltersItemAction;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailResetInterval`].
+#[doc(hidden)]
+pub type CreateGuardrailResponseDataResetInterval = GuardrailResetInterval;
 /// The object of the `DeleteGuardrailResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1493,6 +1523,27 @@ impl GetGuardrailResponse {
 /// The name this place's type had while its schema was inline: another name for [`Guardrail`].
 #[doc(hidden)]
 pub type GetGuardrailResponseData = Guardrail;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItem`].
+#[doc(hidden)]
+pub type GetGuardrailResponseDataContentFilterBuiltinsItem = GuardrailContentFilterBuiltinsItem;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItemAction`].
+#[doc(hidden)]
+pub type GetGuardrailResponseDataContentFilterBuiltinsItemAction = GuardrailContentFilterBuiltinsItemAction;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItemScanScope`].
+#[doc(hidden)]
+pub type GetGuardrailResponseDataContentFilterBuiltinsItemScanScope = GuardrailContentFilterBuiltinsItemScanScope;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItemSlug`].
+#[doc(hidden)]
+pub type GetGuardrailResponseDataContentFilterBuiltinsItemSlug = GuardrailContentFilterBuiltinsItemSlug;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFiltersItem`].
+#[doc(hidden)]
+pub type GetGuardrailResponseDataContentFiltersItem = GuardrailContentFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFiltersItemAction`].
+#[doc(hidden)]
+pub type GetGuardrailResponseDataContentFiltersItemAction = GuardrailContentFiltersItemAction;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailResetInterval`].
+#[doc(hidden)]
+pub type GetGuardrailResponseDataResetInterval = GuardrailResetInterval;
 /// The object of the `Guardrail` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1971,9 +2022,21 @@ impl Guardrail {
 /// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntry`].
 #[doc(hidden)]
 pub type GuardrailContentFilterBuiltinsItem = ContentFilterBuiltinEntry;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryAction`].
+#[doc(hidden)]
+pub type GuardrailContentFilterBuiltinsItemAction = ContentFilterBuiltinEntryAction;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryScanScope`].
+#[doc(hidden)]
+pub type GuardrailContentFilterBuiltinsItemScanScope = ContentFilterBuiltinEntryScanScope;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntrySlug`].
+#[doc(hidden)]
+pub type GuardrailContentFilterBuiltinsItemSlug = ContentFilterBuiltinEntrySlug;
 /// The name this place's type had while its schema was inline: another name for [`ContentFilterEntry`].
 #[doc(hidden)]
 pub type GuardrailContentFiltersItem = ContentFilterEntry;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterEntryAction`].
+#[doc(hidden)]
+pub type GuardrailContentFiltersItemAction = ContentFilterEntryAction;
 crate::runtime::string_enum! {
     #[doc = " Interval at which the limit resets (daily, weekly, monthly)"] pub enum
     GuardrailInterval { Daily => "daily", Weekly => "weekly", Monthly => "monthly", }
@@ -2137,9 +2200,15 @@ impl KeyAssignment {
 /// The name this place's type had while its schema was inline: another name for [`ListKeyAssignmentsResponse`].
 #[doc(hidden)]
 pub type ListGuardrailKeyAssignmentsResponse = ListKeyAssignmentsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ListKeyAssignmentsResponseDataItem`].
+#[doc(hidden)]
+pub type ListGuardrailKeyAssignmentsResponseDataItem = ListKeyAssignmentsResponseDataItem;
 /// The name this place's type had while its schema was inline: another name for [`ListMemberAssignmentsResponse`].
 #[doc(hidden)]
 pub type ListGuardrailMemberAssignmentsResponse = ListMemberAssignmentsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ListMemberAssignmentsResponseDataItem`].
+#[doc(hidden)]
+pub type ListGuardrailMemberAssignmentsResponseDataItem = ListMemberAssignmentsResponseDataItem;
 /// The object of the `ListGuardrailsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2215,6 +2284,21 @@ impl ListGuardrailsResponse {
 /// The name this place's type had while its schema was inline: another name for [`Guardrail`].
 #[doc(hidden)]
 pub type ListGuardrailsResponseDataItem = Guardrail;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItem`].
+#[doc(hidden)]
+pub type ListGuardrailsResponseDataItemContentFilterBuiltinsItem = GuardrailContentFilterBuiltinsItem;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItemSlug`].
+#[doc(hidden)]
+pub type ListGuardrailsResponseDataItemContentFilterBuiltinsItemSlug = GuardrailContentFilterBuiltinsItemSlug;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFiltersItem`].
+#[doc(hidden)]
+pub type ListGuardrailsResponseDataItemContentFiltersItem = GuardrailContentFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFiltersItemAction`].
+#[doc(hidden)]
+pub type ListGuardrailsResponseDataItemContentFiltersItemAction = GuardrailContentFiltersItemAction;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailResetInterval`].
+#[doc(hidden)]
+pub type ListGuardrailsResponseDataItemResetInterval = GuardrailResetInterval;
 /// The object of the `ListKeyAssignmentsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2958,9 +3042,21 @@ impl UpdateGuardrailRequest {
 /// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInput`].
 #[doc(hidden)]
 pub type UpdateGuardrailRequestContentFilterBuiltinsItem = ContentFilterBuiltinEntryInput;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInputAction`].
+#[doc(hidden)]
+pub type UpdateGuardrailRequestContentFilterBuiltinsItemAction = ContentFilterBuiltinEntryInputAction;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInputScanScope`].
+#[doc(hidden)]
+pub type UpdateGuardrailRequestContentFilterBuiltinsItemScanScope = ContentFilterBuiltinEntryInputScanScope;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInputSlug`].
+#[doc(hidden)]
+pub type UpdateGuardrailRequestContentFilterBuiltinsItemSlug = ContentFilterBuiltinEntryInputSlug;
 /// The name this place's type had while its schema was inline: another name for [`ContentFilterEntry`].
 #[doc(hidden)]
 pub type UpdateGuardrailRequestContentFiltersItem = ContentFilterEntry;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterEntryAction`].
+#[doc(hidden)]
+pub type UpdateGuardrailRequestContentFiltersItemAction = ContentFilterEntryAction;
 /// The name this place's type had while its schema was inline: another name for [`GuardrailInterval`].
 #[doc(hidden)]
 pub type UpdateGuardrailRequestResetInterval = GuardrailInterval;
@@ -3024,3 +3120,21 @@ impl UpdateGuardrailResponse {
 /// The name this place's type had while its schema was inline: another name for [`Guardrail`].
 #[doc(hidden)]
 pub type UpdateGuardrailResponseData = Guardrail;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItem`].
+#[doc(hidden)]
+pub type UpdateGuardrailResponseDataContentFilterBuiltinsItem = GuardrailContentFilterBuiltinsItem;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItemAction`].
+#[doc(hidden)]
+pub type UpdateGuardrailResponseDataContentFilterBuiltinsItemAction = GuardrailContentFilterBuiltinsItemAction;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFilterBuiltinsItemSlug`].
+#[doc(hidden)]
+pub type UpdateGuardrailResponseDataContentFilterBuiltinsItemSlug = GuardrailContentFilterBuiltinsItemSlug;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFiltersItem`].
+#[doc(hidden)]
+pub type UpdateGuardrailResponseDataContentFiltersItem = GuardrailContentFiltersItem;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailContentFiltersItemAction`].
+#[doc(hidden)]
+pub type UpdateGuardrailResponseDataContentFiltersItemAction = GuardrailContentFiltersItemAction;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailResetInterval`].
+#[doc(hidden)]
+pub type UpdateGuardrailResponseDataResetInterval = GuardrailResetInterval;

@@ -105,6 +105,12 @@ pub type CreateImagesRequestBackground = ImageGenerationRequestBackground;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestOutputFormat`].
 #[doc(hidden)]
 pub type CreateImagesRequestOutputFormat = ImageGenerationRequestOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestProvider`].
+#[doc(hidden)]
+pub type CreateImagesRequestProvider = ImageGenerationRequestProvider;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestProviderSort`].
+#[doc(hidden)]
+pub type CreateImagesRequestProviderSort = ImageGenerationRequestProviderSort;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestQuality`].
 #[doc(hidden)]
 pub type CreateImagesRequestQuality = ImageGenerationRequestQuality;
@@ -355,6 +361,27 @@ pub type ImageEndpointPricingItemUnit = ImagePricingEntryUnit;
 /// The name this place's type had while its schema was inline: another name for [`SupportedParameters`].
 #[doc(hidden)]
 pub type ImageEndpointSupportedParameters = SupportedParameters;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValue`].
+#[doc(hidden)]
+pub type ImageEndpointSupportedParametersValue = SupportedParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueBoolean`].
+#[doc(hidden)]
+pub type ImageEndpointSupportedParametersValueBoolean = SupportedParametersValueBoolean;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueBooleanType`].
+#[doc(hidden)]
+pub type ImageEndpointSupportedParametersValueBooleanType = SupportedParametersValueBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueEnum`].
+#[doc(hidden)]
+pub type ImageEndpointSupportedParametersValueEnum = SupportedParametersValueEnum;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueEnumType`].
+#[doc(hidden)]
+pub type ImageEndpointSupportedParametersValueEnumType = SupportedParametersValueEnumType;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueRange`].
+#[doc(hidden)]
+pub type ImageEndpointSupportedParametersValueRange = SupportedParametersValueRange;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueRangeType`].
+#[doc(hidden)]
+pub type ImageEndpointSupportedParametersValueRangeType = SupportedParametersValueRangeType;
 /// Emitted when generation completes and the final image is available
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2240,6 +2267,18 @@ impl ImageModelEndpointsResponse {
 /// The name this place's type had while its schema was inline: another name for [`ImageEndpoint`].
 #[doc(hidden)]
 pub type ImageModelEndpointsResponseEndpointsItem = ImageEndpoint;
+/// The name this place's type had while its schema was inline: another name for [`ImageEndpointPricingItem`].
+#[doc(hidden)]
+pub type ImageModelEndpointsResponseEndpointsItemPricingItem = ImageEndpointPricingItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageEndpointPricingItemBillable`].
+#[doc(hidden)]
+pub type ImageModelEndpointsResponseEndpointsItemPricingItemBillable = ImageEndpointPricingItemBillable;
+/// The name this place's type had while its schema was inline: another name for [`ImageEndpointPricingItemUnit`].
+#[doc(hidden)]
+pub type ImageModelEndpointsResponseEndpointsItemPricingItemUnit = ImageEndpointPricingItemUnit;
+/// The name this place's type had while its schema was inline: another name for [`ImageEndpointSupportedParameters`].
+#[doc(hidden)]
+pub type ImageModelEndpointsResponseEndpointsItemSupportedParameters = ImageEndpointSupportedParameters;
 /// A single image model in the discovery listing.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2408,9 +2447,36 @@ impl ImageModelListItem {
 /// The name this place's type had while its schema was inline: another name for [`ImageModelArchitecture`].
 #[doc(hidden)]
 pub type ImageModelListItemArchitecture = ImageModelArchitecture;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelArchitectureInputModalitiesItem`].
+#[doc(hidden)]
+pub type ImageModelListItemArchitectureInputModalitiesItem = ImageModelArchitectureInputModalitiesItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelArchitectureOutputModalitiesItem`].
+#[doc(hidden)]
+pub type ImageModelListItemArchitectureOutputModalitiesItem = ImageModelArchitectureOutputModalitiesItem;
 /// The name this place's type had while its schema was inline: another name for [`SupportedParameters`].
 #[doc(hidden)]
 pub type ImageModelListItemSupportedParameters = SupportedParameters;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValue`].
+#[doc(hidden)]
+pub type ImageModelListItemSupportedParametersValue = SupportedParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueBoolean`].
+#[doc(hidden)]
+pub type ImageModelListItemSupportedParametersValueBoolean = SupportedParametersValueBoolean;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueBooleanType`].
+#[doc(hidden)]
+pub type ImageModelListItemSupportedParametersValueBooleanType = SupportedParametersValueBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueEnum`].
+#[doc(hidden)]
+pub type ImageModelListItemSupportedParametersValueEnum = SupportedParametersValueEnum;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueEnumType`].
+#[doc(hidden)]
+pub type ImageModelListItemSupportedParametersValueEnumType = SupportedParametersValueEnumType;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueRange`].
+#[doc(hidden)]
+pub type ImageModelListItemSupportedParametersValueRange = SupportedParametersValueRange;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParametersValueRangeType`].
+#[doc(hidden)]
+pub type ImageModelListItemSupportedParametersValueRangeType = SupportedParametersValueRangeType;
 /// List of image generation models.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2471,6 +2537,21 @@ impl ImageModelsListResponse {
 /// The name this place's type had while its schema was inline: another name for [`ImageModelListItem`].
 #[doc(hidden)]
 pub type ImageModelsListResponseDataItem = ImageModelListItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelListItemArchitecture`].
+#[doc(hidden)]
+pub type ImageModelsListResponseDataItemArchitecture = ImageModelListItemArchitecture;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelListItemSupportedParameters`].
+#[doc(hidden)]
+pub type ImageModelsListResponseDataItemSupportedParameters = ImageModelListItemSupportedParameters;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelListItemSupportedParametersValue`].
+#[doc(hidden)]
+pub type ImageModelsListResponseDataItemSupportedParametersValue = ImageModelListItemSupportedParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelListItemSupportedParametersValueEnum`].
+#[doc(hidden)]
+pub type ImageModelsListResponseDataItemSupportedParametersValueEnum = ImageModelListItemSupportedParametersValueEnum;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelListItemSupportedParametersValueRange`].
+#[doc(hidden)]
+pub type ImageModelsListResponseDataItemSupportedParametersValueRange = ImageModelListItemSupportedParametersValueRange;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ImageOutputModality` schema in the API's spec."] #[doc =
     " "] #[doc =
@@ -2621,6 +2702,9 @@ pub type ImageStreamingResponseDataImageGenerationCompleted = ImageGenCompletedE
 /// The name this place's type had while its schema was inline: another name for [`ImageGenCompletedEventType`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataImageGenerationCompletedType = ImageGenCompletedEventType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCompletedEventUsage`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationCompletedUsage = ImageGenCompletedEventUsage;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenPartialImageEvent`].
 #[doc(hidden)]
 pub type ImageStreamingResponseDataImageGenerationPartialImage = ImageGenPartialImageEvent;
@@ -2639,9 +2723,36 @@ pub type ImageStreamingResponseDataImageGenerationTextChunkType = ImageGenTextCh
 /// The name this place's type had while its schema was inline: another name for [`ImageModelEndpointsResponse`].
 #[doc(hidden)]
 pub type ListImageModelEndpointsResponse = ImageModelEndpointsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelEndpointsResponseEndpointsItem`].
+#[doc(hidden)]
+pub type ListImageModelEndpointsResponseEndpointsItem = ImageModelEndpointsResponseEndpointsItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelEndpointsResponseEndpointsItemPricingItem`].
+#[doc(hidden)]
+pub type ListImageModelEndpointsResponseEndpointsItemPricingItem = ImageModelEndpointsResponseEndpointsItemPricingItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelEndpointsResponseEndpointsItemPricingItemUnit`].
+#[doc(hidden)]
+pub type ListImageModelEndpointsResponseEndpointsItemPricingItemUnit = ImageModelEndpointsResponseEndpointsItemPricingItemUnit;
 /// The name this place's type had while its schema was inline: another name for [`ImageModelsListResponse`].
 #[doc(hidden)]
 pub type ListImageModelsResponse = ImageModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelsListResponseDataItem`].
+#[doc(hidden)]
+pub type ListImageModelsResponseDataItem = ImageModelsListResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelsListResponseDataItemArchitecture`].
+#[doc(hidden)]
+pub type ListImageModelsResponseDataItemArchitecture = ImageModelsListResponseDataItemArchitecture;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelsListResponseDataItemSupportedParameters`].
+#[doc(hidden)]
+pub type ListImageModelsResponseDataItemSupportedParameters = ImageModelsListResponseDataItemSupportedParameters;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelsListResponseDataItemSupportedParametersValue`].
+#[doc(hidden)]
+pub type ListImageModelsResponseDataItemSupportedParametersValue = ImageModelsListResponseDataItemSupportedParametersValue;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelsListResponseDataItemSupportedParametersValueEnum`].
+#[doc(hidden)]
+pub type ListImageModelsResponseDataItemSupportedParametersValueEnum = ImageModelsListResponseDataItemSupportedParametersValueEnum;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelsListResponseDataItemSupportedParametersValueRange`].
+#[doc(hidden)]
+pub type ListImageModelsResponseDataItemSupportedParametersValueRange = ImageModelsListResponseDataItemSupportedParametersValueRange;
 /// A parameter that accepts any value within an inclusive numeric range.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2731,3 +2842,21 @@ pub type SupportedParameters = crate::runtime::Map<CapabilityDescriptor>;
 /// The name this place's type had while its schema was inline: another name for [`CapabilityDescriptor`].
 #[doc(hidden)]
 pub type SupportedParametersValue = CapabilityDescriptor;
+/// The name this place's type had while its schema was inline: another name for [`CapabilityDescriptorBoolean`].
+#[doc(hidden)]
+pub type SupportedParametersValueBoolean = CapabilityDescriptorBoolean;
+/// The name this place's type had while its schema was inline: another name for [`CapabilityDescriptorBooleanType`].
+#[doc(hidden)]
+pub type SupportedParametersValueBooleanType = CapabilityDescriptorBooleanType;
+/// The name this place's type had while its schema was inline: another name for [`CapabilityDescriptorEnum`].
+#[doc(hidden)]
+pub type SupportedParametersValueEnum = CapabilityDescriptorEnum;
+/// The name this place's type had while its schema was inline: another name for [`CapabilityDescriptorEnumType`].
+#[doc(hidden)]
+pub type SupportedParametersValueEnumType = CapabilityDescriptorEnumType;
+/// The name this place's type had while its schema was inline: another name for [`CapabilityDescriptorRange`].
+#[doc(hidden)]
+pub type SupportedParametersValueRange = CapabilityDescriptorRange;
+/// The name this place's type had while its schema was inline: another name for [`CapabilityDescriptorRangeType`].
+#[doc(hidden)]
+pub type SupportedParametersValueRangeType = CapabilityDescriptorRangeType;

@@ -2,9 +2,21 @@
 //! The types compiled only with the features `images`, `stt`, `tts`, `video-generation`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`SpeechRequestProviderOptions`].
+#[doc(hidden)]
+pub type CreateAudioSpeechRequestProviderOptions = SpeechRequestProviderOptions;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestProviderOptions`].
+#[doc(hidden)]
+pub type CreateImagesRequestProviderOptions = ImageGenerationRequestProviderOptions;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestProviderOptions`].
+#[doc(hidden)]
+pub type CreateVideosRequestProviderOptions = VideoGenerationRequestProviderOptions;
 /// The name this place's type had while its schema was inline: another name for [`ProviderOptions`].
 #[doc(hidden)]
 pub type ImageGenerationProviderPreferencesOptions = ProviderOptions;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationProviderPreferencesOptions`].
+#[doc(hidden)]
+pub type ImageGenerationRequestProviderOptions = ImageGenerationProviderPreferencesOptions;
 /// Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -135,6 +135,24 @@ impl ContentPartImageUrl {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestInputReferencesItem`].
+#[doc(hidden)]
+pub type CreateImagesRequestInputReferencesItem = ImageGenerationRequestInputReferencesItem;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestInputReferencesItemType`].
+#[doc(hidden)]
+pub type CreateImagesRequestInputReferencesItemType = ImageGenerationRequestInputReferencesItemType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestInputReferencesItemUrl`].
+#[doc(hidden)]
+pub type CreateImagesRequestInputReferencesItemUrl = ImageGenerationRequestInputReferencesItemUrl;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemImageUrl`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItemImageUrl = VideoGenerationRequestInputReferencesItemImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemImageUrlType`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItemImageUrlType = VideoGenerationRequestInputReferencesItemImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemImageUrlUrl`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItemImageUrlUrl = VideoGenerationRequestInputReferencesItemImageUrlUrl;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartImage`].
 #[doc(hidden)]
 pub type ImageGenerationRequestInputReferencesItem = ContentPartImage;
@@ -153,3 +171,12 @@ pub type InputReferenceImageUrlType = ContentPartImageType;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartImageUrl`].
 #[doc(hidden)]
 pub type InputReferenceImageUrlUrl = ContentPartImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`InputReferenceImageUrl`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItemImageUrl = InputReferenceImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`InputReferenceImageUrlType`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItemImageUrlType = InputReferenceImageUrlType;
+/// The name this place's type had while its schema was inline: another name for [`InputReferenceImageUrlUrl`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItemImageUrlUrl = InputReferenceImageUrlUrl;

@@ -176,21 +176,42 @@ impl ConflictResponseErrorData {
 /// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
 #[doc(hidden)]
 pub type CreateAuthKeysCodeV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponseError`].
+#[doc(hidden)]
+pub type CreateAuthKeysCodeV409ResponseError = ConflictResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
 #[doc(hidden)]
 pub type CreateObservabilityDestinationV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponseError`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationV409ResponseError = ConflictResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsV409ResponseError = ConflictResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesV409ResponseError = ConflictResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponseError`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesV409ResponseError = ConflictResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
 #[doc(hidden)]
 pub type CreateScimGroupMappingV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponseError`].
+#[doc(hidden)]
+pub type CreateScimGroupMappingV409ResponseError = ConflictResponseError;
 /// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
 #[doc(hidden)]
 pub type UpdateObservabilityDestinationV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponseError`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationV409ResponseError = ConflictResponseError;

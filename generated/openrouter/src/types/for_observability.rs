@@ -261,6 +261,9 @@ impl CreateObservabilityDestinationRequest {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigNullable`].
 #[doc(hidden)]
 pub type CreateObservabilityDestinationRequestFilterRules = ObservabilityFilterRulesConfigNullable;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigNullableGroupsItem`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationRequestFilterRulesGroupsItem = ObservabilityFilterRulesConfigNullableGroupsItem;
 crate::runtime::string_enum! {
     #[doc = " The destination type. Only stable destination types are accepted."] #[doc =
     " "] #[doc =
@@ -332,6 +335,186 @@ impl CreateObservabilityDestinationResponse {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityDestination`].
 #[doc(hidden)]
 pub type CreateObservabilityDestinationResponseData = ObservabilityDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArize`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataArize = ObservabilityDestinationArize;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataArizeConfig = ObservabilityDestinationArizeConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeFilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataArizeFilterRules = ObservabilityDestinationArizeFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataArizeType = ObservabilityDestinationArizeType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrust`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataBraintrust = ObservabilityDestinationBraintrust;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrustConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataBraintrustConfig = ObservabilityDestinationBraintrustConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrustType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataBraintrustType = ObservabilityDestinationBraintrustType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouse`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataClickhouse = ObservabilityDestinationClickhouse;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouseConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataClickhouseConfig = ObservabilityDestinationClickhouseConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouseType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataClickhouseType = ObservabilityDestinationClickhouseType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadog`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataDatadog = ObservabilityDestinationDatadog;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataDatadogConfig = ObservabilityDestinationDatadogConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogFilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataDatadogFilterRules = ObservabilityDestinationDatadogFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataDatadogType = ObservabilityDestinationDatadogType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafana`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataGrafana = ObservabilityDestinationGrafana;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataGrafanaConfig = ObservabilityDestinationGrafanaConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaFilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataGrafanaFilterRules = ObservabilityDestinationGrafanaFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataGrafanaType = ObservabilityDestinationGrafanaType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuse`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataLangfuse = ObservabilityDestinationLangfuse;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuseConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataLangfuseConfig = ObservabilityDestinationLangfuseConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuseType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataLangfuseType = ObservabilityDestinationLangfuseType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmith`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataLangsmith = ObservabilityDestinationLangsmith;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmithConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataLangsmithConfig = ObservabilityDestinationLangsmithConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmithType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataLangsmithType = ObservabilityDestinationLangsmithType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelic`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataNewrelic = ObservabilityDestinationNewrelic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataNewrelicConfig = ObservabilityDestinationNewrelicConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataNewrelicType = ObservabilityDestinationNewrelicType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpik`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataOpik = ObservabilityDestinationOpik;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataOpikConfig = ObservabilityDestinationOpikConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikFilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataOpikFilterRules = ObservabilityDestinationOpikFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataOpikType = ObservabilityDestinationOpikType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOtelCollector`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataOtelCollector = ObservabilityDestinationOtelCollector;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOtelCollectorType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataOtelCollectorType = ObservabilityDestinationOtelCollectorType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthog`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataPosthog = ObservabilityDestinationPosthog;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataPosthogConfig = ObservabilityDestinationPosthogConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogFilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataPosthogFilterRules = ObservabilityDestinationPosthogFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataPosthogType = ObservabilityDestinationPosthogType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRamp`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataRamp = ObservabilityDestinationRamp;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataRampConfig = ObservabilityDestinationRampConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampFilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataRampFilterRules = ObservabilityDestinationRampFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataRampType = ObservabilityDestinationRampType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataS3 = ObservabilityDestinationS3;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3Config`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataS3Config = ObservabilityDestinationS3Config;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3FilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataS3FilterRules = ObservabilityDestinationS3FilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3Type`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataS3Type = ObservabilityDestinationS3Type;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentry`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataSentry = ObservabilityDestinationSentry;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataSentryConfig = ObservabilityDestinationSentryConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryFilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataSentryFilterRules = ObservabilityDestinationSentryFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataSentryType = ObservabilityDestinationSentryType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflake`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataSnowflake = ObservabilityDestinationSnowflake;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflakeConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataSnowflakeConfig = ObservabilityDestinationSnowflakeConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflakeType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataSnowflakeType = ObservabilityDestinationSnowflakeType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeave`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataWeave = ObservabilityDestinationWeave;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataWeaveConfig = ObservabilityDestinationWeaveConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveFilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataWeaveFilterRules = ObservabilityDestinationWeaveFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataWeaveType = ObservabilityDestinationWeaveType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhook`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataWebhook = ObservabilityDestinationWebhook;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookConfig`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataWebhookConfig = ObservabilityDestinationWebhookConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookFilterRules`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataWebhookFilterRules = ObservabilityDestinationWebhookFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookType`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseDataWebhookType = ObservabilityDestinationWebhookType;
 /// The object of the `DeleteObservabilityDestinationResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -455,6 +638,213 @@ impl GetObservabilityDestinationResponse {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityDestination`].
 #[doc(hidden)]
 pub type GetObservabilityDestinationResponseData = ObservabilityDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArize`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataArize = ObservabilityDestinationArize;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataArizeConfig = ObservabilityDestinationArizeConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataArizeFilterRules = ObservabilityDestinationArizeFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataArizeType = ObservabilityDestinationArizeType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrust`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataBraintrust = ObservabilityDestinationBraintrust;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrustConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataBraintrustConfig = ObservabilityDestinationBraintrustConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrustFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataBraintrustFilterRules = ObservabilityDestinationBraintrustFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrustType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataBraintrustType = ObservabilityDestinationBraintrustType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouse`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataClickhouse = ObservabilityDestinationClickhouse;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouseConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataClickhouseConfig = ObservabilityDestinationClickhouseConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouseFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataClickhouseFilterRules = ObservabilityDestinationClickhouseFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouseType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataClickhouseType = ObservabilityDestinationClickhouseType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadog`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataDatadog = ObservabilityDestinationDatadog;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataDatadogConfig = ObservabilityDestinationDatadogConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataDatadogFilterRules = ObservabilityDestinationDatadogFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataDatadogType = ObservabilityDestinationDatadogType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafana`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataGrafana = ObservabilityDestinationGrafana;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataGrafanaConfig = ObservabilityDestinationGrafanaConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataGrafanaFilterRules = ObservabilityDestinationGrafanaFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataGrafanaType = ObservabilityDestinationGrafanaType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuse`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataLangfuse = ObservabilityDestinationLangfuse;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuseConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataLangfuseConfig = ObservabilityDestinationLangfuseConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuseFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataLangfuseFilterRules = ObservabilityDestinationLangfuseFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuseType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataLangfuseType = ObservabilityDestinationLangfuseType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmith`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataLangsmith = ObservabilityDestinationLangsmith;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmithConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataLangsmithConfig = ObservabilityDestinationLangsmithConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmithFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataLangsmithFilterRules = ObservabilityDestinationLangsmithFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmithType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataLangsmithType = ObservabilityDestinationLangsmithType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelic`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataNewrelic = ObservabilityDestinationNewrelic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataNewrelicConfig = ObservabilityDestinationNewrelicConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicConfigRegion`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataNewrelicConfigRegion = ObservabilityDestinationNewrelicConfigRegion;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataNewrelicFilterRules = ObservabilityDestinationNewrelicFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataNewrelicType = ObservabilityDestinationNewrelicType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpik`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataOpik = ObservabilityDestinationOpik;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataOpikConfig = ObservabilityDestinationOpikConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataOpikFilterRules = ObservabilityDestinationOpikFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataOpikType = ObservabilityDestinationOpikType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOtelCollector`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataOtelCollector = ObservabilityDestinationOtelCollector;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOtelCollectorConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataOtelCollectorConfig = ObservabilityDestinationOtelCollectorConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOtelCollectorType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataOtelCollectorType = ObservabilityDestinationOtelCollectorType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthog`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataPosthog = ObservabilityDestinationPosthog;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataPosthogConfig = ObservabilityDestinationPosthogConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataPosthogFilterRules = ObservabilityDestinationPosthogFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataPosthogType = ObservabilityDestinationPosthogType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRamp`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataRamp = ObservabilityDestinationRamp;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataRampConfig = ObservabilityDestinationRampConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataRampFilterRules = ObservabilityDestinationRampFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataRampType = ObservabilityDestinationRampType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataS3 = ObservabilityDestinationS3;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3Config`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataS3Config = ObservabilityDestinationS3Config;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3FilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataS3FilterRules = ObservabilityDestinationS3FilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3Type`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataS3Type = ObservabilityDestinationS3Type;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentry`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataSentry = ObservabilityDestinationSentry;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataSentryConfig = ObservabilityDestinationSentryConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataSentryFilterRules = ObservabilityDestinationSentryFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataSentryType = ObservabilityDestinationSentryType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflake`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataSnowflake = ObservabilityDestinationSnowflake;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflakeConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataSnowflakeConfig = ObservabilityDestinationSnowflakeConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflakeFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataSnowflakeFilterRules = ObservabilityDestinationSnowflakeFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflakeType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataSnowflakeType = ObservabilityDestinationSnowflakeType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeave`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataWeave = ObservabilityDestinationWeave;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataWeaveConfig = ObservabilityDestinationWeaveConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataWeaveFilterRules = ObservabilityDestinationWeaveFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataWeaveType = ObservabilityDestinationWeaveType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhook`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataWebhook = ObservabilityDestinationWebhook;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookConfig`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataWebhookConfig = ObservabilityDestinationWebhookConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookConfigMethod`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataWebhookConfigMethod = ObservabilityDestinationWebhookConfigMethod;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookFilterRules`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataWebhookFilterRules = ObservabilityDestinationWebhookFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookType`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseDataWebhookType = ObservabilityDestinationWebhookType;
 /// The object of the `ListObservabilityDestinationsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -533,6 +923,156 @@ impl ListObservabilityDestinationsResponse {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityDestination`].
 #[doc(hidden)]
 pub type ListObservabilityDestinationsResponseDataItem = ObservabilityDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArize`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemArize = ObservabilityDestinationArize;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemArizeConfig = ObservabilityDestinationArizeConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemArizeType = ObservabilityDestinationArizeType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrust`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemBraintrust = ObservabilityDestinationBraintrust;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrustType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemBraintrustType = ObservabilityDestinationBraintrustType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouse`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemClickhouse = ObservabilityDestinationClickhouse;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouseType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemClickhouseType = ObservabilityDestinationClickhouseType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadog`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemDatadog = ObservabilityDestinationDatadog;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemDatadogConfig = ObservabilityDestinationDatadogConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemDatadogType = ObservabilityDestinationDatadogType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafana`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemGrafana = ObservabilityDestinationGrafana;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemGrafanaConfig = ObservabilityDestinationGrafanaConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemGrafanaType = ObservabilityDestinationGrafanaType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuse`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemLangfuse = ObservabilityDestinationLangfuse;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuseConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemLangfuseConfig = ObservabilityDestinationLangfuseConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuseType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemLangfuseType = ObservabilityDestinationLangfuseType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmith`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemLangsmith = ObservabilityDestinationLangsmith;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmithConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemLangsmithConfig = ObservabilityDestinationLangsmithConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmithType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemLangsmithType = ObservabilityDestinationLangsmithType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelic`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemNewrelic = ObservabilityDestinationNewrelic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemNewrelicConfig = ObservabilityDestinationNewrelicConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemNewrelicType = ObservabilityDestinationNewrelicType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpik`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemOpik = ObservabilityDestinationOpik;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemOpikConfig = ObservabilityDestinationOpikConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikFilterRules`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemOpikFilterRules = ObservabilityDestinationOpikFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemOpikType = ObservabilityDestinationOpikType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOtelCollector`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemOtelCollector = ObservabilityDestinationOtelCollector;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthog`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemPosthog = ObservabilityDestinationPosthog;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemPosthogConfig = ObservabilityDestinationPosthogConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemPosthogType = ObservabilityDestinationPosthogType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRamp`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemRamp = ObservabilityDestinationRamp;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemRampConfig = ObservabilityDestinationRampConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampFilterRules`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemRampFilterRules = ObservabilityDestinationRampFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemRampType = ObservabilityDestinationRampType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemS3 = ObservabilityDestinationS3;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3Config`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemS3Config = ObservabilityDestinationS3Config;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3FilterRules`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemS3FilterRules = ObservabilityDestinationS3FilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3Type`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemS3Type = ObservabilityDestinationS3Type;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentry`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemSentry = ObservabilityDestinationSentry;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemSentryConfig = ObservabilityDestinationSentryConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemSentryType = ObservabilityDestinationSentryType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflake`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemSnowflake = ObservabilityDestinationSnowflake;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflakeConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemSnowflakeConfig = ObservabilityDestinationSnowflakeConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflakeType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemSnowflakeType = ObservabilityDestinationSnowflakeType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeave`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemWeave = ObservabilityDestinationWeave;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemWeaveConfig = ObservabilityDestinationWeaveConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemWeaveType = ObservabilityDestinationWeaveType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhook`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemWebhook = ObservabilityDestinationWebhook;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookConfig`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemWebhookConfig = ObservabilityDestinationWebhookConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookType`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItemWebhookType = ObservabilityDestinationWebhookType;
 /// The object of the `ObservabilityArizeDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -918,6 +1458,15 @@ impl ObservabilityArizeDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityArizeDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityArizeDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityArizeDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityArizeDestinationFilterRulesGroupsItemRulesItem = ObservabilityFilterRulesConfigGroupsItemRulesItem;
 /// The one value of the schema at `/components/schemas/ObservabilityArizeDestination/properties/type` in the API's spec.
 ///
 /// Always `"arize"`: constructors fill it in, decoding checks it.
@@ -1295,6 +1844,12 @@ impl ObservabilityBraintrustDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityBraintrustDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityBraintrustDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityBraintrustDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilityBraintrustDestination/properties/type` in the API's spec.
 ///
 /// Always `"braintrust"`: constructors fill it in, decoding checks it.
@@ -1704,6 +2259,12 @@ impl ObservabilityClickhouseDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityClickhouseDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityClickhouseDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityClickhouseDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilityClickhouseDestination/properties/type` in the API's spec.
 ///
 /// Always `"clickhouse"`: constructors fill it in, decoding checks it.
@@ -2083,6 +2644,12 @@ impl ObservabilityDatadogDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityDatadogDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDatadogDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDatadogDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilityDatadogDestination/properties/type` in the API's spec.
 ///
 /// Always `"datadog"`: constructors fill it in, decoding checks it.
@@ -2131,6 +2698,18 @@ pub type ObservabilityDestinationArize = ObservabilityArizeDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationArizeConfig = ObservabilityArizeDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationArizeFilterRules = ObservabilityArizeDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationArizeFilterRulesGroupsItem = ObservabilityArizeDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationArizeFilterRulesGroupsItemLogic = ObservabilityArizeDestinationFilterRulesGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationFilterRulesGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationArizeFilterRulesGroupsItemRulesItem = ObservabilityArizeDestinationFilterRulesGroupsItemRulesItem;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationArizeType = ObservabilityArizeDestinationType;
@@ -2140,6 +2719,15 @@ pub type ObservabilityDestinationBraintrust = ObservabilityBraintrustDestination
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationBraintrustConfig = ObservabilityBraintrustDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationBraintrustFilterRules = ObservabilityBraintrustDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationBraintrustFilterRulesGroupsItem = ObservabilityBraintrustDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationBraintrustFilterRulesGroupsItemLogic = ObservabilityBraintrustDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationBraintrustType = ObservabilityBraintrustDestinationType;
@@ -2149,6 +2737,15 @@ pub type ObservabilityDestinationClickhouse = ObservabilityClickhouseDestination
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationClickhouseConfig = ObservabilityClickhouseDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationClickhouseFilterRules = ObservabilityClickhouseDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationClickhouseFilterRulesGroupsItem = ObservabilityClickhouseDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationClickhouseFilterRulesGroupsItemLogic = ObservabilityClickhouseDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationClickhouseType = ObservabilityClickhouseDestinationType;
@@ -2158,6 +2755,15 @@ pub type ObservabilityDestinationDatadog = ObservabilityDatadogDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationDatadogConfig = ObservabilityDatadogDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationDatadogFilterRules = ObservabilityDatadogDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationDatadogFilterRulesGroupsItem = ObservabilityDatadogDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationDatadogFilterRulesGroupsItemLogic = ObservabilityDatadogDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationDatadogType = ObservabilityDatadogDestinationType;
@@ -2167,6 +2773,15 @@ pub type ObservabilityDestinationGrafana = ObservabilityGrafanaDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationGrafanaConfig = ObservabilityGrafanaDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationGrafanaFilterRules = ObservabilityGrafanaDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationGrafanaFilterRulesGroupsItem = ObservabilityGrafanaDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationGrafanaFilterRulesGroupsItemLogic = ObservabilityGrafanaDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationGrafanaType = ObservabilityGrafanaDestinationType;
@@ -2176,6 +2791,15 @@ pub type ObservabilityDestinationLangfuse = ObservabilityLangfuseDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationLangfuseConfig = ObservabilityLangfuseDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangfuseFilterRules = ObservabilityLangfuseDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangfuseFilterRulesGroupsItem = ObservabilityLangfuseDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangfuseFilterRulesGroupsItemLogic = ObservabilityLangfuseDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationLangfuseType = ObservabilityLangfuseDestinationType;
@@ -2185,6 +2809,15 @@ pub type ObservabilityDestinationLangsmith = ObservabilityLangsmithDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationLangsmithConfig = ObservabilityLangsmithDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangsmithFilterRules = ObservabilityLangsmithDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangsmithFilterRulesGroupsItem = ObservabilityLangsmithDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangsmithFilterRulesGroupsItemLogic = ObservabilityLangsmithDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationLangsmithType = ObservabilityLangsmithDestinationType;
@@ -2197,6 +2830,15 @@ pub type ObservabilityDestinationNewrelicConfig = ObservabilityNewrelicDestinati
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationConfigRegion`].
 #[doc(hidden)]
 pub type ObservabilityDestinationNewrelicConfigRegion = ObservabilityNewrelicDestinationConfigRegion;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelicFilterRules = ObservabilityNewrelicDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelicFilterRulesGroupsItem = ObservabilityNewrelicDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelicFilterRulesGroupsItemLogic = ObservabilityNewrelicDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationNewrelicType = ObservabilityNewrelicDestinationType;
@@ -2206,6 +2848,18 @@ pub type ObservabilityDestinationOpik = ObservabilityOpikDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationOpikConfig = ObservabilityOpikDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOpikFilterRules = ObservabilityOpikDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOpikFilterRulesGroupsItem = ObservabilityOpikDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOpikFilterRulesGroupsItemLogic = ObservabilityOpikDestinationFilterRulesGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationFilterRulesGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOpikFilterRulesGroupsItemRulesItem = ObservabilityOpikDestinationFilterRulesGroupsItemRulesItem;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationOpikType = ObservabilityOpikDestinationType;
@@ -2215,6 +2869,12 @@ pub type ObservabilityDestinationOtelCollector = ObservabilityOtelCollectorDesti
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationOtelCollectorConfig = ObservabilityOtelCollectorDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOtelCollectorFilterRules = ObservabilityOtelCollectorDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOtelCollectorFilterRulesGroupsItem = ObservabilityOtelCollectorDestinationFilterRulesGroupsItem;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationOtelCollectorType = ObservabilityOtelCollectorDestinationType;
@@ -2224,6 +2884,15 @@ pub type ObservabilityDestinationPosthog = ObservabilityPosthogDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationPosthogConfig = ObservabilityPosthogDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationPosthogFilterRules = ObservabilityPosthogDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationPosthogFilterRulesGroupsItem = ObservabilityPosthogDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationPosthogFilterRulesGroupsItemLogic = ObservabilityPosthogDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationPosthogType = ObservabilityPosthogDestinationType;
@@ -2233,6 +2902,18 @@ pub type ObservabilityDestinationRamp = ObservabilityRampDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationRampConfig = ObservabilityRampDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationRampFilterRules = ObservabilityRampDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationRampFilterRulesGroupsItem = ObservabilityRampDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationRampFilterRulesGroupsItemLogic = ObservabilityRampDestinationFilterRulesGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationFilterRulesGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationRampFilterRulesGroupsItemRulesItem = ObservabilityRampDestinationFilterRulesGroupsItemRulesItem;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationRampType = ObservabilityRampDestinationType;
@@ -2242,6 +2923,18 @@ pub type ObservabilityDestinationS3 = ObservabilityS3Destination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationS3Config = ObservabilityS3DestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationS3FilterRules = ObservabilityS3DestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationS3FilterRulesGroupsItem = ObservabilityS3DestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationS3FilterRulesGroupsItemLogic = ObservabilityS3DestinationFilterRulesGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationFilterRulesGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationS3FilterRulesGroupsItemRulesItem = ObservabilityS3DestinationFilterRulesGroupsItemRulesItem;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityS3DestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationS3Type = ObservabilityS3DestinationType;
@@ -2251,6 +2944,18 @@ pub type ObservabilityDestinationSentry = ObservabilitySentryDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationSentryConfig = ObservabilitySentryDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSentryFilterRules = ObservabilitySentryDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSentryFilterRulesGroupsItem = ObservabilitySentryDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSentryFilterRulesGroupsItemLogic = ObservabilitySentryDestinationFilterRulesGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationFilterRulesGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSentryFilterRulesGroupsItemRulesItem = ObservabilitySentryDestinationFilterRulesGroupsItemRulesItem;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationSentryType = ObservabilitySentryDestinationType;
@@ -2260,6 +2965,15 @@ pub type ObservabilityDestinationSnowflake = ObservabilitySnowflakeDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationSnowflakeConfig = ObservabilitySnowflakeDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSnowflakeFilterRules = ObservabilitySnowflakeDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSnowflakeFilterRulesGroupsItem = ObservabilitySnowflakeDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSnowflakeFilterRulesGroupsItemLogic = ObservabilitySnowflakeDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationSnowflakeType = ObservabilitySnowflakeDestinationType;
@@ -2269,6 +2983,18 @@ pub type ObservabilityDestinationWeave = ObservabilityWeaveDestination;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationConfig`].
 #[doc(hidden)]
 pub type ObservabilityDestinationWeaveConfig = ObservabilityWeaveDestinationConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWeaveFilterRules = ObservabilityWeaveDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWeaveFilterRulesGroupsItem = ObservabilityWeaveDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWeaveFilterRulesGroupsItemLogic = ObservabilityWeaveDestinationFilterRulesGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationFilterRulesGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWeaveFilterRulesGroupsItemRulesItem = ObservabilityWeaveDestinationFilterRulesGroupsItemRulesItem;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationWeaveType = ObservabilityWeaveDestinationType;
@@ -2281,6 +3007,15 @@ pub type ObservabilityDestinationWebhookConfig = ObservabilityWebhookDestination
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationConfigMethod`].
 #[doc(hidden)]
 pub type ObservabilityDestinationWebhookConfigMethod = ObservabilityWebhookDestinationConfigMethod;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationFilterRules`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhookFilterRules = ObservabilityWebhookDestinationFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationFilterRulesGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhookFilterRulesGroupsItem = ObservabilityWebhookDestinationFilterRulesGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationFilterRulesGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhookFilterRulesGroupsItemLogic = ObservabilityWebhookDestinationFilterRulesGroupsItemLogic;
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestinationType`].
 #[doc(hidden)]
 pub type ObservabilityDestinationWebhookType = ObservabilityWebhookDestinationType;
@@ -3023,6 +3758,12 @@ impl ObservabilityGrafanaDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityGrafanaDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityGrafanaDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityGrafanaDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilityGrafanaDestination/properties/type` in the API's spec.
 ///
 /// Always `"grafana"`: constructors fill it in, decoding checks it.
@@ -3400,6 +4141,12 @@ impl ObservabilityLangfuseDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityLangfuseDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityLangfuseDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityLangfuseDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilityLangfuseDestination/properties/type` in the API's spec.
 ///
 /// Always `"langfuse"`: constructors fill it in, decoding checks it.
@@ -3801,6 +4548,12 @@ impl ObservabilityLangsmithDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityLangsmithDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityLangsmithDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityLangsmithDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilityLangsmithDestination/properties/type` in the API's spec.
 ///
 /// Always `"langsmith"`: constructors fill it in, decoding checks it.
@@ -4178,6 +4931,12 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityNewrelicDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityNewrelicDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityNewrelicDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilityNewrelicDestination/properties/type` in the API's spec.
 ///
 /// Always `"newrelic"`: constructors fill it in, decoding checks it.
@@ -4557,6 +5316,15 @@ impl ObservabilityOpikDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityOpikDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityOpikDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityOpikDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityOpikDestinationFilterRulesGroupsItemRulesItem = ObservabilityFilterRulesConfigGroupsItemRulesItem;
 /// The one value of the schema at `/components/schemas/ObservabilityOpikDestination/properties/type` in the API's spec.
 ///
 /// Always `"opik"`: constructors fill it in, decoding checks it.
@@ -4912,6 +5680,9 @@ impl ObservabilityOtelCollectorDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityOtelCollectorDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityOtelCollectorDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
 /// The one value of the schema at `/components/schemas/ObservabilityOtelCollectorDestination/properties/type` in the API's spec.
 ///
 /// Always `"otel-collector"`: constructors fill it in, decoding checks it.
@@ -5279,6 +6050,12 @@ impl ObservabilityPosthogDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityPosthogDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityPosthogDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityPosthogDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilityPosthogDestination/properties/type` in the API's spec.
 ///
 /// Always `"posthog"`: constructors fill it in, decoding checks it.
@@ -5646,6 +6423,15 @@ impl ObservabilityRampDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityRampDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityRampDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityRampDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityRampDestinationFilterRulesGroupsItemRulesItem = ObservabilityFilterRulesConfigGroupsItemRulesItem;
 /// The one value of the schema at `/components/schemas/ObservabilityRampDestination/properties/type` in the API's spec.
 ///
 /// Always `"ramp"`: constructors fill it in, decoding checks it.
@@ -6099,6 +6885,15 @@ impl ObservabilityS3DestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityS3DestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityS3DestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityS3DestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityS3DestinationFilterRulesGroupsItemRulesItem = ObservabilityFilterRulesConfigGroupsItemRulesItem;
 /// The one value of the schema at `/components/schemas/ObservabilityS3Destination/properties/type` in the API's spec.
 ///
 /// Always `"s3"`: constructors fill it in, decoding checks it.
@@ -6464,6 +7259,15 @@ impl ObservabilitySentryDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilitySentryDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilitySentryDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilitySentryDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilitySentryDestinationFilterRulesGroupsItemRulesItem = ObservabilityFilterRulesConfigGroupsItemRulesItem;
 /// The one value of the schema at `/components/schemas/ObservabilitySentryDestination/properties/type` in the API's spec.
 ///
 /// Always `"sentry"`: constructors fill it in, decoding checks it.
@@ -6885,6 +7689,12 @@ impl ObservabilitySnowflakeDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilitySnowflakeDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilitySnowflakeDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilitySnowflakeDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilitySnowflakeDestination/properties/type` in the API's spec.
 ///
 /// Always `"snowflake"`: constructors fill it in, decoding checks it.
@@ -7276,6 +8086,15 @@ impl ObservabilityWeaveDestinationConfig {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityWeaveDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityWeaveDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityWeaveDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemRulesItem`].
+#[doc(hidden)]
+pub type ObservabilityWeaveDestinationFilterRulesGroupsItemRulesItem = ObservabilityFilterRulesConfigGroupsItemRulesItem;
 /// The one value of the schema at `/components/schemas/ObservabilityWeaveDestination/properties/type` in the API's spec.
 ///
 /// Always `"weave"`: constructors fill it in, decoding checks it.
@@ -7652,6 +8471,12 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
 #[doc(hidden)]
 pub type ObservabilityWebhookDestinationFilterRules = ObservabilityFilterRulesConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItem`].
+#[doc(hidden)]
+pub type ObservabilityWebhookDestinationFilterRulesGroupsItem = ObservabilityFilterRulesConfigGroupsItem;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigGroupsItemLogic`].
+#[doc(hidden)]
+pub type ObservabilityWebhookDestinationFilterRulesGroupsItemLogic = ObservabilityFilterRulesConfigGroupsItemLogic;
 /// The one value of the schema at `/components/schemas/ObservabilityWebhookDestination/properties/type` in the API's spec.
 ///
 /// Always `"webhook"`: constructors fill it in, decoding checks it.
@@ -7894,6 +8719,9 @@ impl UpdateObservabilityDestinationRequest {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigNullable`].
 #[doc(hidden)]
 pub type UpdateObservabilityDestinationRequestFilterRules = ObservabilityFilterRulesConfigNullable;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigNullableGroupsItem`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationRequestFilterRulesGroupsItem = ObservabilityFilterRulesConfigNullableGroupsItem;
 /// The object of the `UpdateObservabilityDestinationResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -7954,3 +8782,183 @@ impl UpdateObservabilityDestinationResponse {
 /// The name this place's type had while its schema was inline: another name for [`ObservabilityDestination`].
 #[doc(hidden)]
 pub type UpdateObservabilityDestinationResponseData = ObservabilityDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArize`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataArize = ObservabilityDestinationArize;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataArizeConfig = ObservabilityDestinationArizeConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeFilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataArizeFilterRules = ObservabilityDestinationArizeFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationArizeType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataArizeType = ObservabilityDestinationArizeType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrust`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataBraintrust = ObservabilityDestinationBraintrust;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrustConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataBraintrustConfig = ObservabilityDestinationBraintrustConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationBraintrustType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataBraintrustType = ObservabilityDestinationBraintrustType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouse`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataClickhouse = ObservabilityDestinationClickhouse;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouseConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataClickhouseConfig = ObservabilityDestinationClickhouseConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationClickhouseType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataClickhouseType = ObservabilityDestinationClickhouseType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadog`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataDatadog = ObservabilityDestinationDatadog;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataDatadogConfig = ObservabilityDestinationDatadogConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogFilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataDatadogFilterRules = ObservabilityDestinationDatadogFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationDatadogType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataDatadogType = ObservabilityDestinationDatadogType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafana`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataGrafana = ObservabilityDestinationGrafana;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataGrafanaConfig = ObservabilityDestinationGrafanaConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaFilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataGrafanaFilterRules = ObservabilityDestinationGrafanaFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationGrafanaType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataGrafanaType = ObservabilityDestinationGrafanaType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuse`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataLangfuse = ObservabilityDestinationLangfuse;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuseConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataLangfuseConfig = ObservabilityDestinationLangfuseConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangfuseType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataLangfuseType = ObservabilityDestinationLangfuseType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmith`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataLangsmith = ObservabilityDestinationLangsmith;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmithConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataLangsmithConfig = ObservabilityDestinationLangsmithConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationLangsmithType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataLangsmithType = ObservabilityDestinationLangsmithType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelic`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataNewrelic = ObservabilityDestinationNewrelic;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataNewrelicConfig = ObservabilityDestinationNewrelicConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationNewrelicType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataNewrelicType = ObservabilityDestinationNewrelicType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpik`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataOpik = ObservabilityDestinationOpik;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataOpikConfig = ObservabilityDestinationOpikConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikFilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataOpikFilterRules = ObservabilityDestinationOpikFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOpikType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataOpikType = ObservabilityDestinationOpikType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOtelCollector`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataOtelCollector = ObservabilityDestinationOtelCollector;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationOtelCollectorType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataOtelCollectorType = ObservabilityDestinationOtelCollectorType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthog`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataPosthog = ObservabilityDestinationPosthog;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataPosthogConfig = ObservabilityDestinationPosthogConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogFilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataPosthogFilterRules = ObservabilityDestinationPosthogFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationPosthogType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataPosthogType = ObservabilityDestinationPosthogType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRamp`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataRamp = ObservabilityDestinationRamp;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataRampConfig = ObservabilityDestinationRampConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampFilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataRampFilterRules = ObservabilityDestinationRampFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationRampType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataRampType = ObservabilityDestinationRampType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataS3 = ObservabilityDestinationS3;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3Config`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataS3Config = ObservabilityDestinationS3Config;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3FilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataS3FilterRules = ObservabilityDestinationS3FilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationS3Type`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataS3Type = ObservabilityDestinationS3Type;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentry`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataSentry = ObservabilityDestinationSentry;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataSentryConfig = ObservabilityDestinationSentryConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryFilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataSentryFilterRules = ObservabilityDestinationSentryFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSentryType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataSentryType = ObservabilityDestinationSentryType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflake`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataSnowflake = ObservabilityDestinationSnowflake;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflakeConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataSnowflakeConfig = ObservabilityDestinationSnowflakeConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationSnowflakeType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataSnowflakeType = ObservabilityDestinationSnowflakeType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeave`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataWeave = ObservabilityDestinationWeave;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataWeaveConfig = ObservabilityDestinationWeaveConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveFilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataWeaveFilterRules = ObservabilityDestinationWeaveFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWeaveType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataWeaveType = ObservabilityDestinationWeaveType;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhook`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataWebhook = ObservabilityDestinationWebhook;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookConfig`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataWebhookConfig = ObservabilityDestinationWebhookConfig;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookFilterRules`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataWebhookFilterRules = ObservabilityDestinationWebhookFilterRules;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestinationWebhookType`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseDataWebhookType = ObservabilityDestinationWebhookType;

@@ -62,15 +62,36 @@ impl CreatePresetFromInferenceResponse {
 /// The name this place's type had while its schema was inline: another name for [`PresetWithDesignatedVersion`].
 #[doc(hidden)]
 pub type CreatePresetFromInferenceResponseData = PresetWithDesignatedVersion;
+/// The name this place's type had while its schema was inline: another name for [`PresetWithDesignatedVersionDesignatedVersion`].
+#[doc(hidden)]
+pub type CreatePresetFromInferenceResponseDataDesignatedVersion = PresetWithDesignatedVersionDesignatedVersion;
 /// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponse`].
 #[doc(hidden)]
 pub type CreatePresetsChatCompletionsResponse = CreatePresetFromInferenceResponse;
+/// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponseData`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsResponseData = CreatePresetFromInferenceResponseData;
+/// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponseDataDesignatedVersion`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsResponseDataDesignatedVersion = CreatePresetFromInferenceResponseDataDesignatedVersion;
 /// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponse`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesResponse = CreatePresetFromInferenceResponse;
+/// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponseData`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesResponseData = CreatePresetFromInferenceResponseData;
+/// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponseDataDesignatedVersion`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesResponseDataDesignatedVersion = CreatePresetFromInferenceResponseDataDesignatedVersion;
 /// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponse`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesResponse = CreatePresetFromInferenceResponse;
+/// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponseData`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesResponseData = CreatePresetFromInferenceResponseData;
+/// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponseDataDesignatedVersion`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesResponseDataDesignatedVersion = CreatePresetFromInferenceResponseDataDesignatedVersion;
 /// A preset with its currently designated version.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -131,6 +152,9 @@ impl GetPresetResponse {
 /// The name this place's type had while its schema was inline: another name for [`PresetWithDesignatedVersion`].
 #[doc(hidden)]
 pub type GetPresetResponseData = PresetWithDesignatedVersion;
+/// The name this place's type had while its schema was inline: another name for [`PresetWithDesignatedVersionDesignatedVersion`].
+#[doc(hidden)]
+pub type GetPresetResponseDataDesignatedVersion = PresetWithDesignatedVersionDesignatedVersion;
 /// A single version of a preset.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

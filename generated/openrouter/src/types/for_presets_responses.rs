@@ -434,6 +434,21 @@ pub type AdditionalToolsItemToolsItemNamespace = NamespaceTool;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItem`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemNamespaceToolsItem = NamespaceToolToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustom`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespaceToolsItemCustom = NamespaceToolToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespaceToolsItemCustomFormat = NamespaceToolToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustomType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespaceToolsItemCustomType = NamespaceToolToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemFunction`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespaceToolsItemFunction = NamespaceToolToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemFunctionType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespaceToolsItemFunctionType = NamespaceToolToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemNamespaceType = NamespaceToolType;
@@ -498,12 +513,18 @@ impl AdditionalToolsItemToolsItemObject {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterApplyPatch = ApplyPatchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterApplyPatchParameters = ApplyPatchServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterApplyPatchType = ApplyPatchServerToolOpenRouterType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterWebSearch = WebSearchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterWebSearchParameters = WebSearchServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemOpenrouterWebSearchType = WebSearchServerToolOpenRouterType;
@@ -519,24 +540,51 @@ pub type AdditionalToolsItemToolsItemWebSearch = LegacyWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearch20250826Filters = WebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearch20250826Type = WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolUserLocation`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearch20250826UserLocation = WebSearchServerToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchFilters = LegacyWebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearchPreview = PreviewWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreview20250311Filters = Preview20250311WebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearchPreview20250311Type = Preview20250311WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreviewFilters = PreviewWebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearchPreviewType = PreviewWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolUserLocation`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreviewUserLocation = PreviewWebSearchServerToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolUserLocationType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreviewUserLocationType = PreviewWebSearchServerToolUserLocationType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolSearchContextSize`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchSearchContextSize = LegacyWebSearchServerToolSearchContextSize;
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolType`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemWebSearchType = LegacyWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolUserLocation`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchUserLocation = LegacyWebSearchServerToolUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsOpenrouterExperimentalSearchModels = SearchModelsServerToolOpenRouter;
@@ -1033,6 +1081,24 @@ impl ApplyPatchCallItem {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperation`].
 #[doc(hidden)]
 pub type ApplyPatchCallItemOperation = ApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationCreateFile`].
+#[doc(hidden)]
+pub type ApplyPatchCallItemOperationCreateFile = ApplyPatchCallOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationCreateFileType`].
+#[doc(hidden)]
+pub type ApplyPatchCallItemOperationCreateFileType = ApplyPatchCallOperationCreateFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDeleteFile`].
+#[doc(hidden)]
+pub type ApplyPatchCallItemOperationDeleteFile = ApplyPatchCallOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDeleteFileType`].
+#[doc(hidden)]
+pub type ApplyPatchCallItemOperationDeleteFileType = ApplyPatchCallOperationDeleteFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationUpdateFile`].
+#[doc(hidden)]
+pub type ApplyPatchCallItemOperationUpdateFile = ApplyPatchCallOperationUpdateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationUpdateFileType`].
+#[doc(hidden)]
+pub type ApplyPatchCallItemOperationUpdateFileType = ApplyPatchCallOperationUpdateFileType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type ApplyPatchCallItemStatus = ApplyPatchCallStatus;
@@ -1561,6 +1627,9 @@ impl ApplyPatchServerToolOpenRouter {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolConfig`].
 #[doc(hidden)]
 pub type ApplyPatchServerToolOpenRouterParameters = ApplyPatchServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolConfigEngine`].
+#[doc(hidden)]
+pub type ApplyPatchServerToolOpenRouterParametersEngine = ApplyPatchServerToolConfigEngine;
 /// The one value of the schema at `/components/schemas/ApplyPatchServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:apply_patch"`: constructors fill it in, decoding checks it.
@@ -1659,9 +1728,30 @@ pub type ApplyPatchUpdateFileOperationType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotation`].
 #[doc(hidden)]
 pub type BaseAnnotationAddedEventAnnotation = OpenAiResponsesAnnotation;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationFileCitation`].
+#[doc(hidden)]
+pub type BaseAnnotationAddedEventAnnotationFileCitation = OpenAiResponsesAnnotationFileCitation;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationFileCitationType`].
+#[doc(hidden)]
+pub type BaseAnnotationAddedEventAnnotationFileCitationType = OpenAiResponsesAnnotationFileCitationType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationFilePath`].
+#[doc(hidden)]
+pub type BaseAnnotationAddedEventAnnotationFilePath = OpenAiResponsesAnnotationFilePath;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationFilePathType`].
+#[doc(hidden)]
+pub type BaseAnnotationAddedEventAnnotationFilePathType = OpenAiResponsesAnnotationFilePathType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationUrlCitation`].
+#[doc(hidden)]
+pub type BaseAnnotationAddedEventAnnotationUrlCitation = OpenAiResponsesAnnotationUrlCitation;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationUrlCitationType`].
+#[doc(hidden)]
+pub type BaseAnnotationAddedEventAnnotationUrlCitationType = OpenAiResponsesAnnotationUrlCitationType;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type BaseContentPartAddedEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItem`].
+#[doc(hidden)]
+pub type BaseContentPartAddedEventPartOutputTextAnnotationsItem = ResponseOutputTextAnnotationsItem;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
 #[doc(hidden)]
 pub type BaseContentPartAddedEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
@@ -1677,6 +1767,9 @@ pub type BaseContentPartAddedEventPartRefusalType = OpenAiResponsesRefusalConten
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type BaseContentPartDoneEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItem`].
+#[doc(hidden)]
+pub type BaseContentPartDoneEventPartOutputTextAnnotationsItem = ResponseOutputTextAnnotationsItem;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
 #[doc(hidden)]
 pub type BaseContentPartDoneEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
@@ -1692,6 +1785,27 @@ pub type BaseContentPartDoneEventPartRefusalType = OpenAiResponsesRefusalContent
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItem`].
 #[doc(hidden)]
 pub type BaseInputsListItemApplyPatchCall = ApplyPatchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperation`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOperation = ApplyPatchCallItemOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationCreateFile`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOperationCreateFile = ApplyPatchCallItemOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationCreateFileType`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOperationCreateFileType = ApplyPatchCallItemOperationCreateFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationDeleteFile`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOperationDeleteFile = ApplyPatchCallItemOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationDeleteFileType`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOperationDeleteFileType = ApplyPatchCallItemOperationDeleteFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationUpdateFile`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOperationUpdateFile = ApplyPatchCallItemOperationUpdateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationUpdateFileType`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOperationUpdateFileType = ApplyPatchCallItemOperationUpdateFileType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItem`].
 #[doc(hidden)]
 pub type BaseInputsListItemApplyPatchCallOutput = ApplyPatchCallOutputItem;
@@ -1701,24 +1815,60 @@ pub type BaseInputsListItemApplyPatchCallOutputStatus = ApplyPatchCallOutputItem
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemType`].
 #[doc(hidden)]
 pub type BaseInputsListItemApplyPatchCallOutputType = ApplyPatchCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemStatus`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallStatus = ApplyPatchCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemType`].
 #[doc(hidden)]
 pub type BaseInputsListItemApplyPatchCallType = ApplyPatchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputDefListItemInputFile`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutputDefListItemInputFile = OpenAiResponseCustomToolCallOutputDefListItemInputFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputDefListItemInputImage`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutputDefListItemInputImage = OpenAiResponseCustomToolCallOutputDefListItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputDefListItemInputText`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutputDefListItemInputText = OpenAiResponseCustomToolCallOutputDefListItemInputText;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputType`].
 #[doc(hidden)]
 pub type BaseInputsListItemCustomToolCallOutputType = OpenAiResponseCustomToolCallOutputType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallType`].
 #[doc(hidden)]
 pub type BaseInputsListItemCustomToolCallType = OpenAiResponseCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputDefListItemInputFile`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputDefListItemInputFile = OpenAiResponseFunctionToolCallOutputDefListItemInputFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputDefListItemInputFileType`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputDefListItemInputFileType = OpenAiResponseFunctionToolCallOutputDefListItemInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputDefListItemInputImage`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputDefListItemInputImage = OpenAiResponseFunctionToolCallOutputDefListItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputDefListItemInputText`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputDefListItemInputText = OpenAiResponseFunctionToolCallOutputDefListItemInputText;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputDefListItemInputTextType`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputDefListItemInputTextType = OpenAiResponseFunctionToolCallOutputDefListItemInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputStatus`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutputStatus = OpenAiResponseFunctionToolCallOutputStatus;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputType`].
 #[doc(hidden)]
 pub type BaseInputsListItemFunctionCallOutputType = OpenAiResponseFunctionToolCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallStatus`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallStatus = OpenAiResponseFunctionToolCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallSubagentItemsItem`].
 #[doc(hidden)]
 pub type BaseInputsListItemFunctionCallSubagentItemsItem = OpenAiResponseFunctionToolCallSubagentItemsItem;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallType`].
 #[doc(hidden)]
 pub type BaseInputsListItemFunctionCallType = OpenAiResponseFunctionToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallStatus`].
+#[doc(hidden)]
+pub type BaseInputsListItemImageGenerationCallStatus = OutputItemImageGenerationCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
 #[doc(hidden)]
 pub type BaseInputsListItemImageGenerationCallType = OutputItemImageGenerationCallType;
@@ -1773,6 +1923,27 @@ pub type BaseReasoningSummaryPartDoneEventPart = ReasoningSummaryText;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
 #[doc(hidden)]
 pub type BaseReasoningSummaryPartDoneEventPartType = ReasoningSummaryTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemApplyPatchCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemApplyPatchCall = BaseInputsListItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemApplyPatchCallOutput`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemApplyPatchCallOutput = BaseInputsListItemApplyPatchCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemApplyPatchCallStatus = BaseInputsListItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemApplyPatchCallType = BaseInputsListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemCustomToolCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemCustomToolCallType = BaseInputsListItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemFunctionCallStatus = BaseInputsListItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemFunctionCallType`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemFunctionCallType = BaseInputsListItemFunctionCallType;
 /// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
 #[doc(hidden)]
 pub type BaseResponsesResultMetadata = RequestMetadata;
@@ -1785,6 +1956,9 @@ pub type BaseResponsesResultOutputItemCodeInterpreterCallStatus = OutputItemCode
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemCodeInterpreterCallType = OutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemFileSearchCallStatus = OutputItemFileSearchCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemFileSearchCallType = OutputItemFileSearchCallType;
@@ -1794,9 +1968,21 @@ pub type BaseResponsesResultOutputItemFunctionCallStatus = OutputItemFunctionCal
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemFunctionCallType = OutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemImageGenerationCallStatus = OutputItemImageGenerationCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemImageGenerationCallType = OutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemOutputText`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageContentItemOutputText = OutputMessageContentItemOutputText;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemRefusal`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageContentItemRefusal = OutputMessageContentItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemRefusalType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageContentItemRefusalType = OutputMessageContentItemRefusalType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessagePhase`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemMessagePhase = OutputMessagePhase;
@@ -1806,9 +1992,21 @@ pub type BaseResponsesResultOutputItemMessageRole = OutputMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemReasoningContentItem = OutputItemReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItemType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemReasoningContentItemType = OutputItemReasoningContentItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningStatus`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemReasoningStatus = OutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemReasoningSummaryItem = OutputItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemReasoningSummaryItemType = OutputItemReasoningSummaryItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemReasoningType = OutputItemReasoningType;
@@ -1830,6 +2028,9 @@ pub type BaseResponsesResultOutputItemWebSearchCallActionSearch = OutputItemWebS
 /// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchType`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemWebSearchCallActionSearchType = OutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCallStatus = OutputItemWebSearchCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemWebSearchCallType = OutputItemWebSearchCallType;
@@ -1839,9 +2040,69 @@ pub type BaseResponsesResultPrompt = StoredPromptTemplate;
 /// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValue`].
 #[doc(hidden)]
 pub type BaseResponsesResultPromptVariablesValue = StoredPromptTemplateVariablesValue;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputFile`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptVariablesValueInputFile = StoredPromptTemplateVariablesValueInputFile;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputFileType`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptVariablesValueInputFileType = StoredPromptTemplateVariablesValueInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputImage`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptVariablesValueInputImage = StoredPromptTemplateVariablesValueInputImage;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputImageDetail`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptVariablesValueInputImageDetail = StoredPromptTemplateVariablesValueInputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputImageType`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptVariablesValueInputImageType = StoredPromptTemplateVariablesValueInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputText`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptVariablesValueInputText = StoredPromptTemplateVariablesValueInputText;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputTextType`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptVariablesValueInputTextType = StoredPromptTemplateVariablesValueInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningConfigContext`].
+#[doc(hidden)]
+pub type BaseResponsesResultReasoningContext = BaseReasoningConfigContext;
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningConfigMode`].
+#[doc(hidden)]
+pub type BaseResponsesResultReasoningMode = BaseReasoningConfigMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningConfigSummary`].
+#[doc(hidden)]
+pub type BaseResponsesResultReasoningSummary = BaseReasoningConfigSummary;
+/// The name this place's type had while its schema was inline: another name for [`TextConfigFormat`].
+#[doc(hidden)]
+pub type BaseResponsesResultTextFormat = TextConfigFormat;
+/// The name this place's type had while its schema was inline: another name for [`TextConfigFormatJsonObject`].
+#[doc(hidden)]
+pub type BaseResponsesResultTextFormatJsonObject = TextConfigFormatJsonObject;
+/// The name this place's type had while its schema was inline: another name for [`TextConfigFormatJsonObjectType`].
+#[doc(hidden)]
+pub type BaseResponsesResultTextFormatJsonObjectType = TextConfigFormatJsonObjectType;
+/// The name this place's type had while its schema was inline: another name for [`TextConfigFormatJsonSchema`].
+#[doc(hidden)]
+pub type BaseResponsesResultTextFormatJsonSchema = TextConfigFormatJsonSchema;
+/// The name this place's type had while its schema was inline: another name for [`TextConfigFormatJsonSchemaType`].
+#[doc(hidden)]
+pub type BaseResponsesResultTextFormatJsonSchemaType = TextConfigFormatJsonSchemaType;
+/// The name this place's type had while its schema was inline: another name for [`TextConfigFormatText`].
+#[doc(hidden)]
+pub type BaseResponsesResultTextFormatText = TextConfigFormatText;
+/// The name this place's type had while its schema was inline: another name for [`TextConfigFormatTextType`].
+#[doc(hidden)]
+pub type BaseResponsesResultTextFormatTextType = TextConfigFormatTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoice`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolChoice = OpenAiResponsesToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAllowedTools`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceAllowedTools = OpenAiResponsesToolChoiceAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAllowedToolsMode`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceAllowedToolsMode = OpenAiResponsesToolChoiceAllowedToolsMode;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAllowedToolsType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoiceAllowedToolsType = OpenAiResponsesToolChoiceAllowedToolsType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatch`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolChoiceApplyPatch = OpenAiResponsesToolChoiceApplyPatch;
@@ -2022,6 +2283,21 @@ pub type BaseResponsesResultToolsItemNamespace = NamespaceTool;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItem`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemNamespaceToolsItem = NamespaceToolToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustom`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespaceToolsItemCustom = NamespaceToolToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespaceToolsItemCustomFormat = NamespaceToolToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustomType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespaceToolsItemCustomType = NamespaceToolToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemFunction`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespaceToolsItemFunction = NamespaceToolToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemFunctionType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespaceToolsItemFunctionType = NamespaceToolToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceToolType`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemNamespaceType = NamespaceToolType;
@@ -2037,24 +2313,51 @@ pub type BaseResponsesResultToolsItemWebSearch = LegacyWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearch20250826Filters = WebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolType`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearch20250826Type = WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolUserLocation`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearch20250826UserLocation = WebSearchServerToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchFilters = LegacyWebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchPreview = PreviewWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreview20250311Filters = Preview20250311WebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolType`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchPreview20250311Type = Preview20250311WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreviewFilters = PreviewWebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolType`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchPreviewType = PreviewWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolUserLocation`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreviewUserLocation = PreviewWebSearchServerToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolUserLocationType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreviewUserLocationType = PreviewWebSearchServerToolUserLocationType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolSearchContextSize`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchSearchContextSize = LegacyWebSearchServerToolSearchContextSize;
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolType`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchType = LegacyWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolUserLocation`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchUserLocation = LegacyWebSearchServerToolUserLocation;
 /// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2731,6 +3034,399 @@ crate::runtime::one_value_enum! {
     " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum CompactionItemType { Compaction => "compaction", }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemApplyPatchCall = BaseResponsesResultInstructionsListItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemApplyPatchCallType = BaseResponsesResultInstructionsListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemCustomToolCallType = BaseResponsesResultInstructionsListItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemFunctionCallStatus = BaseResponsesResultInstructionsListItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemFunctionCallType = BaseResponsesResultInstructionsListItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultMetadata`].
+#[doc(hidden)]
+pub type CompletedEventResponseMetadata = BaseResponsesResultMetadata;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemCodeInterpreterCallStatus = BaseResponsesResultOutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemCodeInterpreterCallType = BaseResponsesResultOutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemFileSearchCallStatus = BaseResponsesResultOutputItemFileSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemFileSearchCallType = BaseResponsesResultOutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemFunctionCallStatus = BaseResponsesResultOutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemFunctionCallType = BaseResponsesResultOutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemImageGenerationCallStatus = BaseResponsesResultOutputItemImageGenerationCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemImageGenerationCallType = BaseResponsesResultOutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemOutputText`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessageContentItemOutputText = BaseResponsesResultOutputItemMessageContentItemOutputText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemRefusal`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessageContentItemRefusal = BaseResponsesResultOutputItemMessageContentItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessagePhase`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessagePhase = BaseResponsesResultOutputItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessageRole = BaseResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItemType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemReasoningContentItemType = BaseResponsesResultOutputItemReasoningContentItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemReasoningStatus = BaseResponsesResultOutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemReasoningSummaryItem = BaseResponsesResultOutputItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemReasoningSummaryItemType = BaseResponsesResultOutputItemReasoningSummaryItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemReasoningType = BaseResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemWebSearchCallAction = BaseResponsesResultOutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemWebSearchCallActionOpenPage = BaseResponsesResultOutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemWebSearchCallActionSearch = BaseResponsesResultOutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemWebSearchCallStatus = BaseResponsesResultOutputItemWebSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemWebSearchCallType = BaseResponsesResultOutputItemWebSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPrompt`].
+#[doc(hidden)]
+pub type CompletedEventResponsePrompt = BaseResponsesResultPrompt;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValue`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptVariablesValue = BaseResponsesResultPromptVariablesValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFile`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptVariablesValueInputFile = BaseResponsesResultPromptVariablesValueInputFile;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFileType`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptVariablesValueInputFileType = BaseResponsesResultPromptVariablesValueInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImage`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptVariablesValueInputImage = BaseResponsesResultPromptVariablesValueInputImage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageDetail`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptVariablesValueInputImageDetail = BaseResponsesResultPromptVariablesValueInputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageType`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptVariablesValueInputImageType = BaseResponsesResultPromptVariablesValueInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputText`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptVariablesValueInputText = BaseResponsesResultPromptVariablesValueInputText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputTextType`].
+#[doc(hidden)]
+pub type CompletedEventResponsePromptVariablesValueInputTextType = BaseResponsesResultPromptVariablesValueInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningContext`].
+#[doc(hidden)]
+pub type CompletedEventResponseReasoningContext = BaseResponsesResultReasoningContext;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningMode`].
+#[doc(hidden)]
+pub type CompletedEventResponseReasoningMode = BaseResponsesResultReasoningMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningSummary`].
+#[doc(hidden)]
+pub type CompletedEventResponseReasoningSummary = BaseResponsesResultReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormat`].
+#[doc(hidden)]
+pub type CompletedEventResponseTextFormat = BaseResponsesResultTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObject`].
+#[doc(hidden)]
+pub type CompletedEventResponseTextFormatJsonObject = BaseResponsesResultTextFormatJsonObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObjectType`].
+#[doc(hidden)]
+pub type CompletedEventResponseTextFormatJsonObjectType = BaseResponsesResultTextFormatJsonObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchema`].
+#[doc(hidden)]
+pub type CompletedEventResponseTextFormatJsonSchema = BaseResponsesResultTextFormatJsonSchema;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchemaType`].
+#[doc(hidden)]
+pub type CompletedEventResponseTextFormatJsonSchemaType = BaseResponsesResultTextFormatJsonSchemaType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatText`].
+#[doc(hidden)]
+pub type CompletedEventResponseTextFormatText = BaseResponsesResultTextFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatTextType`].
+#[doc(hidden)]
+pub type CompletedEventResponseTextFormatTextType = BaseResponsesResultTextFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoice`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoice = BaseResponsesResultToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedTools`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceAllowedTools = BaseResponsesResultToolChoiceAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsMode`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceAllowedToolsMode = BaseResponsesResultToolChoiceAllowedToolsMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceAllowedToolsType = BaseResponsesResultToolChoiceAllowedToolsType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceApplyPatch = BaseResponsesResultToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceApplyPatchType = BaseResponsesResultToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAuto`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceAuto = BaseResponsesResultToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunction`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceFunction = BaseResponsesResultToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceFunctionType = BaseResponsesResultToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceNone`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceNone = BaseResponsesResultToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObject`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceObject = BaseResponsesResultToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObjectType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceObjectType = BaseResponsesResultToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceRequired`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceRequired = BaseResponsesResultToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShell`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceShell = BaseResponsesResultToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShellType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolChoiceShellType = BaseResponsesResultToolChoiceShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatch`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemApplyPatch = BaseResponsesResultToolsItemApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatchType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemApplyPatchType = BaseResponsesResultToolsItemApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreter`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCodeInterpreter = BaseResponsesResultToolsItemCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainer`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCodeInterpreterContainer = BaseResponsesResultToolsItemCodeInterpreterContainer;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainerAuto`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCodeInterpreterContainerAuto = BaseResponsesResultToolsItemCodeInterpreterContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCodeInterpreterType = BaseResponsesResultToolsItemCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreview`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemComputerUsePreview = BaseResponsesResultToolsItemComputerUsePreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreviewEnvironment`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemComputerUsePreviewEnvironment = BaseResponsesResultToolsItemComputerUsePreviewEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreviewType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemComputerUsePreviewType = BaseResponsesResultToolsItemComputerUsePreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustom`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCustom = BaseResponsesResultToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCustomFormat = BaseResponsesResultToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammar`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCustomFormatGrammar = BaseResponsesResultToolsItemCustomFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCustomFormatGrammarSyntax = BaseResponsesResultToolsItemCustomFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCustomFormatGrammarType = BaseResponsesResultToolsItemCustomFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatText`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCustomFormatText = BaseResponsesResultToolsItemCustomFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatTextType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCustomFormatTextType = BaseResponsesResultToolsItemCustomFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemCustomType = BaseResponsesResultToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearch`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFileSearch = BaseResponsesResultToolsItemFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFilters`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFileSearchFilters = BaseResponsesResultToolsItemFileSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObject`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFileSearchFiltersObject = BaseResponsesResultToolsItemFileSearchFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFileSearchFiltersObjectType = BaseResponsesResultToolsItemFileSearchFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectValue`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFileSearchFiltersObjectValue = BaseResponsesResultToolsItemFileSearchFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchRankingOptions`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFileSearchRankingOptions = BaseResponsesResultToolsItemFileSearchRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationBackground`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemImageGenerationBackground = BaseResponsesResultToolsItemImageGenerationBackground;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationInputFidelity`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemImageGenerationInputFidelity = BaseResponsesResultToolsItemImageGenerationInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationInputImageMask`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemImageGenerationInputImageMask = BaseResponsesResultToolsItemImageGenerationInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationModeration`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemImageGenerationModeration = BaseResponsesResultToolsItemImageGenerationModeration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationOutputFormat`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemImageGenerationOutputFormat = BaseResponsesResultToolsItemImageGenerationOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationQuality`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemImageGenerationQuality = BaseResponsesResultToolsItemImageGenerationQuality;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemImageGenerationType = BaseResponsesResultToolsItemImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShell`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemLocalShell = BaseResponsesResultToolsItemLocalShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShellType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemLocalShellType = BaseResponsesResultToolsItemLocalShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcp`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcp = BaseResponsesResultToolsItemMcp;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedTools`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcpAllowedTools = BaseResponsesResultToolsItemMcpAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedToolsObject`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcpAllowedToolsObject = BaseResponsesResultToolsItemMcpAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpConnectorId`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcpConnectorId = BaseResponsesResultToolsItemMcpConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApproval`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcpRequireApproval = BaseResponsesResultToolsItemMcpRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalAlways`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcpRequireApprovalAlways = BaseResponsesResultToolsItemMcpRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalNever`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcpRequireApprovalNever = BaseResponsesResultToolsItemMcpRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObject`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcpRequireApprovalObject = BaseResponsesResultToolsItemMcpRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcpRequireApprovalObjectNever = BaseResponsesResultToolsItemMcpRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemMcpType = BaseResponsesResultToolsItemMcpType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespace`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemNamespace = BaseResponsesResultToolsItemNamespace;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItem`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemNamespaceToolsItem = BaseResponsesResultToolsItemNamespaceToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustom`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemNamespaceToolsItemCustom = BaseResponsesResultToolsItemNamespaceToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustomType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemNamespaceToolsItemCustomType = BaseResponsesResultToolsItemNamespaceToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemFunction`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemNamespaceToolsItemFunction = BaseResponsesResultToolsItemNamespaceToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemNamespaceType = BaseResponsesResultToolsItemNamespaceType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShell`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemShell = BaseResponsesResultToolsItemShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShellType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemShellType = BaseResponsesResultToolsItemShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearch = BaseResponsesResultToolsItemWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearch20250826 = BaseResponsesResultToolsItemWebSearch20250826;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Filters`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearch20250826Filters = BaseResponsesResultToolsItemWebSearch20250826Filters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Type`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearch20250826Type = BaseResponsesResultToolsItemWebSearch20250826Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826UserLocation`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearch20250826UserLocation = BaseResponsesResultToolsItemWebSearch20250826UserLocation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchFilters`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchFilters = BaseResponsesResultToolsItemWebSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchPreview = BaseResponsesResultToolsItemWebSearchPreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchPreview20250311 = BaseResponsesResultToolsItemWebSearchPreview20250311;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Type`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchPreview20250311Type = BaseResponsesResultToolsItemWebSearchPreview20250311Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewFilters`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchPreviewFilters = BaseResponsesResultToolsItemWebSearchPreviewFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchPreviewType = BaseResponsesResultToolsItemWebSearchPreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewUserLocation`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchPreviewUserLocation = BaseResponsesResultToolsItemWebSearchPreviewUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchSearchContextSize`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchSearchContextSize = BaseResponsesResultToolsItemWebSearchSearchContextSize;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchType = BaseResponsesResultToolsItemWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocation`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemWebSearchUserLocation = BaseResponsesResultToolsItemWebSearchUserLocation;
 /// A compound filter that combines multiple comparison or compound filters
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2917,6 +3613,12 @@ pub type ComputerUseServerToolType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type ContentPartAddedEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItem`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartOutputTextAnnotationsItem = ResponseOutputTextAnnotationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItemFilePath`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartOutputTextAnnotationsItemFilePath = ResponseOutputTextAnnotationsItemFilePath;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
 #[doc(hidden)]
 pub type ContentPartAddedEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
@@ -2938,6 +3640,15 @@ pub type ContentPartAddedEventPartRefusalType = OpenAiResponsesRefusalContentTyp
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type ContentPartDoneEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItem`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartOutputTextAnnotationsItem = ResponseOutputTextAnnotationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItemFilePath`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartOutputTextAnnotationsItemFilePath = ResponseOutputTextAnnotationsItemFilePath;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItemUrlCitation`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartOutputTextAnnotationsItemUrlCitation = ResponseOutputTextAnnotationsItemUrlCitation;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
 #[doc(hidden)]
 pub type ContentPartDoneEventPartOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
@@ -3051,39 +3762,1431 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequest = ResponsesRequest;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestIncludeItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestIncludeItem = ResponsesRequestIncludeItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInput`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInput = ResponsesRequestInput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItem = ResponsesRequestInputListItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAdditionalTools`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemAdditionalTools = ResponsesRequestInputListItemAdditionalTools;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAgentMessage`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemAgentMessage = ResponsesRequestInputListItemAgentMessage;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAgentMessageAgent`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemAgentMessageAgent = ResponsesRequestInputListItemAgentMessageAgent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAgentMessageType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemAgentMessageType = ResponsesRequestInputListItemAgentMessageType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCall`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemApplyPatchCall = ResponsesRequestInputListItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemApplyPatchCallType = ResponsesRequestInputListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCompaction`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemCompaction = ResponsesRequestInputListItemCompaction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCompactionType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemCompactionType = ResponsesRequestInputListItemCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemComputerCall`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemComputerCall = ResponsesRequestInputListItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemComputerCallStatus`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemComputerCallStatus = ResponsesRequestInputListItemComputerCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemComputerCallType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemComputerCallType = ResponsesRequestInputListItemComputerCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemContextCompaction`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemContextCompaction = ResponsesRequestInputListItemContextCompaction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCall`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemCustomToolCall = ResponsesRequestInputListItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemCustomToolCallType = ResponsesRequestInputListItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCall`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemLocalShellCall = ResponsesRequestInputListItemLocalShellCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCallType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemLocalShellCallType = ResponsesRequestInputListItemLocalShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpApprovalRequest`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMcpApprovalRequest = ResponsesRequestInputListItemMcpApprovalRequest;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpCall`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMcpCall = ResponsesRequestInputListItemMcpCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpCallType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMcpCallType = ResponsesRequestInputListItemMcpCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpListTools`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMcpListTools = ResponsesRequestInputListItemMcpListTools;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpListToolsType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMcpListToolsType = ResponsesRequestInputListItemMcpListToolsType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessage`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMessage = ResponsesRequestInputListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageContent`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMessageContent = ResponsesRequestInputListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMessageType = ResponsesRequestInputListItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterAdvisor = ResponsesRequestInputListItemOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterBash`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterBash = ResponsesRequestInputListItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterBashType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterBashType = ResponsesRequestInputListItemOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterDatetime`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterDatetime = ResponsesRequestInputListItemOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterFiles = ResponsesRequestInputListItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterFusion = ResponsesRequestInputListItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMcp`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterMcp = ResponsesRequestInputListItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMcpType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterMcpType = ResponsesRequestInputListItemOpenrouterMcpType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMemory`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterMemory = ResponsesRequestInputListItemOpenrouterMemory;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterShell`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterShell = ResponsesRequestInputListItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterSubagent`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterSubagent = ResponsesRequestInputListItemOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemOpenrouterWebFetch = ResponsesRequestInputListItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReference`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemReference = ResponsesRequestInputListItemReference;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReferenceType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemReferenceType = ResponsesRequestInputListItemReferenceType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCall`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemShellCall = ResponsesRequestInputListItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallAction`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemShellCallAction = ResponsesRequestInputListItemShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallOutput`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemShellCallOutput = ResponsesRequestInputListItemShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallStatus`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemShellCallStatus = ResponsesRequestInputListItemShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemShellCallType = ResponsesRequestInputListItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestMetadata`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestMetadata = ResponsesRequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestModalitiesItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestModalitiesItem = ResponsesRequestModalitiesItem;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItem`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestPluginsItem = ResponsesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPrompt`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPrompt = ResponsesRequestPrompt;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValue`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPromptVariablesValue = ResponsesRequestPromptVariablesValue;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputFile`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPromptVariablesValueInputFile = ResponsesRequestPromptVariablesValueInputFile;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputImage`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPromptVariablesValueInputImage = ResponsesRequestPromptVariablesValueInputImage;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputText`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPromptVariablesValueInputText = ResponsesRequestPromptVariablesValueInputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestReasoning`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestReasoning = ResponsesRequestReasoning;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestServiceTier`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestServiceTier = ResponsesRequestServiceTier;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStore`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestStore = ResponsesRequestStore;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestText`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestText = ResponsesRequestText;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestTextVerbosity`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestTextVerbosity = ResponsesRequestTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoice`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoice = ResponsesRequestToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceAllowedTools`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceAllowedTools = ResponsesRequestToolChoiceAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceAllowedToolsMode`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceAllowedToolsMode = ResponsesRequestToolChoiceAllowedToolsMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceAllowedToolsType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceAllowedToolsType = ResponsesRequestToolChoiceAllowedToolsType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceApplyPatch = ResponsesRequestToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceApplyPatchType = ResponsesRequestToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceAuto`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceAuto = ResponsesRequestToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceFunction`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceFunction = ResponsesRequestToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceFunctionType = ResponsesRequestToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceNone`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceNone = ResponsesRequestToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceObject`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceObject = ResponsesRequestToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceObjectType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceObjectType = ResponsesRequestToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceRequired`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceRequired = ResponsesRequestToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceShell`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceShell = ResponsesRequestToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceShellType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolChoiceShellType = ResponsesRequestToolChoiceShellType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItem`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestToolsItem = ResponsesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemApplyPatch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemApplyPatch = ResponsesRequestToolsItemApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemApplyPatchType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemApplyPatchType = ResponsesRequestToolsItemApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCodeInterpreter`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemCodeInterpreter = ResponsesRequestToolsItemCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCodeInterpreterType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemCodeInterpreterType = ResponsesRequestToolsItemCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemComputerUsePreview`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemComputerUsePreview = ResponsesRequestToolsItemComputerUsePreview;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemComputerUsePreviewType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemComputerUsePreviewType = ResponsesRequestToolsItemComputerUsePreviewType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustom`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemCustom = ResponsesRequestToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemCustomFormat = ResponsesRequestToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormatGrammar`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemCustomFormatGrammar = ResponsesRequestToolsItemCustomFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormatText`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemCustomFormatText = ResponsesRequestToolsItemCustomFormatText;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormatTextType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemCustomFormatTextType = ResponsesRequestToolsItemCustomFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemCustomType = ResponsesRequestToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemFileSearch = ResponsesRequestToolsItemFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchFilters`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemFileSearchFilters = ResponsesRequestToolsItemFileSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemFileSearchType = ResponsesRequestToolsItemFileSearchType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGeneration`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemImageGeneration = ResponsesRequestToolsItemImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGenerationQuality`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemImageGenerationQuality = ResponsesRequestToolsItemImageGenerationQuality;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGenerationType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemImageGenerationType = ResponsesRequestToolsItemImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemLocalShell`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemLocalShell = ResponsesRequestToolsItemLocalShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemLocalShellType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemLocalShellType = ResponsesRequestToolsItemLocalShellType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcp`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemMcp = ResponsesRequestToolsItemMcp;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpAllowedTools`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemMcpAllowedTools = ResponsesRequestToolsItemMcpAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpAllowedToolsObject`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemMcpAllowedToolsObject = ResponsesRequestToolsItemMcpAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpConnectorId`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemMcpConnectorId = ResponsesRequestToolsItemMcpConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpRequireApproval`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemMcpRequireApproval = ResponsesRequestToolsItemMcpRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemMcpType = ResponsesRequestToolsItemMcpType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemNamespace`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemNamespace = ResponsesRequestToolsItemNamespace;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemNamespaceToolsItem`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemNamespaceToolsItem = ResponsesRequestToolsItemNamespaceToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemNamespaceType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemNamespaceType = ResponsesRequestToolsItemNamespaceType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterApplyPatch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterApplyPatch = ResponsesRequestToolsItemOpenrouterApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemOpenrouterWebSearch = ResponsesRequestToolsItemOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemShell`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemShell = ResponsesRequestToolsItemShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemShellType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemShellType = ResponsesRequestToolsItemShellType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearch = ResponsesRequestToolsItemWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch20250826`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearch20250826 = ResponsesRequestToolsItemWebSearch20250826;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch20250826Type`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearch20250826Type = ResponsesRequestToolsItemWebSearch20250826Type;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchFilters`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearchFilters = ResponsesRequestToolsItemWebSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreview`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearchPreview = ResponsesRequestToolsItemWebSearchPreview;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreviewType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearchPreviewType = ResponsesRequestToolsItemWebSearchPreviewType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearchType = ResponsesRequestToolsItemWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchUserLocation`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemWebSearchUserLocation = ResponsesRequestToolsItemWebSearchUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestTruncation`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestTruncation = ResponsesRequestTruncation;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
 #[doc(hidden)]
 pub type CreateResponsesRequest = ResponsesRequest;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestIncludeItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestIncludeItem = ResponsesRequestIncludeItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInput`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInput = ResponsesRequestInput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItem = ResponsesRequestInputListItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAdditionalTools`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemAdditionalTools = ResponsesRequestInputListItemAdditionalTools;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAdditionalToolsRole`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemAdditionalToolsRole = ResponsesRequestInputListItemAdditionalToolsRole;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAdditionalToolsToolsItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemAdditionalToolsToolsItem = ResponsesRequestInputListItemAdditionalToolsToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAdditionalToolsType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemAdditionalToolsType = ResponsesRequestInputListItemAdditionalToolsType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAgentMessage`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemAgentMessage = ResponsesRequestInputListItemAgentMessage;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAgentMessageAgent`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemAgentMessageAgent = ResponsesRequestInputListItemAgentMessageAgent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAgentMessageContentItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemAgentMessageContentItem = ResponsesRequestInputListItemAgentMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemAgentMessageType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemAgentMessageType = ResponsesRequestInputListItemAgentMessageType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemApplyPatchCall = ResponsesRequestInputListItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemApplyPatchCallOperation = ResponsesRequestInputListItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCallOutput`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemApplyPatchCallOutput = ResponsesRequestInputListItemApplyPatchCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCallOutputType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemApplyPatchCallOutputType = ResponsesRequestInputListItemApplyPatchCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemApplyPatchCallStatus = ResponsesRequestInputListItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemApplyPatchCallType = ResponsesRequestInputListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCompaction`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemCompaction = ResponsesRequestInputListItemCompaction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCompactionType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemCompactionType = ResponsesRequestInputListItemCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemComputerCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemComputerCall = ResponsesRequestInputListItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemComputerCallStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemComputerCallStatus = ResponsesRequestInputListItemComputerCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemComputerCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemComputerCallType = ResponsesRequestInputListItemComputerCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemContextCompaction`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemContextCompaction = ResponsesRequestInputListItemContextCompaction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemContextCompactionType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemContextCompactionType = ResponsesRequestInputListItemContextCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemCustomToolCall = ResponsesRequestInputListItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemCustomToolCallType = ResponsesRequestInputListItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemLocalShellCall = ResponsesRequestInputListItemLocalShellCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCallAction`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemLocalShellCallAction = ResponsesRequestInputListItemLocalShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCallActionType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemLocalShellCallActionType = ResponsesRequestInputListItemLocalShellCallActionType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCallOutput`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemLocalShellCallOutput = ResponsesRequestInputListItemLocalShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCallOutputType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemLocalShellCallOutputType = ResponsesRequestInputListItemLocalShellCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCallStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemLocalShellCallStatus = ResponsesRequestInputListItemLocalShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemLocalShellCallType = ResponsesRequestInputListItemLocalShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpApprovalRequest`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMcpApprovalRequest = ResponsesRequestInputListItemMcpApprovalRequest;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpApprovalRequestType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMcpApprovalRequestType = ResponsesRequestInputListItemMcpApprovalRequestType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpApprovalResponse`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMcpApprovalResponse = ResponsesRequestInputListItemMcpApprovalResponse;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpApprovalResponseType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMcpApprovalResponseType = ResponsesRequestInputListItemMcpApprovalResponseType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMcpCall = ResponsesRequestInputListItemMcpCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMcpCallType = ResponsesRequestInputListItemMcpCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpListTools`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMcpListTools = ResponsesRequestInputListItemMcpListTools;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpListToolsToolsItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMcpListToolsToolsItem = ResponsesRequestInputListItemMcpListToolsToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMcpListToolsType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMcpListToolsType = ResponsesRequestInputListItemMcpListToolsType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessage`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMessage = ResponsesRequestInputListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageContent`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMessageContent = ResponsesRequestInputListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageContentListItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMessageContentListItem = ResponsesRequestInputListItemMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMessageType = ResponsesRequestInputListItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterAdvisor = ResponsesRequestInputListItemOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterAdvisorStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterAdvisorStatus = ResponsesRequestInputListItemOpenrouterAdvisorStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterAdvisorType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterAdvisorType = ResponsesRequestInputListItemOpenrouterAdvisorType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterApplyPatch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterApplyPatch = ResponsesRequestInputListItemOpenrouterApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterApplyPatchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterApplyPatchType = ResponsesRequestInputListItemOpenrouterApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterBash`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterBash = ResponsesRequestInputListItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterBashStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterBashStatus = ResponsesRequestInputListItemOpenrouterBashStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterBashType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterBashType = ResponsesRequestInputListItemOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterBrowserUse`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterBrowserUse = ResponsesRequestInputListItemOpenrouterBrowserUse;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterBrowserUseType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterBrowserUseType = ResponsesRequestInputListItemOpenrouterBrowserUseType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterCodeInterpreter`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterCodeInterpreter = ResponsesRequestInputListItemOpenrouterCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterDatetime`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterDatetime = ResponsesRequestInputListItemOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterDatetimeStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterDatetimeStatus = ResponsesRequestInputListItemOpenrouterDatetimeStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterDatetimeType = ResponsesRequestInputListItemOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFileSearch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterFileSearch = ResponsesRequestInputListItemOpenrouterFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFileSearchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterFileSearchType = ResponsesRequestInputListItemOpenrouterFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterFiles = ResponsesRequestInputListItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFilesStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterFilesStatus = ResponsesRequestInputListItemOpenrouterFilesStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFilesType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterFilesType = ResponsesRequestInputListItemOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterFusion = ResponsesRequestInputListItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFusionAnalysis`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterFusionAnalysis = ResponsesRequestInputListItemOpenrouterFusionAnalysis;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFusionStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterFusionStatus = ResponsesRequestInputListItemOpenrouterFusionStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterFusionType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterFusionType = ResponsesRequestInputListItemOpenrouterFusionType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterImageGeneration`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterImageGeneration = ResponsesRequestInputListItemOpenrouterImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMcp`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterMcp = ResponsesRequestInputListItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMcpStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterMcpStatus = ResponsesRequestInputListItemOpenrouterMcpStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMcpType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterMcpType = ResponsesRequestInputListItemOpenrouterMcpType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMemory`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterMemory = ResponsesRequestInputListItemOpenrouterMemory;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMemoryAction`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterMemoryAction = ResponsesRequestInputListItemOpenrouterMemoryAction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMemoryStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterMemoryStatus = ResponsesRequestInputListItemOpenrouterMemoryStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterMemoryType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterMemoryType = ResponsesRequestInputListItemOpenrouterMemoryType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterShell`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterShell = ResponsesRequestInputListItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterShellAction`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterShellAction = ResponsesRequestInputListItemOpenrouterShellAction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterShellOutputItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterShellOutputItem = ResponsesRequestInputListItemOpenrouterShellOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterShellStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterShellStatus = ResponsesRequestInputListItemOpenrouterShellStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterShellType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterShellType = ResponsesRequestInputListItemOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterSubagent`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterSubagent = ResponsesRequestInputListItemOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterSubagentStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterSubagentStatus = ResponsesRequestInputListItemOpenrouterSubagentStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterSubagentType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterSubagentType = ResponsesRequestInputListItemOpenrouterSubagentType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterTextEditor`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterTextEditor = ResponsesRequestInputListItemOpenrouterTextEditor;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterTextEditorType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterTextEditorType = ResponsesRequestInputListItemOpenrouterTextEditorType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterToolSearch = ResponsesRequestInputListItemOpenrouterToolSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterToolSearchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterToolSearchType = ResponsesRequestInputListItemOpenrouterToolSearchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterWebFetch = ResponsesRequestInputListItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebFetchStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterWebFetchStatus = ResponsesRequestInputListItemOpenrouterWebFetchStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterWebFetchType = ResponsesRequestInputListItemOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterWebSearch = ResponsesRequestInputListItemOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebSearchAction`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterWebSearchAction = ResponsesRequestInputListItemOpenrouterWebSearchAction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebSearchStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterWebSearchStatus = ResponsesRequestInputListItemOpenrouterWebSearchStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebSearchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOpenrouterWebSearchType = ResponsesRequestInputListItemOpenrouterWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOutputReasoningItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemOutputReasoningItem = ResponsesRequestInputListItemOutputReasoningItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReference`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemReference = ResponsesRequestInputListItemReference;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReferenceType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemReferenceType = ResponsesRequestInputListItemReferenceType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemShellCall = ResponsesRequestInputListItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallAction`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemShellCallAction = ResponsesRequestInputListItemShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallOutput`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemShellCallOutput = ResponsesRequestInputListItemShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallOutputOutputItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemShellCallOutputOutputItem = ResponsesRequestInputListItemShellCallOutputOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallOutputStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemShellCallOutputStatus = ResponsesRequestInputListItemShellCallOutputStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallOutputType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemShellCallOutputType = ResponsesRequestInputListItemShellCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallStatus`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemShellCallStatus = ResponsesRequestInputListItemShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemShellCallType = ResponsesRequestInputListItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestMetadata`].
+#[doc(hidden)]
+pub type CreateResponsesRequestMetadata = ResponsesRequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestModalitiesItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestModalitiesItem = ResponsesRequestModalitiesItem;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItem`].
 #[doc(hidden)]
 pub type CreateResponsesRequestPluginsItem = ResponsesRequestPluginsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPrompt`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPrompt = ResponsesRequestPrompt;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValue`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptVariablesValue = ResponsesRequestPromptVariablesValue;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputFile`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptVariablesValueInputFile = ResponsesRequestPromptVariablesValueInputFile;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputFileType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptVariablesValueInputFileType = ResponsesRequestPromptVariablesValueInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputImage`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptVariablesValueInputImage = ResponsesRequestPromptVariablesValueInputImage;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputImageDetail`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptVariablesValueInputImageDetail = ResponsesRequestPromptVariablesValueInputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputImageType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptVariablesValueInputImageType = ResponsesRequestPromptVariablesValueInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputText`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptVariablesValueInputText = ResponsesRequestPromptVariablesValueInputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPromptVariablesValueInputTextType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPromptVariablesValueInputTextType = ResponsesRequestPromptVariablesValueInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestReasoning`].
+#[doc(hidden)]
+pub type CreateResponsesRequestReasoning = ResponsesRequestReasoning;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestServiceTier`].
 #[doc(hidden)]
 pub type CreateResponsesRequestServiceTier = ResponsesRequestServiceTier;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestStore`].
 #[doc(hidden)]
 pub type CreateResponsesRequestStore = ResponsesRequestStore;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestText`].
+#[doc(hidden)]
+pub type CreateResponsesRequestText = ResponsesRequestText;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestTextVerbosity`].
+#[doc(hidden)]
+pub type CreateResponsesRequestTextVerbosity = ResponsesRequestTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoice`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoice = ResponsesRequestToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceAllowedTools`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceAllowedTools = ResponsesRequestToolChoiceAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceAllowedToolsMode`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceAllowedToolsMode = ResponsesRequestToolChoiceAllowedToolsMode;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceAllowedToolsType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceAllowedToolsType = ResponsesRequestToolChoiceAllowedToolsType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceApplyPatch = ResponsesRequestToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceApplyPatchType = ResponsesRequestToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceAuto`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceAuto = ResponsesRequestToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceFunction`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceFunction = ResponsesRequestToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceFunctionType = ResponsesRequestToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceNone`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceNone = ResponsesRequestToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceObject`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceObject = ResponsesRequestToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceObjectType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceObjectType = ResponsesRequestToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceRequired`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceRequired = ResponsesRequestToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceShell`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceShell = ResponsesRequestToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolChoiceShellType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolChoiceShellType = ResponsesRequestToolChoiceShellType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItem`].
 #[doc(hidden)]
 pub type CreateResponsesRequestToolsItem = ResponsesRequestToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemApplyPatch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemApplyPatch = ResponsesRequestToolsItemApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemApplyPatchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemApplyPatchType = ResponsesRequestToolsItemApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCodeInterpreter`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCodeInterpreter = ResponsesRequestToolsItemCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCodeInterpreterContainer`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCodeInterpreterContainer = ResponsesRequestToolsItemCodeInterpreterContainer;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCodeInterpreterContainerAuto`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCodeInterpreterContainerAuto = ResponsesRequestToolsItemCodeInterpreterContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCodeInterpreterType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCodeInterpreterType = ResponsesRequestToolsItemCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemComputerUsePreview`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemComputerUsePreview = ResponsesRequestToolsItemComputerUsePreview;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemComputerUsePreviewEnvironment`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemComputerUsePreviewEnvironment = ResponsesRequestToolsItemComputerUsePreviewEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemComputerUsePreviewType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemComputerUsePreviewType = ResponsesRequestToolsItemComputerUsePreviewType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustom`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCustom = ResponsesRequestToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCustomFormat = ResponsesRequestToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormatGrammar`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCustomFormatGrammar = ResponsesRequestToolsItemCustomFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCustomFormatGrammarSyntax = ResponsesRequestToolsItemCustomFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormatGrammarType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCustomFormatGrammarType = ResponsesRequestToolsItemCustomFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormatText`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCustomFormatText = ResponsesRequestToolsItemCustomFormatText;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomFormatTextType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCustomFormatTextType = ResponsesRequestToolsItemCustomFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemCustomType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemCustomType = ResponsesRequestToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFileSearch = ResponsesRequestToolsItemFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchFilters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFileSearchFilters = ResponsesRequestToolsItemFileSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchFiltersObject`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFileSearchFiltersObject = ResponsesRequestToolsItemFileSearchFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchFiltersObjectType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFileSearchFiltersObjectType = ResponsesRequestToolsItemFileSearchFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchFiltersObjectValue`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFileSearchFiltersObjectValue = ResponsesRequestToolsItemFileSearchFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchRankingOptions`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFileSearchRankingOptions = ResponsesRequestToolsItemFileSearchRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFileSearchType = ResponsesRequestToolsItemFileSearchType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
 #[doc(hidden)]
 pub type CreateResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGeneration`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemImageGeneration = ResponsesRequestToolsItemImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGenerationBackground`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemImageGenerationBackground = ResponsesRequestToolsItemImageGenerationBackground;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGenerationInputFidelity`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemImageGenerationInputFidelity = ResponsesRequestToolsItemImageGenerationInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGenerationInputImageMask`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemImageGenerationInputImageMask = ResponsesRequestToolsItemImageGenerationInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGenerationModeration`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemImageGenerationModeration = ResponsesRequestToolsItemImageGenerationModeration;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGenerationOutputFormat`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemImageGenerationOutputFormat = ResponsesRequestToolsItemImageGenerationOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGenerationQuality`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemImageGenerationQuality = ResponsesRequestToolsItemImageGenerationQuality;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGenerationType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemImageGenerationType = ResponsesRequestToolsItemImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemLocalShell`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemLocalShell = ResponsesRequestToolsItemLocalShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemLocalShellType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemLocalShellType = ResponsesRequestToolsItemLocalShellType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcp`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcp = ResponsesRequestToolsItemMcp;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpAllowedTools`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcpAllowedTools = ResponsesRequestToolsItemMcpAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpAllowedToolsObject`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcpAllowedToolsObject = ResponsesRequestToolsItemMcpAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpConnectorId`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcpConnectorId = ResponsesRequestToolsItemMcpConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpRequireApproval`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcpRequireApproval = ResponsesRequestToolsItemMcpRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpRequireApprovalAlways`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcpRequireApprovalAlways = ResponsesRequestToolsItemMcpRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpRequireApprovalNever`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcpRequireApprovalNever = ResponsesRequestToolsItemMcpRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpRequireApprovalObject`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcpRequireApprovalObject = ResponsesRequestToolsItemMcpRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcpRequireApprovalObjectNever = ResponsesRequestToolsItemMcpRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemMcpType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemMcpType = ResponsesRequestToolsItemMcpType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemNamespace`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemNamespace = ResponsesRequestToolsItemNamespace;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemNamespaceToolsItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemNamespaceToolsItem = ResponsesRequestToolsItemNamespaceToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemNamespaceToolsItemCustom`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemNamespaceToolsItemCustom = ResponsesRequestToolsItemNamespaceToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemNamespaceToolsItemCustomType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemNamespaceToolsItemCustomType = ResponsesRequestToolsItemNamespaceToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemNamespaceToolsItemFunction`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemNamespaceToolsItemFunction = ResponsesRequestToolsItemNamespaceToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemNamespaceType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemNamespaceType = ResponsesRequestToolsItemNamespaceType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterApplyPatch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterApplyPatch = ResponsesRequestToolsItemOpenrouterApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterApplyPatchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterApplyPatchType = ResponsesRequestToolsItemOpenrouterApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterWebSearch = ResponsesRequestToolsItemOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterWebSearchParameters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterWebSearchParameters = ResponsesRequestToolsItemOpenrouterWebSearchParameters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemOpenrouterWebSearchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemOpenrouterWebSearchType = ResponsesRequestToolsItemOpenrouterWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemShell`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemShell = ResponsesRequestToolsItemShell;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemShellType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemShellType = ResponsesRequestToolsItemShellType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearch = ResponsesRequestToolsItemWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch20250826`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearch20250826 = ResponsesRequestToolsItemWebSearch20250826;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch20250826Filters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearch20250826Filters = ResponsesRequestToolsItemWebSearch20250826Filters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch20250826Type`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearch20250826Type = ResponsesRequestToolsItemWebSearch20250826Type;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearch20250826UserLocation`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearch20250826UserLocation = ResponsesRequestToolsItemWebSearch20250826UserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchFilters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchFilters = ResponsesRequestToolsItemWebSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreview`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchPreview = ResponsesRequestToolsItemWebSearchPreview;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreview20250311`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchPreview20250311 = ResponsesRequestToolsItemWebSearchPreview20250311;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreview20250311Type`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchPreview20250311Type = ResponsesRequestToolsItemWebSearchPreview20250311Type;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreviewFilters`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchPreviewFilters = ResponsesRequestToolsItemWebSearchPreviewFilters;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreviewType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchPreviewType = ResponsesRequestToolsItemWebSearchPreviewType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchPreviewUserLocation`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchPreviewUserLocation = ResponsesRequestToolsItemWebSearchPreviewUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchSearchContextSize`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchSearchContextSize = ResponsesRequestToolsItemWebSearchSearchContextSize;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchType = ResponsesRequestToolsItemWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemWebSearchUserLocation`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemWebSearchUserLocation = ResponsesRequestToolsItemWebSearchUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestTruncation`].
+#[doc(hidden)]
+pub type CreateResponsesRequestTruncation = ResponsesRequestTruncation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemApplyPatchCall = BaseResponsesResultInstructionsListItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCallOutput`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemApplyPatchCallOutput = BaseResponsesResultInstructionsListItemApplyPatchCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemApplyPatchCallStatus = BaseResponsesResultInstructionsListItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemApplyPatchCallType = BaseResponsesResultInstructionsListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemCustomToolCallType = BaseResponsesResultInstructionsListItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemFunctionCallStatus = BaseResponsesResultInstructionsListItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemFunctionCallType = BaseResponsesResultInstructionsListItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultMetadata`].
+#[doc(hidden)]
+pub type CreatedEventResponseMetadata = BaseResponsesResultMetadata;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallOutputsItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemCodeInterpreterCallOutputsItem = BaseResponsesResultOutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemCodeInterpreterCallStatus = BaseResponsesResultOutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemCodeInterpreterCallType = BaseResponsesResultOutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemFileSearchCallStatus = BaseResponsesResultOutputItemFileSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemFileSearchCallType = BaseResponsesResultOutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemFunctionCallStatus = BaseResponsesResultOutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemFunctionCallType = BaseResponsesResultOutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemImageGenerationCallStatus = BaseResponsesResultOutputItemImageGenerationCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemImageGenerationCallType = BaseResponsesResultOutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemOutputText`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessageContentItemOutputText = BaseResponsesResultOutputItemMessageContentItemOutputText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemRefusal`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessageContentItemRefusal = BaseResponsesResultOutputItemMessageContentItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemRefusalType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessageContentItemRefusalType = BaseResponsesResultOutputItemMessageContentItemRefusalType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessagePhase`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessagePhase = BaseResponsesResultOutputItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessageRole = BaseResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItemType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemReasoningContentItemType = BaseResponsesResultOutputItemReasoningContentItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemReasoningStatus = BaseResponsesResultOutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemReasoningSummaryItem = BaseResponsesResultOutputItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemReasoningSummaryItemType = BaseResponsesResultOutputItemReasoningSummaryItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemReasoningType = BaseResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemWebSearchCallAction = BaseResponsesResultOutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionFindInPage`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemWebSearchCallActionFindInPage = BaseResponsesResultOutputItemWebSearchCallActionFindInPage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemWebSearchCallActionOpenPage = BaseResponsesResultOutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemWebSearchCallActionSearch = BaseResponsesResultOutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionSearchType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemWebSearchCallActionSearchType = BaseResponsesResultOutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemWebSearchCallStatus = BaseResponsesResultOutputItemWebSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemWebSearchCallType = BaseResponsesResultOutputItemWebSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPrompt`].
+#[doc(hidden)]
+pub type CreatedEventResponsePrompt = BaseResponsesResultPrompt;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValue`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptVariablesValue = BaseResponsesResultPromptVariablesValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFile`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptVariablesValueInputFile = BaseResponsesResultPromptVariablesValueInputFile;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFileType`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptVariablesValueInputFileType = BaseResponsesResultPromptVariablesValueInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImage`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptVariablesValueInputImage = BaseResponsesResultPromptVariablesValueInputImage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageDetail`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptVariablesValueInputImageDetail = BaseResponsesResultPromptVariablesValueInputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageType`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptVariablesValueInputImageType = BaseResponsesResultPromptVariablesValueInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputText`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptVariablesValueInputText = BaseResponsesResultPromptVariablesValueInputText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputTextType`].
+#[doc(hidden)]
+pub type CreatedEventResponsePromptVariablesValueInputTextType = BaseResponsesResultPromptVariablesValueInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningContext`].
+#[doc(hidden)]
+pub type CreatedEventResponseReasoningContext = BaseResponsesResultReasoningContext;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningMode`].
+#[doc(hidden)]
+pub type CreatedEventResponseReasoningMode = BaseResponsesResultReasoningMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningSummary`].
+#[doc(hidden)]
+pub type CreatedEventResponseReasoningSummary = BaseResponsesResultReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormat`].
+#[doc(hidden)]
+pub type CreatedEventResponseTextFormat = BaseResponsesResultTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObject`].
+#[doc(hidden)]
+pub type CreatedEventResponseTextFormatJsonObject = BaseResponsesResultTextFormatJsonObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObjectType`].
+#[doc(hidden)]
+pub type CreatedEventResponseTextFormatJsonObjectType = BaseResponsesResultTextFormatJsonObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchema`].
+#[doc(hidden)]
+pub type CreatedEventResponseTextFormatJsonSchema = BaseResponsesResultTextFormatJsonSchema;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchemaType`].
+#[doc(hidden)]
+pub type CreatedEventResponseTextFormatJsonSchemaType = BaseResponsesResultTextFormatJsonSchemaType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatText`].
+#[doc(hidden)]
+pub type CreatedEventResponseTextFormatText = BaseResponsesResultTextFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatTextType`].
+#[doc(hidden)]
+pub type CreatedEventResponseTextFormatTextType = BaseResponsesResultTextFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoice`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoice = BaseResponsesResultToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedTools`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceAllowedTools = BaseResponsesResultToolChoiceAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsMode`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceAllowedToolsMode = BaseResponsesResultToolChoiceAllowedToolsMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceAllowedToolsType = BaseResponsesResultToolChoiceAllowedToolsType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceApplyPatch = BaseResponsesResultToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceApplyPatchType = BaseResponsesResultToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAuto`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceAuto = BaseResponsesResultToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunction`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceFunction = BaseResponsesResultToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceFunctionType = BaseResponsesResultToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceNone`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceNone = BaseResponsesResultToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObject`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceObject = BaseResponsesResultToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObjectType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceObjectType = BaseResponsesResultToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceRequired`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceRequired = BaseResponsesResultToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShell`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceShell = BaseResponsesResultToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShellType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolChoiceShellType = BaseResponsesResultToolChoiceShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatch`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemApplyPatch = BaseResponsesResultToolsItemApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatchType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemApplyPatchType = BaseResponsesResultToolsItemApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreter`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCodeInterpreter = BaseResponsesResultToolsItemCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainer`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCodeInterpreterContainer = BaseResponsesResultToolsItemCodeInterpreterContainer;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainerAuto`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCodeInterpreterContainerAuto = BaseResponsesResultToolsItemCodeInterpreterContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCodeInterpreterType = BaseResponsesResultToolsItemCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreview`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemComputerUsePreview = BaseResponsesResultToolsItemComputerUsePreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreviewEnvironment`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemComputerUsePreviewEnvironment = BaseResponsesResultToolsItemComputerUsePreviewEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreviewType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemComputerUsePreviewType = BaseResponsesResultToolsItemComputerUsePreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustom`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCustom = BaseResponsesResultToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCustomFormat = BaseResponsesResultToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammar`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCustomFormatGrammar = BaseResponsesResultToolsItemCustomFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCustomFormatGrammarSyntax = BaseResponsesResultToolsItemCustomFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCustomFormatGrammarType = BaseResponsesResultToolsItemCustomFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatText`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCustomFormatText = BaseResponsesResultToolsItemCustomFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatTextType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCustomFormatTextType = BaseResponsesResultToolsItemCustomFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemCustomType = BaseResponsesResultToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearch`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFileSearch = BaseResponsesResultToolsItemFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFilters`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFileSearchFilters = BaseResponsesResultToolsItemFileSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObject`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFileSearchFiltersObject = BaseResponsesResultToolsItemFileSearchFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFileSearchFiltersObjectType = BaseResponsesResultToolsItemFileSearchFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectValue`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFileSearchFiltersObjectValue = BaseResponsesResultToolsItemFileSearchFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchRankingOptions`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFileSearchRankingOptions = BaseResponsesResultToolsItemFileSearchRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchRankingOptionsRanker`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFileSearchRankingOptionsRanker = BaseResponsesResultToolsItemFileSearchRankingOptionsRanker;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationBackground`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemImageGenerationBackground = BaseResponsesResultToolsItemImageGenerationBackground;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationInputFidelity`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemImageGenerationInputFidelity = BaseResponsesResultToolsItemImageGenerationInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationInputImageMask`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemImageGenerationInputImageMask = BaseResponsesResultToolsItemImageGenerationInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationModeration`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemImageGenerationModeration = BaseResponsesResultToolsItemImageGenerationModeration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationOutputFormat`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemImageGenerationOutputFormat = BaseResponsesResultToolsItemImageGenerationOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationQuality`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemImageGenerationQuality = BaseResponsesResultToolsItemImageGenerationQuality;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemImageGenerationType = BaseResponsesResultToolsItemImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShell`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemLocalShell = BaseResponsesResultToolsItemLocalShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShellType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemLocalShellType = BaseResponsesResultToolsItemLocalShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcp`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcp = BaseResponsesResultToolsItemMcp;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedTools`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpAllowedTools = BaseResponsesResultToolsItemMcpAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedToolsObject`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpAllowedToolsObject = BaseResponsesResultToolsItemMcpAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpConnectorId`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpConnectorId = BaseResponsesResultToolsItemMcpConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApproval`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpRequireApproval = BaseResponsesResultToolsItemMcpRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalAlways`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpRequireApprovalAlways = BaseResponsesResultToolsItemMcpRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalNever`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpRequireApprovalNever = BaseResponsesResultToolsItemMcpRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObject`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpRequireApprovalObject = BaseResponsesResultToolsItemMcpRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObjectAlways`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpRequireApprovalObjectAlways = BaseResponsesResultToolsItemMcpRequireApprovalObjectAlways;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpRequireApprovalObjectNever = BaseResponsesResultToolsItemMcpRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemMcpType = BaseResponsesResultToolsItemMcpType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespace`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemNamespace = BaseResponsesResultToolsItemNamespace;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemNamespaceToolsItem = BaseResponsesResultToolsItemNamespaceToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustom`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemNamespaceToolsItemCustom = BaseResponsesResultToolsItemNamespaceToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemNamespaceToolsItemCustomFormat = BaseResponsesResultToolsItemNamespaceToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustomType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemNamespaceToolsItemCustomType = BaseResponsesResultToolsItemNamespaceToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemFunction`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemNamespaceToolsItemFunction = BaseResponsesResultToolsItemNamespaceToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemNamespaceToolsItemFunctionType = BaseResponsesResultToolsItemNamespaceToolsItemFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemNamespaceType = BaseResponsesResultToolsItemNamespaceType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShell`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemShell = BaseResponsesResultToolsItemShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShellType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemShellType = BaseResponsesResultToolsItemShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearch = BaseResponsesResultToolsItemWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearch20250826 = BaseResponsesResultToolsItemWebSearch20250826;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Filters`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearch20250826Filters = BaseResponsesResultToolsItemWebSearch20250826Filters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Type`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearch20250826Type = BaseResponsesResultToolsItemWebSearch20250826Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826UserLocation`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearch20250826UserLocation = BaseResponsesResultToolsItemWebSearch20250826UserLocation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchFilters`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchFilters = BaseResponsesResultToolsItemWebSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreview = BaseResponsesResultToolsItemWebSearchPreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreview20250311 = BaseResponsesResultToolsItemWebSearchPreview20250311;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Filters`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreview20250311Filters = BaseResponsesResultToolsItemWebSearchPreview20250311Filters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Type`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreview20250311Type = BaseResponsesResultToolsItemWebSearchPreview20250311Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewFilters`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreviewFilters = BaseResponsesResultToolsItemWebSearchPreviewFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreviewType = BaseResponsesResultToolsItemWebSearchPreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewUserLocation`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchPreviewUserLocation = BaseResponsesResultToolsItemWebSearchPreviewUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchSearchContextSize`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchSearchContextSize = BaseResponsesResultToolsItemWebSearchSearchContextSize;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchType = BaseResponsesResultToolsItemWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocation`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemWebSearchUserLocation = BaseResponsesResultToolsItemWebSearchUserLocation;
 /// Custom tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3993,6 +6096,441 @@ crate::runtime::string_enum! {
     enum FailableToolCallStatus { InProgress => "in_progress", Completed => "completed",
     Incomplete => "incomplete", Failed => "failed", }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCall`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemApplyPatchCall = BaseResponsesResultInstructionsListItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCallOutput`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemApplyPatchCallOutput = BaseResponsesResultInstructionsListItemApplyPatchCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemApplyPatchCallStatus = BaseResponsesResultInstructionsListItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemApplyPatchCallType = BaseResponsesResultInstructionsListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemCustomToolCallType = BaseResponsesResultInstructionsListItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemFunctionCallStatus = BaseResponsesResultInstructionsListItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemFunctionCallType = BaseResponsesResultInstructionsListItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultMetadata`].
+#[doc(hidden)]
+pub type FailedEventResponseMetadata = BaseResponsesResultMetadata;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallOutputsItem`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemCodeInterpreterCallOutputsItem = BaseResponsesResultOutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemCodeInterpreterCallStatus = BaseResponsesResultOutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemCodeInterpreterCallType = BaseResponsesResultOutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemFileSearchCallStatus = BaseResponsesResultOutputItemFileSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemFileSearchCallType = BaseResponsesResultOutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemFunctionCallStatus = BaseResponsesResultOutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemFunctionCallType = BaseResponsesResultOutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemImageGenerationCallStatus = BaseResponsesResultOutputItemImageGenerationCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemImageGenerationCallType = BaseResponsesResultOutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemOutputText`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessageContentItemOutputText = BaseResponsesResultOutputItemMessageContentItemOutputText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemRefusal`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessageContentItemRefusal = BaseResponsesResultOutputItemMessageContentItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemRefusalType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessageContentItemRefusalType = BaseResponsesResultOutputItemMessageContentItemRefusalType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessagePhase`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessagePhase = BaseResponsesResultOutputItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessageRole = BaseResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItemType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemReasoningContentItemType = BaseResponsesResultOutputItemReasoningContentItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemReasoningStatus = BaseResponsesResultOutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemReasoningSummaryItem = BaseResponsesResultOutputItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemReasoningSummaryItemType = BaseResponsesResultOutputItemReasoningSummaryItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemReasoningType = BaseResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemWebSearchCallAction = BaseResponsesResultOutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionFindInPage`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemWebSearchCallActionFindInPage = BaseResponsesResultOutputItemWebSearchCallActionFindInPage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemWebSearchCallActionOpenPage = BaseResponsesResultOutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionOpenPageType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemWebSearchCallActionOpenPageType = BaseResponsesResultOutputItemWebSearchCallActionOpenPageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemWebSearchCallActionSearch = BaseResponsesResultOutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionSearchType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemWebSearchCallActionSearchType = BaseResponsesResultOutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemWebSearchCallStatus = BaseResponsesResultOutputItemWebSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemWebSearchCallType = BaseResponsesResultOutputItemWebSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPrompt`].
+#[doc(hidden)]
+pub type FailedEventResponsePrompt = BaseResponsesResultPrompt;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValue`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptVariablesValue = BaseResponsesResultPromptVariablesValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFile`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptVariablesValueInputFile = BaseResponsesResultPromptVariablesValueInputFile;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFileType`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptVariablesValueInputFileType = BaseResponsesResultPromptVariablesValueInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImage`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptVariablesValueInputImage = BaseResponsesResultPromptVariablesValueInputImage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageDetail`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptVariablesValueInputImageDetail = BaseResponsesResultPromptVariablesValueInputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageType`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptVariablesValueInputImageType = BaseResponsesResultPromptVariablesValueInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputText`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptVariablesValueInputText = BaseResponsesResultPromptVariablesValueInputText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputTextType`].
+#[doc(hidden)]
+pub type FailedEventResponsePromptVariablesValueInputTextType = BaseResponsesResultPromptVariablesValueInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningContext`].
+#[doc(hidden)]
+pub type FailedEventResponseReasoningContext = BaseResponsesResultReasoningContext;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningMode`].
+#[doc(hidden)]
+pub type FailedEventResponseReasoningMode = BaseResponsesResultReasoningMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningSummary`].
+#[doc(hidden)]
+pub type FailedEventResponseReasoningSummary = BaseResponsesResultReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormat`].
+#[doc(hidden)]
+pub type FailedEventResponseTextFormat = BaseResponsesResultTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObject`].
+#[doc(hidden)]
+pub type FailedEventResponseTextFormatJsonObject = BaseResponsesResultTextFormatJsonObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObjectType`].
+#[doc(hidden)]
+pub type FailedEventResponseTextFormatJsonObjectType = BaseResponsesResultTextFormatJsonObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchema`].
+#[doc(hidden)]
+pub type FailedEventResponseTextFormatJsonSchema = BaseResponsesResultTextFormatJsonSchema;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchemaType`].
+#[doc(hidden)]
+pub type FailedEventResponseTextFormatJsonSchemaType = BaseResponsesResultTextFormatJsonSchemaType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatText`].
+#[doc(hidden)]
+pub type FailedEventResponseTextFormatText = BaseResponsesResultTextFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatTextType`].
+#[doc(hidden)]
+pub type FailedEventResponseTextFormatTextType = BaseResponsesResultTextFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoice`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoice = BaseResponsesResultToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedTools`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceAllowedTools = BaseResponsesResultToolChoiceAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsMode`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceAllowedToolsMode = BaseResponsesResultToolChoiceAllowedToolsMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceAllowedToolsType = BaseResponsesResultToolChoiceAllowedToolsType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceApplyPatch = BaseResponsesResultToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceApplyPatchType = BaseResponsesResultToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAuto`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceAuto = BaseResponsesResultToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunction`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceFunction = BaseResponsesResultToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceFunctionType = BaseResponsesResultToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceNone`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceNone = BaseResponsesResultToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObject`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceObject = BaseResponsesResultToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObjectType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceObjectType = BaseResponsesResultToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceRequired`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceRequired = BaseResponsesResultToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShell`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceShell = BaseResponsesResultToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShellType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolChoiceShellType = BaseResponsesResultToolChoiceShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatch`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemApplyPatch = BaseResponsesResultToolsItemApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatchType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemApplyPatchType = BaseResponsesResultToolsItemApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreter`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCodeInterpreter = BaseResponsesResultToolsItemCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainer`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCodeInterpreterContainer = BaseResponsesResultToolsItemCodeInterpreterContainer;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainerAuto`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCodeInterpreterContainerAuto = BaseResponsesResultToolsItemCodeInterpreterContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainerAutoType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCodeInterpreterContainerAutoType = BaseResponsesResultToolsItemCodeInterpreterContainerAutoType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCodeInterpreterType = BaseResponsesResultToolsItemCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreview`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemComputerUsePreview = BaseResponsesResultToolsItemComputerUsePreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreviewEnvironment`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemComputerUsePreviewEnvironment = BaseResponsesResultToolsItemComputerUsePreviewEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreviewType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemComputerUsePreviewType = BaseResponsesResultToolsItemComputerUsePreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustom`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCustom = BaseResponsesResultToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCustomFormat = BaseResponsesResultToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammar`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCustomFormatGrammar = BaseResponsesResultToolsItemCustomFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCustomFormatGrammarSyntax = BaseResponsesResultToolsItemCustomFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCustomFormatGrammarType = BaseResponsesResultToolsItemCustomFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatText`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCustomFormatText = BaseResponsesResultToolsItemCustomFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatTextType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCustomFormatTextType = BaseResponsesResultToolsItemCustomFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemCustomType = BaseResponsesResultToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearch`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFileSearch = BaseResponsesResultToolsItemFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFilters`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFileSearchFilters = BaseResponsesResultToolsItemFileSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObject`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFileSearchFiltersObject = BaseResponsesResultToolsItemFileSearchFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFileSearchFiltersObjectType = BaseResponsesResultToolsItemFileSearchFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectValue`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFileSearchFiltersObjectValue = BaseResponsesResultToolsItemFileSearchFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchRankingOptions`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFileSearchRankingOptions = BaseResponsesResultToolsItemFileSearchRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchRankingOptionsRanker`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFileSearchRankingOptionsRanker = BaseResponsesResultToolsItemFileSearchRankingOptionsRanker;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationBackground`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemImageGenerationBackground = BaseResponsesResultToolsItemImageGenerationBackground;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationInputFidelity`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemImageGenerationInputFidelity = BaseResponsesResultToolsItemImageGenerationInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationInputImageMask`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemImageGenerationInputImageMask = BaseResponsesResultToolsItemImageGenerationInputImageMask;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationModeration`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemImageGenerationModeration = BaseResponsesResultToolsItemImageGenerationModeration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationOutputFormat`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemImageGenerationOutputFormat = BaseResponsesResultToolsItemImageGenerationOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationQuality`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemImageGenerationQuality = BaseResponsesResultToolsItemImageGenerationQuality;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemImageGenerationType = BaseResponsesResultToolsItemImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShell`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemLocalShell = BaseResponsesResultToolsItemLocalShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShellType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemLocalShellType = BaseResponsesResultToolsItemLocalShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcp`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcp = BaseResponsesResultToolsItemMcp;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedTools`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpAllowedTools = BaseResponsesResultToolsItemMcpAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedToolsObject`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpAllowedToolsObject = BaseResponsesResultToolsItemMcpAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpConnectorId`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpConnectorId = BaseResponsesResultToolsItemMcpConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApproval`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpRequireApproval = BaseResponsesResultToolsItemMcpRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalAlways`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpRequireApprovalAlways = BaseResponsesResultToolsItemMcpRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalNever`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpRequireApprovalNever = BaseResponsesResultToolsItemMcpRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObject`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpRequireApprovalObject = BaseResponsesResultToolsItemMcpRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObjectAlways`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpRequireApprovalObjectAlways = BaseResponsesResultToolsItemMcpRequireApprovalObjectAlways;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObjectNever`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpRequireApprovalObjectNever = BaseResponsesResultToolsItemMcpRequireApprovalObjectNever;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemMcpType = BaseResponsesResultToolsItemMcpType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespace`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemNamespace = BaseResponsesResultToolsItemNamespace;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItem`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemNamespaceToolsItem = BaseResponsesResultToolsItemNamespaceToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustom`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemNamespaceToolsItemCustom = BaseResponsesResultToolsItemNamespaceToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemNamespaceToolsItemCustomFormat = BaseResponsesResultToolsItemNamespaceToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustomType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemNamespaceToolsItemCustomType = BaseResponsesResultToolsItemNamespaceToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemFunction`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemNamespaceToolsItemFunction = BaseResponsesResultToolsItemNamespaceToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemFunctionType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemNamespaceToolsItemFunctionType = BaseResponsesResultToolsItemNamespaceToolsItemFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemNamespaceType = BaseResponsesResultToolsItemNamespaceType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShell`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemShell = BaseResponsesResultToolsItemShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShellType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemShellType = BaseResponsesResultToolsItemShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearch = BaseResponsesResultToolsItemWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearch20250826 = BaseResponsesResultToolsItemWebSearch20250826;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Filters`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearch20250826Filters = BaseResponsesResultToolsItemWebSearch20250826Filters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Type`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearch20250826Type = BaseResponsesResultToolsItemWebSearch20250826Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826UserLocation`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearch20250826UserLocation = BaseResponsesResultToolsItemWebSearch20250826UserLocation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchFilters`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchFilters = BaseResponsesResultToolsItemWebSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreview = BaseResponsesResultToolsItemWebSearchPreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreview20250311 = BaseResponsesResultToolsItemWebSearchPreview20250311;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Filters`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreview20250311Filters = BaseResponsesResultToolsItemWebSearchPreview20250311Filters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Type`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreview20250311Type = BaseResponsesResultToolsItemWebSearchPreview20250311Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewFilters`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreviewFilters = BaseResponsesResultToolsItemWebSearchPreviewFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreviewType = BaseResponsesResultToolsItemWebSearchPreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewUserLocation`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreviewUserLocation = BaseResponsesResultToolsItemWebSearchPreviewUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewUserLocationType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchPreviewUserLocationType = BaseResponsesResultToolsItemWebSearchPreviewUserLocationType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchSearchContextSize`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchSearchContextSize = BaseResponsesResultToolsItemWebSearchSearchContextSize;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchType = BaseResponsesResultToolsItemWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocation`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemWebSearchUserLocation = BaseResponsesResultToolsItemWebSearchUserLocation;
 /// The object of the `FileCitation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5951,6 +8489,744 @@ crate::runtime::string_enum! {
     enum ImageGenerationStatus { InProgress => "in_progress", Completed => "completed",
     Generating => "generating", Failed => "failed", }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItemApplyPatchCall = BaseResponsesResultInstructionsListItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallType`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItemFunctionCallType = BaseResponsesResultInstructionsListItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultMetadata`].
+#[doc(hidden)]
+pub type InProgressEventResponseMetadata = BaseResponsesResultMetadata;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemCodeInterpreterCallStatus = BaseResponsesResultOutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemCodeInterpreterCallType = BaseResponsesResultOutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallStatus`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemFileSearchCallStatus = BaseResponsesResultOutputItemFileSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemFileSearchCallType = BaseResponsesResultOutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemFunctionCallStatus = BaseResponsesResultOutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemFunctionCallType = BaseResponsesResultOutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallStatus`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemImageGenerationCallStatus = BaseResponsesResultOutputItemImageGenerationCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemImageGenerationCallType = BaseResponsesResultOutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemRefusal`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemMessageContentItemRefusal = BaseResponsesResultOutputItemMessageContentItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessagePhase`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemMessagePhase = BaseResponsesResultOutputItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemMessageRole = BaseResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItemType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemReasoningContentItemType = BaseResponsesResultOutputItemReasoningContentItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemReasoningStatus = BaseResponsesResultOutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemReasoningSummaryItem = BaseResponsesResultOutputItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemReasoningSummaryItemType = BaseResponsesResultOutputItemReasoningSummaryItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemReasoningType = BaseResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemWebSearchCallAction = BaseResponsesResultOutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemWebSearchCallActionOpenPage = BaseResponsesResultOutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemWebSearchCallActionSearch = BaseResponsesResultOutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallStatus`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemWebSearchCallStatus = BaseResponsesResultOutputItemWebSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemWebSearchCallType = BaseResponsesResultOutputItemWebSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPrompt`].
+#[doc(hidden)]
+pub type InProgressEventResponsePrompt = BaseResponsesResultPrompt;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValue`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptVariablesValue = BaseResponsesResultPromptVariablesValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFile`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptVariablesValueInputFile = BaseResponsesResultPromptVariablesValueInputFile;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFileType`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptVariablesValueInputFileType = BaseResponsesResultPromptVariablesValueInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImage`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptVariablesValueInputImage = BaseResponsesResultPromptVariablesValueInputImage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageDetail`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptVariablesValueInputImageDetail = BaseResponsesResultPromptVariablesValueInputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageType`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptVariablesValueInputImageType = BaseResponsesResultPromptVariablesValueInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputText`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptVariablesValueInputText = BaseResponsesResultPromptVariablesValueInputText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputTextType`].
+#[doc(hidden)]
+pub type InProgressEventResponsePromptVariablesValueInputTextType = BaseResponsesResultPromptVariablesValueInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningContext`].
+#[doc(hidden)]
+pub type InProgressEventResponseReasoningContext = BaseResponsesResultReasoningContext;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningMode`].
+#[doc(hidden)]
+pub type InProgressEventResponseReasoningMode = BaseResponsesResultReasoningMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningSummary`].
+#[doc(hidden)]
+pub type InProgressEventResponseReasoningSummary = BaseResponsesResultReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormat`].
+#[doc(hidden)]
+pub type InProgressEventResponseTextFormat = BaseResponsesResultTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObject`].
+#[doc(hidden)]
+pub type InProgressEventResponseTextFormatJsonObject = BaseResponsesResultTextFormatJsonObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObjectType`].
+#[doc(hidden)]
+pub type InProgressEventResponseTextFormatJsonObjectType = BaseResponsesResultTextFormatJsonObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchema`].
+#[doc(hidden)]
+pub type InProgressEventResponseTextFormatJsonSchema = BaseResponsesResultTextFormatJsonSchema;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchemaType`].
+#[doc(hidden)]
+pub type InProgressEventResponseTextFormatJsonSchemaType = BaseResponsesResultTextFormatJsonSchemaType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatText`].
+#[doc(hidden)]
+pub type InProgressEventResponseTextFormatText = BaseResponsesResultTextFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatTextType`].
+#[doc(hidden)]
+pub type InProgressEventResponseTextFormatTextType = BaseResponsesResultTextFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoice`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoice = BaseResponsesResultToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedTools`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceAllowedTools = BaseResponsesResultToolChoiceAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsMode`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceAllowedToolsMode = BaseResponsesResultToolChoiceAllowedToolsMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceAllowedToolsType = BaseResponsesResultToolChoiceAllowedToolsType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceApplyPatch = BaseResponsesResultToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceApplyPatchType = BaseResponsesResultToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAuto`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceAuto = BaseResponsesResultToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunction`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceFunction = BaseResponsesResultToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceFunctionType = BaseResponsesResultToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceNone`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceNone = BaseResponsesResultToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObject`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceObject = BaseResponsesResultToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObjectType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceObjectType = BaseResponsesResultToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceRequired`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceRequired = BaseResponsesResultToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShell`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceShell = BaseResponsesResultToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShellType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolChoiceShellType = BaseResponsesResultToolChoiceShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatch`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemApplyPatch = BaseResponsesResultToolsItemApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatchType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemApplyPatchType = BaseResponsesResultToolsItemApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreter`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCodeInterpreter = BaseResponsesResultToolsItemCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainer`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCodeInterpreterContainer = BaseResponsesResultToolsItemCodeInterpreterContainer;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainerAuto`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCodeInterpreterContainerAuto = BaseResponsesResultToolsItemCodeInterpreterContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCodeInterpreterType = BaseResponsesResultToolsItemCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreview`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemComputerUsePreview = BaseResponsesResultToolsItemComputerUsePreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreviewType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemComputerUsePreviewType = BaseResponsesResultToolsItemComputerUsePreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustom`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCustom = BaseResponsesResultToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCustomFormat = BaseResponsesResultToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammar`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCustomFormatGrammar = BaseResponsesResultToolsItemCustomFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCustomFormatGrammarSyntax = BaseResponsesResultToolsItemCustomFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCustomFormatGrammarType = BaseResponsesResultToolsItemCustomFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatText`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCustomFormatText = BaseResponsesResultToolsItemCustomFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatTextType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCustomFormatTextType = BaseResponsesResultToolsItemCustomFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemCustomType = BaseResponsesResultToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearch`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFileSearch = BaseResponsesResultToolsItemFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFilters`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFileSearchFilters = BaseResponsesResultToolsItemFileSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObject`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFileSearchFiltersObject = BaseResponsesResultToolsItemFileSearchFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFileSearchFiltersObjectType = BaseResponsesResultToolsItemFileSearchFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectValue`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFileSearchFiltersObjectValue = BaseResponsesResultToolsItemFileSearchFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchRankingOptions`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFileSearchRankingOptions = BaseResponsesResultToolsItemFileSearchRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationBackground`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemImageGenerationBackground = BaseResponsesResultToolsItemImageGenerationBackground;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationInputFidelity`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemImageGenerationInputFidelity = BaseResponsesResultToolsItemImageGenerationInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationModeration`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemImageGenerationModeration = BaseResponsesResultToolsItemImageGenerationModeration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationOutputFormat`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemImageGenerationOutputFormat = BaseResponsesResultToolsItemImageGenerationOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationQuality`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemImageGenerationQuality = BaseResponsesResultToolsItemImageGenerationQuality;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemImageGenerationType = BaseResponsesResultToolsItemImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShell`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemLocalShell = BaseResponsesResultToolsItemLocalShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShellType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemLocalShellType = BaseResponsesResultToolsItemLocalShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcp`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemMcp = BaseResponsesResultToolsItemMcp;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedTools`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemMcpAllowedTools = BaseResponsesResultToolsItemMcpAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedToolsObject`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemMcpAllowedToolsObject = BaseResponsesResultToolsItemMcpAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpConnectorId`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemMcpConnectorId = BaseResponsesResultToolsItemMcpConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApproval`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemMcpRequireApproval = BaseResponsesResultToolsItemMcpRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalAlways`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemMcpRequireApprovalAlways = BaseResponsesResultToolsItemMcpRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalNever`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemMcpRequireApprovalNever = BaseResponsesResultToolsItemMcpRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObject`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemMcpRequireApprovalObject = BaseResponsesResultToolsItemMcpRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemMcpType = BaseResponsesResultToolsItemMcpType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespace`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemNamespace = BaseResponsesResultToolsItemNamespace;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItem`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemNamespaceToolsItem = BaseResponsesResultToolsItemNamespaceToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustom`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemNamespaceToolsItemCustom = BaseResponsesResultToolsItemNamespaceToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustomType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemNamespaceToolsItemCustomType = BaseResponsesResultToolsItemNamespaceToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemFunction`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemNamespaceToolsItemFunction = BaseResponsesResultToolsItemNamespaceToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemNamespaceType = BaseResponsesResultToolsItemNamespaceType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShell`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemShell = BaseResponsesResultToolsItemShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShellType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemShellType = BaseResponsesResultToolsItemShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearch = BaseResponsesResultToolsItemWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearch20250826 = BaseResponsesResultToolsItemWebSearch20250826;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Filters`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearch20250826Filters = BaseResponsesResultToolsItemWebSearch20250826Filters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Type`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearch20250826Type = BaseResponsesResultToolsItemWebSearch20250826Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchFilters`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchFilters = BaseResponsesResultToolsItemWebSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchPreview = BaseResponsesResultToolsItemWebSearchPreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchPreview20250311 = BaseResponsesResultToolsItemWebSearchPreview20250311;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Type`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchPreview20250311Type = BaseResponsesResultToolsItemWebSearchPreview20250311Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewFilters`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchPreviewFilters = BaseResponsesResultToolsItemWebSearchPreviewFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchPreviewType = BaseResponsesResultToolsItemWebSearchPreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewUserLocation`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchPreviewUserLocation = BaseResponsesResultToolsItemWebSearchPreviewUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchSearchContextSize`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchSearchContextSize = BaseResponsesResultToolsItemWebSearchSearchContextSize;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchType = BaseResponsesResultToolsItemWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocation`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemWebSearchUserLocation = BaseResponsesResultToolsItemWebSearchUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItemApplyPatchCall = BaseResponsesResultInstructionsListItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItemFunctionCallType = BaseResponsesResultInstructionsListItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultMetadata`].
+#[doc(hidden)]
+pub type IncompleteEventResponseMetadata = BaseResponsesResultMetadata;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallStatus`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemCodeInterpreterCallStatus = BaseResponsesResultOutputItemCodeInterpreterCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemCodeInterpreterCallType = BaseResponsesResultOutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallStatus`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemFileSearchCallStatus = BaseResponsesResultOutputItemFileSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemFileSearchCallType = BaseResponsesResultOutputItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallStatus`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemFunctionCallStatus = BaseResponsesResultOutputItemFunctionCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemFunctionCallType = BaseResponsesResultOutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallStatus`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemImageGenerationCallStatus = BaseResponsesResultOutputItemImageGenerationCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemImageGenerationCallType = BaseResponsesResultOutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItemRefusal`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemMessageContentItemRefusal = BaseResponsesResultOutputItemMessageContentItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessagePhase`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemMessagePhase = BaseResponsesResultOutputItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemMessageRole = BaseResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItemType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemReasoningContentItemType = BaseResponsesResultOutputItemReasoningContentItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningStatus`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemReasoningStatus = BaseResponsesResultOutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemReasoningSummaryItem = BaseResponsesResultOutputItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemReasoningSummaryItemType = BaseResponsesResultOutputItemReasoningSummaryItemType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemReasoningType = BaseResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallAction`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemWebSearchCallAction = BaseResponsesResultOutputItemWebSearchCallAction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionOpenPage`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemWebSearchCallActionOpenPage = BaseResponsesResultOutputItemWebSearchCallActionOpenPage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallActionSearch`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemWebSearchCallActionSearch = BaseResponsesResultOutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallStatus`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemWebSearchCallStatus = BaseResponsesResultOutputItemWebSearchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemWebSearchCallType = BaseResponsesResultOutputItemWebSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPrompt`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePrompt = BaseResponsesResultPrompt;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValue`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptVariablesValue = BaseResponsesResultPromptVariablesValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFile`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptVariablesValueInputFile = BaseResponsesResultPromptVariablesValueInputFile;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputFileType`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptVariablesValueInputFileType = BaseResponsesResultPromptVariablesValueInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImage`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptVariablesValueInputImage = BaseResponsesResultPromptVariablesValueInputImage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageDetail`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptVariablesValueInputImageDetail = BaseResponsesResultPromptVariablesValueInputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputImageType`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptVariablesValueInputImageType = BaseResponsesResultPromptVariablesValueInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputText`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptVariablesValueInputText = BaseResponsesResultPromptVariablesValueInputText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultPromptVariablesValueInputTextType`].
+#[doc(hidden)]
+pub type IncompleteEventResponsePromptVariablesValueInputTextType = BaseResponsesResultPromptVariablesValueInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningContext`].
+#[doc(hidden)]
+pub type IncompleteEventResponseReasoningContext = BaseResponsesResultReasoningContext;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningMode`].
+#[doc(hidden)]
+pub type IncompleteEventResponseReasoningMode = BaseResponsesResultReasoningMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoningSummary`].
+#[doc(hidden)]
+pub type IncompleteEventResponseReasoningSummary = BaseResponsesResultReasoningSummary;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormat`].
+#[doc(hidden)]
+pub type IncompleteEventResponseTextFormat = BaseResponsesResultTextFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObject`].
+#[doc(hidden)]
+pub type IncompleteEventResponseTextFormatJsonObject = BaseResponsesResultTextFormatJsonObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonObjectType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseTextFormatJsonObjectType = BaseResponsesResultTextFormatJsonObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchema`].
+#[doc(hidden)]
+pub type IncompleteEventResponseTextFormatJsonSchema = BaseResponsesResultTextFormatJsonSchema;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatJsonSchemaType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseTextFormatJsonSchemaType = BaseResponsesResultTextFormatJsonSchemaType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatText`].
+#[doc(hidden)]
+pub type IncompleteEventResponseTextFormatText = BaseResponsesResultTextFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTextFormatTextType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseTextFormatTextType = BaseResponsesResultTextFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoice`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoice = BaseResponsesResultToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedTools`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceAllowedTools = BaseResponsesResultToolChoiceAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsMode`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceAllowedToolsMode = BaseResponsesResultToolChoiceAllowedToolsMode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAllowedToolsType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceAllowedToolsType = BaseResponsesResultToolChoiceAllowedToolsType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatch`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceApplyPatch = BaseResponsesResultToolChoiceApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceApplyPatchType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceApplyPatchType = BaseResponsesResultToolChoiceApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceAuto`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceAuto = BaseResponsesResultToolChoiceAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunction`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceFunction = BaseResponsesResultToolChoiceFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceFunctionType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceFunctionType = BaseResponsesResultToolChoiceFunctionType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceNone`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceNone = BaseResponsesResultToolChoiceNone;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObject`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceObject = BaseResponsesResultToolChoiceObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceObjectType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceObjectType = BaseResponsesResultToolChoiceObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceRequired`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceRequired = BaseResponsesResultToolChoiceRequired;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShell`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceShell = BaseResponsesResultToolChoiceShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolChoiceShellType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolChoiceShellType = BaseResponsesResultToolChoiceShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatch`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemApplyPatch = BaseResponsesResultToolsItemApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemApplyPatchType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemApplyPatchType = BaseResponsesResultToolsItemApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreter`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCodeInterpreter = BaseResponsesResultToolsItemCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainer`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCodeInterpreterContainer = BaseResponsesResultToolsItemCodeInterpreterContainer;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterContainerAuto`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCodeInterpreterContainerAuto = BaseResponsesResultToolsItemCodeInterpreterContainerAuto;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCodeInterpreterType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCodeInterpreterType = BaseResponsesResultToolsItemCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreview`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemComputerUsePreview = BaseResponsesResultToolsItemComputerUsePreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemComputerUsePreviewType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemComputerUsePreviewType = BaseResponsesResultToolsItemComputerUsePreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustom`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCustom = BaseResponsesResultToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCustomFormat = BaseResponsesResultToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammar`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCustomFormatGrammar = BaseResponsesResultToolsItemCustomFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarSyntax`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCustomFormatGrammarSyntax = BaseResponsesResultToolsItemCustomFormatGrammarSyntax;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatGrammarType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCustomFormatGrammarType = BaseResponsesResultToolsItemCustomFormatGrammarType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatText`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCustomFormatText = BaseResponsesResultToolsItemCustomFormatText;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomFormatTextType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCustomFormatTextType = BaseResponsesResultToolsItemCustomFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemCustomType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemCustomType = BaseResponsesResultToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearch`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFileSearch = BaseResponsesResultToolsItemFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFilters`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFileSearchFilters = BaseResponsesResultToolsItemFileSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObject`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFileSearchFiltersObject = BaseResponsesResultToolsItemFileSearchFiltersObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFileSearchFiltersObjectType = BaseResponsesResultToolsItemFileSearchFiltersObjectType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchFiltersObjectValue`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFileSearchFiltersObjectValue = BaseResponsesResultToolsItemFileSearchFiltersObjectValue;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchRankingOptions`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFileSearchRankingOptions = BaseResponsesResultToolsItemFileSearchRankingOptions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationBackground`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemImageGenerationBackground = BaseResponsesResultToolsItemImageGenerationBackground;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationInputFidelity`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemImageGenerationInputFidelity = BaseResponsesResultToolsItemImageGenerationInputFidelity;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationModeration`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemImageGenerationModeration = BaseResponsesResultToolsItemImageGenerationModeration;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationOutputFormat`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemImageGenerationOutputFormat = BaseResponsesResultToolsItemImageGenerationOutputFormat;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationQuality`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemImageGenerationQuality = BaseResponsesResultToolsItemImageGenerationQuality;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGenerationType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemImageGenerationType = BaseResponsesResultToolsItemImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShell`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemLocalShell = BaseResponsesResultToolsItemLocalShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemLocalShellType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemLocalShellType = BaseResponsesResultToolsItemLocalShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcp`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemMcp = BaseResponsesResultToolsItemMcp;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedTools`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemMcpAllowedTools = BaseResponsesResultToolsItemMcpAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpAllowedToolsObject`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemMcpAllowedToolsObject = BaseResponsesResultToolsItemMcpAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpConnectorId`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemMcpConnectorId = BaseResponsesResultToolsItemMcpConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApproval`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemMcpRequireApproval = BaseResponsesResultToolsItemMcpRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalAlways`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemMcpRequireApprovalAlways = BaseResponsesResultToolsItemMcpRequireApprovalAlways;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalNever`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemMcpRequireApprovalNever = BaseResponsesResultToolsItemMcpRequireApprovalNever;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpRequireApprovalObject`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemMcpRequireApprovalObject = BaseResponsesResultToolsItemMcpRequireApprovalObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemMcpType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemMcpType = BaseResponsesResultToolsItemMcpType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespace`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemNamespace = BaseResponsesResultToolsItemNamespace;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItem`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemNamespaceToolsItem = BaseResponsesResultToolsItemNamespaceToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustom`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemNamespaceToolsItemCustom = BaseResponsesResultToolsItemNamespaceToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemCustomType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemNamespaceToolsItemCustomType = BaseResponsesResultToolsItemNamespaceToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceToolsItemFunction`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemNamespaceToolsItemFunction = BaseResponsesResultToolsItemNamespaceToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemNamespaceType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemNamespaceType = BaseResponsesResultToolsItemNamespaceType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShell`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemShell = BaseResponsesResultToolsItemShell;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemShellType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemShellType = BaseResponsesResultToolsItemShellType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearch = BaseResponsesResultToolsItemWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearch20250826 = BaseResponsesResultToolsItemWebSearch20250826;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Filters`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearch20250826Filters = BaseResponsesResultToolsItemWebSearch20250826Filters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearch20250826Type`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearch20250826Type = BaseResponsesResultToolsItemWebSearch20250826Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchFilters`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchFilters = BaseResponsesResultToolsItemWebSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchPreview = BaseResponsesResultToolsItemWebSearchPreview;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchPreview20250311 = BaseResponsesResultToolsItemWebSearchPreview20250311;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreview20250311Type`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchPreview20250311Type = BaseResponsesResultToolsItemWebSearchPreview20250311Type;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewFilters`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchPreviewFilters = BaseResponsesResultToolsItemWebSearchPreviewFilters;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchPreviewType = BaseResponsesResultToolsItemWebSearchPreviewType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchPreviewUserLocation`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchPreviewUserLocation = BaseResponsesResultToolsItemWebSearchPreviewUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchSearchContextSize`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchSearchContextSize = BaseResponsesResultToolsItemWebSearchSearchContextSize;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchType = BaseResponsesResultToolsItemWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemWebSearchUserLocation`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemWebSearchUserLocation = BaseResponsesResultToolsItemWebSearchUserLocation;
 /// Audio input content item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6817,12 +10093,135 @@ pub type InputsListItemAdditionalToolsRole = AdditionalToolsItemRole;
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItem`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalToolsToolsItem = AdditionalToolsItemToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemApplyPatch`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemApplyPatch = AdditionalToolsItemToolsItemApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemApplyPatchType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemApplyPatchType = AdditionalToolsItemToolsItemApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemCodeInterpreter`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemCodeInterpreter = AdditionalToolsItemToolsItemCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemCodeInterpreterType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemCodeInterpreterType = AdditionalToolsItemToolsItemCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemComputerUsePreview`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemComputerUsePreview = AdditionalToolsItemToolsItemComputerUsePreview;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemComputerUsePreviewType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemComputerUsePreviewType = AdditionalToolsItemToolsItemComputerUsePreviewType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemCustom`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemCustom = AdditionalToolsItemToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemCustomFormat = AdditionalToolsItemToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemCustomFormatGrammar`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemCustomFormatGrammar = AdditionalToolsItemToolsItemCustomFormatGrammar;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemCustomFormatText`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemCustomFormatText = AdditionalToolsItemToolsItemCustomFormatText;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemCustomFormatTextType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemCustomFormatTextType = AdditionalToolsItemToolsItemCustomFormatTextType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemCustomType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemCustomType = AdditionalToolsItemToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFileSearch`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemFileSearch = AdditionalToolsItemToolsItemFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFileSearchFilters`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemFileSearchFilters = AdditionalToolsItemToolsItemFileSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFileSearchType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemFileSearchType = AdditionalToolsItemToolsItemFileSearchType;
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFunctionTool`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalToolsToolsItemFunctionTool = AdditionalToolsItemToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemImageGeneration`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemImageGeneration = AdditionalToolsItemToolsItemImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemImageGenerationQuality`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemImageGenerationQuality = AdditionalToolsItemToolsItemImageGenerationQuality;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemImageGenerationType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemImageGenerationType = AdditionalToolsItemToolsItemImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemLocalShell`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemLocalShell = AdditionalToolsItemToolsItemLocalShell;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemLocalShellType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemLocalShellType = AdditionalToolsItemToolsItemLocalShellType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemMcp`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemMcp = AdditionalToolsItemToolsItemMcp;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemMcpAllowedTools`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemMcpAllowedTools = AdditionalToolsItemToolsItemMcpAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemMcpAllowedToolsObject`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemMcpAllowedToolsObject = AdditionalToolsItemToolsItemMcpAllowedToolsObject;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemMcpConnectorId`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemMcpConnectorId = AdditionalToolsItemToolsItemMcpConnectorId;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemMcpRequireApproval`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemMcpRequireApproval = AdditionalToolsItemToolsItemMcpRequireApproval;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemMcpType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemMcpType = AdditionalToolsItemToolsItemMcpType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemNamespace`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemNamespace = AdditionalToolsItemToolsItemNamespace;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemNamespaceToolsItem`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemNamespaceToolsItem = AdditionalToolsItemToolsItemNamespaceToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemNamespaceType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemNamespaceType = AdditionalToolsItemToolsItemNamespaceType;
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemObject`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalToolsToolsItemObject = AdditionalToolsItemToolsItemObject;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterApplyPatch`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterApplyPatch = AdditionalToolsItemToolsItemOpenrouterApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemOpenrouterWebSearch = AdditionalToolsItemToolsItemOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemShell`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemShell = AdditionalToolsItemToolsItemShell;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemShellType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemShellType = AdditionalToolsItemToolsItemShellType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearch`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearch = AdditionalToolsItemToolsItemWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearch20250826`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearch20250826 = AdditionalToolsItemToolsItemWebSearch20250826;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearch20250826Type`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearch20250826Type = AdditionalToolsItemToolsItemWebSearch20250826Type;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearchFilters`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearchFilters = AdditionalToolsItemToolsItemWebSearchFilters;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearchPreview`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearchPreview = AdditionalToolsItemToolsItemWebSearchPreview;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearchPreviewType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearchPreviewType = AdditionalToolsItemToolsItemWebSearchPreviewType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearchType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearchType = AdditionalToolsItemToolsItemWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemWebSearchUserLocation`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemWebSearchUserLocation = AdditionalToolsItemToolsItemWebSearchUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemType`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalToolsType = AdditionalToolsItemType;
@@ -6844,12 +10243,39 @@ pub type InputsListItemAgentMessageContentItemEncryptedContentType = AgentMessag
 /// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputImage`].
 #[doc(hidden)]
 pub type InputsListItemAgentMessageContentItemInputImage = AgentMessageItemContentItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputText`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemInputText = AgentMessageItemContentItemInputText;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputTextType`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemInputTextType = AgentMessageItemContentItemInputTextType;
 /// The name this place's type had while its schema was inline: another name for [`AgentMessageItemType`].
 #[doc(hidden)]
 pub type InputsListItemAgentMessageType = AgentMessageItemType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItem`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCall = ApplyPatchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperation`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOperation = ApplyPatchCallItemOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationCreateFile`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOperationCreateFile = ApplyPatchCallItemOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationCreateFileType`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOperationCreateFileType = ApplyPatchCallItemOperationCreateFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationDeleteFile`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOperationDeleteFile = ApplyPatchCallItemOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationDeleteFileType`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOperationDeleteFileType = ApplyPatchCallItemOperationDeleteFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationUpdateFile`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOperationUpdateFile = ApplyPatchCallItemOperationUpdateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemOperationUpdateFileType`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOperationUpdateFileType = ApplyPatchCallItemOperationUpdateFileType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItem`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCallOutput = ApplyPatchCallOutputItem;
@@ -6859,6 +10285,9 @@ pub type InputsListItemApplyPatchCallOutputStatus = ApplyPatchCallOutputItemStat
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItemType`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCallOutputType = ApplyPatchCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallStatus = ApplyPatchCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemType`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCallType = ApplyPatchCallItemType;
@@ -6904,9 +10333,15 @@ pub type InputsListItemLocalShellCallActionType = LocalShellCallItemActionType;
 /// The name this place's type had while its schema was inline: another name for [`LocalShellCallOutputItem`].
 #[doc(hidden)]
 pub type InputsListItemLocalShellCallOutput = LocalShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallOutputItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallOutputStatus = LocalShellCallOutputItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`LocalShellCallOutputItemType`].
 #[doc(hidden)]
 pub type InputsListItemLocalShellCallOutputType = LocalShellCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallStatus = LocalShellCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`LocalShellCallItemType`].
 #[doc(hidden)]
 pub type InputsListItemLocalShellCallType = LocalShellCallItemType;
@@ -7120,78 +10555,150 @@ crate::runtime::one_value_enum! {
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterAdvisor = OutputAdvisorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterAdvisorStatus = OutputAdvisorServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterAdvisorType = OutputAdvisorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterApplyPatch = OutputApplyPatchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperation`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchOperation = OutputApplyPatchServerToolItemOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationCreateFile`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchOperationCreateFile = OutputApplyPatchServerToolItemOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationCreateFileType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchOperationCreateFileType = OutputApplyPatchServerToolItemOperationCreateFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationDeleteFile`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchOperationDeleteFile = OutputApplyPatchServerToolItemOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationDeleteFileType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchOperationDeleteFileType = OutputApplyPatchServerToolItemOperationDeleteFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationUpdateFile`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchOperationUpdateFile = OutputApplyPatchServerToolItemOperationUpdateFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationUpdateFileType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchOperationUpdateFileType = OutputApplyPatchServerToolItemOperationUpdateFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatchStatus = OutputApplyPatchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterApplyPatchType = OutputApplyPatchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterBash = OutputBashServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterBashStatus = OutputBashServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterBashType = OutputBashServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterBrowserUse = OutputBrowserUseServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterBrowserUseStatus = OutputBrowserUseServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterBrowserUseType = OutputBrowserUseServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterCodeInterpreter = OutputCodeInterpreterServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterCodeInterpreterStatus = OutputCodeInterpreterServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterCodeInterpreterType = OutputCodeInterpreterServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterDatetime = OutputDatetimeItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterDatetimeStatus = OutputDatetimeItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterDatetimeType = OutputDatetimeItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterExperimentalSearchModels = OutputSearchModelsServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterExperimentalSearchModelsStatus = OutputSearchModelsServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterExperimentalSearchModelsType = OutputSearchModelsServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFileSearch = OutputFileSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFileSearchStatus = OutputFileSearchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFileSearchType = OutputFileSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFiles = OutputFilesServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFilesStatus = OutputFilesServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFilesType = OutputFilesServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFusion = OutputFusionServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemAnalysis`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionAnalysis = OutputFusionServerToolItemAnalysis;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemAnalysisContradictionsItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionAnalysisContradictionsItem = OutputFusionServerToolItemAnalysisContradictionsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemAnalysisPartialCoverageItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionAnalysisPartialCoverageItem = OutputFusionServerToolItemAnalysisPartialCoverageItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemAnalysisUniqueInsightsItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionAnalysisUniqueInsightsItem = OutputFusionServerToolItemAnalysisUniqueInsightsItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemFailedModelsItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFusionFailedModelsItem = OutputFusionServerToolItemFailedModelsItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemResponsesItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFusionResponsesItem = OutputFusionServerToolItemResponsesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemSourcesItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionSourcesItem = OutputFusionServerToolItemSourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusionStatus = OutputFusionServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterFusionType = OutputFusionServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterImageGeneration = OutputImageGenerationServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterImageGenerationStatus = OutputImageGenerationServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterImageGenerationType = OutputImageGenerationServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterMcp = OutputMcpServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMcpStatus = OutputMcpServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterMcpType = OutputMcpServerToolItemType;
@@ -7201,6 +10708,9 @@ pub type InputsListItemOpenrouterMemory = OutputMemoryServerToolItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemAction`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterMemoryAction = OutputMemoryServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMemoryStatus = OutputMemoryServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterMemoryType = OutputMemoryServerToolItemType;
@@ -7210,12 +10720,36 @@ pub type InputsListItemOpenrouterShell = OutputShellServerToolItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemAction`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterShellAction = OutputShellServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellOutputItem = OutputShellServerToolItemOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcome`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellOutputItemOutcome = OutputShellServerToolItemOutputItemOutcome;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcomeExit`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellOutputItemOutcomeExit = OutputShellServerToolItemOutputItemOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcomeExitType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellOutputItemOutcomeExitType = OutputShellServerToolItemOutputItemOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcomeTimeout`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellOutputItemOutcomeTimeout = OutputShellServerToolItemOutputItemOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellOutputItemOutcomeTimeoutType = OutputShellServerToolItemOutputItemOutcomeTimeoutType;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShellStatus = OutputShellServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterShellType = OutputShellServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterSubagent = OutputSubagentServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterSubagentStatus = OutputSubagentServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterSubagentType = OutputSubagentServerToolItemType;
@@ -7225,18 +10759,27 @@ pub type InputsListItemOpenrouterTextEditor = OutputTextEditorServerToolItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemCommand`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterTextEditorCommand = OutputTextEditorServerToolItemCommand;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterTextEditorStatus = OutputTextEditorServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterTextEditorType = OutputTextEditorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterToolSearch = OutputToolSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterToolSearchStatus = OutputToolSearchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterToolSearchType = OutputToolSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterWebFetch = OutputWebFetchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebFetchStatus = OutputWebFetchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterWebFetchType = OutputWebFetchServerToolItemType;
@@ -7255,6 +10798,9 @@ pub type InputsListItemOpenrouterWebSearchActionSourcesItemType = OutputWebSearc
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterWebSearchActionType = OutputWebSearchServerToolItemActionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearchStatus = OutputWebSearchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemType`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterWebSearchType = OutputWebSearchServerToolItemType;
@@ -7440,9 +10986,33 @@ pub type InputsListItemShellCallAction = ShellCallItemAction;
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItem`].
 #[doc(hidden)]
 pub type InputsListItemShellCallOutput = ShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemOutputItem`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutputOutputItem = ShellCallOutputItemOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemOutputItemOutcome`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutputOutputItemOutcome = ShellCallOutputItemOutputItemOutcome;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemOutputItemOutcomeExit`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutputOutputItemOutcomeExit = ShellCallOutputItemOutputItemOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemOutputItemOutcomeExitType`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutputOutputItemOutcomeExitType = ShellCallOutputItemOutputItemOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemOutputItemOutcomeTimeout`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutputOutputItemOutcomeTimeout = ShellCallOutputItemOutputItemOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemOutputItemOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutputOutputItemOutcomeTimeoutType = ShellCallOutputItemOutputItemOutcomeTimeoutType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutputStatus = ShellCallOutputItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItemType`].
 #[doc(hidden)]
 pub type InputsListItemShellCallOutputType = ShellCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallItemStatus`].
+#[doc(hidden)]
+pub type InputsListItemShellCallStatus = ShellCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`ShellCallItemType`].
 #[doc(hidden)]
 pub type InputsListItemShellCallType = ShellCallItemType;
@@ -10006,6 +13576,279 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum OpenAiResponsesTruncation { Auto => "auto", Disabled => "disabled", }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCallType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemComputerCallType = OpenResponsesResultOutputItemComputerCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemCustomToolCall = OpenResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterAdvisor = OpenResponsesResultOutputItemOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterBash`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterBash = OpenResponsesResultOutputItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterFiles = OpenResponsesResultOutputItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterFusion = OpenResponsesResultOutputItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMcp`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterMcp = OpenResponsesResultOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMcpType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterMcpType = OpenResponsesResultOutputItemOpenrouterMcpType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMemory`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterMemory = OpenResponsesResultOutputItemOpenrouterMemory;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterShell`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterShell = OpenResponsesResultOutputItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseText = OpenResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseTextVerbosity = OpenResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemCustomToolCall = OpenResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterBash`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemOpenrouterBash = OpenResponsesResultOutputItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMcp`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemOpenrouterMcp = OpenResponsesResultOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseText = OpenResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseTextVerbosity = OpenResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemApplyPatchCallOperation = OutputItemsApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemApplyPatchCallStatus = OutputItemsApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemComputerCall = OutputItemsComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCallStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemComputerCallStatus = OutputItemsComputerCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemComputerCallType = OutputItemsComputerCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemCustomToolCall = OutputItemsCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemCustomToolCallType = OutputItemsCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterAdvisor = OutputItemsOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisorStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterAdvisorStatus = OutputItemsOpenrouterAdvisorStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisorType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterAdvisorType = OutputItemsOpenrouterAdvisorType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterApplyPatch`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterApplyPatch = OutputItemsOpenrouterApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterApplyPatchOperation`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterApplyPatchOperation = OutputItemsOpenrouterApplyPatchOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterApplyPatchStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterApplyPatchStatus = OutputItemsOpenrouterApplyPatchStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterApplyPatchType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterApplyPatchType = OutputItemsOpenrouterApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBash`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterBash = OutputItemsOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBashStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterBashStatus = OutputItemsOpenrouterBashStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBashType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterBashType = OutputItemsOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBrowserUse`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterBrowserUse = OutputItemsOpenrouterBrowserUse;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBrowserUseStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterBrowserUseStatus = OutputItemsOpenrouterBrowserUseStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBrowserUseType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterBrowserUseType = OutputItemsOpenrouterBrowserUseType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterCodeInterpreter`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterCodeInterpreter = OutputItemsOpenrouterCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterCodeInterpreterStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterCodeInterpreterStatus = OutputItemsOpenrouterCodeInterpreterStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterCodeInterpreterType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterCodeInterpreterType = OutputItemsOpenrouterCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterDatetime`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterDatetime = OutputItemsOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterDatetimeStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterDatetimeStatus = OutputItemsOpenrouterDatetimeStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterDatetimeType = OutputItemsOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFileSearch`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFileSearch = OutputItemsOpenrouterFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFileSearchStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFileSearchStatus = OutputItemsOpenrouterFileSearchStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFileSearchType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFileSearchType = OutputItemsOpenrouterFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFiles`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFiles = OutputItemsOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFilesStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFilesStatus = OutputItemsOpenrouterFilesStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFilesType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFilesType = OutputItemsOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusion`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFusion = OutputItemsOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusionAnalysis`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFusionAnalysis = OutputItemsOpenrouterFusionAnalysis;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusionResponsesItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFusionResponsesItem = OutputItemsOpenrouterFusionResponsesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusionSourcesItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFusionSourcesItem = OutputItemsOpenrouterFusionSourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusionStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFusionStatus = OutputItemsOpenrouterFusionStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusionType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterFusionType = OutputItemsOpenrouterFusionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterImageGeneration`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterImageGeneration = OutputItemsOpenrouterImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterImageGenerationStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterImageGenerationStatus = OutputItemsOpenrouterImageGenerationStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterImageGenerationType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterImageGenerationType = OutputItemsOpenrouterImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMcp`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterMcp = OutputItemsOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMcpStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterMcpStatus = OutputItemsOpenrouterMcpStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMcpType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterMcpType = OutputItemsOpenrouterMcpType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemory`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterMemory = OutputItemsOpenrouterMemory;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemoryAction`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterMemoryAction = OutputItemsOpenrouterMemoryAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemoryStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterMemoryStatus = OutputItemsOpenrouterMemoryStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemoryType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterMemoryType = OutputItemsOpenrouterMemoryType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShell`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterShell = OutputItemsOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellAction`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterShellAction = OutputItemsOpenrouterShellAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellOutputItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterShellOutputItem = OutputItemsOpenrouterShellOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterShellStatus = OutputItemsOpenrouterShellStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterShellType = OutputItemsOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterSubagent`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterSubagent = OutputItemsOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterSubagentStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterSubagentStatus = OutputItemsOpenrouterSubagentStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterSubagentType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterSubagentType = OutputItemsOpenrouterSubagentType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterTextEditor`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterTextEditor = OutputItemsOpenrouterTextEditor;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterTextEditorCommand`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterTextEditorCommand = OutputItemsOpenrouterTextEditorCommand;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterTextEditorStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterTextEditorStatus = OutputItemsOpenrouterTextEditorStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterTextEditorType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterTextEditorType = OutputItemsOpenrouterTextEditorType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterToolSearch = OutputItemsOpenrouterToolSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterToolSearchStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterToolSearchStatus = OutputItemsOpenrouterToolSearchStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterToolSearchType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterToolSearchType = OutputItemsOpenrouterToolSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterWebFetch = OutputItemsOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebFetchStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterWebFetchStatus = OutputItemsOpenrouterWebFetchStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterWebFetchType = OutputItemsOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterWebSearch = OutputItemsOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearchAction`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterWebSearchAction = OutputItemsOpenrouterWebSearchAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearchActionType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterWebSearchActionType = OutputItemsOpenrouterWebSearchActionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearchStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterWebSearchStatus = OutputItemsOpenrouterWebSearchStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearchType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemOpenrouterWebSearchType = OutputItemsOpenrouterWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutputOutputItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemShellCallOutputOutputItem = OutputItemsShellCallOutputOutputItem;
 /// The name this place's type had while its schema was inline: another name for [`TextExtendedConfig`].
 #[doc(hidden)]
 pub type OpenResponsesResultText = TextExtendedConfig;
@@ -10186,6 +14029,24 @@ pub type OutputAdvisorServerToolItemType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperation`].
 #[doc(hidden)]
 pub type OutputApplyPatchCallItemOperation = ApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationCreateFile`].
+#[doc(hidden)]
+pub type OutputApplyPatchCallItemOperationCreateFile = ApplyPatchCallOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationCreateFileType`].
+#[doc(hidden)]
+pub type OutputApplyPatchCallItemOperationCreateFileType = ApplyPatchCallOperationCreateFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDeleteFile`].
+#[doc(hidden)]
+pub type OutputApplyPatchCallItemOperationDeleteFile = ApplyPatchCallOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDeleteFileType`].
+#[doc(hidden)]
+pub type OutputApplyPatchCallItemOperationDeleteFileType = ApplyPatchCallOperationDeleteFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationUpdateFile`].
+#[doc(hidden)]
+pub type OutputApplyPatchCallItemOperationUpdateFile = ApplyPatchCallOperationUpdateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationUpdateFileType`].
+#[doc(hidden)]
+pub type OutputApplyPatchCallItemOperationUpdateFileType = ApplyPatchCallOperationUpdateFileType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type OutputApplyPatchCallItemStatus = ApplyPatchCallStatus;
@@ -10301,6 +14162,24 @@ impl OutputApplyPatchServerToolItem {
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperation`].
 #[doc(hidden)]
 pub type OutputApplyPatchServerToolItemOperation = ApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationCreateFile`].
+#[doc(hidden)]
+pub type OutputApplyPatchServerToolItemOperationCreateFile = ApplyPatchCallOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationCreateFileType`].
+#[doc(hidden)]
+pub type OutputApplyPatchServerToolItemOperationCreateFileType = ApplyPatchCallOperationCreateFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDeleteFile`].
+#[doc(hidden)]
+pub type OutputApplyPatchServerToolItemOperationDeleteFile = ApplyPatchCallOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDeleteFileType`].
+#[doc(hidden)]
+pub type OutputApplyPatchServerToolItemOperationDeleteFileType = ApplyPatchCallOperationDeleteFileType;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationUpdateFile`].
+#[doc(hidden)]
+pub type OutputApplyPatchServerToolItemOperationUpdateFile = ApplyPatchCallOperationUpdateFile;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationUpdateFileType`].
+#[doc(hidden)]
+pub type OutputApplyPatchServerToolItemOperationUpdateFileType = ApplyPatchCallOperationUpdateFileType;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OutputApplyPatchServerToolItemStatus = ToolCallStatus;
@@ -12578,15 +16457,36 @@ pub type OutputImageGenerationServerToolItemStatus = ToolCallStatus;
 pub type OutputImageGenerationServerToolItemType = crate::runtime::Const<
     constants::OutputImageGenerationServerToolItemType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperationCreateFile`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCallOperationCreateFile = OutputItemApplyPatchCallOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperationDeleteFile`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCallOperationDeleteFile = OutputItemApplyPatchCallOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperationUpdateFile`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCallOperationUpdateFile = OutputItemApplyPatchCallOperationUpdateFile;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItem`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemCodeInterpreterCallOutputsItem = OutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItemFile`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCallOutputsItemFile = OutputItemCodeInterpreterCallOutputsItemFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItemImage`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCallOutputsItemImage = OutputItemCodeInterpreterCallOutputsItemImage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItemLogs`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCallOutputsItemLogs = OutputItemCodeInterpreterCallOutputsItemLogs;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallStatus`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemCodeInterpreterCallStatus = OutputItemCodeInterpreterCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemCodeInterpreterCallType = OutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemFileSearchCallStatus = OutputItemFileSearchCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemFileSearchCallType = OutputItemFileSearchCallType;
@@ -12596,9 +16496,24 @@ pub type OutputItemAddedEventItemFunctionCallStatus = OutputItemFunctionCallStat
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemFunctionCallType = OutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemImageGenerationCallStatus = OutputItemImageGenerationCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemImageGenerationCallType = OutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemOutputText`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageContentItemOutputText = OutputMessageContentItemOutputText;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemOutputTextType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageContentItemOutputTextType = OutputMessageContentItemOutputTextType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemRefusal`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageContentItemRefusal = OutputMessageContentItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemRefusalType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageContentItemRefusalType = OutputMessageContentItemRefusalType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessagePhase`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemMessagePhase = OutputMessagePhase;
@@ -12608,9 +16523,21 @@ pub type OutputItemAddedEventItemMessageRole = OutputMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItem`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemReasoningContentItem = OutputItemReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItemType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemReasoningContentItemType = OutputItemReasoningContentItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningStatus`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemReasoningStatus = OutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemReasoningSummaryItem = OutputItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemReasoningSummaryItemType = OutputItemReasoningSummaryItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemReasoningType = OutputItemReasoningType;
@@ -12632,9 +16559,15 @@ pub type OutputItemAddedEventItemWebSearchCallActionOpenPageType = OutputItemWeb
 /// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearch`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemWebSearchCallActionSearch = OutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchSourcesItem`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallActionSearchSourcesItem = OutputItemWebSearchCallActionSearchSourcesItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchType`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemWebSearchCallActionSearchType = OutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallStatus`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCallStatus = OutputItemWebSearchCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemWebSearchCallType = OutputItemWebSearchCallType;
@@ -12698,15 +16631,45 @@ crate::runtime::string_enum! {
 pub type OutputItemCodeInterpreterCallType = crate::runtime::Const<
     constants::OutputItemCodeInterpreterCallType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperationCreateFile`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallOperationCreateFile = OutputItemApplyPatchCallOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperationCreateFileType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallOperationCreateFileType = OutputItemApplyPatchCallOperationCreateFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperationDeleteFile`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallOperationDeleteFile = OutputItemApplyPatchCallOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperationDeleteFileType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallOperationDeleteFileType = OutputItemApplyPatchCallOperationDeleteFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperationUpdateFile`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallOperationUpdateFile = OutputItemApplyPatchCallOperationUpdateFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCallOperationUpdateFileType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCallOperationUpdateFileType = OutputItemApplyPatchCallOperationUpdateFileType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItem`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemCodeInterpreterCallOutputsItem = OutputItemCodeInterpreterCallOutputsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItemFile`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCallOutputsItemFile = OutputItemCodeInterpreterCallOutputsItemFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItemImage`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCallOutputsItemImage = OutputItemCodeInterpreterCallOutputsItemImage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallOutputsItemLogs`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCallOutputsItemLogs = OutputItemCodeInterpreterCallOutputsItemLogs;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallStatus`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemCodeInterpreterCallStatus = OutputItemCodeInterpreterCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemCodeInterpreterCallType = OutputItemCodeInterpreterCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemFileSearchCallStatus = OutputItemFileSearchCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemFileSearchCallType = OutputItemFileSearchCallType;
@@ -12716,9 +16679,24 @@ pub type OutputItemDoneEventItemFunctionCallStatus = OutputItemFunctionCallStatu
 /// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemFunctionCallType = OutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemImageGenerationCallStatus = OutputItemImageGenerationCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemImageGenerationCallType = OutputItemImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemOutputText`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageContentItemOutputText = OutputMessageContentItemOutputText;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemOutputTextType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageContentItemOutputTextType = OutputMessageContentItemOutputTextType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemRefusal`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageContentItemRefusal = OutputMessageContentItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItemRefusalType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageContentItemRefusalType = OutputMessageContentItemRefusalType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessagePhase`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemMessagePhase = OutputMessagePhase;
@@ -12728,9 +16706,21 @@ pub type OutputItemDoneEventItemMessageRole = OutputMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItem`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemReasoningContentItem = OutputItemReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItemType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemReasoningContentItemType = OutputItemReasoningContentItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningStatus`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemReasoningStatus = OutputItemReasoningStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemReasoningSummaryItem = OutputItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemReasoningSummaryItemType = OutputItemReasoningSummaryItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemReasoningType = OutputItemReasoningType;
@@ -12752,9 +16742,15 @@ pub type OutputItemDoneEventItemWebSearchCallActionOpenPageType = OutputItemWebS
 /// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearch`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemWebSearchCallActionSearch = OutputItemWebSearchCallActionSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchSourcesItem`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallActionSearchSourcesItem = OutputItemWebSearchCallActionSearchSourcesItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallActionSearchType`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemWebSearchCallActionSearchType = OutputItemWebSearchCallActionSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallStatus`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCallStatus = OutputItemWebSearchCallStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemWebSearchCallType = OutputItemWebSearchCallType;
@@ -13095,6 +17091,30 @@ pub type OutputItemWebSearchCallStatus = WebSearchStatus;
 pub type OutputItemWebSearchCallType = crate::runtime::Const<
     constants::OutputItemWebSearchCallType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemOperation`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallOperation = OutputApplyPatchCallItemOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemOperationCreateFile`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallOperationCreateFile = OutputApplyPatchCallItemOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemOperationCreateFileType`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallOperationCreateFileType = OutputApplyPatchCallItemOperationCreateFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemOperationDeleteFile`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallOperationDeleteFile = OutputApplyPatchCallItemOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemOperationDeleteFileType`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallOperationDeleteFileType = OutputApplyPatchCallItemOperationDeleteFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemOperationUpdateFile`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallOperationUpdateFile = OutputApplyPatchCallItemOperationUpdateFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemOperationUpdateFileType`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallOperationUpdateFileType = OutputApplyPatchCallItemOperationUpdateFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCallStatus = OutputApplyPatchCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItem`].
 #[doc(hidden)]
 pub type OutputItemsComputerCall = OutputComputerCallItem;
@@ -13116,78 +17136,150 @@ pub type OutputItemsCustomToolCallType = OutputCustomToolCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterAdvisor = OutputAdvisorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterAdvisorStatus = OutputAdvisorServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterAdvisorType = OutputAdvisorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterApplyPatch = OutputApplyPatchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperation`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchOperation = OutputApplyPatchServerToolItemOperation;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationCreateFile`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchOperationCreateFile = OutputApplyPatchServerToolItemOperationCreateFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationCreateFileType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchOperationCreateFileType = OutputApplyPatchServerToolItemOperationCreateFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationDeleteFile`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchOperationDeleteFile = OutputApplyPatchServerToolItemOperationDeleteFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationDeleteFileType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchOperationDeleteFileType = OutputApplyPatchServerToolItemOperationDeleteFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationUpdateFile`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchOperationUpdateFile = OutputApplyPatchServerToolItemOperationUpdateFile;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemOperationUpdateFileType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchOperationUpdateFileType = OutputApplyPatchServerToolItemOperationUpdateFileType;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatchStatus = OutputApplyPatchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterApplyPatchType = OutputApplyPatchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterBash = OutputBashServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterBashStatus = OutputBashServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterBashType = OutputBashServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterBrowserUse = OutputBrowserUseServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterBrowserUseStatus = OutputBrowserUseServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterBrowserUseType = OutputBrowserUseServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterCodeInterpreter = OutputCodeInterpreterServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterCodeInterpreterStatus = OutputCodeInterpreterServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterCodeInterpreterType = OutputCodeInterpreterServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterDatetime = OutputDatetimeItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterDatetimeStatus = OutputDatetimeItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterDatetimeType = OutputDatetimeItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterExperimentalSearchModels = OutputSearchModelsServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterExperimentalSearchModelsStatus = OutputSearchModelsServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterExperimentalSearchModelsType = OutputSearchModelsServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFileSearch = OutputFileSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFileSearchStatus = OutputFileSearchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFileSearchType = OutputFileSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFiles = OutputFilesServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFilesStatus = OutputFilesServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFilesType = OutputFilesServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFusion = OutputFusionServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemAnalysis`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionAnalysis = OutputFusionServerToolItemAnalysis;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemAnalysisContradictionsItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionAnalysisContradictionsItem = OutputFusionServerToolItemAnalysisContradictionsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemAnalysisPartialCoverageItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionAnalysisPartialCoverageItem = OutputFusionServerToolItemAnalysisPartialCoverageItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemAnalysisUniqueInsightsItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionAnalysisUniqueInsightsItem = OutputFusionServerToolItemAnalysisUniqueInsightsItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemFailedModelsItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFusionFailedModelsItem = OutputFusionServerToolItemFailedModelsItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemResponsesItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFusionResponsesItem = OutputFusionServerToolItemResponsesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemSourcesItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionSourcesItem = OutputFusionServerToolItemSourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusionStatus = OutputFusionServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterFusionType = OutputFusionServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterImageGeneration = OutputImageGenerationServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterImageGenerationStatus = OutputImageGenerationServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterImageGenerationType = OutputImageGenerationServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterMcp = OutputMcpServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMcpStatus = OutputMcpServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterMcpType = OutputMcpServerToolItemType;
@@ -13197,6 +17289,9 @@ pub type OutputItemsOpenrouterMemory = OutputMemoryServerToolItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemAction`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterMemoryAction = OutputMemoryServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMemoryStatus = OutputMemoryServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterMemoryType = OutputMemoryServerToolItemType;
@@ -13206,12 +17301,36 @@ pub type OutputItemsOpenrouterShell = OutputShellServerToolItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemAction`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterShellAction = OutputShellServerToolItemAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellOutputItem = OutputShellServerToolItemOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcome`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellOutputItemOutcome = OutputShellServerToolItemOutputItemOutcome;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcomeExit`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellOutputItemOutcomeExit = OutputShellServerToolItemOutputItemOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcomeExitType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellOutputItemOutcomeExitType = OutputShellServerToolItemOutputItemOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcomeTimeout`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellOutputItemOutcomeTimeout = OutputShellServerToolItemOutputItemOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemOutputItemOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellOutputItemOutcomeTimeoutType = OutputShellServerToolItemOutputItemOutcomeTimeoutType;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShellStatus = OutputShellServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterShellType = OutputShellServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterSubagent = OutputSubagentServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterSubagentStatus = OutputSubagentServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterSubagentType = OutputSubagentServerToolItemType;
@@ -13221,18 +17340,27 @@ pub type OutputItemsOpenrouterTextEditor = OutputTextEditorServerToolItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemCommand`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterTextEditorCommand = OutputTextEditorServerToolItemCommand;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterTextEditorStatus = OutputTextEditorServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterTextEditorType = OutputTextEditorServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterToolSearch = OutputToolSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterToolSearchStatus = OutputToolSearchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterToolSearchType = OutputToolSearchServerToolItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebFetch = OutputWebFetchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebFetchStatus = OutputWebFetchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebFetchType = OutputWebFetchServerToolItemType;
@@ -13251,9 +17379,30 @@ pub type OutputItemsOpenrouterWebSearchActionSourcesItemType = OutputWebSearchSe
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemActionType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebSearchActionType = OutputWebSearchServerToolItemActionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearchStatus = OutputWebSearchServerToolItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebSearchType = OutputWebSearchServerToolItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItem`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutputOutputItem = OutputShellCallOutputItemOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItemOutcome`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutputOutputItemOutcome = OutputShellCallOutputItemOutputItemOutcome;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItemOutcomeExit`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutputOutputItemOutcomeExit = OutputShellCallOutputItemOutputItemOutcomeExit;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItemOutcomeExitType`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutputOutputItemOutcomeExitType = OutputShellCallOutputItemOutputItemOutcomeExitType;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItemOutcomeTimeout`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutputOutputItemOutcomeTimeout = OutputShellCallOutputItemOutputItemOutcomeTimeout;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItemOutcomeTimeoutType`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutputOutputItemOutcomeTimeoutType = OutputShellCallOutputItemOutputItemOutcomeTimeoutType;
 /// An openrouter:mcp server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -13503,6 +17652,15 @@ pub type OutputMemoryServerToolItemType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
 #[doc(hidden)]
 pub type OutputMessageContentItemOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItem`].
+#[doc(hidden)]
+pub type OutputMessageContentItemOutputTextAnnotationsItem = ResponseOutputTextAnnotationsItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItemFilePath`].
+#[doc(hidden)]
+pub type OutputMessageContentItemOutputTextAnnotationsItemFilePath = ResponseOutputTextAnnotationsItemFilePath;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextAnnotationsItemUrlCitation`].
+#[doc(hidden)]
+pub type OutputMessageContentItemOutputTextAnnotationsItemUrlCitation = ResponseOutputTextAnnotationsItemUrlCitation;
 /// The name this place's type had while its schema was inline: another name for [`ResponseOutputTextLogprobsItem`].
 #[doc(hidden)]
 pub type OutputMessageContentItemOutputTextLogprobsItem = ResponseOutputTextLogprobsItem;
@@ -15973,6 +20131,24 @@ impl ResponseOutputText {
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotation`].
 #[doc(hidden)]
 pub type ResponseOutputTextAnnotationsItem = OpenAiResponsesAnnotation;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationFileCitation`].
+#[doc(hidden)]
+pub type ResponseOutputTextAnnotationsItemFileCitation = OpenAiResponsesAnnotationFileCitation;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationFileCitationType`].
+#[doc(hidden)]
+pub type ResponseOutputTextAnnotationsItemFileCitationType = OpenAiResponsesAnnotationFileCitationType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationFilePath`].
+#[doc(hidden)]
+pub type ResponseOutputTextAnnotationsItemFilePath = OpenAiResponsesAnnotationFilePath;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationFilePathType`].
+#[doc(hidden)]
+pub type ResponseOutputTextAnnotationsItemFilePathType = OpenAiResponsesAnnotationFilePathType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationUrlCitation`].
+#[doc(hidden)]
+pub type ResponseOutputTextAnnotationsItemUrlCitation = OpenAiResponsesAnnotationUrlCitation;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotationUrlCitationType`].
+#[doc(hidden)]
+pub type ResponseOutputTextAnnotationsItemUrlCitationType = OpenAiResponsesAnnotationUrlCitationType;
 /// The object of the schema at `/components/schemas/ResponseOutputText/properties/logprobs/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -16877,6 +21053,144 @@ pub type ResponsesRequestInput = Inputs;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItem`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItem = InputsListItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAdditionalTools`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAdditionalTools = InputsListItemAdditionalTools;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAdditionalToolsRole`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAdditionalToolsRole = InputsListItemAdditionalToolsRole;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAdditionalToolsToolsItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAdditionalToolsToolsItem = InputsListItemAdditionalToolsToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAdditionalToolsToolsItemCustom`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAdditionalToolsToolsItemCustom = InputsListItemAdditionalToolsToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAdditionalToolsToolsItemMcp`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAdditionalToolsToolsItemMcp = InputsListItemAdditionalToolsToolsItemMcp;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAdditionalToolsToolsItemMcpType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAdditionalToolsToolsItemMcpType = InputsListItemAdditionalToolsToolsItemMcpType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAdditionalToolsToolsItemObject`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAdditionalToolsToolsItemObject = InputsListItemAdditionalToolsToolsItemObject;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAdditionalToolsToolsItemShell`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAdditionalToolsToolsItemShell = InputsListItemAdditionalToolsToolsItemShell;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAdditionalToolsType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAdditionalToolsType = InputsListItemAdditionalToolsType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAgentMessage`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAgentMessage = InputsListItemAgentMessage;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAgentMessageAgent`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAgentMessageAgent = InputsListItemAgentMessageAgent;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAgentMessageContentItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAgentMessageContentItem = InputsListItemAgentMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemAgentMessageType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemAgentMessageType = InputsListItemAgentMessageType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemApplyPatchCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemApplyPatchCall = InputsListItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemApplyPatchCallOperation = InputsListItemApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemApplyPatchCallOutput`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemApplyPatchCallOutput = InputsListItemApplyPatchCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemApplyPatchCallOutputStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemApplyPatchCallOutputStatus = InputsListItemApplyPatchCallOutputStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemApplyPatchCallOutputType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemApplyPatchCallOutputType = InputsListItemApplyPatchCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemApplyPatchCallStatus = InputsListItemApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemApplyPatchCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemApplyPatchCallType = InputsListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCompaction`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCompaction = InputsListItemCompaction;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCompactionType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCompactionType = InputsListItemCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemComputerCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemComputerCall = InputsListItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemComputerCallStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemComputerCallStatus = InputsListItemComputerCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemComputerCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemComputerCallType = InputsListItemComputerCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemContextCompaction`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemContextCompaction = InputsListItemContextCompaction;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemContextCompactionType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemContextCompactionType = InputsListItemContextCompactionType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCustomToolCall = InputsListItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCustomToolCallType = InputsListItemCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemLocalShellCall = InputsListItemLocalShellCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCallAction`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemLocalShellCallAction = InputsListItemLocalShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCallActionType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemLocalShellCallActionType = InputsListItemLocalShellCallActionType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCallOutput`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemLocalShellCallOutput = InputsListItemLocalShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCallOutputStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemLocalShellCallOutputStatus = InputsListItemLocalShellCallOutputStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCallOutputType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemLocalShellCallOutputType = InputsListItemLocalShellCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCallStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemLocalShellCallStatus = InputsListItemLocalShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemLocalShellCallType = InputsListItemLocalShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMcpApprovalRequest`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMcpApprovalRequest = InputsListItemMcpApprovalRequest;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMcpApprovalRequestType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMcpApprovalRequestType = InputsListItemMcpApprovalRequestType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMcpApprovalResponse`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMcpApprovalResponse = InputsListItemMcpApprovalResponse;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMcpApprovalResponseType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMcpApprovalResponseType = InputsListItemMcpApprovalResponseType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMcpCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMcpCall = InputsListItemMcpCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMcpCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMcpCallType = InputsListItemMcpCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMcpListTools`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMcpListTools = InputsListItemMcpListTools;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMcpListToolsToolsItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMcpListToolsToolsItem = InputsListItemMcpListToolsToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMcpListToolsType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMcpListToolsType = InputsListItemMcpListToolsType;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemMessage`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemMessage = InputsListItemMessage;
@@ -16886,12 +21200,240 @@ pub type ResponsesRequestInputListItemMessageContent = InputsListItemMessageCont
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageContentListItem`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemMessageContentListItem = InputsListItemMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageContentListItemRefusal`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessageContentListItemRefusal = InputsListItemMessageContentListItemRefusal;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemMessageType = InputsListItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterAdvisor = InputsListItemOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterAdvisorStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterAdvisorStatus = InputsListItemOpenrouterAdvisorStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterAdvisorType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterAdvisorType = InputsListItemOpenrouterAdvisorType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterApplyPatch`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterApplyPatch = InputsListItemOpenrouterApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterApplyPatchOperation`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterApplyPatchOperation = InputsListItemOpenrouterApplyPatchOperation;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterApplyPatchStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterApplyPatchStatus = InputsListItemOpenrouterApplyPatchStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterApplyPatchType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterApplyPatchType = InputsListItemOpenrouterApplyPatchType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterBash`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterBash = InputsListItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterBashStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterBashStatus = InputsListItemOpenrouterBashStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterBashType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterBashType = InputsListItemOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterBrowserUse`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterBrowserUse = InputsListItemOpenrouterBrowserUse;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterBrowserUseStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterBrowserUseStatus = InputsListItemOpenrouterBrowserUseStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterBrowserUseType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterBrowserUseType = InputsListItemOpenrouterBrowserUseType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterCodeInterpreter`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterCodeInterpreter = InputsListItemOpenrouterCodeInterpreter;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterCodeInterpreterStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterCodeInterpreterStatus = InputsListItemOpenrouterCodeInterpreterStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterCodeInterpreterType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterCodeInterpreterType = InputsListItemOpenrouterCodeInterpreterType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterDatetime`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterDatetime = InputsListItemOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterDatetimeStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterDatetimeStatus = InputsListItemOpenrouterDatetimeStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterDatetimeType = InputsListItemOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFileSearch`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFileSearch = InputsListItemOpenrouterFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFileSearchStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFileSearchStatus = InputsListItemOpenrouterFileSearchStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFileSearchType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFileSearchType = InputsListItemOpenrouterFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFiles = InputsListItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFilesStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFilesStatus = InputsListItemOpenrouterFilesStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFilesType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFilesType = InputsListItemOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFusion = InputsListItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFusionAnalysis`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFusionAnalysis = InputsListItemOpenrouterFusionAnalysis;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFusionResponsesItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFusionResponsesItem = InputsListItemOpenrouterFusionResponsesItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFusionSourcesItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFusionSourcesItem = InputsListItemOpenrouterFusionSourcesItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFusionStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFusionStatus = InputsListItemOpenrouterFusionStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterFusionType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterFusionType = InputsListItemOpenrouterFusionType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterImageGeneration`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterImageGeneration = InputsListItemOpenrouterImageGeneration;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterImageGenerationStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterImageGenerationStatus = InputsListItemOpenrouterImageGenerationStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterImageGenerationType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterImageGenerationType = InputsListItemOpenrouterImageGenerationType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterMcp`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterMcp = InputsListItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterMcpStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterMcpStatus = InputsListItemOpenrouterMcpStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterMcpType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterMcpType = InputsListItemOpenrouterMcpType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterMemory`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterMemory = InputsListItemOpenrouterMemory;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterMemoryAction`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterMemoryAction = InputsListItemOpenrouterMemoryAction;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterMemoryStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterMemoryStatus = InputsListItemOpenrouterMemoryStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterMemoryType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterMemoryType = InputsListItemOpenrouterMemoryType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterShell`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterShell = InputsListItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterShellAction`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterShellAction = InputsListItemOpenrouterShellAction;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterShellOutputItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterShellOutputItem = InputsListItemOpenrouterShellOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterShellStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterShellStatus = InputsListItemOpenrouterShellStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterShellType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterShellType = InputsListItemOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterSubagent`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterSubagent = InputsListItemOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterSubagentStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterSubagentStatus = InputsListItemOpenrouterSubagentStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterSubagentType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterSubagentType = InputsListItemOpenrouterSubagentType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterTextEditor`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterTextEditor = InputsListItemOpenrouterTextEditor;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterTextEditorCommand`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterTextEditorCommand = InputsListItemOpenrouterTextEditorCommand;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterTextEditorStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterTextEditorStatus = InputsListItemOpenrouterTextEditorStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterTextEditorType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterTextEditorType = InputsListItemOpenrouterTextEditorType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterToolSearch = InputsListItemOpenrouterToolSearch;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterToolSearchStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterToolSearchStatus = InputsListItemOpenrouterToolSearchStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterToolSearchType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterToolSearchType = InputsListItemOpenrouterToolSearchType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterWebFetch = InputsListItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebFetchStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterWebFetchStatus = InputsListItemOpenrouterWebFetchStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterWebFetchType = InputsListItemOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterWebSearch = InputsListItemOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebSearchAction`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterWebSearchAction = InputsListItemOpenrouterWebSearchAction;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebSearchActionType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterWebSearchActionType = InputsListItemOpenrouterWebSearchActionType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebSearchStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterWebSearchStatus = InputsListItemOpenrouterWebSearchStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebSearchType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOpenrouterWebSearchType = InputsListItemOpenrouterWebSearchType;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemOutputReasoningItem`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemOutputReasoningItem = InputsListItemOutputReasoningItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemOutputReasoningItemSummaryItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemOutputReasoningItemSummaryItem = InputsListItemOutputReasoningItemSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReference`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemReference = InputsListItemReference;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReferenceType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemReferenceType = InputsListItemReferenceType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemShellCall = InputsListItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCallAction`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemShellCallAction = InputsListItemShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCallOutput`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemShellCallOutput = InputsListItemShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCallOutputOutputItem`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemShellCallOutputOutputItem = InputsListItemShellCallOutputOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCallOutputStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemShellCallOutputStatus = InputsListItemShellCallOutputStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCallOutputType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemShellCallOutputType = InputsListItemShellCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCallStatus`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemShellCallStatus = InputsListItemShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemShellCallType = InputsListItemShellCallType;
 /// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
 #[doc(hidden)]
 pub type ResponsesRequestMetadata = RequestMetadata;
@@ -16925,6 +21467,27 @@ pub type ResponsesRequestPrompt = StoredPromptTemplate;
 /// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValue`].
 #[doc(hidden)]
 pub type ResponsesRequestPromptVariablesValue = StoredPromptTemplateVariablesValue;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputFile`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptVariablesValueInputFile = StoredPromptTemplateVariablesValueInputFile;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputFileType`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptVariablesValueInputFileType = StoredPromptTemplateVariablesValueInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputImage`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptVariablesValueInputImage = StoredPromptTemplateVariablesValueInputImage;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputImageDetail`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptVariablesValueInputImageDetail = StoredPromptTemplateVariablesValueInputImageDetail;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputImageType`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptVariablesValueInputImageType = StoredPromptTemplateVariablesValueInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputText`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptVariablesValueInputText = StoredPromptTemplateVariablesValueInputText;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplateVariablesValueInputTextType`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptVariablesValueInputTextType = StoredPromptTemplateVariablesValueInputTextType;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestReasoning = ReasoningConfig;
@@ -16949,6 +21512,15 @@ pub type ResponsesRequestTextVerbosity = TextExtendedConfigVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoice`].
 #[doc(hidden)]
 pub type ResponsesRequestToolChoice = OpenAiResponsesToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAllowedTools`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceAllowedTools = OpenAiResponsesToolChoiceAllowedTools;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAllowedToolsMode`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceAllowedToolsMode = OpenAiResponsesToolChoiceAllowedToolsMode;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceAllowedToolsType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoiceAllowedToolsType = OpenAiResponsesToolChoiceAllowedToolsType;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoiceApplyPatch`].
 #[doc(hidden)]
 pub type ResponsesRequestToolChoiceApplyPatch = OpenAiResponsesToolChoiceApplyPatch;
@@ -17314,12 +21886,33 @@ pub type ResponsesRequestToolsItemNamespace = NamespaceTool;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItem`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemNamespaceToolsItem = NamespaceToolToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustom`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceToolsItemCustom = NamespaceToolToolsItemCustom;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustomFormat`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceToolsItemCustomFormat = NamespaceToolToolsItemCustomFormat;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustomFormatText`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceToolsItemCustomFormatText = NamespaceToolToolsItemCustomFormatText;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemCustomType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceToolsItemCustomType = NamespaceToolToolsItemCustomType;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemFunction`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceToolsItemFunction = NamespaceToolToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceToolToolsItemFunctionType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespaceToolsItemFunctionType = NamespaceToolToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`NamespaceToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemNamespaceType = NamespaceToolType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterApplyPatch = ApplyPatchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterApplyPatchParameters = ApplyPatchServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterApplyPatchType = ApplyPatchServerToolOpenRouterType;
@@ -17329,6 +21922,9 @@ pub type ResponsesRequestToolsItemOpenrouterExperimentalSearchModels = SearchMod
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouter`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterWebSearch = WebSearchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterParameters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebSearchParameters = WebSearchServerToolOpenRouterParameters;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouterType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemOpenrouterWebSearchType = WebSearchServerToolOpenRouterType;
@@ -17344,24 +21940,57 @@ pub type ResponsesRequestToolsItemWebSearch = LegacyWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch20250826Filters = WebSearchServerToolFilters;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolSearchContextSize`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch20250826SearchContextSize = WebSearchServerToolSearchContextSize;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearch20250826Type = WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolUserLocation`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch20250826UserLocation = WebSearchServerToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchFilters = LegacyWebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearchPreview = PreviewWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreview20250311Filters = Preview20250311WebSearchServerToolFilters;
 /// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearchPreview20250311Type = Preview20250311WebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolFilters`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreviewFilters = PreviewWebSearchServerToolFilters;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolSearchContextSize`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreviewSearchContextSize = PreviewWebSearchServerToolSearchContextSize;
 /// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearchPreviewType = PreviewWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolUserLocation`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreviewUserLocation = PreviewWebSearchServerToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerToolUserLocationType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreviewUserLocationType = PreviewWebSearchServerToolUserLocationType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolSearchContextSize`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchSearchContextSize = LegacyWebSearchServerToolSearchContextSize;
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolType`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemWebSearchType = LegacyWebSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolUserLocation`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchUserLocation = LegacyWebSearchServerToolUserLocation;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesTruncation`].
 #[doc(hidden)]
 pub type ResponsesRequestTruncation = OpenAiResponsesTruncation;
@@ -18237,9 +22866,306 @@ pub type StoredPromptTemplateVariablesValueInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`InputTextType`].
 #[doc(hidden)]
 pub type StoredPromptTemplateVariablesValueInputTextType = InputTextType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMcp`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemOpenrouterMcp = OpenResponsesResultOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseText = OpenResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseTextVerbosity = OpenResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemComputerCallType = OpenResponsesResultOutputItemComputerCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemCustomToolCall = OpenResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterBash`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemOpenrouterBash = OpenResponsesResultOutputItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemOpenrouterFiles = OpenResponsesResultOutputItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterFusion`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemOpenrouterFusion = OpenResponsesResultOutputItemOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMcp`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemOpenrouterMcp = OpenResponsesResultOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMemory`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemOpenrouterMemory = OpenResponsesResultOutputItemOpenrouterMemory;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterShell`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemOpenrouterShell = OpenResponsesResultOutputItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseText = OpenResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseTextVerbosity = OpenResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEventAnalysis`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallAnalysisCompletedAnalysis = FusionCallAnalysisCompletedEventAnalysis;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseText = OpenResponsesResultText;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultTextVerbosity`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseTextVerbosity = OpenResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemApplyPatchCallStatus = OutputItemsApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemComputerCall = OutputItemsComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCallStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemComputerCallStatus = OutputItemsComputerCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemComputerCallType = OutputItemsComputerCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemCustomToolCall = OutputItemsCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemCustomToolCallType = OutputItemsCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterAdvisor = OutputItemsOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisorType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterAdvisorType = OutputItemsOpenrouterAdvisorType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterApplyPatch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterApplyPatch = OutputItemsOpenrouterApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBash`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterBash = OutputItemsOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBashStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterBashStatus = OutputItemsOpenrouterBashStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBashType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterBashType = OutputItemsOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBrowserUse`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterBrowserUse = OutputItemsOpenrouterBrowserUse;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterDatetime`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterDatetime = OutputItemsOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFileSearch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterFileSearch = OutputItemsOpenrouterFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFiles`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterFiles = OutputItemsOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFilesStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterFilesStatus = OutputItemsOpenrouterFilesStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFilesType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterFilesType = OutputItemsOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusion`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterFusion = OutputItemsOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusionType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterFusionType = OutputItemsOpenrouterFusionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMcp`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterMcp = OutputItemsOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMcpStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterMcpStatus = OutputItemsOpenrouterMcpStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMcpType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterMcpType = OutputItemsOpenrouterMcpType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemory`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterMemory = OutputItemsOpenrouterMemory;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemoryType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterMemoryType = OutputItemsOpenrouterMemoryType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShell`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterShell = OutputItemsOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellAction`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterShellAction = OutputItemsOpenrouterShellAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterShellStatus = OutputItemsOpenrouterShellStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterShellType = OutputItemsOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterSubagent`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterSubagent = OutputItemsOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterTextEditor`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterTextEditor = OutputItemsOpenrouterTextEditor;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterToolSearch = OutputItemsOpenrouterToolSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterWebFetch = OutputItemsOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemOpenrouterWebSearch = OutputItemsOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemApplyPatchCallStatus = OutputItemsApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemComputerCall = OutputItemsComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCallStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemComputerCallStatus = OutputItemsComputerCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemComputerCallType = OutputItemsComputerCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemCustomToolCall = OutputItemsCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemCustomToolCallType = OutputItemsCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisor`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterAdvisor = OutputItemsOpenrouterAdvisor;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisorType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterAdvisorType = OutputItemsOpenrouterAdvisorType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterApplyPatch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterApplyPatch = OutputItemsOpenrouterApplyPatch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBash`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterBash = OutputItemsOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBashStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterBashStatus = OutputItemsOpenrouterBashStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBashType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterBashType = OutputItemsOpenrouterBashType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterBrowserUse`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterBrowserUse = OutputItemsOpenrouterBrowserUse;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterDatetime`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterDatetime = OutputItemsOpenrouterDatetime;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterDatetimeType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterDatetimeType = OutputItemsOpenrouterDatetimeType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFileSearch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterFileSearch = OutputItemsOpenrouterFileSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFiles`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterFiles = OutputItemsOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFilesStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterFilesStatus = OutputItemsOpenrouterFilesStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFilesType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterFilesType = OutputItemsOpenrouterFilesType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusion`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterFusion = OutputItemsOpenrouterFusion;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusionStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterFusionStatus = OutputItemsOpenrouterFusionStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterFusionType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterFusionType = OutputItemsOpenrouterFusionType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMcp`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterMcp = OutputItemsOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMcpStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterMcpStatus = OutputItemsOpenrouterMcpStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMcpType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterMcpType = OutputItemsOpenrouterMcpType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemory`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterMemory = OutputItemsOpenrouterMemory;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemoryAction`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterMemoryAction = OutputItemsOpenrouterMemoryAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemoryStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterMemoryStatus = OutputItemsOpenrouterMemoryStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterMemoryType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterMemoryType = OutputItemsOpenrouterMemoryType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShell`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterShell = OutputItemsOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellAction`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterShellAction = OutputItemsOpenrouterShellAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterShellStatus = OutputItemsOpenrouterShellStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterShellType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterShellType = OutputItemsOpenrouterShellType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterSubagent`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterSubagent = OutputItemsOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterSubagentType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterSubagentType = OutputItemsOpenrouterSubagentType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterTextEditor`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterTextEditor = OutputItemsOpenrouterTextEditor;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterToolSearch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterToolSearch = OutputItemsOpenrouterToolSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebFetch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterWebFetch = OutputItemsOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebFetchType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterWebFetchType = OutputItemsOpenrouterWebFetchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearch`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemOpenrouterWebSearch = OutputItemsOpenrouterWebSearch;
 /// The name this place's type had while its schema was inline: another name for [`Formats`].
 #[doc(hidden)]
 pub type TextConfigFormat = Formats;
+/// The name this place's type had while its schema was inline: another name for [`FormatsJsonObject`].
+#[doc(hidden)]
+pub type TextConfigFormatJsonObject = FormatsJsonObject;
+/// The name this place's type had while its schema was inline: another name for [`FormatsJsonObjectType`].
+#[doc(hidden)]
+pub type TextConfigFormatJsonObjectType = FormatsJsonObjectType;
+/// The name this place's type had while its schema was inline: another name for [`FormatsJsonSchema`].
+#[doc(hidden)]
+pub type TextConfigFormatJsonSchema = FormatsJsonSchema;
+/// The name this place's type had while its schema was inline: another name for [`FormatsJsonSchemaType`].
+#[doc(hidden)]
+pub type TextConfigFormatJsonSchemaType = FormatsJsonSchemaType;
+/// The name this place's type had while its schema was inline: another name for [`FormatsText`].
+#[doc(hidden)]
+pub type TextConfigFormatText = FormatsText;
+/// The name this place's type had while its schema was inline: another name for [`FormatsTextType`].
+#[doc(hidden)]
+pub type TextConfigFormatTextType = FormatsTextType;
 /// Text output configuration including format and verbosity
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]

@@ -796,6 +796,24 @@ pub type BaseResponsesResultInstructions = BaseInputs;
 /// The name this place's type had while its schema was inline: another name for [`BaseInputsListItem`].
 #[doc(hidden)]
 pub type BaseResponsesResultInstructionsListItem = BaseInputsListItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemCustomToolCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemCustomToolCall = BaseInputsListItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemCustomToolCallOutput`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemCustomToolCallOutput = BaseInputsListItemCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemFunctionCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemFunctionCall = BaseInputsListItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemFunctionCallOutput = BaseInputsListItemFunctionCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemFunctionCallOutputDef`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemFunctionCallOutputDef = BaseInputsListItemFunctionCallOutputDef;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemImageGenerationCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructionsListItemImageGenerationCall = BaseInputsListItemImageGenerationCall;
 /// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessage`].
 #[doc(hidden)]
 pub type BaseResponsesResultInstructionsListItemMessage = BaseInputsListItemMessage;
@@ -1499,15 +1517,84 @@ impl CodeInterpreterCallInterpretingEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultError`].
+#[doc(hidden)]
+pub type CompletedEventResponseError = BaseResponsesResultError;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultErrorCode`].
+#[doc(hidden)]
+pub type CompletedEventResponseErrorCode = BaseResponsesResultErrorCode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetails`].
+#[doc(hidden)]
+pub type CompletedEventResponseIncompleteDetails = BaseResponsesResultIncompleteDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetailsReason`].
+#[doc(hidden)]
+pub type CompletedEventResponseIncompleteDetailsReason = BaseResponsesResultIncompleteDetailsReason;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructions`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructions = BaseResponsesResultInstructions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItem`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItem = BaseResponsesResultInstructionsListItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemCustomToolCall = BaseResponsesResultInstructionsListItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemFunctionCall = BaseResponsesResultInstructionsListItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemFunctionCallOutput = BaseResponsesResultInstructionsListItemFunctionCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessage`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemMessage = BaseResponsesResultInstructionsListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageContent`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemMessageContent = BaseResponsesResultInstructionsListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessagePhase`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemMessagePhase = BaseResponsesResultInstructionsListItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageRole`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemMessageRole = BaseResponsesResultInstructionsListItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageType`].
+#[doc(hidden)]
+pub type CompletedEventResponseInstructionsListItemMessageType = BaseResponsesResultInstructionsListItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
 #[doc(hidden)]
 pub type CompletedEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCall`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemImageGenerationCall = BaseResponsesResultOutputItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessage = BaseResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
+#[doc(hidden)]
+pub type CompletedEventResponseReasoning = BaseResponsesResultReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultStatus`].
+#[doc(hidden)]
+pub type CompletedEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type CompletedEventResponseToolsItem = BaseResponsesResultToolsItem;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
 #[doc(hidden)]
 pub type CompletedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
+#[doc(hidden)]
+pub type CompletedEventResponseTruncation = BaseResponsesResultTruncation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageInputTokensDetails`].
+#[doc(hidden)]
+pub type CompletedEventResponseUsageInputTokensDetails = BaseResponsesResultUsageInputTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageOutputTokensDetails`].
+#[doc(hidden)]
+pub type CompletedEventResponseUsageOutputTokensDetails = BaseResponsesResultUsageOutputTokensDetails;
 /// The one value of the schema at `/components/schemas/CompletedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.completed"`: constructors fill it in, decoding checks it.
@@ -1774,15 +1861,90 @@ crate::runtime::union_from! {
     ContentPartDoneEventPart { OutputText(ResponseOutputText),
     ReasoningText(ReasoningTextContent), Refusal(OpenAiResponsesRefusalContent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultError`].
+#[doc(hidden)]
+pub type CreatedEventResponseError = BaseResponsesResultError;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultErrorCode`].
+#[doc(hidden)]
+pub type CreatedEventResponseErrorCode = BaseResponsesResultErrorCode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetails`].
+#[doc(hidden)]
+pub type CreatedEventResponseIncompleteDetails = BaseResponsesResultIncompleteDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetailsReason`].
+#[doc(hidden)]
+pub type CreatedEventResponseIncompleteDetailsReason = BaseResponsesResultIncompleteDetailsReason;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructions`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructions = BaseResponsesResultInstructions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItem = BaseResponsesResultInstructionsListItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemCustomToolCall = BaseResponsesResultInstructionsListItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCallOutput`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemCustomToolCallOutput = BaseResponsesResultInstructionsListItemCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemFunctionCall = BaseResponsesResultInstructionsListItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemFunctionCallOutput = BaseResponsesResultInstructionsListItemFunctionCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemImageGenerationCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemImageGenerationCall = BaseResponsesResultInstructionsListItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessage`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemMessage = BaseResponsesResultInstructionsListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageContent`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemMessageContent = BaseResponsesResultInstructionsListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessagePhase`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemMessagePhase = BaseResponsesResultInstructionsListItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageRole`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemMessageRole = BaseResponsesResultInstructionsListItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageType`].
+#[doc(hidden)]
+pub type CreatedEventResponseInstructionsListItemMessageType = BaseResponsesResultInstructionsListItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
 #[doc(hidden)]
 pub type CreatedEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCall`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemImageGenerationCall = BaseResponsesResultOutputItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessage = BaseResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
+#[doc(hidden)]
+pub type CreatedEventResponseReasoning = BaseResponsesResultReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultStatus`].
+#[doc(hidden)]
+pub type CreatedEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type CreatedEventResponseToolsItem = BaseResponsesResultToolsItem;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
 #[doc(hidden)]
 pub type CreatedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
+#[doc(hidden)]
+pub type CreatedEventResponseTruncation = BaseResponsesResultTruncation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageInputTokensDetails`].
+#[doc(hidden)]
+pub type CreatedEventResponseUsageInputTokensDetails = BaseResponsesResultUsageInputTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageOutputTokensDetails`].
+#[doc(hidden)]
+pub type CreatedEventResponseUsageOutputTokensDetails = BaseResponsesResultUsageOutputTokensDetails;
 /// The one value of the schema at `/components/schemas/CreatedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.created"`: constructors fill it in, decoding checks it.
@@ -2347,15 +2509,93 @@ impl ErrorEvent {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultError`].
+#[doc(hidden)]
+pub type FailedEventResponseError = BaseResponsesResultError;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultErrorCode`].
+#[doc(hidden)]
+pub type FailedEventResponseErrorCode = BaseResponsesResultErrorCode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetails`].
+#[doc(hidden)]
+pub type FailedEventResponseIncompleteDetails = BaseResponsesResultIncompleteDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetailsReason`].
+#[doc(hidden)]
+pub type FailedEventResponseIncompleteDetailsReason = BaseResponsesResultIncompleteDetailsReason;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructions`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructions = BaseResponsesResultInstructions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItem`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItem = BaseResponsesResultInstructionsListItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCall`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemCustomToolCall = BaseResponsesResultInstructionsListItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCallOutput`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemCustomToolCallOutput = BaseResponsesResultInstructionsListItemCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCall`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemFunctionCall = BaseResponsesResultInstructionsListItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemFunctionCallOutput = BaseResponsesResultInstructionsListItemFunctionCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCallOutputDef`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemFunctionCallOutputDef = BaseResponsesResultInstructionsListItemFunctionCallOutputDef;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemImageGenerationCall`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemImageGenerationCall = BaseResponsesResultInstructionsListItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessage`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemMessage = BaseResponsesResultInstructionsListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageContent`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemMessageContent = BaseResponsesResultInstructionsListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessagePhase`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemMessagePhase = BaseResponsesResultInstructionsListItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageRole`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemMessageRole = BaseResponsesResultInstructionsListItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageType`].
+#[doc(hidden)]
+pub type FailedEventResponseInstructionsListItemMessageType = BaseResponsesResultInstructionsListItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
 #[doc(hidden)]
 pub type FailedEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCall`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemImageGenerationCall = BaseResponsesResultOutputItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessage = BaseResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
+#[doc(hidden)]
+pub type FailedEventResponseReasoning = BaseResponsesResultReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultStatus`].
+#[doc(hidden)]
+pub type FailedEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type FailedEventResponseToolsItem = BaseResponsesResultToolsItem;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
 #[doc(hidden)]
 pub type FailedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
+#[doc(hidden)]
+pub type FailedEventResponseTruncation = BaseResponsesResultTruncation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageInputTokensDetails`].
+#[doc(hidden)]
+pub type FailedEventResponseUsageInputTokensDetails = BaseResponsesResultUsageInputTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageOutputTokensDetails`].
+#[doc(hidden)]
+pub type FailedEventResponseUsageOutputTokensDetails = BaseResponsesResultUsageOutputTokensDetails;
 /// The one value of the schema at `/components/schemas/FailedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.failed"`: constructors fill it in, decoding checks it.
@@ -4047,15 +4287,81 @@ impl ImageGenCallPartialImageEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultError`].
+#[doc(hidden)]
+pub type InProgressEventResponseError = BaseResponsesResultError;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultErrorCode`].
+#[doc(hidden)]
+pub type InProgressEventResponseErrorCode = BaseResponsesResultErrorCode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetails`].
+#[doc(hidden)]
+pub type InProgressEventResponseIncompleteDetails = BaseResponsesResultIncompleteDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetailsReason`].
+#[doc(hidden)]
+pub type InProgressEventResponseIncompleteDetailsReason = BaseResponsesResultIncompleteDetailsReason;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructions`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructions = BaseResponsesResultInstructions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItem`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItem = BaseResponsesResultInstructionsListItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItemCustomToolCall = BaseResponsesResultInstructionsListItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItemFunctionCall = BaseResponsesResultInstructionsListItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessage`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItemMessage = BaseResponsesResultInstructionsListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageContent`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItemMessageContent = BaseResponsesResultInstructionsListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessagePhase`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItemMessagePhase = BaseResponsesResultInstructionsListItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageRole`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItemMessageRole = BaseResponsesResultInstructionsListItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageType`].
+#[doc(hidden)]
+pub type InProgressEventResponseInstructionsListItemMessageType = BaseResponsesResultInstructionsListItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
 #[doc(hidden)]
 pub type InProgressEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCall`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemImageGenerationCall = BaseResponsesResultOutputItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemMessage = BaseResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
+#[doc(hidden)]
+pub type InProgressEventResponseReasoning = BaseResponsesResultReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultStatus`].
+#[doc(hidden)]
+pub type InProgressEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type InProgressEventResponseToolsItem = BaseResponsesResultToolsItem;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
 #[doc(hidden)]
 pub type InProgressEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
+#[doc(hidden)]
+pub type InProgressEventResponseTruncation = BaseResponsesResultTruncation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageInputTokensDetails`].
+#[doc(hidden)]
+pub type InProgressEventResponseUsageInputTokensDetails = BaseResponsesResultUsageInputTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageOutputTokensDetails`].
+#[doc(hidden)]
+pub type InProgressEventResponseUsageOutputTokensDetails = BaseResponsesResultUsageOutputTokensDetails;
 /// The one value of the schema at `/components/schemas/InProgressEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.in_progress"`: constructors fill it in, decoding checks it.
@@ -4122,15 +4428,81 @@ crate::runtime::string_enum! {
     pub enum IncompleteDetailsReason { MaxOutputTokens => "max_output_tokens",
     ContentFilter => "content_filter", }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultError`].
+#[doc(hidden)]
+pub type IncompleteEventResponseError = BaseResponsesResultError;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultErrorCode`].
+#[doc(hidden)]
+pub type IncompleteEventResponseErrorCode = BaseResponsesResultErrorCode;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetails`].
+#[doc(hidden)]
+pub type IncompleteEventResponseIncompleteDetails = BaseResponsesResultIncompleteDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultIncompleteDetailsReason`].
+#[doc(hidden)]
+pub type IncompleteEventResponseIncompleteDetailsReason = BaseResponsesResultIncompleteDetailsReason;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructions`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructions = BaseResponsesResultInstructions;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItem`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItem = BaseResponsesResultInstructionsListItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemCustomToolCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItemCustomToolCall = BaseResponsesResultInstructionsListItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemFunctionCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItemFunctionCall = BaseResponsesResultInstructionsListItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessage`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItemMessage = BaseResponsesResultInstructionsListItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageContent`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItemMessageContent = BaseResponsesResultInstructionsListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessagePhase`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItemMessagePhase = BaseResponsesResultInstructionsListItemMessagePhase;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageRole`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItemMessageRole = BaseResponsesResultInstructionsListItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemMessageType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseInstructionsListItemMessageType = BaseResponsesResultInstructionsListItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
 #[doc(hidden)]
 pub type IncompleteEventResponseObject = BaseResponsesResultObject;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemImageGenerationCall`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemImageGenerationCall = BaseResponsesResultOutputItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemMessage = BaseResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
+#[doc(hidden)]
+pub type IncompleteEventResponseReasoning = BaseResponsesResultReasoning;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultStatus`].
+#[doc(hidden)]
+pub type IncompleteEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type IncompleteEventResponseToolsItem = BaseResponsesResultToolsItem;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
 #[doc(hidden)]
 pub type IncompleteEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
+#[doc(hidden)]
+pub type IncompleteEventResponseTruncation = BaseResponsesResultTruncation;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageInputTokensDetails`].
+#[doc(hidden)]
+pub type IncompleteEventResponseUsageInputTokensDetails = BaseResponsesResultUsageInputTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultUsageOutputTokensDetails`].
+#[doc(hidden)]
+pub type IncompleteEventResponseUsageOutputTokensDetails = BaseResponsesResultUsageOutputTokensDetails;
 /// The one value of the schema at `/components/schemas/IncompleteEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.incomplete"`: constructors fill it in, decoding checks it.
@@ -5090,6 +5462,33 @@ impl OpenResponsesCreatedEvent {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItem = OpenResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemApplyPatchCall = OpenResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallAction`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemShellCallAction = OpenResponsesResultOutputItemShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallOutput`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemShellCallOutput = OpenResponsesResultOutputItemShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallStatus`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemShellCallStatus = OpenResponsesResultOutputItemShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemShellCallType = OpenResponsesResultOutputItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsage`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseUsage = OpenResponsesResultUsage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
 /// Event emitted when a response is in progress
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5173,6 +5572,24 @@ impl OpenResponsesInProgressEvent {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItem = OpenResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemApplyPatchCall = OpenResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallType`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemShellCallType = OpenResponsesResultOutputItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsage`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseUsage = OpenResponsesResultUsage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
 /// Complete non-streaming response from the Responses API
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5778,6 +6195,33 @@ impl OpenResponsesResult {
 /// The name this place's type had while its schema was inline: another name for [`OutputItems`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItem = OutputItems;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemApplyPatchCall = OutputItemsApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemApplyPatchCallType = OutputItemsApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemShellCall = OutputItemsShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallAction`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemShellCallAction = OutputItemsShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutput`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemShellCallOutput = OutputItemsShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutputStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemShellCallOutputStatus = OutputItemsShellCallOutputStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutputType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemShellCallOutputType = OutputItemsShellCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallStatus`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemShellCallStatus = OutputItemsShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemShellCallType = OutputItemsShellCallType;
 /// The name this place's type had while its schema was inline: another name for [`Usage`].
 #[doc(hidden)]
 pub type OpenResponsesResultUsage = Usage;
@@ -6099,9 +6543,15 @@ pub type OutputItemsShellCallAction = OutputShellCallItemAction;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItem`].
 #[doc(hidden)]
 pub type OutputItemsShellCallOutput = OutputShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutputStatus = OutputShellCallOutputItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemType`].
 #[doc(hidden)]
 pub type OutputItemsShellCallOutputType = OutputShellCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallItemStatus`].
+#[doc(hidden)]
+pub type OutputItemsShellCallStatus = OutputShellCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallItemType`].
 #[doc(hidden)]
 pub type OutputItemsShellCallType = OutputShellCallItemType;
@@ -7898,6 +8348,36 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`StreamEvents`].
 #[doc(hidden)]
 pub type ResponsesStreamingResponseData = StreamEvents;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseDebug`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseDebug = StreamEventsResponseDebug;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseDebugDebug`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseDebugDebug = StreamEventsResponseDebugDebug;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseDebugDebugTimings`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseDebugDebugTimings = StreamEventsResponseDebugDebugTimings;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseDebugDebugTimingsEvent`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseDebugDebugTimingsEvent = StreamEventsResponseDebugDebugTimingsEvent;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseDebugType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseDebugType = StreamEventsResponseDebugType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseFusionCallCompleted`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseFusionCallCompleted = StreamEventsResponseFusionCallCompleted;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseFusionCallInProgress`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseFusionCallInProgress = StreamEventsResponseFusionCallInProgress;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseFusionCallPanelAdded`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseFusionCallPanelAdded = StreamEventsResponseFusionCallPanelAdded;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseFusionCallPanelDelta`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseFusionCallPanelDelta = StreamEventsResponseFusionCallPanelDelta;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseFusionCallPanelFailed`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseFusionCallPanelFailed = StreamEventsResponseFusionCallPanelFailed;
 crate::runtime::string_enum! {
     #[doc = " Status of a shell call or its output."] pub enum ShellCallStatus {
     InProgress => "in_progress", Completed => "completed", Incomplete => "incomplete", }
@@ -8115,6 +8595,21 @@ impl StreamEventsResponseCompleted {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItem = OpenResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemShellCallType = OpenResponsesResultOutputItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsage`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseUsage = OpenResponsesResultUsage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
 /// The name this place's type had while its schema was inline: another name for [`DebugEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseDebug = DebugEvent;
@@ -8213,6 +8708,33 @@ impl StreamEventsResponseFailed {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItem = OpenResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemApplyPatchCall = OpenResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallAction`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemShellCallAction = OpenResponsesResultOutputItemShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallOutput`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemShellCallOutput = OpenResponsesResultOutputItemShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemShellCallStatus = OpenResponsesResultOutputItemShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemShellCallType = OpenResponsesResultOutputItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsage`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseUsage = OpenResponsesResultUsage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallAnalysisCompleted = FusionCallAnalysisCompletedEvent;
@@ -8350,6 +8872,18 @@ impl StreamEventsResponseIncomplete {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItem = OpenResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsage`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseUsage = OpenResponsesResultUsage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
 /// Event emitted when a new output item is added to the response
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8446,6 +8980,33 @@ impl StreamEventsResponseOutputItemAdded {
 /// The name this place's type had while its schema was inline: another name for [`OutputItems`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItem = OutputItems;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemApplyPatchCall = OutputItemsApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemApplyPatchCallType = OutputItemsApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemShellCall = OutputItemsShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallAction`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemShellCallAction = OutputItemsShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutput`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemShellCallOutput = OutputItemsShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutputStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemShellCallOutputStatus = OutputItemsShellCallOutputStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutputType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemShellCallOutputType = OutputItemsShellCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemShellCallStatus = OutputItemsShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemShellCallType = OutputItemsShellCallType;
 /// Event emitted when an output item is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8542,6 +9103,33 @@ impl StreamEventsResponseOutputItemDone {
 /// The name this place's type had while its schema was inline: another name for [`OutputItems`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItem = OutputItems;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemApplyPatchCall = OutputItemsApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemApplyPatchCallType = OutputItemsApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemShellCall = OutputItemsShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallAction`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemShellCallAction = OutputItemsShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutput`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemShellCallOutput = OutputItemsShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutputStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemShellCallOutputStatus = OutputItemsShellCallOutputStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutputType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemShellCallOutputType = OutputItemsShellCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemShellCallStatus = OutputItemsShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemShellCallType = OutputItemsShellCallType;
 /// Log probability information for a token
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8854,6 +9442,9 @@ impl TextDeltaEvent {
 /// The name this place's type had while its schema was inline: another name for [`StreamLogprob`].
 #[doc(hidden)]
 pub type TextDeltaEventLogprobsItem = StreamLogprob;
+/// The name this place's type had while its schema was inline: another name for [`StreamLogprobTopLogprobsItem`].
+#[doc(hidden)]
+pub type TextDeltaEventLogprobsItemTopLogprobsItem = StreamLogprobTopLogprobsItem;
 /// Event emitted when text streaming is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8989,6 +9580,9 @@ impl TextDoneEvent {
 /// The name this place's type had while its schema was inline: another name for [`StreamLogprob`].
 #[doc(hidden)]
 pub type TextDoneEventLogprobsItem = StreamLogprob;
+/// The name this place's type had while its schema was inline: another name for [`StreamLogprobTopLogprobsItem`].
+#[doc(hidden)]
+pub type TextDoneEventLogprobsItemTopLogprobsItem = StreamLogprobTopLogprobsItem;
 crate::runtime::string_enum! {
     #[doc = " The values of the `Truncation` schema in the API's spec."] pub enum
     Truncation { Auto => "auto", Disabled => "disabled", }

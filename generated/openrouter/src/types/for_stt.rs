@@ -5,6 +5,15 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`SttResponse`].
 #[doc(hidden)]
 pub type CreateAudioTranscriptionsResponse = SttResponse;
+/// The name this place's type had while its schema was inline: another name for [`SttResponseSegmentsItem`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsResponseSegmentsItem = SttResponseSegmentsItem;
+/// The name this place's type had while its schema was inline: another name for [`SttResponseUsage`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsResponseUsage = SttResponseUsage;
+/// The name this place's type had while its schema was inline: another name for [`SttResponseWordsItem`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsResponseWordsItem = SttResponseWordsItem;
 /// Base64-encoded audio to transcribe
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -5,6 +5,15 @@ use super::*;
 /// The name this place's type had while its schema was inline: another name for [`SpeechRequest`].
 #[doc(hidden)]
 pub type CreateAudioSpeechRequest = SpeechRequest;
+/// The name this place's type had while its schema was inline: another name for [`SpeechRequestInputReferencesItem`].
+#[doc(hidden)]
+pub type CreateAudioSpeechRequestInputReferencesItem = SpeechRequestInputReferencesItem;
+/// The name this place's type had while its schema was inline: another name for [`SpeechRequestInputReferencesItemInputAudio`].
+#[doc(hidden)]
+pub type CreateAudioSpeechRequestInputReferencesItemInputAudio = SpeechRequestInputReferencesItemInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`SpeechRequestInputReferencesItemInputAudioType`].
+#[doc(hidden)]
+pub type CreateAudioSpeechRequestInputReferencesItemInputAudioType = SpeechRequestInputReferencesItemInputAudioType;
 /// The name this place's type had while its schema was inline: another name for [`SpeechRequestProvider`].
 #[doc(hidden)]
 pub type CreateAudioSpeechRequestProvider = SpeechRequestProvider;
@@ -184,6 +193,9 @@ pub type SpeechInputReferenceAudioType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceAudio`].
 #[doc(hidden)]
 pub type SpeechInputReferenceInputAudio = SpeechInputReferenceAudio;
+/// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceAudioInputAudio`].
+#[doc(hidden)]
+pub type SpeechInputReferenceInputAudioInputAudio = SpeechInputReferenceAudioInputAudio;
 /// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceAudioType`].
 #[doc(hidden)]
 pub type SpeechInputReferenceInputAudioType = SpeechInputReferenceAudioType;
@@ -433,6 +445,15 @@ impl SpeechRequest {
 /// The name this place's type had while its schema was inline: another name for [`SpeechInputReference`].
 #[doc(hidden)]
 pub type SpeechRequestInputReferencesItem = SpeechInputReference;
+/// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceInputAudio`].
+#[doc(hidden)]
+pub type SpeechRequestInputReferencesItemInputAudio = SpeechInputReferenceInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceInputAudioInputAudio`].
+#[doc(hidden)]
+pub type SpeechRequestInputReferencesItemInputAudioInputAudio = SpeechInputReferenceInputAudioInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceInputAudioType`].
+#[doc(hidden)]
+pub type SpeechRequestInputReferencesItemInputAudioType = SpeechInputReferenceInputAudioType;
 /// Provider-specific passthrough configuration
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -274,6 +274,33 @@ pub type CreateVideosRequest = VideoGenerationRequest;
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestAspectRatio`].
 #[doc(hidden)]
 pub type CreateVideosRequestAspectRatio = VideoGenerationRequestAspectRatio;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestFrameImagesItem`].
+#[doc(hidden)]
+pub type CreateVideosRequestFrameImagesItem = VideoGenerationRequestFrameImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestFrameImagesItemFrameType`].
+#[doc(hidden)]
+pub type CreateVideosRequestFrameImagesItemFrameType = VideoGenerationRequestFrameImagesItemFrameType;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItem`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItem = VideoGenerationRequestInputReferencesItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemAudioUrl`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItemAudioUrl = VideoGenerationRequestInputReferencesItemAudioUrl;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemAudioUrlType`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItemAudioUrlType = VideoGenerationRequestInputReferencesItemAudioUrlType;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemAudioUrlUrl`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItemAudioUrlUrl = VideoGenerationRequestInputReferencesItemAudioUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemVideoUrl`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItemVideoUrl = VideoGenerationRequestInputReferencesItemVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemVideoUrlType`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItemVideoUrlType = VideoGenerationRequestInputReferencesItemVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemVideoUrlUrl`].
+#[doc(hidden)]
+pub type CreateVideosRequestInputReferencesItemVideoUrlUrl = VideoGenerationRequestInputReferencesItemVideoUrlUrl;
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestProvider`].
 #[doc(hidden)]
 pub type CreateVideosRequestProvider = VideoGenerationRequestProvider;
@@ -286,6 +313,9 @@ pub type CreateVideosResponse = VideoGenerationResponse;
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponseStatus`].
 #[doc(hidden)]
 pub type CreateVideosResponseStatus = VideoGenerationResponseStatus;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponseUsage`].
+#[doc(hidden)]
+pub type CreateVideosResponseUsage = VideoGenerationResponseUsage;
 /// The object of the `FrameImage` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -385,6 +415,9 @@ pub type GetVideosResponse = VideoGenerationResponse;
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponseStatus`].
 #[doc(hidden)]
 pub type GetVideosResponseStatus = VideoGenerationResponseStatus;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponseUsage`].
+#[doc(hidden)]
+pub type GetVideosResponseUsage = VideoGenerationResponseUsage;
 crate::runtime::tagged_union! {
     #[doc =
     " A reference asset used to guide video generation. Image references are supported by all providers; audio and video references are only honored by providers that support them (including BytePlus Seedance generation 2 and newer)."]
@@ -419,6 +452,24 @@ pub type InputReferenceVideoUrlUrl = ContentPartVideoUrl;
 /// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponse`].
 #[doc(hidden)]
 pub type ListVideosModelsResponse = VideoModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponseDataItem`].
+#[doc(hidden)]
+pub type ListVideosModelsResponseDataItem = VideoModelsListResponseDataItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponseDataItemSupportedAspectRatiosItem`].
+#[doc(hidden)]
+pub type ListVideosModelsResponseDataItemSupportedAspectRatiosItem = VideoModelsListResponseDataItemSupportedAspectRatiosItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponseDataItemSupportedFrameImagesItem`].
+#[doc(hidden)]
+pub type ListVideosModelsResponseDataItemSupportedFrameImagesItem = VideoModelsListResponseDataItemSupportedFrameImagesItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponseDataItemSupportedResolutionsItem`].
+#[doc(hidden)]
+pub type ListVideosModelsResponseDataItemSupportedResolutionsItem = VideoModelsListResponseDataItemSupportedResolutionsItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponseDataItemSupportedSizesItem`].
+#[doc(hidden)]
+pub type ListVideosModelsResponseDataItemSupportedSizesItem = VideoModelsListResponseDataItemSupportedSizesItem;
+/// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponseDataItemUpscaleFactor`].
+#[doc(hidden)]
+pub type ListVideosModelsResponseDataItemUpscaleFactor = VideoModelsListResponseDataItemUpscaleFactor;
 /// The object of the `VideoGenerationRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -723,6 +774,24 @@ pub type VideoGenerationRequestFrameImagesItemFrameType = FrameImageFrameType;
 /// The name this place's type had while its schema was inline: another name for [`InputReference`].
 #[doc(hidden)]
 pub type VideoGenerationRequestInputReferencesItem = InputReference;
+/// The name this place's type had while its schema was inline: another name for [`InputReferenceAudioUrl`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItemAudioUrl = InputReferenceAudioUrl;
+/// The name this place's type had while its schema was inline: another name for [`InputReferenceAudioUrlType`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItemAudioUrlType = InputReferenceAudioUrlType;
+/// The name this place's type had while its schema was inline: another name for [`InputReferenceAudioUrlUrl`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItemAudioUrlUrl = InputReferenceAudioUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`InputReferenceVideoUrl`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItemVideoUrl = InputReferenceVideoUrl;
+/// The name this place's type had while its schema was inline: another name for [`InputReferenceVideoUrlType`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItemVideoUrlType = InputReferenceVideoUrlType;
+/// The name this place's type had while its schema was inline: another name for [`InputReferenceVideoUrlUrl`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItemVideoUrlUrl = InputReferenceVideoUrlUrl;
 /// Provider-specific passthrough configuration
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
