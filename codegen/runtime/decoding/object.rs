@@ -297,7 +297,7 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
         if self.error.is_some() {
             return;
         }
-        let written = match self.sent.and_then(|_| whole_number(value)) {
+        let written = match self.sent.and_then(|_| whole_numbers(value)) {
             Some(number) => self.map.serialize_entry(key, &number),
             None => self.map.serialize_entry(key, value),
         };
@@ -360,13 +360,37 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
     }
 }
 
-/// A whole `f64` as an integer, for writing a decoded number in the form it was sent.
-fn whole_number<T: 'static>(value: &T) -> Option<i64> {
+/// A value holding whole `f64`s, with those written as integers (`0`, not `0.0`): the form a
+/// decoded number was sent in. `f64` itself, boxed or tri-state, and maps and lists of them
+/// (keys kept in order).
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(crate) enum WholeForm {
+    One(serde_json::Value),
+    Map(Map<serde_json::Value>),
+    List(Vec<serde_json::Value>),
+}
+
+pub(crate) fn whole_numbers<T: 'static>(value: &T) -> Option<WholeForm> {
     let value = value as &dyn std::any::Any;
-    match value.downcast_ref::<f64>() {
-        Some(number) => whole(*number),
-        None => value.downcast_ref::<Box<f64>>().and_then(|number| whole(**number)),
+    let number = |n: f64| whole(n).map_or_else(|| serde_json::Value::from(n), serde_json::Value::from);
+    let one = |n: f64| whole(n).map(|n| WholeForm::One(n.into()));
+    if let Some(n) = value.downcast_ref::<f64>() {
+        return one(*n);
     }
+    if let Some(n) = value.downcast_ref::<Box<f64>>() {
+        return one(**n);
+    }
+    if let Some(crate::Patch::Value(n)) = value.downcast_ref::<crate::Patch<f64>>() {
+        return one(*n);
+    }
+    if let Some(map) = value.downcast_ref::<Map<f64>>() {
+        return Some(WholeForm::Map(map.iter().map(|(key, n)| (key.clone(), number(*n))).collect()));
+    }
+    if let Some(list) = value.downcast_ref::<Vec<f64>>() {
+        return Some(WholeForm::List(list.iter().map(|n| number(*n)).collect()));
+    }
+    None
 }
 
 fn whole(number: f64) -> Option<i64> {
