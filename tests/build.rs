@@ -15,6 +15,7 @@ fn main() {
     let inputs = codegen::pipeline::inputs_from_pins(&root, None).unwrap_or_else(|e| panic!("cannot read the pinned specs: {e}"));
     let mut keys = BTreeSet::new();
     let mut calls = String::new();
+    let mut schemas = String::new();
     for input in &inputs {
         let (spec, api) = codegen::pipeline::resolve_input(input).unwrap_or_else(|e| panic!("{e}"));
         conformance_calls(&input.name, &spec.json, &api, &mut calls);
@@ -22,6 +23,12 @@ fn main() {
             if let Some((ty, nullable)) = codegen::examples::type_at(&api, &example.schema) {
                 keys.insert(codegen::examples::type_key(&input.name, ty, *nullable));
             }
+        }
+        // Every component schema, for the round-trip property test.
+        for (pointer, (ty, nullable)) in api.schema_types.iter().filter(|(pointer, _)| is_component(pointer)) {
+            let key = codegen::examples::type_key(&input.name, ty, *nullable);
+            let _ = writeln!(schemas, "        ({:?}, {pointer:?}, {key:?}),", input.name);
+            keys.insert(key);
         }
     }
     let mut out = String::from("/// Decode-then-encode for a type, by its Rust type expression.\npub fn lookup(key: &str) -> Option<fn(serde_json::Value) -> Result<serde_json::Value, String>> {\n    match key {\n");
@@ -31,6 +38,8 @@ fn main() {
     out.push_str("        _ => None,\n    }\n}\n");
     let dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(std::path::Path::new(&dir).join("registry.rs"), out).expect("write registry.rs");
+    let schemas = format!("/// Every component schema of both APIs: (API, JSON pointer, Rust type).\npub fn component_schemas() -> Vec<(&'static str, &'static str, &'static str)> {{\n    vec![\n{schemas}    ]\n}}\n");
+    std::fs::write(std::path::Path::new(&dir).join("component_schemas.rs"), schemas).expect("write component_schemas.rs");
     let calls = format!("/// Every operation of both APIs, called with sample arguments.\npub fn operations() -> Vec<Operation> {{\n    vec![\n{calls}    ]\n}}\n");
     std::fs::write(std::path::Path::new(&dir).join("conformance_calls.rs"), calls).expect("write conformance_calls.rs");
 }
@@ -140,4 +149,9 @@ fn reaches_property(api: &codegen::ir::Api, ty: &codegen::ir::TypeRef, property:
         }
     }
     false
+}
+
+/// A pointer to a component schema itself (`#/components/schemas/Name`), not to a place inside one.
+fn is_component(pointer: &str) -> bool {
+    pointer.strip_prefix("#/components/schemas/").or_else(|| pointer.strip_prefix("/components/schemas/")).is_some_and(|name| !name.contains('/'))
 }

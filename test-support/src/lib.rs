@@ -2,4 +2,5 @@
 //! arguments for every operation, and the document the conformance mock server reads.
 
 pub mod mock_spec;
+pub mod random;
 pub mod sample;

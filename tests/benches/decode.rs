@@ -2,14 +2,16 @@
 //! - a chat-completion stream of 10,000 server-sent events through the client's SSE parser and
 //!   event decoder, in 4 KiB network reads;
 //! - a large `/models` listing decoded into the generated types, against the same bytes decoded
-//!   into `serde_json::Value`.
+//!   into `serde_json::Value`;
+//! - a 30 MB `/models` listing with 0, 1 and 64 off-spec optional fields through the tolerant
+//!   reader (linear: about one strict pass plus one parse and one walk, whatever the count).
 //!
 //! Run: `cargo bench -p spec-tests --bench decode` (after `cargo xtask fetch`: the crate's build
 //! script reads the specs from the cache)
 
 use divan::{black_box, Bencher};
 use openrouter_langfuse::openrouter::types::{ChatStreamChunk, ModelsListResponse};
-use openrouter_langfuse::runtime::{decode_event, SseParser};
+use openrouter_langfuse::runtime::{decode_event, Bytes, Json, SseParser, SuccessBody};
 use std::sync::OnceLock;
 
 const EVENTS: usize = 10_000;
@@ -86,5 +88,34 @@ fn models_into_json_value(bencher: Bencher) {
     bencher.counter(divan::counter::BytesCount::new(bytes.len())).bench(|| {
         let models: serde_json::Value = serde_json::from_slice(black_box(bytes)).unwrap();
         assert_eq!(models["data"].as_array().unwrap().len(), 400);
+    });
+}
+
+/// A `/models` body of at least 30 MB, with `bad` models whose optional `context_length` is a
+/// boolean (spread evenly), and its model count.
+fn large_models_bytes(bad: usize) -> (Bytes, usize) {
+    let base: serde_json::Value = serde_json::from_slice(models_bytes()).unwrap();
+    let model = base["data"][0].clone();
+    let size = serde_json::to_vec(&model).unwrap().len();
+    let count = (30 << 20) / size + 1;
+    let data: Vec<serde_json::Value> = (0..count)
+        .map(|i| {
+            let mut m = model.clone();
+            m["id"] = serde_json::json!(format!("vendor/model-{i}"));
+            if bad > 0 && i % (count / bad) == 0 && i / (count / bad) < bad {
+                m["context_length"] = serde_json::json!(true);
+            }
+            m
+        })
+        .collect();
+    (Bytes::from(serde_json::to_vec(&serde_json::json!({"data": data, "total_count": count})).unwrap()), count)
+}
+
+#[divan::bench(args = [0, 1, 64], sample_count = 5, sample_size = 1)]
+fn models_30mb_tolerant_with_off_spec_fields(bencher: Bencher, bad: usize) {
+    let (bytes, count) = large_models_bytes(bad);
+    bencher.counter(divan::counter::BytesCount::new(bytes.len())).bench(|| {
+        let (models, warnings) = <Json<ModelsListResponse> as SuccessBody>::decode_tolerant(black_box(&bytes)).unwrap();
+        assert_eq!((models.0.data.len(), warnings.len()), (count, bad));
     });
 }

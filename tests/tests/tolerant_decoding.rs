@@ -68,6 +68,14 @@ fn last_chunk_then_error(seen: &[Seen]) -> (&openrouter::types::ChatStreamChunk,
     (last, warnings, error)
 }
 
+/// Strict mode's last two items for a chunk that carries an error and does not match the spec:
+/// the decode error (its path, and the chunk it failed on) and then the stream's error.
+fn strict_decode_then_error(seen: &[Seen], len: usize) -> (&str, serde_json::Value, &serde_json::Value) {
+    assert_eq!(seen.len(), len, "{seen:#?}");
+    let (Seen::Decode(path, body), Seen::StreamError(error)) = (&seen[len - 2], &seen[len - 1]) else { panic!("{seen:#?}") };
+    (path, serde_json::from_slice(body).unwrap(), error)
+}
+
 #[tokio::test]
 async fn a_final_chunk_whose_error_lacks_error_type_keeps_its_usage() {
     let server = serve("openrouter_chat_stream_error_without_error_type.sse", "text/event-stream").await;
@@ -86,12 +94,8 @@ async fn a_final_chunk_whose_error_lacks_error_type_keeps_its_usage() {
     // Strict: the chunk does not decode; the decode error names the path and carries the
     // chunk (its usage included), then the stream's error comes.
     let strict = stream_items(&server, true).await;
-    assert_eq!(strict.len(), 5, "{strict:#?}");
-    let Seen::Decode(path, body) = &strict[3] else { panic!("{:?}", strict[3]) };
-    assert_eq!(path, "error.metadata");
-    let body: serde_json::Value = serde_json::from_slice(body).unwrap();
-    assert_eq!(body["usage"]["prompt_tokens"], 31);
-    assert!(matches!(&strict[4], Seen::StreamError(error) if error["code"] == 502), "{:?}", strict[4]);
+    let (path, body, error) = strict_decode_then_error(&strict, 5);
+    assert_eq!((path, &body["usage"]["prompt_tokens"], &error["code"]), ("error.metadata", &31.into(), &502.into()));
 }
 
 #[tokio::test]
@@ -108,9 +112,8 @@ async fn a_final_chunk_whose_error_code_is_a_string_keeps_its_usage() {
     assert_eq!(error["code"], "server_error");
 
     let strict = stream_items(&server, true).await;
-    assert_eq!(strict.len(), 5, "{strict:#?}");
-    assert!(matches!(&strict[3], Seen::Decode(path, _) if path == "error.code"), "{:?}", strict[3]);
-    assert!(matches!(&strict[4], Seen::StreamError(error) if error["code"] == "server_error"), "{:?}", strict[4]);
+    let (path, _, error) = strict_decode_then_error(&strict, 5);
+    assert_eq!((path, &error["code"]), ("error.code", &"server_error".into()));
 }
 
 #[tokio::test]
@@ -181,12 +184,10 @@ async fn a_string_error_in_a_chunk_ends_the_stream_and_keeps_the_usage() {
     assert!(warnings[0].expected.contains("invalid type: string \"Upstream disconnected\""), "{}", warnings[0].expected);
 
     let strict = stream_items(&server, true).await;
-    assert_eq!(strict.len(), 5, "{strict:#?}");
-    let Seen::Decode(path, body) = &strict[3] else { panic!("{:?}", strict[3]) };
+    let (path, body, error) = strict_decode_then_error(&strict, 5);
     assert_eq!(path, "error", "strict mode names the path");
-    let body: serde_json::Value = serde_json::from_slice(body).unwrap();
     assert_eq!(body["usage"]["cost"], 0.003273, "the usage stays readable");
-    assert!(matches!(&strict[4], Seen::StreamError(error) if error == "Upstream disconnected"), "{:?}", strict[4]);
+    assert_eq!(error, "Upstream disconnected");
 }
 
 #[tokio::test]
@@ -202,12 +203,8 @@ async fn an_error_chunk_with_an_off_spec_usage_keeps_the_usage_in_both_modes() {
     assert_eq!(error["code"], 502);
 
     let strict = stream_items(&server, true).await;
-    assert_eq!(strict.len(), 3, "{strict:#?}");
-    let Seen::Decode(path, body) = &strict[1] else { panic!("{:?}", strict[1]) };
-    assert_eq!(path, "usage.prompt_tokens");
-    let body: serde_json::Value = serde_json::from_slice(body).unwrap();
-    assert_eq!(body["usage"]["completion_tokens"], 9);
-    assert!(matches!(&strict[2], Seen::StreamError(error) if error["code"] == 502), "{:?}", strict[2]);
+    let (path, body, error) = strict_decode_then_error(&strict, 3);
+    assert_eq!((path, &body["usage"]["completion_tokens"], &error["code"]), ("usage.prompt_tokens", &9.into(), &502.into()));
 }
 
 #[tokio::test]

@@ -57,6 +57,16 @@ pub fn no_variant_error<E: de::Error>(union: &str, reasons: &[(&str, String)]) -
     E::custom(format_args!("no variant of {union} matched: {}", listed.join("; ")))
 }
 
+/// Encodes an untagged union's member; a whole number member (`f64`) is written without a
+/// fraction (`3`, not `3.0`), the form JSON servers send, so a decoded union re-encodes as sent.
+#[doc(hidden)]
+pub fn serialize_member<T: serde::Serialize + 'static, S: serde::Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    match crate::object::whole_numbers(value) {
+        Some(whole) => serde::Serialize::serialize(&whole, serializer),
+        None => value.serialize(serializer),
+    }
+}
+
 /// The tag of a tagged union, when the value is an object with a string there.
 #[doc(hidden)]
 pub fn tag_of<'a>(value: &'a serde_json::Value, tag: &str) -> Option<&'a str> {
@@ -302,7 +312,7 @@ macro_rules! untagged_union {
         impl $crate::serde::Serialize for $name {
             fn serialize<_S: $crate::serde::Serializer>(&self, serializer: _S) -> Result<_S::Ok, _S::Error> {
                 match self {
-                    $($name::$variant(value) => $crate::serde::Serialize::serialize(value, serializer),)*
+                    $($name::$variant(value) => $crate::serialize_member(value, serializer),)*
                 }
             }
         }

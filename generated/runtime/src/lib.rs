@@ -57,7 +57,7 @@ pub use sse::{RawEvent, SseParser};
 #[doc(hidden)]
 pub use stream::{decode_event, decode_event_with, open_stream};
 #[doc(hidden)]
-pub use unions::{decode_variant, deserialize_one_value, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
+pub use unions::{decode_variant, deserialize_one_value, deserialize_str_enum, no_variant_error, serialize_member, tag_of, variant_error, StrEnum};
 
 pub use bytes::Bytes;
 #[doc(hidden)]

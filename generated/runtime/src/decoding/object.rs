@@ -10,6 +10,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 use crate::Map;
 
@@ -26,8 +27,14 @@ use crate::Map;
 /// assert_eq!(extra.get("provider").and_then(|v| v.as_str()), Some("OpenAI"));
 /// ```
 #[derive(Clone, Default)]
-pub struct Extra {
-    keys: Option<Box<Map<serde_json::Value>>>,
+pub struct Extra(Option<Arc<Kept>>);
+
+/// What an `Extra` holds, shared copy-on-write: every decoded struct without undeclared keys or
+/// `null`s points at one shared empty value, so `Extra` stays one pointer and decoding allocates
+/// nothing for it.
+#[derive(Clone, Default)]
+struct Kept {
+    keys: Map<serde_json::Value>,
     /// Indices (in declaration order) of the nullable and optional fields sent as `null`.
     nulls: Vec<u16>,
     /// Whether the value was decoded (not built): encoding then gives back what was sent,
@@ -37,34 +44,35 @@ pub struct Extra {
 
 impl PartialEq for Extra {
     fn eq(&self, other: &Self) -> bool {
-        self.keys == other.keys
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
     }
 }
 
 impl Extra {
     /// The value of an undeclared key.
     pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
-        self.keys.as_ref().and_then(|map| map.get(key))
+        self.0.as_ref().and_then(|kept| kept.keys.get(key))
     }
 
     /// Adds (or replaces) a key, returning the value it had.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Option<serde_json::Value> {
-        self.keys.get_or_insert_with(Default::default).insert(key.into(), value.into())
+        self.kept_mut().keys.insert(key.into(), value.into())
     }
 
     /// Removes a key, returning its value.
     pub fn remove(&mut self, key: &str) -> Option<serde_json::Value> {
-        self.keys.as_mut().and_then(|map| map.shift_remove(key))
+        self.get(key)?;
+        self.kept_mut().keys.shift_remove(key)
     }
 
     /// The keys and values, in the order the server sent them.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &serde_json::Value)> {
-        self.keys.iter().flat_map(|map| map.iter())
+        self.0.iter().flat_map(|kept| kept.keys.iter())
     }
 
     /// How many undeclared keys there are.
     pub fn len(&self) -> usize {
-        self.keys.as_ref().map_or(0, |map| map.len())
+        self.0.as_ref().map_or(0, |kept| kept.keys.len())
     }
 
     /// True when the server sent only declared keys.
@@ -75,12 +83,22 @@ impl Extra {
     /// The `extra` of a struct being decoded: its encoding gives back what was sent.
     #[doc(hidden)]
     pub fn decoded() -> Self {
-        Extra { keys: None, nulls: Vec::new(), decoded: true }
+        static DECODED: std::sync::OnceLock<Arc<Kept>> = std::sync::OnceLock::new();
+        Extra(Some(DECODED.get_or_init(|| Arc::new(Kept { decoded: true, ..Kept::default() })).clone()))
+    }
+
+    fn kept_mut(&mut self) -> &mut Kept {
+        Arc::make_mut(self.0.get_or_insert_with(Default::default))
+    }
+
+    fn was_decoded(&self) -> bool {
+        self.0.as_ref().is_some_and(|kept| kept.decoded)
     }
 
     /// Whether the field at `index` was sent as `null`; `None` for a value built, not decoded.
     fn sent_null(&self, index: usize) -> Option<bool> {
-        self.decoded.then(|| self.nulls.iter().any(|&at| usize::from(at) == index))
+        let kept = self.0.as_ref().filter(|kept| kept.decoded)?;
+        Some(kept.nulls.iter().any(|&at| usize::from(at) == index))
     }
 }
 
@@ -93,7 +111,7 @@ pub trait Rest {
 
 impl Rest for Extra {
     fn sent_null(&mut self, index: u16) {
-        self.nulls.push(index);
+        self.kept_mut().nulls.push(index);
     }
 }
 
@@ -284,7 +302,7 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
 
     /// `begin` for a struct with an `extra`, which knows whether the value was decoded.
     pub fn begin_with<S: serde::Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(serializer: S, extra: &'a Extra) -> Result<Self, M::Error> {
-        Ok(Self { map: serializer.serialize_map(None)?, error: None, sent: extra.decoded.then_some(extra), field: 0 })
+        Ok(Self { map: serializer.serialize_map(None)?, error: None, sent: extra.was_decoded().then_some(extra), field: 0 })
     }
 
     /// A required field, or a key of `extra`: always written.
@@ -297,7 +315,7 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
         if self.error.is_some() {
             return;
         }
-        let written = match self.sent.and_then(|_| whole_number(value)) {
+        let written = match self.sent.and_then(|_| whole_numbers(value)) {
             Some(number) => self.map.serialize_entry(key, &number),
             None => self.map.serialize_entry(key, value),
         };
@@ -360,13 +378,37 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
     }
 }
 
-/// A whole `f64` as an integer, for writing a decoded number in the form it was sent.
-fn whole_number<T: 'static>(value: &T) -> Option<i64> {
+/// A value holding whole `f64`s, with those written as integers (`0`, not `0.0`): the form a
+/// decoded number was sent in. `f64` itself, boxed or tri-state, and maps and lists of them
+/// (keys kept in order).
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(crate) enum WholeForm {
+    One(serde_json::Value),
+    Map(Map<serde_json::Value>),
+    List(Vec<serde_json::Value>),
+}
+
+pub(crate) fn whole_numbers<T: 'static>(value: &T) -> Option<WholeForm> {
     let value = value as &dyn std::any::Any;
-    match value.downcast_ref::<f64>() {
-        Some(number) => whole(*number),
-        None => value.downcast_ref::<Box<f64>>().and_then(|number| whole(**number)),
+    let number = |n: f64| whole(n).map_or_else(|| serde_json::Value::from(n), serde_json::Value::from);
+    let one = |n: f64| whole(n).map(|n| WholeForm::One(n.into()));
+    if let Some(n) = value.downcast_ref::<f64>() {
+        return one(*n);
     }
+    if let Some(n) = value.downcast_ref::<Box<f64>>() {
+        return one(**n);
+    }
+    if let Some(crate::Patch::Value(n)) = value.downcast_ref::<crate::Patch<f64>>() {
+        return one(*n);
+    }
+    if let Some(map) = value.downcast_ref::<Map<f64>>() {
+        return Some(WholeForm::Map(map.iter().map(|(key, n)| (key.clone(), number(*n))).collect()));
+    }
+    if let Some(list) = value.downcast_ref::<Vec<f64>>() {
+        return Some(WholeForm::List(list.iter().map(|n| number(*n)).collect()));
+    }
+    None
 }
 
 fn whole(number: f64) -> Option<i64> {
