@@ -35,14 +35,12 @@ struct Health {
     failing: bool,
 }
 
-/// The longest error text kept: what a server says is bounded before it reaches a log or a status.
-const MAX_ERROR_CHARS: usize = 300;
-
 impl Counters {
     /// An export or a score send failed. Logs only when this is news: the first failure, or the
     /// first after a recovery.
     pub fn failed(&self, what: &str, error: &str) {
-        let text: String = error.chars().flat_map(char::escape_debug).take(MAX_ERROR_CHARS).collect();
+        // What a server sends is bounded and escaped before it reaches a log or a status.
+        let text = crate::report::clean(error, crate::report::SHOWN);
         let mut health = self.health.lock().unwrap_or_else(|e| e.into_inner());
         let news = !health.failing;
         health.failing = true;
