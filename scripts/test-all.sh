@@ -33,14 +33,14 @@ for features in "${apis[@]}" "$all_apis"; do
 done
 
 step "per-tag features alone (a representative set; scripts/check-features.sh tries every one): zero warnings, clippy -D warnings"
-for features in "openrouter-chat" "openrouter-models" "langfuse-prompts" "langfuse-ingestion" "openrouter-chat,observe" "langfuse-prompts,observe"; do
+for features in "openrouter-chat" "openrouter-models" "langfuse-prompts" "langfuse-ingestion" "openrouter-chat,observe" "langfuse-prompts,observe" "openrouter,langfuse,progress-bar"; do
   cargo clippy -q -p openrouter-langfuse --no-default-features --features "$features,rustls-tls" -- -D warnings
 done
 
 step "generated crates: docs of every published crate build cleanly"
 doc_crates=(-p openrouter-langfuse -p openrouter-langfuse-runtime)
 for api in "${apis[@]}"; do doc_crates+=(-p "openrouter-langfuse-$api"); done
-RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features openrouter-langfuse/observe "${doc_crates[@]}"
+RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features openrouter-langfuse/observe,openrouter-langfuse/progress-bar "${doc_crates[@]}"
 # The check is that they build; the 340 MB of pages would only add to the disk a CI run needs.
 rm -rf "${CARGO_TARGET_DIR:-target}/doc"
 

@@ -27,6 +27,11 @@
 //! # Ok(()) }
 //! ```
 
+/// The progress bar crate [`Experiment::progress_bar`] takes bars of, re-exported so that its
+/// version always matches.
+#[cfg(feature = "progress-bar")]
+pub use indicatif;
+
 use crate::langfuse;
 use crate::observe::{ExperimentItem, Langfuse, Score, ScoreTarget, ScoreValue, Trace, TraceSummary};
 use crate::openrouter::{self, types::*};
@@ -38,7 +43,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// A boxed future, as evaluators and tasks are stored.
@@ -431,6 +436,9 @@ pub struct Progress {
     pub finished: usize,
     /// Of those, failed.
     pub failures: usize,
+    /// Items times runs, once known: at the start for your own items, with the first page for
+    /// a Langfuse dataset.
+    pub total: Option<usize>,
 }
 
 type Task = Arc<dyn Fn(Item, Call) -> BoxFuture<Result<Value, String>> + Send + Sync>;
@@ -457,6 +465,8 @@ impl Experiments for Langfuse {
             concurrency: DEFAULT_CONCURRENCY,
             timeout: None,
             progress: None,
+            #[cfg(feature = "progress-bar")]
+            bar: None,
         }
     }
 }
@@ -475,6 +485,8 @@ pub struct Experiment {
     concurrency: usize,
     timeout: Option<Duration>,
     progress: Option<ProgressFn>,
+    #[cfg(feature = "progress-bar")]
+    bar: Option<indicatif::ProgressBar>,
 }
 
 impl fmt::Debug for Experiment {
@@ -555,6 +567,28 @@ impl Experiment {
         self
     }
 
+    /// Draws a progress bar on standard error (nothing when it is not a terminal): items
+    /// finished of all runs, failures, rate and time left.
+    #[cfg(feature = "progress-bar")]
+    pub fn show_progress(self) -> Self {
+        let style = indicatif::ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {pos}/{len} items · {msg} · {per_sec} · eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        let prefix = self.name.clone();
+        self.progress_bar(indicatif::ProgressBar::no_length().with_style(style).with_prefix(prefix))
+    }
+
+    /// Reports progress on your own bar (one of a `MultiProgress`, a styled or hidden one):
+    /// its length is set to items times runs once known, its position to the items finished,
+    /// its message to the failures; it is finished when the experiment ends, or abandoned
+    /// when it stops early.
+    #[cfg(feature = "progress-bar")]
+    pub fn progress_bar(mut self, bar: indicatif::ProgressBar) -> Self {
+        bar.set_message("0 failed");
+        self.bar = Some(bar);
+        self
+    }
+
     /// Runs every item on every model and returns the results. Item failures are in the
     /// result; an error here means the experiment could not start (no models, no task, the
     /// dataset could not be read).
@@ -569,7 +603,8 @@ impl Experiment {
         if self.variants.is_empty() {
             return Err(ExperimentError("no models: call .models([…])".into()));
         }
-        let mut items = self.items()?;
+        let total = Arc::new(OnceLock::new());
+        let mut items = self.items(total.clone(), self.variants.len())?;
         let runs: Vec<Arc<RunSetup>> = self
             .variants
             .iter()
@@ -586,6 +621,9 @@ impl Experiment {
             description: self.description.clone(),
             timeout: self.timeout,
             progress: self.progress.clone(),
+            #[cfg(feature = "progress-bar")]
+            bar: self.bar.clone(),
+            total,
             counts: Mutex::new((0, 0)),
         });
         let permits = Arc::new(tokio::sync::Semaphore::new(self.concurrency));
@@ -639,6 +677,9 @@ impl Experiment {
                 match catch(|| evaluator.evaluate(&run_result)) {
                     Ok(scores) => {
                         for score in scores {
+                            // Langfuse reads an experiment's run scores as scores whose dataset run id
+                            // is the experiment id and that name no trace, observation or session
+                            // (`queryScoreRecordsForExperiments`, packages/shared/src/server/repositories/scores.ts).
                             self.langfuse.score(ScoreTarget::dataset_run(run.id.clone()), score.clone());
                             run_result.run_scores.push(ScoreRecord::of(&score));
                         }
@@ -648,20 +689,46 @@ impl Experiment {
             }
             result.runs.push(run_result);
         }
+        #[cfg(feature = "progress-bar")]
+        if let Some(bar) = &self.bar {
+            match &result.interrupted {
+                None => bar.finish_with_message(format!("{} failed", shared.failures())),
+                Some(why) => {
+                    bar.set_message(format!("{} failed · {why}", shared.failures()));
+                    bar.abandon();
+                }
+            }
+        }
         tracing::info!(experiment = %self.name, elapsed_ms = result.elapsed_ms, "experiment finished");
         Ok(result)
     }
 
-    /// The items, lazily.
-    fn items(&self) -> Result<Items, ExperimentError> {
+    /// The items, lazily; `total` learns items times `runs` as soon as the count is known.
+    fn items(&self, total: Arc<OnceLock<usize>>, runs: usize) -> Result<Items, ExperimentError> {
         match &self.dataset.0 {
-            Source::Local(items) => Ok(Box::pin(crate::runtime::observe::futures_util::stream::iter(items.clone().into_iter().map(Ok)))),
+            Source::Local(items) => {
+                let _ = total.set(items.len() * runs);
+                Ok(Box::pin(crate::runtime::observe::futures_util::stream::iter(items.clone().into_iter().map(Ok))))
+            }
             Source::Named { name, client } => {
                 let client = match client {
                     Some(client) => client.clone(),
                     None => langfuse::Client::from_env().map_err(|e| ExperimentError(format!("a Langfuse API client for dataset {name:?}: {e}")))?,
                 };
-                let pages = client.dataset_items().list().dataset_name(name.clone()).send_paginated();
+                let name = name.clone();
+                // Paged here rather than with `send_paginated`, which drops the first page's
+                // item count that progress reports need.
+                let pages = crate::runtime::paginate(1, move |page: i64| {
+                    let request = client.dataset_items().list().dataset_name(name.clone()).page(page);
+                    let total = total.clone();
+                    async move {
+                        let listing = request.send().await?.value;
+                        if let Ok(items) = usize::try_from(listing.meta.total_items) {
+                            let _ = total.set(items * runs);
+                        }
+                        Ok((listing.data, (page < listing.meta.total_pages).then_some(page + 1)))
+                    }
+                });
                 Ok(Box::pin(pages.map(|item| item.map(Item::from).map_err(|e| e.to_string()))))
             }
         }
@@ -678,8 +745,11 @@ async fn unless<T, S: Future>(work: impl Future<Output = T>, stop: Pin<&mut S>) 
 }
 
 fn collect(done: Result<(usize, ItemResult), tokio::task::JoinError>, results: &mut [Vec<ItemResult>]) {
-    if let Ok((index, result)) = done {
-        results[index].push(result);
+    match done {
+        Ok((index, result)) => results[index].push(result),
+        // The task, evaluators and progress callback run under their own guards, so only a bug
+        // of the runner itself lands here; it is said, not swallowed.
+        Err(joined) => tracing::error!(error = %joined, "an experiment item ended abnormally and is missing from the result"),
     }
 }
 
@@ -707,6 +777,10 @@ struct Shared {
     description: Option<String>,
     timeout: Option<Duration>,
     progress: Option<ProgressFn>,
+    #[cfg(feature = "progress-bar")]
+    bar: Option<indicatif::ProgressBar>,
+    /// Items times runs, once known.
+    total: Arc<OnceLock<usize>>,
     /// Items finished and failed, over every run.
     counts: Mutex<(usize, usize)>,
 }
@@ -780,6 +854,8 @@ impl Shared {
                 match tokio::spawn(future).await {
                     Ok(Ok(scores)) => {
                         for score in scores {
+                            // Item scores are joined to the experiment by trace id
+                            // (`getScoresForExperimentItems`, same file as the run scores').
                             if let Some(root) = &summary.root {
                                 self.langfuse.score(ScoreTarget::trace(root.trace_id.clone()), score.clone());
                             }
@@ -799,10 +875,31 @@ impl Shared {
             *counts
         };
         tracing::debug!(run = %run.name, item = %item.id, failed, latency_ms = ms(latency), "experiment item finished");
+        let total = self.total.get().copied();
         if let Some(progress) = &self.progress {
-            progress(&Progress { run: run.name.clone(), item_id: item.id.clone(), failed, finished, failures });
+            let report = Progress { run: run.name.clone(), item_id: item.id.clone(), failed, finished, failures, total };
+            // A panicking callback must not take the finished item's result with it.
+            if let Err(error) = catch(|| {
+                progress(&report);
+                Ok(())
+            }) {
+                tracing::warn!(%error, "the experiment's progress callback failed");
+            }
+        }
+        #[cfg(feature = "progress-bar")]
+        if let Some(bar) = &self.bar {
+            if let Some(total) = total {
+                bar.set_length(total as u64);
+            }
+            bar.inc(1);
+            bar.set_message(format!("{failures} failed"));
         }
         result
+    }
+
+    #[cfg(feature = "progress-bar")]
+    fn failures(&self) -> usize {
+        self.counts.lock().unwrap_or_else(|e| e.into_inner()).1
     }
 }
 
@@ -950,7 +1047,8 @@ impl RunResult {
     fn new(run: &RunSetup, items: Vec<ItemResult>) -> RunResult {
         let failed = items.iter().filter(|i| i.error.is_some()).count();
         let costs: Vec<f64> = items.iter().filter_map(|i| i.cost).collect();
-        let cost: f64 = costs.iter().sum();
+        // Folded from +0.0: an empty `sum()` of floats is -0.0, which the table would print.
+        let cost: f64 = costs.iter().fold(0.0, |total, cost| total + cost);
         let latencies: Vec<f64> = items.iter().filter(|i| i.error.is_none()).map(|i| i.latency_ms).collect();
         let first_tokens: Vec<f64> = items.iter().filter_map(|i| i.first_token_ms).collect();
         let mut values: BTreeMap<String, Vec<f64>> = BTreeMap::new();

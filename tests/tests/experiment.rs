@@ -4,7 +4,7 @@
 //! `opentelemetry-proto`: item roots with the experiment's attributes, generations under them,
 //! scores naming the item traces; the result's figures are the mock's.
 
-use openrouter_langfuse::experiment::{contains, evaluator, exact_match, llm_judge, Dataset, Experiments, Gate, Item, RunResult};
+use openrouter_langfuse::experiment::{self, contains, evaluator, exact_match, llm_judge, Dataset, Experiments, Gate, Item, RunResult};
 use openrouter_langfuse::langfuse;
 use openrouter_langfuse::observe::Score;
 use serde_json::{json, Value};
@@ -12,7 +12,7 @@ use spec_tests::otlp::*;
 use spec_tests::server::{json, Reply, Server};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 const ITEMS: usize = 50;
 const PAGE: usize = 20;
@@ -103,6 +103,9 @@ async fn three_models_fifty_items_become_three_experiment_runs() {
     let api = langfuse::Client::new(langfuse::Config::default().with_base_url(&lf.url).with_basic_auth("pk-lf-test", "sk-lf-test-secret")).unwrap();
     let progress = Arc::new(AtomicUsize::new(0));
     let seen = progress.clone();
+    let totals = Arc::new(Mutex::new(Vec::new()));
+    let totals_seen = totals.clone();
+    let bar = experiment::indicatif::ProgressBar::hidden();
     let result = handle
         .experiment("support-answers", Dataset::named_with(api, "support-questions"))
         .models(MODELS)
@@ -116,9 +119,11 @@ async fn three_models_fifty_items_become_three_experiment_runs() {
             }
             Ok(vec![Score::numeric("length", e.output.as_str().map_or(0, str::len) as f64)])
         }))
-        .on_progress(move |_| {
+        .on_progress(move |p| {
             seen.fetch_add(1, Ordering::SeqCst);
+            totals_seen.lock().unwrap().push(p.total);
         })
+        .progress_bar(bar.clone())
         .run(&client(&or, no_retries()))
         .await
         .unwrap();
@@ -128,6 +133,12 @@ async fn three_models_fifty_items_become_three_experiment_runs() {
     // The dataset was read through its pages, once each.
     assert_eq!(pages.load(Ordering::SeqCst), ITEMS.div_ceil(PAGE));
     assert_eq!(progress.load(Ordering::SeqCst), 150, "one progress call per item and run");
+    // The total is known from the dataset's first page, before any item finishes.
+    assert!(totals.lock().unwrap().iter().all(|total| *total == Some(150)), "{:?}", totals.lock().unwrap());
+    // The bar counted every item of every run and finished with the failures.
+    let failed: usize = result.runs.iter().map(|run| run.failed).sum();
+    assert_eq!((bar.position(), bar.length(), bar.is_finished()), (150, Some(150), true));
+    assert_eq!(bar.message(), format!("{failed} failed"));
 
     // The result: the failing model's items are errors, the others are unaffected.
     assert_eq!(result.runs.len(), 3);
@@ -268,11 +279,18 @@ async fn local_items_time_out_and_fail_alone() {
             }
         })
         .evaluate(exact_match())
+        .on_progress(|p| {
+            if p.item_id == "local-0" {
+                panic!("a progress callback bug");
+            }
+        })
         .run(&client(&or, no_retries()))
         .await
         .unwrap();
     let report = handle.shutdown().await.unwrap();
     let run = &result.runs[0];
+    // Every item is in the result, the one whose progress callback panicked too.
+    assert_eq!(run.items.len(), 4);
     assert_eq!((run.done, run.failed), (1, 3), "{:?}", run.items);
     let error = |id: &str| run.items.iter().find(|i| i.item_id == id).unwrap().error.clone().unwrap_or_default();
     assert!(error("local-1").contains("timed out"), "{}", error("local-1"));
@@ -335,6 +353,9 @@ async fn stopping_early_keeps_what_finished_consistent() {
     let stop = Arc::new(tokio::sync::Notify::new());
     let signal = stop.clone();
     let items = (0..200).map(|i| Item::new(format!("local-{i}"), format!("question {i}")).expected(format!("answer {i}")));
+    let bar = experiment::indicatif::ProgressBar::hidden();
+    let wrong_totals = Arc::new(AtomicUsize::new(0));
+    let wrong_total = wrong_totals.clone();
     let result = handle
         .experiment("stopped", Dataset::items(items))
         .models(["openai/gpt-4o-mini"])
@@ -342,10 +363,14 @@ async fn stopping_early_keeps_what_finished_consistent() {
         .task(|item, call| async move { call.chat(item.messages()).await })
         .evaluate(exact_match())
         .on_progress(move |p| {
+            if p.total != Some(200) {
+                wrong_total.fetch_add(1, Ordering::SeqCst);
+            }
             if p.finished == 10 {
                 signal.notify_one();
             }
         })
+        .progress_bar(bar.clone())
         .run_until(&client(&or, no_retries()), async move { stop.notified().await })
         .await
         .unwrap();
@@ -359,6 +384,10 @@ async fn stopping_early_keeps_what_finished_consistent() {
     assert_eq!((report.exported, report.dropped), (2 * finished as u64, 0));
     assert_eq!(scores(&lf).len(), finished);
     assert!(result.to_string().contains("interrupted: stopped"));
+    assert_eq!(wrong_totals.load(Ordering::SeqCst), 0, "your own items' total is known at the start");
+    // The bar is left where the experiment stopped, and says why.
+    assert_eq!((bar.position(), bar.length()), (finished as u64, Some(200)));
+    assert_eq!(bar.message(), "0 failed · stopped");
 }
 
 #[tokio::test]
@@ -397,4 +426,24 @@ async fn a_streamed_task_reports_its_time_to_first_token() {
     assert!((run.cost - 0.00003).abs() < 1e-12);
     let first = run.first_token_p50_ms.expect("a time to first token");
     assert!(first >= 30.0 && first <= run.latency_p50_ms.unwrap(), "{first} ms");
+}
+
+#[tokio::test]
+async fn a_run_whose_items_all_fail_costs_zero_not_minus_zero() {
+    let lf = spec_tests::otlp::receiver().await;
+    let or = openrouter_mock().await;
+    let handle = spec_tests::otlp::langfuse(&lf.url).build().unwrap();
+    let items = (0..3).map(|i| Item::new(format!("local-{i}"), format!("question {i}")));
+    let result = handle
+        .experiment("all-fail", Dataset::items(items))
+        .models(["openai/gpt-4o-mini"])
+        .task(|_item, _call| async move { Err::<Value, _>("refused") })
+        .run(&client(&or, no_retries()))
+        .await
+        .unwrap();
+    handle.shutdown().await.unwrap();
+    let run = &result.runs[0];
+    assert_eq!((run.failed, run.cost.to_bits()), (3, 0.0f64.to_bits()), "+0.0, not -0.0");
+    let table = result.to_string();
+    assert!(!table.contains("-0.0"), "{table}");
 }
