@@ -27,13 +27,13 @@ cargo xtask check
 step "the generator and its tools: clippy -D warnings"
 cargo clippy -q -p codegen -p xtask -p test-support --all-targets -- -D warnings
 
-step "generated crate: zero warnings, clippy -D warnings, per API feature (${all_apis}) alone and all together"
-for features in "${apis[@]}" "$all_apis"; do
+step "generated crate: zero warnings, clippy -D warnings, per API feature (${all_apis}) alone, and all together with observe and the experiments' progress-bar"
+for features in "${apis[@]}" "$all_apis,observe,progress-bar"; do
   cargo clippy -q -p openrouter-langfuse --no-default-features --features "$features" --all-targets -- -D warnings
 done
 
 step "per-tag features alone (a representative set; scripts/check-features.sh tries every one): zero warnings, clippy -D warnings"
-for features in "openrouter-chat" "openrouter-models" "langfuse-prompts" "langfuse-ingestion" "openrouter-chat,observe" "langfuse-prompts,observe" "openrouter,langfuse,progress-bar"; do
+for features in "openrouter-chat" "openrouter-models" "langfuse-prompts" "langfuse-ingestion" "openrouter-chat,observe" "langfuse-prompts,observe"; do
   cargo clippy -q -p openrouter-langfuse --no-default-features --features "$features,rustls-tls" -- -D warnings
 done
 
