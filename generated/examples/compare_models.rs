@@ -28,7 +28,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .task(|item, call| async move { call.chat(item.messages()).await })
         .evaluate(exact_match())
         .evaluate(contains())
-        .on_progress(|p| eprintln!("{} items done ({} failed)", p.finished, p.failures))
+        .on_progress(|p| match p.total {
+            Some(total) => eprintln!("{}/{total} items done ({} failed)", p.finished, p.failures),
+            None => eprintln!("{} items done ({} failed)", p.finished, p.failures),
+        })
         .run_until(&openrouter, tokio::signal::ctrl_c())
         .await?;
     println!("{result}");

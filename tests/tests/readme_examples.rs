@@ -249,7 +249,7 @@ async fn the_compare_models_example_runs_against_loopback_servers() {
         let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
         assert_eq!(output.status.success(), passes, "stdout:\n{stdout}\nstderr:\n{stderr}");
         assert!(stdout.contains("compare on support-questions · openai/gpt-4o-mini"), "{stdout}");
-        assert!(stderr.contains("4 items done (0 failed)"), "{stderr}");
+        assert!(stderr.contains("4/4 items done (0 failed)"), "{stderr}");
         // Two items on two models, two evaluators: eight scores; spans exported.
         assert_eq!(count(&server, SCORES), 8, "{stderr}");
         assert!(count(&server, OTLP) > 0);
