@@ -243,11 +243,20 @@ impl<'de> Visitor<'de> for NodeVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
         while let Some(Key(key)) = map.next_key()? {
+            // serde_json's `arbitrary_precision`, on when any crate in the build asks for it, hands
+            // each number over as a map of this one key to its text (`Value` reads it the same way).
+            if entries.is_empty() && key == NUMBER_TOKEN {
+                let Key(text) = map.next_value()?;
+                return text.parse().map(Node::Number).map_err(de::Error::custom);
+            }
             entries.push((key, map.next_value()?));
         }
         Ok(Node::Object(entries))
     }
 }
+
+/// The key of serde_json's number map (`serde_json::Number`'s own deserializer names it so).
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// A key, borrowed from the body unless it has escapes (serde's `Cow<str>` always copies).
 struct Key<'a>(Cow<'a, str>);
@@ -609,6 +618,9 @@ mod tests {
         let node: Node<'_> = serde_json::from_str(&text).unwrap();
         assert_eq!(Value::deserialize(Walker { value: &node, path: &Path::Root }).unwrap(), value);
         assert_eq!(serde_json::to_string(&node).unwrap(), text);
+        // A number as serde_json's `arbitrary_precision` hands it over.
+        let number: Node<'_> = serde_json::from_str(r#"{"$serde_json::private::Number": "12.5"}"#).unwrap();
+        assert_eq!(number.to_value(), serde_json::json!(12.5));
         assert_eq!(without_indices("choices[12].error.metadata"), "choices[].error.metadata");
     }
 }
