@@ -216,3 +216,43 @@ async fn a_required_field_at_the_top_fails_even_when_tolerant() {
     let Err(Error::Decode(error)) = client(&server, false).chat().send(messages()).await else { panic!("a required field is strict") };
     assert_eq!(error.path, "created");
 }
+
+/// A large body is decoded off the async worker: on a one-thread runtime, a task beside the call
+/// keeps running while the client decodes megabytes tolerantly (decoding in place, the ticker
+/// would be stalled for most of the call).
+#[tokio::test]
+async fn a_large_body_does_not_stall_the_tasks_beside_it() {
+    let mut body: serde_json::Value = serde_json::from_slice(&fixture("openrouter_chat_completion_wrong_typed_deep_field.json")).unwrap();
+    let mut choice = body["choices"][0].clone();
+    choice["logprobs"] = "unavailable".into();
+    body["choices"] = (0..30_000).map(|i| {
+        let mut choice = choice.clone();
+        choice["index"] = i.into();
+        choice
+    }).collect();
+    let body = serde_json::to_vec(&body).unwrap();
+    assert!(body.len() > 4 << 20, "{} bytes", body.len());
+    let server = Server::start(move |_, _| Reply::Full(200, vec![("content-type", "application/json".into())], body.clone())).await;
+    let client = client(&server, false);
+
+    let ticks = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let ticker = tokio::spawn({
+        let ticks = ticks.clone();
+        async move {
+            loop {
+                ticks.lock().unwrap().push(std::time::Instant::now());
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
+        }
+    });
+    let started = std::time::Instant::now();
+    let response = client.chat().send(messages()).await.unwrap();
+    let elapsed = started.elapsed();
+    ticker.abort();
+    assert_eq!((response.choices.len(), response.warnings().len()), (30_000, 256), "warnings are capped");
+    // From the call's start to its end, the longest time the ticker did not run.
+    let mut ticks = ticks.lock().unwrap().clone();
+    ticks.push(started + elapsed);
+    let longest = ticks.windows(2).map(|pair| pair[1] - pair[0].max(started)).max().unwrap();
+    assert!(longest * 4 < elapsed, "the ticker stalled {longest:?} of a {elapsed:?} call");
+}

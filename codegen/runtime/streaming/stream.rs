@@ -1,7 +1,7 @@
 //! Streaming responses: server-sent events decoded into the spec's event type, one item per event.
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody};
-use crate::http::{read_body, HttpClient};
+use crate::http::{decode_error, decode_off_worker, read_body, HttpClient};
 use crate::request::RequestParts;
 use crate::sse::{RawEvent, SseParser};
 use crate::tolerant::{decode_tolerant, log_once, DecodeWarning};
@@ -183,7 +183,10 @@ where
                         state.last_event = Instant::now();
                     }
                     for event in events {
-                        let more = state.decode(operation, &event);
+                        let event = std::sync::Arc::new(event);
+                        let decoded = decode_off_worker(&event, event.data.len(), (operation, state.status, state.strict), decode_shared_event).await;
+                        let event = std::sync::Arc::try_unwrap(event).unwrap_or_else(|shared| (*shared).clone());
+                        let more = state.queue(operation, &event, decoded);
                         // The observer keeps the event's text itself: moved, not copied.
                         #[cfg(feature = "observe")]
                         if let Some(watch) = &mut state.watch {
@@ -238,7 +241,7 @@ where
 
 /// Sends the request until a successful response's headers arrive; an error status is read and
 /// returned as `Error::Api` with its typed body.
-async fn open_response<E: ErrorBody>(
+async fn open_response<E: ErrorBody + Send + 'static>(
     client: &HttpClient,
     parts: &RequestParts,
     started: Instant,
@@ -256,7 +259,7 @@ async fn open_response<E: ErrorBody>(
     if !status.is_success() {
         let headers = response.headers().clone();
         let body = read_body(response, max_body, operation, started).await?;
-        let typed = E::decode(status.as_u16(), &body);
+        let typed = decode_off_worker(&body, body.len(), status.as_u16(), decode_error::<E>).await;
         return Err(Error::Api(Box::new(ApiError { operation, status, headers, body: typed, raw: body })));
     }
     Ok(response)
@@ -308,10 +311,15 @@ impl<T, E> State<T, E> {
     }
 }
 
-impl<T: DeserializeOwned, E> State<T, E> {
-    /// Queues the items of one event; `false` once `[DONE]` has ended the stream.
-    fn decode(&mut self, operation: &'static str, event: &RawEvent) -> bool {
-        match decode_event_with::<T, E>(operation, self.status, event, self.strict) {
+/// [`decode_event_with`] in the shape `decode_off_worker` takes.
+fn decode_shared_event<T: DeserializeOwned, E>((operation, status, strict): (&'static str, u16, bool), event: &std::sync::Arc<RawEvent>) -> Option<Item<T, E>> {
+    decode_event_with(operation, status, event, strict)
+}
+
+impl<T, E> State<T, E> {
+    /// Queues the items of one event, decoded; `false` once `[DONE]` has ended the stream.
+    fn queue(&mut self, operation: &'static str, event: &RawEvent, decoded: Option<Item<T, E>>) -> bool {
+        match decoded {
             None => {
                 self.done = true;
                 false

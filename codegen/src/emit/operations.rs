@@ -436,11 +436,11 @@ fn success(op: &Operation, tp: &TokenStream) -> (TokenStream, TokenStream) {
     match content {
         ResponseContent::Json(ty) => {
             let ty = type_ref_in(ty, tp);
-            (ty.clone(), quote! { crate::runtime::finish::<crate::runtime::Json<#ty>, #error_ty>(#op_id, raw).map(crate::runtime::unwrap_json) })
+            (ty.clone(), quote! { crate::runtime::finish::<crate::runtime::Json<#ty>, #error_ty>(#op_id, raw).await.map(crate::runtime::unwrap_json) })
         }
-        ResponseContent::Empty => (quote! { () }, quote! { crate::runtime::finish::<(), #error_ty>(#op_id, raw) }),
-        ResponseContent::Binary => (quote! { crate::runtime::Bytes }, quote! { crate::runtime::finish::<crate::runtime::Bytes, #error_ty>(#op_id, raw) }),
-        ResponseContent::Text => (quote! { String }, quote! { crate::runtime::finish::<String, #error_ty>(#op_id, raw) }),
+        ResponseContent::Empty => (quote! { () }, quote! { crate::runtime::finish::<(), #error_ty>(#op_id, raw).await }),
+        ResponseContent::Binary => (quote! { crate::runtime::Bytes }, quote! { crate::runtime::finish::<crate::runtime::Bytes, #error_ty>(#op_id, raw).await }),
+        ResponseContent::Text => (quote! { String }, quote! { crate::runtime::finish::<String, #error_ty>(#op_id, raw).await }),
     }
 }
 

@@ -205,6 +205,7 @@ impl AnnotationQueuesListQueues {
             crate::runtime::Json<super::types::PaginatedAnnotationQueues>,
             serde_json::Value,
         >("annotationQueues_listQueues", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -294,6 +295,7 @@ impl AnnotationQueuesCreateQueue {
             crate::runtime::Json<super::types::AnnotationQueue>,
             serde_json::Value,
         >("annotationQueues_createQueue", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -351,6 +353,7 @@ impl AnnotationQueuesGetQueue {
             crate::runtime::Json<super::types::AnnotationQueue>,
             serde_json::Value,
         >("annotationQueues_getQueue", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -430,6 +433,7 @@ impl AnnotationQueuesListQueueItems {
             crate::runtime::Json<super::types::PaginatedAnnotationQueueItems>,
             serde_json::Value,
         >("annotationQueues_listQueueItems", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -532,6 +536,7 @@ impl AnnotationQueuesCreateQueueItem {
             crate::runtime::Json<super::types::AnnotationQueueItem>,
             serde_json::Value,
         >("annotationQueues_createQueueItem", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -598,6 +603,7 @@ impl AnnotationQueuesGetQueueItem {
             crate::runtime::Json<super::types::AnnotationQueueItem>,
             serde_json::Value,
         >("annotationQueues_getQueueItem", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -662,6 +668,7 @@ impl AnnotationQueuesDeleteQueueItem {
             crate::runtime::Json<super::types::DeleteAnnotationQueueItemResponse>,
             serde_json::Value,
         >("annotationQueues_deleteQueueItem", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -743,6 +750,7 @@ impl AnnotationQueuesUpdateQueueItem {
             crate::runtime::Json<super::types::AnnotationQueueItem>,
             serde_json::Value,
         >("annotationQueues_updateQueueItem", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -819,6 +827,7 @@ impl AnnotationQueuesCreateQueueAssignment {
             crate::runtime::Json<super::types::CreateAnnotationQueueAssignmentResponse>,
             serde_json::Value,
         >("annotationQueues_createQueueAssignment", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -891,6 +900,7 @@ impl AnnotationQueuesDeleteQueueAssignment {
             crate::runtime::Json<super::types::DeleteAnnotationQueueAssignmentResponse>,
             serde_json::Value,
         >("annotationQueues_deleteQueueAssignment", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -81,6 +81,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrations {
             crate::runtime::Json<super::types::BlobStorageIntegrationsResponse>,
             serde_json::Value,
         >("blobStorageIntegrations_getBlobStorageIntegrations", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -135,6 +136,7 @@ impl BlobStorageIntegrationsUpsertBlobStorageIntegration {
             crate::runtime::Json<super::types::BlobStorageIntegrationResponse>,
             serde_json::Value,
         >("blobStorageIntegrations_upsertBlobStorageIntegration", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -196,6 +198,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
             crate::runtime::Json<super::types::BlobStorageIntegrationStatusResponse>,
             serde_json::Value,
         >("blobStorageIntegrations_getBlobStorageIntegrationStatus", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -255,6 +258,7 @@ impl BlobStorageIntegrationsDeleteBlobStorageIntegration {
             crate::runtime::Json<super::types::BlobStorageIntegrationDeletionResponse>,
             serde_json::Value,
         >("blobStorageIntegrations_deleteBlobStorageIntegration", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -108,6 +108,7 @@ impl CommentsGet {
             crate::runtime::Json<super::types::GetCommentsResponse>,
             serde_json::Value,
         >("comments_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -204,6 +205,7 @@ impl CommentsCreate {
             crate::runtime::Json<super::types::CreateCommentResponse>,
             serde_json::Value,
         >("comments_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -261,6 +263,7 @@ impl CommentsGetById {
             crate::runtime::Json<super::types::Comment>,
             serde_json::Value,
         >("comments_get-by-id", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -125,6 +125,7 @@ impl DatasetItemsList {
             crate::runtime::Json<super::types::PaginatedDatasetItems>,
             serde_json::Value,
         >("datasetItems_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -257,6 +258,7 @@ impl DatasetItemsCreate {
             crate::runtime::Json<super::types::DatasetItem>,
             serde_json::Value,
         >("datasetItems_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -314,6 +316,7 @@ impl DatasetItemsGet {
             crate::runtime::Json<super::types::DatasetItem>,
             serde_json::Value,
         >("datasetItems_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -368,6 +371,7 @@ impl DatasetItemsDelete {
             crate::runtime::Json<super::types::DeleteDatasetItemResponse>,
             serde_json::Value,
         >("datasetItems_delete", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -96,6 +96,7 @@ impl DatasetRunItemsList {
             crate::runtime::Json<super::types::PaginatedDatasetRunItems>,
             serde_json::Value,
         >("datasetRunItems_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -217,6 +218,7 @@ impl DatasetRunItemsCreate {
             crate::runtime::Json<super::types::DatasetRunItem>,
             serde_json::Value,
         >("datasetRunItems_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -138,6 +138,7 @@ impl DatasetsList {
             crate::runtime::Json<super::types::PaginatedDatasets>,
             serde_json::Value,
         >("datasets_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -244,6 +245,7 @@ impl DatasetsCreate {
             crate::runtime::Json<super::types::Dataset>,
             serde_json::Value,
         >("datasets_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -299,6 +301,7 @@ impl DatasetsGet {
             crate::runtime::Json<super::types::Dataset>,
             serde_json::Value,
         >("datasets_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -356,6 +359,7 @@ impl DatasetsGetRun {
             crate::runtime::Json<super::types::DatasetRunWithItems>,
             serde_json::Value,
         >("datasets_getRun", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -420,6 +424,7 @@ impl DatasetsDeleteRun {
             crate::runtime::Json<super::types::DeleteDatasetRunResponse>,
             serde_json::Value,
         >("datasets_deleteRun", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -495,6 +500,7 @@ impl DatasetsGetRuns {
             crate::runtime::Json<super::types::PaginatedDatasetRuns>,
             serde_json::Value,
         >("datasets_getRuns", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the

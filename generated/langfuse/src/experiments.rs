@@ -137,6 +137,7 @@ impl ExperimentsList {
             crate::runtime::Json<super::types::ExperimentsResponse>,
             serde_json::Value,
         >("experiments_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -297,6 +298,7 @@ impl ExperimentsListItems {
             crate::runtime::Json<super::types::ExperimentItemsResponse>,
             serde_json::Value,
         >("experiments_listItems", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the

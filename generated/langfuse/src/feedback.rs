@@ -69,6 +69,7 @@ impl FeedbackSubmit {
             crate::runtime::Json<super::types::SubmitFeedbackResponse>,
             serde_json::Value,
         >("feedback_submit", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

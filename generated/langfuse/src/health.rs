@@ -40,6 +40,7 @@ impl HealthHealth {
             crate::runtime::Json<super::types::HealthResponse>,
             serde_json::Value,
         >("health_health", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

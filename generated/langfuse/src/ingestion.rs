@@ -75,6 +75,7 @@ impl IngestionBatch {
             crate::runtime::Json<super::types::IngestionResponse>,
             serde_json::Value,
         >("ingestion_batch", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -51,6 +51,7 @@ impl LegacyMetricsV1Metrics {
             crate::runtime::Json<super::types::LegacyMetricsResponse>,
             serde_json::Value,
         >("legacy_metricsV1_metrics", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -76,6 +76,7 @@ impl LegacyObservationsV1Get {
             crate::runtime::Json<super::types::ObservationsViewSingle>,
             serde_json::Value,
         >("legacy_observationsV1_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -306,6 +307,7 @@ impl LegacyObservationsV1GetMany {
             crate::runtime::Json<super::types::LegacyObservationsViews>,
             serde_json::Value,
         >("legacy_observationsV1_getMany", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the

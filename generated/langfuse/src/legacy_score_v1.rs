@@ -36,6 +36,7 @@ impl LegacyScoreV1Delete {
         let (client, parts) = self.into_parts()?;
         let raw = client.http.execute(parts).await?;
         crate::runtime::finish::<(), serde_json::Value>("legacy_scoreV1_delete", raw)
+            .await
     }
     #[doc(hidden)]
     #[inline]

@@ -89,6 +89,7 @@ impl LlmConnectionsList {
             crate::runtime::Json<super::types::PaginatedLlmConnections>,
             serde_json::Value,
         >("llmConnections_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -200,6 +201,7 @@ impl LlmConnectionsUpsert {
             crate::runtime::Json<super::types::LlmConnection>,
             serde_json::Value,
         >("llmConnections_upsert", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -257,6 +259,7 @@ impl LlmConnectionsDelete {
             crate::runtime::Json<super::types::DeleteLlmConnectionResponse>,
             serde_json::Value,
         >("llmConnections_delete", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -90,6 +90,7 @@ impl MediaGet {
             crate::runtime::Json<super::types::GetMediaResponse>,
             serde_json::Value,
         >("media_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -167,7 +168,7 @@ impl MediaPatch {
     ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<serde_json::Value>> {
         let (client, parts) = self.into_parts()?;
         let raw = client.http.execute(parts).await?;
-        crate::runtime::finish::<(), serde_json::Value>("media_patch", raw)
+        crate::runtime::finish::<(), serde_json::Value>("media_patch", raw).await
     }
     #[doc(hidden)]
     #[inline]
@@ -252,6 +253,7 @@ impl MediaGetUploadUrl {
             crate::runtime::Json<super::types::GetMediaUploadUrlResponse>,
             serde_json::Value,
         >("media_getUploadUrl", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

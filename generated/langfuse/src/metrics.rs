@@ -154,6 +154,7 @@ impl MetricsMetrics {
             crate::runtime::Json<super::types::MetricsV2Response>,
             serde_json::Value,
         >("metrics_metrics", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -100,6 +100,7 @@ impl ModelsList {
             crate::runtime::Json<super::types::PaginatedModels>,
             serde_json::Value,
         >("models_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -240,6 +241,7 @@ impl ModelsCreate {
             crate::runtime::Json<super::types::Model>,
             serde_json::Value,
         >("models_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -295,6 +297,7 @@ impl ModelsGet {
             crate::runtime::Json<super::types::Model>,
             serde_json::Value,
         >("models_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -340,7 +343,7 @@ impl ModelsDelete {
     ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<serde_json::Value>> {
         let (client, parts) = self.into_parts()?;
         let raw = client.http.execute(parts).await?;
-        crate::runtime::finish::<(), serde_json::Value>("models_delete", raw)
+        crate::runtime::finish::<(), serde_json::Value>("models_delete", raw).await
     }
     #[doc(hidden)]
     #[inline]

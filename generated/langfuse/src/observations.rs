@@ -314,6 +314,7 @@ impl ObservationsGetMany {
             crate::runtime::Json<super::types::ObservationsV2Response>,
             serde_json::Value,
         >("observations_getMany", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the

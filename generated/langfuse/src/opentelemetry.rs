@@ -68,6 +68,7 @@ impl OpentelemetryExportTraces {
             crate::runtime::Json<super::types::OtelTraceResponse>,
             serde_json::Value,
         >("opentelemetry_exportTraces", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -145,6 +145,7 @@ impl OrganizationsGetOrganizationMemberships {
             crate::runtime::Json<super::types::MembershipsResponse>,
             serde_json::Value,
         >("organizations_getOrganizationMemberships", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -204,6 +205,7 @@ impl OrganizationsUpdateOrganizationMembership {
             crate::runtime::Json<super::types::MembershipResponse>,
             serde_json::Value,
         >("organizations_updateOrganizationMembership", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -270,6 +272,7 @@ impl OrganizationsDeleteOrganizationMembership {
             crate::runtime::Json<super::types::MembershipDeletionResponse>,
             serde_json::Value,
         >("organizations_deleteOrganizationMembership", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -331,6 +334,7 @@ impl OrganizationsGetProjectMemberships {
             crate::runtime::Json<super::types::MembershipsResponse>,
             serde_json::Value,
         >("organizations_getProjectMemberships", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -396,6 +400,7 @@ impl OrganizationsUpdateProjectMembership {
             crate::runtime::Json<super::types::MembershipResponse>,
             serde_json::Value,
         >("organizations_updateProjectMembership", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -468,6 +473,7 @@ impl OrganizationsDeleteProjectMembership {
             crate::runtime::Json<super::types::MembershipDeletionResponse>,
             serde_json::Value,
         >("organizations_deleteProjectMembership", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -533,6 +539,7 @@ impl OrganizationsGetOrganizationProjects {
             crate::runtime::Json<super::types::OrganizationProjectsResponse>,
             serde_json::Value,
         >("organizations_getOrganizationProjects", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -586,6 +593,7 @@ impl OrganizationsGetOrganizationApiKeys {
             crate::runtime::Json<super::types::OrganizationApiKeysResponse>,
             serde_json::Value,
         >("organizations_getOrganizationApiKeys", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -130,6 +130,7 @@ impl ProjectsGet {
             crate::runtime::Json<super::types::Projects>,
             serde_json::Value,
         >("projects_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -191,6 +192,7 @@ impl ProjectsCreate {
             crate::runtime::Json<super::types::Project>,
             serde_json::Value,
         >("projects_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -265,6 +267,7 @@ impl ProjectsUpdate {
             crate::runtime::Json<super::types::Project>,
             serde_json::Value,
         >("projects_update", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -325,6 +328,7 @@ impl ProjectsDelete {
             crate::runtime::Json<super::types::ProjectDeletionResponse>,
             serde_json::Value,
         >("projects_delete", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -383,6 +387,7 @@ impl ProjectsGetApiKeys {
             crate::runtime::Json<super::types::ApiKeyList>,
             serde_json::Value,
         >("projects_getApiKeys", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -462,6 +467,7 @@ impl ProjectsCreateApiKey {
             crate::runtime::Json<super::types::ApiKeyResponse>,
             serde_json::Value,
         >("projects_createApiKey", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -525,6 +531,7 @@ impl ProjectsDeleteApiKey {
             crate::runtime::Json<super::types::ApiKeyDeletionResponse>,
             serde_json::Value,
         >("projects_deleteApiKey", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -59,6 +59,7 @@ impl PromptVersionUpdate {
             crate::runtime::Json<super::types::Prompt>,
             serde_json::Value,
         >("promptVersion_update", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -101,6 +101,7 @@ impl PromptsGet {
             crate::runtime::Json<super::types::Prompt>,
             serde_json::Value,
         >("prompts_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -165,7 +166,7 @@ impl PromptsDelete {
     ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<serde_json::Value>> {
         let (client, parts) = self.into_parts()?;
         let raw = client.http.execute(parts).await?;
-        crate::runtime::finish::<(), serde_json::Value>("prompts_delete", raw)
+        crate::runtime::finish::<(), serde_json::Value>("prompts_delete", raw).await
     }
     #[doc(hidden)]
     #[inline]
@@ -267,6 +268,7 @@ impl PromptsList {
             crate::runtime::Json<super::types::PromptMetaListResponse>,
             serde_json::Value,
         >("prompts_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -355,6 +357,7 @@ impl PromptsCreate {
             crate::runtime::Json<super::types::Prompt>,
             serde_json::Value,
         >("prompts_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

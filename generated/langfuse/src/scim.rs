@@ -111,6 +111,7 @@ impl ScimGetServiceProviderConfig {
             crate::runtime::Json<super::types::ServiceProviderConfig>,
             serde_json::Value,
         >("scim_getServiceProviderConfig", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -163,6 +164,7 @@ impl ScimGetResourceTypes {
             crate::runtime::Json<super::types::ResourceTypesResponse>,
             serde_json::Value,
         >("scim_getResourceTypes", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -215,6 +217,7 @@ impl ScimGetSchemas {
             crate::runtime::Json<super::types::SchemasResponse>,
             serde_json::Value,
         >("scim_getSchemas", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -285,6 +288,7 @@ impl ScimListUsers {
             crate::runtime::Json<super::types::ScimUsersListResponse>,
             serde_json::Value,
         >("scim_listUsers", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -361,6 +365,7 @@ impl ScimCreateUser {
             crate::runtime::Json<super::types::ScimUser>,
             serde_json::Value,
         >("scim_createUser", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -418,6 +423,7 @@ impl ScimGetUser {
             crate::runtime::Json<super::types::ScimUser>,
             serde_json::Value,
         >("scim_getUser", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -474,6 +480,7 @@ impl ScimDeleteUser {
             crate::runtime::Json<super::types::EmptyResponse>,
             serde_json::Value,
         >("scim_deleteUser", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

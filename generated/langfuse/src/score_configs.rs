@@ -105,6 +105,7 @@ impl ScoreConfigsGet {
             crate::runtime::Json<super::types::ScoreConfigs>,
             serde_json::Value,
         >("scoreConfigs_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -208,6 +209,7 @@ impl ScoreConfigsCreate {
             crate::runtime::Json<super::types::ScoreConfig>,
             serde_json::Value,
         >("scoreConfigs_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -265,6 +267,7 @@ impl ScoreConfigsGetById {
             crate::runtime::Json<super::types::ScoreConfig>,
             serde_json::Value,
         >("scoreConfigs_get-by-id", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -377,6 +380,7 @@ impl ScoreConfigsUpdate {
             crate::runtime::Json<super::types::ScoreConfig>,
             serde_json::Value,
         >("scoreConfigs_update", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

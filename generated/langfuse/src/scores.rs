@@ -177,6 +177,7 @@ impl ScoresCreate {
             crate::runtime::Json<super::types::CreateScoreResponse>,
             serde_json::Value,
         >("scores_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -359,6 +360,7 @@ impl ScoresGetMany {
             crate::runtime::Json<super::types::GetScoresResponse>,
             serde_json::Value,
         >("scores_get-many", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -474,6 +476,7 @@ impl ScoresGetById {
             crate::runtime::Json<super::types::Score>,
             serde_json::Value,
         >("scores_get-by-id", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -197,6 +197,7 @@ impl ScoresV3GetManyV3 {
             crate::runtime::Json<super::types::GetScoresV3Response>,
             serde_json::Value,
         >("scoresV3_getManyV3", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the

@@ -105,6 +105,7 @@ impl SessionsList {
             crate::runtime::Json<super::types::PaginatedSessions>,
             serde_json::Value,
         >("sessions_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -191,6 +192,7 @@ impl SessionsGet {
             crate::runtime::Json<super::types::SessionWithTraces>,
             serde_json::Value,
         >("sessions_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -105,6 +105,7 @@ impl TraceGet {
             crate::runtime::Json<super::types::TraceWithFullDetails>,
             serde_json::Value,
         >("trace_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -164,6 +165,7 @@ impl TraceDelete {
             crate::runtime::Json<super::types::DeleteTraceResponse>,
             serde_json::Value,
         >("trace_delete", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -411,6 +413,7 @@ impl TraceList {
             crate::runtime::Json<super::types::Traces>,
             serde_json::Value,
         >("trace_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -509,6 +512,7 @@ impl TraceDeleteMultiple {
             crate::runtime::Json<super::types::DeleteTraceResponse>,
             serde_json::Value,
         >("trace_deleteMultiple", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

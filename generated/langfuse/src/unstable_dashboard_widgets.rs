@@ -161,6 +161,7 @@ impl UnstableDashboardWidgetsList {
             crate::runtime::Json<super::types::UnstableDashboardWidgetList>,
             UnstableDashboardWidgetsListError,
         >("unstable_dashboardWidgets_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -325,6 +326,7 @@ impl UnstableDashboardWidgetsCreate {
             crate::runtime::Json<super::types::UnstableDashboardWidget>,
             UnstableDashboardWidgetsCreateError,
         >("unstable_dashboardWidgets_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -447,6 +449,7 @@ impl UnstableDashboardWidgetsGet {
             crate::runtime::Json<super::types::UnstableDashboardWidget>,
             UnstableDashboardWidgetsGetError,
         >("unstable_dashboardWidgets_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -567,6 +570,7 @@ impl UnstableDashboardWidgetsDelete {
             crate::runtime::Json<super::types::UnstableDeleteDashboardWidgetResponse>,
             UnstableDashboardWidgetsDeleteError,
         >("unstable_dashboardWidgets_delete", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -793,6 +797,7 @@ impl UnstableDashboardWidgetsUpdate {
             crate::runtime::Json<super::types::UnstableDashboardWidget>,
             UnstableDashboardWidgetsUpdateError,
         >("unstable_dashboardWidgets_update", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -172,6 +172,7 @@ impl UnstableDashboardsList {
             crate::runtime::Json<super::types::UnstableDashboardList>,
             UnstableDashboardsListError,
         >("unstable_dashboards_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -341,6 +342,7 @@ impl UnstableDashboardsCreate {
             crate::runtime::Json<super::types::UnstableDashboard>,
             UnstableDashboardsCreateError,
         >("unstable_dashboards_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -460,6 +462,7 @@ impl UnstableDashboardsGet {
             crate::runtime::Json<super::types::UnstableDashboard>,
             UnstableDashboardsGetError,
         >("unstable_dashboards_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -579,6 +582,7 @@ impl UnstableDashboardsDelete {
             crate::runtime::Json<super::types::UnstableDeleteDashboardResponse>,
             UnstableDashboardsDeleteError,
         >("unstable_dashboards_delete", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -746,6 +750,7 @@ impl UnstableDashboardsUpdate {
             crate::runtime::Json<super::types::UnstableDashboard>,
             UnstableDashboardsUpdateError,
         >("unstable_dashboards_update", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -871,6 +876,7 @@ impl UnstableDashboardsAddPlacement {
             crate::runtime::Json<super::types::UnstableDashboardPlacement>,
             UnstableDashboardsAddPlacementError,
         >("unstable_dashboards_addPlacement", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1006,6 +1012,7 @@ impl UnstableDashboardsDeletePlacement {
             crate::runtime::Json<super::types::UnstableDeleteDashboardPlacementResponse>,
             UnstableDashboardsDeletePlacementError,
         >("unstable_dashboards_deletePlacement", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1172,6 +1179,7 @@ impl UnstableDashboardsUpdatePlacement {
             crate::runtime::Json<super::types::UnstableDashboardPlacement>,
             UnstableDashboardsUpdatePlacementError,
         >("unstable_dashboards_updatePlacement", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -180,6 +180,7 @@ impl UnstableEvaluationRulesList {
             crate::runtime::Json<super::types::UnstableEvaluationRules>,
             UnstableEvaluationRulesListError,
         >("unstable_evaluationRules_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -323,6 +324,7 @@ impl UnstableEvaluationRulesCreate {
             crate::runtime::Json<super::types::UnstableEvaluationRule>,
             UnstableEvaluationRulesCreateError,
         >("unstable_evaluationRules_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -459,6 +461,7 @@ impl UnstableEvaluationRulesGet {
             crate::runtime::Json<super::types::UnstableReadableEvaluationRule>,
             UnstableEvaluationRulesGetError,
         >("unstable_evaluationRules_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -579,6 +582,7 @@ impl UnstableEvaluationRulesDelete {
             crate::runtime::Json<super::types::UnstableDeleteEvaluationRuleResponse>,
             UnstableEvaluationRulesDeleteError,
         >("unstable_evaluationRules_delete", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -801,6 +805,7 @@ impl UnstableEvaluationRulesUpdate {
             crate::runtime::Json<super::types::UnstableEvaluationRule>,
             UnstableEvaluationRulesUpdateError,
         >("unstable_evaluationRules_update", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -127,6 +127,7 @@ impl UnstableEvaluatorsList {
             crate::runtime::Json<super::types::UnstableEvaluators>,
             UnstableEvaluatorsListError,
         >("unstable_evaluators_list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -269,6 +270,7 @@ impl UnstableEvaluatorsCreate {
             crate::runtime::Json<super::types::UnstableEvaluator>,
             UnstableEvaluatorsCreateError,
         >("unstable_evaluators_create", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -402,6 +404,7 @@ impl UnstableEvaluatorsGet {
             crate::runtime::Json<super::types::UnstableEvaluator>,
             UnstableEvaluatorsGetError,
         >("unstable_evaluators_get", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -521,6 +524,7 @@ impl UnstableEvaluatorsDelete {
             crate::runtime::Json<super::types::UnstableDeleteEvaluatorResponse>,
             UnstableEvaluatorsDeleteError,
         >("unstable_evaluators_delete", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

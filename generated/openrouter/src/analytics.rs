@@ -115,6 +115,7 @@ impl GetUserActivity {
             crate::runtime::Json<super::types::ActivityResponse>,
             GetUserActivityError,
         >("getUserActivity", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -211,6 +212,7 @@ impl GetAnalyticsMeta {
             crate::runtime::Json<super::types::GetAnalyticsMetaResponse>,
             GetAnalyticsMetaError,
         >("getAnalyticsMeta", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -360,6 +362,7 @@ impl QueryAnalytics {
             crate::runtime::Json<super::types::QueryAnalyticsResponse>,
             QueryAnalyticsError,
         >("queryAnalytics", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

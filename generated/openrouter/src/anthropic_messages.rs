@@ -251,6 +251,7 @@ impl CreateMessages {
             crate::runtime::Json<super::types::MessagesResult>,
             CreateMessagesError,
         >("createMessages", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Sends the request with streaming on and yields each server-sent event as `MessagesStreamEvents`.

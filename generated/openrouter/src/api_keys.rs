@@ -121,6 +121,7 @@ impl GetCurrentKey {
             crate::runtime::Json<super::types::GetCurrentKeyResponse>,
             GetCurrentKeyError,
         >("getCurrentKey", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -215,6 +216,7 @@ impl List {
             crate::runtime::Json<super::types::ListResponse>,
             ListError,
         >("list", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -363,6 +365,7 @@ impl CreateKeys {
             crate::runtime::Json<super::types::CreateKeysResponse>,
             CreateKeysError,
         >("createKeys", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -455,6 +458,7 @@ impl GetKey {
             crate::runtime::Json<super::types::GetKeyResponse>,
             GetKeyError,
         >("getKey", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -533,6 +537,7 @@ impl DeleteKeys {
             crate::runtime::Json<super::types::DeleteKeysResponse>,
             DeleteKeysError,
         >("deleteKeys", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -659,6 +664,7 @@ impl UpdateKeys {
             crate::runtime::Json<super::types::UpdateKeysResponse>,
             UpdateKeysError,
         >("updateKeys", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

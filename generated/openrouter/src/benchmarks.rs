@@ -117,6 +117,7 @@ impl GetBenchmarks {
             crate::runtime::Json<super::types::UnifiedBenchmarksResponse>,
             GetBenchmarksError,
         >("getBenchmarks", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -146,6 +146,7 @@ impl ListByokKeys {
             crate::runtime::Json<super::types::ListByokKeysResponse>,
             ListByokKeysError,
         >("listBYOKKeys", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -297,6 +298,7 @@ impl CreateByokKey {
             crate::runtime::Json<super::types::CreateByokKeyResponse>,
             CreateByokKeyError,
         >("createBYOKKey", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -388,6 +390,7 @@ impl GetByokKey {
             crate::runtime::Json<super::types::GetByokKeyResponse>,
             GetByokKeyError,
         >("getBYOKKey", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -469,6 +472,7 @@ impl DeleteByokKey {
             crate::runtime::Json<super::types::DeleteByokKeyResponse>,
             DeleteByokKeyError,
         >("deleteBYOKKey", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -608,6 +612,7 @@ impl UpdateByokKey {
             crate::runtime::Json<super::types::UpdateByokKeyResponse>,
             UpdateByokKeyError,
         >("updateBYOKKey", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -344,6 +344,7 @@ impl SendChatCompletionRequest {
             crate::runtime::Json<super::types::ChatResult>,
             SendChatCompletionRequestError,
         >("sendChatCompletionRequest", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Sends the request with streaming on and yields each server-sent event as `ChatStreamChunk`.

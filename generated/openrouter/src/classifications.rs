@@ -70,6 +70,7 @@ impl GetTaskClassifications {
             crate::runtime::Json<super::types::TaskClassificationResponse>,
             GetTaskClassificationsError,
         >("getTaskClassifications", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

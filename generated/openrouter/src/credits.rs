@@ -56,6 +56,7 @@ impl GetCredits {
             crate::runtime::Json<super::types::GetCreditsResponse>,
             GetCreditsError,
         >("getCredits", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -135,6 +136,7 @@ impl CreateCoinbaseCharge {
             (),
             CreateCoinbaseChargeError,
         >("createCoinbaseCharge", raw)
+            .await
     }
     #[doc(hidden)]
     #[inline]

@@ -190,6 +190,7 @@ impl GetAppRankings {
             crate::runtime::Json<super::types::AppRankingsResponse>,
             GetAppRankingsError,
         >("getAppRankings", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -367,6 +368,7 @@ impl GetRankingsDaily {
             crate::runtime::Json<super::types::RankingsDailyResponse>,
             GetRankingsDailyError,
         >("getRankingsDaily", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -507,6 +509,7 @@ impl GetSessionCost {
             crate::runtime::Json<super::types::SessionCostResponse>,
             GetSessionCostError,
         >("getSessionCost", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the

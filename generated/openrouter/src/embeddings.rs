@@ -106,6 +106,7 @@ impl CreateEmbeddings {
             crate::runtime::Json<super::types::CreateEmbeddingsResponse>,
             CreateEmbeddingsError,
         >("createEmbeddings", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -260,6 +261,7 @@ impl ListEmbeddingsModels {
             crate::runtime::Json<super::types::ModelsListResponse>,
             ListEmbeddingsModelsError,
         >("listEmbeddingsModels", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -55,6 +55,7 @@ impl ListEndpointsZdr {
             crate::runtime::Json<super::types::ListEndpointsZdrResponse>,
             ListEndpointsZdrError,
         >("listEndpointsZdr", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -133,6 +134,7 @@ impl ListEndpoints {
             crate::runtime::Json<super::types::ListEndpointsResponseBody>,
             ListEndpointsError,
         >("listEndpoints", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

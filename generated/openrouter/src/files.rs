@@ -154,6 +154,7 @@ impl ListFiles {
             crate::runtime::Json<super::types::FileListResponse>,
             ListFilesError,
         >("listFiles", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -268,6 +269,7 @@ impl UploadFile {
             crate::runtime::Json<super::types::FileResponse>,
             UploadFileError,
         >("uploadFile", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -387,6 +389,7 @@ impl GetFileMetadata {
             crate::runtime::Json<super::types::FileResponse>,
             GetFileMetadataError,
         >("getFileMetadata", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -512,6 +515,7 @@ impl DeleteFile {
             crate::runtime::Json<super::types::FileDeleteResponse>,
             DeleteFileError,
         >("deleteFile", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -629,6 +633,7 @@ impl DownloadFileContent {
             crate::runtime::Bytes,
             DownloadFileContentError,
         >("downloadFileContent", raw)
+            .await
     }
     #[doc(hidden)]
     #[inline]

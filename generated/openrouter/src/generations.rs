@@ -76,6 +76,7 @@ impl GetGeneration {
             crate::runtime::Json<super::types::GenerationResponse>,
             GetGenerationError,
         >("getGeneration", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -186,6 +187,7 @@ impl ListGenerationContent {
             crate::runtime::Json<super::types::GenerationContentResponse>,
             ListGenerationContentError,
         >("listGenerationContent", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -319,6 +321,7 @@ impl SubmitGenerationFeedback {
             crate::runtime::Json<super::types::SubmitGenerationFeedbackResponse>,
             SubmitGenerationFeedbackError,
         >("submitGenerationFeedback", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

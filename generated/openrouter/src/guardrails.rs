@@ -297,6 +297,7 @@ impl ListGuardrails {
             crate::runtime::Json<super::types::ListGuardrailsResponse>,
             ListGuardrailsError,
         >("listGuardrails", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -521,6 +522,7 @@ impl CreateGuardrail {
             crate::runtime::Json<super::types::CreateGuardrailResponse>,
             CreateGuardrailError,
         >("createGuardrail", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -612,6 +614,7 @@ impl GetGuardrail {
             crate::runtime::Json<super::types::GetGuardrailResponse>,
             GetGuardrailError,
         >("getGuardrail", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -693,6 +696,7 @@ impl DeleteGuardrail {
             crate::runtime::Json<super::types::DeleteGuardrailResponse>,
             DeleteGuardrailError,
         >("deleteGuardrail", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -968,6 +972,7 @@ impl UpdateGuardrail {
             crate::runtime::Json<super::types::UpdateGuardrailResponse>,
             UpdateGuardrailError,
         >("updateGuardrail", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1072,6 +1077,7 @@ impl ListGuardrailKeyAssignments {
             crate::runtime::Json<super::types::ListKeyAssignmentsResponse>,
             ListGuardrailKeyAssignmentsError,
         >("listGuardrailKeyAssignments", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -1200,6 +1206,7 @@ impl BulkAssignKeysToGuardrail {
             crate::runtime::Json<super::types::BulkAssignKeysResponse>,
             BulkAssignKeysToGuardrailError,
         >("bulkAssignKeysToGuardrail", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1309,6 +1316,7 @@ impl BulkUnassignKeysFromGuardrail {
             crate::runtime::Json<super::types::BulkUnassignKeysResponse>,
             BulkUnassignKeysFromGuardrailError,
         >("bulkUnassignKeysFromGuardrail", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1424,6 +1432,7 @@ impl ListGuardrailMemberAssignments {
             crate::runtime::Json<super::types::ListMemberAssignmentsResponse>,
             ListGuardrailMemberAssignmentsError,
         >("listGuardrailMemberAssignments", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -1552,6 +1561,7 @@ impl BulkAssignMembersToGuardrail {
             crate::runtime::Json<super::types::BulkAssignMembersResponse>,
             BulkAssignMembersToGuardrailError,
         >("bulkAssignMembersToGuardrail", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1661,6 +1671,7 @@ impl BulkUnassignMembersFromGuardrail {
             crate::runtime::Json<super::types::BulkUnassignMembersResponse>,
             BulkUnassignMembersFromGuardrailError,
         >("bulkUnassignMembersFromGuardrail", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1778,6 +1789,7 @@ impl ListKeyAssignments {
             crate::runtime::Json<super::types::ListKeyAssignmentsResponse>,
             ListKeyAssignmentsError,
         >("listKeyAssignments", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -1898,6 +1910,7 @@ impl ListMemberAssignments {
             crate::runtime::Json<super::types::ListMemberAssignmentsResponse>,
             ListMemberAssignmentsError,
         >("listMemberAssignments", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the

@@ -178,6 +178,7 @@ impl CreateImages {
             crate::runtime::Json<super::types::ImageGenerationResponse>,
             CreateImagesError,
         >("createImages", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Sends the request with streaming on and yields each server-sent event as `ImageStreamingResponseData`.
@@ -318,6 +319,7 @@ impl ListImageModels {
             crate::runtime::Json<super::types::ImageModelsListResponse>,
             ListImageModelsError,
         >("listImageModels", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -391,6 +393,7 @@ impl ListImageModelEndpoints {
             crate::runtime::Json<super::types::ImageModelEndpointsResponse>,
             ListImageModelEndpointsError,
         >("listImageModelEndpoints", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -109,6 +109,7 @@ impl GetModel {
             crate::runtime::Json<super::types::ModelResponse>,
             GetModelError,
         >("getModel", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -376,6 +377,7 @@ impl GetModels {
             crate::runtime::Json<super::types::ModelsListResponse>,
             GetModelsError,
         >("getModels", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -565,6 +567,7 @@ impl ListModelsCount {
             crate::runtime::Json<super::types::ModelsCountResponse>,
             ListModelsCountError,
         >("listModelsCount", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -664,6 +667,7 @@ impl ListModelsUser {
             crate::runtime::Json<super::types::ModelsListResponse>,
             ListModelsUserError,
         >("listModelsUser", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -99,6 +99,7 @@ impl ExchangeAuthCodeForApiKey {
             crate::runtime::Json<super::types::ExchangeAuthCodeForApiKeyResponse>,
             ExchangeAuthCodeForApiKeyError,
         >("exchangeAuthCodeForAPIKey", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -246,6 +247,7 @@ impl CreateAuthKeysCode {
             crate::runtime::Json<super::types::CreateAuthKeysCodeResponse>,
             CreateAuthKeysCodeError,
         >("createAuthKeysCode", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

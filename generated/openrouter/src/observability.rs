@@ -152,6 +152,7 @@ impl ListObservabilityDestinations {
             crate::runtime::Json<super::types::ListObservabilityDestinationsResponse>,
             ListObservabilityDestinationsError,
         >("listObservabilityDestinations", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -329,6 +330,7 @@ impl CreateObservabilityDestination {
             crate::runtime::Json<super::types::CreateObservabilityDestinationResponse>,
             CreateObservabilityDestinationError,
         >("createObservabilityDestination", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -437,6 +439,7 @@ impl GetObservabilityDestination {
             crate::runtime::Json<super::types::GetObservabilityDestinationResponse>,
             GetObservabilityDestinationError,
         >("getObservabilityDestination", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -529,6 +532,7 @@ impl DeleteObservabilityDestination {
             crate::runtime::Json<super::types::DeleteObservabilityDestinationResponse>,
             DeleteObservabilityDestinationError,
         >("deleteObservabilityDestination", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -695,6 +699,7 @@ impl UpdateObservabilityDestination {
             crate::runtime::Json<super::types::UpdateObservabilityDestinationResponse>,
             UpdateObservabilityDestinationError,
         >("updateObservabilityDestination", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -56,6 +56,7 @@ impl ListOrganizationMembers {
             crate::runtime::Json<super::types::ListOrganizationMembersResponse>,
             ListOrganizationMembersError,
         >("listOrganizationMembers", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the

@@ -264,6 +264,7 @@ impl ListPresets {
             crate::runtime::Json<super::types::ListPresetsResponse>,
             ListPresetsError,
         >("listPresets", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -371,6 +372,7 @@ impl GetPreset {
             crate::runtime::Json<super::types::GetPresetResponse>,
             GetPresetError,
         >("getPreset", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -697,6 +699,7 @@ impl CreatePresetsChatCompletions {
             crate::runtime::Json<super::types::CreatePresetFromInferenceResponse>,
             CreatePresetsChatCompletionsError,
         >("createPresetsChatCompletions", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -983,6 +986,7 @@ impl CreatePresetsMessages {
             crate::runtime::Json<super::types::CreatePresetFromInferenceResponse>,
             CreatePresetsMessagesError,
         >("createPresetsMessages", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1336,6 +1340,7 @@ impl CreatePresetsResponses {
             crate::runtime::Json<super::types::CreatePresetFromInferenceResponse>,
             CreatePresetsResponsesError,
         >("createPresetsResponses", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1465,6 +1470,7 @@ impl ListPresetVersions {
             crate::runtime::Json<super::types::ListPresetVersionsResponse>,
             ListPresetVersionsError,
         >("listPresetVersions", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -1592,6 +1598,7 @@ impl GetPresetVersion {
             crate::runtime::Json<super::types::GetPresetVersionResponse>,
             GetPresetVersionError,
         >("getPresetVersion", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

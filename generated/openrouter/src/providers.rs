@@ -40,6 +40,7 @@ impl ListProviders {
             crate::runtime::Json<super::types::ListProvidersResponse>,
             ListProvidersError,
         >("listProviders", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -74,6 +74,7 @@ impl CreateRerank {
             crate::runtime::Json<super::types::CreateRerankResponse>,
             CreateRerankError,
         >("createRerank", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

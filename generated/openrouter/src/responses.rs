@@ -331,6 +331,7 @@ impl CreateResponses {
             crate::runtime::Json<super::types::OpenResponsesResult>,
             CreateResponsesError,
         >("createResponses", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Sends the request with streaming on and yields each server-sent event as `StreamEvents`.

@@ -140,6 +140,7 @@ impl ListScimGroupMappings {
             crate::runtime::Json<super::types::ListScimGroupMappingsResponse>,
             ListScimGroupMappingsError,
         >("listScimGroupMappings", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -262,6 +263,7 @@ impl CreateScimGroupMapping {
             crate::runtime::Json<super::types::CreateScimGroupMappingResponse>,
             CreateScimGroupMappingError,
         >("createScimGroupMapping", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -367,6 +369,7 @@ impl GetScimGroupMapping {
             crate::runtime::Json<super::types::GetScimGroupMappingResponse>,
             GetScimGroupMappingError,
         >("getScimGroupMapping", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -458,6 +461,7 @@ impl DeleteScimGroupMapping {
             crate::runtime::Json<super::types::DeleteScimGroupMappingResponse>,
             DeleteScimGroupMappingError,
         >("deleteScimGroupMapping", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -564,6 +568,7 @@ impl UpdateScimGroupMapping {
             crate::runtime::Json<super::types::UpdateScimGroupMappingResponse>,
             UpdateScimGroupMappingError,
         >("updateScimGroupMapping", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -678,6 +683,7 @@ impl ListScimGroups {
             crate::runtime::Json<super::types::ListScimGroupsResponse>,
             ListScimGroupsError,
         >("listScimGroups", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the

@@ -96,6 +96,7 @@ impl CreateAudioTranscriptions {
             crate::runtime::Json<super::types::SttResponse>,
             CreateAudioTranscriptionsError,
         >("createAudioTranscriptions", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

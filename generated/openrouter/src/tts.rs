@@ -96,6 +96,7 @@ impl CreateAudioSpeech {
             crate::runtime::Bytes,
             CreateAudioSpeechError,
         >("createAudioSpeech", raw)
+            .await
     }
     #[doc(hidden)]
     #[inline]

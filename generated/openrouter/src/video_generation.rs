@@ -175,6 +175,7 @@ impl CreateVideos {
             crate::runtime::Json<super::types::VideoGenerationResponse>,
             CreateVideosError,
         >("createVideos", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -274,6 +275,7 @@ impl GetVideos {
             crate::runtime::Json<super::types::VideoGenerationResponse>,
             GetVideosError,
         >("getVideos", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -359,6 +361,7 @@ impl ListVideosContent {
             crate::runtime::Bytes,
             ListVideosContentError,
         >("listVideosContent", raw)
+            .await
     }
     #[doc(hidden)]
     #[inline]
@@ -457,6 +460,7 @@ impl ListVideosModels {
             crate::runtime::Json<super::types::VideoModelsListResponse>,
             ListVideosModelsError,
         >("listVideosModels", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -258,6 +258,7 @@ impl ListWorkspaces {
             crate::runtime::Json<super::types::ListWorkspacesResponse>,
             ListWorkspacesError,
         >("listWorkspaces", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -415,6 +416,7 @@ impl CreateWorkspace {
             crate::runtime::Json<super::types::CreateWorkspaceResponse>,
             CreateWorkspaceError,
         >("createWorkspace", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -506,6 +508,7 @@ impl GetWorkspace {
             crate::runtime::Json<super::types::GetWorkspaceResponse>,
             GetWorkspaceError,
         >("getWorkspace", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -587,6 +590,7 @@ impl DeleteWorkspace {
             crate::runtime::Json<super::types::DeleteWorkspaceResponse>,
             DeleteWorkspaceError,
         >("deleteWorkspace", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -769,6 +773,7 @@ impl UpdateWorkspace {
             crate::runtime::Json<super::types::UpdateWorkspaceResponse>,
             UpdateWorkspaceError,
         >("updateWorkspace", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -866,6 +871,7 @@ impl ListWorkspaceBudgets {
             crate::runtime::Json<super::types::ListWorkspaceBudgetsResponse>,
             ListWorkspaceBudgetsError,
         >("listWorkspaceBudgets", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -959,6 +965,7 @@ impl GetWorkspaceBudget {
             crate::runtime::Json<super::types::GetWorkspaceBudgetResponse>,
             GetWorkspaceBudgetError,
         >("getWorkspaceBudget", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1068,6 +1075,7 @@ impl UpsertWorkspaceBudget {
             crate::runtime::Json<super::types::UpsertWorkspaceBudgetResponse>,
             UpsertWorkspaceBudgetError,
         >("upsertWorkspaceBudget", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1177,6 +1185,7 @@ impl DeleteWorkspaceBudget {
             crate::runtime::Json<super::types::DeleteWorkspaceBudgetResponse>,
             DeleteWorkspaceBudgetError,
         >("deleteWorkspaceBudget", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1293,6 +1302,7 @@ impl ListWorkspaceMembers {
             crate::runtime::Json<super::types::ListWorkspaceMembersResponse>,
             ListWorkspaceMembersError,
         >("listWorkspaceMembers", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
@@ -1428,6 +1438,7 @@ impl BulkAddWorkspaceMembers {
             crate::runtime::Json<super::types::BulkAddWorkspaceMembersResponse>,
             BulkAddWorkspaceMembersError,
         >("bulkAddWorkspaceMembers", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
@@ -1547,6 +1558,7 @@ impl BulkRemoveWorkspaceMembers {
             crate::runtime::Json<super::types::BulkRemoveWorkspaceMembersResponse>,
             BulkRemoveWorkspaceMembersError,
         >("bulkRemoveWorkspaceMembers", raw)
+            .await
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]

@@ -5,18 +5,26 @@
 //!
 //! It runs only after the strict decode (`serde_json::from_slice` into the generated type) failed,
 //! so well-formed responses pay nothing and each type keeps one decoder (see the README's
-//! "Compile cost"). Then the body is parsed once into a `serde_json::Value` and decoded once more,
-//! from that value, through [`Walker`]: a deserializer that knows the JSON path of every value it
-//! hands out. When an optional field's value fails, the generated decoder's `read_value` (in
+//! "Compile cost"). Then the body is parsed once into a [`Node`] tree and decoded once more, from
+//! that tree, through [`Walker`]: a deserializer that knows the JSON path of every value it hands
+//! out. When an optional field's value fails, the generated decoder's `read_value` (in
 //! `object`) leaves the field `None` and the walker hands the same key to the struct once more,
 //! as an undeclared one, so its JSON lands in `extra` under its own name. A required field that
 //! fails makes its object fail, which climbs to the nearest optional field, or to the top, where
 //! the response fails as in strict mode. Two passes over the body whatever the number of
 //! off-spec fields: the cost is linear.
+//!
+//! A `Node` rather than a `serde_json::Value`: its text borrows from the body and its objects are
+//! lists in the body's order, so building it allocates once per object or array instead of once
+//! per key and string (plus a map insertion per key); parsing a 30 MB body into `Value`s cost
+//! three times its strict decode. Only a set-aside field becomes a `Value`, for `extra`.
 
 use crate::json_path::{render, Segment};
-use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
+use serde::de::value::BorrowedStrDeserializer;
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Number, Value};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -54,7 +62,7 @@ pub fn decode_tolerant<T: de::DeserializeOwned>(json: &[u8], error: serde_json::
     if !error.is_data() {
         return Err(error);
     }
-    let Ok(value) = serde_json::from_slice::<Value>(json) else { return Err(error) };
+    let Ok(value) = serde_json::from_slice::<Node<'_>>(json) else { return Err(error) };
     let previous = CONTEXT.with(|context| context.replace(Some(Context::default())));
     let decoded = T::deserialize(Walker { value: &value, path: &Path::Root });
     let context = CONTEXT.with(|context| context.replace(previous)).unwrap_or_default();
@@ -155,32 +163,165 @@ fn failed(path: &Path<'_>, error: serde_json::Error) -> serde_json::Error {
     error
 }
 
+/// A parsed body: like `serde_json::Value`, but its text borrows from the body where it can and
+/// its objects keep the body's order (duplicate keys included, as the strict decode sees them).
+enum Node<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    Text(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+impl Node<'_> {
+    /// As a `Value`, for `extra` (only set-aside fields are converted).
+    fn to_value(&self) -> Value {
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Number(n) => Value::Number(n.clone()),
+            Node::Text(text) => Value::String(text.to_string()),
+            Node::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Node::Object(entries) => Value::Object(entries.iter().map(|(key, value)| (key.to_string(), value.to_value())).collect()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, value: bool) -> Result<Node<'de>, E> {
+        Ok(Node::Bool(value))
+    }
+    fn visit_i64<E>(self, value: i64) -> Result<Node<'de>, E> {
+        Ok(Node::Number(value.into()))
+    }
+    fn visit_u64<E>(self, value: u64) -> Result<Node<'de>, E> {
+        Ok(Node::Number(value.into()))
+    }
+    fn visit_f64<E>(self, value: f64) -> Result<Node<'de>, E> {
+        // As `Value` does: JSON has no NaN or infinity, so this is only a guard.
+        Ok(Number::from_f64(value).map_or(Node::Null, Node::Number))
+    }
+    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Node<'de>, E> {
+        Ok(Node::Text(Cow::Borrowed(value)))
+    }
+    fn visit_str<E>(self, value: &str) -> Result<Node<'de>, E> {
+        Ok(Node::Text(Cow::Owned(value.to_string())))
+    }
+    fn visit_string<E>(self, value: String) -> Result<Node<'de>, E> {
+        Ok(Node::Text(Cow::Owned(value)))
+    }
+    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node<'de>, E> {
+        Ok(Node::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
+        Node::deserialize(deserializer)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        while let Some(Key(key)) = map.next_key()? {
+            // serde_json's `arbitrary_precision`, on when any crate in the build asks for it, hands
+            // each number over as a map of this one key to its text (`Value` reads it the same way).
+            if entries.is_empty() && key == NUMBER_TOKEN {
+                let Key(text) = map.next_value()?;
+                return text.parse().map(Node::Number).map_err(de::Error::custom);
+            }
+            entries.push((key, map.next_value()?));
+        }
+        Ok(Node::Object(entries))
+    }
+}
+
+/// The key of serde_json's number map (`serde_json::Number`'s own deserializer names it so).
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// A key, borrowed from the body unless it has escapes (serde's `Cow<str>` always copies).
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Node::deserialize(deserializer)? {
+            Node::Text(text) => Ok(Key(text)),
+            _ => Err(de::Error::custom("a key that is not text")),
+        }
+    }
+}
+
+/// Writes the node as JSON, in the body's order (text sent as a value reads as this).
+impl Serialize for Node<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Null => serializer.serialize_unit(),
+            Node::Bool(b) => serializer.serialize_bool(*b),
+            Node::Number(n) => n.serialize(serializer),
+            Node::Text(text) => serializer.serialize_str(text),
+            Node::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Node::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 /// A deserializer over a parsed body that knows where it is, sets aside failed optional fields
 /// (with `object::read_value`) and reads numbers sent as text, and text sent as numbers.
 struct Walker<'de, 'p> {
-    value: &'de Value,
+    value: &'de Node<'de>,
     path: &'p Path<'p>,
 }
 
 impl<'de> Walker<'de, '_> {
     /// A number sent as a string where the spec says number: the number, with a warning.
-    fn number_in_text(&self) -> Option<Value> {
-        let Value::String(text) = self.value else { return None };
-        let number: serde_json::Number = text.trim().parse().ok()?;
+    fn number_in_text(&self) -> Option<Number> {
+        let Node::Text(text) = self.value else { return None };
+        let number: Number = text.trim().parse().ok()?;
         with_context(|context| warn(context, self.path.render(), format!("found the string {text:?} where the spec says number: read as {number}")));
-        Some(Value::Number(number))
+        Some(number)
     }
 
     /// Text the spec declares, sent as a number (or an object or array, such as tool-call
     /// `arguments` sent as an object): its JSON text, with a warning.
     fn text_of_value(&self) -> Option<String> {
         let found = match self.value {
-            Value::Number(_) => "a number",
-            Value::Object(_) => "an object",
-            Value::Array(_) => "an array",
+            Node::Number(_) => "a number",
+            Node::Object(_) => "an object",
+            Node::Array(_) => "an array",
             _ => return None,
         };
-        let text = self.value.to_string();
+        let text = serde_json::to_string(self.value).ok()?;
         with_context(|context| warn(context, self.path.render(), format!("found {found} where the spec says string: read as its JSON text")));
         Some(text)
     }
@@ -191,16 +332,18 @@ macro_rules! numbers {
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
             match self.number_in_text() {
                 Some(number) => number.$method(visitor).map_err(|e| failed(self.path, e)),
-                None => self.value.$method(visitor).map_err(|e| failed(self.path, e)),
+                None => self.deserialize_any(visitor),
             }
         }
     )*};
 }
 
-macro_rules! delegated {
+// The visitor's own error for a value of another kind is the one `Value` gives
+// (`invalid type: string "x", expected i32`).
+macro_rules! any {
     ($($method:ident)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
-            self.value.$method(visitor).map_err(|e| failed(self.path, e))
+            self.deserialize_any(visitor)
         }
     )*};
 }
@@ -210,16 +353,19 @@ impl<'de> Deserializer<'de> for Walker<'de, '_> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
         let result = match self.value {
-            Value::Array(items) => visitor.visit_seq(SeqWalker { items: items.iter(), index: 0, path: self.path }),
-            Value::Object(map) => visitor.visit_map(MapWalker::new(map, self.path)),
-            other => other.deserialize_any(visitor),
+            Node::Null => visitor.visit_unit(),
+            Node::Bool(b) => visitor.visit_bool(*b),
+            Node::Number(n) => n.deserialize_any(visitor),
+            Node::Text(text) => visitor.visit_borrowed_str(text.as_ref()),
+            Node::Array(items) => visitor.visit_seq(SeqWalker { items: items.iter(), index: 0, path: self.path }),
+            Node::Object(entries) => visitor.visit_map(MapWalker::new(entries, self.path)),
         };
         result.map_err(|e| failed(self.path, e))
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
         match self.value {
-            Value::Null => visitor.visit_none(),
+            Node::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
     }
@@ -231,26 +377,12 @@ impl<'de> Deserializer<'de> for Walker<'de, '_> {
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
         match self.text_of_value() {
             Some(text) => visitor.visit_string(text),
-            None => self.value.deserialize_str(visitor).map_err(|e| failed(self.path, e)),
+            None => self.deserialize_any(visitor),
         }
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
         self.deserialize_str(visitor)
-    }
-
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
-        match self.value {
-            Value::Array(_) => self.deserialize_any(visitor),
-            other => other.deserialize_seq(visitor).map_err(|e| failed(self.path, e)),
-        }
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
-        match self.value {
-            Value::Object(_) => self.deserialize_any(visitor),
-            other => other.deserialize_map(visitor).map_err(|e| failed(self.path, e)),
-        }
     }
 
     fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, serde_json::Error> {
@@ -265,12 +397,17 @@ impl<'de> Deserializer<'de> for Walker<'de, '_> {
         self.deserialize_seq(visitor)
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, serde_json::Error> {
-        self.value.deserialize_unit_struct(name, visitor).map_err(|e| failed(self.path, e))
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, serde_json::Error> {
+        self.deserialize_any(visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(self, name: &'static str, variants: &'static [&'static str], visitor: V) -> Result<V::Value, serde_json::Error> {
-        self.value.deserialize_enum(name, variants, visitor).map_err(|e| failed(self.path, e))
+        let result = match self.value {
+            Node::Text(text) => visitor.visit_enum(BorrowedStrDeserializer::new(text.as_ref())),
+            // An externally tagged variant with data; no generated type has one.
+            other => other.to_value().deserialize_enum(name, variants, visitor),
+        };
+        result.map_err(|e| failed(self.path, e))
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
@@ -278,11 +415,11 @@ impl<'de> Deserializer<'de> for Walker<'de, '_> {
     }
 
     numbers! { deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 }
-    delegated! { deserialize_bool deserialize_char deserialize_bytes deserialize_byte_buf deserialize_unit deserialize_identifier }
+    any! { deserialize_bool deserialize_char deserialize_bytes deserialize_byte_buf deserialize_unit deserialize_identifier deserialize_seq deserialize_map }
 }
 
 struct SeqWalker<'de, 'p> {
-    items: std::slice::Iter<'de, Value>,
+    items: std::slice::Iter<'de, Node<'de>>,
     index: usize,
     path: &'p Path<'p>,
 }
@@ -305,26 +442,26 @@ impl<'de> SeqAccess<'de> for SeqWalker<'de, '_> {
 }
 
 struct MapWalker<'de, 'p> {
-    entries: serde_json::map::Iter<'de>,
+    entries: std::slice::Iter<'de, (Cow<'de, str>, Node<'de>)>,
     path: &'p Path<'p>,
     id: usize,
     /// The entry whose value is read next.
-    current: Option<(&'de String, &'de Value)>,
+    current: Option<&'de (Cow<'de, str>, Node<'de>)>,
     /// The entry whose value failed, handed over once more as an undeclared key when its field
     /// was optional.
-    failed: Option<(&'de String, &'de Value)>,
+    failed: Option<&'de (Cow<'de, str>, Node<'de>)>,
     /// Whether `current` is such a set-aside entry, read as it is.
     raw: bool,
 }
 
 impl<'de, 'p> MapWalker<'de, 'p> {
-    fn new(map: &'de serde_json::Map<String, Value>, path: &'p Path<'p>) -> Self {
+    fn new(entries: &'de [(Cow<'de, str>, Node<'de>)], path: &'p Path<'p>) -> Self {
         let id = with_context(|context| {
             context.next_map += 1;
             context.next_map
         })
         .unwrap_or_default();
-        MapWalker { entries: map.iter(), path, id, current: None, failed: None, raw: false }
+        MapWalker { entries: entries.iter(), path, id, current: None, failed: None, raw: false }
     }
 }
 
@@ -339,24 +476,25 @@ impl<'de> MapAccess<'de> for MapWalker<'de, '_> {
                 self.raw = true;
                 // Bytes, not a string: the generated decoders' key lookup (`object::Names`) reads
                 // a key given as bytes as undeclared, whatever its name.
-                return seed.deserialize(SetAsideKey(entry.0)).map(Some);
+                return seed.deserialize(SetAsideKey(entry.0.as_ref())).map(Some);
             }
         }
         let Some(entry) = self.entries.next() else { return Ok(None) };
         self.current = Some(entry);
         self.raw = false;
-        seed.deserialize(entry.0.as_str().into_deserializer()).map(Some)
+        seed.deserialize(entry.0.as_ref().into_deserializer()).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, serde_json::Error> {
-        let Some((key, value)) = self.current.take() else { return Err(de::Error::custom("a value without its key")) };
+        let Some(entry) = self.current.take() else { return Err(de::Error::custom("a value without its key")) };
+        let (key, value) = entry;
         if self.raw {
-            return seed.deserialize(value);
+            return seed.deserialize(value.to_value());
         }
-        let path = Path::Key(self.path, key);
+        let path = Path::Key(self.path, key.as_ref());
         seed.deserialize(Walker { value, path: &path }).map_err(|error| {
             let error = failed(&path, error);
-            self.failed = Some((key, value));
+            self.failed = Some(entry);
             let id = self.id;
             with_context(|context| context.failed = Some((id, path.render())));
             error
@@ -476,7 +614,13 @@ mod tests {
     #[test]
     fn the_walker_reads_any_value_as_it_is() {
         let value = serde_json::json!({"a": [1, 2.5, "x", null, {"b": true}]});
-        assert_eq!(Value::deserialize(Walker { value: &value, path: &Path::Root }).unwrap(), value);
+        let text = value.to_string();
+        let node: Node<'_> = serde_json::from_str(&text).unwrap();
+        assert_eq!(Value::deserialize(Walker { value: &node, path: &Path::Root }).unwrap(), value);
+        assert_eq!(serde_json::to_string(&node).unwrap(), text);
+        // A number as serde_json's `arbitrary_precision` hands it over.
+        let number: Node<'_> = serde_json::from_str(r#"{"$serde_json::private::Number": "12.5"}"#).unwrap();
+        assert_eq!(number.to_value(), serde_json::json!(12.5));
         assert_eq!(without_indices("choices[12].error.metadata"), "choices[].error.metadata");
     }
 }
