@@ -31,7 +31,7 @@ fn dataset_item(index: usize) -> Value {
     json!({
         "id": format!("item-{index}"), "status": "ACTIVE",
         "input": format!("question {index}"), "expectedOutput": format!("answer {index}"),
-        "metadata": {"topic": if index % 2 == 0 { "billing" } else { "login" }},
+        "metadata": {"topic": if index.is_multiple_of(2) { "billing" } else { "login" }},
         "datasetId": "ds-support", "datasetName": "support-questions",
         "createdAt": "2026-11-01T10:00:00.000Z", "updatedAt": "2026-11-02T10:00:00.000Z",
         "mediaReferences": []
@@ -72,7 +72,7 @@ async fn openrouter_mock() -> Server {
         if model == "flaky/model" && index % 10 < 3 {
             return json(502, json!({"error": {"code": 502, "message": "upstream failed"}}));
         }
-        let answer = if model == "anthropic/claude-sonnet-4" && index % 5 == 0 { format!("I think answer {index}, maybe") } else { format!("answer {index}") };
+        let answer = if model == "anthropic/claude-sonnet-4" && index.is_multiple_of(5) { format!("I think answer {index}, maybe") } else { format!("answer {index}") };
         let (prompt, completion, cost) = figures(&model);
         json(200, json!({
             "id": format!("gen-{model}-{index}"), "provider": "Mock", "model": model, "object": "chat.completion", "created": 1763900000,
@@ -217,7 +217,7 @@ async fn three_models_fifty_items_become_three_experiment_runs() {
         if span.parent_span_id.is_empty() {
             assert_eq!(json_attribute(&a, "langfuse.observation.input"), json!(format!("question {index}")));
             assert_eq!(json_attribute(&a, "langfuse.experiment.item.expected_output"), json!(format!("answer {index}")));
-            assert_eq!(text(&a, "langfuse.experiment.item.metadata.topic"), if index % 2 == 0 { "billing" } else { "login" });
+            assert_eq!(text(&a, "langfuse.experiment.item.metadata.topic"), if index.is_multiple_of(2) { "billing" } else { "login" });
             let record = run.items.iter().find(|i| i.item_id == item).unwrap();
             assert_eq!(record.trace_id.as_deref(), Some(hex(&span.trace_id).as_str()));
             assert_eq!(record.observation_id.as_deref(), Some(hex(&span.span_id).as_str()));
