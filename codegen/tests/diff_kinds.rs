@@ -197,3 +197,43 @@ fn the_nested_inline_types_of_a_schema_moved_to_a_component_keep_their_names() {
         assert!(def.hidden && def.kind == codegen::ir::TypeKind::Alias(codegen::ir::TypeRef::Named(target.into())), "{def:?}");
     }
 }
+
+/// Every breaking entry, for a pair that must have none.
+fn breaking(changes: &[Change]) -> Vec<&Change> {
+    changes.iter().filter(|c| c.severity == Severity::Breaking).collect()
+}
+
+fn type_names(api: &codegen::ir::Api) -> std::collections::BTreeSet<String> {
+    api.types.types.iter().map(|t| t.name.clone()).collect()
+}
+
+#[test]
+fn a_union_member_restating_its_base_tag_keeps_its_payload_name() {
+    // Upstream added `type: {enum: [message], default: message}` to a member whose base already
+    // says `type: message`: the payload was renamed `InputOutputMessage` → `InputMessage`.
+    let input = |restated: &str| {
+        format!(
+            "    Input:\n      anyOf:\n        - allOf: [{{$ref: '#/components/schemas/OutputMessage'}}, {{type: object, properties: {{content: {{type: string}}{restated}}}}}]\n        - {{$ref: '#/components/schemas/Call'}}\n    OutputMessage: {{type: object, required: [type, id], properties: {{type: {{type: string, enum: [message]}}, id: {{type: string}}, content: {{type: string}}}}}}\n    Call: {{type: object, required: [type], properties: {{type: {{type: string, enum: [call]}}}}}}\n"
+        )
+    };
+    let old = spec(&[("inputs", "Input")], &input(""));
+    let new = spec(&[("inputs", "Input")], &input(", type: {type: string, enum: [message], default: message}"));
+    let changes = changes(&old, &new);
+    assert!(breaking(&changes).is_empty(), "{changes:#?}");
+    assert_eq!(type_names(&resolved("old.yaml", &old)), type_names(&resolved("new.yaml", &new)));
+}
+
+#[test]
+fn a_tag_field_moved_into_a_base_keeps_its_type_name() {
+    // The same `type: custom` field, now declared by a base the schema extends: its type is
+    // named after the base, and the old name stays as another name of it.
+    let old = spec(&[("calls", "Call")], "    Call: {type: object, required: [type, id], properties: {type: {type: string, enum: [custom]}, id: {type: string}}}\n");
+    let new = spec(
+        &[("calls", "Call")],
+        "    Call: {allOf: [{$ref: '#/components/schemas/ToolCall'}, {type: object, properties: {status: {type: string}}}]}\n    ToolCall: {type: object, required: [type, id], properties: {type: {type: string, enum: [custom]}, id: {type: string}}}\n",
+    );
+    let changes = changes(&old, &new);
+    assert!(breaking(&changes).is_empty(), "{changes:#?}");
+    let (old_names, new_names) = (type_names(&resolved("old.yaml", &old)), type_names(&resolved("new.yaml", &new)));
+    assert!(old_names.is_subset(&new_names), "{old_names:?} ⊄ {new_names:?}");
+}

@@ -7117,6 +7117,12 @@ impl MessagesResultContextManagementAppliedEditsItem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseMessagesResultRole`].
+#[doc(hidden)]
+pub type MessagesResultRole = BaseMessagesResultRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseMessagesResultType`].
+#[doc(hidden)]
+pub type MessagesResultType = BaseMessagesResultType;
 /// The object of the schema at `/components/schemas/MessagesResult/allOf/1/properties/usage` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

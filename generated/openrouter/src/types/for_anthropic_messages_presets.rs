@@ -6439,6 +6439,9 @@ crate::runtime::union_from! {
 pub type MessagesRequestManagementEditsClearToolUses20250919Type = crate::runtime::Const<
     constants::MessagesRequestManagementEditsClearToolUses20250919Type,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicInputTokensTriggerType`].
+#[doc(hidden)]
+pub type MessagesRequestManagementEditsCompact20260112TriggerType = AnthropicInputTokensTriggerType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParam`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItem = MessagesMessageParam;

@@ -113,7 +113,7 @@ crate::runtime::untagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AdditionalToolsItemToolsItem { ComputerUsePreview(ComputerUseServerTool),
-    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunctionTool),
+    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunction),
     FileSearch(FileSearchServerTool), CodeInterpreter(CodeInterpreterServerTool),
     Mcp(McpServerTool), Custom(CustomTool), WebSearchPreview(PreviewWebSearchServerTool),
     WebSearchPreview20250311(Preview20250311WebSearchServerTool),
@@ -136,7 +136,7 @@ crate::runtime::untagged_union! {
 }
 crate::runtime::union_from! {
     AdditionalToolsItemToolsItem { ComputerUsePreview(ComputerUseServerTool),
-    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunctionTool),
+    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunction),
     FileSearch(FileSearchServerTool), CodeInterpreter(CodeInterpreterServerTool),
     Mcp(McpServerTool), Custom(CustomTool), WebSearchPreview(PreviewWebSearchServerTool),
     WebSearchPreview20250311(Preview20250311WebSearchServerTool),
@@ -239,7 +239,7 @@ pub type AdditionalToolsItemToolsItemFileSearchType = FileSearchServerToolType;
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct AdditionalToolsItemToolsItemFunctionTool {
+pub struct AdditionalToolsItemToolsItemFunction {
     /// The `description` property (optional).
     pub description: Option<String>,
     /// The `name` property (required).
@@ -257,7 +257,7 @@ pub struct AdditionalToolsItemToolsItemFunctionTool {
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
+impl serde::Serialize for AdditionalToolsItemToolsItemFunction {
     fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
@@ -271,7 +271,7 @@ impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
     }
 }
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemFunctionTool {
+impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemFunction {
     fn deserialize<_D: serde::Deserializer<'de>>(
         deserializer: _D,
     ) -> Result<Self, _D::Error> {
@@ -279,8 +279,8 @@ impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemFunctionTool {
     }
 }
 #[cfg(feature = "full-serde")]
-impl crate::runtime::Object for AdditionalToolsItemToolsItemFunctionTool {
-    const NAME: &'static str = "AdditionalToolsItemToolsItemFunctionTool";
+impl crate::runtime::Object for AdditionalToolsItemToolsItemFunction {
+    const NAME: &'static str = "AdditionalToolsItemToolsItemFunction";
     fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
@@ -331,8 +331,8 @@ impl crate::runtime::Object for AdditionalToolsItemToolsItemFunctionTool {
     }
 }
 #[allow(deprecated)]
-impl AdditionalToolsItemToolsItemFunctionTool {
-    /// A `AdditionalToolsItemToolsItemFunctionTool` from its required fields; set the others with the methods below.
+impl AdditionalToolsItemToolsItemFunction {
+    /// A `AdditionalToolsItemToolsItemFunction` from its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         parameters: impl Into<serde_json::Value>,
@@ -365,6 +365,9 @@ impl AdditionalToolsItemToolsItemFunctionTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FunctionToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFunctionType = FunctionToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemImageGeneration = ImageGenerationServerTool;
@@ -958,6 +961,9 @@ impl AgentMessageItemContentItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type AgentMessageItemContentItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type AgentMessageItemContentItemInputText = InputText;
@@ -1992,6 +1998,9 @@ pub type BaseResponsesResultOutputItemMessageRole = OutputMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemReasoningContentItem = OutputItemReasoningContentItem;
@@ -2214,6 +2223,9 @@ pub type BaseResponsesResultToolsItemFileSearchRankingOptionsRanker = FileSearch
 /// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolType`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemFileSearchType = FileSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFunctionType = FunctionToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemImageGeneration = ImageGenerationServerTool;
@@ -2358,6 +2370,9 @@ pub type BaseResponsesResultToolsItemWebSearchType = LegacyWebSearchServerToolTy
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolUserLocation`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchUserLocation = LegacyWebSearchServerToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type CodeInterpreterCallItemType = OutputItemCodeInterpreterCallType;
 /// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3091,6 +3106,9 @@ pub type CompletedEventResponseOutputItemMessageRole = BaseResponsesResultOutput
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type CompletedEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type CompletedEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -3298,6 +3316,9 @@ pub type CompletedEventResponseToolsItemFileSearchRankingOptions = BaseResponses
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type CompletedEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type CompletedEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -3807,12 +3828,15 @@ pub type CreatePresetsResponsesRequestInputListItemComputerCallType = ResponsesR
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemContextCompaction`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemContextCompaction = ResponsesRequestInputListItemContextCompaction;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCall`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFileSearchCall`].
 #[doc(hidden)]
-pub type CreatePresetsResponsesRequestInputListItemCustomToolCall = ResponsesRequestInputListItemCustomToolCall;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallType`].
+pub type CreatePresetsResponsesRequestInputListItemFileSearchCall = ResponsesRequestInputListItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFileSearchCallType`].
 #[doc(hidden)]
-pub type CreatePresetsResponsesRequestInputListItemCustomToolCallType = ResponsesRequestInputListItemCustomToolCallType;
+pub type CreatePresetsResponsesRequestInputListItemFileSearchCallType = ResponsesRequestInputListItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemFunctionCallOutput = ResponsesRequestInputListItemFunctionCallOutput;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCall`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemLocalShellCall = ResponsesRequestInputListItemLocalShellCall;
@@ -3840,6 +3864,9 @@ pub type CreatePresetsResponsesRequestInputListItemMessage = ResponsesRequestInp
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageContent`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemMessageContent = ResponsesRequestInputListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageRole`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMessageRole = ResponsesRequestInputListItemMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageType`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemMessageType = ResponsesRequestInputListItemMessageType;
@@ -3879,6 +3906,12 @@ pub type CreatePresetsResponsesRequestInputListItemOpenrouterSubagent = Response
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebFetch`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemOpenrouterWebFetch = ResponsesRequestInputListItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoning`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemReasoning = ResponsesRequestInputListItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoningType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemReasoningType = ResponsesRequestInputListItemReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReference`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemReference = ResponsesRequestInputListItemReference;
@@ -3900,6 +3933,12 @@ pub type CreatePresetsResponsesRequestInputListItemShellCallStatus = ResponsesRe
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallType`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemShellCallType = ResponsesRequestInputListItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemWebSearchCall`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemWebSearchCall = ResponsesRequestInputListItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemWebSearchCallType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemWebSearchCallType = ResponsesRequestInputListItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestMetadata`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestMetadata = ResponsesRequestMetadata;
@@ -4032,9 +4071,12 @@ pub type CreatePresetsResponsesRequestToolsItemFileSearchFilters = ResponsesRequ
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestToolsItemFileSearchType = ResponsesRequestToolsItemFileSearchType;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunction`].
 #[doc(hidden)]
-pub type CreatePresetsResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
+pub type CreatePresetsResponsesRequestToolsItemFunction = ResponsesRequestToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemFunctionType = ResponsesRequestToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestToolsItemImageGeneration = ResponsesRequestToolsItemImageGeneration;
@@ -4170,6 +4212,12 @@ pub type CreateResponsesRequestInputListItemApplyPatchCallStatus = ResponsesRequ
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCallType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemApplyPatchCallType = ResponsesRequestInputListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemCodeInterpreterCall = ResponsesRequestInputListItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemCodeInterpreterCallType = ResponsesRequestInputListItemCodeInterpreterCallType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCompaction`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemCompaction = ResponsesRequestInputListItemCompaction;
@@ -4191,12 +4239,33 @@ pub type CreateResponsesRequestInputListItemContextCompaction = ResponsesRequest
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemContextCompactionType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemContextCompactionType = ResponsesRequestInputListItemContextCompactionType;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCall`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallOutput`].
 #[doc(hidden)]
-pub type CreateResponsesRequestInputListItemCustomToolCall = ResponsesRequestInputListItemCustomToolCall;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallType`].
+pub type CreateResponsesRequestInputListItemCustomToolCallOutput = ResponsesRequestInputListItemCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallOutputType`].
 #[doc(hidden)]
-pub type CreateResponsesRequestInputListItemCustomToolCallType = ResponsesRequestInputListItemCustomToolCallType;
+pub type CreateResponsesRequestInputListItemCustomToolCallOutputType = ResponsesRequestInputListItemCustomToolCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFileSearchCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFileSearchCall = ResponsesRequestInputListItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFileSearchCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFileSearchCallType = ResponsesRequestInputListItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFunctionCallOutput = ResponsesRequestInputListItemFunctionCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFunctionCallOutputOutput`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFunctionCallOutputOutput = ResponsesRequestInputListItemFunctionCallOutputOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFunctionCallOutputType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFunctionCallOutputType = ResponsesRequestInputListItemFunctionCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemImageGenerationCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemImageGenerationCall = ResponsesRequestInputListItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemImageGenerationCallType = ResponsesRequestInputListItemImageGenerationCallType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCall`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemLocalShellCall = ResponsesRequestInputListItemLocalShellCall;
@@ -4254,6 +4323,9 @@ pub type CreateResponsesRequestInputListItemMessageContent = ResponsesRequestInp
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageContentListItem`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemMessageContentListItem = ResponsesRequestInputListItemMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageRole`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMessageRole = ResponsesRequestInputListItemMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemMessageType = ResponsesRequestInputListItemMessageType;
@@ -4407,9 +4479,18 @@ pub type CreateResponsesRequestInputListItemOpenrouterWebSearchStatus = Response
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebSearchType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemOpenrouterWebSearchType = ResponsesRequestInputListItemOpenrouterWebSearchType;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOutputReasoningItem`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoning`].
 #[doc(hidden)]
-pub type CreateResponsesRequestInputListItemOutputReasoningItem = ResponsesRequestInputListItemOutputReasoningItem;
+pub type CreateResponsesRequestInputListItemReasoning = ResponsesRequestInputListItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemReasoningSummaryItem = ResponsesRequestInputListItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemReasoningSummaryItemType = ResponsesRequestInputListItemReasoningSummaryItemType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoningType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemReasoningType = ResponsesRequestInputListItemReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReference`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemReference = ResponsesRequestInputListItemReference;
@@ -4440,6 +4521,12 @@ pub type CreateResponsesRequestInputListItemShellCallStatus = ResponsesRequestIn
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemShellCallType = ResponsesRequestInputListItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemWebSearchCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemWebSearchCall = ResponsesRequestInputListItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemWebSearchCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemWebSearchCallType = ResponsesRequestInputListItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestMetadata`].
 #[doc(hidden)]
 pub type CreateResponsesRequestMetadata = ResponsesRequestMetadata;
@@ -4611,9 +4698,12 @@ pub type CreateResponsesRequestToolsItemFileSearchRankingOptions = ResponsesRequ
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestToolsItemFileSearchType = ResponsesRequestToolsItemFileSearchType;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunction`].
 #[doc(hidden)]
-pub type CreateResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
+pub type CreateResponsesRequestToolsItemFunction = ResponsesRequestToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFunctionType = ResponsesRequestToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type CreateResponsesRequestToolsItemImageGeneration = ResponsesRequestToolsItemImageGeneration;
@@ -4830,6 +4920,9 @@ pub type CreatedEventResponseOutputItemMessageRole = BaseResponsesResultOutputIt
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type CreatedEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type CreatedEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -5046,6 +5139,9 @@ pub type CreatedEventResponseToolsItemFileSearchRankingOptionsRanker = BaseRespo
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type CreatedEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type CreatedEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -5424,6 +5520,9 @@ impl CustomToolCallItem {
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type CustomToolCallItemStatus = ToolCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallType`].
+#[doc(hidden)]
+pub type CustomToolCallItemType = OpenAiResponseCustomToolCallType;
 /// The output from a custom (freeform-grammar) tool call execution. Mirrors `function_call_output` but is matched to a `custom_tool_call` rather than a `function_call`.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5646,12 +5745,18 @@ impl CustomToolCallOutputItemOutputListItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemOutputListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type CustomToolCallOutputItemOutputListItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`InputTextType`].
 #[doc(hidden)]
 pub type CustomToolCallOutputItemOutputListItemInputTextType = InputTextType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputType`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemType = OpenAiResponseCustomToolCallOutputType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/CustomTool/properties/format` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -6056,6 +6161,9 @@ impl EasyInputMessageContentListItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputText = InputText;
@@ -6165,6 +6273,9 @@ pub type FailedEventResponseOutputItemMessageRole = BaseResponsesResultOutputIte
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type FailedEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type FailedEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -6387,6 +6498,9 @@ pub type FailedEventResponseToolsItemFileSearchRankingOptionsRanker = BaseRespon
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type FailedEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type FailedEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -7469,6 +7583,9 @@ impl FunctionCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallType`].
+#[doc(hidden)]
+pub type FunctionCallItemType = OpenAiResponseFunctionToolCallType;
 /// The output from a function call execution
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7703,12 +7820,18 @@ impl FunctionCallOutputItemOutputListItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemOutputListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type FunctionCallOutputItemOutputListItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`InputTextType`].
 #[doc(hidden)]
 pub type FunctionCallOutputItemOutputListItemInputTextType = InputTextType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputType`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemType = OpenAiResponseFunctionToolCallOutputType;
 /// The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec.
 ///
 /// Always `"function"`: constructors fill it in, decoding checks it.
@@ -8534,6 +8657,9 @@ pub type InProgressEventResponseOutputItemMessageRole = BaseResponsesResultOutpu
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type InProgressEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type InProgressEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -8738,6 +8864,9 @@ pub type InProgressEventResponseToolsItemFileSearchRankingOptions = BaseResponse
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type InProgressEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type InProgressEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -8903,6 +9032,9 @@ pub type IncompleteEventResponseOutputItemMessageRole = BaseResponsesResultOutpu
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type IncompleteEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type IncompleteEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -9107,6 +9239,9 @@ pub type IncompleteEventResponseToolsItemFileSearchRankingOptions = BaseResponse
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type IncompleteEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type IncompleteEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -9791,6 +9926,9 @@ impl InputMessageItemContentItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputText = InputText;
@@ -10024,7 +10162,7 @@ crate::runtime::untagged_union! {
     LocalShellCallOutput(LocalShellCallOutputItem), ShellCall(ShellCallItem),
     ShellCallOutput(ShellCallOutputItem), McpApprovalResponse(McpApprovalResponseItem),
     CustomToolCallOutput(CustomToolCallOutputItem), AdditionalTools(AdditionalToolsItem),
-    OutputReasoningItem(InputsListItemOutputReasoningItem),
+    Reasoning2(InputsListItemReasoning),
     OpenrouterWebSearch(OutputWebSearchServerToolItem),
     OpenrouterCodeInterpreter(OutputCodeInterpreterServerToolItem),
     OpenrouterFileSearch(OutputFileSearchServerToolItem),
@@ -10063,7 +10201,7 @@ crate::runtime::union_from! {
     LocalShellCallOutput(LocalShellCallOutputItem), ShellCall(ShellCallItem),
     ShellCallOutput(ShellCallOutputItem), McpApprovalResponse(McpApprovalResponseItem),
     CustomToolCallOutput(CustomToolCallOutputItem), AdditionalTools(AdditionalToolsItem),
-    OutputReasoningItem(InputsListItemOutputReasoningItem),
+    Reasoning2(InputsListItemReasoning),
     OpenrouterWebSearch(OutputWebSearchServerToolItem),
     OpenrouterCodeInterpreter(OutputCodeInterpreterServerToolItem),
     OpenrouterFileSearch(OutputFileSearchServerToolItem),
@@ -10138,9 +10276,12 @@ pub type InputsListItemAdditionalToolsToolsItemFileSearchFilters = AdditionalToo
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalToolsToolsItemFileSearchType = AdditionalToolsItemToolsItemFileSearchType;
-/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFunction`].
 #[doc(hidden)]
-pub type InputsListItemAdditionalToolsToolsItemFunctionTool = AdditionalToolsItemToolsItemFunctionTool;
+pub type InputsListItemAdditionalToolsToolsItemFunction = AdditionalToolsItemToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFunctionType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemFunctionType = AdditionalToolsItemToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalToolsToolsItemImageGeneration = AdditionalToolsItemToolsItemImageGeneration;
@@ -10243,6 +10384,9 @@ pub type InputsListItemAgentMessageContentItemEncryptedContentType = AgentMessag
 /// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputImage`].
 #[doc(hidden)]
 pub type InputsListItemAgentMessageContentItemInputImage = AgentMessageItemContentItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputImageType`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemInputImageType = AgentMessageItemContentItemInputImageType;
 /// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputText`].
 #[doc(hidden)]
 pub type InputsListItemAgentMessageContentItemInputText = AgentMessageItemContentItemInputText;
@@ -10291,6 +10435,12 @@ pub type InputsListItemApplyPatchCallStatus = ApplyPatchCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemType`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCallType = ApplyPatchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterCallItem`].
+#[doc(hidden)]
+pub type InputsListItemCodeInterpreterCall = OutputCodeInterpreterCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemCodeInterpreterCallType = OutputCodeInterpreterCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`CompactionItem`].
 #[doc(hidden)]
 pub type InputsListItemCompaction = CompactionItem;
@@ -10315,12 +10465,69 @@ pub type InputsListItemContextCompaction = ContextCompactionItem;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompactionItemType`].
 #[doc(hidden)]
 pub type InputsListItemContextCompactionType = ContextCompactionItemType;
-/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItem`].
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItem`].
 #[doc(hidden)]
-pub type InputsListItemCustomToolCall = OutputCustomToolCallItem;
-/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItemType`].
+pub type InputsListItemCustomToolCallOutput = CustomToolCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutput`].
 #[doc(hidden)]
-pub type InputsListItemCustomToolCallType = OutputCustomToolCallItemType;
+pub type InputsListItemCustomToolCallOutputOutput = CustomToolCallOutputItemOutput;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutputListItem`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputOutputListItem = CustomToolCallOutputItemOutputListItem;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutputListItemInputFile`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputOutputListItemInputFile = CustomToolCallOutputItemOutputListItemInputFile;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutputListItemInputImage`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputOutputListItemInputImage = CustomToolCallOutputItemOutputListItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutputListItemInputText`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputOutputListItemInputText = CustomToolCallOutputItemOutputListItemInputText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputType = CustomToolCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchCallItem`].
+#[doc(hidden)]
+pub type InputsListItemFileSearchCall = OutputFileSearchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemFileSearchCallType = OutputFileSearchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItem`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutput = FunctionCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutput`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutput = FunctionCallOutputItemOutput;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItem`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItem = FunctionCallOutputItemOutputListItem;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputFile`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputFile = FunctionCallOutputItemOutputListItemInputFile;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputFileType`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputFileType = FunctionCallOutputItemOutputListItemInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputImage`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputImage = FunctionCallOutputItemOutputListItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputImageType`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputImageType = FunctionCallOutputItemOutputListItemInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputText`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputText = FunctionCallOutputItemOutputListItemInputText;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputTextType`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputTextType = FunctionCallOutputItemOutputListItemInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputType = FunctionCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationCallItem`].
+#[doc(hidden)]
+pub type InputsListItemImageGenerationCall = OutputImageGenerationCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemImageGenerationCallType = OutputImageGenerationCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`LocalShellCallItem`].
 #[doc(hidden)]
 pub type InputsListItemLocalShellCall = LocalShellCallItem;
@@ -10389,7 +10596,7 @@ pub struct InputsListItemMessage {
     /// The `status` property (optional).
     pub status: Option<OutputMessageStatus>,
     /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: InputsListItemMessageType,
+    pub r#type: OutputMessageType,
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
@@ -10425,7 +10632,7 @@ impl crate::runtime::Object for InputsListItemMessage {
         let mut v2: Option<OutputMessagePhase> = None;
         let mut v3: Option<OutputMessageRole> = None;
         let mut v4: Option<OutputMessageStatus> = None;
-        let mut v5: Option<InputsListItemMessageType> = None;
+        let mut v5: Option<OutputMessageType> = None;
         let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -10545,13 +10752,12 @@ pub type InputsListItemMessageContentListItemRefusal = OpenAiResponsesRefusalCon
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
 #[doc(hidden)]
 pub type InputsListItemMessageContentListItemRefusalType = OpenAiResponsesRefusalContentType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum InputsListItemMessageType { Message => "message", }
-}
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type InputsListItemMessageRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type InputsListItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterAdvisor = OutputAdvisorServerToolItem;
@@ -10809,7 +11015,7 @@ pub type InputsListItemOpenrouterWebSearchType = OutputWebSearchServerToolItemTy
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct InputsListItemOutputReasoningItem {
+pub struct InputsListItemReasoning {
     /// The `content` property (optional).
     pub content: Option<Vec<ReasoningTextContent>>,
     /// The `encrypted_content` property (optional).
@@ -10833,7 +11039,7 @@ pub struct InputsListItemOutputReasoningItem {
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize for InputsListItemOutputReasoningItem {
+impl serde::Serialize for InputsListItemReasoning {
     fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
@@ -10849,7 +11055,7 @@ impl serde::Serialize for InputsListItemOutputReasoningItem {
     }
 }
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for InputsListItemOutputReasoningItem {
+impl<'de> serde::Deserialize<'de> for InputsListItemReasoning {
     fn deserialize<_D: serde::Deserializer<'de>>(
         deserializer: _D,
     ) -> Result<Self, _D::Error> {
@@ -10857,8 +11063,8 @@ impl<'de> serde::Deserialize<'de> for InputsListItemOutputReasoningItem {
     }
 }
 #[cfg(feature = "full-serde")]
-impl crate::runtime::Object for InputsListItemOutputReasoningItem {
-    const NAME: &'static str = "InputsListItemOutputReasoningItem";
+impl crate::runtime::Object for InputsListItemReasoning {
+    const NAME: &'static str = "InputsListItemReasoning";
     fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
@@ -10914,8 +11120,8 @@ impl crate::runtime::Object for InputsListItemOutputReasoningItem {
     }
 }
 #[allow(deprecated)]
-impl InputsListItemOutputReasoningItem {
-    /// A `InputsListItemOutputReasoningItem` from its required fields; set the others with the methods below.
+impl InputsListItemReasoning {
+    /// A `InputsListItemReasoning` from its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             content: None,
@@ -10967,10 +11173,13 @@ impl InputsListItemOutputReasoningItem {
 }
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
-pub type InputsListItemOutputReasoningItemSummaryItem = ReasoningSummaryText;
+pub type InputsListItemReasoningSummaryItem = ReasoningSummaryText;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
 #[doc(hidden)]
-pub type InputsListItemOutputReasoningItemSummaryItemType = ReasoningSummaryTextType;
+pub type InputsListItemReasoningSummaryItemType = ReasoningSummaryTextType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type InputsListItemReasoningType = OutputItemReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`ItemReferenceItem`].
 #[doc(hidden)]
 pub type InputsListItemReference = ItemReferenceItem;
@@ -11016,6 +11225,12 @@ pub type InputsListItemShellCallStatus = ShellCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`ShellCallItemType`].
 #[doc(hidden)]
 pub type InputsListItemShellCallType = ShellCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchCallItem`].
+#[doc(hidden)]
+pub type InputsListItemWebSearchCall = OutputWebSearchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemWebSearchCallType = OutputWebSearchCallItemType;
 /// A reference to a previous response item by ID
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -13585,6 +13800,21 @@ pub type OpenResponsesCreatedEventResponseOutputItemComputerCallType = OpenRespo
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseOutputItemCustomToolCall = OpenResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemFileSearchCall = OpenResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemFunctionCallType = OpenResponsesResultOutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterAdvisor`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterAdvisor = OpenResponsesResultOutputItemOpenrouterAdvisor;
@@ -13609,6 +13839,15 @@ pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterMemory = OpenRespo
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterShell`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterShell = OpenResponsesResultOutputItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemReasoningType = OpenResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemWebSearchCall = OpenResponsesResultOutputItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemWebSearchCallType = OpenResponsesResultOutputItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseText = OpenResponsesResultText;
@@ -13621,12 +13860,30 @@ pub type OpenResponsesInProgressEventResponseOutputItemComputerCall = OpenRespon
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseOutputItemCustomToolCall = OpenResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemFileSearchCall = OpenResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterBash`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseOutputItemOpenrouterBash = OpenResponsesResultOutputItemOpenrouterBash;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMcp`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseOutputItemOpenrouterMcp = OpenResponsesResultOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemReasoningType = OpenResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemWebSearchCall = OpenResponsesResultOutputItemWebSearchCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseText = OpenResponsesResultText;
@@ -13639,6 +13896,12 @@ pub type OpenResponsesResultOutputItemApplyPatchCallOperation = OutputItemsApply
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemApplyPatchCallStatus = OutputItemsApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCodeInterpreterCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemCodeInterpreterCall = OutputItemsCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemCodeInterpreterCallType = OutputItemsCodeInterpreterCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCall`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemComputerCall = OutputItemsComputerCall;
@@ -13654,6 +13917,33 @@ pub type OpenResponsesResultOutputItemCustomToolCall = OutputItemsCustomToolCall
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCallType`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemCustomToolCallType = OutputItemsCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFileSearchCall = OutputItemsFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFileSearchCallType = OutputItemsFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFunctionCall = OutputItemsFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCallSubagentItemsItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFunctionCallSubagentItemsItem = OutputItemsFunctionCallSubagentItemsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFunctionCallType = OutputItemsFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsImageGenerationCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemImageGenerationCall = OutputItemsImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsImageGenerationCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemImageGenerationCallType = OutputItemsImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageRole`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemMessageRole = OutputItemsMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemMessageType = OutputItemsMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisor`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemOpenrouterAdvisor = OutputItemsOpenrouterAdvisor;
@@ -13846,9 +14136,24 @@ pub type OpenResponsesResultOutputItemOpenrouterWebSearchStatus = OutputItemsOpe
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearchType`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemOpenrouterWebSearchType = OutputItemsOpenrouterWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningContentItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemReasoningContentItem = OutputItemsReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningContentItemType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemReasoningContentItemType = OutputItemsReasoningContentItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemReasoningType = OutputItemsReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutputOutputItem`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemShellCallOutputOutputItem = OutputItemsShellCallOutputOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemWebSearchCall = OutputItemsWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemWebSearchCallType = OutputItemsWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`TextExtendedConfig`].
 #[doc(hidden)]
 pub type OpenResponsesResultText = TextExtendedConfig;
@@ -14605,6 +14910,9 @@ impl OutputCodeInterpreterCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type OutputCodeInterpreterCallItemType = OutputItemCodeInterpreterCallType;
 /// An openrouter:code_interpreter server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -15309,6 +15617,9 @@ impl OutputFileSearchCallItem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type OutputFileSearchCallItemType = OutputItemFileSearchCallType;
 /// An openrouter:file_search server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -15834,6 +16145,9 @@ impl OutputFunctionCallItemSubagentItemsItem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type OutputFunctionCallItemType = OutputItemFunctionCallType;
 /// An openrouter:fusion server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -16294,6 +16608,9 @@ impl OutputImageGenerationCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type OutputImageGenerationCallItemType = OutputItemImageGenerationCallType;
 /// An openrouter:image_generation server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -16523,6 +16840,9 @@ pub type OutputItemAddedEventItemMessageRole = OutputMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemReasoningContentItem = OutputItemReasoningContentItem;
@@ -16706,6 +17026,9 @@ pub type OutputItemDoneEventItemMessageRole = OutputMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemReasoningContentItem = OutputItemReasoningContentItem;
@@ -17115,6 +17438,12 @@ pub type OutputItemsApplyPatchCallOperationUpdateFileType = OutputApplyPatchCall
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemStatus`].
 #[doc(hidden)]
 pub type OutputItemsApplyPatchCallStatus = OutputApplyPatchCallItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterCallItem`].
+#[doc(hidden)]
+pub type OutputItemsCodeInterpreterCall = OutputCodeInterpreterCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsCodeInterpreterCallType = OutputCodeInterpreterCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItem`].
 #[doc(hidden)]
 pub type OutputItemsComputerCall = OutputComputerCallItem;
@@ -17133,6 +17462,33 @@ pub type OutputItemsCustomToolCall = OutputCustomToolCallItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItemType`].
 #[doc(hidden)]
 pub type OutputItemsCustomToolCallType = OutputCustomToolCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchCallItem`].
+#[doc(hidden)]
+pub type OutputItemsFileSearchCall = OutputFileSearchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsFileSearchCallType = OutputFileSearchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputFunctionCallItem`].
+#[doc(hidden)]
+pub type OutputItemsFunctionCall = OutputFunctionCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFunctionCallItemSubagentItemsItem`].
+#[doc(hidden)]
+pub type OutputItemsFunctionCallSubagentItemsItem = OutputFunctionCallItemSubagentItemsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFunctionCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsFunctionCallType = OutputFunctionCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationCallItem`].
+#[doc(hidden)]
+pub type OutputItemsImageGenerationCall = OutputImageGenerationCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsImageGenerationCallType = OutputImageGenerationCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageItemRole`].
+#[doc(hidden)]
+pub type OutputItemsMessageRole = OutputMessageItemRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageItemType`].
+#[doc(hidden)]
+pub type OutputItemsMessageType = OutputMessageItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterAdvisor = OutputAdvisorServerToolItem;
@@ -17385,6 +17741,15 @@ pub type OutputItemsOpenrouterWebSearchStatus = OutputWebSearchServerToolItemSta
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebSearchType = OutputWebSearchServerToolItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputReasoningItemContentItem`].
+#[doc(hidden)]
+pub type OutputItemsReasoningContentItem = OutputReasoningItemContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputReasoningItemContentItemType`].
+#[doc(hidden)]
+pub type OutputItemsReasoningContentItemType = OutputReasoningItemContentItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputReasoningItemType`].
+#[doc(hidden)]
+pub type OutputItemsReasoningType = OutputReasoningItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItem`].
 #[doc(hidden)]
 pub type OutputItemsShellCallOutputOutputItem = OutputShellCallOutputItemOutputItem;
@@ -17403,6 +17768,12 @@ pub type OutputItemsShellCallOutputOutputItemOutcomeTimeout = OutputShellCallOut
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItemOutcomeTimeoutType`].
 #[doc(hidden)]
 pub type OutputItemsShellCallOutputOutputItemOutcomeTimeoutType = OutputShellCallOutputItemOutputItemOutcomeTimeoutType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchCallItem`].
+#[doc(hidden)]
+pub type OutputItemsWebSearchCall = OutputWebSearchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsWebSearchCallType = OutputWebSearchCallItemType;
 /// An openrouter:mcp server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -17673,6 +18044,12 @@ pub type OutputMessageContentItemRefusal = OpenAiResponsesRefusalContent;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
 #[doc(hidden)]
 pub type OutputMessageContentItemRefusalType = OpenAiResponsesRefusalContentType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type OutputMessageItemRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputMessageItemType = OutputMessageType;
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
@@ -17692,6 +18069,10 @@ crate::runtime::string_enum! {
     pub enum OutputMessageStatus { Completed => "completed", Incomplete => "incomplete",
     InProgress => "in_progress", }
 }
+/// The one value of the schema at `/components/schemas/OutputMessage/properties/type` in the API's spec.
+///
+/// Always `"message"`: constructors fill it in, decoding checks it.
+pub type OutputMessageType = crate::runtime::Const<constants::OutputMessageType>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `OutputModalityEnum` schema in the API's spec."] #[doc =
     " "] #[doc =
@@ -17704,6 +18085,9 @@ pub type OutputReasoningItemContentItem = ReasoningTextContent;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
 #[doc(hidden)]
 pub type OutputReasoningItemContentItemType = ReasoningTextContentType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type OutputReasoningItemType = OutputItemReasoningType;
 /// An openrouter:experimental__search_models server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -18784,6 +19168,9 @@ impl OutputWebSearchCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type OutputWebSearchCallItemType = OutputItemWebSearchCallType;
 /// An openrouter:web_search server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -19868,6 +20255,9 @@ pub type ReasoningItemContentItem = ReasoningTextContent;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
 #[doc(hidden)]
 pub type ReasoningItemContentItemType = ReasoningTextContentType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type ReasoningItemType = OutputItemReasoningType;
 crate::runtime::string_enum! {
     #[doc =
     " Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer."]
@@ -21113,6 +21503,12 @@ pub type ResponsesRequestInputListItemApplyPatchCallStatus = InputsListItemApply
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemApplyPatchCallType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemApplyPatchCallType = InputsListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCodeInterpreterCall = InputsListItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCodeInterpreterCallType = InputsListItemCodeInterpreterCallType;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemCompaction`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemCompaction = InputsListItemCompaction;
@@ -21134,12 +21530,36 @@ pub type ResponsesRequestInputListItemContextCompaction = InputsListItemContextC
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemContextCompactionType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemContextCompactionType = InputsListItemContextCompactionType;
-/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCall`].
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCallOutput`].
 #[doc(hidden)]
-pub type ResponsesRequestInputListItemCustomToolCall = InputsListItemCustomToolCall;
-/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCallType`].
+pub type ResponsesRequestInputListItemCustomToolCallOutput = InputsListItemCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCallOutputOutput`].
 #[doc(hidden)]
-pub type ResponsesRequestInputListItemCustomToolCallType = InputsListItemCustomToolCallType;
+pub type ResponsesRequestInputListItemCustomToolCallOutputOutput = InputsListItemCustomToolCallOutputOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCallOutputType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCustomToolCallOutputType = InputsListItemCustomToolCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFileSearchCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFileSearchCall = InputsListItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFileSearchCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFileSearchCallType = InputsListItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFunctionCallOutput = InputsListItemFunctionCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFunctionCallOutputOutput`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFunctionCallOutputOutput = InputsListItemFunctionCallOutputOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFunctionCallOutputType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFunctionCallOutputType = InputsListItemFunctionCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemImageGenerationCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemImageGenerationCall = InputsListItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemImageGenerationCallType = InputsListItemImageGenerationCallType;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCall`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemLocalShellCall = InputsListItemLocalShellCall;
@@ -21203,6 +21623,9 @@ pub type ResponsesRequestInputListItemMessageContentListItem = InputsListItemMes
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageContentListItemRefusal`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemMessageContentListItemRefusal = InputsListItemMessageContentListItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageRole`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessageRole = InputsListItemMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemMessageType = InputsListItemMessageType;
@@ -21398,12 +21821,18 @@ pub type ResponsesRequestInputListItemOpenrouterWebSearchStatus = InputsListItem
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebSearchType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemOpenrouterWebSearchType = InputsListItemOpenrouterWebSearchType;
-/// The name this place's type had while its schema was inline: another name for [`InputsListItemOutputReasoningItem`].
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReasoning`].
 #[doc(hidden)]
-pub type ResponsesRequestInputListItemOutputReasoningItem = InputsListItemOutputReasoningItem;
-/// The name this place's type had while its schema was inline: another name for [`InputsListItemOutputReasoningItemSummaryItem`].
+pub type ResponsesRequestInputListItemReasoning = InputsListItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReasoningSummaryItem`].
 #[doc(hidden)]
-pub type ResponsesRequestInputListItemOutputReasoningItemSummaryItem = InputsListItemOutputReasoningItemSummaryItem;
+pub type ResponsesRequestInputListItemReasoningSummaryItem = InputsListItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemReasoningSummaryItemType = InputsListItemReasoningSummaryItemType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReasoningType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemReasoningType = InputsListItemReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemReference`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemReference = InputsListItemReference;
@@ -21434,6 +21863,12 @@ pub type ResponsesRequestInputListItemShellCallStatus = InputsListItemShellCallS
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCallType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemShellCallType = InputsListItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemWebSearchCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemWebSearchCall = InputsListItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemWebSearchCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemWebSearchCallType = InputsListItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
 #[doc(hidden)]
 pub type ResponsesRequestMetadata = RequestMetadata;
@@ -21560,7 +21995,7 @@ crate::runtime::tagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ResponsesRequestToolsItem { tag = "type"; Function = "function" =>
-    ResponsesRequestToolsItemFunctionTool, WebSearchPreview = "web_search_preview" =>
+    ResponsesRequestToolsItemFunction, WebSearchPreview = "web_search_preview" =>
     PreviewWebSearchServerTool, WebSearchPreview20250311 =
     "web_search_preview_2025_03_11" => Preview20250311WebSearchServerTool, WebSearch =
     "web_search" => LegacyWebSearchServerTool, WebSearch20250826 =
@@ -21588,7 +22023,7 @@ crate::runtime::tagged_union! {
     "full-serde")];
 }
 crate::runtime::union_from! {
-    ResponsesRequestToolsItem { Function(ResponsesRequestToolsItemFunctionTool),
+    ResponsesRequestToolsItem { Function(ResponsesRequestToolsItemFunction),
     WebSearchPreview(PreviewWebSearchServerTool),
     WebSearchPreview20250311(Preview20250311WebSearchServerTool),
     WebSearch(LegacyWebSearchServerTool), WebSearch20250826(WebSearchServerTool),
@@ -21691,7 +22126,7 @@ pub type ResponsesRequestToolsItemFileSearchType = FileSearchServerToolType;
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct ResponsesRequestToolsItemFunctionTool {
+pub struct ResponsesRequestToolsItemFunction {
     /// The `description` property (optional).
     pub description: Option<String>,
     /// The `name` property (required).
@@ -21709,7 +22144,7 @@ pub struct ResponsesRequestToolsItemFunctionTool {
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
+impl serde::Serialize for ResponsesRequestToolsItemFunction {
     fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
@@ -21723,7 +22158,7 @@ impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
     }
 }
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for ResponsesRequestToolsItemFunctionTool {
+impl<'de> serde::Deserialize<'de> for ResponsesRequestToolsItemFunction {
     fn deserialize<_D: serde::Deserializer<'de>>(
         deserializer: _D,
     ) -> Result<Self, _D::Error> {
@@ -21731,8 +22166,8 @@ impl<'de> serde::Deserialize<'de> for ResponsesRequestToolsItemFunctionTool {
     }
 }
 #[cfg(feature = "full-serde")]
-impl crate::runtime::Object for ResponsesRequestToolsItemFunctionTool {
-    const NAME: &'static str = "ResponsesRequestToolsItemFunctionTool";
+impl crate::runtime::Object for ResponsesRequestToolsItemFunction {
+    const NAME: &'static str = "ResponsesRequestToolsItemFunction";
     fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
@@ -21783,8 +22218,8 @@ impl crate::runtime::Object for ResponsesRequestToolsItemFunctionTool {
     }
 }
 #[allow(deprecated)]
-impl ResponsesRequestToolsItemFunctionTool {
-    /// A `ResponsesRequestToolsItemFunctionTool` from its required fields; set the others with the methods below.
+impl ResponsesRequestToolsItemFunction {
+    /// A `ResponsesRequestToolsItemFunction` from its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         parameters: impl Into<serde_json::Value>,
@@ -21817,6 +22252,9 @@ impl ResponsesRequestToolsItemFunctionTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FunctionToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFunctionType = FunctionToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemImageGeneration = ImageGenerationServerTool;
@@ -21994,6 +22432,12 @@ pub type ResponsesRequestToolsItemWebSearchUserLocation = LegacyWebSearchServerT
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesTruncation`].
 #[doc(hidden)]
 pub type ResponsesRequestTruncation = OpenAiResponsesTruncation;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseCreatedResponseText`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseCreatedResponseText = StreamEventsResponseCreatedResponseText;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseInProgressResponseText`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseInProgressResponseText = StreamEventsResponseInProgressResponseText;
 crate::runtime::string_enum! {
     #[doc = " Size of the search context for web search tools"] pub enum
     SearchContextSizeEnum { Low => "low", Medium => "medium", High => "high", }
@@ -22869,15 +23313,108 @@ pub type StoredPromptTemplateVariablesValueInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMcp`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseOutputItemOpenrouterMcp = OpenResponsesResultOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemReasoningType = OpenResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemWebSearchCall = OpenResponsesResultOutputItemWebSearchCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseText = OpenResponsesResultText;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultTextVerbosity`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseTextVerbosity = OpenResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartOutputText`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartOutputText = ContentPartAddedEventPartOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartOutputTextType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartOutputTextType = ContentPartAddedEventPartOutputTextType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartReasoningText`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartReasoningText = ContentPartAddedEventPartReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartReasoningTextType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartReasoningTextType = ContentPartAddedEventPartReasoningTextType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartRefusal`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartRefusal = ContentPartAddedEventPartRefusal;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartRefusalType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartRefusalType = ContentPartAddedEventPartRefusalType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartOutputText`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartOutputText = ContentPartDoneEventPartOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartOutputTextType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartOutputTextType = ContentPartDoneEventPartOutputTextType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartReasoningText`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartReasoningText = ContentPartDoneEventPartReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartReasoningTextType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartReasoningTextType = ContentPartDoneEventPartReasoningTextType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartRefusal`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartRefusal = ContentPartDoneEventPartRefusal;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartRefusalType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartRefusalType = ContentPartDoneEventPartRefusalType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemComputerCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemComputerCall = OpenResponsesCreatedEventResponseOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemCustomToolCall = OpenResponsesCreatedEventResponseOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemFileSearchCall = OpenResponsesCreatedEventResponseOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemFunctionCall = OpenResponsesCreatedEventResponseOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemMessageRole = OpenResponsesCreatedEventResponseOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemMessageType = OpenResponsesCreatedEventResponseOutputItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemOpenrouterBash`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemOpenrouterBash = OpenResponsesCreatedEventResponseOutputItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemOpenrouterFiles = OpenResponsesCreatedEventResponseOutputItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemOpenrouterMcp`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemOpenrouterMcp = OpenResponsesCreatedEventResponseOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemOpenrouterShell`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemOpenrouterShell = OpenResponsesCreatedEventResponseOutputItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemReasoningType = OpenResponsesCreatedEventResponseOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemWebSearchCall = OpenResponsesCreatedEventResponseOutputItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseText`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseText = OpenResponsesCreatedEventResponseText;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseTextVerbosity`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseTextVerbosity = OpenResponsesCreatedEventResponseTextVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
@@ -22887,6 +23424,21 @@ pub type StreamEventsResponseFailedResponseOutputItemComputerCallType = OpenResp
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemCustomToolCall = OpenResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemFileSearchCall = OpenResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemFunctionCallType = OpenResponsesResultOutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterBash`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemOpenrouterBash = OpenResponsesResultOutputItemOpenrouterBash;
@@ -22905,6 +23457,12 @@ pub type StreamEventsResponseFailedResponseOutputItemOpenrouterMemory = OpenResp
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterShell`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemOpenrouterShell = OpenResponsesResultOutputItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemReasoningType = OpenResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemWebSearchCall = OpenResponsesResultOutputItemWebSearchCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseText = OpenResponsesResultText;
@@ -22914,9 +23472,36 @@ pub type StreamEventsResponseFailedResponseTextVerbosity = OpenResponsesResultTe
 /// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEventAnalysis`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallAnalysisCompletedAnalysis = FusionCallAnalysisCompletedEventAnalysis;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemComputerCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemComputerCall = OpenResponsesInProgressEventResponseOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemFunctionCall = OpenResponsesInProgressEventResponseOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemMessageRole = OpenResponsesInProgressEventResponseOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemMessageType = OpenResponsesInProgressEventResponseOutputItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseText`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseText = OpenResponsesInProgressEventResponseText;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseTextVerbosity`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseTextVerbosity = OpenResponsesInProgressEventResponseTextVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponseText = OpenResponsesResultText;
@@ -22926,6 +23511,9 @@ pub type StreamEventsResponseIncompleteResponseTextVerbosity = OpenResponsesResu
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemApplyPatchCallStatus = OutputItemsApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCodeInterpreterCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemCodeInterpreterCall = OutputItemsCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemComputerCall = OutputItemsComputerCall;
@@ -22941,6 +23529,27 @@ pub type StreamEventsResponseOutputItemAddedItemCustomToolCall = OutputItemsCust
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCallType`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemCustomToolCallType = OutputItemsCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemFileSearchCall = OutputItemsFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemFileSearchCallType = OutputItemsFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemFunctionCall = OutputItemsFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemFunctionCallType = OutputItemsFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsImageGenerationCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemImageGenerationCall = OutputItemsImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemMessageRole = OutputItemsMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemMessageType = OutputItemsMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisor`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemOpenrouterAdvisor = OutputItemsOpenrouterAdvisor;
@@ -23025,9 +23634,24 @@ pub type StreamEventsResponseOutputItemAddedItemOpenrouterWebFetch = OutputItems
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearch`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemOpenrouterWebSearch = OutputItemsOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningContentItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemReasoningContentItem = OutputItemsReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemReasoningType = OutputItemsReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemWebSearchCall = OutputItemsWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemWebSearchCallType = OutputItemsWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemApplyPatchCallStatus = OutputItemsApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCodeInterpreterCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemCodeInterpreterCall = OutputItemsCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemComputerCall = OutputItemsComputerCall;
@@ -23043,6 +23667,27 @@ pub type StreamEventsResponseOutputItemDoneItemCustomToolCall = OutputItemsCusto
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCallType`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemCustomToolCallType = OutputItemsCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemFileSearchCall = OutputItemsFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemFileSearchCallType = OutputItemsFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemFunctionCall = OutputItemsFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemFunctionCallType = OutputItemsFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsImageGenerationCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemImageGenerationCall = OutputItemsImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemMessageRole = OutputItemsMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemMessageType = OutputItemsMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisor`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemOpenrouterAdvisor = OutputItemsOpenrouterAdvisor;
@@ -23145,6 +23790,18 @@ pub type StreamEventsResponseOutputItemDoneItemOpenrouterWebFetchType = OutputIt
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearch`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemOpenrouterWebSearch = OutputItemsOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningContentItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemReasoningContentItem = OutputItemsReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemReasoningType = OutputItemsReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemWebSearchCall = OutputItemsWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemWebSearchCallType = OutputItemsWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`Formats`].
 #[doc(hidden)]
 pub type TextConfigFormat = Formats;
