@@ -237,3 +237,21 @@ fn a_tag_field_moved_into_a_base_keeps_its_type_name() {
     let (old_names, new_names) = (type_names(&resolved("old.yaml", &old)), type_names(&resolved("new.yaml", &new)));
     assert!(old_names.is_subset(&new_names), "{old_names:?} ⊄ {new_names:?}");
 }
+
+#[test]
+fn a_tag_keeps_its_kind_when_its_union_can_no_longer_be_tagged() {
+    // Upstream dropped the discriminator and added a member without `source`: `source` of the
+    // members is the same schema, so its type must be the same kind of type.
+    let scores = |members: &str, discriminator: &str| {
+        format!(
+            "    Scores: {{type: object, required: [data], properties: {{data: {{type: array, items: {{oneOf: [{members}]{discriminator}}}}}}}}}\n    Aa: {{type: object, required: [source, score], properties: {{source: {{type: string, enum: [aa]}}, score: {{type: number}}}}}}\n    Da: {{type: object, required: [source, rank], properties: {{source: {{type: string, enum: [da]}}, rank: {{type: integer}}}}}}\n    Search: {{type: object, required: [query], properties: {{query: {{type: string}}}}}}\n"
+        )
+    };
+    let (aa, da, search) = ("{$ref: '#/components/schemas/Aa'}", "{$ref: '#/components/schemas/Da'}", "{$ref: '#/components/schemas/Search'}");
+    let old = spec(&[("scores", "Scores")], &scores(&format!("{aa}, {da}"), ", discriminator: {propertyName: source}"));
+    let new = spec(&[("scores", "Scores")], &scores(&format!("{aa}, {da}, {search}"), ""));
+    let kind = |api: &codegen::ir::Api| api.types.types.iter().find(|t| t.name == "AaSource").map(|t| t.kind.clone());
+    let (old_api, new_api) = (resolved("old.yaml", &old), resolved("new.yaml", &new));
+    assert!(kind(&old_api).is_some());
+    assert_eq!(kind(&old_api), kind(&new_api));
+}

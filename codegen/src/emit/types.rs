@@ -115,7 +115,7 @@ fn token_item(def: &TypeDef, cfgs: &DirectionCfgs, direction: Direction) -> Opti
             });
             quote! { crate::runtime::int_enum! { #docs #deprecated pub enum #name { #(#rows)* } } }
         }
-        TypeKind::Const { value: serde_json::Value::String(wire), union_tag: false } => {
+        TypeKind::Const { value: serde_json::Value::String(wire), tag: false } => {
             let separator = (!docs.is_empty()).then(|| quote! { #[doc = ""] });
             let value_doc = format!(" Always `{wire}` in this version of the spec: constructors fill it in, decoding checks it.");
             let variant = ident(&crate::resolve::enum_variant(wire));

@@ -143,13 +143,12 @@ impl AnthropicCacheControlDirective {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlTtl`].
 #[doc(hidden)]
 pub type AnthropicCacheControlDirectiveTtl = AnthropicCacheControlTtl;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCacheControlDirective/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `ephemeral` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCacheControlDirectiveType { Ephemeral => "ephemeral", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCacheControlDirective/properties/type` in the API's spec.
+///
+/// Always `"ephemeral"`: constructors fill it in, decoding checks it.
+pub type AnthropicCacheControlDirectiveType = crate::runtime::Const<
+    constants::AnthropicCacheControlDirectiveType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `AnthropicCacheControlTtl` schema in the API's spec."]
     pub enum AnthropicCacheControlTtl { V5m => "5m", V1h => "1h", }

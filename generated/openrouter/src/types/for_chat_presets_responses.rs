@@ -1526,13 +1526,12 @@ impl PromptCacheBreakpoint {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/PromptCacheBreakpoint/properties/mode` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `explicit` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PromptCacheBreakpointMode { Explicit => "explicit", }
-}
+/// The one value of the schema at `/components/schemas/PromptCacheBreakpoint/properties/mode` in the API's spec.
+///
+/// Always `"explicit"`: constructors fill it in, decoding checks it.
+pub type PromptCacheBreakpointMode = crate::runtime::Const<
+    constants::PromptCacheBreakpointMode,
+>;
 /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1602,13 +1601,12 @@ impl PromptCacheOptions {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/PromptCacheOptions/properties/mode` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `explicit` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PromptCacheOptionsMode { Explicit => "explicit", }
-}
+/// The one value of the schema at `/components/schemas/PromptCacheOptions/properties/mode` in the API's spec.
+///
+/// Always `"explicit"`: constructors fill it in, decoding checks it.
+pub type PromptCacheOptionsMode = crate::runtime::Const<
+    constants::PromptCacheOptionsMode,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
 #[doc(hidden)]
 pub type ReasoningDetailEncryptedFormat = ReasoningFormat;

@@ -591,13 +591,12 @@ pub type AdditionalToolsItemToolsItemWebSearchUserLocation = LegacyWebSearchServ
 /// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsOpenrouterExperimentalSearchModels = SearchModelsServerToolOpenRouter;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AdditionalToolsItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `additional_tools` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AdditionalToolsItemType { AdditionalTools => "additional_tools", }
-}
+/// The one value of the schema at `/components/schemas/AdditionalToolsItem/properties/type` in the API's spec.
+///
+/// Always `"additional_tools"`: constructors fill it in, decoding checks it.
+pub type AdditionalToolsItemType = crate::runtime::Const<
+    constants::AdditionalToolsItemType,
+>;
 /// A message routed between agents in a multi-agent session
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -970,13 +969,10 @@ pub type AgentMessageItemContentItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`InputTextType`].
 #[doc(hidden)]
 pub type AgentMessageItemContentItemInputTextType = InputTextType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `agent_message` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AgentMessageItemType { AgentMessage => "agent_message", }
-}
+/// The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec.
+///
+/// Always `"agent_message"`: constructors fill it in, decoding checks it.
+pub type AgentMessageItemType = crate::runtime::Const<constants::AgentMessageItemType>;
 /// A tool call emitted by the model requesting a V4A patch operation. The client applies the patch and echoes an `apply_patch_call_output` on the next turn.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1108,13 +1104,12 @@ pub type ApplyPatchCallItemOperationUpdateFileType = ApplyPatchCallOperationUpda
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type ApplyPatchCallItemStatus = ApplyPatchCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `apply_patch_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchCallItemType { ApplyPatchCall => "apply_patch_call", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchCallItem/properties/type` in the API's spec.
+///
+/// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchCallItemType = crate::runtime::Const<
+    constants::ApplyPatchCallItemType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " The patch operation requested by an `apply_patch_call`. `create_file` and `update_file` carry a V4A diff; `delete_file` omits it."]
@@ -1256,14 +1251,12 @@ crate::runtime::string_enum! {
     pub enum ApplyPatchCallOutputItemStatus { Completed => "completed", Failed =>
     "failed", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchCallOutputItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `apply_patch_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchCallOutputItemType { ApplyPatchCallOutput =>
-    "apply_patch_call_output", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchCallOutputItem/properties/type` in the API's spec.
+///
+/// Always `"apply_patch_call_output"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchCallOutputItemType = crate::runtime::Const<
+    constants::ApplyPatchCallOutputItemType,
+>;
 crate::runtime::string_enum! {
     #[doc = " Lifecycle state of an `apply_patch_call` output item."] pub enum
     ApplyPatchCallStatus { InProgress => "in_progress", Completed => "completed", }
@@ -2886,13 +2879,12 @@ crate::runtime::string_enum! {
     pub enum CodeInterpreterServerToolContainerAutoMemoryLimit { V1g => "1g", V4g =>
     "4g", V16g => "16g", V64g => "64g", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/container/anyOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `auto` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CodeInterpreterServerToolContainerAutoType { Auto => "auto", }
-}
+/// The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/container/anyOf/1/properties/type` in the API's spec.
+///
+/// Always `"auto"`: constructors fill it in, decoding checks it.
+pub type CodeInterpreterServerToolContainerAutoType = crate::runtime::Const<
+    constants::CodeInterpreterServerToolContainerAutoType,
+>;
 /// The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/type` in the API's spec.
 ///
 /// Always `"code_interpreter"`: constructors fill it in, decoding checks it.
@@ -3042,13 +3034,10 @@ impl CompactionItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CompactionItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CompactionItemType { Compaction => "compaction", }
-}
+/// The one value of the schema at `/components/schemas/CompactionItem/properties/type` in the API's spec.
+///
+/// Always `"compaction"`: constructors fill it in, decoding checks it.
+pub type CompactionItemType = crate::runtime::Const<constants::CompactionItemType>;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCall`].
 #[doc(hidden)]
 pub type CompletedEventResponseInstructionsListItemApplyPatchCall = BaseResponsesResultInstructionsListItemApplyPatchCall;
@@ -3773,13 +3762,12 @@ impl ContextCompactionItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContextCompactionItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `context_compaction` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContextCompactionItemType { ContextCompaction => "context_compaction", }
-}
+/// The one value of the schema at `/components/schemas/ContextCompactionItem/properties/type` in the API's spec.
+///
+/// Always `"context_compaction"`: constructors fill it in, decoding checks it.
+pub type ContextCompactionItemType = crate::runtime::Const<
+    constants::ContextCompactionItemType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequest = ResponsesRequest;
@@ -11302,13 +11290,10 @@ impl ItemReferenceItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ItemReferenceItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `item_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ItemReferenceItemType { ItemReference => "item_reference", }
-}
+/// The one value of the schema at `/components/schemas/ItemReferenceItem/properties/type` in the API's spec.
+///
+/// Always `"item_reference"`: constructors fill it in, decoding checks it.
+pub type ItemReferenceItemType = crate::runtime::Const<constants::ItemReferenceItemType>;
 /// Web search tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -11738,23 +11723,21 @@ impl LocalShellCallItemAction {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/LocalShellCallItem/properties/action/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `exec` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum LocalShellCallItemActionType { Exec => "exec", }
-}
+/// The one value of the schema at `/components/schemas/LocalShellCallItem/properties/action/properties/type` in the API's spec.
+///
+/// Always `"exec"`: constructors fill it in, decoding checks it.
+pub type LocalShellCallItemActionType = crate::runtime::Const<
+    constants::LocalShellCallItemActionType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type LocalShellCallItemStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/LocalShellCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `local_shell_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum LocalShellCallItemType { LocalShellCall => "local_shell_call", }
-}
+/// The one value of the schema at `/components/schemas/LocalShellCallItem/properties/type` in the API's spec.
+///
+/// Always `"local_shell_call"`: constructors fill it in, decoding checks it.
+pub type LocalShellCallItemType = crate::runtime::Const<
+    constants::LocalShellCallItemType,
+>;
 /// Output from a local shell command execution
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -11851,14 +11834,12 @@ impl LocalShellCallOutputItem {
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type LocalShellCallOutputItemStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/LocalShellCallOutputItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `local_shell_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum LocalShellCallOutputItemType { LocalShellCallOutput =>
-    "local_shell_call_output", }
-}
+/// The one value of the schema at `/components/schemas/LocalShellCallOutputItem/properties/type` in the API's spec.
+///
+/// Always `"local_shell_call_output"`: constructors fill it in, decoding checks it.
+pub type LocalShellCallOutputItemType = crate::runtime::Const<
+    constants::LocalShellCallOutputItemType,
+>;
 /// Request for approval to execute an MCP tool
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -11965,13 +11946,12 @@ impl McpApprovalRequestItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/McpApprovalRequestItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_approval_request` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum McpApprovalRequestItemType { McpApprovalRequest => "mcp_approval_request", }
-}
+/// The one value of the schema at `/components/schemas/McpApprovalRequestItem/properties/type` in the API's spec.
+///
+/// Always `"mcp_approval_request"`: constructors fill it in, decoding checks it.
+pub type McpApprovalRequestItemType = crate::runtime::Const<
+    constants::McpApprovalRequestItemType,
+>;
 /// User response to an MCP tool approval request
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -12086,14 +12066,12 @@ impl McpApprovalResponseItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/McpApprovalResponseItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_approval_response` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum McpApprovalResponseItemType { McpApprovalResponse =>
-    "mcp_approval_response", }
-}
+/// The one value of the schema at `/components/schemas/McpApprovalResponseItem/properties/type` in the API's spec.
+///
+/// Always `"mcp_approval_response"`: constructors fill it in, decoding checks it.
+pub type McpApprovalResponseItemType = crate::runtime::Const<
+    constants::McpApprovalResponseItemType,
+>;
 /// An MCP tool call with its output or error
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -12232,13 +12210,10 @@ impl McpCallItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/McpCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum McpCallItemType { McpCall => "mcp_call", }
-}
+/// The one value of the schema at `/components/schemas/McpCallItem/properties/type` in the API's spec.
+///
+/// Always `"mcp_call"`: constructors fill it in, decoding checks it.
+pub type McpCallItemType = crate::runtime::Const<constants::McpCallItemType>;
 /// List of available MCP tools from a server
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -12444,13 +12419,10 @@ impl McpListToolsItemToolsItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/McpListToolsItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_list_tools` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum McpListToolsItemType { McpListTools => "mcp_list_tools", }
-}
+/// The one value of the schema at `/components/schemas/McpListToolsItem/properties/type` in the API's spec.
+///
+/// Always `"mcp_list_tools"`: constructors fill it in, decoding checks it.
+pub type McpListToolsItemType = crate::runtime::Const<constants::McpListToolsItemType>;
 /// MCP (Model Context Protocol) tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -13249,21 +13221,18 @@ pub type OpenAiResponseCustomToolCallOutputDefListItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`InputTextType`].
 #[doc(hidden)]
 pub type OpenAiResponseCustomToolCallOutputDefListItemInputTextType = InputTextType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `custom_tool_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponseCustomToolCallOutputType { CustomToolCallOutput =>
-    "custom_tool_call_output", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `custom_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponseCustomToolCallType { CustomToolCall => "custom_tool_call", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec.
+///
+/// Always `"custom_tool_call_output"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponseCustomToolCallOutputType = crate::runtime::Const<
+    constants::OpenAiResponseCustomToolCallOutputType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCall/properties/type` in the API's spec.
+///
+/// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponseCustomToolCallType = crate::runtime::Const<
+    constants::OpenAiResponseCustomToolCallType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputDefListItemInputFile = InputFile;
@@ -13282,14 +13251,12 @@ pub type OpenAiResponseFunctionToolCallOutputDefListItemInputTextType = InputTex
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponseFunctionToolCallOutputType { FunctionCallOutput =>
-    "function_call_output", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/type` in the API's spec.
+///
+/// Always `"function_call_output"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponseFunctionToolCallOutputType = crate::runtime::Const<
+    constants::OpenAiResponseFunctionToolCallOutputType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallStatus = ToolCallStatus;
@@ -13347,13 +13314,12 @@ impl OpenAiResponseFunctionToolCallSubagentItemsItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponseFunctionToolCallType { FunctionCall => "function_call", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/type` in the API's spec.
+///
+/// Always `"function_call"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponseFunctionToolCallType = crate::runtime::Const<
+    constants::OpenAiResponseFunctionToolCallType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputAudio = InputAudio;
@@ -13562,13 +13528,12 @@ impl OpenAiResponsesToolChoiceApplyPatch {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `apply_patch` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesToolChoiceApplyPatchType { ApplyPatch => "apply_patch", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6/properties/type` in the API's spec.
+///
+/// Always `"apply_patch"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesToolChoiceApplyPatchType = crate::runtime::Const<
+    constants::OpenAiResponsesToolChoiceApplyPatchType,
+>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/0` in the API's spec."]
@@ -13643,13 +13608,12 @@ impl OpenAiResponsesToolChoiceFunction {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/3/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesToolChoiceFunctionType { Function => "function", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/3/properties/type` in the API's spec.
+///
+/// Always `"function"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesToolChoiceFunctionType = crate::runtime::Const<
+    constants::OpenAiResponsesToolChoiceFunctionType,
+>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/1` in the API's spec."]
@@ -13778,13 +13742,12 @@ impl OpenAiResponsesToolChoiceShell {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/7/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `shell` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesToolChoiceShellType { Shell => "shell", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/7/properties/type` in the API's spec.
+///
+/// Always `"shell"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesToolChoiceShellType = crate::runtime::Const<
+    constants::OpenAiResponsesToolChoiceShellType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `OpenAIResponsesTruncation` schema in the API's spec."]
     #[doc = " "] #[doc =
@@ -18056,13 +18019,10 @@ crate::runtime::string_enum! {
     pub enum OutputMessagePhase { Commentary => "commentary", FinalAnswer =>
     "final_answer", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputMessage/properties/role` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputMessageRole { Assistant => "assistant", }
-}
+/// The one value of the schema at `/components/schemas/OutputMessage/properties/role` in the API's spec.
+///
+/// Always `"assistant"`: constructors fill it in, decoding checks it.
+pub type OutputMessageRole = crate::runtime::Const<constants::OutputMessageRole>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputMessage/properties/status` in the API's spec."]
@@ -19418,20 +19378,18 @@ impl OutputWebSearchServerToolItemActionSourcesItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/sources/items/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputWebSearchServerToolItemActionSourcesItemType { Url => "url", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputWebSearchServerToolItemActionType { Search => "search", }
-}
+/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/sources/items/properties/type` in the API's spec.
+///
+/// Always `"url"`: constructors fill it in, decoding checks it.
+pub type OutputWebSearchServerToolItemActionSourcesItemType = crate::runtime::Const<
+    constants::OutputWebSearchServerToolItemActionSourcesItemType,
+>;
+/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/type` in the API's spec.
+///
+/// Always `"search"`: constructors fill it in, decoding checks it.
+pub type OutputWebSearchServerToolItemActionType = crate::runtime::Const<
+    constants::OutputWebSearchServerToolItemActionType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OutputWebSearchServerToolItemStatus = ToolCallStatus;
@@ -19942,13 +19900,12 @@ impl PreviewWebSearchUserLocation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Preview_WebSearchUserLocation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `approximate` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PreviewWebSearchUserLocationType { Approximate => "approximate", }
-}
+/// The one value of the schema at `/components/schemas/Preview_WebSearchUserLocation/properties/type` in the API's spec.
+///
+/// Always `"approximate"`: constructors fill it in, decoding checks it.
+pub type PreviewWebSearchUserLocationType = crate::runtime::Const<
+    constants::PreviewWebSearchUserLocationType,
+>;
 /// Configuration for reasoning mode in the response
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -20330,13 +20287,12 @@ impl ReasoningSummaryText {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ReasoningSummaryText/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `summary_text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ReasoningSummaryTextType { SummaryText => "summary_text", }
-}
+/// The one value of the schema at `/components/schemas/ReasoningSummaryText/properties/type` in the API's spec.
+///
+/// Always `"summary_text"`: constructors fill it in, decoding checks it.
+pub type ReasoningSummaryTextType = crate::runtime::Const<
+    constants::ReasoningSummaryTextType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ReasoningSummaryVerbosity` schema in the API's spec."]
     pub enum ReasoningSummaryVerbosity { Auto => "auto", Concise => "concise", Detailed
@@ -22755,13 +22711,10 @@ impl ShellCallItemAction {
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type ShellCallItemStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ShellCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `shell_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ShellCallItemType { ShellCall => "shell_call", }
-}
+/// The one value of the schema at `/components/schemas/ShellCallItem/properties/type` in the API's spec.
+///
+/// Always `"shell_call"`: constructors fill it in, decoding checks it.
+pub type ShellCallItemType = crate::runtime::Const<constants::ShellCallItemType>;
 /// Captured stdout and stderr for one command of a shell call, with its exit or timeout outcome.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -23132,13 +23085,12 @@ pub type ShellCallOutputItemOutputItemOutcomeTimeoutType = ShellCallOutputConten
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type ShellCallOutputItemStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ShellCallOutputItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `shell_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ShellCallOutputItemType { ShellCallOutput => "shell_call_output", }
-}
+/// The one value of the schema at `/components/schemas/ShellCallOutputItem/properties/type` in the API's spec.
+///
+/// Always `"shell_call_output"`: constructors fill it in, decoding checks it.
+pub type ShellCallOutputItemType = crate::runtime::Const<
+    constants::ShellCallOutputItemType,
+>;
 /// Shell tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -23994,13 +23946,10 @@ crate::runtime::string_enum! {
     " The values of the schema at `/components/schemas/ToolChoiceAllowed/properties/mode` in the API's spec."]
     pub enum ToolChoiceAllowedMode { Auto => "auto", Required => "required", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ToolChoiceAllowed/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `allowed_tools` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ToolChoiceAllowedType { AllowedTools => "allowed_tools", }
-}
+/// The one value of the schema at `/components/schemas/ToolChoiceAllowed/properties/type` in the API's spec.
+///
+/// Always `"allowed_tools"`: constructors fill it in, decoding checks it.
+pub type ToolChoiceAllowedType = crate::runtime::Const<constants::ToolChoiceAllowedType>;
 /// The object of the `URLCitation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -24781,13 +24730,10 @@ impl WebSearchSource {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/WebSearchSource/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum WebSearchSourceType { Url => "url", }
-}
+/// The one value of the schema at `/components/schemas/WebSearchSource/properties/type` in the API's spec.
+///
+/// Always `"url"`: constructors fill it in, decoding checks it.
+pub type WebSearchSourceType = crate::runtime::Const<constants::WebSearchSourceType>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `WebSearchStatus` schema in the API's spec."] pub enum
     WebSearchStatus { Completed => "completed", Searching => "searching", InProgress =>

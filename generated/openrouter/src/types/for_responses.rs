@@ -832,13 +832,12 @@ pub type BaseResponsesResultInstructionsListItemMessageRole = BaseInputsListItem
 /// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessageType`].
 #[doc(hidden)]
 pub type BaseResponsesResultInstructionsListItemMessageType = BaseInputsListItemMessageType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseResponsesResultObject { Response => "response", }
-}
+/// The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec.
+///
+/// Always `"response"`: constructors fill it in, decoding checks it.
+pub type BaseResponsesResultObject = crate::runtime::Const<
+    constants::BaseResponsesResultObject,
+>;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemImageGenerationCall = OutputItemImageGenerationCall;
