@@ -80,6 +80,9 @@ cargo xtask check-history
 step "the drift report of every history version against the pins, checked by the compiler: 0 missed, 0 invented (~2 min)"
 cargo xtask verify-history
 
+step "the drift report of every fixture pair (test-support/src/diff_pairs.rs), checked by the compiler: 0 missed, 0 invented (~1 min)"
+cargo xtask verify-pairs
+
 step "install the conformance mock server (Stoplight Prism, pinned in conformance/package-lock.json)"
 if [ ! -x conformance/node_modules/.bin/prism ]; then
   npm ci --prefix conformance --no-audit --no-fund

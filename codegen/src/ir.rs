@@ -52,8 +52,8 @@ pub enum TypeKind {
     /// An integer enum; unknown values decode to a fallback variant.
     IntEnum { variants: Vec<(String, i64)> },
     /// A single allowed value (`const`, or an `enum` of one value), checked on decode.
-    /// `union_tag`: the value is the tag of a tagged union's member (`type: "text"`).
-    Const { value: serde_json::Value, union_tag: bool },
+    /// `tag`: the value is a required property's own (`type: "text"`), filled in by `new`.
+    Const { value: serde_json::Value, tag: bool },
     /// `oneOf`/`anyOf`: tagged when `tag` is set (each variant has a distinct tag value), else tried in order.
     Union { tag: Option<String>, variants: Vec<Variant> },
     /// Another name for a type.

@@ -98,8 +98,13 @@ fn type_items<'a>(probe: &mut Probe, def: &TypeDef, kind_of: &dyn Fn(&str) -> Op
     let name = sanitise(&def.name);
     probe.item(&def.name, format!("    let _: Option<{name}> = None;\n"));
     match &def.kind {
-        TypeKind::Struct { fields, .. } => {
+        TypeKind::Struct { fields, extra } => {
             probe.item(&def.name, format!("    let _: {name} = {name}::new({});\n", constructor_arguments(fields, kind_of).join(", ")));
+            let (member, ty) = match extra {
+                Some(ty) => (crate::ir::EXTRA_FIELD, format!("runtime::Map<{}>", type_text(ty))),
+                None => (crate::ir::UNDECLARED_FIELD, "runtime::Extra".to_string()),
+            };
+            probe.item(&def.name, format!("    let x: {name} = v();\n    let _: {ty} = x.{member};\n"));
             for field in fields {
                 let key = format!("{}.{}", def.name, field.wire);
                 let member = sanitise(&field.rust);
@@ -143,7 +148,19 @@ fn type_items<'a>(probe: &mut Probe, def: &TypeDef, kind_of: &dyn Fn(&str) -> Op
             }
         }
         TypeKind::Alias(_) => {}
-        TypeKind::Const { .. } => {}
+        // Users build a `runtime::Const` with `default()` (its only value), and a text constant
+        // that is not a tag, an enum of one value, with its variant (which stays when upstream
+        // adds a value; its `Default`, there for constructors, does not).
+        TypeKind::Const { value, tag } => {
+            let body = match (value, tag) {
+                (serde_json::Value::String(wire), false) => {
+                    let variant = sanitise(&crate::resolve::enum_variant(wire));
+                    format!("    let _: {name} = {name}::{variant};\n    match v::<{name}>() {{\n        {name}::{variant} => {{}}\n        _ => {{}}\n    }}\n")
+                }
+                _ => format!("    let _: {name} = {name}::default();\n"),
+            };
+            probe.item(&def.name, body);
+        }
     }
 }
 
@@ -212,6 +229,11 @@ pub struct Verdict {
 /// Kinds the probe cannot see: it compiles with every feature on, and tag values are on the wire.
 const UNOBSERVABLE: [&str; 2] = ["type-features-changed", "union-variant-tag-changed"];
 
+/// Kinds the compiler may not see: a field's or setter's Rust name moved to another member
+/// (`foo_bar` now reads `foo_bar`'s key, `foo-bar`'s is `foo_bar_2`) still compiles where the
+/// two have one type, and the code silently reads another key. They explain errors, and need none.
+const SILENT: [&str; 2] = ["field-renamed", "setter-renamed"];
+
 /// Maps each error to a key and compares the keys with the report's breaking entries.
 pub fn verify(old: &Api, changes: &[Change], probe: &Probe, errors: &[CompileError]) -> Verdict {
     let sources: HashMap<&str, &str> = old.types.types.iter().map(|t| (t.name.as_str(), t.source.as_str())).collect();
@@ -222,6 +244,7 @@ pub fn verify(old: &Api, changes: &[Change], probe: &Probe, errors: &[CompileErr
         verdict.errors.push((keys, error.message.clone()));
     }
     let breaking: Vec<&Change> = changes.iter().filter(|c| c.severity == Severity::Breaking && !UNOBSERVABLE.contains(&c.kind)).collect();
+    let confirmed = breaking.iter().filter(|c| !SILENT.contains(&c.kind));
     // A place alias names its component: a break met through it is the component's.
     let aliases = old.types.place_aliases();
     let covers = |location: &str, keys: &[String]| {
@@ -238,7 +261,7 @@ pub fn verify(old: &Api, changes: &[Change], probe: &Probe, errors: &[CompileErr
             verdict.missed.insert(key, at);
         }
     }
-    for change in breaking {
+    for change in confirmed {
         if !verdict.errors.iter().any(|(keys, _)| covers(&change.location, keys)) {
             verdict.invented.insert(format!("{} {}", change.kind, change.location));
         }

@@ -126,8 +126,8 @@ fn awkward_names_become_valid_rust_with_serde_renames() {
     assert_eq!(rust, ["GtEq", "LtGt", "Eq", "V5m", "ImagePng", "UnknownValue", "ResponseOutputTextDelta", "DoesNotContain"]);
     let TypeKind::IntEnum { variants } = kind(&api, "Status") else { panic!() };
     assert_eq!(variants, &[("V0".to_string(), 0), ("Minus1".to_string(), -1), ("Minus10".to_string(), -10)]);
-    assert_eq!(kind(&api, "Deleted"), &TypeKind::Const { value: serde_json::json!(true), union_tag: false });
-    assert_eq!(kind(&api, "Kind"), &TypeKind::Const { value: serde_json::json!("code"), union_tag: false });
+    assert_eq!(kind(&api, "Deleted"), &TypeKind::Const { value: serde_json::json!(true), tag: false });
+    assert_eq!(kind(&api, "Kind"), &TypeKind::Const { value: serde_json::json!("code"), tag: false });
     insta::assert_snapshot!(types);
 }
 

@@ -1,4 +1,4 @@
-//! Developer tasks: `cargo xtask fetch | regen | check | diff | fuzz | check-history`.
+//! Developer tasks: `cargo xtask fetch | regen | check | diff | fuzz | check-history | verify-history | verify-pairs`.
 
 mod diff;
 mod fetch;
@@ -32,7 +32,9 @@ enum Command {
     /// Regenerate every spec version under `specs/history/` and `cargo check` each crate (all features).
     CheckHistory(history::HistoryArgs),
     /// The drift report of every version under `specs/history/` against the pin, checked by compiling a probe of the old API against the new crate.
-    VerifyHistory(verify::VerifyHistoryArgs),
+    VerifyHistory(verify::VerifyArgs),
+    /// The drift report of every fixture pair (`test_support::diff_pairs`), checked the same way.
+    VerifyPairs(verify::VerifyArgs),
     /// Seeded mutants of the pinned specs through the generator: panics, unlocated errors, unparsable output.
     Fuzz(fuzz::FuzzArgs),
 }
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Fuzz(args) => fuzz::run(args),
         Command::CheckHistory(args) => history::run(args),
         Command::VerifyHistory(args) => verify::run_history(args),
+        Command::VerifyPairs(args) => verify::run_pairs(args),
         Command::Diff(args) => match diff::run(args) {
             Ok(false) => Ok(()),
             Ok(true) => return ExitCode::from(1),

@@ -2,7 +2,8 @@
 //! generated into a workspace beside a probe crate that uses the old version's API; `cargo
 //! check` of the probe gives the breaks a user meets, which must be exactly the report's
 //! breaking entries. `cargo xtask verify-history` does it for every version pinned under
-//! `specs/history/` against the current pin; `cargo xtask diff OLD NEW --verify` for any pair.
+//! `specs/history/` against the current pin; `cargo xtask verify-pairs` for every fixture pair of
+//! `test_support::diff_pairs`; `cargo xtask diff OLD NEW --verify` for any pair.
 
 use codegen::diff::{diff, Severity};
 use codegen::pin;
@@ -13,8 +14,8 @@ use std::process::Command;
 use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
-pub struct VerifyHistoryArgs {
-    /// Only the versions whose file name contains this
+pub struct VerifyArgs {
+    /// Only the versions (or pairs) whose name contains this
     #[arg(long)]
     pub only: Option<String>,
 }
@@ -45,7 +46,7 @@ impl Outcome {
     }
 }
 
-pub fn run_history(args: VerifyHistoryArgs) -> Result<(), String> {
+pub fn run_history(args: VerifyArgs) -> Result<(), String> {
     let mut failures = Vec::new();
     for (version, new, old) in crate::history::versions(args.only.as_deref())? {
         let start = Instant::now();
@@ -60,6 +61,42 @@ pub fn run_history(args: VerifyHistoryArgs) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("the drift report and the compiler disagree:\n{}", failures.join("\n")))
+    }
+}
+
+pub fn run_pairs(args: VerifyArgs) -> Result<(), String> {
+    let mut failures = Vec::new();
+    let start = Instant::now();
+    let pairs: Vec<_> = test_support::diff_pairs::all().into_iter().filter(|p| args.only.as_deref().is_none_or(|only| p.name.contains(only))).collect();
+    for pair in &pairs {
+        let outcome = verify_pair(&fixture("old.yaml", &pair.old), &fixture("new.yaml", &pair.new)).map_err(|e| format!("{}: {e}", pair.name))?;
+        let text = outcome.describe(pair.name);
+        println!("{text}");
+        if !outcome.passed() {
+            failures.push(text);
+        }
+    }
+    println!("{} pairs in {:.0?}", pairs.len(), start.elapsed());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the drift report and the compiler disagree:\n{}", failures.join("\n")))
+    }
+}
+
+/// One side of a fixture pair, as the API `pair` (every pair shares one workspace and target
+/// directory, so the runtime is built once).
+fn fixture(file: &str, text: &str) -> ApiInput {
+    ApiInput {
+        name: "pair".into(),
+        title: "Pair".into(),
+        pin_file: "pair.toml".into(),
+        sha256: "0".into(),
+        spec_file: file.into(),
+        spec: text.as_bytes().to_vec(),
+        overlays: Vec::new(),
+        profile: Default::default(),
+        other_version: false,
     }
 }
 

@@ -147,10 +147,10 @@ fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))
 }
 
-/// A constant emitted as `runtime::Const<marker>`: a union member's tag, or a value that is not
-/// text. Other text constants are enums of one value (`one_value_enum!`), which need no marker.
+/// A constant emitted as `runtime::Const<marker>`: a tag (a required property's own text
+/// constant), or a value that is not text. Other text constants are enums of one value (`one_value_enum!`), which need no marker.
 pub(crate) fn is_marker_constant(def: &TypeDef) -> bool {
-    matches!(&def.kind, TypeKind::Const { value, union_tag } if *union_tag || !value.is_string())
+    matches!(&def.kind, TypeKind::Const { value, tag } if *tag || !value.is_string())
 }
 
 /// The `constants` module: each constant type's marker, which names its value for the runtime's

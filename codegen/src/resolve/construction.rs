@@ -3,14 +3,14 @@
 //! both look through aliases.
 
 use crate::ir::{Conversion, Presence, Prim, TypeDef, TypeKind, TypeRef};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) fn decide(types: &mut [TypeDef]) {
     let kinds: HashMap<String, TypeKind> = types.iter().map(|t| (t.name.clone(), t.kind.clone())).collect();
-    let tags = union_tags(&kinds);
+    let tags = field_tags(types);
     for def in types.iter_mut() {
-        if let TypeKind::Const { union_tag, .. } = &mut def.kind {
-            *union_tag = tags.contains(&def.name);
+        if let TypeKind::Const { tag, .. } = &mut def.kind {
+            *tag = tags.contains(&def.name);
         }
     }
     for def in types.iter_mut() {
@@ -43,24 +43,29 @@ pub(crate) fn decide(types: &mut [TypeDef]) {
     }
 }
 
-/// The constants that are a tagged union member's tag. They stay `runtime::Const` (zero cost,
-/// one generic impl of everything), where other text constants become one-value enums: a tag
-/// that gained a value would no longer tell the union's members apart, so its shape is not
-/// what such an edit puts at stake.
-fn union_tags(kinds: &HashMap<String, TypeKind>) -> std::collections::HashSet<String> {
-    let mut tags = std::collections::HashSet::new();
-    for kind in kinds.values() {
-        let TypeKind::Union { tag: Some(tag), variants } = kind else { continue };
-        for variant in variants {
-            let Some(TypeKind::Struct { fields, .. }) = behind(&variant.ty, kinds).1 else { continue };
-            for field in fields.iter().filter(|f| &f.wire == tag) {
-                if let (TypeRef::Named(name), Some(TypeKind::Const { .. })) = behind(&field.ty, kinds) {
-                    tags.insert(name);
-                }
-            }
+/// The text constants that stay `runtime::Const` (zero cost, one generic impl of everything),
+/// where the others become one-value enums: a property's own inline constant that its object
+/// requires, a tag (`type: "text"`). Such a field is filled in by `new`, so a value upstream adds
+/// changes the constructor anyway, and an enum's room for more values buys nothing. Decided by the
+/// constant's own place and the object declaring it, never by what holds that object (whether a
+/// union around it can be tagged): an edit elsewhere changes no constant's kind.
+fn field_tags(types: &[TypeDef]) -> HashSet<String> {
+    let mut required = HashSet::new();
+    let mut other = HashSet::new();
+    for def in types {
+        let TypeKind::Struct { fields, .. } = &def.kind else { continue };
+        for field in fields {
+            let TypeRef::Named(name) = &field.ty else { continue };
+            if field.presence == Presence::Required { &mut required } else { &mut other }.insert(name.as_str());
         }
     }
-    tags
+    types
+        .iter()
+        .filter(|def| matches!(def.kind, TypeKind::Const { .. }))
+        .filter(|def| def.source.rsplit_once('/').is_some_and(|(parent, _)| parent.ends_with("/properties")))
+        .filter(|def| required.contains(def.name.as_str()) && !other.contains(def.name.as_str()))
+        .map(|def| def.name.clone())
+        .collect()
 }
 
 /// The type a reference stands for once aliases are followed, and its definition if named.

@@ -29,7 +29,7 @@ impl<'a> Resolver<'a> {
             self.warn(&e.pointer, format!("{}; the schema is generated as `serde_json::Value`", e.message));
             return Ok(TypeKind::Alias(crate::ir::TypeRef::Any));
         }
-        self.struct_from(collected, name)
+        self.struct_from(collected, name, at)
     }
 
     /// Adds one schema's object keywords (and its allOf members', recursively) to `out`.
@@ -100,7 +100,9 @@ impl<'a> Resolver<'a> {
     }
 
     /// Turns the merged view into a struct (or a map, for objects without properties).
-    pub(crate) fn struct_from(&mut self, collected: Collected<'a>, name: &str) -> Result<TypeKind, SpecError> {
+    /// (`at` is the struct's place: a tag field it inherits keeps the name it had there.)
+    pub(crate) fn struct_from(&mut self, collected: Collected<'a>, name: &str, at: &str) -> Result<TypeKind, SpecError> {
+        let own_at = at;
         // Keys of any JSON value live in `extra`, as undeclared keys do: an object that starts
         // (or stops) allowing additional properties keeps the field its users read.
         let extra = match &collected.additional {
@@ -125,6 +127,9 @@ impl<'a> Resolver<'a> {
             let owner = self.owner_name(&at).unwrap_or_else(|| name.to_string());
             let hint = super::names::join(&owner, &super::pascal(&wire));
             let shape = self.shape(node, &hint, &at)?;
+            if owner != name {
+                self.keep_inherited_tag_name(&shape.ty, name, &wire, own_at);
+            }
             let required = collected.required.contains(&wire);
             let presence = match (required, shape.nullable) {
                 (true, false) => Presence::Required,
@@ -179,6 +184,20 @@ impl Resolver<'_> {
         (doc, example)
     }
 
+    /// A one-value field (a tag) the struct inherits from a base it extends is named after the
+    /// base; the name it has when the struct declares it itself is kept as a place alias, so
+    /// upstream moving a tag into a base (`allOf: [$ref ToolCall, …]`) renames nothing. Only
+    /// tags: another field's type moving into a base is a rename users are told about.
+    fn keep_inherited_tag_name(&mut self, ty: &TypeRef, struct_name: &str, wire: &str, struct_at: &str) {
+        let TypeRef::Named(target) = ty else { return };
+        if !matches!(self.kind_behind(ty), Some(TypeKind::Const { .. })) {
+            return;
+        }
+        let hint = super::names::join(struct_name, &super::pascal(wire));
+        let at = child(&child(struct_at, "properties"), wire);
+        self.place_refs.push(super::place_aliases::PlaceRef { hint, at, target: target.clone() });
+    }
+
     /// The name asked for by the type that declares the property at `at`.
     fn owner_name(&mut self, at: &str) -> Option<String> {
         let owner = super::places::owner_of_property(at)?.to_string();
@@ -201,10 +220,25 @@ fn add_properties<'a>(
     at: &str,
 ) {
     for (name, schema) in properties {
+        // A tag restated as it was (`type: {enum: [message], default: message}` over a base's
+        // `type: {enum: [message]}`) is the base's field still: its type keeps the base's name.
+        if let (Some((Node::Inline(before), _)), ReferenceOr::Item(after)) = (out.properties.get(name), schema) {
+            if one_value(before).is_some() && one_value(before) == one_value(after) && before.schema_data.nullable == after.schema_data.nullable {
+                continue;
+            }
+        }
         // `insert` on an existing key keeps its position and takes the later schema.
         out.properties.insert(name.clone(), (Node::from(schema), child(&child(at, "properties"), name)));
     }
     out.required.extend(required.iter().cloned());
+}
+
+/// The value of a one-value text enum.
+fn one_value(schema: &Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => s.enumeration[0].as_deref(),
+        _ => None,
+    }
 }
 
 /// ` (\`/components/schemas/X\`)` when the member is a reference, so the message names both ends.

@@ -287,7 +287,7 @@ mod tests {
         b.root = "MessagesRequest".into();
         requests.insert("a".to_string(), a);
         requests.insert("b".to_string(), b);
-        let (one, two) = (string_enum(&["all"]), TypeKind::Const { value: serde_json::json!("all"), union_tag: false });
+        let (one, two) = (string_enum(&["all"]), TypeKind::Const { value: serde_json::json!("all"), tag: false });
         let kinds: HashMap<&str, &TypeKind> = [("a", &one), ("b", &two)].into_iter().collect();
         let Settled { names, notes, .. } = final_names(&requests, &kinds);
         assert_eq!(names["a"], "MessagesRequestManagementEditsClearThinking20251015KeepAll");

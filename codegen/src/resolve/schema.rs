@@ -396,7 +396,7 @@ pub(crate) fn enum_from_values(values: Vec<serde_json::Value>) -> TypeKind {
         return TypeKind::Alias(TypeRef::Any);
     }
     if values.len() == 1 {
-        return TypeKind::Const { value: values[0].clone(), union_tag: false };
+        return TypeKind::Const { value: values[0].clone(), tag: false };
     }
     if values.iter().all(|v| v.is_i64()) {
         let mut namer = super::names::Namer::default();

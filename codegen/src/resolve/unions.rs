@@ -40,7 +40,7 @@ impl<'a> Resolver<'a> {
             let hint = if members.len() == 1 {
                 name.to_string()
             } else {
-                super::names::join(name, &member_label(member, tag_property))
+                super::names::join(name, &member_label(member, tag_property, self.schemas))
             };
             let shape = if siblings.is_empty() {
                 self.shape(member.into(), &hint, &member_at)?
@@ -80,7 +80,7 @@ impl<'a> Resolver<'a> {
     /// (`raw` is the member's component, `target` its type).
     fn keep_inline_member_name(&mut self, raw: &str, target: &str, tag_property: Option<&str>, union_name: &str, at: &str) {
         let Some(ReferenceOr::Item(schema)) = self.schemas.get(raw) else { return };
-        let Some(label) = self_label(schema, tag_property) else { return };
+        let Some(label) = self_label(schema, tag_property, self.schemas) else { return };
         let hint = super::names::join(union_name, &label);
         self.place_refs.push(super::place_aliases::PlaceRef { hint, at: at.to_string(), target: target.to_string() });
     }
@@ -104,7 +104,7 @@ impl<'a> Resolver<'a> {
             let sibling_at = crate::error::child(&format!("{union_at}/properties"), name);
             collected.properties.insert(name.clone(), (*node, sibling_at));
         }
-        let kind = self.struct_from(collected, hint)?;
+        let kind = self.struct_from(collected, hint, at)?;
         let name = self.intern(hint, kind, at, None, false);
         let shape = super::Shape { ty: TypeRef::Named(name), nullable: false, deprecated: false };
         self.inline_shapes.insert(at.to_string(), shape.clone());
@@ -310,13 +310,19 @@ fn merged_string_enum(members: &[ReferenceOr<Schema>]) -> Option<TypeKind> {
     (values.len() > 1).then(|| enum_from_values(values))
 }
 
+/// The components a member's `allOf` may refer to.
+type Components = indexmap::IndexMap<String, ReferenceOr<Schema>>;
+
+/// How many `$ref`s deep a member's tag is looked for (a chain of bases, never a cycle).
+const MAX_BASE_DEPTH: usize = 8;
+
 /// The name part for an inline member, from what the member says of itself: its `title`, else
 /// its tag value (the discriminator's, `type`, or any one-value property), else the one `$ref`
 /// it extends, else its shape (`Object`, `List`, `Enum`, `Union`, `Value`). Never its position,
 /// so that adding or moving a variant renames no other.
-fn member_label(member: &ReferenceOr<Schema>, tag_property: Option<&str>) -> String {
+fn member_label(member: &ReferenceOr<Schema>, tag_property: Option<&str>, components: &Components) -> String {
     let ReferenceOr::Item(schema) = member else { return "Value".into() };
-    if let Some(label) = self_label(schema, tag_property) {
+    if let Some(label) = self_label(schema, tag_property, components) {
         return label;
     }
     if let Some(reference) = extended_ref(schema) {
@@ -325,16 +331,18 @@ fn member_label(member: &ReferenceOr<Schema>, tag_property: Option<&str>) -> Str
     shape_label(schema)
 }
 
-/// What a member says of itself: its `title`, else its tag value.
-fn self_label(schema: &Schema, tag_property: Option<&str>) -> Option<String> {
+/// What a member says of itself: its `title`, else its tag value. A tag its base (`allOf: [$ref
+/// Base, …]`) declares counts as its own: a member that only restates the base's tag
+/// (`type: {enum: [message]}`) is the same member, so it keeps its name.
+fn self_label(schema: &Schema, tag_property: Option<&str>, components: &Components) -> Option<String> {
     if let Some(title) = schema.schema_data.title.as_deref().filter(|t| !t.trim().is_empty()) {
         return Some(super::pascal(title));
     }
     tag_property
         .into_iter()
         .chain(["type"])
-        .find_map(|property| inline_tag(schema, property))
-        .or_else(|| any_inline_tag(schema))
+        .find_map(|property| inline_tag(schema, property, components, 0))
+        .or_else(|| any_inline_tag(schema, components))
         .map(|value| super::pascal(&value))
 }
 
@@ -381,17 +389,30 @@ fn extended_ref(schema: &Schema) -> Option<&str> {
     refs.next().is_none().then_some(first)
 }
 
-/// The value of the first (by name) one-value string property of an inline member, its own or
-/// from its inline `allOf` members.
-fn any_inline_tag(schema: &Schema) -> Option<String> {
-    let mut names: Vec<&String> = Vec::new();
-    collect_property_names(schema, &mut names);
-    names.sort();
-    names.dedup();
-    names.into_iter().find_map(|name| inline_tag(schema, name))
+/// The component a `$ref` names, through references to references.
+fn component<'s>(reference: &str, components: &'s Components) -> Option<&'s Schema> {
+    let mut reference = reference;
+    for _ in 0..MAX_BASE_DEPTH {
+        let raw = reference.strip_prefix("#/components/schemas/")?.replace("~1", "/").replace("~0", "~");
+        match components.get(&raw)? {
+            ReferenceOr::Item(schema) => return Some(schema),
+            ReferenceOr::Reference { reference: next } => reference = next,
+        }
+    }
+    None
 }
 
-fn collect_property_names<'s>(schema: &'s Schema, out: &mut Vec<&'s String>) {
+/// The value of the first (by name) one-value string property of an inline member, its own or
+/// from its `allOf` members (inline or the components they refer to).
+fn any_inline_tag(schema: &Schema, components: &Components) -> Option<String> {
+    let mut names: Vec<&String> = Vec::new();
+    collect_property_names(schema, components, &mut names, 0);
+    names.sort();
+    names.dedup();
+    names.into_iter().find_map(|name| inline_tag(schema, name, components, 0))
+}
+
+fn collect_property_names<'s>(schema: &'s Schema, components: &'s Components, out: &mut Vec<&'s String>, depth: usize) {
     let (properties, all_of) = match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => (Some(&object.properties), None),
         SchemaKind::Any(any) => (Some(&any.properties), Some(&any.all_of)),
@@ -400,14 +421,20 @@ fn collect_property_names<'s>(schema: &'s Schema, out: &mut Vec<&'s String>) {
     };
     out.extend(properties.into_iter().flat_map(|p| p.keys()));
     for member in all_of.into_iter().flatten() {
-        if let ReferenceOr::Item(member) = member {
-            collect_property_names(member, out);
+        let member = match member {
+            ReferenceOr::Item(member) => Some(member),
+            ReferenceOr::Reference { reference } if depth < MAX_BASE_DEPTH => component(reference, components),
+            ReferenceOr::Reference { .. } => None,
+        };
+        if let Some(member) = member {
+            collect_property_names(member, components, out, depth + 1);
         }
     }
 }
 
-/// A one-value enum property named `property` in an inline schema or its inline allOf members.
-fn inline_tag(schema: &Schema, property: &str) -> Option<String> {
+/// A one-value enum property named `property` in an inline schema or its `allOf` members; the
+/// schema's own declaration first, as it overrides its bases'.
+fn inline_tag(schema: &Schema, property: &str, components: &Components, depth: usize) -> Option<String> {
     let from_props = |props: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>| {
         let ReferenceOr::Item(prop) = props.get(property)? else { return None };
         match &prop.schema_kind {
@@ -415,16 +442,17 @@ fn inline_tag(schema: &Schema, property: &str) -> Option<String> {
             _ => None,
         }
     };
+    let from_members = |members: &[ReferenceOr<Schema>]| {
+        members.iter().find_map(|m| match m {
+            ReferenceOr::Item(member) => inline_tag(member, property, components, depth + 1),
+            ReferenceOr::Reference { reference } if depth < MAX_BASE_DEPTH => inline_tag(component(reference, components)?, property, components, depth + 1),
+            ReferenceOr::Reference { .. } => None,
+        })
+    };
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => from_props(&object.properties),
-        SchemaKind::Any(any) => from_props(&any.properties).or_else(|| any.all_of.iter().find_map(|m| match m {
-            ReferenceOr::Item(member) => inline_tag(member, property),
-            ReferenceOr::Reference { .. } => None,
-        })),
-        SchemaKind::AllOf { all_of } => all_of.iter().find_map(|m| match m {
-            ReferenceOr::Item(member) => inline_tag(member, property),
-            ReferenceOr::Reference { .. } => None,
-        }),
+        SchemaKind::Any(any) => from_props(&any.properties).or_else(|| from_members(&any.all_of)),
+        SchemaKind::AllOf { all_of } => from_members(all_of),
         _ => None,
     }
 }

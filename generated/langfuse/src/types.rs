@@ -391,6 +391,12 @@ pub mod constants {
     impl rt::ConstValue for IngestionEventTraceCreateType {
         const VALUE: rt::ConstLit = rt::ConstLit::Str("trace-create");
     }
+    #[cfg(feature = "models")]
+    pub enum PricingTierAttributeConditionOperator {}
+    #[cfg(feature = "models")]
+    impl rt::ConstValue for PricingTierAttributeConditionOperator {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("in");
+    }
     #[cfg(any(feature = "prompt-version", feature = "prompts"))]
     pub enum PromptChatType {}
     #[cfg(any(feature = "prompt-version", feature = "prompts"))]
@@ -510,6 +516,12 @@ pub mod constants {
     #[cfg(any(feature = "experiments", feature = "scores-v3"))]
     impl rt::ConstValue for ScoreV3TextDataType {
         const VALUE: rt::ConstLit = rt::ConstLit::Str("TEXT");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableCodeEvaluationRuleEvaluatorReferenceType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableCodeEvaluationRuleEvaluatorReferenceType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("code");
     }
     #[cfg(feature = "unstable-dashboards")]
     pub enum UnstableCreateDashboardPlacementRequestPresetType {}

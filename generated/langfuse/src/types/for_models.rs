@@ -960,11 +960,12 @@ impl PricingTierAttributeCondition {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " Membership operator."] #[doc = ""] #[doc =
-    " Always `in` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PricingTierAttributeConditionOperator { In => "in", }
-}
+/// Membership operator.
+///
+/// Always `"in"`: constructors fill it in, decoding checks it.
+pub type PricingTierAttributeConditionOperator = crate::runtime::Const<
+    constants::PricingTierAttributeConditionOperator,
+>;
 /// The name this place's type had while its schema was inline: another name for [`PricingTierAttributeSource`].
 #[doc(hidden)]
 pub type PricingTierAttributeConditionSource = PricingTierAttributeSource;

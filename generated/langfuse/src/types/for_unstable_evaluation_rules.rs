@@ -82,11 +82,12 @@ impl UnstableCodeEvaluationRuleEvaluatorReference {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " Must be `code`."] #[doc = ""] #[doc =
-    " Always `code` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableCodeEvaluationRuleEvaluatorReferenceType { Code => "code", }
-}
+/// Must be `code`.
+///
+/// Always `"code"`: constructors fill it in, decoding checks it.
+pub type UnstableCodeEvaluationRuleEvaluatorReferenceType = crate::runtime::Const<
+    constants::UnstableCodeEvaluationRuleEvaluatorReferenceType,
+>;
 /// The object of the `unstableCreateCodeEvaluationRuleRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

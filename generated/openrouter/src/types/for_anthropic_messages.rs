@@ -177,14 +177,12 @@ impl AnthropicBashCodeExecutionOutput {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionOutput/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `bash_code_execution_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicBashCodeExecutionOutputType { BashCodeExecutionOutput =>
-    "bash_code_execution_output", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionOutput/properties/type` in the API's spec.
+///
+/// Always `"bash_code_execution_output"`: constructors fill it in, decoding checks it.
+pub type AnthropicBashCodeExecutionOutputType = crate::runtime::Const<
+    constants::AnthropicBashCodeExecutionOutputType,
+>;
 /// The object of the `AnthropicBashCodeExecutionResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1475,14 +1473,12 @@ impl AnthropicCodeExecutionOutput {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCodeExecutionOutput/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code_execution_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCodeExecutionOutputType { CodeExecutionOutput =>
-    "code_execution_output", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionOutput/properties/type` in the API's spec.
+///
+/// Always `"code_execution_output"`: constructors fill it in, decoding checks it.
+pub type AnthropicCodeExecutionOutputType = crate::runtime::Const<
+    constants::AnthropicCodeExecutionOutputType,
+>;
 /// The object of the `AnthropicCodeExecutionResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2162,13 +2158,12 @@ crate::runtime::union_from! {
     AnthropicDocumentBlockSource { Base64(AnthropicBase64PdfSource),
     Text(AnthropicPlainTextSource), }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicDocumentBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `document` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicDocumentBlockType { Document => "document", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicDocumentBlock/properties/type` in the API's spec.
+///
+/// Always `"document"`: constructors fill it in, decoding checks it.
+pub type AnthropicDocumentBlockType = crate::runtime::Const<
+    constants::AnthropicDocumentBlockType,
+>;
 /// The object of the `AnthropicEncryptedCodeExecutionResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2502,13 +2497,12 @@ crate::runtime::string_enum! {
     "overloaded_error", BillingError => "billing_error", TimeoutError => "timeout_error",
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicMessagesErrorResponse/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicMessagesErrorResponseType { Error => "error", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicMessagesErrorResponse/properties/type` in the API's spec.
+///
+/// Always `"error"`: constructors fill it in, decoding checks it.
+pub type AnthropicMessagesErrorResponseType = crate::runtime::Const<
+    constants::AnthropicMessagesErrorResponseType,
+>;
 /// The object of the `AnthropicOutputTokensDetails` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2730,13 +2724,12 @@ crate::runtime::string_enum! {
     FrontierLlm => "frontier_llm", ReasoningExtraction => "reasoning_extraction",
     GeneralHarms => "general_harms", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicRefusalStopDetails/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `refusal` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicRefusalStopDetailsType { Refusal => "refusal", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicRefusalStopDetails/properties/type` in the API's spec.
+///
+/// Always `"refusal"`: constructors fill it in, decoding checks it.
+pub type AnthropicRefusalStopDetailsType = crate::runtime::Const<
+    constants::AnthropicRefusalStopDetailsType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `AnthropicServerToolErrorCode` schema in the API's spec."] pub
@@ -3705,13 +3698,12 @@ impl AnthropicToolReference {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicToolReference/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicToolReferenceType { ToolReference => "tool_reference", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicToolReference/properties/type` in the API's spec.
+///
+/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
+pub type AnthropicToolReferenceType = crate::runtime::Const<
+    constants::AnthropicToolReferenceType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicToolSearchContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -4622,13 +4614,12 @@ impl AnthropicWebSearchResult {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicWebSearchResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicWebSearchResultType { WebSearchResult => "web_search_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchResult/properties/type` in the API's spec.
+///
+/// Always `"web_search_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicWebSearchResultType = crate::runtime::Const<
+    constants::AnthropicWebSearchResultType,
+>;
 /// The object of the `AnthropicWebSearchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4839,14 +4830,12 @@ crate::runtime::string_enum! {
     "max_uses_exceeded", TooManyRequests => "too_many_requests", QueryTooLong =>
     "query_too_long", RequestTooLarge => "request_too_large", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicWebSearchToolResultError/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicWebSearchToolResultErrorType { WebSearchToolResultError =>
-    "web_search_tool_result_error", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchToolResultError/properties/type` in the API's spec.
+///
+/// Always `"web_search_tool_result_error"`: constructors fill it in, decoding checks it.
+pub type AnthropicWebSearchToolResultErrorType = crate::runtime::Const<
+    constants::AnthropicWebSearchToolResultErrorType,
+>;
 /// The one value of the schema at `/components/schemas/AnthropicWebSearchToolResult/properties/type` in the API's spec.
 ///
 /// Always `"web_search_tool_result"`: constructors fill it in, decoding checks it.
@@ -5000,13 +4989,12 @@ pub type BaseMessagesResultContentItemWebSearchToolResultContent = OrAnthropicCo
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlockWebSearchToolResultType`].
 #[doc(hidden)]
 pub type BaseMessagesResultContentItemWebSearchToolResultType = OrAnthropicContentBlockWebSearchToolResultType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseMessagesResult/properties/role` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseMessagesResultRole { Assistant => "assistant", }
-}
+/// The one value of the schema at `/components/schemas/BaseMessagesResult/properties/role` in the API's spec.
+///
+/// Always `"assistant"`: constructors fill it in, decoding checks it.
+pub type BaseMessagesResultRole = crate::runtime::Const<
+    constants::BaseMessagesResultRole,
+>;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
 #[doc(hidden)]
 pub type BaseMessagesResultStopDetails = AnthropicRefusalStopDetails;
@@ -5019,13 +5007,12 @@ pub type BaseMessagesResultStopDetailsType = AnthropicRefusalStopDetailsType;
 /// The name this place's type had while its schema was inline: another name for [`OrAnthropicStopReason`].
 #[doc(hidden)]
 pub type BaseMessagesResultStopReason = OrAnthropicStopReason;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseMessagesResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseMessagesResultType { Message => "message", }
-}
+/// The one value of the schema at `/components/schemas/BaseMessagesResult/properties/type` in the API's spec.
+///
+/// Always `"message"`: constructors fill it in, decoding checks it.
+pub type BaseMessagesResultType = crate::runtime::Const<
+    constants::BaseMessagesResultType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
 #[doc(hidden)]
 pub type CreateMessagesV400Response = AnthropicMessagesErrorResponse;
@@ -5953,14 +5940,12 @@ impl MessagesContentBlockStartEventContentBlockCompaction {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block/anyOf/16/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockStartEventContentBlockCompactionType { Compaction =>
-    "compaction", }
-}
+/// The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block/anyOf/16/properties/type` in the API's spec.
+///
+/// Always `"compaction"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockStartEventContentBlockCompactionType = crate::runtime::Const<
+    constants::MessagesContentBlockStartEventContentBlockCompactionType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicContainerUpload`].
 #[doc(hidden)]
 pub type MessagesContentBlockStartEventContentBlockContainerUpload = AnthropicContainerUpload;
@@ -7117,6 +7102,12 @@ impl MessagesResultContextManagementAppliedEditsItem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseMessagesResultRole`].
+#[doc(hidden)]
+pub type MessagesResultRole = BaseMessagesResultRole;
+/// The name this place's type had while its schema was inline: another name for [`BaseMessagesResultType`].
+#[doc(hidden)]
+pub type MessagesResultType = BaseMessagesResultType;
 /// The object of the schema at `/components/schemas/MessagesResult/allOf/1/properties/usage` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -7776,13 +7767,12 @@ crate::runtime::string_enum! {
     "Quiver", Krea => "Krea", Runway => "Runway", Xiaomi => "Xiaomi", XAi => "xAI", ZAi
     => "Z.AI", FakeProvider => "FakeProvider", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/role` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesStartEventMessageRole { Assistant => "assistant", }
-}
+/// The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/role` in the API's spec.
+///
+/// Always `"assistant"`: constructors fill it in, decoding checks it.
+pub type MessagesStartEventMessageRole = crate::runtime::Const<
+    constants::MessagesStartEventMessageRole,
+>;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
 #[doc(hidden)]
 pub type MessagesStartEventMessageStopDetails = AnthropicRefusalStopDetails;
@@ -7792,13 +7782,12 @@ pub type MessagesStartEventMessageStopDetailsCategory = AnthropicRefusalStopDeta
 /// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetailsType`].
 #[doc(hidden)]
 pub type MessagesStartEventMessageStopDetailsType = AnthropicRefusalStopDetailsType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesStartEventMessageType { Message => "message", }
-}
+/// The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/type` in the API's spec.
+///
+/// Always `"message"`: constructors fill it in, decoding checks it.
+pub type MessagesStartEventMessageType = crate::runtime::Const<
+    constants::MessagesStartEventMessageType,
+>;
 /// The object of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/usage` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -125,14 +125,12 @@ impl OpenRouterWebSearchServerTool {
 /// The name this place's type had while its schema was inline: another name for [`WebSearchConfig`].
 #[doc(hidden)]
 pub type OpenRouterWebSearchServerToolParameters = WebSearchConfig;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenRouterWebSearchServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:web_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenRouterWebSearchServerToolType { OpenrouterWebSearch =>
-    "openrouter:web_search", }
-}
+/// The one value of the schema at `/components/schemas/OpenRouterWebSearchServerTool/properties/type` in the API's spec.
+///
+/// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
+pub type OpenRouterWebSearchServerToolType = crate::runtime::Const<
+    constants::OpenRouterWebSearchServerToolType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterWebSearch`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequestToolsItemOpenrouterWebSearch = ChatRequestToolsItemOpenrouterWebSearch;

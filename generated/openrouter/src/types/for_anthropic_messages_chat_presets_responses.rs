@@ -143,13 +143,12 @@ impl AnthropicCacheControlDirective {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlTtl`].
 #[doc(hidden)]
 pub type AnthropicCacheControlDirectiveTtl = AnthropicCacheControlTtl;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCacheControlDirective/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `ephemeral` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCacheControlDirectiveType { Ephemeral => "ephemeral", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCacheControlDirective/properties/type` in the API's spec.
+///
+/// Always `"ephemeral"`: constructors fill it in, decoding checks it.
+pub type AnthropicCacheControlDirectiveType = crate::runtime::Const<
+    constants::AnthropicCacheControlDirectiveType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `AnthropicCacheControlTtl` schema in the API's spec."]
     pub enum AnthropicCacheControlTtl { V5m => "5m", V1h => "1h", }
@@ -840,6 +839,27 @@ pub type BashServerToolParametersSleepAfterSeconds = BashServerToolConfigSleepAf
 ///
 /// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
 pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolType>;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItemTextCacheControlType = ChatContentItemsTextCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatChoiceMessageContentListItemTextCacheControlType = ChatAssistantMessageContentListItemTextCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
+#[doc(hidden)]
+pub type ChatContentCacheControlType = AnthropicCacheControlDirectiveType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatContentItemsTextCacheControlType = ChatContentTextCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentCacheControlType`].
+#[doc(hidden)]
+pub type ChatContentTextCacheControlType = ChatContentCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatDeveloperMessageContentListItemCacheControlType = ChatContentTextCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentCacheControlType`].
+#[doc(hidden)]
+pub type ChatFunctionToolFunctionCacheControlType = ChatContentCacheControlType;
 /// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterBash = BashServerTool;
@@ -912,6 +932,21 @@ pub type ChatFunctionToolOpenrouterWebSearchParametersMode = OpenRouterWebSearch
 /// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerToolParametersUserLocation`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterWebSearchParametersUserLocation = OpenRouterWebSearchServerToolParametersUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessageContentListItemTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatMessageAssistantContentListItemTextCacheControlType = ChatAssistantMessageContentListItemTextCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessageContentListItemCacheControlType`].
+#[doc(hidden)]
+pub type ChatMessageDeveloperContentListItemCacheControlType = ChatDeveloperMessageContentListItemCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessageContentListItemCacheControlType`].
+#[doc(hidden)]
+pub type ChatMessageSystemContentListItemCacheControlType = ChatSystemMessageContentListItemCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessageContentListItemTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatMessageToolContentListItemTextCacheControlType = ChatToolMessageContentListItemTextCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessageContentListItemTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatMessageUserContentListItemTextCacheControlType = ChatUserMessageContentListItemTextCacheControlType;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type ChatRequestCacheControl = AnthropicCacheControlDirective;
@@ -921,6 +956,9 @@ pub type ChatRequestCacheControlTtl = AnthropicCacheControlDirectiveTtl;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirectiveType`].
 #[doc(hidden)]
 pub type ChatRequestCacheControlType = AnthropicCacheControlDirectiveType;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageSystemContentListItemCacheControlType`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItemSystemContentListItemCacheControlType = ChatMessageSystemContentListItemCacheControlType;
 /// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
@@ -1020,6 +1058,9 @@ pub type ChatRequestPluginsItemWebMode = WebSearchPluginMode;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
 #[doc(hidden)]
 pub type ChatRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocationType`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebUserLocationType = WebSearchPluginUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type ChatRequestRoute = DeprecatedRoute;
@@ -1059,6 +1100,9 @@ pub type ChatRequestStopServerToolsWhenItemStepCountIs = StopServerToolsWhenItem
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenItemStepCountIsType`].
 #[doc(hidden)]
 pub type ChatRequestStopServerToolsWhenItemStepCountIsType = StopServerToolsWhenItemStepCountIsType;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolFunctionCacheControlType`].
+#[doc(hidden)]
+pub type ChatRequestToolsItemFunctionCacheControlType = ChatFunctionToolFunctionCacheControlType;
 /// The name this place's type had while its schema was inline: another name for [`ChatFunctionToolOpenrouterBash`].
 #[doc(hidden)]
 pub type ChatRequestToolsItemOpenrouterBash = ChatFunctionToolOpenrouterBash;
@@ -1122,6 +1166,15 @@ pub type ChatRequestTrace = TraceConfig;
 /// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolConfig`].
 #[doc(hidden)]
 pub type ChatSearchModelsServerToolParameters = SearchModelsServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatSystemMessageContentListItemCacheControlType = ChatContentTextCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItemTextCacheControlType = ChatContentItemsTextCacheControlType;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItemsTextCacheControlType`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItemTextCacheControlType = ChatContentItemsTextCacheControlType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandEngine = WebSearchEngineEnum;
@@ -1527,6 +1580,9 @@ pub type CreateMessagesRequestPluginsItemWebMode = MessagesRequestPluginsItemWeb
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebUserLocation`].
 #[doc(hidden)]
 pub type CreateMessagesRequestPluginsItemWebUserLocation = MessagesRequestPluginsItemWebUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebUserLocationType`].
+#[doc(hidden)]
+pub type CreateMessagesRequestPluginsItemWebUserLocationType = MessagesRequestPluginsItemWebUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestRoute`].
 #[doc(hidden)]
 pub type CreateMessagesRequestRoute = MessagesRequestRoute;
@@ -1827,6 +1883,9 @@ pub type CreatePresetsMessagesRequestPluginsItemWebMode = MessagesRequestPlugins
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebUserLocation`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestPluginsItemWebUserLocation = MessagesRequestPluginsItemWebUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequestPluginsItemWebUserLocationType`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequestPluginsItemWebUserLocationType = MessagesRequestPluginsItemWebUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequestRoute`].
 #[doc(hidden)]
 pub type CreatePresetsMessagesRequestRoute = MessagesRequestRoute;
@@ -1974,6 +2033,9 @@ pub type CreatePresetsResponsesRequestPluginsItemWebMode = ResponsesRequestPlugi
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebUserLocation`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestPluginsItemWebUserLocation = ResponsesRequestPluginsItemWebUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebUserLocationType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestPluginsItemWebUserLocationType = ResponsesRequestPluginsItemWebUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestRoute`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestRoute = ResponsesRequestRoute;
@@ -2124,6 +2186,9 @@ pub type CreateResponsesRequestPluginsItemWebMode = ResponsesRequestPluginsItemW
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebUserLocation`].
 #[doc(hidden)]
 pub type CreateResponsesRequestPluginsItemWebUserLocation = ResponsesRequestPluginsItemWebUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestPluginsItemWebUserLocationType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestPluginsItemWebUserLocationType = ResponsesRequestPluginsItemWebUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestRoute`].
 #[doc(hidden)]
 pub type CreateResponsesRequestRoute = ResponsesRequestRoute;
@@ -3326,6 +3391,9 @@ pub type MessagesRequestPluginsItemWebMode = WebSearchPluginMode;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
 #[doc(hidden)]
 pub type MessagesRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocationType`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebUserLocationType = WebSearchPluginUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type MessagesRequestRoute = DeprecatedRoute;
@@ -4022,6 +4090,9 @@ pub type ResponsesRequestPluginsItemWebMode = WebSearchPluginMode;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocation`].
 #[doc(hidden)]
 pub type ResponsesRequestPluginsItemWebUserLocation = WebSearchPluginUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPluginUserLocationType`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebUserLocationType = WebSearchPluginUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type ResponsesRequestRoute = DeprecatedRoute;
@@ -5662,6 +5733,9 @@ impl WebSearchPluginUserLocation {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationType`].
+#[doc(hidden)]
+pub type WebSearchPluginUserLocationType = WebSearchUserLocationType;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
 #[doc(hidden)]
 pub type WebSearchServerToolConfigEngine = WebSearchEngineEnum;

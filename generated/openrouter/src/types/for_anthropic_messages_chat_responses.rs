@@ -931,6 +931,15 @@ pub type StreamEventsResponseCompletedResponseErrorType = OpenResponsesResultErr
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadata`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseOpenrouterMetadata = OpenResponsesResultOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseErrorType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseErrorType = OpenResponsesCreatedEventResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOpenrouterMetadata`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOpenrouterMetadata = OpenResponsesCreatedEventResponseOpenrouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOpenrouterMetadataParams`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOpenrouterMetadataParams = OpenResponsesCreatedEventResponseOpenrouterMetadataParams;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultErrorType`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseErrorType = OpenResponsesResultErrorType;
@@ -943,6 +952,12 @@ pub type StreamEventsResponseFailedResponseOpenrouterMetadataParams = OpenRespon
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOpenrouterMetadataStrategy`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOpenrouterMetadataStrategy = OpenResponsesResultOpenrouterMetadataStrategy;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseErrorType`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseErrorType = OpenResponsesInProgressEventResponseErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOpenrouterMetadata`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOpenrouterMetadata = OpenResponsesInProgressEventResponseOpenrouterMetadata;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultErrorType`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponseErrorType = OpenResponsesResultErrorType;

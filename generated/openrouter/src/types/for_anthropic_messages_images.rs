@@ -142,14 +142,12 @@ impl AnthropicAdvisorMessageUsageIteration {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicAdvisorMessageUsageIteration/allOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `advisor_message` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicAdvisorMessageUsageIterationType { AdvisorMessage =>
-    "advisor_message", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicAdvisorMessageUsageIteration/allOf/1/properties/type` in the API's spec.
+///
+/// Always `"advisor_message"`: constructors fill it in, decoding checks it.
+pub type AnthropicAdvisorMessageUsageIterationType = crate::runtime::Const<
+    constants::AnthropicAdvisorMessageUsageIterationType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicIterationCacheCreation`].
 #[doc(hidden)]
 pub type AnthropicBaseUsageIterationCacheCreation = AnthropicIterationCacheCreation;
@@ -355,13 +353,12 @@ impl AnthropicCompactionUsageIteration {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCompactionUsageIteration/allOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCompactionUsageIterationType { Compaction => "compaction", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCompactionUsageIteration/allOf/1/properties/type` in the API's spec.
+///
+/// Always `"compaction"`: constructors fill it in, decoding checks it.
+pub type AnthropicCompactionUsageIterationType = crate::runtime::Const<
+    constants::AnthropicCompactionUsageIterationType,
+>;
 /// The object of the `AnthropicIterationCacheCreation` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -578,13 +575,12 @@ impl AnthropicMessageUsageIteration {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicMessageUsageIteration/allOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicMessageUsageIterationType { Message => "message", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicMessageUsageIteration/allOf/1/properties/type` in the API's spec.
+///
+/// Always `"message"`: constructors fill it in, decoding checks it.
+pub type AnthropicMessageUsageIterationType = crate::runtime::Const<
+    constants::AnthropicMessageUsageIterationType,
+>;
 /// The object of the `AnthropicUnknownUsageIteration` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

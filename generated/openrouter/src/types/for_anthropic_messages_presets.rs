@@ -184,13 +184,12 @@ impl AnthropicBase64PdfSource {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/media_type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `application/pdf` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicBase64PdfSourceMediaType { ApplicationPdf => "application/pdf", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/media_type` in the API's spec.
+///
+/// Always `"application/pdf"`: constructors fill it in, decoding checks it.
+pub type AnthropicBase64PdfSourceMediaType = crate::runtime::Const<
+    constants::AnthropicBase64PdfSourceMediaType,
+>;
 /// The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/type` in the API's spec.
 ///
 /// Always `"base64"`: constructors fill it in, decoding checks it.
@@ -1522,13 +1521,12 @@ impl AnthropicInputTokensClearAtLeast {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicInputTokensClearAtLeast/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_tokens` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicInputTokensClearAtLeastType { InputTokens => "input_tokens", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicInputTokensClearAtLeast/properties/type` in the API's spec.
+///
+/// Always `"input_tokens"`: constructors fill it in, decoding checks it.
+pub type AnthropicInputTokensClearAtLeastType = crate::runtime::Const<
+    constants::AnthropicInputTokensClearAtLeastType,
+>;
 /// The object of the `AnthropicInputTokensTrigger` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1683,13 +1681,12 @@ impl AnthropicPlainTextSource {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/media_type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text/plain` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicPlainTextSourceMediaType { TextPlain => "text/plain", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/media_type` in the API's spec.
+///
+/// Always `"text/plain"`: constructors fill it in, decoding checks it.
+pub type AnthropicPlainTextSourceMediaType = crate::runtime::Const<
+    constants::AnthropicPlainTextSourceMediaType,
+>;
 /// The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/type` in the API's spec.
 ///
 /// Always `"text"`: constructors fill it in, decoding checks it.
@@ -2145,13 +2142,12 @@ impl AnthropicThinkingTurns {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicThinkingTurns/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `thinking_turns` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicThinkingTurnsType { ThinkingTurns => "thinking_turns", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicThinkingTurns/properties/type` in the API's spec.
+///
+/// Always `"thinking_turns"`: constructors fill it in, decoding checks it.
+pub type AnthropicThinkingTurnsType = crate::runtime::Const<
+    constants::AnthropicThinkingTurnsType,
+>;
 /// The object of the `AnthropicToolSearchToolBm25` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2293,14 +2289,12 @@ pub type AnthropicToolSearchToolBm25AllowedCallers = AnthropicAllowedCallers;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolBm25AllowedCallersItem = AnthropicAllowedCallersItem;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/name` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_search_tool_bm25` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicToolSearchToolBm25Name { ToolSearchToolBm25 =>
-    "tool_search_tool_bm25", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/name` in the API's spec.
+///
+/// Always `"tool_search_tool_bm25"`: constructors fill it in, decoding checks it.
+pub type AnthropicToolSearchToolBm25Name = crate::runtime::Const<
+    constants::AnthropicToolSearchToolBm25Name,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/type` in the API's spec."]
@@ -2450,14 +2444,12 @@ pub type AnthropicToolSearchToolRegexAllowedCallers = AnthropicAllowedCallers;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
 #[doc(hidden)]
 pub type AnthropicToolSearchToolRegexAllowedCallersItem = AnthropicAllowedCallersItem;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/name` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_search_tool_regex` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicToolSearchToolRegexName { ToolSearchToolRegex =>
-    "tool_search_tool_regex", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/name` in the API's spec.
+///
+/// Always `"tool_search_tool_regex"`: constructors fill it in, decoding checks it.
+pub type AnthropicToolSearchToolRegexName = crate::runtime::Const<
+    constants::AnthropicToolSearchToolRegexName,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/type` in the API's spec."]
@@ -2537,13 +2529,12 @@ impl AnthropicToolUsesKeep {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicToolUsesKeep/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_uses` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicToolUsesKeepType { ToolUses => "tool_uses", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicToolUsesKeep/properties/type` in the API's spec.
+///
+/// Always `"tool_uses"`: constructors fill it in, decoding checks it.
+pub type AnthropicToolUsesKeepType = crate::runtime::Const<
+    constants::AnthropicToolUsesKeepType,
+>;
 /// The object of the `AnthropicToolUsesTrigger` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2915,14 +2906,12 @@ impl AnthropicWebSearchResultBlockParam {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicWebSearchResultBlockParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicWebSearchResultBlockParamType { WebSearchResult =>
-    "web_search_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchResultBlockParam/properties/type` in the API's spec.
+///
+/// Always `"web_search_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicWebSearchResultBlockParamType = crate::runtime::Const<
+    constants::AnthropicWebSearchResultBlockParamType,
+>;
 /// The object of the `AnthropicWebSearchToolUserLocation` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3032,13 +3021,12 @@ impl AnthropicWebSearchToolUserLocation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicWebSearchToolUserLocation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `approximate` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicWebSearchToolUserLocationType { Approximate => "approximate", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchToolUserLocation/properties/type` in the API's spec.
+///
+/// Always `"approximate"`: constructors fill it in, decoding checks it.
+pub type AnthropicWebSearchToolUserLocationType = crate::runtime::Const<
+    constants::AnthropicWebSearchToolUserLocationType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`MessagesRequest`].
 #[doc(hidden)]
 pub type CreateMessagesRequest = MessagesRequest;
@@ -5000,14 +4988,12 @@ crate::runtime::string_enum! {
     "max_uses_exceeded", TooManyRequests => "too_many_requests", QueryTooLong =>
     "query_too_long", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesMessageParamContentWebSearchToolResultErrorType {
-    WebSearchToolResultError => "web_search_tool_result_error", }
-}
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1/properties/type` in the API's spec.
+///
+/// Always `"web_search_tool_result_error"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentWebSearchToolResultErrorType = crate::runtime::Const<
+    constants::MessagesMessageParamContentWebSearchToolResultErrorType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/MessagesMessageParam/properties/role` in the API's spec."]
@@ -5207,13 +5193,12 @@ impl MessagesOutputConfigFormat {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/format/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `json_schema` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesOutputConfigFormatType { JsonSchema => "json_schema", }
-}
+/// The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/format/properties/type` in the API's spec.
+///
+/// Always `"json_schema"`: constructors fill it in, decoding checks it.
+pub type MessagesOutputConfigFormatType = crate::runtime::Const<
+    constants::MessagesOutputConfigFormatType,
+>;
 /// Task budget for an agentic turn. The model sees a countdown of remaining tokens and uses it to prioritize work and wind down gracefully. Advisory — does not enforce a hard cap.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5297,13 +5282,12 @@ impl MessagesOutputConfigTaskBudget {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/task_budget/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tokens` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesOutputConfigTaskBudgetType { Tokens => "tokens", }
-}
+/// The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/task_budget/properties/type` in the API's spec.
+///
+/// Always `"tokens"`: constructors fill it in, decoding checks it.
+pub type MessagesOutputConfigTaskBudgetType = crate::runtime::Const<
+    constants::MessagesOutputConfigTaskBudgetType,
+>;
 /// Request schema for Anthropic Messages API endpoint
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6283,13 +6267,12 @@ impl MessagesRequestContextManagementEditsItemCompact20260112 {
 pub type MessagesRequestContextManagementEditsItemCompact20260112Type = crate::runtime::Const<
     constants::MessagesRequestContextManagementEditsItemCompact20260112Type,
 >;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `all` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestEditsClearThinking20251015KeepAllType { All => "all", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1/properties/type` in the API's spec.
+///
+/// Always `"all"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestEditsClearThinking20251015KeepAllType = crate::runtime::Const<
+    constants::MessagesRequestEditsClearThinking20251015KeepAllType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingTurns`].
 #[doc(hidden)]
 pub type MessagesRequestEditsClearThinking20251015KeepThinkingTurns = AnthropicThinkingTurns;
@@ -6439,6 +6422,9 @@ crate::runtime::union_from! {
 pub type MessagesRequestManagementEditsClearToolUses20250919Type = crate::runtime::Const<
     constants::MessagesRequestManagementEditsClearToolUses20250919Type,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicInputTokensTriggerType`].
+#[doc(hidden)]
+pub type MessagesRequestManagementEditsCompact20260112TriggerType = AnthropicInputTokensTriggerType;
 /// The name this place's type had while its schema was inline: another name for [`MessagesMessageParam`].
 #[doc(hidden)]
 pub type MessagesRequestMessagesItem = MessagesMessageParam;
@@ -7513,21 +7499,18 @@ pub type MessagesRequestToolsItemAdvisor20260301AllowedCallers = AnthropicAllowe
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemAdvisor20260301AllowedCallersItem = AnthropicAllowedCallersItem;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/name` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `advisor` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemAdvisor20260301Name { Advisor => "advisor", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `advisor_20260301` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemAdvisor20260301Type { Advisor20260301 =>
-    "advisor_20260301", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/name` in the API's spec.
+///
+/// Always `"advisor"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemAdvisor20260301Name = crate::runtime::Const<
+    constants::MessagesRequestToolsItemAdvisor20260301Name,
+>;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/type` in the API's spec.
+///
+/// Always `"advisor_20260301"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemAdvisor20260301Type = crate::runtime::Const<
+    constants::MessagesRequestToolsItemAdvisor20260301Type,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7618,21 +7601,18 @@ impl MessagesRequestToolsItemBash20250124 {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/name` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `bash` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemBash20250124Name { Bash => "bash", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `bash_20250124` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemBash20250124Type { Bash20250124 => "bash_20250124",
-    }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/name` in the API's spec.
+///
+/// Always `"bash"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemBash20250124Name = crate::runtime::Const<
+    constants::MessagesRequestToolsItemBash20250124Name,
+>;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/type` in the API's spec.
+///
+/// Always `"bash_20250124"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemBash20250124Type = crate::runtime::Const<
+    constants::MessagesRequestToolsItemBash20250124Type,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -8017,22 +7997,18 @@ impl MessagesRequestToolsItemTextEditor20250124 {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/name` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `str_replace_editor` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemTextEditor20250124Name { StrReplaceEditor =>
-    "str_replace_editor", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text_editor_20250124` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemTextEditor20250124Type { TextEditor20250124 =>
-    "text_editor_20250124", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/name` in the API's spec.
+///
+/// Always `"str_replace_editor"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemTextEditor20250124Name = crate::runtime::Const<
+    constants::MessagesRequestToolsItemTextEditor20250124Name,
+>;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/type` in the API's spec.
+///
+/// Always `"text_editor_20250124"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemTextEditor20250124Type = crate::runtime::Const<
+    constants::MessagesRequestToolsItemTextEditor20250124Type,
+>;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemToolSearchToolBm25 = AnthropicToolSearchToolBm25;
@@ -8211,21 +8187,18 @@ impl MessagesRequestToolsItemWebSearch20250305 {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/name` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemWebSearch20250305Name { WebSearch => "web_search", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_20250305` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemWebSearch20250305Type { WebSearch20250305 =>
-    "web_search_20250305", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/name` in the API's spec.
+///
+/// Always `"web_search"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemWebSearch20250305Name = crate::runtime::Const<
+    constants::MessagesRequestToolsItemWebSearch20250305Name,
+>;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/type` in the API's spec.
+///
+/// Always `"web_search_20250305"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemWebSearch20250305Type = crate::runtime::Const<
+    constants::MessagesRequestToolsItemWebSearch20250305Type,
+>;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocation`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20250305UserLocation = AnthropicWebSearchToolUserLocation;
@@ -8404,21 +8377,18 @@ pub type MessagesRequestToolsItemWebSearch20260209AllowedCallers = AnthropicAllo
 /// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallersItem`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209AllowedCallersItem = AnthropicAllowedCallersItem;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/name` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemWebSearch20260209Name { WebSearch => "web_search", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_20260209` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolsItemWebSearch20260209Type { WebSearch20260209 =>
-    "web_search_20260209", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/name` in the API's spec.
+///
+/// Always `"web_search"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemWebSearch20260209Name = crate::runtime::Const<
+    constants::MessagesRequestToolsItemWebSearch20260209Name,
+>;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/type` in the API's spec.
+///
+/// Always `"web_search_20260209"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolsItemWebSearch20260209Type = crate::runtime::Const<
+    constants::MessagesRequestToolsItemWebSearch20260209Type,
+>;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocation`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemWebSearch20260209UserLocation = AnthropicWebSearchToolUserLocation;
@@ -8502,14 +8472,12 @@ impl MessagesSearchModelsServerTool {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesSearchModelsServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:experimental__search_models` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesSearchModelsServerToolType { OpenrouterExperimentalSearchModels =>
-    "openrouter:experimental__search_models", }
-}
+/// The one value of the schema at `/components/schemas/MessagesSearchModelsServerTool/properties/type` in the API's spec.
+///
+/// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
+pub type MessagesSearchModelsServerToolType = crate::runtime::Const<
+    constants::MessagesSearchModelsServerToolType,
+>;
 /// Output of an `openrouter:shell` call from a prior assistant turn. Accepted on replay and dropped before the provider request — Anthropic has no equivalent block.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -316,12 +316,12 @@ impl UnifiedBenchmarksAaItem {
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarkPricing`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksAaItemPricing = UnifiedBenchmarkPricing;
-crate::runtime::one_value_enum! {
-    #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
-    " Always `artificial-analysis` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnifiedBenchmarksAaItemSource { ArtificialAnalysis => "artificial-analysis",
-    }
-}
+/// Benchmark source discriminator.
+///
+/// Always `"artificial-analysis"`: constructors fill it in, decoding checks it.
+pub type UnifiedBenchmarksAaItemSource = crate::runtime::Const<
+    constants::UnifiedBenchmarksAaItemSource,
+>;
 /// The object of the `UnifiedBenchmarksDAItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -518,11 +518,12 @@ impl UnifiedBenchmarksDaItem {
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarkPricing`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksDaItemPricing = UnifiedBenchmarkPricing;
-crate::runtime::one_value_enum! {
-    #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
-    " Always `design-arena` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnifiedBenchmarksDaItemSource { DesignArena => "design-arena", }
-}
+/// Benchmark source discriminator.
+///
+/// Always `"design-arena"`: constructors fill it in, decoding checks it.
+pub type UnifiedBenchmarksDaItemSource = crate::runtime::Const<
+    constants::UnifiedBenchmarksDaItemSource,
+>;
 /// Placement distribution from tournament matches.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -801,11 +802,12 @@ crate::runtime::string_enum! {
     pub enum UnifiedBenchmarksMetaSource { ArtificialAnalysis => "artificial-analysis",
     DesignArena => "design-arena", Openrouter => "openrouter", }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " Dataset version."] #[doc = ""] #[doc =
-    " Always `v1` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnifiedBenchmarksMetaVersion { V1 => "v1", }
-}
+/// Dataset version.
+///
+/// Always `"v1"`: constructors fill it in, decoding checks it.
+pub type UnifiedBenchmarksMetaVersion = crate::runtime::Const<
+    constants::UnifiedBenchmarksMetaVersion,
+>;
 /// The object of the `UnifiedBenchmarksORItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -993,11 +995,12 @@ crate::runtime::string_enum! {
     pub enum UnifiedBenchmarksOrItemBenchmarkType { GpqaDiamond => "gpqa_diamond",
     TauBenchVerifiedAirline => "tau_bench_verified_airline", }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
-    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnifiedBenchmarksOrItemSource { Openrouter => "openrouter", }
-}
+/// Benchmark source discriminator.
+///
+/// Always `"openrouter"`: constructors fill it in, decoding checks it.
+pub type UnifiedBenchmarksOrItemSource = crate::runtime::Const<
+    constants::UnifiedBenchmarksOrItemSource,
+>;
 /// The object of the `UnifiedBenchmarksResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1387,11 +1390,12 @@ crate::runtime::string_enum! {
     pub enum UnifiedBenchmarksSearchItemSearchSurface { ServerTool => "server-tool",
     Plugin => "plugin", }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
-    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnifiedBenchmarksSearchItemSource { Openrouter => "openrouter", }
-}
+/// Benchmark source discriminator.
+///
+/// Always `"openrouter"`: constructors fill it in, decoding checks it.
+pub type UnifiedBenchmarksSearchItemSource = crate::runtime::Const<
+    constants::UnifiedBenchmarksSearchItemSource,
+>;
 /// Published lane configuration, included only when include_run_config=true. Only the agent turn count, reasoning effort, and temperature are exposed; other harness settings are intentionally not part of the public contract.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

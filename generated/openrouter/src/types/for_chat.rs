@@ -349,13 +349,10 @@ pub type ChatResultChoicesItemLogprobsRefusalItem = ChatChoiceLogprobsRefusalIte
 /// The name this place's type had while its schema was inline: another name for [`ChatChoiceLogprobsRefusalItemTopLogprobsItem`].
 #[doc(hidden)]
 pub type ChatResultChoicesItemLogprobsRefusalItemTopLogprobsItem = ChatChoiceLogprobsRefusalItemTopLogprobsItem;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatResult/properties/object` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `chat.completion` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatResultObject { ChatCompletion => "chat.completion", }
-}
+/// The one value of the schema at `/components/schemas/ChatResult/properties/object` in the API's spec.
+///
+/// Always `"chat.completion"`: constructors fill it in, decoding checks it.
+pub type ChatResultObject = crate::runtime::Const<constants::ChatResultObject>;
 /// The name this place's type had while its schema was inline: another name for [`ChatUsage`].
 #[doc(hidden)]
 pub type ChatResultUsage = ChatUsage;
@@ -912,13 +909,10 @@ impl ChatStreamChunkErrorMetadata {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatStreamChunk/properties/object` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `chat.completion.chunk` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatStreamChunkObject { ChatCompletionChunk => "chat.completion.chunk", }
-}
+/// The one value of the schema at `/components/schemas/ChatStreamChunk/properties/object` in the API's spec.
+///
+/// Always `"chat.completion.chunk"`: constructors fill it in, decoding checks it.
+pub type ChatStreamChunkObject = crate::runtime::Const<constants::ChatStreamChunkObject>;
 /// The name this place's type had while its schema was inline: another name for [`ChatUsage`].
 #[doc(hidden)]
 pub type ChatStreamChunkUsage = ChatUsage;

@@ -2193,13 +2193,12 @@ impl ChatFunctionToolFunctionDef {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatFunctionTool/anyOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatFunctionToolFunctionType { Function => "function", }
-}
+/// The one value of the schema at `/components/schemas/ChatFunctionTool/anyOf/0/properties/type` in the API's spec.
+///
+/// Always `"function"`: constructors fill it in, decoding checks it.
+pub type ChatFunctionToolFunctionType = crate::runtime::Const<
+    constants::ChatFunctionToolFunctionType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ChatSearchModelsServerTool`].
 #[doc(hidden)]
 pub type ChatFunctionToolOpenrouterExperimentalSearchModels = ChatSearchModelsServerTool;
@@ -2752,13 +2751,12 @@ impl ChatNamedToolChoiceFunction {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatNamedToolChoice/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatNamedToolChoiceType { Function => "function", }
-}
+/// The one value of the schema at `/components/schemas/ChatNamedToolChoice/properties/type` in the API's spec.
+///
+/// Always `"function"`: constructors fill it in, decoding checks it.
+pub type ChatNamedToolChoiceType = crate::runtime::Const<
+    constants::ChatNamedToolChoiceType,
+>;
 /// Reasoning details for extended thinking models
 pub type ChatReasoningDetails = Vec<ReasoningDetailUnion>;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnion`].
@@ -4312,14 +4310,12 @@ impl ChatSearchModelsServerTool {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatSearchModelsServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:experimental__search_models` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatSearchModelsServerToolType { OpenrouterExperimentalSearchModels =>
-    "openrouter:experimental__search_models", }
-}
+/// The one value of the schema at `/components/schemas/ChatSearchModelsServerTool/properties/type` in the API's spec.
+///
+/// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
+pub type ChatSearchModelsServerToolType = crate::runtime::Const<
+    constants::ChatSearchModelsServerToolType,
+>;
 /// OpenRouter extension: force a specific server tool by naming it directly in `tool_choice.type` instead of wrapping it in `{ type: "function", function: { name } }`.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4798,13 +4794,10 @@ impl ChatToolCallFunction {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatToolCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatToolCallType { Function => "function", }
-}
+/// The one value of the schema at `/components/schemas/ChatToolCall/properties/type` in the API's spec.
+///
+/// Always `"function"`: constructors fill it in, decoding checks it.
+pub type ChatToolCallType = crate::runtime::Const<constants::ChatToolCallType>;
 crate::runtime::untagged_union! {
     #[doc = " Tool choice configuration"] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -5901,20 +5894,16 @@ impl PredictionContentText {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/PredictionContentText/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PredictionContentTextType { Text => "text", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Prediction/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `content` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PredictionType { Content => "content", }
-}
+/// The one value of the schema at `/components/schemas/PredictionContentText/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type PredictionContentTextType = crate::runtime::Const<
+    constants::PredictionContentTextType,
+>;
+/// The one value of the schema at `/components/schemas/Prediction/properties/type` in the API's spec.
+///
+/// Always `"content"`: constructors fill it in, decoding checks it.
+pub type PredictionType = crate::runtime::Const<constants::PredictionType>;
 /// Reasoning detail encrypted schema
 #[derive(Debug, Clone)]
 #[non_exhaustive]

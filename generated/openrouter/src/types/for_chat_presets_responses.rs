@@ -1460,6 +1460,15 @@ pub type InputsListItemAdditionalToolsToolsItemOpenrouterSubagent = AdditionalTo
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemOpenrouterSubagentType`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalToolsToolsItemOpenrouterSubagentType = AdditionalToolsItemToolsItemOpenrouterSubagentType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningFormat`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemReasoningFormat = OpenResponsesResultOutputItemReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningFormat`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemReasoningFormat = OutputItemsReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`OutputReasoningItemFormat`].
+#[doc(hidden)]
+pub type OutputItemsReasoningFormat = OutputReasoningItemFormat;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
 #[doc(hidden)]
 pub type OutputReasoningItemFormat = ReasoningFormat;
@@ -1517,13 +1526,12 @@ impl PromptCacheBreakpoint {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/PromptCacheBreakpoint/properties/mode` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `explicit` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PromptCacheBreakpointMode { Explicit => "explicit", }
-}
+/// The one value of the schema at `/components/schemas/PromptCacheBreakpoint/properties/mode` in the API's spec.
+///
+/// Always `"explicit"`: constructors fill it in, decoding checks it.
+pub type PromptCacheBreakpointMode = crate::runtime::Const<
+    constants::PromptCacheBreakpointMode,
+>;
 /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1593,13 +1601,12 @@ impl PromptCacheOptions {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/PromptCacheOptions/properties/mode` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `explicit` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PromptCacheOptionsMode { Explicit => "explicit", }
-}
+/// The one value of the schema at `/components/schemas/PromptCacheOptions/properties/mode` in the API's spec.
+///
+/// Always `"explicit"`: constructors fill it in, decoding checks it.
+pub type PromptCacheOptionsMode = crate::runtime::Const<
+    constants::PromptCacheOptionsMode,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
 #[doc(hidden)]
 pub type ReasoningDetailEncryptedFormat = ReasoningFormat;
@@ -1723,6 +1730,18 @@ pub type SendChatCompletionRequestRequestToolsItemOpenrouterFusion = ChatRequest
 /// The name this place's type had while its schema was inline: another name for [`ChatRequestToolsItemOpenrouterSubagent`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequestToolsItemOpenrouterSubagent = ChatRequestToolsItemOpenrouterSubagent;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemReasoningFormat`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemReasoningFormat = OpenResponsesCreatedEventResponseOutputItemReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningFormat`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemReasoningFormat = OpenResponsesResultOutputItemReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningFormat`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemReasoningFormat = OutputItemsReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningFormat`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemReasoningFormat = OutputItemsReasoningFormat;
 /// A tool made available to the subagent. Only OpenRouter server tools (e.g. openrouter:web_search) are supported; function tools are rejected because the worker has no way to execute them. The subagent tool may not list itself.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -125,6 +125,9 @@ impl ServerToolUseDetails {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseUsageServerToolUseDetails`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseUsageServerToolUseDetails = OpenResponsesCreatedEventResponseUsageServerToolUseDetails;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageServerToolUseDetails`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseUsageServerToolUseDetails = OpenResponsesResultUsageServerToolUseDetails;

@@ -510,12 +510,12 @@ impl RankingsDailyMeta {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " Dataset version. Field names and grain are stable for the life of `v1`."]
-    #[doc = ""] #[doc =
-    " Always `v1` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum RankingsDailyMetaVersion { V1 => "v1", }
-}
+/// Dataset version. Field names and grain are stable for the life of `v1`.
+///
+/// Always `"v1"`: constructors fill it in, decoding checks it.
+pub type RankingsDailyMetaVersion = crate::runtime::Const<
+    constants::RankingsDailyMetaVersion,
+>;
 /// The object of the `RankingsDailyResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -832,11 +832,12 @@ impl SessionCostMeta {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " Dataset version."] #[doc = ""] #[doc =
-    " Always `v1` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum SessionCostMetaVersion { V1 => "v1", }
-}
+/// Dataset version.
+///
+/// Always `"v1"`: constructors fill it in, decoding checks it.
+pub type SessionCostMetaVersion = crate::runtime::Const<
+    constants::SessionCostMetaVersion,
+>;
 /// The object of the `SessionCostResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

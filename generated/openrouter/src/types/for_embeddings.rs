@@ -995,20 +995,18 @@ impl CreateEmbeddingsResponseDataItemEmbedding {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/data/items/properties/object` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `embedding` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CreateEmbeddingsResponseDataItemObject { Embedding => "embedding", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/object` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `list` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CreateEmbeddingsResponseObject { List => "list", }
-}
+/// The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/data/items/properties/object` in the API's spec.
+///
+/// Always `"embedding"`: constructors fill it in, decoding checks it.
+pub type CreateEmbeddingsResponseDataItemObject = crate::runtime::Const<
+    constants::CreateEmbeddingsResponseDataItemObject,
+>;
+/// The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/object` in the API's spec.
+///
+/// Always `"list"`: constructors fill it in, decoding checks it.
+pub type CreateEmbeddingsResponseObject = crate::runtime::Const<
+    constants::CreateEmbeddingsResponseObject,
+>;
 /// Token usage statistics
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

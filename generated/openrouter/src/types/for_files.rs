@@ -234,13 +234,12 @@ impl AnthropicFileDeleted {
 pub type AnthropicFileDeletedShape = crate::runtime::Const<
     constants::AnthropicFileDeletedShape,
 >;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file_deleted` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicFileDeletedType { FileDeleted => "file_deleted", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/type` in the API's spec.
+///
+/// Always `"file_deleted"`: constructors fill it in, decoding checks it.
+pub type AnthropicFileDeletedType = crate::runtime::Const<
+    constants::AnthropicFileDeletedType,
+>;
 /// A page of files in Anthropic's shape.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -364,13 +363,10 @@ pub type AnthropicFileListShape = crate::runtime::Const<
 ///
 /// Always `"anthropic"`: constructors fill it in, decoding checks it.
 pub type AnthropicFileShape = crate::runtime::Const<constants::AnthropicFileShape>;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicFile/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicFileType { File => "file", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicFile/properties/type` in the API's spec.
+///
+/// Always `"file"`: constructors fill it in, decoding checks it.
+pub type AnthropicFileType = crate::runtime::Const<constants::AnthropicFileType>;
 /// The name this place's type had while its schema was inline: another name for [`FileProvider`].
 #[doc(hidden)]
 pub type DeleteFileProvider = FileProvider;
@@ -914,13 +910,12 @@ impl OpenAiFileDeleted {
 ///
 /// Always `true`: constructors fill it in, decoding checks it.
 pub type OpenAiFileDeletedDef = crate::runtime::Const<constants::OpenAiFileDeletedDef>;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/object` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiFileDeletedObject { File => "file", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/object` in the API's spec.
+///
+/// Always `"file"`: constructors fill it in, decoding checks it.
+pub type OpenAiFileDeletedObject = crate::runtime::Const<
+    constants::OpenAiFileDeletedObject,
+>;
 /// The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/_shape` in the API's spec.
 ///
 /// Always `"openai"`: constructors fill it in, decoding checks it.
@@ -1063,24 +1058,18 @@ pub type OpenAiFileListDataItemShape = OpenAiFileShape;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiFileStatus`].
 #[doc(hidden)]
 pub type OpenAiFileListDataItemStatus = OpenAiFileStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIFileList/properties/object` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `list` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiFileListObject { List => "list", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIFileList/properties/object` in the API's spec.
+///
+/// Always `"list"`: constructors fill it in, decoding checks it.
+pub type OpenAiFileListObject = crate::runtime::Const<constants::OpenAiFileListObject>;
 /// The one value of the schema at `/components/schemas/OpenAIFileList/properties/_shape` in the API's spec.
 ///
 /// Always `"openai"`: constructors fill it in, decoding checks it.
 pub type OpenAiFileListShape = crate::runtime::Const<constants::OpenAiFileListShape>;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIFile/properties/object` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiFileObject { File => "file", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIFile/properties/object` in the API's spec.
+///
+/// Always `"file"`: constructors fill it in, decoding checks it.
+pub type OpenAiFileObject = crate::runtime::Const<constants::OpenAiFileObject>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OpenAIFile/properties/purpose` in the API's spec."]
@@ -1095,13 +1084,10 @@ crate::runtime::string_enum! {
 ///
 /// Always `"openai"`: constructors fill it in, decoding checks it.
 pub type OpenAiFileShape = crate::runtime::Const<constants::OpenAiFileShape>;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIFile/properties/status` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `processed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiFileStatus { Processed => "processed", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIFile/properties/status` in the API's spec.
+///
+/// Always `"processed"`: constructors fill it in, decoding checks it.
+pub type OpenAiFileStatus = crate::runtime::Const<constants::OpenAiFileStatus>;
 /// A stored file in the OpenRouter superset shape: Anthropic-shaped, plus OpenRouter-only fields.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1334,13 +1320,12 @@ impl OpenRouterFileDeleted {
 pub type OpenRouterFileDeletedShape = crate::runtime::Const<
     constants::OpenRouterFileDeletedShape,
 >;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file_deleted` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenRouterFileDeletedType { FileDeleted => "file_deleted", }
-}
+/// The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/type` in the API's spec.
+///
+/// Always `"file_deleted"`: constructors fill it in, decoding checks it.
+pub type OpenRouterFileDeletedType = crate::runtime::Const<
+    constants::OpenRouterFileDeletedType,
+>;
 /// A page of files in the OpenRouter shape.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1485,13 +1470,10 @@ pub type OpenRouterFileListShape = crate::runtime::Const<
 ///
 /// Always `"openrouter"`: constructors fill it in, decoding checks it.
 pub type OpenRouterFileShape = crate::runtime::Const<constants::OpenRouterFileShape>;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenRouterFile/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenRouterFileType { File => "file", }
-}
+/// The one value of the schema at `/components/schemas/OpenRouterFile/properties/type` in the API's spec.
+///
+/// Always `"file"`: constructors fill it in, decoding checks it.
+pub type OpenRouterFileType = crate::runtime::Const<constants::OpenRouterFileType>;
 /// The name this place's type had while its schema was inline: another name for [`FileProvider`].
 #[doc(hidden)]
 pub type UploadFileProvider = FileProvider;

@@ -144,6 +144,9 @@ pub type CreateImagesRequestInputReferencesItemType = ImageGenerationRequestInpu
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequestInputReferencesItemUrl`].
 #[doc(hidden)]
 pub type CreateImagesRequestInputReferencesItemUrl = ImageGenerationRequestInputReferencesItemUrl;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestFrameImagesItemType`].
+#[doc(hidden)]
+pub type CreateVideosRequestFrameImagesItemType = VideoGenerationRequestFrameImagesItemType;
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemImageUrl`].
 #[doc(hidden)]
 pub type CreateVideosRequestInputReferencesItemImageUrl = VideoGenerationRequestInputReferencesItemImageUrl;
@@ -153,6 +156,9 @@ pub type CreateVideosRequestInputReferencesItemImageUrlType = VideoGenerationReq
 /// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequestInputReferencesItemImageUrlUrl`].
 #[doc(hidden)]
 pub type CreateVideosRequestInputReferencesItemImageUrlUrl = VideoGenerationRequestInputReferencesItemImageUrlUrl;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImageType`].
+#[doc(hidden)]
+pub type FrameImageType = ContentPartImageType;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartImage`].
 #[doc(hidden)]
 pub type ImageGenerationRequestInputReferencesItem = ContentPartImage;
@@ -171,6 +177,9 @@ pub type InputReferenceImageUrlType = ContentPartImageType;
 /// The name this place's type had while its schema was inline: another name for [`ContentPartImageUrl`].
 #[doc(hidden)]
 pub type InputReferenceImageUrlUrl = ContentPartImageUrl;
+/// The name this place's type had while its schema was inline: another name for [`FrameImageType`].
+#[doc(hidden)]
+pub type VideoGenerationRequestFrameImagesItemType = FrameImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputReferenceImageUrl`].
 #[doc(hidden)]
 pub type VideoGenerationRequestInputReferencesItemImageUrl = InputReferenceImageUrl;

@@ -113,7 +113,7 @@ crate::runtime::untagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AdditionalToolsItemToolsItem { ComputerUsePreview(ComputerUseServerTool),
-    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunctionTool),
+    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunction),
     FileSearch(FileSearchServerTool), CodeInterpreter(CodeInterpreterServerTool),
     Mcp(McpServerTool), Custom(CustomTool), WebSearchPreview(PreviewWebSearchServerTool),
     WebSearchPreview20250311(Preview20250311WebSearchServerTool),
@@ -136,7 +136,7 @@ crate::runtime::untagged_union! {
 }
 crate::runtime::union_from! {
     AdditionalToolsItemToolsItem { ComputerUsePreview(ComputerUseServerTool),
-    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunctionTool),
+    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunction),
     FileSearch(FileSearchServerTool), CodeInterpreter(CodeInterpreterServerTool),
     Mcp(McpServerTool), Custom(CustomTool), WebSearchPreview(PreviewWebSearchServerTool),
     WebSearchPreview20250311(Preview20250311WebSearchServerTool),
@@ -239,7 +239,7 @@ pub type AdditionalToolsItemToolsItemFileSearchType = FileSearchServerToolType;
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct AdditionalToolsItemToolsItemFunctionTool {
+pub struct AdditionalToolsItemToolsItemFunction {
     /// The `description` property (optional).
     pub description: Option<String>,
     /// The `name` property (required).
@@ -257,7 +257,7 @@ pub struct AdditionalToolsItemToolsItemFunctionTool {
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
+impl serde::Serialize for AdditionalToolsItemToolsItemFunction {
     fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
@@ -271,7 +271,7 @@ impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
     }
 }
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemFunctionTool {
+impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemFunction {
     fn deserialize<_D: serde::Deserializer<'de>>(
         deserializer: _D,
     ) -> Result<Self, _D::Error> {
@@ -279,8 +279,8 @@ impl<'de> serde::Deserialize<'de> for AdditionalToolsItemToolsItemFunctionTool {
     }
 }
 #[cfg(feature = "full-serde")]
-impl crate::runtime::Object for AdditionalToolsItemToolsItemFunctionTool {
-    const NAME: &'static str = "AdditionalToolsItemToolsItemFunctionTool";
+impl crate::runtime::Object for AdditionalToolsItemToolsItemFunction {
+    const NAME: &'static str = "AdditionalToolsItemToolsItemFunction";
     fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
@@ -331,8 +331,8 @@ impl crate::runtime::Object for AdditionalToolsItemToolsItemFunctionTool {
     }
 }
 #[allow(deprecated)]
-impl AdditionalToolsItemToolsItemFunctionTool {
-    /// A `AdditionalToolsItemToolsItemFunctionTool` from its required fields; set the others with the methods below.
+impl AdditionalToolsItemToolsItemFunction {
+    /// A `AdditionalToolsItemToolsItemFunction` from its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         parameters: impl Into<serde_json::Value>,
@@ -365,6 +365,9 @@ impl AdditionalToolsItemToolsItemFunctionTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FunctionToolType`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFunctionType = FunctionToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsItemImageGeneration = ImageGenerationServerTool;
@@ -588,13 +591,12 @@ pub type AdditionalToolsItemToolsItemWebSearchUserLocation = LegacyWebSearchServ
 /// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolOpenRouter`].
 #[doc(hidden)]
 pub type AdditionalToolsItemToolsOpenrouterExperimentalSearchModels = SearchModelsServerToolOpenRouter;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AdditionalToolsItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `additional_tools` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AdditionalToolsItemType { AdditionalTools => "additional_tools", }
-}
+/// The one value of the schema at `/components/schemas/AdditionalToolsItem/properties/type` in the API's spec.
+///
+/// Always `"additional_tools"`: constructors fill it in, decoding checks it.
+pub type AdditionalToolsItemType = crate::runtime::Const<
+    constants::AdditionalToolsItemType,
+>;
 /// A message routed between agents in a multi-agent session
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -958,19 +960,19 @@ impl AgentMessageItemContentItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type AgentMessageItemContentItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type AgentMessageItemContentItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`InputTextType`].
 #[doc(hidden)]
 pub type AgentMessageItemContentItemInputTextType = InputTextType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `agent_message` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AgentMessageItemType { AgentMessage => "agent_message", }
-}
+/// The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec.
+///
+/// Always `"agent_message"`: constructors fill it in, decoding checks it.
+pub type AgentMessageItemType = crate::runtime::Const<constants::AgentMessageItemType>;
 /// A tool call emitted by the model requesting a V4A patch operation. The client applies the patch and echoes an `apply_patch_call_output` on the next turn.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1102,13 +1104,12 @@ pub type ApplyPatchCallItemOperationUpdateFileType = ApplyPatchCallOperationUpda
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type ApplyPatchCallItemStatus = ApplyPatchCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `apply_patch_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchCallItemType { ApplyPatchCall => "apply_patch_call", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchCallItem/properties/type` in the API's spec.
+///
+/// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchCallItemType = crate::runtime::Const<
+    constants::ApplyPatchCallItemType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " The patch operation requested by an `apply_patch_call`. `create_file` and `update_file` carry a V4A diff; `delete_file` omits it."]
@@ -1250,14 +1251,12 @@ crate::runtime::string_enum! {
     pub enum ApplyPatchCallOutputItemStatus { Completed => "completed", Failed =>
     "failed", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchCallOutputItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `apply_patch_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchCallOutputItemType { ApplyPatchCallOutput =>
-    "apply_patch_call_output", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchCallOutputItem/properties/type` in the API's spec.
+///
+/// Always `"apply_patch_call_output"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchCallOutputItemType = crate::runtime::Const<
+    constants::ApplyPatchCallOutputItemType,
+>;
 crate::runtime::string_enum! {
     #[doc = " Lifecycle state of an `apply_patch_call` output item."] pub enum
     ApplyPatchCallStatus { InProgress => "in_progress", Completed => "completed", }
@@ -1992,6 +1991,9 @@ pub type BaseResponsesResultOutputItemMessageRole = OutputMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemReasoningContentItem = OutputItemReasoningContentItem;
@@ -2214,6 +2216,9 @@ pub type BaseResponsesResultToolsItemFileSearchRankingOptionsRanker = FileSearch
 /// The name this place's type had while its schema was inline: another name for [`FileSearchServerToolType`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemFileSearchType = FileSearchServerToolType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionToolType`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFunctionType = FunctionToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemImageGeneration = ImageGenerationServerTool;
@@ -2358,6 +2363,9 @@ pub type BaseResponsesResultToolsItemWebSearchType = LegacyWebSearchServerToolTy
 /// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerToolUserLocation`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolsItemWebSearchUserLocation = LegacyWebSearchServerToolUserLocation;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type CodeInterpreterCallItemType = OutputItemCodeInterpreterCallType;
 /// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2871,13 +2879,12 @@ crate::runtime::string_enum! {
     pub enum CodeInterpreterServerToolContainerAutoMemoryLimit { V1g => "1g", V4g =>
     "4g", V16g => "16g", V64g => "64g", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/container/anyOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `auto` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CodeInterpreterServerToolContainerAutoType { Auto => "auto", }
-}
+/// The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/container/anyOf/1/properties/type` in the API's spec.
+///
+/// Always `"auto"`: constructors fill it in, decoding checks it.
+pub type CodeInterpreterServerToolContainerAutoType = crate::runtime::Const<
+    constants::CodeInterpreterServerToolContainerAutoType,
+>;
 /// The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/type` in the API's spec.
 ///
 /// Always `"code_interpreter"`: constructors fill it in, decoding checks it.
@@ -3027,13 +3034,10 @@ impl CompactionItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CompactionItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CompactionItemType { Compaction => "compaction", }
-}
+/// The one value of the schema at `/components/schemas/CompactionItem/properties/type` in the API's spec.
+///
+/// Always `"compaction"`: constructors fill it in, decoding checks it.
+pub type CompactionItemType = crate::runtime::Const<constants::CompactionItemType>;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultInstructionsListItemApplyPatchCall`].
 #[doc(hidden)]
 pub type CompletedEventResponseInstructionsListItemApplyPatchCall = BaseResponsesResultInstructionsListItemApplyPatchCall;
@@ -3091,6 +3095,9 @@ pub type CompletedEventResponseOutputItemMessageRole = BaseResponsesResultOutput
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type CompletedEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type CompletedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type CompletedEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -3298,6 +3305,9 @@ pub type CompletedEventResponseToolsItemFileSearchRankingOptions = BaseResponses
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type CompletedEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CompletedEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type CompletedEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -3752,13 +3762,12 @@ impl ContextCompactionItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContextCompactionItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `context_compaction` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContextCompactionItemType { ContextCompaction => "context_compaction", }
-}
+/// The one value of the schema at `/components/schemas/ContextCompactionItem/properties/type` in the API's spec.
+///
+/// Always `"context_compaction"`: constructors fill it in, decoding checks it.
+pub type ContextCompactionItemType = crate::runtime::Const<
+    constants::ContextCompactionItemType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequest = ResponsesRequest;
@@ -3807,12 +3816,15 @@ pub type CreatePresetsResponsesRequestInputListItemComputerCallType = ResponsesR
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemContextCompaction`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemContextCompaction = ResponsesRequestInputListItemContextCompaction;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCall`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFileSearchCall`].
 #[doc(hidden)]
-pub type CreatePresetsResponsesRequestInputListItemCustomToolCall = ResponsesRequestInputListItemCustomToolCall;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallType`].
+pub type CreatePresetsResponsesRequestInputListItemFileSearchCall = ResponsesRequestInputListItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFileSearchCallType`].
 #[doc(hidden)]
-pub type CreatePresetsResponsesRequestInputListItemCustomToolCallType = ResponsesRequestInputListItemCustomToolCallType;
+pub type CreatePresetsResponsesRequestInputListItemFileSearchCallType = ResponsesRequestInputListItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemFunctionCallOutput = ResponsesRequestInputListItemFunctionCallOutput;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCall`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemLocalShellCall = ResponsesRequestInputListItemLocalShellCall;
@@ -3840,6 +3852,9 @@ pub type CreatePresetsResponsesRequestInputListItemMessage = ResponsesRequestInp
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageContent`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemMessageContent = ResponsesRequestInputListItemMessageContent;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageRole`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemMessageRole = ResponsesRequestInputListItemMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageType`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemMessageType = ResponsesRequestInputListItemMessageType;
@@ -3879,6 +3894,12 @@ pub type CreatePresetsResponsesRequestInputListItemOpenrouterSubagent = Response
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebFetch`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemOpenrouterWebFetch = ResponsesRequestInputListItemOpenrouterWebFetch;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoning`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemReasoning = ResponsesRequestInputListItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoningType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemReasoningType = ResponsesRequestInputListItemReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReference`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemReference = ResponsesRequestInputListItemReference;
@@ -3900,6 +3921,12 @@ pub type CreatePresetsResponsesRequestInputListItemShellCallStatus = ResponsesRe
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallType`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestInputListItemShellCallType = ResponsesRequestInputListItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemWebSearchCall`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemWebSearchCall = ResponsesRequestInputListItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemWebSearchCallType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestInputListItemWebSearchCallType = ResponsesRequestInputListItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestMetadata`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestMetadata = ResponsesRequestMetadata;
@@ -4032,9 +4059,12 @@ pub type CreatePresetsResponsesRequestToolsItemFileSearchFilters = ResponsesRequ
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestToolsItemFileSearchType = ResponsesRequestToolsItemFileSearchType;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunction`].
 #[doc(hidden)]
-pub type CreatePresetsResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
+pub type CreatePresetsResponsesRequestToolsItemFunction = ResponsesRequestToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequestToolsItemFunctionType = ResponsesRequestToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type CreatePresetsResponsesRequestToolsItemImageGeneration = ResponsesRequestToolsItemImageGeneration;
@@ -4170,6 +4200,12 @@ pub type CreateResponsesRequestInputListItemApplyPatchCallStatus = ResponsesRequ
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemApplyPatchCallType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemApplyPatchCallType = ResponsesRequestInputListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemCodeInterpreterCall = ResponsesRequestInputListItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemCodeInterpreterCallType = ResponsesRequestInputListItemCodeInterpreterCallType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCompaction`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemCompaction = ResponsesRequestInputListItemCompaction;
@@ -4191,12 +4227,33 @@ pub type CreateResponsesRequestInputListItemContextCompaction = ResponsesRequest
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemContextCompactionType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemContextCompactionType = ResponsesRequestInputListItemContextCompactionType;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCall`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallOutput`].
 #[doc(hidden)]
-pub type CreateResponsesRequestInputListItemCustomToolCall = ResponsesRequestInputListItemCustomToolCall;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallType`].
+pub type CreateResponsesRequestInputListItemCustomToolCallOutput = ResponsesRequestInputListItemCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemCustomToolCallOutputType`].
 #[doc(hidden)]
-pub type CreateResponsesRequestInputListItemCustomToolCallType = ResponsesRequestInputListItemCustomToolCallType;
+pub type CreateResponsesRequestInputListItemCustomToolCallOutputType = ResponsesRequestInputListItemCustomToolCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFileSearchCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFileSearchCall = ResponsesRequestInputListItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFileSearchCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFileSearchCallType = ResponsesRequestInputListItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFunctionCallOutput = ResponsesRequestInputListItemFunctionCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFunctionCallOutputOutput`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFunctionCallOutputOutput = ResponsesRequestInputListItemFunctionCallOutputOutput;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemFunctionCallOutputType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemFunctionCallOutputType = ResponsesRequestInputListItemFunctionCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemImageGenerationCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemImageGenerationCall = ResponsesRequestInputListItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemImageGenerationCallType = ResponsesRequestInputListItemImageGenerationCallType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemLocalShellCall`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemLocalShellCall = ResponsesRequestInputListItemLocalShellCall;
@@ -4254,6 +4311,9 @@ pub type CreateResponsesRequestInputListItemMessageContent = ResponsesRequestInp
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageContentListItem`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemMessageContentListItem = ResponsesRequestInputListItemMessageContentListItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageRole`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemMessageRole = ResponsesRequestInputListItemMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemMessageType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemMessageType = ResponsesRequestInputListItemMessageType;
@@ -4407,9 +4467,18 @@ pub type CreateResponsesRequestInputListItemOpenrouterWebSearchStatus = Response
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOpenrouterWebSearchType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemOpenrouterWebSearchType = ResponsesRequestInputListItemOpenrouterWebSearchType;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemOutputReasoningItem`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoning`].
 #[doc(hidden)]
-pub type CreateResponsesRequestInputListItemOutputReasoningItem = ResponsesRequestInputListItemOutputReasoningItem;
+pub type CreateResponsesRequestInputListItemReasoning = ResponsesRequestInputListItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoningSummaryItem`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemReasoningSummaryItem = ResponsesRequestInputListItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemReasoningSummaryItemType = ResponsesRequestInputListItemReasoningSummaryItemType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReasoningType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemReasoningType = ResponsesRequestInputListItemReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemReference`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemReference = ResponsesRequestInputListItemReference;
@@ -4440,6 +4509,12 @@ pub type CreateResponsesRequestInputListItemShellCallStatus = ResponsesRequestIn
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemShellCallType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestInputListItemShellCallType = ResponsesRequestInputListItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemWebSearchCall`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemWebSearchCall = ResponsesRequestInputListItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestInputListItemWebSearchCallType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestInputListItemWebSearchCallType = ResponsesRequestInputListItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestMetadata`].
 #[doc(hidden)]
 pub type CreateResponsesRequestMetadata = ResponsesRequestMetadata;
@@ -4611,9 +4686,12 @@ pub type CreateResponsesRequestToolsItemFileSearchRankingOptions = ResponsesRequ
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type CreateResponsesRequestToolsItemFileSearchType = ResponsesRequestToolsItemFileSearchType;
-/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunction`].
 #[doc(hidden)]
-pub type CreateResponsesRequestToolsItemFunctionTool = ResponsesRequestToolsItemFunctionTool;
+pub type CreateResponsesRequestToolsItemFunction = ResponsesRequestToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CreateResponsesRequestToolsItemFunctionType = ResponsesRequestToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`ResponsesRequestToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type CreateResponsesRequestToolsItemImageGeneration = ResponsesRequestToolsItemImageGeneration;
@@ -4830,6 +4908,9 @@ pub type CreatedEventResponseOutputItemMessageRole = BaseResponsesResultOutputIt
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type CreatedEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type CreatedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type CreatedEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -5046,6 +5127,9 @@ pub type CreatedEventResponseToolsItemFileSearchRankingOptionsRanker = BaseRespo
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type CreatedEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type CreatedEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type CreatedEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -5424,6 +5508,9 @@ impl CustomToolCallItem {
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type CustomToolCallItemStatus = ToolCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallType`].
+#[doc(hidden)]
+pub type CustomToolCallItemType = OpenAiResponseCustomToolCallType;
 /// The output from a custom (freeform-grammar) tool call execution. Mirrors `function_call_output` but is matched to a `custom_tool_call` rather than a `function_call`.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5646,12 +5733,18 @@ impl CustomToolCallOutputItemOutputListItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemOutputListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type CustomToolCallOutputItemOutputListItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`InputTextType`].
 #[doc(hidden)]
 pub type CustomToolCallOutputItemOutputListItemInputTextType = InputTextType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutputType`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemType = OpenAiResponseCustomToolCallOutputType;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/CustomTool/properties/format` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -6056,6 +6149,9 @@ impl EasyInputMessageContentListItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type EasyInputMessageContentListItemInputText = InputText;
@@ -6165,6 +6261,9 @@ pub type FailedEventResponseOutputItemMessageRole = BaseResponsesResultOutputIte
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type FailedEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type FailedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type FailedEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -6387,6 +6486,9 @@ pub type FailedEventResponseToolsItemFileSearchRankingOptionsRanker = BaseRespon
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type FailedEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type FailedEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type FailedEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -7469,6 +7571,9 @@ impl FunctionCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallType`].
+#[doc(hidden)]
+pub type FunctionCallItemType = OpenAiResponseFunctionToolCallType;
 /// The output from a function call execution
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7703,12 +7808,18 @@ impl FunctionCallOutputItemOutputListItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemOutputListItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type FunctionCallOutputItemOutputListItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`InputTextType`].
 #[doc(hidden)]
 pub type FunctionCallOutputItemOutputListItemInputTextType = InputTextType;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutputType`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemType = OpenAiResponseFunctionToolCallOutputType;
 /// The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec.
 ///
 /// Always `"function"`: constructors fill it in, decoding checks it.
@@ -8534,6 +8645,9 @@ pub type InProgressEventResponseOutputItemMessageRole = BaseResponsesResultOutpu
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type InProgressEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type InProgressEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type InProgressEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -8738,6 +8852,9 @@ pub type InProgressEventResponseToolsItemFileSearchRankingOptions = BaseResponse
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type InProgressEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type InProgressEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type InProgressEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -8903,6 +9020,9 @@ pub type IncompleteEventResponseOutputItemMessageRole = BaseResponsesResultOutpu
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageStatus`].
 #[doc(hidden)]
 pub type IncompleteEventResponseOutputItemMessageStatus = BaseResponsesResultOutputItemMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type IncompleteEventResponseOutputItemReasoningContentItem = BaseResponsesResultOutputItemReasoningContentItem;
@@ -9107,6 +9227,9 @@ pub type IncompleteEventResponseToolsItemFileSearchRankingOptions = BaseResponse
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type IncompleteEventResponseToolsItemFileSearchType = BaseResponsesResultToolsItemFileSearchType;
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionType`].
+#[doc(hidden)]
+pub type IncompleteEventResponseToolsItemFunctionType = BaseResponsesResultToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type IncompleteEventResponseToolsItemImageGeneration = BaseResponsesResultToolsItemImageGeneration;
@@ -9791,6 +9914,9 @@ impl InputMessageItemContentItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputImageType`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputImageType = InputImageType;
 /// The name this place's type had while its schema was inline: another name for [`InputText`].
 #[doc(hidden)]
 pub type InputMessageItemContentItemInputText = InputText;
@@ -10024,7 +10150,7 @@ crate::runtime::untagged_union! {
     LocalShellCallOutput(LocalShellCallOutputItem), ShellCall(ShellCallItem),
     ShellCallOutput(ShellCallOutputItem), McpApprovalResponse(McpApprovalResponseItem),
     CustomToolCallOutput(CustomToolCallOutputItem), AdditionalTools(AdditionalToolsItem),
-    OutputReasoningItem(InputsListItemOutputReasoningItem),
+    Reasoning2(InputsListItemReasoning),
     OpenrouterWebSearch(OutputWebSearchServerToolItem),
     OpenrouterCodeInterpreter(OutputCodeInterpreterServerToolItem),
     OpenrouterFileSearch(OutputFileSearchServerToolItem),
@@ -10063,7 +10189,7 @@ crate::runtime::union_from! {
     LocalShellCallOutput(LocalShellCallOutputItem), ShellCall(ShellCallItem),
     ShellCallOutput(ShellCallOutputItem), McpApprovalResponse(McpApprovalResponseItem),
     CustomToolCallOutput(CustomToolCallOutputItem), AdditionalTools(AdditionalToolsItem),
-    OutputReasoningItem(InputsListItemOutputReasoningItem),
+    Reasoning2(InputsListItemReasoning),
     OpenrouterWebSearch(OutputWebSearchServerToolItem),
     OpenrouterCodeInterpreter(OutputCodeInterpreterServerToolItem),
     OpenrouterFileSearch(OutputFileSearchServerToolItem),
@@ -10138,9 +10264,12 @@ pub type InputsListItemAdditionalToolsToolsItemFileSearchFilters = AdditionalToo
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFileSearchType`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalToolsToolsItemFileSearchType = AdditionalToolsItemToolsItemFileSearchType;
-/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFunction`].
 #[doc(hidden)]
-pub type InputsListItemAdditionalToolsToolsItemFunctionTool = AdditionalToolsItemToolsItemFunctionTool;
+pub type InputsListItemAdditionalToolsToolsItemFunction = AdditionalToolsItemToolsItemFunction;
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemFunctionType`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalToolsToolsItemFunctionType = AdditionalToolsItemToolsItemFunctionType;
 /// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItemToolsItemImageGeneration`].
 #[doc(hidden)]
 pub type InputsListItemAdditionalToolsToolsItemImageGeneration = AdditionalToolsItemToolsItemImageGeneration;
@@ -10243,6 +10372,9 @@ pub type InputsListItemAgentMessageContentItemEncryptedContentType = AgentMessag
 /// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputImage`].
 #[doc(hidden)]
 pub type InputsListItemAgentMessageContentItemInputImage = AgentMessageItemContentItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputImageType`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessageContentItemInputImageType = AgentMessageItemContentItemInputImageType;
 /// The name this place's type had while its schema was inline: another name for [`AgentMessageItemContentItemInputText`].
 #[doc(hidden)]
 pub type InputsListItemAgentMessageContentItemInputText = AgentMessageItemContentItemInputText;
@@ -10291,6 +10423,12 @@ pub type InputsListItemApplyPatchCallStatus = ApplyPatchCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItemType`].
 #[doc(hidden)]
 pub type InputsListItemApplyPatchCallType = ApplyPatchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterCallItem`].
+#[doc(hidden)]
+pub type InputsListItemCodeInterpreterCall = OutputCodeInterpreterCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemCodeInterpreterCallType = OutputCodeInterpreterCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`CompactionItem`].
 #[doc(hidden)]
 pub type InputsListItemCompaction = CompactionItem;
@@ -10315,12 +10453,69 @@ pub type InputsListItemContextCompaction = ContextCompactionItem;
 /// The name this place's type had while its schema was inline: another name for [`ContextCompactionItemType`].
 #[doc(hidden)]
 pub type InputsListItemContextCompactionType = ContextCompactionItemType;
-/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItem`].
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItem`].
 #[doc(hidden)]
-pub type InputsListItemCustomToolCall = OutputCustomToolCallItem;
-/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItemType`].
+pub type InputsListItemCustomToolCallOutput = CustomToolCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutput`].
 #[doc(hidden)]
-pub type InputsListItemCustomToolCallType = OutputCustomToolCallItemType;
+pub type InputsListItemCustomToolCallOutputOutput = CustomToolCallOutputItemOutput;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutputListItem`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputOutputListItem = CustomToolCallOutputItemOutputListItem;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutputListItemInputFile`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputOutputListItemInputFile = CustomToolCallOutputItemOutputListItemInputFile;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutputListItemInputImage`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputOutputListItemInputImage = CustomToolCallOutputItemOutputListItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemOutputListItemInputText`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputOutputListItemInputText = CustomToolCallOutputItemOutputListItemInputText;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCallOutputType = CustomToolCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchCallItem`].
+#[doc(hidden)]
+pub type InputsListItemFileSearchCall = OutputFileSearchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemFileSearchCallType = OutputFileSearchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItem`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutput = FunctionCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutput`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutput = FunctionCallOutputItemOutput;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItem`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItem = FunctionCallOutputItemOutputListItem;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputFile`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputFile = FunctionCallOutputItemOutputListItemInputFile;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputFileType`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputFileType = FunctionCallOutputItemOutputListItemInputFileType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputImage`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputImage = FunctionCallOutputItemOutputListItemInputImage;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputImageType`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputImageType = FunctionCallOutputItemOutputListItemInputImageType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputText`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputText = FunctionCallOutputItemOutputListItemInputText;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemOutputListItemInputTextType`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputOutputListItemInputTextType = FunctionCallOutputItemOutputListItemInputTextType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallOutputItemType`].
+#[doc(hidden)]
+pub type InputsListItemFunctionCallOutputType = FunctionCallOutputItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationCallItem`].
+#[doc(hidden)]
+pub type InputsListItemImageGenerationCall = OutputImageGenerationCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemImageGenerationCallType = OutputImageGenerationCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`LocalShellCallItem`].
 #[doc(hidden)]
 pub type InputsListItemLocalShellCall = LocalShellCallItem;
@@ -10389,7 +10584,7 @@ pub struct InputsListItemMessage {
     /// The `status` property (optional).
     pub status: Option<OutputMessageStatus>,
     /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: InputsListItemMessageType,
+    pub r#type: OutputMessageType,
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
@@ -10425,7 +10620,7 @@ impl crate::runtime::Object for InputsListItemMessage {
         let mut v2: Option<OutputMessagePhase> = None;
         let mut v3: Option<OutputMessageRole> = None;
         let mut v4: Option<OutputMessageStatus> = None;
-        let mut v5: Option<InputsListItemMessageType> = None;
+        let mut v5: Option<OutputMessageType> = None;
         let mut rest = rt::Extra::decoded();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -10545,13 +10740,12 @@ pub type InputsListItemMessageContentListItemRefusal = OpenAiResponsesRefusalCon
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
 #[doc(hidden)]
 pub type InputsListItemMessageContentListItemRefusalType = OpenAiResponsesRefusalContentType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum InputsListItemMessageType { Message => "message", }
-}
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type InputsListItemMessageRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type InputsListItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type InputsListItemOpenrouterAdvisor = OutputAdvisorServerToolItem;
@@ -10809,7 +11003,7 @@ pub type InputsListItemOpenrouterWebSearchType = OutputWebSearchServerToolItemTy
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct InputsListItemOutputReasoningItem {
+pub struct InputsListItemReasoning {
     /// The `content` property (optional).
     pub content: Option<Vec<ReasoningTextContent>>,
     /// The `encrypted_content` property (optional).
@@ -10833,7 +11027,7 @@ pub struct InputsListItemOutputReasoningItem {
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize for InputsListItemOutputReasoningItem {
+impl serde::Serialize for InputsListItemReasoning {
     fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("content", &self.content);
@@ -10849,7 +11043,7 @@ impl serde::Serialize for InputsListItemOutputReasoningItem {
     }
 }
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for InputsListItemOutputReasoningItem {
+impl<'de> serde::Deserialize<'de> for InputsListItemReasoning {
     fn deserialize<_D: serde::Deserializer<'de>>(
         deserializer: _D,
     ) -> Result<Self, _D::Error> {
@@ -10857,8 +11051,8 @@ impl<'de> serde::Deserialize<'de> for InputsListItemOutputReasoningItem {
     }
 }
 #[cfg(feature = "full-serde")]
-impl crate::runtime::Object for InputsListItemOutputReasoningItem {
-    const NAME: &'static str = "InputsListItemOutputReasoningItem";
+impl crate::runtime::Object for InputsListItemReasoning {
+    const NAME: &'static str = "InputsListItemReasoning";
     fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
@@ -10914,8 +11108,8 @@ impl crate::runtime::Object for InputsListItemOutputReasoningItem {
     }
 }
 #[allow(deprecated)]
-impl InputsListItemOutputReasoningItem {
-    /// A `InputsListItemOutputReasoningItem` from its required fields; set the others with the methods below.
+impl InputsListItemReasoning {
+    /// A `InputsListItemReasoning` from its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             content: None,
@@ -10967,10 +11161,13 @@ impl InputsListItemOutputReasoningItem {
 }
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
-pub type InputsListItemOutputReasoningItemSummaryItem = ReasoningSummaryText;
+pub type InputsListItemReasoningSummaryItem = ReasoningSummaryText;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextType`].
 #[doc(hidden)]
-pub type InputsListItemOutputReasoningItemSummaryItemType = ReasoningSummaryTextType;
+pub type InputsListItemReasoningSummaryItemType = ReasoningSummaryTextType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type InputsListItemReasoningType = OutputItemReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`ItemReferenceItem`].
 #[doc(hidden)]
 pub type InputsListItemReference = ItemReferenceItem;
@@ -11016,6 +11213,12 @@ pub type InputsListItemShellCallStatus = ShellCallItemStatus;
 /// The name this place's type had while its schema was inline: another name for [`ShellCallItemType`].
 #[doc(hidden)]
 pub type InputsListItemShellCallType = ShellCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchCallItem`].
+#[doc(hidden)]
+pub type InputsListItemWebSearchCall = OutputWebSearchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchCallItemType`].
+#[doc(hidden)]
+pub type InputsListItemWebSearchCallType = OutputWebSearchCallItemType;
 /// A reference to a previous response item by ID
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -11087,13 +11290,10 @@ impl ItemReferenceItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ItemReferenceItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `item_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ItemReferenceItemType { ItemReference => "item_reference", }
-}
+/// The one value of the schema at `/components/schemas/ItemReferenceItem/properties/type` in the API's spec.
+///
+/// Always `"item_reference"`: constructors fill it in, decoding checks it.
+pub type ItemReferenceItemType = crate::runtime::Const<constants::ItemReferenceItemType>;
 /// Web search tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -11523,23 +11723,21 @@ impl LocalShellCallItemAction {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/LocalShellCallItem/properties/action/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `exec` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum LocalShellCallItemActionType { Exec => "exec", }
-}
+/// The one value of the schema at `/components/schemas/LocalShellCallItem/properties/action/properties/type` in the API's spec.
+///
+/// Always `"exec"`: constructors fill it in, decoding checks it.
+pub type LocalShellCallItemActionType = crate::runtime::Const<
+    constants::LocalShellCallItemActionType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type LocalShellCallItemStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/LocalShellCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `local_shell_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum LocalShellCallItemType { LocalShellCall => "local_shell_call", }
-}
+/// The one value of the schema at `/components/schemas/LocalShellCallItem/properties/type` in the API's spec.
+///
+/// Always `"local_shell_call"`: constructors fill it in, decoding checks it.
+pub type LocalShellCallItemType = crate::runtime::Const<
+    constants::LocalShellCallItemType,
+>;
 /// Output from a local shell command execution
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -11636,14 +11834,12 @@ impl LocalShellCallOutputItem {
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type LocalShellCallOutputItemStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/LocalShellCallOutputItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `local_shell_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum LocalShellCallOutputItemType { LocalShellCallOutput =>
-    "local_shell_call_output", }
-}
+/// The one value of the schema at `/components/schemas/LocalShellCallOutputItem/properties/type` in the API's spec.
+///
+/// Always `"local_shell_call_output"`: constructors fill it in, decoding checks it.
+pub type LocalShellCallOutputItemType = crate::runtime::Const<
+    constants::LocalShellCallOutputItemType,
+>;
 /// Request for approval to execute an MCP tool
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -11750,13 +11946,12 @@ impl McpApprovalRequestItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/McpApprovalRequestItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_approval_request` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum McpApprovalRequestItemType { McpApprovalRequest => "mcp_approval_request", }
-}
+/// The one value of the schema at `/components/schemas/McpApprovalRequestItem/properties/type` in the API's spec.
+///
+/// Always `"mcp_approval_request"`: constructors fill it in, decoding checks it.
+pub type McpApprovalRequestItemType = crate::runtime::Const<
+    constants::McpApprovalRequestItemType,
+>;
 /// User response to an MCP tool approval request
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -11871,14 +12066,12 @@ impl McpApprovalResponseItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/McpApprovalResponseItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_approval_response` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum McpApprovalResponseItemType { McpApprovalResponse =>
-    "mcp_approval_response", }
-}
+/// The one value of the schema at `/components/schemas/McpApprovalResponseItem/properties/type` in the API's spec.
+///
+/// Always `"mcp_approval_response"`: constructors fill it in, decoding checks it.
+pub type McpApprovalResponseItemType = crate::runtime::Const<
+    constants::McpApprovalResponseItemType,
+>;
 /// An MCP tool call with its output or error
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -12017,13 +12210,10 @@ impl McpCallItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/McpCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum McpCallItemType { McpCall => "mcp_call", }
-}
+/// The one value of the schema at `/components/schemas/McpCallItem/properties/type` in the API's spec.
+///
+/// Always `"mcp_call"`: constructors fill it in, decoding checks it.
+pub type McpCallItemType = crate::runtime::Const<constants::McpCallItemType>;
 /// List of available MCP tools from a server
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -12229,13 +12419,10 @@ impl McpListToolsItemToolsItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/McpListToolsItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_list_tools` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum McpListToolsItemType { McpListTools => "mcp_list_tools", }
-}
+/// The one value of the schema at `/components/schemas/McpListToolsItem/properties/type` in the API's spec.
+///
+/// Always `"mcp_list_tools"`: constructors fill it in, decoding checks it.
+pub type McpListToolsItemType = crate::runtime::Const<constants::McpListToolsItemType>;
 /// MCP (Model Context Protocol) tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -13034,21 +13221,18 @@ pub type OpenAiResponseCustomToolCallOutputDefListItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`InputTextType`].
 #[doc(hidden)]
 pub type OpenAiResponseCustomToolCallOutputDefListItemInputTextType = InputTextType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `custom_tool_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponseCustomToolCallOutputType { CustomToolCallOutput =>
-    "custom_tool_call_output", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `custom_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponseCustomToolCallType { CustomToolCall => "custom_tool_call", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec.
+///
+/// Always `"custom_tool_call_output"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponseCustomToolCallOutputType = crate::runtime::Const<
+    constants::OpenAiResponseCustomToolCallOutputType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCall/properties/type` in the API's spec.
+///
+/// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponseCustomToolCallType = crate::runtime::Const<
+    constants::OpenAiResponseCustomToolCallType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`InputFile`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputDefListItemInputFile = InputFile;
@@ -13067,14 +13251,12 @@ pub type OpenAiResponseFunctionToolCallOutputDefListItemInputTextType = InputTex
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponseFunctionToolCallOutputType { FunctionCallOutput =>
-    "function_call_output", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/type` in the API's spec.
+///
+/// Always `"function_call_output"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponseFunctionToolCallOutputType = crate::runtime::Const<
+    constants::OpenAiResponseFunctionToolCallOutputType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallStatus = ToolCallStatus;
@@ -13132,13 +13314,12 @@ impl OpenAiResponseFunctionToolCallSubagentItemsItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponseFunctionToolCallType { FunctionCall => "function_call", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/type` in the API's spec.
+///
+/// Always `"function_call"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponseFunctionToolCallType = crate::runtime::Const<
+    constants::OpenAiResponseFunctionToolCallType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`InputAudio`].
 #[doc(hidden)]
 pub type OpenAiResponseInputMessageItemContentItemInputAudio = InputAudio;
@@ -13347,13 +13528,12 @@ impl OpenAiResponsesToolChoiceApplyPatch {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `apply_patch` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesToolChoiceApplyPatchType { ApplyPatch => "apply_patch", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6/properties/type` in the API's spec.
+///
+/// Always `"apply_patch"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesToolChoiceApplyPatchType = crate::runtime::Const<
+    constants::OpenAiResponsesToolChoiceApplyPatchType,
+>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/0` in the API's spec."]
@@ -13428,13 +13608,12 @@ impl OpenAiResponsesToolChoiceFunction {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/3/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesToolChoiceFunctionType { Function => "function", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/3/properties/type` in the API's spec.
+///
+/// Always `"function"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesToolChoiceFunctionType = crate::runtime::Const<
+    constants::OpenAiResponsesToolChoiceFunctionType,
+>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/1` in the API's spec."]
@@ -13563,13 +13742,12 @@ impl OpenAiResponsesToolChoiceShell {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/7/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `shell` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesToolChoiceShellType { Shell => "shell", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/7/properties/type` in the API's spec.
+///
+/// Always `"shell"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesToolChoiceShellType = crate::runtime::Const<
+    constants::OpenAiResponsesToolChoiceShellType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `OpenAIResponsesTruncation` schema in the API's spec."]
     #[doc = " "] #[doc =
@@ -13585,6 +13763,21 @@ pub type OpenResponsesCreatedEventResponseOutputItemComputerCallType = OpenRespo
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseOutputItemCustomToolCall = OpenResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemFileSearchCall = OpenResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemFunctionCallType = OpenResponsesResultOutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterAdvisor`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterAdvisor = OpenResponsesResultOutputItemOpenrouterAdvisor;
@@ -13609,6 +13802,15 @@ pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterMemory = OpenRespo
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterShell`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseOutputItemOpenrouterShell = OpenResponsesResultOutputItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemReasoningType = OpenResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemWebSearchCall = OpenResponsesResultOutputItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemWebSearchCallType = OpenResponsesResultOutputItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseText = OpenResponsesResultText;
@@ -13621,12 +13823,30 @@ pub type OpenResponsesInProgressEventResponseOutputItemComputerCall = OpenRespon
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseOutputItemCustomToolCall = OpenResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemFileSearchCall = OpenResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterBash`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseOutputItemOpenrouterBash = OpenResponsesResultOutputItemOpenrouterBash;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMcp`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseOutputItemOpenrouterMcp = OpenResponsesResultOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemReasoningType = OpenResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemWebSearchCall = OpenResponsesResultOutputItemWebSearchCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseText = OpenResponsesResultText;
@@ -13639,6 +13859,12 @@ pub type OpenResponsesResultOutputItemApplyPatchCallOperation = OutputItemsApply
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemApplyPatchCallStatus = OutputItemsApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCodeInterpreterCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemCodeInterpreterCall = OutputItemsCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemCodeInterpreterCallType = OutputItemsCodeInterpreterCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCall`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemComputerCall = OutputItemsComputerCall;
@@ -13654,6 +13880,33 @@ pub type OpenResponsesResultOutputItemCustomToolCall = OutputItemsCustomToolCall
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCallType`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemCustomToolCallType = OutputItemsCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFileSearchCall = OutputItemsFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFileSearchCallType = OutputItemsFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFunctionCall = OutputItemsFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCallSubagentItemsItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFunctionCallSubagentItemsItem = OutputItemsFunctionCallSubagentItemsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemFunctionCallType = OutputItemsFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsImageGenerationCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemImageGenerationCall = OutputItemsImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsImageGenerationCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemImageGenerationCallType = OutputItemsImageGenerationCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageRole`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemMessageRole = OutputItemsMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemMessageType = OutputItemsMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisor`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemOpenrouterAdvisor = OutputItemsOpenrouterAdvisor;
@@ -13846,9 +14099,24 @@ pub type OpenResponsesResultOutputItemOpenrouterWebSearchStatus = OutputItemsOpe
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearchType`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemOpenrouterWebSearchType = OutputItemsOpenrouterWebSearchType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningContentItem`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemReasoningContentItem = OutputItemsReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningContentItemType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemReasoningContentItemType = OutputItemsReasoningContentItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemReasoningType = OutputItemsReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallOutputOutputItem`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemShellCallOutputOutputItem = OutputItemsShellCallOutputOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCall`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemWebSearchCall = OutputItemsWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCallType`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemWebSearchCallType = OutputItemsWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`TextExtendedConfig`].
 #[doc(hidden)]
 pub type OpenResponsesResultText = TextExtendedConfig;
@@ -14605,6 +14873,9 @@ impl OutputCodeInterpreterCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type OutputCodeInterpreterCallItemType = OutputItemCodeInterpreterCallType;
 /// An openrouter:code_interpreter server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -15309,6 +15580,9 @@ impl OutputFileSearchCallItem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCallType`].
+#[doc(hidden)]
+pub type OutputFileSearchCallItemType = OutputItemFileSearchCallType;
 /// An openrouter:file_search server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -15834,6 +16108,9 @@ impl OutputFunctionCallItemSubagentItemsItem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type OutputFunctionCallItemType = OutputItemFunctionCallType;
 /// An openrouter:fusion server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -16294,6 +16571,9 @@ impl OutputImageGenerationCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type OutputImageGenerationCallItemType = OutputItemImageGenerationCallType;
 /// An openrouter:image_generation server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -16523,6 +16803,9 @@ pub type OutputItemAddedEventItemMessageRole = OutputMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemReasoningContentItem = OutputItemReasoningContentItem;
@@ -16706,6 +16989,9 @@ pub type OutputItemDoneEventItemMessageRole = OutputMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageStatus`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemMessageStatus = OutputMessageStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningContentItem`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemReasoningContentItem = OutputItemReasoningContentItem;
@@ -17115,6 +17401,12 @@ pub type OutputItemsApplyPatchCallOperationUpdateFileType = OutputApplyPatchCall
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemStatus`].
 #[doc(hidden)]
 pub type OutputItemsApplyPatchCallStatus = OutputApplyPatchCallItemStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterCallItem`].
+#[doc(hidden)]
+pub type OutputItemsCodeInterpreterCall = OutputCodeInterpreterCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsCodeInterpreterCallType = OutputCodeInterpreterCallItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItem`].
 #[doc(hidden)]
 pub type OutputItemsComputerCall = OutputComputerCallItem;
@@ -17133,6 +17425,33 @@ pub type OutputItemsCustomToolCall = OutputCustomToolCallItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItemType`].
 #[doc(hidden)]
 pub type OutputItemsCustomToolCallType = OutputCustomToolCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchCallItem`].
+#[doc(hidden)]
+pub type OutputItemsFileSearchCall = OutputFileSearchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsFileSearchCallType = OutputFileSearchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputFunctionCallItem`].
+#[doc(hidden)]
+pub type OutputItemsFunctionCall = OutputFunctionCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFunctionCallItemSubagentItemsItem`].
+#[doc(hidden)]
+pub type OutputItemsFunctionCallSubagentItemsItem = OutputFunctionCallItemSubagentItemsItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFunctionCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsFunctionCallType = OutputFunctionCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationCallItem`].
+#[doc(hidden)]
+pub type OutputItemsImageGenerationCall = OutputImageGenerationCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsImageGenerationCallType = OutputImageGenerationCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageItemRole`].
+#[doc(hidden)]
+pub type OutputItemsMessageRole = OutputMessageItemRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageItemType`].
+#[doc(hidden)]
+pub type OutputItemsMessageType = OutputMessageItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterAdvisor = OutputAdvisorServerToolItem;
@@ -17385,6 +17704,15 @@ pub type OutputItemsOpenrouterWebSearchStatus = OutputWebSearchServerToolItemSta
 /// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItemType`].
 #[doc(hidden)]
 pub type OutputItemsOpenrouterWebSearchType = OutputWebSearchServerToolItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputReasoningItemContentItem`].
+#[doc(hidden)]
+pub type OutputItemsReasoningContentItem = OutputReasoningItemContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputReasoningItemContentItemType`].
+#[doc(hidden)]
+pub type OutputItemsReasoningContentItemType = OutputReasoningItemContentItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputReasoningItemType`].
+#[doc(hidden)]
+pub type OutputItemsReasoningType = OutputReasoningItemType;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItem`].
 #[doc(hidden)]
 pub type OutputItemsShellCallOutputOutputItem = OutputShellCallOutputItemOutputItem;
@@ -17403,6 +17731,12 @@ pub type OutputItemsShellCallOutputOutputItemOutcomeTimeout = OutputShellCallOut
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItemOutputItemOutcomeTimeoutType`].
 #[doc(hidden)]
 pub type OutputItemsShellCallOutputOutputItemOutcomeTimeoutType = OutputShellCallOutputItemOutputItemOutcomeTimeoutType;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchCallItem`].
+#[doc(hidden)]
+pub type OutputItemsWebSearchCall = OutputWebSearchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchCallItemType`].
+#[doc(hidden)]
+pub type OutputItemsWebSearchCallType = OutputWebSearchCallItemType;
 /// An openrouter:mcp server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -17673,25 +18007,32 @@ pub type OutputMessageContentItemRefusal = OpenAiResponsesRefusalContent;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContentType`].
 #[doc(hidden)]
 pub type OutputMessageContentItemRefusalType = OpenAiResponsesRefusalContentType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageRole`].
+#[doc(hidden)]
+pub type OutputMessageItemRole = OutputMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
+#[doc(hidden)]
+pub type OutputMessageItemType = OutputMessageType;
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
     pub enum OutputMessagePhase { Commentary => "commentary", FinalAnswer =>
     "final_answer", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputMessage/properties/role` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputMessageRole { Assistant => "assistant", }
-}
+/// The one value of the schema at `/components/schemas/OutputMessage/properties/role` in the API's spec.
+///
+/// Always `"assistant"`: constructors fill it in, decoding checks it.
+pub type OutputMessageRole = crate::runtime::Const<constants::OutputMessageRole>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputMessage/properties/status` in the API's spec."]
     pub enum OutputMessageStatus { Completed => "completed", Incomplete => "incomplete",
     InProgress => "in_progress", }
 }
+/// The one value of the schema at `/components/schemas/OutputMessage/properties/type` in the API's spec.
+///
+/// Always `"message"`: constructors fill it in, decoding checks it.
+pub type OutputMessageType = crate::runtime::Const<constants::OutputMessageType>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `OutputModalityEnum` schema in the API's spec."] #[doc =
     " "] #[doc =
@@ -17704,6 +18045,9 @@ pub type OutputReasoningItemContentItem = ReasoningTextContent;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
 #[doc(hidden)]
 pub type OutputReasoningItemContentItemType = ReasoningTextContentType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type OutputReasoningItemType = OutputItemReasoningType;
 /// An openrouter:experimental__search_models server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -18784,6 +19128,9 @@ impl OutputWebSearchCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCallType`].
+#[doc(hidden)]
+pub type OutputWebSearchCallItemType = OutputItemWebSearchCallType;
 /// An openrouter:web_search server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -19031,20 +19378,18 @@ impl OutputWebSearchServerToolItemActionSourcesItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/sources/items/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputWebSearchServerToolItemActionSourcesItemType { Url => "url", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputWebSearchServerToolItemActionType { Search => "search", }
-}
+/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/sources/items/properties/type` in the API's spec.
+///
+/// Always `"url"`: constructors fill it in, decoding checks it.
+pub type OutputWebSearchServerToolItemActionSourcesItemType = crate::runtime::Const<
+    constants::OutputWebSearchServerToolItemActionSourcesItemType,
+>;
+/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/type` in the API's spec.
+///
+/// Always `"search"`: constructors fill it in, decoding checks it.
+pub type OutputWebSearchServerToolItemActionType = crate::runtime::Const<
+    constants::OutputWebSearchServerToolItemActionType,
+>;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OutputWebSearchServerToolItemStatus = ToolCallStatus;
@@ -19555,13 +19900,12 @@ impl PreviewWebSearchUserLocation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Preview_WebSearchUserLocation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `approximate` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PreviewWebSearchUserLocationType { Approximate => "approximate", }
-}
+/// The one value of the schema at `/components/schemas/Preview_WebSearchUserLocation/properties/type` in the API's spec.
+///
+/// Always `"approximate"`: constructors fill it in, decoding checks it.
+pub type PreviewWebSearchUserLocationType = crate::runtime::Const<
+    constants::PreviewWebSearchUserLocationType,
+>;
 /// Configuration for reasoning mode in the response
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -19868,6 +20212,9 @@ pub type ReasoningItemContentItem = ReasoningTextContent;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningTextContentType`].
 #[doc(hidden)]
 pub type ReasoningItemContentItemType = ReasoningTextContentType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoningType`].
+#[doc(hidden)]
+pub type ReasoningItemType = OutputItemReasoningType;
 crate::runtime::string_enum! {
     #[doc =
     " Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer."]
@@ -19940,13 +20287,12 @@ impl ReasoningSummaryText {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ReasoningSummaryText/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `summary_text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ReasoningSummaryTextType { SummaryText => "summary_text", }
-}
+/// The one value of the schema at `/components/schemas/ReasoningSummaryText/properties/type` in the API's spec.
+///
+/// Always `"summary_text"`: constructors fill it in, decoding checks it.
+pub type ReasoningSummaryTextType = crate::runtime::Const<
+    constants::ReasoningSummaryTextType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ReasoningSummaryVerbosity` schema in the API's spec."]
     pub enum ReasoningSummaryVerbosity { Auto => "auto", Concise => "concise", Detailed
@@ -21113,6 +21459,12 @@ pub type ResponsesRequestInputListItemApplyPatchCallStatus = InputsListItemApply
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemApplyPatchCallType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemApplyPatchCallType = InputsListItemApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCodeInterpreterCall = InputsListItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCodeInterpreterCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCodeInterpreterCallType = InputsListItemCodeInterpreterCallType;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemCompaction`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemCompaction = InputsListItemCompaction;
@@ -21134,12 +21486,36 @@ pub type ResponsesRequestInputListItemContextCompaction = InputsListItemContextC
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemContextCompactionType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemContextCompactionType = InputsListItemContextCompactionType;
-/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCall`].
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCallOutput`].
 #[doc(hidden)]
-pub type ResponsesRequestInputListItemCustomToolCall = InputsListItemCustomToolCall;
-/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCallType`].
+pub type ResponsesRequestInputListItemCustomToolCallOutput = InputsListItemCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCallOutputOutput`].
 #[doc(hidden)]
-pub type ResponsesRequestInputListItemCustomToolCallType = InputsListItemCustomToolCallType;
+pub type ResponsesRequestInputListItemCustomToolCallOutputOutput = InputsListItemCustomToolCallOutputOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemCustomToolCallOutputType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemCustomToolCallOutputType = InputsListItemCustomToolCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFileSearchCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFileSearchCall = InputsListItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFileSearchCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFileSearchCallType = InputsListItemFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFunctionCallOutput`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFunctionCallOutput = InputsListItemFunctionCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFunctionCallOutputOutput`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFunctionCallOutputOutput = InputsListItemFunctionCallOutputOutput;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemFunctionCallOutputType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemFunctionCallOutputType = InputsListItemFunctionCallOutputType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemImageGenerationCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemImageGenerationCall = InputsListItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemImageGenerationCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemImageGenerationCallType = InputsListItemImageGenerationCallType;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemLocalShellCall`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemLocalShellCall = InputsListItemLocalShellCall;
@@ -21203,6 +21579,9 @@ pub type ResponsesRequestInputListItemMessageContentListItem = InputsListItemMes
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageContentListItemRefusal`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemMessageContentListItemRefusal = InputsListItemMessageContentListItemRefusal;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageRole`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemMessageRole = InputsListItemMessageRole;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemMessageType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemMessageType = InputsListItemMessageType;
@@ -21398,12 +21777,18 @@ pub type ResponsesRequestInputListItemOpenrouterWebSearchStatus = InputsListItem
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemOpenrouterWebSearchType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemOpenrouterWebSearchType = InputsListItemOpenrouterWebSearchType;
-/// The name this place's type had while its schema was inline: another name for [`InputsListItemOutputReasoningItem`].
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReasoning`].
 #[doc(hidden)]
-pub type ResponsesRequestInputListItemOutputReasoningItem = InputsListItemOutputReasoningItem;
-/// The name this place's type had while its schema was inline: another name for [`InputsListItemOutputReasoningItemSummaryItem`].
+pub type ResponsesRequestInputListItemReasoning = InputsListItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReasoningSummaryItem`].
 #[doc(hidden)]
-pub type ResponsesRequestInputListItemOutputReasoningItemSummaryItem = InputsListItemOutputReasoningItemSummaryItem;
+pub type ResponsesRequestInputListItemReasoningSummaryItem = InputsListItemReasoningSummaryItem;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReasoningSummaryItemType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemReasoningSummaryItemType = InputsListItemReasoningSummaryItemType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemReasoningType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemReasoningType = InputsListItemReasoningType;
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemReference`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemReference = InputsListItemReference;
@@ -21434,6 +21819,12 @@ pub type ResponsesRequestInputListItemShellCallStatus = InputsListItemShellCallS
 /// The name this place's type had while its schema was inline: another name for [`InputsListItemShellCallType`].
 #[doc(hidden)]
 pub type ResponsesRequestInputListItemShellCallType = InputsListItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemWebSearchCall`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemWebSearchCall = InputsListItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`InputsListItemWebSearchCallType`].
+#[doc(hidden)]
+pub type ResponsesRequestInputListItemWebSearchCallType = InputsListItemWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
 #[doc(hidden)]
 pub type ResponsesRequestMetadata = RequestMetadata;
@@ -21560,7 +21951,7 @@ crate::runtime::tagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ResponsesRequestToolsItem { tag = "type"; Function = "function" =>
-    ResponsesRequestToolsItemFunctionTool, WebSearchPreview = "web_search_preview" =>
+    ResponsesRequestToolsItemFunction, WebSearchPreview = "web_search_preview" =>
     PreviewWebSearchServerTool, WebSearchPreview20250311 =
     "web_search_preview_2025_03_11" => Preview20250311WebSearchServerTool, WebSearch =
     "web_search" => LegacyWebSearchServerTool, WebSearch20250826 =
@@ -21588,7 +21979,7 @@ crate::runtime::tagged_union! {
     "full-serde")];
 }
 crate::runtime::union_from! {
-    ResponsesRequestToolsItem { Function(ResponsesRequestToolsItemFunctionTool),
+    ResponsesRequestToolsItem { Function(ResponsesRequestToolsItemFunction),
     WebSearchPreview(PreviewWebSearchServerTool),
     WebSearchPreview20250311(Preview20250311WebSearchServerTool),
     WebSearch(LegacyWebSearchServerTool), WebSearch20250826(WebSearchServerTool),
@@ -21691,7 +22082,7 @@ pub type ResponsesRequestToolsItemFileSearchType = FileSearchServerToolType;
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct ResponsesRequestToolsItemFunctionTool {
+pub struct ResponsesRequestToolsItemFunction {
     /// The `description` property (optional).
     pub description: Option<String>,
     /// The `name` property (required).
@@ -21709,7 +22100,7 @@ pub struct ResponsesRequestToolsItemFunctionTool {
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
+impl serde::Serialize for ResponsesRequestToolsItemFunction {
     fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
@@ -21723,7 +22114,7 @@ impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
     }
 }
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for ResponsesRequestToolsItemFunctionTool {
+impl<'de> serde::Deserialize<'de> for ResponsesRequestToolsItemFunction {
     fn deserialize<_D: serde::Deserializer<'de>>(
         deserializer: _D,
     ) -> Result<Self, _D::Error> {
@@ -21731,8 +22122,8 @@ impl<'de> serde::Deserialize<'de> for ResponsesRequestToolsItemFunctionTool {
     }
 }
 #[cfg(feature = "full-serde")]
-impl crate::runtime::Object for ResponsesRequestToolsItemFunctionTool {
-    const NAME: &'static str = "ResponsesRequestToolsItemFunctionTool";
+impl crate::runtime::Object for ResponsesRequestToolsItemFunction {
+    const NAME: &'static str = "ResponsesRequestToolsItemFunction";
     fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
@@ -21783,8 +22174,8 @@ impl crate::runtime::Object for ResponsesRequestToolsItemFunctionTool {
     }
 }
 #[allow(deprecated)]
-impl ResponsesRequestToolsItemFunctionTool {
-    /// A `ResponsesRequestToolsItemFunctionTool` from its required fields; set the others with the methods below.
+impl ResponsesRequestToolsItemFunction {
+    /// A `ResponsesRequestToolsItemFunction` from its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         parameters: impl Into<serde_json::Value>,
@@ -21817,6 +22208,9 @@ impl ResponsesRequestToolsItemFunctionTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FunctionToolType`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFunctionType = FunctionToolType;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
 #[doc(hidden)]
 pub type ResponsesRequestToolsItemImageGeneration = ImageGenerationServerTool;
@@ -21994,6 +22388,12 @@ pub type ResponsesRequestToolsItemWebSearchUserLocation = LegacyWebSearchServerT
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesTruncation`].
 #[doc(hidden)]
 pub type ResponsesRequestTruncation = OpenAiResponsesTruncation;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseCreatedResponseText`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseCreatedResponseText = StreamEventsResponseCreatedResponseText;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseInProgressResponseText`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseInProgressResponseText = StreamEventsResponseInProgressResponseText;
 crate::runtime::string_enum! {
     #[doc = " Size of the search context for web search tools"] pub enum
     SearchContextSizeEnum { Low => "low", Medium => "medium", High => "high", }
@@ -22311,13 +22711,10 @@ impl ShellCallItemAction {
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type ShellCallItemStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ShellCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `shell_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ShellCallItemType { ShellCall => "shell_call", }
-}
+/// The one value of the schema at `/components/schemas/ShellCallItem/properties/type` in the API's spec.
+///
+/// Always `"shell_call"`: constructors fill it in, decoding checks it.
+pub type ShellCallItemType = crate::runtime::Const<constants::ShellCallItemType>;
 /// Captured stdout and stderr for one command of a shell call, with its exit or timeout outcome.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -22688,13 +23085,12 @@ pub type ShellCallOutputItemOutputItemOutcomeTimeoutType = ShellCallOutputConten
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type ShellCallOutputItemStatus = ToolCallStatus;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ShellCallOutputItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `shell_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ShellCallOutputItemType { ShellCallOutput => "shell_call_output", }
-}
+/// The one value of the schema at `/components/schemas/ShellCallOutputItem/properties/type` in the API's spec.
+///
+/// Always `"shell_call_output"`: constructors fill it in, decoding checks it.
+pub type ShellCallOutputItemType = crate::runtime::Const<
+    constants::ShellCallOutputItemType,
+>;
 /// Shell tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -22869,15 +23265,108 @@ pub type StoredPromptTemplateVariablesValueInputTextType = InputTextType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterMcp`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseOutputItemOpenrouterMcp = OpenResponsesResultOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemReasoningType = OpenResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemWebSearchCall = OpenResponsesResultOutputItemWebSearchCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseText = OpenResponsesResultText;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultTextVerbosity`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseTextVerbosity = OpenResponsesResultTextVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartOutputText`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartOutputText = ContentPartAddedEventPartOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartOutputTextType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartOutputTextType = ContentPartAddedEventPartOutputTextType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartReasoningText`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartReasoningText = ContentPartAddedEventPartReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartReasoningTextType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartReasoningTextType = ContentPartAddedEventPartReasoningTextType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartRefusal`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartRefusal = ContentPartAddedEventPartRefusal;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPartRefusalType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPartRefusalType = ContentPartAddedEventPartRefusalType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartOutputText`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartOutputText = ContentPartDoneEventPartOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartOutputTextType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartOutputTextType = ContentPartDoneEventPartOutputTextType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartReasoningText`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartReasoningText = ContentPartDoneEventPartReasoningText;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartReasoningTextType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartReasoningTextType = ContentPartDoneEventPartReasoningTextType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartRefusal`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartRefusal = ContentPartDoneEventPartRefusal;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPartRefusalType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePartRefusalType = ContentPartDoneEventPartRefusalType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemComputerCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemComputerCall = OpenResponsesCreatedEventResponseOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemCustomToolCall = OpenResponsesCreatedEventResponseOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemFileSearchCall = OpenResponsesCreatedEventResponseOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemFunctionCall = OpenResponsesCreatedEventResponseOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemMessageRole = OpenResponsesCreatedEventResponseOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemMessageType = OpenResponsesCreatedEventResponseOutputItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemOpenrouterBash`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemOpenrouterBash = OpenResponsesCreatedEventResponseOutputItemOpenrouterBash;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemOpenrouterFiles`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemOpenrouterFiles = OpenResponsesCreatedEventResponseOutputItemOpenrouterFiles;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemOpenrouterMcp`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemOpenrouterMcp = OpenResponsesCreatedEventResponseOutputItemOpenrouterMcp;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemOpenrouterShell`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemOpenrouterShell = OpenResponsesCreatedEventResponseOutputItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemReasoningType = OpenResponsesCreatedEventResponseOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemWebSearchCall = OpenResponsesCreatedEventResponseOutputItemWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseText`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseText = OpenResponsesCreatedEventResponseText;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseTextVerbosity`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseTextVerbosity = OpenResponsesCreatedEventResponseTextVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
@@ -22887,6 +23376,21 @@ pub type StreamEventsResponseFailedResponseOutputItemComputerCallType = OpenResp
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemCustomToolCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemCustomToolCall = OpenResponsesResultOutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemFileSearchCall = OpenResponsesResultOutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemFunctionCallType = OpenResponsesResultOutputItemFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterBash`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemOpenrouterBash = OpenResponsesResultOutputItemOpenrouterBash;
@@ -22905,6 +23409,12 @@ pub type StreamEventsResponseFailedResponseOutputItemOpenrouterMemory = OpenResp
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemOpenrouterShell`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemOpenrouterShell = OpenResponsesResultOutputItemOpenrouterShell;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemReasoningType = OpenResponsesResultOutputItemReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemWebSearchCall = OpenResponsesResultOutputItemWebSearchCall;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseText = OpenResponsesResultText;
@@ -22914,9 +23424,36 @@ pub type StreamEventsResponseFailedResponseTextVerbosity = OpenResponsesResultTe
 /// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEventAnalysis`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallAnalysisCompletedAnalysis = FusionCallAnalysisCompletedEventAnalysis;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemComputerCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemComputerCall = OpenResponsesInProgressEventResponseOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemFunctionCall = OpenResponsesInProgressEventResponseOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemMessageRole = OpenResponsesInProgressEventResponseOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemMessageType = OpenResponsesInProgressEventResponseOutputItemMessageType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseText`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseText = OpenResponsesInProgressEventResponseText;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseTextVerbosity`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseTextVerbosity = OpenResponsesInProgressEventResponseTextVerbosity;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponseOutputItemComputerCall = OpenResponsesResultOutputItemComputerCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemFunctionCall = OpenResponsesResultOutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemMessageRole = OpenResponsesResultOutputItemMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemMessageType = OpenResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultText`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponseText = OpenResponsesResultText;
@@ -22926,6 +23463,9 @@ pub type StreamEventsResponseIncompleteResponseTextVerbosity = OpenResponsesResu
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemApplyPatchCallStatus = OutputItemsApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCodeInterpreterCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemCodeInterpreterCall = OutputItemsCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemComputerCall = OutputItemsComputerCall;
@@ -22941,6 +23481,27 @@ pub type StreamEventsResponseOutputItemAddedItemCustomToolCall = OutputItemsCust
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCallType`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemCustomToolCallType = OutputItemsCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemFileSearchCall = OutputItemsFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemFileSearchCallType = OutputItemsFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemFunctionCall = OutputItemsFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemFunctionCallType = OutputItemsFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsImageGenerationCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemImageGenerationCall = OutputItemsImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemMessageRole = OutputItemsMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemMessageType = OutputItemsMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisor`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemOpenrouterAdvisor = OutputItemsOpenrouterAdvisor;
@@ -23025,9 +23586,24 @@ pub type StreamEventsResponseOutputItemAddedItemOpenrouterWebFetch = OutputItems
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearch`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemOpenrouterWebSearch = OutputItemsOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningContentItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemReasoningContentItem = OutputItemsReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemReasoningType = OutputItemsReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemWebSearchCall = OutputItemsWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemWebSearchCallType = OutputItemsWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallStatus`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemApplyPatchCallStatus = OutputItemsApplyPatchCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsCodeInterpreterCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemCodeInterpreterCall = OutputItemsCodeInterpreterCall;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsComputerCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemComputerCall = OutputItemsComputerCall;
@@ -23043,6 +23619,27 @@ pub type StreamEventsResponseOutputItemDoneItemCustomToolCall = OutputItemsCusto
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsCustomToolCallType`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemCustomToolCallType = OutputItemsCustomToolCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemFileSearchCall = OutputItemsFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFileSearchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemFileSearchCallType = OutputItemsFileSearchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemFunctionCall = OutputItemsFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsFunctionCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemFunctionCallType = OutputItemsFunctionCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsImageGenerationCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemImageGenerationCall = OutputItemsImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageRole`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemMessageRole = OutputItemsMessageRole;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessageType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemMessageType = OutputItemsMessageType;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterAdvisor`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemOpenrouterAdvisor = OutputItemsOpenrouterAdvisor;
@@ -23145,6 +23742,18 @@ pub type StreamEventsResponseOutputItemDoneItemOpenrouterWebFetchType = OutputIt
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsOpenrouterWebSearch`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemOpenrouterWebSearch = OutputItemsOpenrouterWebSearch;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningContentItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemReasoningContentItem = OutputItemsReasoningContentItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoningType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemReasoningType = OutputItemsReasoningType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemWebSearchCall = OutputItemsWebSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsWebSearchCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemWebSearchCallType = OutputItemsWebSearchCallType;
 /// The name this place's type had while its schema was inline: another name for [`Formats`].
 #[doc(hidden)]
 pub type TextConfigFormat = Formats;
@@ -23337,13 +23946,10 @@ crate::runtime::string_enum! {
     " The values of the schema at `/components/schemas/ToolChoiceAllowed/properties/mode` in the API's spec."]
     pub enum ToolChoiceAllowedMode { Auto => "auto", Required => "required", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ToolChoiceAllowed/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `allowed_tools` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ToolChoiceAllowedType { AllowedTools => "allowed_tools", }
-}
+/// The one value of the schema at `/components/schemas/ToolChoiceAllowed/properties/type` in the API's spec.
+///
+/// Always `"allowed_tools"`: constructors fill it in, decoding checks it.
+pub type ToolChoiceAllowedType = crate::runtime::Const<constants::ToolChoiceAllowedType>;
 /// The object of the `URLCitation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -24124,13 +24730,10 @@ impl WebSearchSource {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/WebSearchSource/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum WebSearchSourceType { Url => "url", }
-}
+/// The one value of the schema at `/components/schemas/WebSearchSource/properties/type` in the API's spec.
+///
+/// Always `"url"`: constructors fill it in, decoding checks it.
+pub type WebSearchSourceType = crate::runtime::Const<constants::WebSearchSourceType>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `WebSearchStatus` schema in the API's spec."] pub enum
     WebSearchStatus { Completed => "completed", Searching => "searching", InProgress =>

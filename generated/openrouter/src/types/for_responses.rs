@@ -136,6 +136,9 @@ impl AnnotationAddedEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseAnnotationAddedEventType`].
+#[doc(hidden)]
+pub type AnnotationAddedEventType = BaseAnnotationAddedEventType;
 /// Incremental chunk of `operation.diff` for an `apply_patch_call`. Matches OpenAI's streaming shape.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -829,13 +832,12 @@ pub type BaseResponsesResultInstructionsListItemMessageRole = BaseInputsListItem
 /// The name this place's type had while its schema was inline: another name for [`BaseInputsListItemMessageType`].
 #[doc(hidden)]
 pub type BaseResponsesResultInstructionsListItemMessageType = BaseInputsListItemMessageType;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseResponsesResultObject { Response => "response", }
-}
+/// The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec.
+///
+/// Always `"response"`: constructors fill it in, decoding checks it.
+pub type BaseResponsesResultObject = crate::runtime::Const<
+    constants::BaseResponsesResultObject,
+>;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCall`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemImageGenerationCall = OutputItemImageGenerationCall;
@@ -845,9 +847,6 @@ pub type BaseResponsesResultOutputItemMessage = OutputMessage;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItem`].
 #[doc(hidden)]
 pub type BaseResponsesResultOutputItemMessageContentItem = OutputMessageContentItem;
-/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
-#[doc(hidden)]
-pub type BaseResponsesResultOutputItemMessageType = OutputMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseReasoningConfig`].
 #[doc(hidden)]
 pub type BaseResponsesResultReasoning = BaseReasoningConfig;
@@ -858,7 +857,7 @@ crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/BaseResponsesResult/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum BaseResponsesResultToolsItem { tag = "type"; Function = "function" =>
-    BaseResponsesResultToolsItemFunctionTool, WebSearchPreview = "web_search_preview" =>
+    BaseResponsesResultToolsItemFunction, WebSearchPreview = "web_search_preview" =>
     PreviewWebSearchServerTool, WebSearchPreview20250311 =
     "web_search_preview_2025_03_11" => Preview20250311WebSearchServerTool, WebSearch =
     "web_search" => LegacyWebSearchServerTool, WebSearch20250826 =
@@ -872,7 +871,7 @@ crate::runtime::tagged_union! {
     NamespaceTool, }
 }
 crate::runtime::union_from! {
-    BaseResponsesResultToolsItem { Function(BaseResponsesResultToolsItemFunctionTool),
+    BaseResponsesResultToolsItem { Function(BaseResponsesResultToolsItemFunction),
     WebSearchPreview(PreviewWebSearchServerTool),
     WebSearchPreview20250311(Preview20250311WebSearchServerTool),
     WebSearch(LegacyWebSearchServerTool), WebSearch20250826(WebSearchServerTool),
@@ -885,7 +884,7 @@ crate::runtime::union_from! {
 /// Function tool definition
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct BaseResponsesResultToolsItemFunctionTool {
+pub struct BaseResponsesResultToolsItemFunction {
     /// The `description` property (optional).
     pub description: Option<String>,
     /// The `name` property (required).
@@ -903,7 +902,7 @@ pub struct BaseResponsesResultToolsItemFunctionTool {
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize for BaseResponsesResultToolsItemFunctionTool {
+impl serde::Serialize for BaseResponsesResultToolsItemFunction {
     fn serialize<_S: serde::Serializer>(&self, out: _S) -> Result<_S::Ok, _S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin_with(out, &self.extra)?;
         map.optional("description", &self.description);
@@ -916,15 +915,15 @@ impl serde::Serialize for BaseResponsesResultToolsItemFunctionTool {
         map.end()
     }
 }
-impl<'de> serde::Deserialize<'de> for BaseResponsesResultToolsItemFunctionTool {
+impl<'de> serde::Deserialize<'de> for BaseResponsesResultToolsItemFunction {
     fn deserialize<_D: serde::Deserializer<'de>>(
         deserializer: _D,
     ) -> Result<Self, _D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
-impl crate::runtime::Object for BaseResponsesResultToolsItemFunctionTool {
-    const NAME: &'static str = "BaseResponsesResultToolsItemFunctionTool";
+impl crate::runtime::Object for BaseResponsesResultToolsItemFunction {
+    const NAME: &'static str = "BaseResponsesResultToolsItemFunction";
     fn decode<'d, _A: serde::de::MapAccess<'d>>(mut map: _A) -> Result<Self, _A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
@@ -975,8 +974,8 @@ impl crate::runtime::Object for BaseResponsesResultToolsItemFunctionTool {
     }
 }
 #[allow(deprecated)]
-impl BaseResponsesResultToolsItemFunctionTool {
-    /// A `BaseResponsesResultToolsItemFunctionTool` from its required fields; set the others with the methods below.
+impl BaseResponsesResultToolsItemFunction {
+    /// A `BaseResponsesResultToolsItemFunction` from its required fields; set the others with the methods below.
     pub fn new(
         name: impl Into<String>,
         parameters: impl Into<serde_json::Value>,
@@ -1136,6 +1135,9 @@ impl CodeInterpreterCallCodeDeltaEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesCodeInterpreterCallCodeDeltaType`].
+#[doc(hidden)]
+pub type CodeInterpreterCallCodeDeltaEventType = OpenAiResponsesCodeInterpreterCallCodeDeltaType;
 /// Emitted when code streaming completes for a `code_interpreter_call`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1244,6 +1246,9 @@ impl CodeInterpreterCallCodeDoneEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesCodeInterpreterCallCodeDoneType`].
+#[doc(hidden)]
+pub type CodeInterpreterCallCodeDoneEventType = OpenAiResponsesCodeInterpreterCallCodeDoneType;
 /// Code interpreter call completed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1335,6 +1340,9 @@ impl CodeInterpreterCallCompletedEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesCodeInterpreterCallCompletedType`].
+#[doc(hidden)]
+pub type CodeInterpreterCallCompletedEventType = OpenAiResponsesCodeInterpreterCallCompletedType;
 /// Code interpreter call in progress
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1426,6 +1434,9 @@ impl CodeInterpreterCallInProgressEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesCodeInterpreterCallInProgressType`].
+#[doc(hidden)]
+pub type CodeInterpreterCallInProgressEventType = OpenAiResponsesCodeInterpreterCallInProgressType;
 /// Code interpreter is executing the code
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1517,6 +1528,9 @@ impl CodeInterpreterCallInterpretingEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesCodeInterpreterCallInterpretingType`].
+#[doc(hidden)]
+pub type CodeInterpreterCallInterpretingEventType = OpenAiResponsesCodeInterpreterCallInterpretingType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultError`].
 #[doc(hidden)]
 pub type CompletedEventResponseError = BaseResponsesResultError;
@@ -1571,9 +1585,6 @@ pub type CompletedEventResponseOutputItemMessage = BaseResponsesResultOutputItem
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
 #[doc(hidden)]
 pub type CompletedEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
-#[doc(hidden)]
-pub type CompletedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
 #[doc(hidden)]
 pub type CompletedEventResponseReasoning = BaseResponsesResultReasoning;
@@ -1583,9 +1594,9 @@ pub type CompletedEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type CompletedEventResponseToolsItem = BaseResponsesResultToolsItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunction`].
 #[doc(hidden)]
-pub type CompletedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+pub type CompletedEventResponseToolsItemFunction = BaseResponsesResultToolsItemFunction;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
 #[doc(hidden)]
 pub type CompletedEventResponseTruncation = BaseResponsesResultTruncation;
@@ -1730,6 +1741,9 @@ crate::runtime::union_from! {
     ContentPartAddedEventPart { OutputText(ResponseOutputText),
     ReasoningText(ReasoningTextContent), Refusal(OpenAiResponsesRefusalContent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseContentPartAddedEventType`].
+#[doc(hidden)]
+pub type ContentPartAddedEventType = BaseContentPartAddedEventType;
 /// Event emitted when a content part is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1861,6 +1875,9 @@ crate::runtime::union_from! {
     ContentPartDoneEventPart { OutputText(ResponseOutputText),
     ReasoningText(ReasoningTextContent), Refusal(OpenAiResponsesRefusalContent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseContentPartDoneEventType`].
+#[doc(hidden)]
+pub type ContentPartDoneEventType = BaseContentPartDoneEventType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultError`].
 #[doc(hidden)]
 pub type CreatedEventResponseError = BaseResponsesResultError;
@@ -1921,9 +1938,6 @@ pub type CreatedEventResponseOutputItemMessage = BaseResponsesResultOutputItemMe
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
 #[doc(hidden)]
 pub type CreatedEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
-#[doc(hidden)]
-pub type CreatedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
 #[doc(hidden)]
 pub type CreatedEventResponseReasoning = BaseResponsesResultReasoning;
@@ -1933,9 +1947,9 @@ pub type CreatedEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type CreatedEventResponseToolsItem = BaseResponsesResultToolsItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunction`].
 #[doc(hidden)]
-pub type CreatedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+pub type CreatedEventResponseToolsItemFunction = BaseResponsesResultToolsItemFunction;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
 #[doc(hidden)]
 pub type CreatedEventResponseTruncation = BaseResponsesResultTruncation;
@@ -2057,6 +2071,9 @@ impl CustomToolCallInputDeltaEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseCustomToolCallInputDeltaEventType`].
+#[doc(hidden)]
+pub type CustomToolCallInputDeltaEventType = BaseCustomToolCallInputDeltaEventType;
 /// Event emitted when a custom tool call's freeform input streaming is complete. Mirrors `response.function_call_arguments.done` but for `custom` tools.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2165,6 +2182,9 @@ impl CustomToolCallInputDoneEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseCustomToolCallInputDoneEventType`].
+#[doc(hidden)]
+pub type CustomToolCallInputDoneEventType = BaseCustomToolCallInputDoneEventType;
 /// Debug event emitted when debug.echo_upstream_body is true. Contains the transformed upstream request body or timing milestones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2509,6 +2529,9 @@ impl ErrorEvent {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseErrorEventType`].
+#[doc(hidden)]
+pub type ErrorEventType = BaseErrorEventType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultError`].
 #[doc(hidden)]
 pub type FailedEventResponseError = BaseResponsesResultError;
@@ -2572,9 +2595,6 @@ pub type FailedEventResponseOutputItemMessage = BaseResponsesResultOutputItemMes
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
 #[doc(hidden)]
 pub type FailedEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
-#[doc(hidden)]
-pub type FailedEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
 #[doc(hidden)]
 pub type FailedEventResponseReasoning = BaseResponsesResultReasoning;
@@ -2584,9 +2604,9 @@ pub type FailedEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type FailedEventResponseToolsItem = BaseResponsesResultToolsItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunction`].
 #[doc(hidden)]
-pub type FailedEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+pub type FailedEventResponseToolsItemFunction = BaseResponsesResultToolsItemFunction;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
 #[doc(hidden)]
 pub type FailedEventResponseTruncation = BaseResponsesResultTruncation;
@@ -2708,6 +2728,9 @@ impl FunctionCallArgsDeltaEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseFunctionCallArgsDeltaEventType`].
+#[doc(hidden)]
+pub type FunctionCallArgsDeltaEventType = BaseFunctionCallArgsDeltaEventType;
 /// Event emitted when function call arguments streaming is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2828,6 +2851,9 @@ impl FunctionCallArgsDoneEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseFunctionCallArgsDoneEventType`].
+#[doc(hidden)]
+pub type FunctionCallArgsDoneEventType = BaseFunctionCallArgsDoneEventType;
 /// Emitted when the fusion analyst completes with the structured analysis.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3985,6 +4011,9 @@ impl ImageGenCallCompletedEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesImageGenCallCompletedType`].
+#[doc(hidden)]
+pub type ImageGenCallCompletedEventType = OpenAiResponsesImageGenCallCompletedType;
 /// Image generation call is generating
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4076,6 +4105,9 @@ impl ImageGenCallGeneratingEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesImageGenCallGeneratingType`].
+#[doc(hidden)]
+pub type ImageGenCallGeneratingEventType = OpenAiResponsesImageGenCallGeneratingType;
 /// Image generation call in progress
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4167,6 +4199,9 @@ impl ImageGenCallInProgressEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesImageGenCallInProgressType`].
+#[doc(hidden)]
+pub type ImageGenCallInProgressEventType = OpenAiResponsesImageGenCallInProgressType;
 /// Image generation call with partial image
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4287,6 +4322,9 @@ impl ImageGenCallPartialImageEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesImageGenCallPartialImageType`].
+#[doc(hidden)]
+pub type ImageGenCallPartialImageEventType = OpenAiResponsesImageGenCallPartialImageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultError`].
 #[doc(hidden)]
 pub type InProgressEventResponseError = BaseResponsesResultError;
@@ -4338,9 +4376,6 @@ pub type InProgressEventResponseOutputItemMessage = BaseResponsesResultOutputIte
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
 #[doc(hidden)]
 pub type InProgressEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
-#[doc(hidden)]
-pub type InProgressEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
 #[doc(hidden)]
 pub type InProgressEventResponseReasoning = BaseResponsesResultReasoning;
@@ -4350,9 +4385,9 @@ pub type InProgressEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type InProgressEventResponseToolsItem = BaseResponsesResultToolsItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunction`].
 #[doc(hidden)]
-pub type InProgressEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+pub type InProgressEventResponseToolsItemFunction = BaseResponsesResultToolsItemFunction;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
 #[doc(hidden)]
 pub type InProgressEventResponseTruncation = BaseResponsesResultTruncation;
@@ -4479,9 +4514,6 @@ pub type IncompleteEventResponseOutputItemMessage = BaseResponsesResultOutputIte
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageContentItem`].
 #[doc(hidden)]
 pub type IncompleteEventResponseOutputItemMessageContentItem = BaseResponsesResultOutputItemMessageContentItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultOutputItemMessageType`].
-#[doc(hidden)]
-pub type IncompleteEventResponseOutputItemMessageType = BaseResponsesResultOutputItemMessageType;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultReasoning`].
 #[doc(hidden)]
 pub type IncompleteEventResponseReasoning = BaseResponsesResultReasoning;
@@ -4491,9 +4523,9 @@ pub type IncompleteEventResponseStatus = BaseResponsesResultStatus;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItem`].
 #[doc(hidden)]
 pub type IncompleteEventResponseToolsItem = BaseResponsesResultToolsItem;
-/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunctionTool`].
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultToolsItemFunction`].
 #[doc(hidden)]
-pub type IncompleteEventResponseToolsItemFunctionTool = BaseResponsesResultToolsItemFunctionTool;
+pub type IncompleteEventResponseToolsItemFunction = BaseResponsesResultToolsItemFunction;
 /// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultTruncation`].
 #[doc(hidden)]
 pub type IncompleteEventResponseTruncation = BaseResponsesResultTruncation;
@@ -5462,12 +5494,21 @@ impl OpenResponsesCreatedEvent {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultObject`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseObject = OpenResponsesResultObject;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseOutputItem = OpenResponsesResultOutputItem;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemApplyPatchCall`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseOutputItemApplyPatchCall = OpenResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemMessage = OpenResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponseOutputItemReasoning = OpenResponsesResultOutputItemReasoning;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
@@ -5489,6 +5530,9 @@ pub type OpenResponsesCreatedEventResponseUsage = OpenResponsesResultUsage;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
 #[doc(hidden)]
 pub type OpenResponsesCreatedEventResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`CreatedEventType`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventType = CreatedEventType;
 /// Event emitted when a response is in progress
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5572,12 +5616,21 @@ impl OpenResponsesInProgressEvent {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultObject`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseObject = OpenResponsesResultObject;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseOutputItem = OpenResponsesResultOutputItem;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemApplyPatchCall`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseOutputItemApplyPatchCall = OpenResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemMessage = OpenResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponseOutputItemReasoning = OpenResponsesResultOutputItemReasoning;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
@@ -5590,6 +5643,9 @@ pub type OpenResponsesInProgressEventResponseUsage = OpenResponsesResultUsage;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
 #[doc(hidden)]
 pub type OpenResponsesInProgressEventResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`InProgressEventType`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventType = InProgressEventType;
 /// Complete non-streaming response from the Responses API
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6192,6 +6248,9 @@ impl OpenResponsesResult {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResultObject`].
+#[doc(hidden)]
+pub type OpenResponsesResultObject = BaseResponsesResultObject;
 /// The name this place's type had while its schema was inline: another name for [`OutputItems`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItem = OutputItems;
@@ -6201,6 +6260,12 @@ pub type OpenResponsesResultOutputItemApplyPatchCall = OutputItemsApplyPatchCall
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallType`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemApplyPatchCallType = OutputItemsApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessage`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemMessage = OutputItemsMessage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoning`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItemReasoning = OutputItemsReasoning;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCall`].
 #[doc(hidden)]
 pub type OpenResponsesResultOutputItemShellCall = OutputItemsShellCall;
@@ -6349,9 +6414,6 @@ pub type OutputItemAddedEventItemMessage = OutputMessage;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItem`].
 #[doc(hidden)]
 pub type OutputItemAddedEventItemMessageContentItem = OutputMessageContentItem;
-/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
-#[doc(hidden)]
-pub type OutputItemAddedEventItemMessageType = OutputMessageType;
 /// The one value of the schema at `/components/schemas/OutputItemAddedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_item.added"`: constructors fill it in, decoding checks it.
@@ -6367,9 +6429,6 @@ pub type OutputItemDoneEventItemMessage = OutputMessage;
 /// The name this place's type had while its schema was inline: another name for [`OutputMessageContentItem`].
 #[doc(hidden)]
 pub type OutputItemDoneEventItemMessageContentItem = OutputMessageContentItem;
-/// The name this place's type had while its schema was inline: another name for [`OutputMessageType`].
-#[doc(hidden)]
-pub type OutputItemDoneEventItemMessageType = OutputMessageType;
 /// The one value of the schema at `/components/schemas/OutputItemDoneEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_item.done"`: constructors fill it in, decoding checks it.
@@ -6534,6 +6593,12 @@ pub type OutputItemsApplyPatchCall = OutputApplyPatchCallItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItemType`].
 #[doc(hidden)]
 pub type OutputItemsApplyPatchCallType = OutputApplyPatchCallItemType;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessageItem`].
+#[doc(hidden)]
+pub type OutputItemsMessage = OutputMessageItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputReasoningItem`].
+#[doc(hidden)]
+pub type OutputItemsReasoning = OutputReasoningItem;
 /// The name this place's type had while its schema was inline: another name for [`OutputShellCallItem`].
 #[doc(hidden)]
 pub type OutputItemsShellCall = OutputShellCallItem;
@@ -6791,10 +6856,6 @@ impl OutputMessageItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputMessage/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type OutputMessageType = crate::runtime::Const<constants::OutputMessageType>;
 /// An output item containing reasoning
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7415,6 +7476,9 @@ impl ReasoningDeltaEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningDeltaEventType`].
+#[doc(hidden)]
+pub type ReasoningDeltaEventType = BaseReasoningDeltaEventType;
 /// Event emitted when reasoning text streaming is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7535,6 +7599,9 @@ impl ReasoningDoneEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningDoneEventType`].
+#[doc(hidden)]
+pub type ReasoningDoneEventType = BaseReasoningDoneEventType;
 /// Event emitted when a reasoning summary part is added
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7657,6 +7724,9 @@ impl ReasoningSummaryPartAddedEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningSummaryPartAddedEventType`].
+#[doc(hidden)]
+pub type ReasoningSummaryPartAddedEventType = BaseReasoningSummaryPartAddedEventType;
 /// Event emitted when a reasoning summary part is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7779,6 +7849,9 @@ impl ReasoningSummaryPartDoneEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningSummaryPartDoneEventType`].
+#[doc(hidden)]
+pub type ReasoningSummaryPartDoneEventType = BaseReasoningSummaryPartDoneEventType;
 /// Event emitted when reasoning summary text delta is streamed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7899,6 +7972,9 @@ impl ReasoningSummaryTextDeltaEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningSummaryTextDeltaEventType`].
+#[doc(hidden)]
+pub type ReasoningSummaryTextDeltaEventType = BaseReasoningSummaryTextDeltaEventType;
 /// Event emitted when reasoning summary text streaming is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8019,6 +8095,9 @@ impl ReasoningSummaryTextDoneEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningSummaryTextDoneEventType`].
+#[doc(hidden)]
+pub type ReasoningSummaryTextDoneEventType = BaseReasoningSummaryTextDoneEventType;
 /// Event emitted when a refusal delta is streamed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8139,6 +8218,9 @@ impl RefusalDeltaEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseRefusalDeltaEventType`].
+#[doc(hidden)]
+pub type RefusalDeltaEventType = BaseRefusalDeltaEventType;
 /// Event emitted when refusal streaming is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8259,6 +8341,9 @@ impl RefusalDoneEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseRefusalDoneEventType`].
+#[doc(hidden)]
+pub type RefusalDoneEventType = BaseRefusalDoneEventType;
 /// Error information returned from the API
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8348,6 +8433,45 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`StreamEvents`].
 #[doc(hidden)]
 pub type ResponsesStreamingResponseData = StreamEvents;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsError`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataError = StreamEventsError;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsErrorType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataErrorType = StreamEventsErrorType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseContentPartAdded`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseContentPartAdded = StreamEventsResponseContentPartAdded;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseContentPartAddedPart`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseContentPartAddedPart = StreamEventsResponseContentPartAddedPart;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseContentPartAddedType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseContentPartAddedType = StreamEventsResponseContentPartAddedType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseContentPartDone`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseContentPartDone = StreamEventsResponseContentPartDone;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseContentPartDonePart`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseContentPartDonePart = StreamEventsResponseContentPartDonePart;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseContentPartDoneType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseContentPartDoneType = StreamEventsResponseContentPartDoneType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseCreated`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseCreated = StreamEventsResponseCreated;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseCreatedResponse`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseCreatedResponse = StreamEventsResponseCreatedResponse;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseCreatedResponseObject`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseCreatedResponseObject = StreamEventsResponseCreatedResponseObject;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseCreatedResponseUsage`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseCreatedResponseUsage = StreamEventsResponseCreatedResponseUsage;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseCreatedType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseCreatedType = StreamEventsResponseCreatedType;
 /// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseDebug`].
 #[doc(hidden)]
 pub type ResponsesStreamingResponseDataResponseDebug = StreamEventsResponseDebug;
@@ -8378,6 +8502,57 @@ pub type ResponsesStreamingResponseDataResponseFusionCallPanelDelta = StreamEven
 /// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseFusionCallPanelFailed`].
 #[doc(hidden)]
 pub type ResponsesStreamingResponseDataResponseFusionCallPanelFailed = StreamEventsResponseFusionCallPanelFailed;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseInProgress`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseInProgress = StreamEventsResponseInProgress;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseInProgressResponse`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseInProgressResponse = StreamEventsResponseInProgressResponse;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseInProgressType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseInProgressType = StreamEventsResponseInProgressType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseOutputTextDelta`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseOutputTextDelta = StreamEventsResponseOutputTextDelta;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseOutputTextDeltaType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseOutputTextDeltaType = StreamEventsResponseOutputTextDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseOutputTextDone`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseOutputTextDone = StreamEventsResponseOutputTextDone;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseOutputTextDoneType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseOutputTextDoneType = StreamEventsResponseOutputTextDoneType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseReasoningTextDelta`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseReasoningTextDelta = StreamEventsResponseReasoningTextDelta;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseReasoningTextDeltaType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseReasoningTextDeltaType = StreamEventsResponseReasoningTextDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseReasoningTextDone`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseReasoningTextDone = StreamEventsResponseReasoningTextDone;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseReasoningTextDoneType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseReasoningTextDoneType = StreamEventsResponseReasoningTextDoneType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseRefusalDelta`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseRefusalDelta = StreamEventsResponseRefusalDelta;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseRefusalDeltaType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseRefusalDeltaType = StreamEventsResponseRefusalDeltaType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseRefusalDone`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseRefusalDone = StreamEventsResponseRefusalDone;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseRefusalDoneType`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseRefusalDoneType = StreamEventsResponseRefusalDoneType;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseWebSearchCallCompleted`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseWebSearchCallCompleted = StreamEventsResponseWebSearchCallCompleted;
+/// The name this place's type had while its schema was inline: another name for [`StreamEventsResponseWebSearchCallSearching`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseDataResponseWebSearchCallSearching = StreamEventsResponseWebSearchCallSearching;
 crate::runtime::string_enum! {
     #[doc = " Status of a shell call or its output."] pub enum ShellCallStatus {
     InProgress => "in_progress", Completed => "completed", Incomplete => "incomplete", }
@@ -8500,6 +8675,12 @@ crate::runtime::union_from! {
     ResponseFusionCallAnalysisCompleted(FusionCallAnalysisCompletedEvent),
     ResponseFusionCallCompleted(FusionCallCompletedEvent), ResponseDebug(DebugEvent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ErrorEvent`].
+#[doc(hidden)]
+pub type StreamEventsError = ErrorEvent;
+/// The name this place's type had while its schema was inline: another name for [`ErrorEventType`].
+#[doc(hidden)]
+pub type StreamEventsErrorType = ErrorEventType;
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDeltaEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseApplyPatchCallOperationDiffDelta = ApplyPatchCallOperationDiffDeltaEvent;
@@ -8512,6 +8693,36 @@ pub type StreamEventsResponseApplyPatchCallOperationDiffDone = ApplyPatchCallOpe
 /// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDoneEventType`].
 #[doc(hidden)]
 pub type StreamEventsResponseApplyPatchCallOperationDiffDoneType = ApplyPatchCallOperationDiffDoneEventType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallCodeDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallCodeDelta = CodeInterpreterCallCodeDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallCodeDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallCodeDeltaType = CodeInterpreterCallCodeDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallCodeDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallCodeDone = CodeInterpreterCallCodeDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallCodeDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallCodeDoneType = CodeInterpreterCallCodeDoneEventType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallCompletedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallCompleted = CodeInterpreterCallCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallCompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallCompletedType = CodeInterpreterCallCompletedEventType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallInProgressEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallInProgress = CodeInterpreterCallInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallInProgressEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallInProgressType = CodeInterpreterCallInProgressEventType;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallInterpretingEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallInterpreting = CodeInterpreterCallInterpretingEvent;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterCallInterpretingEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCodeInterpreterCallInterpretingType = CodeInterpreterCallInterpretingEventType;
 /// Event emitted when a response has completed successfully
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8595,9 +8806,18 @@ impl StreamEventsResponseCompleted {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultObject`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseObject = OpenResponsesResultObject;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseOutputItem = OpenResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemMessage = OpenResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponseOutputItemReasoning = OpenResponsesResultOutputItemReasoning;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
@@ -8610,6 +8830,84 @@ pub type StreamEventsResponseCompletedResponseUsage = OpenResponsesResultUsage;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`CompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedType = CompletedEventType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAdded = ContentPartAddedEvent;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventPart`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedPart = ContentPartAddedEventPart;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAddedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartAddedType = ContentPartAddedEventType;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDone = ContentPartDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventPart`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDonePart = ContentPartDoneEventPart;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseContentPartDoneType = ContentPartDoneEventType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreated = OpenResponsesCreatedEvent;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponse`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponse = OpenResponsesCreatedEventResponse;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseObject`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseObject = OpenResponsesCreatedEventResponseObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItem = OpenResponsesCreatedEventResponseOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemApplyPatchCall = OpenResponsesCreatedEventResponseOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemMessage`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemMessage = OpenResponsesCreatedEventResponseOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemReasoning`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemReasoning = OpenResponsesCreatedEventResponseOutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemShellCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemShellCall = OpenResponsesCreatedEventResponseOutputItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemShellCallAction`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemShellCallAction = OpenResponsesCreatedEventResponseOutputItemShellCallAction;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemShellCallOutput`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemShellCallOutput = OpenResponsesCreatedEventResponseOutputItemShellCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemShellCallStatus`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemShellCallStatus = OpenResponsesCreatedEventResponseOutputItemShellCallStatus;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseOutputItemShellCallType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseOutputItemShellCallType = OpenResponsesCreatedEventResponseOutputItemShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseUsage`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseUsage = OpenResponsesCreatedEventResponseUsage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventResponseUsageCostDetails`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedResponseUsageCostDetails = OpenResponsesCreatedEventResponseUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesCreatedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCreatedType = OpenResponsesCreatedEventType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallInputDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseCustomToolCallInputDelta = CustomToolCallInputDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallInputDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCustomToolCallInputDeltaType = CustomToolCallInputDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallInputDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseCustomToolCallInputDone = CustomToolCallInputDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`CustomToolCallInputDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseCustomToolCallInputDoneType = CustomToolCallInputDoneEventType;
 /// The name this place's type had while its schema was inline: another name for [`DebugEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseDebug = DebugEvent;
@@ -8708,12 +9006,21 @@ impl StreamEventsResponseFailed {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultObject`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseObject = OpenResponsesResultObject;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItem = OpenResponsesResultOutputItem;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemApplyPatchCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemApplyPatchCall = OpenResponsesResultOutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemMessage = OpenResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponseOutputItemReasoning = OpenResponsesResultOutputItemReasoning;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
@@ -8735,6 +9042,21 @@ pub type StreamEventsResponseFailedResponseUsage = OpenResponsesResultUsage;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`FailedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedType = FailedEventType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallArgsDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFunctionCallArgumentsDelta = FunctionCallArgsDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallArgsDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFunctionCallArgumentsDeltaType = FunctionCallArgsDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallArgsDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFunctionCallArgumentsDone = FunctionCallArgsDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`FunctionCallArgsDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseFunctionCallArgumentsDoneType = FunctionCallArgsDoneEventType;
 /// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEvent`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallAnalysisCompleted = FusionCallAnalysisCompletedEvent;
@@ -8789,6 +9111,60 @@ pub type StreamEventsResponseFusionCallPanelReasoningDelta = FusionCallPanelReas
 /// The name this place's type had while its schema was inline: another name for [`FusionCallPanelReasoningDeltaEventType`].
 #[doc(hidden)]
 pub type StreamEventsResponseFusionCallPanelReasoningDeltaType = FusionCallPanelReasoningDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCallCompletedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseImageGenerationCallCompleted = ImageGenCallCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCallCompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseImageGenerationCallCompletedType = ImageGenCallCompletedEventType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCallGeneratingEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseImageGenerationCallGenerating = ImageGenCallGeneratingEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCallGeneratingEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseImageGenerationCallGeneratingType = ImageGenCallGeneratingEventType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCallInProgressEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseImageGenerationCallInProgress = ImageGenCallInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCallInProgressEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseImageGenerationCallInProgressType = ImageGenCallInProgressEventType;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCallPartialImageEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseImageGenerationCallPartialImage = ImageGenCallPartialImageEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCallPartialImageEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseImageGenerationCallPartialImageType = ImageGenCallPartialImageEventType;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgress = OpenResponsesInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponse`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponse = OpenResponsesInProgressEventResponse;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseObject`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseObject = OpenResponsesInProgressEventResponseObject;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItem = OpenResponsesInProgressEventResponseOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemMessage`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemMessage = OpenResponsesInProgressEventResponseOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemReasoning`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemReasoning = OpenResponsesInProgressEventResponseOutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseOutputItemShellCall`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseOutputItemShellCall = OpenResponsesInProgressEventResponseOutputItemShellCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseUsage`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseUsage = OpenResponsesInProgressEventResponseUsage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventResponseUsageCostDetails`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressResponseUsageCostDetails = OpenResponsesInProgressEventResponseUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesInProgressEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseInProgressType = OpenResponsesInProgressEventType;
 /// Event emitted when a response is incomplete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8872,9 +9248,18 @@ impl StreamEventsResponseIncomplete {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultObject`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseObject = OpenResponsesResultObject;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItem`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponseOutputItem = OpenResponsesResultOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemMessage`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemMessage = OpenResponsesResultOutputItemMessage;
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemReasoning`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponseOutputItemReasoning = OpenResponsesResultOutputItemReasoning;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultOutputItemShellCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponseOutputItemShellCall = OpenResponsesResultOutputItemShellCall;
@@ -8884,6 +9269,9 @@ pub type StreamEventsResponseIncompleteResponseUsage = OpenResponsesResultUsage;
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResultUsageCostDetails`].
 #[doc(hidden)]
 pub type StreamEventsResponseIncompleteResponseUsageCostDetails = OpenResponsesResultUsageCostDetails;
+/// The name this place's type had while its schema was inline: another name for [`IncompleteEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteType = IncompleteEventType;
 /// Event emitted when a new output item is added to the response
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8986,6 +9374,12 @@ pub type StreamEventsResponseOutputItemAddedItemApplyPatchCall = OutputItemsAppl
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallType`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemApplyPatchCallType = OutputItemsApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessage`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemMessage = OutputItemsMessage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoning`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItemReasoning = OutputItemsReasoning;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemShellCall = OutputItemsShellCall;
@@ -9007,6 +9401,9 @@ pub type StreamEventsResponseOutputItemAddedItemShellCallStatus = OutputItemsShe
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallType`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemAddedItemShellCallType = OutputItemsShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemAddedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedType = OutputItemAddedEventType;
 /// Event emitted when an output item is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9109,6 +9506,12 @@ pub type StreamEventsResponseOutputItemDoneItemApplyPatchCall = OutputItemsApply
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsApplyPatchCallType`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemApplyPatchCallType = OutputItemsApplyPatchCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsMessage`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemMessage = OutputItemsMessage;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemsReasoning`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItemReasoning = OutputItemsReasoning;
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCall`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemShellCall = OutputItemsShellCall;
@@ -9130,6 +9533,99 @@ pub type StreamEventsResponseOutputItemDoneItemShellCallStatus = OutputItemsShel
 /// The name this place's type had while its schema was inline: another name for [`OutputItemsShellCallType`].
 #[doc(hidden)]
 pub type StreamEventsResponseOutputItemDoneItemShellCallType = OutputItemsShellCallType;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneType = OutputItemDoneEventType;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationAddedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputTextAnnotationAdded = AnnotationAddedEvent;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationAddedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputTextAnnotationAddedType = AnnotationAddedEventType;
+/// The name this place's type had while its schema was inline: another name for [`TextDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputTextDelta = TextDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`TextDeltaEventLogprobsItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputTextDeltaLogprobsItem = TextDeltaEventLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`TextDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputTextDeltaType = TextDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`TextDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputTextDone = TextDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`TextDoneEventLogprobsItem`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputTextDoneLogprobsItem = TextDoneEventLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`TextDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputTextDoneType = TextDoneEventType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryPartAddedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningSummaryPartAdded = ReasoningSummaryPartAddedEvent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryPartAddedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningSummaryPartAddedType = ReasoningSummaryPartAddedEventType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryPartDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningSummaryPartDone = ReasoningSummaryPartDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryPartDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningSummaryPartDoneType = ReasoningSummaryPartDoneEventType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningSummaryTextDelta = ReasoningSummaryTextDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningSummaryTextDeltaType = ReasoningSummaryTextDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningSummaryTextDone = ReasoningSummaryTextDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryTextDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningSummaryTextDoneType = ReasoningSummaryTextDoneEventType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningTextDelta = ReasoningDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningTextDeltaType = ReasoningDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningTextDone = ReasoningDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseReasoningTextDoneType = ReasoningDoneEventType;
+/// The name this place's type had while its schema was inline: another name for [`RefusalDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseRefusalDelta = RefusalDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`RefusalDeltaEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseRefusalDeltaType = RefusalDeltaEventType;
+/// The name this place's type had while its schema was inline: another name for [`RefusalDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseRefusalDone = RefusalDoneEvent;
+/// The name this place's type had while its schema was inline: another name for [`RefusalDoneEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseRefusalDoneType = RefusalDoneEventType;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchCallCompletedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseWebSearchCallCompleted = WebSearchCallCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchCallCompletedEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseWebSearchCallCompletedType = WebSearchCallCompletedEventType;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchCallInProgressEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseWebSearchCallInProgress = WebSearchCallInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchCallInProgressEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseWebSearchCallInProgressType = WebSearchCallInProgressEventType;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchCallSearchingEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseWebSearchCallSearching = WebSearchCallSearchingEvent;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchCallSearchingEventType`].
+#[doc(hidden)]
+pub type StreamEventsResponseWebSearchCallSearchingType = WebSearchCallSearchingEventType;
 /// Log probability information for a token
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9445,6 +9941,9 @@ pub type TextDeltaEventLogprobsItem = StreamLogprob;
 /// The name this place's type had while its schema was inline: another name for [`StreamLogprobTopLogprobsItem`].
 #[doc(hidden)]
 pub type TextDeltaEventLogprobsItemTopLogprobsItem = StreamLogprobTopLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseTextDeltaEventType`].
+#[doc(hidden)]
+pub type TextDeltaEventType = BaseTextDeltaEventType;
 /// Event emitted when text streaming is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9583,6 +10082,9 @@ pub type TextDoneEventLogprobsItem = StreamLogprob;
 /// The name this place's type had while its schema was inline: another name for [`StreamLogprobTopLogprobsItem`].
 #[doc(hidden)]
 pub type TextDoneEventLogprobsItemTopLogprobsItem = StreamLogprobTopLogprobsItem;
+/// The name this place's type had while its schema was inline: another name for [`BaseTextDoneEventType`].
+#[doc(hidden)]
+pub type TextDoneEventType = BaseTextDoneEventType;
 crate::runtime::string_enum! {
     #[doc = " The values of the `Truncation` schema in the API's spec."] pub enum
     Truncation { Auto => "auto", Disabled => "disabled", }
@@ -9941,6 +10443,9 @@ impl WebSearchCallCompletedEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesSearchCompletedType`].
+#[doc(hidden)]
+pub type WebSearchCallCompletedEventType = OpenAiResponsesSearchCompletedType;
 /// Web search call in progress
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -10032,6 +10537,9 @@ impl WebSearchCallInProgressEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesWebSearchCallInProgressType`].
+#[doc(hidden)]
+pub type WebSearchCallInProgressEventType = OpenAiResponsesWebSearchCallInProgressType;
 /// Web search call is searching
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -10123,3 +10631,6 @@ impl WebSearchCallSearchingEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesWebSearchCallSearchingType`].
+#[doc(hidden)]
+pub type WebSearchCallSearchingEventType = OpenAiResponsesWebSearchCallSearchingType;
