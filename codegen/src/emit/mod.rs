@@ -18,7 +18,7 @@ mod types;
 
 use crate::ir::{Api, Operation, Tag, TypeDef, TypeKind};
 use crate::profile::ClientProfile;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::path::PathBuf;
@@ -115,8 +115,9 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
 /// the largest tags first, as the tags of a large API cost more than all its types.
 fn tag_files(api_model: &Api, by_tag: &BTreeMap<&Tag, Vec<&Operation>>, header: &str) -> Result<Vec<GeneratedFile>, String> {
     const THREADS: usize = 3;
+    let types: HashMap<&str, &TypeKind> = api_model.types.types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
     let tag_file = |tag: &Tag, operations: &[&Operation]| -> Result<GeneratedFile, String> {
-        let tokens = operations::tag_module(api_model, tag, operations)?;
+        let tokens = operations::tag_module(api_model, tag, operations, &types)?;
         Ok(GeneratedFile { path: PathBuf::from(format!("{}/src/{}.rs", api_model.name, tag.module)), contents: format_file(header, tokens)? })
     };
     let mut largest_first: Vec<(&&Tag, &Vec<&Operation>)> = by_tag.iter().collect();
