@@ -1,7 +1,7 @@
 //! Streaming responses: server-sent events decoded into the spec's event type, one item per event.
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody};
-use crate::http::{decode_error, decode_off_worker, read_body, HttpClient};
+use crate::http::{decode_error, decode_off_worker, read_body, HttpClient, DECODED_IN_PLACE};
 use crate::request::RequestParts;
 use crate::sse::{RawEvent, SseParser};
 use crate::tolerant::{decode_tolerant, log_once, DecodeWarning};
@@ -182,10 +182,16 @@ where
                     if !events.is_empty() {
                         state.last_event = Instant::now();
                     }
-                    for event in events {
-                        let event = std::sync::Arc::new(event);
-                        let decoded = decode_off_worker(&event, event.data.len(), (operation, state.status, state.strict), decode_shared_event).await;
-                        let event = std::sync::Arc::try_unwrap(event).unwrap_or_else(|shared| (*shared).clone());
+                    for mut event in events {
+                        // Most events are small: decoded in place, with no shared copy to make.
+                        let decoded = if event.data.len() <= DECODED_IN_PLACE {
+                            decode_event_with(operation, state.status, &event, state.strict)
+                        } else {
+                            let shared = std::sync::Arc::new(event);
+                            let decoded = decode_off_worker(&shared, shared.data.len(), (operation, state.status, state.strict), decode_shared_event).await;
+                            event = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
+                            decoded
+                        };
                         let more = state.queue(operation, &event, decoded);
                         // The observer keeps the event's text itself: moved, not copied.
                         #[cfg(feature = "observe")]

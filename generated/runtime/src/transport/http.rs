@@ -507,7 +507,7 @@ pub async fn finish<S: SuccessBody + Send + 'static, E: ErrorBody + Send + 'stat
 /// Bodies and events up to this size are decoded where they arrive; larger ones on a blocking
 /// thread. About
 /// half a millisecond of strict decoding: below it the hand-over would cost more than it saves.
-const DECODED_IN_PLACE: usize = 128 << 10;
+pub(crate) const DECODED_IN_PLACE: usize = 128 << 10;
 
 /// `decode(arg, input)` (a body or a stream event of `size` bytes), on one of tokio's blocking
 /// threads when it is large. Decoding is synchronous and takes time in proportion to the input
