@@ -48,7 +48,7 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
 const PLACE_KINDS: [&str; 2] = ["inline-type-removed", "place-alias-retyped"];
 
 fn keep_unowned(changes: &mut Vec<Change>, old_types: &BTreeMap<&str, &TypeDef>) {
-    let sources: std::collections::HashMap<&str, &str> = old_types.iter().map(|(name, def)| (*name, def.source.as_str())).collect();
+    let sources: foldhash::HashMap<&str, &str> = old_types.iter().map(|(name, def)| (*name, def.source.as_str())).collect();
     let owned: BTreeSet<String> = changes.iter().filter(|c| c.severity == Severity::Breaking && !PLACE_KINDS.contains(&c.kind)).map(|c| c.location.clone()).collect();
     changes.retain(|c| !PLACE_KINDS.contains(&c.kind) || !crate::probe::owners(&c.location, &sources).iter().skip(1).any(|owner| owned.contains(owner)));
 }

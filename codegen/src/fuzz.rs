@@ -123,13 +123,13 @@ impl Outcome {
 /// ones an earlier case emitted, and the same bytes parse the same way, so a long run parses each
 /// distinct file once (about a third of a case's time otherwise).
 #[derive(Default)]
-pub struct Parsed(std::sync::Mutex<std::collections::HashSet<[u8; 32]>>);
+pub struct Parsed(std::sync::Mutex<foldhash::HashSet<[u8; 32]>>);
 
 impl Parsed {
     fn check(&self, contents: &str) -> Result<(), syn::Error> {
         use sha2::Digest;
         let key: [u8; 32] = sha2::Sha256::digest(contents.as_bytes()).into();
-        let known = |set: &std::sync::Mutex<std::collections::HashSet<[u8; 32]>>| set.lock().map(|s| s.contains(&key)).unwrap_or(false);
+        let known = |set: &std::sync::Mutex<foldhash::HashSet<[u8; 32]>>| set.lock().map(|s| s.contains(&key)).unwrap_or(false);
         if known(&self.0) {
             return Ok(());
         }

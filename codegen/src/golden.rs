@@ -120,8 +120,8 @@ fn changed(path: &Path, committed: &str, generated: &str) -> Drift {
     let old: Vec<&str> = committed.lines().collect();
     let new: Vec<&str> = generated.lines().collect();
     let first = (0..old.len().max(new.len())).find(|&i| old.get(i) != new.get(i)).unwrap_or(0);
-    let old_set: std::collections::HashMap<&str, usize> = count(&old);
-    let new_set: std::collections::HashMap<&str, usize> = count(&new);
+    let old_set: foldhash::HashMap<&str, usize> = count(&old);
+    let new_set: foldhash::HashMap<&str, usize> = count(&new);
     let lines_changed = new_set.iter().map(|(l, n)| n.saturating_sub(*old_set.get(l).unwrap_or(&0))).sum::<usize>()
         + old_set.iter().map(|(l, n)| n.saturating_sub(*new_set.get(l).unwrap_or(&0))).sum::<usize>();
     Drift::Changed {
@@ -133,8 +133,8 @@ fn changed(path: &Path, committed: &str, generated: &str) -> Drift {
     }
 }
 
-fn count<'a>(lines: &[&'a str]) -> std::collections::HashMap<&'a str, usize> {
-    let mut counts = std::collections::HashMap::new();
+fn count<'a>(lines: &[&'a str]) -> foldhash::HashMap<&'a str, usize> {
+    let mut counts = foldhash::HashMap::default();
     for line in lines {
         *counts.entry(*line).or_insert(0) += 1;
     }

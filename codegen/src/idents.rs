@@ -100,9 +100,13 @@ fn ascii_of(c: char) -> Option<String> {
 /// raw, or get a trailing `_` where raw is not allowed; nothing left gives `unnamed`.
 pub fn sanitise(name: &str) -> String {
     let bare = name.strip_prefix("r#").unwrap_or(name);
-    let mut out: String =
-        transliterate(bare).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    if out.chars().all(|c| c == '_') {
+    // Nearly every name is already plain ASCII: one copy, no transliteration pass.
+    let mut out: String = if bare.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        bare.to_string()
+    } else {
+        transliterate(bare).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+    };
+    if out.bytes().all(|b| b == b'_') {
         out = format!("{out}unnamed");
     }
     if out.starts_with(|c: char| c.is_ascii_digit()) {

@@ -16,7 +16,7 @@ pub struct TypeSpace {
 
 impl TypeSpace {
     /// Each place alias (hidden, see `resolve::place_aliases`) and the type it names.
-    pub fn place_aliases(&self) -> std::collections::HashMap<&str, &str> {
+    pub fn place_aliases(&self) -> foldhash::HashMap<&str, &str> {
         self.types
             .iter()
             .filter_map(|t| match &t.kind {

@@ -15,7 +15,8 @@ use crate::emit::object_serde::field_type;
 use crate::emit::type_refs::type_text;
 use crate::idents::sanitise;
 use crate::ir::{Api, Conversion, Operation, Presence, Prim, ResponseContent, TypeDef, TypeKind, TypeRef};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use foldhash::HashMap;
 
 /// What a caller passes for an `impl Into<T>` argument: `T` itself, or a value of another type
 /// that converts into it (text, an enum's `&str`, a union variant's payload). Number literals and
@@ -326,7 +327,7 @@ mod tests {
 
     #[test]
     fn an_inline_type_is_owned_by_its_field_and_operation() {
-        let sources = HashMap::from([("ThingMode", "/components/schemas/thing/properties/mode"), ("Thing", "/components/schemas/thing"), ("MakeRequest", "/paths/~1things/post/requestBody")]);
+        let sources: HashMap<&str, &str> = HashMap::from_iter([("ThingMode", "/components/schemas/thing/properties/mode"), ("Thing", "/components/schemas/thing"), ("MakeRequest", "/paths/~1things/post/requestBody")]);
         assert_eq!(owners("ThingMode.a", &sources), ["ThingMode.a", "ThingMode", "Thing.mode", "Thing"]);
         assert_eq!(owners("MakeRequest", &sources), ["MakeRequest", "POST /things"]);
     }

@@ -10,7 +10,8 @@
 use crate::ir::{Api, ResponseContent, Tag, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use foldhash::HashMap;
 
 /// The feature that enables every tag of an API crate.
 pub const ALL: &str = "all";
@@ -40,6 +41,8 @@ pub const FULL_SERDE: &str = "full-serde";
 /// Which features each type needs.
 pub struct Gates {
     by_type: HashMap<String, BTreeSet<String>>,
+    /// Each place alias whose (last) target some tag reaches: it is compiled with that target.
+    alias_targets: HashMap<String, String>,
     every: BTreeSet<String>,
     sent: BTreeSet<String>,
     received: BTreeSet<String>,
@@ -74,7 +77,7 @@ impl Gates {
             received_roots.extend(received);
         }
         let every = tag_features(api);
-        let mut by_type: HashMap<String, BTreeSet<String>> = HashMap::new();
+        let mut by_type: HashMap<String, BTreeSet<String>> = HashMap::default();
         for (feature, refs) in &roots {
             for name in reach(&kinds, refs.clone()) {
                 by_type.entry(name).or_default().insert(feature.clone());
@@ -83,6 +86,7 @@ impl Gates {
         // A place alias is compiled with its target (no operation names it; old code does),
         // through a chain of them (a nested type's old name for a place alias).
         let hidden = api.types.place_aliases();
+        let mut alias_targets = HashMap::default();
         for (alias, first) in &hidden {
             let mut target = *first;
             for _ in 0..8 {
@@ -91,17 +95,17 @@ impl Gates {
                     None => break,
                 }
             }
-            if let Some(features) = by_type.get(target).cloned() {
-                by_type.insert(alias.to_string(), features);
+            if by_type.contains_key(target) {
+                alias_targets.insert(alias.to_string(), target.to_string());
             }
         }
         // A type no operation uses has both impls, so everything it reaches needs them too.
-        let unused: Vec<TypeRef> = api.types.types.iter().filter(|t| !by_type.contains_key(&t.name)).map(|t| TypeRef::Named(t.name.clone())).collect();
+        let unused: Vec<TypeRef> = api.types.types.iter().filter(|t| !by_type.contains_key(&t.name) && !alias_targets.contains_key(&t.name)).map(|t| TypeRef::Named(t.name.clone())).collect();
         sent_roots.extend(unused.iter());
         received_roots.extend(unused.iter());
         let sent = reach(&kinds, sent_roots);
         let received = reach(&kinds, received_roots);
-        Gates { by_type, every, sent, received }
+        Gates { by_type, alias_targets, every, sent, received }
     }
 
     /// The `#[cfg(…)]` for a type, or nothing when every tag needs it.
@@ -115,7 +119,8 @@ impl Gates {
     /// The features any of which compiles a type (`all` for one no operation uses), or `None`
     /// when every tag needs it.
     pub fn type_features(&self, name: &str) -> Option<Vec<String>> {
-        match self.by_type.get(name) {
+        let compiled_with = self.alias_targets.get(name).map_or(name, String::as_str);
+        match self.by_type.get(compiled_with) {
             None => Some(vec![ALL.to_string()]),
             Some(features) if *features == self.every => None,
             Some(features) => Some(features.iter().cloned().collect()),

@@ -18,7 +18,8 @@ mod types;
 
 use crate::ir::{Api, Operation, Tag, TypeDef, TypeKind};
 use crate::profile::ClientProfile;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use foldhash::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::path::PathBuf;

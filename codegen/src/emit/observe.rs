@@ -8,7 +8,8 @@ use crate::ir::{Api, Operation, ResponseContent, TypeKind, TypeRef};
 use crate::observe_table::{GenerationEntry, ObserveTable, ResultEntry, SelectorEntry, Selectors};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use foldhash::HashMap;
 
 /// Checks every pointer of the table against the API and writes the table as Rust.
 pub fn observe_module(pin_file: &str, table: &ObserveTable, api: &Api) -> Result<String, String> {

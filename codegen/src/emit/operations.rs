@@ -10,7 +10,7 @@ use crate::ir::{Api, AuthScheme, BodyMedia, Field, Operation, ParamLocation, Pre
 use crate::resolve::Namer;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Names a builder already uses for its own controls.
 const CONTROL_SETTERS: [&str; 5] = ["send", "timeout", "retry", "header", "body"];

@@ -12,7 +12,7 @@ use crate::idents::ident;
 use crate::ir::{Field, Operation, ParamLocation, Presence, ResponseContent, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// How an operation pages, when it does.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 //! [`ItemText::line`]), which keeps the layout right for odd specs at a little of the cost.
 
 use proc_macro2::{Literal, TokenStream};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// prettyplease's line width.
 const MARGIN: usize = 89;

@@ -7,7 +7,7 @@ use crate::idents::ident;
 use crate::ir::{Operation, Presence, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// The body property that switches streaming on (OpenRouter names it `stream`).
 const STREAM_FLAG: &str = "stream";

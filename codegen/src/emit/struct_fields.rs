@@ -3,7 +3,7 @@
 //! why it is not in `operations.rs`.
 
 use crate::ir::{Field, TypeKind, TypeRef};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Follows aliases to a struct's fields.
 pub fn struct_fields<'t>(ty: &TypeRef, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {

@@ -3,7 +3,7 @@
 //! both look through aliases.
 
 use crate::ir::{Conversion, Presence, Prim, TypeDef, TypeKind, TypeRef};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 pub(crate) fn decide(types: &mut [TypeDef]) {
     let kinds: HashMap<String, TypeKind> = types.iter().map(|t| (t.name.clone(), t.kind.clone())).collect();
@@ -50,8 +50,8 @@ pub(crate) fn decide(types: &mut [TypeDef]) {
 /// constant's own place and the object declaring it, never by what holds that object (whether a
 /// union around it can be tagged): an edit elsewhere changes no constant's kind.
 fn field_tags(types: &[TypeDef]) -> HashSet<String> {
-    let mut required = HashSet::new();
-    let mut other = HashSet::new();
+    let mut required = HashSet::default();
+    let mut other = HashSet::default();
     for def in types {
         let TypeKind::Struct { fields, .. } = &def.kind else { continue };
         for field in fields {

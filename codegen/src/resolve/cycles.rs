@@ -2,7 +2,7 @@
 //! components over "contains directly" edges (a `Vec` or map already gives indirection).
 
 use crate::ir::{TypeDef, TypeKind, TypeRef};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Marks every field and variant whose type lies in its owner's own cycle as boxed.
 pub fn box_cycles(types: &mut [TypeDef]) {

@@ -22,7 +22,7 @@ use crate::ir::{Api, TypeDef, TypeKind, TypeSpace};
 use crate::load::Spec;
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// Resolves every component schema, every operation and every inline schema they use.
 pub fn resolve(api: &str, spec: &Spec) -> Result<Api, SpecError> {
@@ -167,16 +167,16 @@ impl<'a> Resolver<'a> {
             document: &spec.document,
             schemas,
             component_names,
-            started: HashSet::new(),
-            component_nullable: HashMap::new(),
+            started: HashSet::default(),
+            component_nullable: HashMap::default(),
             component_desired,
             namer,
             types: IndexMap::new(),
-            requests: HashMap::new(),
-            inline_shapes: HashMap::new(),
+            requests: HashMap::default(),
+            inline_shapes: HashMap::default(),
             place_names,
-            promoted: HashMap::new(),
-            op_roots: HashMap::new(),
+            promoted: HashMap::default(),
+            op_roots: HashMap::default(),
             schema_types: Default::default(),
             warnings: spec.warnings.clone(),
             component_types,

@@ -15,7 +15,7 @@
 //! Places whose shortened names collide are settled like any other collision (`places`).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 const KEYWORDS: [&str; 50] = [
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if",

@@ -6,7 +6,7 @@ use super::Resolver;
 use crate::error::{child, SpecError};
 use crate::ir::{AuthScheme, Body, BodyMedia, Operation, Param, ParamLocation, Response, ResponseContent, Tag, TypeKind, TypeRef};
 use openapiv3::{Parameter, ReferenceOr, SecurityRequirement, StatusCode};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 impl<'a> Resolver<'a> {
     pub(crate) fn resolve_operations(&mut self) -> Result<Vec<Operation>, SpecError> {
@@ -21,7 +21,7 @@ impl<'a> Resolver<'a> {
                 builders.reserve(&tag_of(operation.tags.first().map(String::as_str).unwrap_or("default")).type_name);
             }
         }
-        let mut methods: HashMap<String, Namer> = HashMap::new();
+        let mut methods: HashMap<String, Namer> = HashMap::default();
         for (path, item) in &document.paths.paths {
             // The loader inlines path-item references; one left here costs its path only.
             let ReferenceOr::Item(item) = item else {
@@ -346,7 +346,7 @@ fn parameter_name(wire: &str) -> String {
 /// Tags that differ only in case or punctuation (`Things`, `things`) would be one module twice:
 /// their operations share the module of the tag that sorts first, whatever the spec's order.
 fn merge_tags_by_module(operations: &mut [Operation]) {
-    let mut first: HashMap<String, Tag> = HashMap::new();
+    let mut first: HashMap<String, Tag> = HashMap::default();
     for op in operations.iter() {
         let entry = first.entry(op.tag.module.clone()).or_insert_with(|| op.tag.clone());
         if op.tag.wire < entry.wire {

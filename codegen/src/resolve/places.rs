@@ -11,7 +11,8 @@
 //! the kept one. Only places of different shapes are numbered (`Foo2`), with a note.
 
 use crate::ir::{NamingNote, Operation, ResponseContent, TypeDef, TypeKind, TypeRef};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use foldhash::{HashMap, HashSet};
 
 /// What a provisional type asked to be called, and where it sits.
 #[derive(Debug, Clone)]
@@ -83,7 +84,7 @@ pub(crate) fn final_names(requests: &HashMap<String, Request>, kinds: &HashMap<&
     // Reuse: a member whose kind equals an earlier member's (references read through the reuses
     // found so far) becomes that member. Repeated until nothing changes, because one reuse can
     // make two referring types equal. Each pass goes through groups and members in a fixed order.
-    let mut canonical: HashMap<String, String> = HashMap::new();
+    let mut canonical: HashMap<String, String> = HashMap::default();
     loop {
         let mut changed = false;
         for members in groups.values() {
@@ -237,7 +238,7 @@ mod tests {
 
     #[test]
     fn collisions_are_settled_by_kind_then_pointer_not_by_order() {
-        let mut requests = HashMap::new();
+        let mut requests = HashMap::default();
         requests.insert("p1".to_string(), request("FooBar", "/components/schemas/Foo/properties/bar", false));
         requests.insert("p2".to_string(), request("FooBar", "/components/schemas/FooBar", true));
         requests.insert("p3".to_string(), request("FooBar", "/components/schemas/Foo/properties/Bar", false));
@@ -256,7 +257,7 @@ mod tests {
 
     #[test]
     fn a_place_of_the_same_shape_reuses_the_type_and_only_different_shapes_are_numbered() {
-        let mut requests = HashMap::new();
+        let mut requests = HashMap::default();
         requests.insert("a".to_string(), request("ChatRequestReasoningEffort", "/components/schemas/ChatRequest/properties/reasoning/properties/effort", false));
         requests.insert("b".to_string(), request("ChatRequestReasoningEffort", "/components/schemas/ChatRequest/properties/reasoning_effort", false));
         requests.insert("c".to_string(), request("ChatRequestReasoningEffort", "/components/schemas/ChatRequest/properties/x", false));
@@ -273,13 +274,13 @@ mod tests {
         assert_eq!(names["b"], "ChatRequestReasoningEffort", "the same enum: reused");
         assert_eq!(names["c"], "ChatRequestReasoningEffort2", "a different enum: numbered, without a gap");
         assert_eq!((names["o1"].as_str(), names["o2"].as_str()), ("Owner", "Owner"), "equal once their references are");
-        assert_eq!(merged, HashSet::from(["b".to_string(), "o2".to_string()]));
+        assert_eq!(merged, HashSet::from_iter(["b".to_string(), "o2".to_string()]));
         assert_eq!(notes.len(), 1);
     }
 
     #[test]
     fn long_names_are_shortened_with_a_note_and_their_collisions_settled() {
-        let mut requests = HashMap::new();
+        let mut requests = HashMap::default();
         let long = "MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll";
         let mut a = request(long, "/components/schemas/MessagesRequest/x/anyOf/1", false);
         a.root = "MessagesRequest".into();

@@ -235,7 +235,7 @@ impl<'a> Resolver<'a> {
             .max_by_key(|(property, count)| (*count, property == "type", std::cmp::Reverse(property.clone())))
             .map(|(property, _)| property);
         let Some(property) = best else { return vec![None; members.len()] };
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         members
             .iter()
             .map(|member| self.tag_value(&member.ty, &property).filter(|value| seen.insert(value.clone())).map(|value| super::pascal(&value)))
