@@ -242,8 +242,16 @@ fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, shapes: &Shapes
             if enum_values(before).is_some() && enum_values(after).is_some() =>
         {
             let (old, new) = (enum_values(before).unwrap_or_default(), enum_values(after).unwrap_or_default());
-            for value in new.difference(&old) {
-                change(changes, Severity::Compatible, "enum-value-added", name, format!("`{value}`"));
+            let added: Vec<String> = new.difference(&old).map(|value| format!("`{value}`")).collect();
+            if matches!(before, TypeKind::Const { .. }) && matches!(after, TypeKind::StringEnum { .. }) {
+                // A constant's `Default` (its only value, there for constructors) goes with its
+                // second value: the variant stays, `{name}::default()` does not.
+                let detail = format!("now also {}: `{name}::default()` no longer exists (name the value's variant instead)", added.join(", "));
+                change(changes, Severity::Breaking, "enum-default-lost", name, detail);
+            } else {
+                for value in added {
+                    change(changes, Severity::Compatible, "enum-value-added", name, value);
+                }
             }
             for value in old.difference(&new) {
                 change(changes, Severity::Breaking, "enum-value-removed", name, format!("`{value}`"));

@@ -151,12 +151,12 @@ fn type_items<'a>(probe: &mut Probe, def: &TypeDef, kind_of: &dyn Fn(&str) -> Op
         TypeKind::Alias(_) => {}
         // Users build a `runtime::Const` with `default()` (its only value), and a text constant
         // that is not a tag, an enum of one value, with its variant (which stays when upstream
-        // adds a value; its `Default`, there for constructors, does not).
+        // adds a value) or `default()` (which does not).
         TypeKind::Const { value, tag } => {
             let body = match (value, tag) {
                 (serde_json::Value::String(wire), false) => {
                     let variant = sanitise(&crate::resolve::enum_variant(wire));
-                    format!("    let _: {name} = {name}::{variant};\n    match v::<{name}>() {{\n        {name}::{variant} => {{}}\n        _ => {{}}\n    }}\n")
+                    format!("    let _: {name} = {name}::{variant};\n    let _: {name} = {name}::default();\n    match v::<{name}>() {{\n        {name}::{variant} => {{}}\n        _ => {{}}\n    }}\n")
                 }
                 _ => format!("    let _: {name} = {name}::default();\n"),
             };

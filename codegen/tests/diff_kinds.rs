@@ -97,6 +97,14 @@ fn a_number_constant_becoming_an_enum_changes_the_type_kind() {
 }
 
 #[test]
+fn a_text_constant_gaining_a_value_keeps_its_variant_and_loses_its_default() {
+    // One entry, the break, with the new value inside it (no separate `enum-value-added`).
+    let changes = changes("a_text_constant_gaining_a_value_keeps_its_variant_and_loses_its_default");
+    assert_breaking(&changes, "enum-default-lost", "Mode now also `slow`: `Mode::default()` no longer exists");
+    assert_eq!(changes.iter().filter(|c| c.location == "Mode").count(), 1, "{changes:#?}");
+}
+
+#[test]
 fn a_type_that_moves_to_another_tag_leaves_its_feature() {
     assert_breaking(&changes("a_type_that_moves_to_another_tag_leaves_its_feature"), "type-features-changed", "Shared no longer compiled with `alpha` (now only with `beta`)");
 }

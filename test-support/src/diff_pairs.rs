@@ -46,6 +46,8 @@ pub fn all() -> Vec<Pair> {
     );
     let level = |values: &str| spec(&[("things", "Holder")], &format!("    Holder: {{type: object, properties: {{level: {{$ref: '#/components/schemas/Level'}}}}}}\n    Level: {{type: integer, enum: [{values}]}}\n"));
     add("a_number_constant_becoming_an_enum_changes_the_type_kind", level("1"), level("1, 2"));
+    let mode = |values: &str| spec(&[("things", "Holder")], &format!("    Holder: {{type: object, properties: {{mode: {{$ref: '#/components/schemas/Mode'}}}}}}\n    Mode: {{type: string, enum: [{values}]}}\n"));
+    add("a_text_constant_gaining_a_value_keeps_its_variant_and_loses_its_default", mode("fast"), mode("fast, slow"));
     let two = "    Shared: {type: object, properties: {a: {type: string}}}\n    Other: {type: object, properties: {b: {type: string}}}\n";
     add("a_type_that_moves_to_another_tag_leaves_its_feature", spec(&[("alpha", "Shared"), ("beta", "Other")], two), spec(&[("alpha", "Other"), ("beta", "Shared")], two));
     // The same wire tag (`start`), now carried by a schema of another name.
