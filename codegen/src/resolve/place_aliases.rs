@@ -89,6 +89,7 @@ fn aliases_of(types: &[TypeDef], refs: &[PlaceRef], roots: &[String], names: &Ha
 }
 
 /// A hidden alias: its name, the place it is defined at, and the type it names.
+#[derive(Clone)]
 struct Alias {
     name: String,
     at: String,
@@ -148,8 +149,8 @@ struct Nesting<'a> {
     aliases_by_root: HashMap<String, Vec<(String, String)>>,
     /// The place of every alias so far, by name.
     alias_places: HashMap<String, String>,
-    /// The aliases of earlier rounds, by the place of the type they name: (name, place, target).
-    aliases_by_target_place: HashMap<String, Vec<(String, String, String)>>,
+    /// The aliases of earlier rounds, by the place of the type they name.
+    aliases_by_target_place: HashMap<String, Vec<Alias>>,
     /// The lengths of those places: most prefixes of a place need no lookup.
     target_place_lengths: HashSet<usize>,
     /// Names two places would give to different types.
@@ -204,8 +205,8 @@ impl<'a> Nesting<'a> {
         }
         let mut wanted = Vec::new();
         let mut candidate = String::new();
-        let mut want = |alias: (&str, &str, &str), inside: &str, place: &str, name: &str| {
-            let (alias_name, alias_at, alias_target) = alias;
+        let mut want = |alias: &Alias, inside: &str, place: &str, name: &str| {
+            let (alias_name, alias_at, alias_target) = (alias.name.as_str(), alias.at.as_str(), alias.target.as_str());
             // Hidden ones too: a place alias inside the component (its place moved on to a
             // component of its own) is a name the old nesting had as well.
             let Some(rest) = name.strip_prefix(alias_target) else { return };
@@ -244,21 +245,21 @@ impl<'a> Nesting<'a> {
                 nested.extend(types.chain(aliases).filter(|(place, _)| place.starts_with(&inside)));
             }
             for (place, name) in nested {
-                want((&alias.name, &alias.at, &alias.target), &inside, place, name);
+                want(alias, &inside, place, name);
             }
         }
         for new in fresh {
             // Each older alias whose target's place is a proper prefix of this one's, at a `/`.
             for cut in slashes(&new.at).filter(|cut| self.target_place_lengths.contains(cut)) {
-                for (name, at, target) in self.aliases_by_target_place.get(&new.at[..cut]).into_iter().flatten() {
-                    want((name, at, target), &new.at[..=cut], &new.at, &new.name);
+                for older in self.aliases_by_target_place.get(&new.at[..cut]).into_iter().flatten() {
+                    want(older, &new.at[..=cut], &new.at, &new.name);
                 }
             }
         }
         for alias in fresh {
             if let Some(place) = self.place_of(&alias.target).map(str::to_string) {
                 self.target_place_lengths.insert(place.len());
-                self.aliases_by_target_place.entry(place).or_default().push((alias.name.clone(), alias.at.clone(), alias.target.clone()));
+                self.aliases_by_target_place.entry(place).or_default().push(alias.clone());
             }
         }
         let settled = unique(wanted);
