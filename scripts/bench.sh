@@ -9,6 +9,9 @@
 #                                          specs, alternating (default 3 pairs): clean build, clean
 #                                          check, incremental rebuild after touching a generated file
 #   scripts/bench.sh features LIST [runs]  clean build with only the features in LIST, against both
+#   scripts/bench.sh versus REV [pairs]    clean check of the generated crates against those committed
+#                                          at REV, alternating (default 3 pairs), then each crate's
+#                                          rustc in instructions when valgrind is installed
 #
 # Builds time only the generated crates: dependencies are built first, untimed. Figures are CPU
 # seconds (user+sys of the cargo process tree), wall seconds and the peak RSS of any one rustc.
@@ -22,7 +25,7 @@ if [ -n "${SPECS_MIRROR:-}" ]; then
 fi
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/.."
-for helper in common regen theirs build; do
+for helper in common regen theirs build versus; do
   # shellcheck source=/dev/null
   . "$here/bench/$helper.sh"
 done
@@ -38,5 +41,6 @@ case "$mode" in
     ./target/release/xtask fetch >/dev/null
     "bench_$mode" "$@"
     ;;
-  *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+  versus) bench_versus "$@" ;;
+  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac

@@ -205,3 +205,32 @@ fn serde_impls_follow_the_directions_a_type_travels_in() {
     }
     insta::assert_snapshot!(types);
 }
+
+/// Each type file imports every type with one glob; the thousands of place aliases stay out of
+/// that import (in `cargo check` each glob is resolved name by name, so importing them into every
+/// file was most of what they cost), yet each is still `types::Name`.
+#[test]
+fn place_aliases_live_apart_from_what_the_type_files_import() {
+    let api = support::resolved("openrouter", "openrouter.yaml");
+    let provenance = codegen::emit::Provenance { pin_file: "openrouter.toml", sha256: "0" };
+    let files = codegen::emit::emit_api(&api, &Default::default(), &provenance).unwrap();
+    let text = |path: &str| files.iter().find(|f| f.path == std::path::Path::new(path)).map(|f| f.contents.as_str()).unwrap_or_else(|| panic!("{path}"));
+    let aliases: Vec<&str> = api.types.types.iter().filter(|t| t.hidden && matches!(t.kind, TypeKind::Alias(TypeRef::Named(_)))).map(|t| t.name.as_str()).collect();
+    assert!(aliases.len() > 1000, "the pinned spec has thousands of place aliases: {}", aliases.len());
+    let under = |dir: &str| -> Vec<&codegen::emit::GeneratedFile> { files.iter().filter(|f| f.path.parent() == Some(std::path::Path::new(dir))).collect() };
+    let type_files: Vec<_> = under("openrouter/src/types").into_iter().filter(|f| f.path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("for_"))).collect();
+    let alias_files = under("openrouter/src/types/place_aliases");
+    assert!(type_files.len() > 10 && !alias_files.is_empty(), "{} type files, {} alias files", type_files.len(), alias_files.len());
+    let declared = |code: &str, name: &str| code.contains(&format!("\npub type {name} = "));
+    for file in &type_files {
+        assert!(file.contents.contains("\nuse super::defined::*;\n"), "{} imports `defined`", file.path.display());
+        assert!(!file.contents.contains("#[doc(hidden)]\npub type"), "{} holds a place alias", file.path.display());
+    }
+    let types_rs = text("openrouter/src/types.rs");
+    let defined = types_rs.split("mod defined {").nth(1).and_then(|rest| rest.split("\n}").next()).expect("types.rs declares `mod defined`");
+    assert!(!defined.contains("place_aliases"), "`defined` leaves the aliases out:\n{defined}");
+    assert!(types_rs.contains("\nmod place_aliases;\npub use place_aliases::*;\n"), "types.rs re-exports the aliases");
+    let alias_code: String = alias_files.iter().map(|f| f.contents.as_str()).chain([text("openrouter/src/types/place_aliases.rs")]).collect();
+    let missing: Vec<&&str> = aliases.iter().filter(|name| !declared(&alias_code, name)).collect();
+    assert!(missing.is_empty(), "aliases not in types/place_aliases: {missing:?}");
+}

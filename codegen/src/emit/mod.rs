@@ -97,7 +97,7 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
             contents: format_file(&header, client::client_module(api_model, profile))?,
         },
     ];
-    for (module, contents) in type_files.groups {
+    for (module, contents) in type_files.files {
         files.push(GeneratedFile { path: PathBuf::from(format!("{api}/src/types/{module}.rs")), contents: format!("{header}{contents}") });
     }
     if !api_model.warnings.is_empty() {

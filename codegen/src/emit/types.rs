@@ -67,15 +67,6 @@ pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfg
 /// holds it carries the gate).
 pub fn type_definition(def: &TypeDef, gates: &Gates, cfg_text: &mut CfgText, in_gated_module: bool) -> Result<String, String> {
     let type_cfg = if in_gated_module { TokenStream::new() } else { gates.type_cfg(&def.name) };
-    // Written out, not laid out: a place alias is one fixed line, and the ~9,000 of them through
-    // `prettyplease` cost a fifth of regeneration.
-    if let (TypeKind::Alias(TypeRef::Named(target)), true) = (&def.kind, def.hidden) {
-        let (name, target) = (ident(&def.name), ident(target));
-        return Ok(format!(
-            "{}/// The name this place's type had while its schema was inline: another name for [`{target}`].\n#[doc(hidden)]\npub type {name} = {target};\n",
-            cfg_text.text(&type_cfg)?
-        ));
-    }
     let directions = gates.direction_cfgs(&def.name);
     if let TypeKind::Struct { fields, extra } = &def.kind {
         let cfgs = ItemCfgs {

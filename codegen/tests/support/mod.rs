@@ -33,10 +33,11 @@ pub fn resolved(api: &str, file: &str) -> codegen::ir::Api {
     resolve_json(api, file, &pinned_json(file))
 }
 
-/// `types.rs` and its files per feature set (`types/*.rs`), in path order: all of an API's types.
+/// `types.rs` and the files under `types/` (per feature set, and the place aliases'), in path
+/// order: all of an API's types.
 pub fn types_code(files: &[codegen::emit::GeneratedFile]) -> String {
     let mut parts: Vec<&codegen::emit::GeneratedFile> =
-        files.iter().filter(|f| f.path.ends_with("types.rs") || f.path.parent().is_some_and(|dir| dir.ends_with("types"))).collect();
+        files.iter().filter(|f| f.path.ends_with("types.rs") || f.path.components().any(|part| part.as_os_str() == "types")).collect();
     parts.sort_by(|a, b| a.path.cmp(&b.path));
     parts.iter().map(|f| f.contents.as_str()).collect::<Vec<_>>().join("\n")
 }

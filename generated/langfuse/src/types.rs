@@ -296,6 +296,159 @@ pub use for_unstable_evaluation_rules_unstable_98952555::*;
 mod for_unstable_evaluators;
 #[cfg(feature = "unstable-evaluators")]
 pub use for_unstable_evaluators::*;
+mod place_aliases;
+pub use place_aliases::*;
+/// Every type but the place aliases: what the type files import.
+#[allow(unused_imports)]
+mod defined {
+    pub use super::constants;
+    #[cfg(feature = "all")]
+    pub use super::for_all::*;
+    #[cfg(feature = "annotation-queues")]
+    pub use super::for_annotation_queues::*;
+    #[cfg(
+        any(
+            feature = "annotation-queues",
+            feature = "comments",
+            feature = "dataset-items",
+            feature = "dataset-run-items",
+            feature = "datasets",
+            feature = "legacy-observations-v1",
+            feature = "llm-connections",
+            feature = "models",
+            feature = "prompts",
+            feature = "score-configs",
+            feature = "scores",
+            feature = "sessions",
+            feature = "trace",
+            feature = "unstable-dashboard-widgets",
+            feature = "unstable-dashboards",
+            feature = "unstable-evaluation-rules",
+            feature = "unstable-evaluators"
+        )
+    )]
+    pub use super::for_annotation_queues_comments_dataset_697eebef::*;
+    #[cfg(feature = "blob-storage-integrations")]
+    pub use super::for_blob_storage_integrations::*;
+    #[cfg(feature = "comments")]
+    pub use super::for_comments::*;
+    #[cfg(feature = "dataset-items")]
+    pub use super::for_dataset_items::*;
+    #[cfg(feature = "dataset-run-items")]
+    pub use super::for_dataset_run_items::*;
+    #[cfg(any(feature = "dataset-run-items", feature = "datasets"))]
+    pub use super::for_dataset_run_items_datasets::*;
+    #[cfg(
+        any(
+            feature = "dataset-run-items",
+            feature = "datasets",
+            feature = "legacy-metrics-v1",
+            feature = "legacy-observations-v1",
+            feature = "scores",
+            feature = "sessions",
+            feature = "trace"
+        )
+    )]
+    pub use super::for_dataset_run_items_datasets_legacy_m_1d2e00c8::*;
+    #[cfg(feature = "datasets")]
+    pub use super::for_datasets::*;
+    #[cfg(feature = "experiments")]
+    pub use super::for_experiments::*;
+    #[cfg(
+        any(
+            feature = "experiments",
+            feature = "ingestion",
+            feature = "legacy-observations-v1",
+            feature = "observations",
+            feature = "trace"
+        )
+    )]
+    pub use super::for_experiments_ingestion_legacy_observ_130ffd0c::*;
+    #[cfg(
+        any(
+            feature = "experiments",
+            feature = "scores",
+            feature = "scores-v3",
+            feature = "trace"
+        )
+    )]
+    pub use super::for_experiments_scores_scores_v3_trace::*;
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub use super::for_experiments_scores_v3::*;
+    #[cfg(feature = "feedback")]
+    pub use super::for_feedback::*;
+    #[cfg(feature = "health")]
+    pub use super::for_health::*;
+    #[cfg(feature = "ingestion")]
+    pub use super::for_ingestion::*;
+    #[cfg(
+        any(feature = "ingestion", feature = "legacy-observations-v1", feature = "trace")
+    )]
+    pub use super::for_ingestion_legacy_observations_v1_trace::*;
+    #[cfg(any(feature = "ingestion", feature = "scores"))]
+    pub use super::for_ingestion_scores::*;
+    #[cfg(feature = "legacy-metrics-v1")]
+    pub use super::for_legacy_metrics_v1::*;
+    #[cfg(feature = "legacy-observations-v1")]
+    pub use super::for_legacy_observations_v1::*;
+    #[cfg(any(feature = "legacy-observations-v1", feature = "trace"))]
+    pub use super::for_legacy_observations_v1_trace::*;
+    #[cfg(feature = "llm-connections")]
+    pub use super::for_llm_connections::*;
+    #[cfg(feature = "media")]
+    pub use super::for_media::*;
+    #[cfg(feature = "metrics")]
+    pub use super::for_metrics::*;
+    #[cfg(feature = "models")]
+    pub use super::for_models::*;
+    #[cfg(feature = "observations")]
+    pub use super::for_observations::*;
+    #[cfg(feature = "opentelemetry")]
+    pub use super::for_opentelemetry::*;
+    #[cfg(feature = "organizations")]
+    pub use super::for_organizations::*;
+    #[cfg(feature = "projects")]
+    pub use super::for_projects::*;
+    #[cfg(feature = "prompt-version")]
+    pub use super::for_prompt_version::*;
+    #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+    pub use super::for_prompt_version_prompts::*;
+    #[cfg(feature = "prompts")]
+    pub use super::for_prompts::*;
+    #[cfg(feature = "scim")]
+    pub use super::for_scim::*;
+    #[cfg(feature = "score-configs")]
+    pub use super::for_score_configs::*;
+    #[cfg(feature = "scores")]
+    pub use super::for_scores::*;
+    #[cfg(feature = "scores-v3")]
+    pub use super::for_scores_v3::*;
+    #[cfg(feature = "sessions")]
+    pub use super::for_sessions::*;
+    #[cfg(feature = "trace")]
+    pub use super::for_trace::*;
+    #[cfg(feature = "unstable-dashboard-widgets")]
+    pub use super::for_unstable_dashboard_widgets::*;
+    #[cfg(any(feature = "unstable-dashboard-widgets", feature = "unstable-dashboards"))]
+    pub use super::for_unstable_dashboard_widgets_unstable_2c02b6ae::*;
+    #[cfg(
+        any(
+            feature = "unstable-dashboard-widgets",
+            feature = "unstable-dashboards",
+            feature = "unstable-evaluation-rules",
+            feature = "unstable-evaluators"
+        )
+    )]
+    pub use super::for_unstable_dashboard_widgets_unstable_974c30a4::*;
+    #[cfg(feature = "unstable-dashboards")]
+    pub use super::for_unstable_dashboards::*;
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub use super::for_unstable_evaluation_rules::*;
+    #[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
+    pub use super::for_unstable_evaluation_rules_unstable_98952555::*;
+    #[cfg(feature = "unstable-evaluators")]
+    pub use super::for_unstable_evaluators::*;
+}
 /// The markers behind the constant types: each names its type's one value.
 #[doc(hidden)]
 pub mod constants {
