@@ -15,8 +15,9 @@
 #
 # Builds time only the generated crates: dependencies are built first, untimed. Figures are CPU
 # seconds (user+sys of the cargo process tree), wall seconds and the peak RSS of any one rustc.
-# Needs cargo, GNU time (installed when missing and root) and the crates registry, nothing else;
-# everything it installs or generates stays under target/.
+# Needs cargo, GNU time (installed when missing and root) and the crates registry, nothing else
+# (`versus` uses git too, and valgrind when it is there); everything it installs or generates
+# stays under target/.
 set -euo pipefail
 # A relative SPECS_MIRROR means relative to where this script was started, not to the repository.
 if [ -n "${SPECS_MIRROR:-}" ]; then
@@ -42,5 +43,5 @@ case "$mode" in
     "bench_$mode" "$@"
     ;;
   versus) bench_versus "$@" ;;
-  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
 esac
