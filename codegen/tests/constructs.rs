@@ -234,3 +234,22 @@ fn place_aliases_live_apart_from_what_the_type_files_import() {
     let missing: Vec<&&str> = aliases.iter().filter(|name| !declared(&alias_code, name)).collect();
     assert!(missing.is_empty(), "aliases not in types/place_aliases: {missing:?}");
 }
+
+/// An operation's error enum is `#[non_exhaustive]` like every other generated enum: a status the
+/// spec adds later is a new variant, and the drift report calls that compatible.
+#[test]
+fn error_enums_are_non_exhaustive() {
+    let api = support::resolved("openrouter", "openrouter.yaml");
+    let provenance = codegen::emit::Provenance { pin_file: "openrouter.toml", sha256: "0" };
+    let files = codegen::emit::emit_api(&api, &Default::default(), &provenance).unwrap();
+    let mut error_enums = 0;
+    for file in files.iter().filter(|f| !f.path.components().any(|part| part.as_os_str() == "types")) {
+        let lines: Vec<&str> = file.contents.lines().collect();
+        for (index, line) in lines.iter().enumerate().filter(|(_, line)| line.starts_with("pub enum ") && line.contains("Error")) {
+            error_enums += 1;
+            let attributes = lines[..index].iter().rev().take_while(|above| above.starts_with("#[") || above.starts_with("///"));
+            assert!(attributes.clone().any(|a| *a == "#[non_exhaustive]"), "{}: {line}", file.path.display());
+        }
+    }
+    assert!(error_enums > 50, "the pinned spec's operations declare error enums: {error_enums}");
+}

@@ -15,8 +15,9 @@ bench_versus() {
   local rev="${1:?usage: scripts/bench.sh versus REV [pairs]}" pairs="${2:-3}" i side
   git rev-parse --verify -q "$rev^{commit}" >/dev/null || { echo "bench: $rev is not a commit here" >&2; exit 2; }
   bench_setup
-  # The scratch worktree builds into its own target directory, never into this checkout's.
-  unset CARGO_TARGET_DIR
+  # Its own target directory, never this checkout's, kept from run to run: the dependencies of
+  # both sides take minutes to build and do not change.
+  export CARGO_TARGET_DIR="$BENCH_WORK/versus-target"
   local work="$BENCH_WORK/versus" tree="$BENCH_WORK/versus/tree"
   git worktree remove --force "$tree" 2>/dev/null || true
   rm -rf "$work" && mkdir -p "$work/now"

@@ -485,9 +485,12 @@ fn error_enum(op: &Operation) -> Option<TokenStream> {
         _ => quote! { match status { #(#arms)* #fallback } },
     };
     let doc = format!(" The error bodies `{}` declares, by status.", op.id);
+    // Like every generated enum: a status the spec adds later is a new variant, which must not
+    // break a `match` written today.
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub enum #name { #(#variants)* }
 
         impl crate::runtime::ErrorBody for #name {

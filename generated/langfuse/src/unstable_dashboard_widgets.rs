@@ -222,6 +222,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboardWidgets_list` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardWidgetsListError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -366,6 +367,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboardWidgets_create` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardWidgetsCreateError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -487,6 +489,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboardWidgets_get` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardWidgetsGetError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -608,6 +611,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboardWidgets_delete` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardWidgetsDeleteError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -842,6 +846,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboardWidgets_update` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardWidgetsUpdateError {
     /// Status 400.
     BadRequest(serde_json::Value),

@@ -233,6 +233,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboards_list` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardsListError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -379,6 +380,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboards_create` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardsCreateError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -499,6 +501,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboards_get` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardsGetError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -620,6 +623,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboards_delete` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardsDeleteError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -792,6 +796,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboards_update` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardsUpdateError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -921,6 +926,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboards_addPlacement` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardsAddPlacementError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -1058,6 +1064,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboards_deletePlacement` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardsDeletePlacementError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -1231,6 +1238,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_dashboards_updatePlacement` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableDashboardsUpdatePlacementError {
     /// Status 400.
     BadRequest(serde_json::Value),

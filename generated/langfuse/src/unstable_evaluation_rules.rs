@@ -241,6 +241,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_evaluationRules_list` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableEvaluationRulesListError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -364,6 +365,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_evaluationRules_create` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableEvaluationRulesCreateError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -499,6 +501,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_evaluationRules_get` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableEvaluationRulesGetError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -620,6 +623,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_evaluationRules_delete` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableEvaluationRulesDeleteError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -850,6 +854,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_evaluationRules_update` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableEvaluationRulesUpdateError {
     /// Status 400.
     BadRequest(serde_json::Value),

@@ -187,6 +187,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_evaluators_list` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableEvaluatorsListError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -307,6 +308,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_evaluators_create` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableEvaluatorsCreateError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -441,6 +443,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_evaluators_get` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableEvaluatorsGetError {
     /// Status 400.
     BadRequest(serde_json::Value),
@@ -562,6 +565,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `unstable_evaluators_delete` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UnstableEvaluatorsDeleteError {
     /// Status 400.
     BadRequest(serde_json::Value),

@@ -152,6 +152,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getUserActivity` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetUserActivityError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -244,6 +245,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getAnalyticsMeta` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetAnalyticsMetaError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -398,6 +400,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `queryAnalytics` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum QueryAnalyticsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

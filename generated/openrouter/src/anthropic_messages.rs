@@ -313,6 +313,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createMessages` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateMessagesError {
     /// Status 400.
     BadRequest(super::types::AnthropicMessagesErrorResponse),

@@ -153,6 +153,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getCurrentKey` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetCurrentKeyError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -279,6 +280,7 @@ impl List {
 crate::runtime::send_on_await!(List, super::types::ListResponse, ListError);
 /// The error bodies `list` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -401,6 +403,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createKeys` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateKeysError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -489,6 +492,7 @@ impl GetKey {
 crate::runtime::send_on_await!(GetKey, super::types::GetKeyResponse, GetKeyError);
 /// The error bodies `getKey` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetKeyError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -570,6 +574,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `deleteKeys` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DeleteKeysError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -701,6 +706,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `updateKeys` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UpdateKeysError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -178,6 +178,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getBenchmarks` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetBenchmarksError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

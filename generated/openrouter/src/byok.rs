@@ -207,6 +207,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listBYOKKeys` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListByokKeysError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -334,6 +335,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createBYOKKey` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateByokKeyError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -423,6 +425,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getBYOKKey` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetByokKeyError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -505,6 +508,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `deleteBYOKKey` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DeleteByokKeyError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -649,6 +653,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `updateBYOKKey` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UpdateByokKeyError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -406,6 +406,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `sendChatCompletionRequest` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SendChatCompletionRequestError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -104,6 +104,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getTaskClassifications` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetTaskClassificationsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

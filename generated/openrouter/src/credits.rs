@@ -88,6 +88,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getCredits` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetCreditsError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -165,6 +166,7 @@ impl CreateCoinbaseCharge {
 crate::runtime::send_on_await!(CreateCoinbaseCharge, (), CreateCoinbaseChargeError);
 /// The error bodies `createCoinbaseCharge` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateCoinbaseChargeError {
     /// Status 410.
     Gone(super::types::GoneResponse),

@@ -254,6 +254,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getAppRankings` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetAppRankingsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -417,6 +418,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getRankingsDaily` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetRankingsDailyError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -571,6 +573,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getSessionCost` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetSessionCostError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

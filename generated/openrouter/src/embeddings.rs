@@ -142,6 +142,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createEmbeddings` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateEmbeddingsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -295,6 +296,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listEmbeddingsModels` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListEmbeddingsModelsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -87,6 +87,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listEndpointsZdr` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListEndpointsZdrError {
     /// Status 403.
     Forbidden(super::types::ForbiddenResponse),
@@ -172,6 +173,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listEndpoints` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListEndpointsError {
     /// Status 403.
     Forbidden(super::types::ForbiddenResponse),

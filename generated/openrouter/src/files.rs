@@ -194,6 +194,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listFiles` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListFilesError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -305,6 +306,7 @@ impl UploadFile {
 crate::runtime::send_on_await!(UploadFile, super::types::FileResponse, UploadFileError);
 /// The error bodies `uploadFile` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UploadFileError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -428,6 +430,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getFileMetadata` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetFileMetadataError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -554,6 +557,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `deleteFile` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DeleteFileError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -671,6 +675,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `downloadFileContent` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DownloadFileContentError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -109,6 +109,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getGeneration` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetGenerationError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -221,6 +222,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listGenerationContent` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListGenerationContentError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -358,6 +360,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `submitGenerationFeedback` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum SubmitGenerationFeedbackError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -357,6 +357,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listGuardrails` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListGuardrailsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -558,6 +559,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createGuardrail` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateGuardrailError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -647,6 +649,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getGuardrail` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetGuardrailError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -729,6 +732,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `deleteGuardrail` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DeleteGuardrailError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -1009,6 +1013,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `updateGuardrail` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UpdateGuardrailError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1145,6 +1150,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listGuardrailKeyAssignments` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListGuardrailKeyAssignmentsError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -1248,6 +1254,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `bulkAssignKeysToGuardrail` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BulkAssignKeysToGuardrailError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1358,6 +1365,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `bulkUnassignKeysFromGuardrail` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BulkUnassignKeysFromGuardrailError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1500,6 +1508,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listGuardrailMemberAssignments` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListGuardrailMemberAssignmentsError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -1603,6 +1612,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `bulkAssignMembersToGuardrail` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BulkAssignMembersToGuardrailError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1716,6 +1726,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `bulkUnassignMembersFromGuardrail` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BulkUnassignMembersFromGuardrailError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1851,6 +1862,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listKeyAssignments` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListKeyAssignmentsError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -1973,6 +1985,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listMemberAssignments` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListMemberAssignmentsError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),

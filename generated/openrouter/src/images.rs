@@ -237,6 +237,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createImages` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateImagesError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -351,6 +352,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listImageModels` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListImageModelsError {
     /// Status 500.
     InternalServerError(super::types::InternalServerResponse),
@@ -436,6 +438,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listImageModelEndpoints` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListImageModelEndpointsError {
     /// Status 404.
     NotFound(super::types::NotFoundResponse),

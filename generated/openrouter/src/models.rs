@@ -141,6 +141,7 @@ impl GetModel {
 crate::runtime::send_on_await!(GetModel, super::types::ModelResponse, GetModelError);
 /// The error bodies `getModel` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetModelError {
     /// Status 403.
     Forbidden(super::types::ForbiddenResponse),
@@ -515,6 +516,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getModels` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetModelsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -605,6 +607,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listModelsCount` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListModelsCountError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -701,6 +704,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listModelsUser` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListModelsUserError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),

@@ -136,6 +136,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `exchangeAuthCodeForAPIKey` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ExchangeAuthCodeForApiKeyError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -283,6 +284,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createAuthKeysCode` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateAuthKeysCodeError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

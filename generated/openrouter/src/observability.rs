@@ -216,6 +216,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listObservabilityDestinations` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListObservabilityDestinationsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -370,6 +371,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createObservabilityDestination` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateObservabilityDestinationError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -477,6 +479,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getObservabilityDestination` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetObservabilityDestinationError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -570,6 +573,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `deleteObservabilityDestination` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DeleteObservabilityDestinationError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -744,6 +748,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `updateObservabilityDestination` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UpdateObservabilityDestinationError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

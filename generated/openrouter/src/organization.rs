@@ -119,6 +119,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listOrganizationMembers` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListOrganizationMembersError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),

@@ -323,6 +323,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listPresets` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListPresetsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -405,6 +406,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getPreset` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetPresetError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -741,6 +743,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createPresetsChatCompletions` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreatePresetsChatCompletionsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1028,6 +1031,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createPresetsMessages` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreatePresetsMessagesError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1382,6 +1386,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createPresetsResponses` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreatePresetsResponsesError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1537,6 +1542,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listPresetVersions` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListPresetVersionsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1640,6 +1646,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getPresetVersion` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetPresetVersionError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

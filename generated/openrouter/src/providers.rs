@@ -72,6 +72,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listProviders` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListProvidersError {
     /// Status 500.
     InternalServerError(super::types::InternalServerResponse),

@@ -110,6 +110,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createRerank` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateRerankError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

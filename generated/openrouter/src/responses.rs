@@ -390,6 +390,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createResponses` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateResponsesError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -203,6 +203,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listScimGroupMappings` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListScimGroupMappingsError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -300,6 +301,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createScimGroupMapping` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateScimGroupMappingError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -407,6 +409,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getScimGroupMapping` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetScimGroupMappingError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -500,6 +503,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `deleteScimGroupMapping` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DeleteScimGroupMappingError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -610,6 +614,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `updateScimGroupMapping` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UpdateScimGroupMappingError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -742,6 +747,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listScimGroups` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListScimGroupsError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),

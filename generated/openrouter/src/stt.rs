@@ -132,6 +132,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createAudioTranscriptions` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateAudioTranscriptionsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -131,6 +131,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createAudioSpeech` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateAudioSpeechError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -211,6 +211,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createVideos` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateVideosError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -308,6 +309,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getVideos` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetVideosError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -398,6 +400,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listVideosContent` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListVideosContentError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -492,6 +495,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listVideosModels` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListVideosModelsError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),

@@ -317,6 +317,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listWorkspaces` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListWorkspacesError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -452,6 +453,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `createWorkspace` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum CreateWorkspaceError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -541,6 +543,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getWorkspace` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetWorkspaceError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -623,6 +626,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `deleteWorkspace` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DeleteWorkspaceError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -810,6 +814,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `updateWorkspace` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UpdateWorkspaceError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -909,6 +914,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listWorkspaceBudgets` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListWorkspaceBudgetsError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -1003,6 +1009,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `getWorkspaceBudget` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum GetWorkspaceBudgetError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1122,6 +1129,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `upsertWorkspaceBudget` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UpsertWorkspaceBudgetError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1228,6 +1236,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `deleteWorkspaceBudget` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DeleteWorkspaceBudgetError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1370,6 +1379,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `listWorkspaceMembers` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum ListWorkspaceMembersError {
     /// Status 401.
     Unauthorized(super::types::UnauthorizedResponse),
@@ -1480,6 +1490,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `bulkAddWorkspaceMembers` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BulkAddWorkspaceMembersError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
@@ -1600,6 +1611,7 @@ crate::runtime::send_on_await!(
 );
 /// The error bodies `bulkRemoveWorkspaceMembers` declares, by status.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum BulkRemoveWorkspaceMembersError {
     /// Status 400.
     BadRequest(super::types::BadRequestResponse),
