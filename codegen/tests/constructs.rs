@@ -206,14 +206,23 @@ fn serde_impls_follow_the_directions_a_type_travels_in() {
     insta::assert_snapshot!(types);
 }
 
+/// The pinned OpenRouter spec, resolved and emitted once for the tests that read its files.
+fn pinned_openrouter() -> &'static (Api, Vec<codegen::emit::GeneratedFile>) {
+    static EMITTED: std::sync::OnceLock<(Api, Vec<codegen::emit::GeneratedFile>)> = std::sync::OnceLock::new();
+    EMITTED.get_or_init(|| {
+        let api = support::resolved("openrouter", "openrouter.yaml");
+        let provenance = codegen::emit::Provenance { pin_file: "openrouter.toml", sha256: "0" };
+        let files = codegen::emit::emit_api(&api, &Default::default(), &provenance).unwrap();
+        (api, files)
+    })
+}
+
 /// Each type file imports every type with one glob; the thousands of place aliases stay out of
 /// that import (in `cargo check` each glob is resolved name by name, so importing them into every
 /// file was most of what they cost), yet each is still `types::Name`.
 #[test]
 fn place_aliases_live_apart_from_what_the_type_files_import() {
-    let api = support::resolved("openrouter", "openrouter.yaml");
-    let provenance = codegen::emit::Provenance { pin_file: "openrouter.toml", sha256: "0" };
-    let files = codegen::emit::emit_api(&api, &Default::default(), &provenance).unwrap();
+    let (api, files) = pinned_openrouter();
     let text = |path: &str| files.iter().find(|f| f.path == std::path::Path::new(path)).map(|f| f.contents.as_str()).unwrap_or_else(|| panic!("{path}"));
     let aliases: Vec<&str> = api.types.types.iter().filter(|t| t.hidden && matches!(t.kind, TypeKind::Alias(TypeRef::Named(_)))).map(|t| t.name.as_str()).collect();
     assert!(aliases.len() > 1000, "the pinned spec has thousands of place aliases: {}", aliases.len());
@@ -239,9 +248,7 @@ fn place_aliases_live_apart_from_what_the_type_files_import() {
 /// spec adds later is a new variant, and the drift report calls that compatible.
 #[test]
 fn error_enums_are_non_exhaustive() {
-    let api = support::resolved("openrouter", "openrouter.yaml");
-    let provenance = codegen::emit::Provenance { pin_file: "openrouter.toml", sha256: "0" };
-    let files = codegen::emit::emit_api(&api, &Default::default(), &provenance).unwrap();
+    let (_, files) = pinned_openrouter();
     let mut error_enums = 0;
     for file in files.iter().filter(|f| !f.path.components().any(|part| part.as_os_str() == "types")) {
         let lines: Vec<&str> = file.contents.lines().collect();

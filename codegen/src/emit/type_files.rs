@@ -135,8 +135,7 @@ fn place_alias_files(aliases: Vec<&TypeDef>, gates: &Gates, cfg_text: &mut CfgTe
     ungated.iter().for_each(|def| root.push_str(&place_alias_text(def, "super::")));
     let mut files = vec![(PLACE_ALIASES.to_string(), root)];
     for group in groups {
-        let list: Vec<String> = group.features.iter().map(|f| format!("`{f}`")).collect();
-        let mut text = format!("//! The place aliases compiled only with the feature{} {}.\n", if list.len() == 1 { "" } else { "s" }, list.join(", "));
+        let mut text = format!("//! The place aliases compiled only with {}.\n", features_phrase(&group.features));
         group.defs.iter().for_each(|def| text.push_str(&place_alias_text(def, "super::super::")));
         files.push((format!("{PLACE_ALIASES}/{}", group.module), text));
     }
@@ -153,13 +152,18 @@ fn place_alias_text(def: &TypeDef, types: &str) -> String {
 
 /// The top of a group's file: what it holds, and the other types in scope.
 fn group_preamble(features: &[String]) -> String {
-    // Feature names are cargo feature names (`[A-Za-z0-9_-]`): nothing to escape in a comment.
-    let list: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
-    let mut text = format!("//! The types compiled only with the feature{} {}.\n", if list.len() == 1 { "" } else { "s" }, list.join(", "));
+    let mut text = format!("//! The types compiled only with {}.\n", features_phrase(features));
     // Types refer to each other by name, wherever their file; one that names no other type
     // leaves the import unused.
     text.push_str("#[allow(unused_imports)]\nuse super::defined::*;\n");
     text
+}
+
+/// "the feature `chat`", "the features `chat`, `presets`". Feature names are cargo feature names
+/// (`[A-Za-z0-9_-]`): nothing to escape in a comment.
+fn features_phrase(features: &[String]) -> String {
+    let list: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+    format!("the feature{} {}", if list.len() == 1 { "" } else { "s" }, list.join(", "))
 }
 
 /// The module of a feature set: `for_chat_presets`; a long set is cut and tagged with a hash of
